@@ -1,0 +1,12 @@
+# Every third-party dependency is found here, once. All come from Debian 12 packages.
+set(Boost_NO_WARN_NEW_VERSIONS ON)
+find_package(Boost 1.81.0 EXACT REQUIRED CONFIG COMPONENTS json url system)
+find_package(Threads REQUIRED)
+find_package(SQLite3 REQUIRED)
+find_package(OpenSSL REQUIRED)
+find_package(fmt REQUIRED)
+find_package(spdlog REQUIRED)
+find_package(CLI11 REQUIRED)
+find_package(GTest REQUIRED)
+find_package(PkgConfig REQUIRED)
+pkg_check_modules(LIBAV REQUIRED IMPORTED_TARGET libavformat libavcodec libavutil)

@@ -1,0 +1,86 @@
+// Catalog: the index of videos and their counters. Every read the API serves comes from here,
+// never from listing the object store. Backends: SQLite (embedded default), PostgreSQL
+// (scale-out, a later issue); chosen by URL through OpenCatalog(). Every backend passes
+// catalog_contract.h.
+// Thread safety: a Catalog may be used from many threads at once.
+#pragma once
+
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "kinora/catalog/video.h"
+#include "kinora/core/error.h"
+
+namespace kinora::catalog {
+
+enum class SortKey { kTimestamp, kViews, kLikes, kEngagement, kDuration, kSize };
+std::optional<SortKey> ParseSortKey(std::string_view s);  // "timestamp", "views", ...
+
+struct ListQuery {
+  int limit = 20;                       // 1–100
+  std::string cursor;                   // opaque, from a previous page's next_cursor
+  int64_t offset = 0;                   // used only when cursor is empty
+  SortKey sort = SortKey::kTimestamp;
+  bool descending = true;
+  std::optional<VideoStatus> status;    // filter
+  std::string title_query;              // case-insensitive substring of the title
+};
+
+struct ListPage {
+  std::vector<VideoRecord> videos;
+  std::optional<std::string> next_cursor;  // absent on the last page
+  int64_t total = 0;                       // rows matching the filters, ignoring pagination
+};
+
+struct DayCount {
+  std::string day;  // "2026-11-24" (UTC)
+  int64_t count = 0;
+};
+
+struct CatalogStats {
+  int64_t total_videos = 0;
+  std::map<std::string, int64_t> by_status;  // every status present, including zeros
+  std::map<std::string, int64_t> by_format;  // file_extension -> count
+  int64_t total_views = 0;
+  int64_t total_likes = 0;
+  int64_t storage_bytes = 0;                 // originals + processed outputs
+  double total_duration_seconds = 0;
+  // Processing time percentiles over PROCESSED videos (absent when none).
+  std::optional<double> processing_p50, processing_p90, processing_p99;
+  std::vector<DayCount> uploads_per_day;     // last 30 days with at least one, oldest first
+  std::vector<DayCount> views_per_day;       // last 30 days with at least one, oldest first
+  std::vector<DayCount> likes_per_day;
+  std::vector<VideoRecord> top_videos;       // 10 most viewed (ties: most recent first)
+};
+
+class Catalog {
+ public:
+  virtual ~Catalog() = default;
+
+  // kAlreadyExists if the id is taken.
+  virtual Result<void> Insert(const VideoRecord& v) = 0;
+  // kNotFound if missing.
+  virtual Result<VideoRecord> Get(std::string_view video_id) = 0;
+  // Replaces every field except the counters (views, likes). kNotFound if missing.
+  virtual Result<void> Update(const VideoRecord& v) = 0;
+  // Removes the row and its counters. kNotFound if missing.
+  virtual Result<void> Delete(std::string_view video_id) = 0;
+  // kInvalidArgument for a malformed cursor or limit out of range.
+  virtual Result<ListPage> List(const ListQuery& q) = 0;
+  virtual Result<CatalogStats> Stats() = 0;
+  // Atomically adds one and returns the new value; exact under any concurrency and durable
+  // when it returns (survives kill -9). Also counts toward today's views/likes. kNotFound.
+  virtual Result<int64_t> IncrementViews(std::string_view video_id) = 0;
+  virtual Result<int64_t> IncrementLikes(std::string_view video_id) = 0;
+  virtual Result<void> Ping() = 0;
+  virtual std::string Describe() const = 0;
+};
+
+// sqlite:///abs/path/catalog.db. Unknown schemes -> kInvalidArgument.
+Result<std::unique_ptr<Catalog>> OpenCatalog(std::string_view url);
+
+}  // namespace kinora::catalog

@@ -1,0 +1,146 @@
+#include "kinora/sqlite/db.h"
+
+#include <string>
+#include <vector>
+
+namespace kinora::sqlite {
+
+Error MapError(int rc, sqlite3* db, std::string_view context) {
+  std::string msg(context);
+  msg += ": ";
+  msg += db ? sqlite3_errmsg(db) : sqlite3_errstr(rc);
+  switch (rc & 0xff) {
+    case SQLITE_BUSY:
+    case SQLITE_LOCKED:
+    case SQLITE_CANTOPEN:
+    case SQLITE_IOERR:
+    case SQLITE_FULL:
+    case SQLITE_READONLY:
+      return MakeError(ErrorCode::kUnavailable, msg);
+    case SQLITE_CONSTRAINT:
+      return MakeError(ErrorCode::kAlreadyExists, msg);
+    case SQLITE_TOOBIG:
+      return MakeError(ErrorCode::kTooLarge, msg);
+    default:
+      return MakeError(ErrorCode::kInternal, msg);
+  }
+}
+
+Stmt::Stmt(Stmt&& o) noexcept : db_(o.db_), s_(o.s_) { o.s_ = nullptr; }
+Stmt& Stmt::operator=(Stmt&& o) noexcept {
+  if (this != &o) {
+    sqlite3_finalize(s_);
+    db_ = o.db_;
+    s_ = o.s_;
+    o.s_ = nullptr;
+  }
+  return *this;
+}
+Stmt::~Stmt() { sqlite3_finalize(s_); }
+
+Stmt& Stmt::Bind(int pos, int64_t v) {
+  sqlite3_bind_int64(s_, pos, v);
+  return *this;
+}
+Stmt& Stmt::Bind(int pos, double v) {
+  sqlite3_bind_double(s_, pos, v);
+  return *this;
+}
+Stmt& Stmt::Bind(int pos, std::string_view v) {
+  sqlite3_bind_text64(s_, pos, v.data(), v.size(), SQLITE_TRANSIENT, SQLITE_UTF8);
+  return *this;
+}
+Stmt& Stmt::BindNull(int pos) {
+  sqlite3_bind_null(s_, pos);
+  return *this;
+}
+
+Result<bool> Stmt::Step() {
+  int rc = sqlite3_step(s_);
+  if (rc == SQLITE_ROW) return true;
+  if (rc == SQLITE_DONE) return false;
+  return MapError(rc, db_, "step");
+}
+
+Result<void> Stmt::Run() {
+  for (;;) {
+    auto r = Step();
+    if (!r) return r.error();
+    if (!*r) return {};
+  }
+}
+
+void Stmt::Reset() {
+  sqlite3_reset(s_);
+  sqlite3_clear_bindings(s_);
+}
+
+std::string Stmt::Text(int col) const {
+  const unsigned char* p = sqlite3_column_text(s_, col);
+  if (!p) return {};
+  return std::string(reinterpret_cast<const char*>(p),
+                     static_cast<size_t>(sqlite3_column_bytes(s_, col)));
+}
+
+Result<std::unique_ptr<Db>> Db::Open(const std::filesystem::path& file, bool full_sync) {
+  sqlite3* raw = nullptr;
+  int rc = sqlite3_open_v2(file.c_str(), &raw,
+                           SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
+                           nullptr);
+  std::unique_ptr<Db> db(new Db(raw));  // takes ownership even on failure (close below)
+  if (rc != SQLITE_OK) return MapError(rc, raw, "open " + file.string());
+  sqlite3_busy_timeout(raw, 10000);
+  std::string pragmas = "PRAGMA journal_mode=WAL; PRAGMA foreign_keys=ON; PRAGMA synchronous=";
+  pragmas += full_sync ? "FULL;" : "NORMAL;";
+  KINORA_TRY_VOID(db->Exec(pragmas));
+  return db;
+}
+
+Db::~Db() { sqlite3_close_v2(db_); }
+
+Result<void> Db::Exec(std::string_view sql) {
+  std::string s(sql);
+  int rc = sqlite3_exec(db_, s.c_str(), nullptr, nullptr, nullptr);
+  if (rc != SQLITE_OK) return MapError(rc, db_, "exec");
+  return {};
+}
+
+Result<Stmt> Db::Prepare(std::string_view sql) {
+  sqlite3_stmt* s = nullptr;
+  int rc = sqlite3_prepare_v3(db_, sql.data(), static_cast<int>(sql.size()),
+                              SQLITE_PREPARE_PERSISTENT, &s, nullptr);
+  if (rc != SQLITE_OK) return MapError(rc, db_, "prepare");
+  return Stmt(db_, s);
+}
+
+Result<Transaction> Transaction::Begin(Db& db) {
+  KINORA_TRY_VOID(db.Exec("BEGIN IMMEDIATE"));
+  return Transaction(&db);
+}
+
+Transaction::~Transaction() {
+  if (db_) (void)db_->Exec("ROLLBACK");
+}
+
+Result<void> Transaction::Commit() {
+  Db* db = db_;
+  db_ = nullptr;
+  auto r = db->Exec("COMMIT");
+  if (!r) (void)db->Exec("ROLLBACK");
+  return r;
+}
+
+Result<void> Migrate(Db& db, const std::vector<std::string_view>& migrations) {
+  KINORA_TRY(auto get, db.Prepare("PRAGMA user_version"));
+  KINORA_TRY(bool has, get.Step());
+  int64_t version = has ? get.Int(0) : 0;
+  for (size_t i = static_cast<size_t>(version); i < migrations.size(); ++i) {
+    KINORA_TRY(auto tx, Transaction::Begin(db));
+    KINORA_TRY_VOID(db.Exec(migrations[i]));
+    KINORA_TRY_VOID(db.Exec("PRAGMA user_version=" + std::to_string(i + 1)));
+    KINORA_TRY_VOID(tx.Commit());
+  }
+  return {};
+}
+
+}  // namespace kinora::sqlite

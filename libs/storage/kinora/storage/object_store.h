@@ -1,0 +1,108 @@
+// ObjectStore: the blob storage every role uses (videos, metadata, thumbnails, renditions).
+// Backends: local directory (embedded default), S3-compatible (scale-out, a later issue).
+// Chosen by URL through OpenObjectStore(). Every backend passes object_store_contract.h.
+// Thread safety: an ObjectStore may be used from many threads at once. A single ObjectWriter
+// or ObjectReader is used by one thread at a time.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "kinora/core/error.h"
+
+namespace kinora::storage {
+
+// Keys are '/'-separated relative paths: 1–1024 bytes of [A-Za-z0-9._-/], no empty, "." or ".."
+// segment, no leading or trailing '/'. Anything else is refused with kInvalidArgument.
+Result<void> ValidateKey(std::string_view key);
+
+struct ObjectInfo {
+  std::string key;
+  uint64_t size = 0;
+  std::string etag;          // strong validator, quoted form e.g. "\"1a2b-3c\""
+  std::string content_type;  // as given at put time, or guessed from the extension
+  std::chrono::system_clock::time_point last_modified;
+};
+
+// Inclusive byte range [first, last], already resolved against the object size.
+struct ByteRange {
+  uint64_t first = 0;
+  uint64_t last = 0;
+  uint64_t length() const { return last - first + 1; }
+};
+
+// Receives an object's bytes in order. Nothing is visible under the key until Commit()
+// succeeds; destroying an uncommitted writer (or Abort()) leaves no trace.
+class ObjectWriter {
+ public:
+  virtual ~ObjectWriter() = default;
+  // REQUIRES: not committed or aborted.
+  virtual Result<void> Write(std::span<const char> data) = 0;
+  // Makes the object durable and visible atomically, replacing any previous object.
+  virtual Result<ObjectInfo> Commit() = 0;
+  // Discards everything written. Idempotent; never fails.
+  virtual void Abort() = 0;
+  virtual uint64_t bytes_written() const = 0;
+};
+
+// Streams an object's bytes (or a range of them) from the start of the range.
+class ObjectReader {
+ public:
+  virtual ~ObjectReader() = default;
+  // Fills up to buf.size() bytes; returns 0 only at the end of the object/range.
+  virtual Result<size_t> Read(std::span<char> buf) = 0;
+  // Metadata of the whole object (not the range).
+  virtual const ObjectInfo& info() const = 0;
+};
+
+struct ListPage {
+  std::vector<ObjectInfo> objects;   // sorted by key
+  std::optional<std::string> next;   // pass as `after` to get the following page
+};
+
+class ObjectStore {
+ public:
+  virtual ~ObjectStore() = default;
+
+  // Begins a streaming put. content_type may be empty (guessed from the key's extension).
+  virtual Result<std::unique_ptr<ObjectWriter>> BeginPut(std::string_view key,
+                                                         std::string_view content_type) = 0;
+  // Opens the object for reading; with a range, reads exactly that range.
+  // kNotFound if missing; kInvalidArgument if the range lies outside the object.
+  virtual Result<std::unique_ptr<ObjectReader>> Get(std::string_view key,
+                                                    std::optional<ByteRange> range) = 0;
+  // kNotFound if missing.
+  virtual Result<ObjectInfo> Head(std::string_view key) = 0;
+  // Objects whose key starts with prefix and sorts after `after` (exclusive), at most
+  // max_keys (1–1000) of them. Prefix "" lists everything. Never lists unfinished puts.
+  virtual Result<ListPage> List(std::string_view prefix, std::string_view after,
+                                size_t max_keys) = 0;
+  // Removes the object. Deleting a missing key succeeds (as S3 does).
+  virtual Result<void> Delete(std::string_view key) = 0;
+  // Cheap liveness check of the backend (used by GET /ready).
+  virtual Result<void> Ping() = 0;
+  // Human-readable location for logs (never includes secrets).
+  virtual std::string Describe() const = 0;
+};
+
+// Convenience wrappers built on the interface.
+Result<ObjectInfo> PutBytes(ObjectStore& store, std::string_view key, std::string_view data,
+                            std::string_view content_type = {});
+Result<std::string> GetBytes(ObjectStore& store, std::string_view key,
+                             uint64_t max_bytes = 64 << 20);
+// Deletes every object under prefix (e.g. "processed/{id}/").
+Result<void> DeletePrefix(ObjectStore& store, std::string_view prefix);
+
+// Guesses a Content-Type from a key's extension ("video/mp4", "application/json", ...).
+std::string_view GuessContentType(std::string_view key);
+
+// Opens a store from a URL: file:///abs/dir (local). Unknown schemes -> kInvalidArgument.
+Result<std::unique_ptr<ObjectStore>> OpenObjectStore(std::string_view url);
+
+}  // namespace kinora::storage
