@@ -1,0 +1,54 @@
+// The HTTP server: an accept loop and one coroutine per connection, each on its own strand,
+// run by a pool of I/O threads. Handlers come from a Router. The server owns the transport
+// concerns every role shares: header/body limits, idle and request timeouts, correlation ids,
+// access logs, request metrics, 100-continue, and graceful shutdown.
+// Thread safety: Listen() then Run() from one thread; Stop() from any thread, any time.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <string>
+
+#include "kinora/core/error.h"
+#include "kinora/http/router.h"
+
+namespace kinora::metrics {
+class Registry;
+}
+
+namespace kinora::http {
+
+struct ServerOptions {
+  std::string host = "127.0.0.1";
+  uint16_t port = 8080;                             // 0 picks a free port
+  int threads = 4;                                  // I/O threads
+  uint32_t header_limit = 16 * 1024;                // bytes of request line + headers
+  std::chrono::seconds idle_timeout{30};            // keep-alive wait and each body read/write
+  std::chrono::seconds request_timeout{15};         // reading an ordinary request's body
+  std::chrono::seconds shutdown_grace{10};          // in-flight requests get this long to end
+  size_t max_connections = 4096;
+  metrics::Registry* metrics = nullptr;             // optional: request counters and latency
+};
+
+class Server {
+ public:
+  Server(ServerOptions options, Router router);
+  ~Server();
+  Server(const Server&) = delete;
+  Server& operator=(const Server&) = delete;
+
+  // Binds and listens. Returns the bound port. kUnavailable if the address is in use.
+  Result<uint16_t> Listen();
+  // Serves until Stop() and every connection has ended (or the grace period ran out).
+  void Run();
+  // Stops accepting, closes idle connections, lets in-flight requests finish. Idempotent.
+  void Stop();
+
+  struct State;  // shared with sessions (defined in server_state.h)
+
+ private:
+  std::shared_ptr<State> state_;
+};
+
+}  // namespace kinora::http

@@ -1,0 +1,54 @@
+#include "kinora/http/problem.h"
+
+#include <boost/json/object.hpp>
+#include <boost/json/serialize.hpp>
+#include <cctype>
+
+namespace kinora::http {
+
+Status StatusFor(ErrorCode code) {
+  switch (code) {
+    case ErrorCode::kInvalidArgument: return Status::bad_request;
+    case ErrorCode::kNotFound: return Status::not_found;
+    case ErrorCode::kAlreadyExists: return Status::conflict;
+    case ErrorCode::kTooLarge: return Status::payload_too_large;
+    case ErrorCode::kUnsupported: return Status::unprocessable_entity;
+    case ErrorCode::kUnavailable: return Status::service_unavailable;
+    case ErrorCode::kPermissionDenied: return Status::forbidden;
+    case ErrorCode::kCancelled: return Status::bad_request;
+    case ErrorCode::kInternal: return Status::internal_server_error;
+  }
+  return Status::internal_server_error;
+}
+
+Response Problem(Status status, std::string_view detail) {
+  std::string title(bhttp::obsolete_reason(status));
+  std::string slug;
+  for (char c : title) {
+    slug.push_back(std::isalnum(static_cast<unsigned char>(c))
+                       ? static_cast<char>(std::tolower(static_cast<unsigned char>(c)))
+                       : '-');
+  }
+  boost::json::object o;
+  o["type"] = "https://kinora.dev/problems/" + slug;
+  o["title"] = title;
+  o["status"] = static_cast<int>(status);
+  o["detail"] = detail;
+  Response r = Json(status, o);
+  r.Set(bhttp::field::content_type, "application/problem+json");
+  return r;
+}
+
+Response ProblemFrom(const Error& e) { return Problem(StatusFor(e.code), e.message); }
+
+Response Json(Status status, const boost::json::value& v) {
+  Response r;
+  r.status = status;
+  r.body = boost::json::serialize(v);
+  r.Set(bhttp::field::content_type, "application/json");
+  return r;
+}
+
+Response Json(const boost::json::value& v) { return Json(Status::ok, v); }
+
+}  // namespace kinora::http

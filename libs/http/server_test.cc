@@ -1,0 +1,164 @@
+// Starts the real server on a loopback port and talks to it over TCP.
+#include "kinora/http/server.h"
+
+#include <gtest/gtest.h>
+
+#include <boost/asio/connect.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <thread>
+
+#include "kinora/http/problem.h"
+#include "kinora/metrics/registry.h"
+
+namespace kinora::http {
+namespace {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+using tcp = asio::ip::tcp;
+
+class ServerTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    Router r;
+    r.Add(Verb::get, "/hello/{name}", [](Request& req) {
+      return Json(boost::json::object{{"hello", req.path_params["name"]}});
+    });
+    r.Add(Verb::post, "/echo", [](Request& req) {
+      Response res;
+      res.body = req.body;
+      return res;
+    }, RouteOptions{.body_limit = 1024});
+    r.AddStreaming(Verb::post, "/count",
+                   [](Request&, BodyReader& body) -> asio::awaitable<Response> {
+                     std::vector<char> buf(7000);
+                     uint64_t total = 0;
+                     for (;;) {
+                       auto n = co_await body.Read(buf);
+                       if (!n) co_return ProblemFrom(n.error());
+                       if (*n == 0) break;
+                       total += *n;
+                     }
+                     co_return Json(boost::json::object{{"bytes", total}});
+                   },
+                   RouteOptions{.body_limit = 10 << 20});
+    ServerOptions o;
+    o.port = 0;
+    o.threads = 2;
+    o.metrics = &registry_;
+    server_ = std::make_unique<Server>(o, std::move(r));
+    auto port = server_->Listen();
+    ASSERT_TRUE(port);
+    port_ = *port;
+    thread_ = std::thread([this] { server_->Run(); });
+  }
+  void TearDown() override {
+    server_->Stop();
+    thread_.join();
+  }
+
+  bhttp::response<bhttp::string_body> Send(bhttp::request<bhttp::string_body> req) {
+    asio::io_context ioc;
+    beast::tcp_stream s(ioc);
+    s.connect(tcp::endpoint(asio::ip::make_address("127.0.0.1"), port_));
+    req.version(11);
+    req.set(bhttp::field::host, "localhost");
+    req.prepare_payload();
+    bhttp::write(s, req);
+    beast::flat_buffer b;
+    bhttp::response_parser<bhttp::string_body> p;
+    p.skip(req.method() == Verb::head);
+    bhttp::read(s, b, p);
+    return p.release();
+  }
+  bhttp::request<bhttp::string_body> Req(Verb v, std::string target, std::string body = {}) {
+    bhttp::request<bhttp::string_body> r{v, target, 11};
+    r.body() = std::move(body);
+    return r;
+  }
+
+  metrics::Registry registry_;
+  std::unique_ptr<Server> server_;
+  std::thread thread_;
+  uint16_t port_ = 0;
+};
+
+TEST_F(ServerTest, RoutesAndDecodesPath) {
+  auto res = Send(Req(Verb::get, "/hello/w%C3%B6rld?x=1"));
+  EXPECT_EQ(res.result(), Status::ok);
+  EXPECT_EQ(res.body(), "{\"hello\":\"w\xC3\xB6rld\"}");
+  EXPECT_EQ(res[bhttp::field::content_type], "application/json");
+}
+
+TEST_F(ServerTest, NotFoundAndMethodNotAllowedAreProblems) {
+  auto res = Send(Req(Verb::get, "/nope"));
+  EXPECT_EQ(res.result(), Status::not_found);
+  EXPECT_EQ(res[bhttp::field::content_type], "application/problem+json");
+  EXPECT_NE(res.body().find("\"correlation_id\""), std::string::npos);
+  res = Send(Req(Verb::delete_, "/hello/x"));
+  EXPECT_EQ(res.result(), Status::method_not_allowed);
+  EXPECT_EQ(res[bhttp::field::allow], "GET, HEAD");
+}
+
+TEST_F(ServerTest, HeadHasLengthButNoBody) {
+  auto res = Send(Req(Verb::head, "/hello/abc"));
+  EXPECT_EQ(res.result(), Status::ok);
+  EXPECT_EQ(res[bhttp::field::content_length], "15");
+  EXPECT_TRUE(res.body().empty());
+}
+
+TEST_F(ServerTest, CorrelationIdEchoedOrGenerated) {
+  auto req = Req(Verb::get, "/hello/a");
+  req.set("X-Correlation-ID", "abc-123.X_y");
+  EXPECT_EQ(Send(req)["X-Correlation-ID"], "abc-123.X_y");
+  req.set("X-Correlation-ID", "has spaces");
+  auto generated = std::string(Send(req)["X-Correlation-ID"]);
+  EXPECT_EQ(generated.size(), 36u);
+}
+
+TEST_F(ServerTest, BodyLimitsGive413) {
+  EXPECT_EQ(Send(Req(Verb::post, "/echo", "small")).body(), "small");
+  EXPECT_EQ(Send(Req(Verb::post, "/echo", std::string(5000, 'x'))).result(),
+            Status::payload_too_large);
+}
+
+TEST_F(ServerTest, StreamingHandlerSeesEveryByte) {
+  auto res = Send(Req(Verb::post, "/count", std::string(3 << 20, 'y')));
+  EXPECT_EQ(res.result(), Status::ok);
+  EXPECT_EQ(res.body(), "{\"bytes\":3145728}");
+}
+
+TEST_F(ServerTest, OversizedHeadersGive431) {
+  auto req = Req(Verb::get, "/hello/a");
+  req.set("X-Big", std::string(20000, 'h'));
+  EXPECT_EQ(Send(req).result(), Status::request_header_fields_too_large);
+}
+
+TEST_F(ServerTest, MetricsCountRequests) {
+  Send(Req(Verb::get, "/hello/a"));
+  std::string text = registry_.Render();
+  EXPECT_NE(text.find("kinora_http_requests_total{route=\"/hello/{name}\",method=\"GET\",status=\"200\"} 1"),
+            std::string::npos)
+      << text;
+}
+
+TEST_F(ServerTest, StopClosesIdleKeepAliveConnections) {
+  asio::io_context ioc;
+  beast::tcp_stream s(ioc);
+  s.connect(tcp::endpoint(asio::ip::make_address("127.0.0.1"), port_));
+  auto req = Req(Verb::get, "/hello/a");
+  req.set(bhttp::field::host, "x");
+  bhttp::write(s, req);
+  beast::flat_buffer b;
+  bhttp::response<bhttp::string_body> res;
+  bhttp::read(s, b, res);
+  EXPECT_TRUE(res.keep_alive());
+  server_->Stop();
+  thread_.join();  // returns although the client still holds its idle connection
+  thread_ = std::thread([] {});
+}
+
+}  // namespace
+}  // namespace kinora::http
