@@ -1,0 +1,152 @@
+#include "config.h"
+
+#include <charconv>
+#include <cstdlib>
+
+extern char** environ;
+
+namespace kinora::app {
+namespace {
+
+template <class T>
+bool ParseNumber(const std::string& s, T lo, T hi, T* out) {
+  T v{};
+  auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+  if (ec != std::errc() || p != s.data() + s.size() || v < lo || v > hi) return false;
+  *out = v;
+  return true;
+}
+
+std::string AbsoluteUrl(std::string_view scheme, const std::filesystem::path& p) {
+  return std::string(scheme) + "://" + std::filesystem::absolute(p).lexically_normal().string();
+}
+
+}  // namespace
+
+RawSettings FromEnvironment(const std::map<std::string, std::string>& env) {
+  auto get = [&](const char* name) -> std::optional<std::string> {
+    auto it = env.find(name);
+    if (it == env.end()) return std::nullopt;
+    return it->second;
+  };
+  RawSettings r;
+  r.listen = get("KINORA_LISTEN");
+  r.data_dir = get("KINORA_DATA_DIR");
+  r.storage = get("KINORA_STORAGE");
+  r.queue = get("KINORA_QUEUE");
+  r.db = get("KINORA_DB");
+  r.max_upload_bytes = get("KINORA_MAX_UPLOAD_BYTES");
+  r.workers = get("KINORA_WORKERS");
+  r.http_threads = get("KINORA_HTTP_THREADS");
+  r.url_ttl_seconds = get("KINORA_URL_TTL_SECONDS");
+  r.web_dir = get("KINORA_WEB_DIR");
+  r.log_level = get("KINORA_LOG_LEVEL");
+  r.signing_key = get("KINORA_SIGNING_KEY");
+  r.bucket = get("S3_BUCKET");
+  return r;
+}
+
+std::map<std::string, std::string> ProcessEnvironment() {
+  std::map<std::string, std::string> env;
+  for (char** e = environ; e && *e; ++e) {
+    std::string kv(*e);
+    size_t eq = kv.find('=');
+    if (eq != std::string::npos) env[kv.substr(0, eq)] = kv.substr(eq + 1);
+  }
+  return env;
+}
+
+RawSettings Overlay(RawSettings base, const RawSettings& over) {
+  auto pick = [](std::optional<std::string>& b, const std::optional<std::string>& o) {
+    if (o) b = o;
+  };
+  pick(base.listen, over.listen);
+  pick(base.data_dir, over.data_dir);
+  pick(base.storage, over.storage);
+  pick(base.queue, over.queue);
+  pick(base.db, over.db);
+  pick(base.max_upload_bytes, over.max_upload_bytes);
+  pick(base.workers, over.workers);
+  pick(base.http_threads, over.http_threads);
+  pick(base.url_ttl_seconds, over.url_ttl_seconds);
+  pick(base.web_dir, over.web_dir);
+  pick(base.log_level, over.log_level);
+  pick(base.signing_key, over.signing_key);
+  pick(base.bucket, over.bucket);
+  return base;
+}
+
+Loaded Validate(const RawSettings& raw, unsigned hardware_threads) {
+  Loaded out;
+  Config& c = out.config;
+  auto& problems = out.problems;
+  unsigned hw = hardware_threads == 0 ? 2 : hardware_threads;
+  c.workers = static_cast<int>(hw);
+  c.http_threads = static_cast<int>(std::max(4u, hw * 2));
+
+  if (raw.listen) {
+    const std::string& l = *raw.listen;
+    size_t colon = l.rfind(':');
+    uint16_t port = 0;
+    if (colon == std::string::npos || colon == 0 ||
+        !ParseNumber<uint16_t>(l.substr(colon + 1), 0, 65535, &port)) {
+      problems.push_back("KINORA_LISTEN/--listen: '" + l + "' is not HOST:PORT (e.g. 127.0.0.1:8080)");
+    } else {
+      c.host = l.substr(0, colon);
+      if (c.host.size() > 2 && c.host.front() == '[' && c.host.back() == ']') {
+        c.host = c.host.substr(1, c.host.size() - 2);  // [::1]:8080
+      }
+      c.port = port;
+    }
+  }
+  if (raw.data_dir) {
+    if (raw.data_dir->empty()) problems.push_back("KINORA_DATA_DIR/--data-dir: must not be empty");
+    else c.data_dir = *raw.data_dir;
+  }
+  if (raw.max_upload_bytes &&
+      !ParseNumber<uint64_t>(*raw.max_upload_bytes, 1, uint64_t{1} << 42, &c.max_upload_bytes)) {
+    problems.push_back("KINORA_MAX_UPLOAD_BYTES: '" + *raw.max_upload_bytes +
+                       "' is not a byte count from 1 to 4398046511104");
+  }
+  if (raw.workers && !ParseNumber<int>(*raw.workers, 0, 256, &c.workers)) {
+    problems.push_back("KINORA_WORKERS: '" + *raw.workers + "' is not a number from 0 to 256");
+  }
+  if (raw.http_threads && !ParseNumber<int>(*raw.http_threads, 1, 256, &c.http_threads)) {
+    problems.push_back("KINORA_HTTP_THREADS: '" + *raw.http_threads +
+                       "' is not a number from 1 to 256");
+  }
+  if (raw.url_ttl_seconds &&
+      !ParseNumber<int>(*raw.url_ttl_seconds, 1, 7 * 24 * 3600, &c.url_ttl_seconds)) {
+    problems.push_back("KINORA_URL_TTL_SECONDS: '" + *raw.url_ttl_seconds +
+                       "' is not a number of seconds from 1 to 604800");
+  }
+  if (raw.web_dir && !raw.web_dir->empty()) {
+    c.web_dir = *raw.web_dir;
+    std::error_code ec;
+    if (!std::filesystem::is_directory(c.web_dir, ec)) {
+      problems.push_back("KINORA_WEB_DIR/--web-dir: '" + *raw.web_dir + "' is not a directory");
+    }
+  }
+  if (raw.log_level) {
+    const std::string& l = *raw.log_level;
+    if (l != "debug" && l != "info" && l != "warn" && l != "error") {
+      problems.push_back("KINORA_LOG_LEVEL: '" + l + "' is not one of debug, info, warn, error");
+    } else {
+      c.log_level = l;
+    }
+  }
+  if (raw.signing_key) {
+    if (raw.signing_key->size() < 32) {
+      problems.push_back("KINORA_SIGNING_KEY: must be at least 32 characters (value not shown)");
+    } else {
+      c.signing_key = *raw.signing_key;
+    }
+  }
+  if (raw.bucket && !raw.bucket->empty()) c.bucket = *raw.bucket;
+  c.storage_url = raw.storage.value_or(AbsoluteUrl("file", c.data_dir / "objects"));
+  c.queue_url = raw.queue.value_or(AbsoluteUrl("sqlite", c.data_dir / "queue.db"));
+  c.db_url = raw.db.value_or(AbsoluteUrl("sqlite", c.data_dir / "catalog.db"));
+  return out;
+}
+
+}  // namespace kinora::app

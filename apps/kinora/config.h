@@ -1,0 +1,50 @@
+// Kinora's settings: read from the environment (12-factor) with command-line flags on top,
+// validated in one pass that reports every problem at once. Secrets are never printed.
+// Thread safety: plain values.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace kinora::app {
+
+// Raw settings as strings, before validation. Flags fill the same struct as the environment.
+struct RawSettings {
+  std::optional<std::string> listen, data_dir, storage, queue, db, max_upload_bytes, workers,
+      http_threads, url_ttl_seconds, web_dir, log_level, signing_key, bucket;
+};
+
+struct Config {
+  std::string host = "127.0.0.1";
+  uint16_t port = 8080;
+  std::filesystem::path data_dir = "kinora-data";
+  std::string storage_url;  // default file://<data>/objects
+  std::string queue_url;    // default sqlite://<data>/queue.db
+  std::string db_url;       // default sqlite://<data>/catalog.db
+  uint64_t max_upload_bytes = 524288000;
+  int workers = 0;          // processing workers; 0 = none
+  int http_threads = 4;
+  int url_ttl_seconds = 3600;
+  std::filesystem::path web_dir;
+  std::string log_level = "info";
+  std::string signing_key;  // empty: generated once and kept in <data>/signing.key
+  std::string bucket = "local";
+};
+
+// Reads KINORA_* (and seed-compatible S3_BUCKET) from an environment map.
+RawSettings FromEnvironment(const std::map<std::string, std::string>& env);
+std::map<std::string, std::string> ProcessEnvironment();
+// Fields set in `over` replace those in `base`.
+RawSettings Overlay(RawSettings base, const RawSettings& over);
+// Validates everything; on failure returns every problem, one line each.
+struct Loaded {
+  Config config;
+  std::vector<std::string> problems;
+};
+Loaded Validate(const RawSettings& raw, unsigned hardware_threads);
+
+}  // namespace kinora::app

@@ -1,0 +1,39 @@
+#include "config.h"
+
+#include <gtest/gtest.h>
+
+namespace kinora::app {
+
+TEST(Config, DefaultsFromNothing) {
+  auto l = Validate(FromEnvironment({}), 2);
+  EXPECT_TRUE(l.problems.empty());
+  EXPECT_EQ(l.config.host, "127.0.0.1");
+  EXPECT_EQ(l.config.port, 8080);
+  EXPECT_EQ(l.config.max_upload_bytes, 524288000u);
+  EXPECT_EQ(l.config.workers, 2);
+  EXPECT_EQ(l.config.storage_url.rfind("file:///", 0), 0u);
+  EXPECT_NE(l.config.queue_url.find("kinora-data/queue.db"), std::string::npos);
+}
+
+TEST(Config, FlagsOverrideEnvironment) {
+  RawSettings flags;
+  flags.listen = "0.0.0.0:9000";
+  auto l = Validate(Overlay(FromEnvironment({{"KINORA_LISTEN", "127.0.0.1:1"},
+                                             {"KINORA_WORKERS", "0"}}), flags), 2);
+  EXPECT_TRUE(l.problems.empty());
+  EXPECT_EQ(l.config.host, "0.0.0.0");
+  EXPECT_EQ(l.config.port, 9000);
+  EXPECT_EQ(l.config.workers, 0);
+}
+
+TEST(Config, ListsEveryProblemAtOnceWithoutSecrets) {
+  auto l = Validate(FromEnvironment({{"KINORA_LISTEN", "nonsense"},
+                                     {"KINORA_MAX_UPLOAD_BYTES", "abc"},
+                                     {"KINORA_WORKERS", "-1"},
+                                     {"KINORA_LOG_LEVEL", "loud"},
+                                     {"KINORA_SIGNING_KEY", "short-secret"}}), 2);
+  ASSERT_EQ(l.problems.size(), 5u);
+  for (const auto& p : l.problems) EXPECT_EQ(p.find("short-secret"), std::string::npos);
+}
+
+}  // namespace kinora::app

@@ -1,0 +1,42 @@
+// Probing media containers with libavformat: what a file is (container, streams, duration,
+// size, frame rate, codecs, rotation). The upload-time probe works on a bounded head and tail
+// of the upload held in memory, so nothing has to be stored before the file is known good.
+// Thread safety: functions are safe to call concurrently (each call owns its libav contexts).
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "kinora/core/error.h"
+
+namespace kinora::media {
+
+struct ProbeResult {
+  std::string container;        // libavformat's short name: "mov,mp4,m4a,3gp,3g2,mj2"
+  double duration_seconds = 0;  // 0 if unknown
+  int64_t bitrate = 0;          // bits/s, 0 if unknown
+  // First video stream.
+  std::string video_codec;
+  int width = 0;
+  int height = 0;
+  double fps = 0;
+  int rotation = 0;             // display rotation in degrees (0, 90, 180, 270)
+  std::string pixel_format;
+  // First audio stream (empty codec when none).
+  std::string audio_codec;
+  int sample_rate = 0;
+  int channels = 0;
+};
+
+// Probes a file of total_size bytes of which only `head` (its first bytes) and `tail` (its
+// last bytes) are available; reads outside them fail, as on a truncated file. Errors:
+// kUnsupported with a human-readable reason ("not a recognised video container", "no video
+// stream"), never a crash on hostile input.
+Result<ProbeResult> ProbeHeadTail(std::string_view head, std::string_view tail,
+                                  uint64_t total_size);
+
+// Routes libav's own log output into Kinora's JSON log (at debug level). Call once at start.
+void InstallLibavLogging();
+
+}  // namespace kinora::media

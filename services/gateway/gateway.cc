@@ -1,0 +1,113 @@
+#include "kinora/gateway/gateway.h"
+
+#include <boost/json.hpp>
+
+#include "kinora/core/time.h"
+#include "kinora/gateway/static_files.h"
+#include "kinora/http/entity.h"
+#include "kinora/http/problem.h"
+
+namespace kinora::gateway {
+namespace {
+
+namespace json = boost::json;
+using http::Response;
+using http::Status;
+
+}  // namespace
+
+Gateway::Gateway(storage::ObjectStore& store, const http::UrlSigner& signer,
+                 metrics::Registry& metrics, std::vector<ReadyCheck> checks,
+                 GatewayOptions options)
+    : store_(store),
+      signer_(signer),
+      metrics_(metrics),
+      checks_(std::move(checks)),
+      options_(std::move(options)) {}
+
+void Gateway::Register(http::Router& router) {
+  using http::Verb;
+  router.Add(Verb::get, "/health", [this](http::Request& r) { return Health(r); });
+  router.Add(Verb::get, "/ready", [this](http::Request& r) { return Ready(r); });
+  router.Add(Verb::get, "/metrics", [this](http::Request& r) { return Metrics(r); });
+  router.Add(Verb::get, "/media/*", [this](http::Request& r) { return Media(r); });
+  router.SetFallback([this](http::Request& r) { return Static(r); });
+}
+
+Response Gateway::Health(http::Request&) {
+  return http::Json(json::object{{"status", "ok"}, {"role", options_.role}});
+}
+
+Response Gateway::Ready(http::Request&) {
+  json::object checks;
+  std::string failed;
+  for (const auto& [name, check] : checks_) {
+    auto r = check();
+    checks[name] = r ? "ok" : r.error().message;
+    if (!r) failed += (failed.empty() ? "" : ", ") + name;
+  }
+  if (!failed.empty()) {
+    Response p = http::Problem(Status::service_unavailable, "not ready: " + failed + " unavailable");
+    p.body.pop_back();
+    p.body += ",\"checks\":" + json::serialize(checks) + "}";
+    return p;
+  }
+  return http::Json(json::object{{"status", "ready"}, {"checks", std::move(checks)}});
+}
+
+Response Gateway::Metrics(http::Request&) {
+  Response r;
+  r.body = metrics_.Render();
+  r.Set(http::bhttp::field::content_type, "text/plain; version=0.0.4; charset=utf-8");
+  r.Set(http::bhttp::field::cache_control, "no-store");
+  return r;
+}
+
+Response Gateway::Media(http::Request& req) {
+  const std::string& key = req.path_params["*"];
+  auto ok = signer_.Verify(key, req.Query("expires").value_or(""),
+                           req.Query("signature").value_or(""));
+  if (!ok) return http::ProblemFrom(ok.error());
+  if (auto valid = storage::ValidateKey(key); !valid) {
+    return http::Problem(Status::not_found, "no such media");
+  }
+  auto head = store_.Head(key);
+  if (!head) {
+    return head.error().code == ErrorCode::kNotFound
+               ? http::Problem(Status::not_found, "no such media")
+               : http::ProblemFrom(head.error());
+  }
+  http::EntityInfo info;
+  info.size = head->size;
+  info.etag = head->etag;
+  info.content_type = head->content_type;
+  info.last_modified = head->last_modified;
+  info.cache_control = "private, max-age=3600";
+  return http::ServeEntity(req, info, [&](uint64_t first, uint64_t last) -> Result<http::StreamBody> {
+    KINORA_TRY(auto reader, store_.Get(key, storage::ByteRange{first, last}));
+    std::shared_ptr<storage::ObjectReader> shared = std::move(reader);
+    return http::StreamBody{last - first + 1,
+                            [shared](std::span<char> buf) { return shared->Read(buf); }};
+  });
+}
+
+Response Gateway::Static(http::Request& req) {
+  bool api = req.path == "/api" || req.path.rfind("/api/", 0) == 0;
+  if (api || options_.web_dir.empty()) {
+    return http::Problem(Status::not_found, "no such endpoint: " + req.path);
+  }
+  if (auto file = ResolveStatic(options_.web_dir, req.path)) {
+    bool immutable = req.path.rfind("/assets/", 0) == 0;  // Vite's content-hashed files
+    return ServeFile(req, *file, immutable);
+  }
+  // Client-side routes (/library, /watch/…) get the app shell; missing assets stay 404.
+  if (req.path.rfind("/assets/", 0) == 0) {
+    return http::Problem(Status::not_found, "no such file: " + req.path);
+  }
+  if (auto index = ResolveStatic(options_.web_dir, "/index.html")) {
+    return ServeFile(req, *index, false);
+  }
+  return http::Problem(Status::not_found, "the web app has no index.html");
+}
+
+}  // namespace kinora::gateway

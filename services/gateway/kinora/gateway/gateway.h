@@ -1,0 +1,51 @@
+// The gateway role's own endpoints: liveness, readiness, metrics, signed media delivery from
+// the object store, and the static web app with SPA fallback. In `serve` the uploader and
+// analytics routes are registered on the same router (in-process); in split mode (a later
+// issue) the gateway proxies them.
+// Thread safety: handlers may run concurrently; the Gateway is immutable after construction.
+#pragma once
+
+#include <filesystem>
+#include <functional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "kinora/http/router.h"
+#include "kinora/http/signed_url.h"
+#include "kinora/metrics/registry.h"
+#include "kinora/storage/object_store.h"
+
+namespace kinora::gateway {
+
+// A named dependency check for GET /ready.
+using ReadyCheck = std::pair<std::string, std::function<Result<void>()>>;
+
+struct GatewayOptions {
+  std::string role = "serve";
+  std::filesystem::path web_dir;  // empty: no web app
+};
+
+class Gateway {
+ public:
+  Gateway(storage::ObjectStore& store, const http::UrlSigner& signer, metrics::Registry& metrics,
+          std::vector<ReadyCheck> checks, GatewayOptions options);
+
+  // /health, /ready, /metrics, /media/*, and the static fallback when a web dir is set.
+  void Register(http::Router& router);
+
+  http::Response Health(http::Request& req);
+  http::Response Ready(http::Request& req);
+  http::Response Metrics(http::Request& req);
+  http::Response Media(http::Request& req);
+  http::Response Static(http::Request& req);
+
+ private:
+  storage::ObjectStore& store_;
+  const http::UrlSigner& signer_;
+  metrics::Registry& metrics_;
+  std::vector<ReadyCheck> checks_;
+  GatewayOptions options_;
+};
+
+}  // namespace kinora::gateway

@@ -1,0 +1,30 @@
+#include "kinora/uploader/uploader.h"
+
+#include <gtest/gtest.h>
+
+namespace kinora::uploader {
+
+TEST(AcceptedExtension, AcceptsTheEightVideoTypesInAnyCase) {
+  for (const char* name : {"a.mp4", "a.MOV", "b.c.avi", "x.webm", "x.mkv", "x.flv", "x.wmv", "x.M4V"}) {
+    EXPECT_TRUE(AcceptedExtension(name)) << name;
+  }
+  EXPECT_EQ(*AcceptedExtension("Clip.MP4"), "mp4");
+}
+
+TEST(AcceptedExtension, RefusesOthersWithTheList) {
+  for (const char* name : {"a.txt", "a", "a.", "mp4", "a.mp4.exe", "a.jpg"}) {
+    auto r = AcceptedExtension(name);
+    ASSERT_FALSE(r) << name;
+    EXPECT_EQ(r.error().code, ErrorCode::kInvalidArgument);
+    EXPECT_NE(r.error().message.find("mp4, mov, avi, webm, mkv, flv, wmv, m4v"), std::string::npos);
+  }
+}
+
+TEST(SafeDisplayName, StripsDirectoriesAndControls) {
+  EXPECT_EQ(SafeDisplayName("../../etc/passwd.mp4"), "passwd.mp4");
+  EXPECT_EQ(SafeDisplayName("C:\\Users\\me\\clip.mov"), "clip.mov");
+  EXPECT_EQ(SafeDisplayName("a\r\nb\0c.mp4"), "abc.mp4");
+  EXPECT_EQ(SafeDisplayName(std::string(300, 'x')).size(), 255u);
+}
+
+}  // namespace kinora::uploader
