@@ -1,0 +1,10 @@
+#!/usr/bin/env bash
+# Installs what is missing, builds Kinora (release), and starts `kinora serve` with the
+# embedded defaults. Extra arguments go to `kinora serve` (e.g. --listen 0.0.0.0:8080).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/setup.sh
+export CCACHE_BASEDIR="$PWD" CCACHE_NOHASHDIR=1
+cmake --preset release >/dev/null
+cmake --build --preset release
+exec build/release/apps/kinora/kinora serve "$@"
