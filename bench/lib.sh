@@ -1,0 +1,25 @@
+# Shared helpers for bench/*.sh: start/stop a release `kinora serve`, read its memory, medians.
+KINORA="${KINORA:-$ROOT/build/release/apps/kinora/kinora}"
+
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+
+# start_server DATA_DIR [ENV=VAL ...] -> sets SERVER_PID, PORT
+start_server() {
+  local data="$1"; shift
+  PORT=$(free_port)
+  env KINORA_WORKERS=0 KINORA_LOG_LEVEL="${BENCH_LOG_LEVEL:-info}" "$@" \
+    "$KINORA" serve --listen "127.0.0.1:$PORT" --data-dir "$data" 2>>"$data.log" &
+  SERVER_PID=$!
+  for _ in $(seq 100); do
+    curl -fs "http://127.0.0.1:$PORT/health" >/dev/null 2>&1 && return 0
+    sleep 0.1
+  done
+  echo "server did not start; see $data.log" >&2; return 1
+}
+
+stop_server() { kill -TERM "$SERVER_PID" 2>/dev/null; wait "$SERVER_PID" 2>/dev/null || true; }
+
+# kB of a /proc/PID/status field (VmRSS, VmHWM)
+proc_kb() { awk -v f="$2:" '$1==f {print $2}' "/proc/$1/status"; }
+
+median() { sort -g | awk '{a[NR]=$1} END {if (NR%2) print a[(NR+1)/2]; else print (a[NR/2]+a[NR/2+1])/2}'; }
