@@ -22,21 +22,22 @@ struct Message {
   std::string id;              // stable across receives
   std::string receipt_handle;  // valid only for this receive; a newer receive invalidates it
   std::string body;
-  int receive_count = 0;       // 1 on first delivery
+  int receive_count = 0;  // 1 on first delivery
 };
 
 struct QueueStats {
-  int64_t visible = 0;     // ready to be received
-  int64_t in_flight = 0;   // received, visibility timeout not yet expired
-  int64_t delayed = 0;     // sent with a delay that has not yet passed
-  int64_t dead = 0;        // moved to the dead-letter queue
+  int64_t visible = 0;    // ready to be received
+  int64_t in_flight = 0;  // received, visibility timeout not yet expired
+  int64_t delayed = 0;    // sent with a delay that has not yet passed
+  int64_t dead = 0;       // moved to the dead-letter queue
 };
 
 class JobQueue {
  public:
   virtual ~JobQueue() = default;
 
-  // Enqueues body (≤ 256 KiB), visible after `delay`. Returns the message id.
+  // Enqueues body (1 byte – 256 KiB, else kInvalidArgument / kTooLarge), visible after
+  // `delay` (0–900 s). Returns the message id.
   virtual Result<std::string> Send(std::string_view body, Seconds delay = Seconds{0}) = 0;
 
   // Returns up to max_messages (1–10) visible messages, waiting up to `wait` (0–20 s) for one
@@ -61,7 +62,8 @@ class JobQueue {
   virtual Result<void> Ping() = 0;
   virtual std::string Describe() const = 0;
 
-  // Wakes every Receive() that is waiting so shutdown does not wait out a long poll.
+  // Wakes every Receive() that is waiting so shutdown does not wait out a long poll. From then
+  // on every Receive() returns an empty vector at once, leasing nothing. Irreversible.
   virtual void Interrupt() = 0;
 };
 

@@ -62,8 +62,8 @@ class ObjectReader {
 };
 
 struct ListPage {
-  std::vector<ObjectInfo> objects;   // sorted by key
-  std::optional<std::string> next;   // pass as `after` to get the following page
+  std::vector<ObjectInfo> objects;  // sorted by key
+  std::optional<std::string> next;  // pass as `after` to get the following page
 };
 
 class ObjectStore {

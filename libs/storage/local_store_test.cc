@@ -1,0 +1,224 @@
+#include "kinora/storage/local_store.h"
+
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <filesystem>
+#include <fstream>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "kinora/storage/object_store_contract.h"
+
+namespace kinora::storage {
+namespace {
+
+namespace fs = std::filesystem;
+
+fs::path FreshDir(std::string_view tag) {
+  static std::atomic<int> counter{0};
+  fs::path dir = fs::path(::testing::TempDir()) /
+                 ("kinora-" + std::string(tag) + "-" + std::to_string(::getpid()) + "-" +
+                  std::to_string(counter++));
+  fs::remove_all(dir);
+  return dir;
+}
+
+testing::StoreInstance MakeLocal() {
+  fs::path dir = FreshDir("store");
+  auto store = NewLocalStore(dir);
+  EXPECT_TRUE(store) << store.error().message;
+  return {store ? std::move(*store) : nullptr, [dir] { fs::remove_all(dir); }};
+}
+
+using testing::ObjectStoreContract;
+INSTANTIATE_TEST_SUITE_P(Local, ObjectStoreContract,
+                         ::testing::Values(testing::ObjectStoreBackend{"local", MakeLocal}),
+                         testing::ObjectStoreBackendName);
+
+class LocalStoreTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    root_ = FreshDir("local");
+    auto s = NewLocalStore(root_);
+    ASSERT_TRUE(s) << s.error().message;
+    store_ = std::move(*s);
+  }
+  void TearDown() override {
+    store_.reset();
+    fs::remove_all(root_);
+  }
+  size_t TmpEntries() const {
+    return static_cast<size_t>(
+        std::distance(fs::directory_iterator(root_ / ".tmp"), fs::directory_iterator()));
+  }
+
+  fs::path root_;
+  std::unique_ptr<ObjectStore> store_;
+};
+
+void Touch(const fs::path& p) { std::ofstream(p) << "partial"; }
+
+TEST_F(LocalStoreTest, StaleTempFilesAreCleanedAtOpen) {
+  store_.reset();
+  fs::path tmp = root_ / ".tmp";
+  Touch(tmp / "999999999-dead-writer.part");  // above pid_max: that process cannot exist
+  Touch(tmp / "not-a-temp-name");
+  fs::path old_own = tmp / (std::to_string(::getpid()) + "-old.part");
+  Touch(old_own);
+  fs::last_write_time(old_own, fs::file_time_type::clock::now() - std::chrono::hours(3));
+  fs::path live = tmp / (std::to_string(::getpid()) + "-live.part");  // another open store's
+  Touch(live);
+
+  auto s = NewLocalStore(root_);
+  ASSERT_TRUE(s) << s.error().message;
+  EXPECT_FALSE(fs::exists(tmp / "999999999-dead-writer.part"));
+  EXPECT_FALSE(fs::exists(tmp / "not-a-temp-name"));
+  EXPECT_FALSE(fs::exists(old_own));
+  EXPECT_TRUE(fs::exists(live));
+  auto page = (*s)->List("", "", 1000);
+  ASSERT_TRUE(page);
+  EXPECT_TRUE(page->objects.empty());
+}
+
+TEST_F(LocalStoreTest, UncommittedWriterLeavesTmpEmpty) {
+  {
+    auto w = store_->BeginPut("videos/a.mp4", "");
+    ASSERT_TRUE(w);
+    ASSERT_TRUE((*w)->Write(std::span<const char>("abc", 3)));
+    EXPECT_EQ(TmpEntries(), 1u);
+  }
+  EXPECT_EQ(TmpEntries(), 0u);
+  ASSERT_TRUE(PutBytes(*store_, "videos/b.mp4", "abc"));
+  EXPECT_EQ(TmpEntries(), 0u);
+  EXPECT_TRUE(fs::is_regular_file(root_ / "videos" / "b.mp4"));
+}
+
+std::string Content(int t, int i) {
+  return std::string(static_cast<size_t>(1000 + 37 * i), static_cast<char>('a' + t)) +
+         std::to_string(i);
+}
+
+TEST_F(LocalStoreTest, ConcurrentWritersOfDifferentKeysAllLand) {
+  constexpr int kThreads = 8;
+  constexpr int kPerThread = 25;
+  std::atomic<int> failures{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < kPerThread; ++i) {
+        std::string own = "c/t" + std::to_string(t) + "/k" + std::to_string(i) + ".bin";
+        std::string shared = "c/shared/t" + std::to_string(t) + "-" + std::to_string(i);
+        if (!PutBytes(*store_, own, Content(t, i))) ++failures;
+        if (!PutBytes(*store_, shared, Content(t, i))) ++failures;
+      }
+    });
+  }
+  for (auto& th : threads) th.join();
+  EXPECT_EQ(failures.load(), 0);
+  for (int t = 0; t < kThreads; ++t) {
+    for (int i = 0; i < kPerThread; ++i) {
+      std::string own = "c/t" + std::to_string(t) + "/k" + std::to_string(i) + ".bin";
+      std::string shared = "c/shared/t" + std::to_string(t) + "-" + std::to_string(i);
+      EXPECT_EQ(GetBytes(*store_, own).value(), Content(t, i));
+      EXPECT_EQ(GetBytes(*store_, shared).value(), Content(t, i));
+    }
+  }
+  auto page = store_->List("c/shared/", "", 1000);
+  ASSERT_TRUE(page);
+  EXPECT_EQ(page->objects.size(), static_cast<size_t>(kThreads * kPerThread));
+  EXPECT_EQ(TmpEntries(), 0u);
+}
+
+// Delete removes empty parents while other threads put into them: puts must still land.
+TEST_F(LocalStoreTest, ConcurrentPutAndDeleteSharingParents) {
+  std::atomic<int> failures{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 4; ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < 40; ++i) {
+        std::string key = "race/a/b/t" + std::to_string(t) + "-" + std::to_string(i);
+        auto put = PutBytes(*store_, key, "x");
+        if (!put) ADD_FAILURE() << put.error().message;
+        auto head = store_->Head(key);
+        if (!head || !store_->Delete(key)) ++failures;
+      }
+    });
+  }
+  for (auto& th : threads) th.join();
+  EXPECT_EQ(failures.load(), 0);
+  EXPECT_FALSE(fs::exists(root_ / "race"));
+}
+
+TEST_F(LocalStoreTest, DeleteRemovesEmptyDirectoriesOnly) {
+  ASSERT_TRUE(PutBytes(*store_, "a/b/c/d.txt", "x"));
+  ASSERT_TRUE(store_->Delete("a/b/c/d.txt"));
+  EXPECT_FALSE(fs::exists(root_ / "a"));
+  ASSERT_TRUE(PutBytes(*store_, "a/b/1", "x"));
+  ASSERT_TRUE(PutBytes(*store_, "a/2", "x"));
+  ASSERT_TRUE(store_->Delete("a/b/1"));
+  EXPECT_FALSE(fs::exists(root_ / "a" / "b"));
+  EXPECT_TRUE(fs::exists(root_ / "a" / "2"));
+  EXPECT_TRUE(fs::exists(root_ / ".tmp"));
+}
+
+TEST_F(LocalStoreTest, KeyAndDirectoryCannotShareAName) {
+  ASSERT_TRUE(PutBytes(*store_, "x/y", "child"));
+  auto file_over_dir = PutBytes(*store_, "x", "parent");
+  ASSERT_FALSE(file_over_dir);
+  EXPECT_EQ(file_over_dir.error().code, ErrorCode::kAlreadyExists);
+  ASSERT_TRUE(PutBytes(*store_, "f", "file"));
+  auto dir_over_file = PutBytes(*store_, "f/g", "child");
+  ASSERT_FALSE(dir_over_file);
+  EXPECT_EQ(dir_over_file.error().code, ErrorCode::kAlreadyExists);
+  EXPECT_EQ(store_->Head("x").error().code, ErrorCode::kNotFound);
+  EXPECT_EQ(store_->Get("x", std::nullopt).error().code, ErrorCode::kNotFound);
+  EXPECT_EQ(store_->Head("f/g").error().code, ErrorCode::kNotFound);
+  EXPECT_TRUE(store_->Delete("x"));  // nothing there; "x/y" survives
+  EXPECT_EQ(GetBytes(*store_, "x/y").value(), "child");
+  EXPECT_EQ(TmpEntries(), 0u);
+}
+
+TEST_F(LocalStoreTest, TmpNameIsReserved) {
+  for (const char* key : {".tmp", ".tmp/x"}) {
+    auto r = store_->BeginPut(key, "");
+    ASSERT_FALSE(r);
+    EXPECT_EQ(r.error().code, ErrorCode::kInvalidArgument);
+  }
+  EXPECT_TRUE(PutBytes(*store_, ".tmpx/a", "ok"));  // only the exact name is reserved
+  EXPECT_TRUE(PutBytes(*store_, "a/.tmp/b", "ok"));
+  auto page = store_->List("", "", 1000);
+  ASSERT_TRUE(page);
+  EXPECT_EQ(page->objects.size(), 2u);
+}
+
+TEST_F(LocalStoreTest, ContentTypeComesFromTheExtension) {
+  auto w = store_->BeginPut("blob.bin", "video/mp4");
+  ASSERT_TRUE(w);
+  auto info = (*w)->Commit();
+  ASSERT_TRUE(info);
+  EXPECT_EQ(info->content_type, "application/octet-stream");
+  EXPECT_EQ(store_->Head("blob.bin")->content_type, "application/octet-stream");
+}
+
+TEST_F(LocalStoreTest, PingAndDescribe) {
+  EXPECT_TRUE(store_->Ping());
+  EXPECT_NE(store_->Describe().find(root_.string()), std::string::npos);
+  fs::remove_all(root_);
+  EXPECT_FALSE(store_->Ping());
+}
+
+TEST_F(LocalStoreTest, OpenObjectStoreFileUrl) {
+  auto s = OpenObjectStore("file://" + root_.string());
+  ASSERT_TRUE(s) << s.error().message;
+  ASSERT_TRUE(PutBytes(*store_, "videos/u.mp4", "via url"));
+  EXPECT_EQ(GetBytes(**s, "videos/u.mp4").value(), "via url");
+  auto small = GetBytes(**s, "videos/u.mp4", 3);
+  ASSERT_FALSE(small);
+  EXPECT_EQ(small.error().code, ErrorCode::kTooLarge);
+}
+
+}  // namespace
+}  // namespace kinora::storage
