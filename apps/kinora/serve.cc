@@ -96,11 +96,13 @@ int RunServe(const Config& c) {
                        {"queue", [&q] { return q.Ping(); }},
                        {"catalog", [&cat] { return cat.Ping(); }}},
                       gateway::GatewayOptions{.role = "serve", .web_dir = c.web_dir});
-  uploader::Uploader up(s, cat, q, registry,
-                        uploader::UploaderOptions{.max_upload_bytes = c.max_upload_bytes,
-                                                  .bucket = c.bucket});
   analytics::Analytics an(cat, signer, registry,
                           analytics::AnalyticsOptions{.url_ttl = std::chrono::seconds(c.url_ttl_seconds)});
+  uploader::Uploader up(s, cat, q, registry,
+                        uploader::UploaderOptions{
+                            .max_upload_bytes = c.max_upload_bytes,
+                            .bucket = c.bucket,
+                            .present = [&an](const catalog::VideoRecord& v) { return an.VideoJson(v); }});
   gw.Register(router);
   up.Register(router, "/api/uploader");
   router.AddStreaming(

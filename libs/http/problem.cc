@@ -4,6 +4,8 @@
 #include <boost/json/serialize.hpp>
 #include <cctype>
 
+#include "kinora/core/json_text.h"
+
 namespace kinora::http {
 
 Status StatusFor(ErrorCode code) {
@@ -44,7 +46,7 @@ Response ProblemFrom(const Error& e) { return Problem(StatusFor(e.code), e.messa
 Response Json(Status status, const boost::json::value& v) {
   Response r;
   r.status = status;
-  r.body = boost::json::serialize(v);
+  r.body = ToJsonText(v);
   r.Set(bhttp::field::content_type, "application/json");
   return r;
 }

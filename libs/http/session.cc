@@ -228,6 +228,9 @@ asio::awaitable<bool> Session::Serve(Parser& parser) {
         res = Problem(Status::payload_too_large,
                       "request body of " + std::to_string(*cl) + " bytes exceeds the limit of " +
                           std::to_string(route.options.body_limit) + " bytes");
+      } else if (route.options.streaming && !cl && !parser.chunked()) {
+        res = Problem(Status::length_required,
+                      "send the body with Content-Length or chunked transfer encoding");
       } else if (route.options.streaming) {
         parser.body_limit(route.options.body_limit);
         Reader reader(*this, parser);

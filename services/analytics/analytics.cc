@@ -4,6 +4,7 @@
 #include <charconv>
 
 #include "kinora/core/ids.h"
+#include "kinora/core/json_text.h"
 #include "kinora/core/time.h"
 #include "kinora/http/problem.h"
 
@@ -165,7 +166,7 @@ Response Analytics::Stats(http::Request&) {
         {"top_videos", std::move(top)},
         {"generated_at", FormatIso8601(std::chrono::system_clock::now(), true)},
     };
-    stats_body_ = json::serialize(out);
+    stats_body_ = ToJsonText(out);
     stats_at_ = now;
   }
   Response r;

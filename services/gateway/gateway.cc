@@ -2,7 +2,7 @@
 
 #include <boost/json.hpp>
 
-#include "kinora/core/time.h"
+#include "kinora/core/json_text.h"
 #include "kinora/gateway/static_files.h"
 #include "kinora/http/entity.h"
 #include "kinora/http/problem.h"
@@ -49,7 +49,7 @@ Response Gateway::Ready(http::Request&) {
   if (!failed.empty()) {
     Response p = http::Problem(Status::service_unavailable, "not ready: " + failed + " unavailable");
     p.body.pop_back();
-    p.body += ",\"checks\":" + json::serialize(checks) + "}";
+    p.body += ",\"checks\":" + ToJsonText(checks) + "}";
     return p;
   }
   return http::Json(json::object{{"status", "ready"}, {"checks", std::move(checks)}});

@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "kinora/core/ids.h"
+#include "kinora/core/json_text.h"
 #include "kinora/core/log.h"
 #include "kinora/http/multipart.h"
 #include "kinora/http/problem.h"
@@ -233,7 +234,7 @@ asio::awaitable<Response> Uploader::Upload(http::Request& req, http::BodyReader&
     undo(false);
     co_return refuse(http::ProblemFrom(r.error()));
   }
-  if (auto r = storage::PutBytes(store_, metadata_key, json::serialize(catalog::ToJson(v)),
+  if (auto r = storage::PutBytes(store_, metadata_key, ToJsonText(catalog::ToJson(v)),
                                  "application/json");
       !r) {
     undo(true);
@@ -245,7 +246,7 @@ asio::awaitable<Response> Uploader::Upload(http::Request& req, http::BodyReader&
                    {"s3_metadata_key", metadata_key},
                    {"original_filename", v.original_filename},
                    {"correlation_id", req.correlation_id}};
-  if (auto r = queue_.Send(json::serialize(msg)); !r) {
+  if (auto r = queue_.Send(ToJsonText(msg)); !r) {
     undo(true);
     co_return refuse(http::ProblemFrom(r.error()));
   }
@@ -258,7 +259,7 @@ asio::awaitable<Response> Uploader::Upload(http::Request& req, http::BodyReader&
   json::object out{{"status", "success"},
                    {"video_id", id},
                    {"message", "Video uploaded successfully and queued for processing"},
-                   {"video", catalog::ToJson(v)}};
+                   {"video", options_.present ? options_.present(v) : catalog::ToJson(v)}};
   co_return http::Json(Status::created, out);
 }
 

@@ -7,6 +7,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <string>
 
 #include "kinora/catalog/catalog.h"
@@ -17,9 +18,15 @@
 
 namespace kinora::uploader {
 
+// Turns a catalog row into the public JSON of a video (with signed URLs). The wiring passes the
+// analytics role's presenter so an upload answer shows the same video the details endpoint
+// does; the default is the bare catalog JSON.
+using VideoPresenter = std::function<boost::json::object(const catalog::VideoRecord&)>;
+
 struct UploaderOptions {
   uint64_t max_upload_bytes = 524288000;  // of the file part
   std::string bucket = "local";           // reported as s3_bucket
+  VideoPresenter present;                 // empty: catalog::ToJson
 };
 
 class Uploader {

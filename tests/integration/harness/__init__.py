@@ -1,0 +1,1 @@
+"""Test harness for Kinora's black-box integration tests."""

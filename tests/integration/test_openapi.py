@@ -1,0 +1,246 @@
+"""api/openapi.json is a sound OpenAPI 3 document, and it is true: every documented operation
+exists and answers as documented, and every route the server has is documented."""
+from __future__ import annotations
+
+import json
+import re
+import uuid
+from pathlib import Path
+from types import SimpleNamespace
+from typing import Callable
+
+import pytest
+
+from harness import api, multipart, schema
+from harness.client import Response
+
+SPEC_PATH = Path(__file__).resolve().parents[2] / "api" / "openapi.json"
+METHODS = {"get", "put", "post", "delete", "options", "head", "patch", "trace"}
+
+# Every route `kinora serve --web-dir D` answers (method, OpenAPI path template).
+SERVER_ROUTES = {
+    ("GET", "/health"), ("GET", "/ready"), ("GET", "/metrics"),
+    ("POST", "/api/uploader/upload"), ("POST", "/api/upload"),
+    ("DELETE", "/api/uploader/videos/{video_id}"),
+    ("GET", "/api/analytics/videos"), ("GET", "/api/analytics/video/{video_id}"),
+    ("GET", "/api/analytics/stats"),
+    ("POST", "/api/analytics/view/{video_id}"), ("POST", "/api/analytics/like/{video_id}"),
+    ("GET", "/media/{key}"), ("HEAD", "/media/{key}"),
+    ("GET", "/"),
+}
+
+PROBLEM_RESPONSES = {400: "BadRequest", 403: "Forbidden", 404: "NotFound",
+                     405: "MethodNotAllowed", 411: "LengthRequired", 413: "PayloadTooLarge",
+                     415: "UnsupportedMediaType", 422: "UnprocessableEntity",
+                     429: "TooManyRequests", 503: "ServiceUnavailable"}
+
+
+@pytest.fixture(scope="module")
+def spec() -> dict:
+    return json.loads(SPEC_PATH.read_text())
+
+
+def operations(spec):
+    """(METHOD, path, operation) for every documented operation."""
+    for path, item in spec["paths"].items():
+        for method, op in item.items():
+            if method in METHODS:
+                yield method.upper(), path, op
+
+
+# -- the document itself -------------------------------------------------------------------
+
+def test_document_header(spec):
+    assert re.match(r"^3\.[01]\.\d+$", spec["openapi"])
+    assert spec["info"]["title"] and spec["info"]["version"]
+    assert spec["paths"] and all(p.startswith("/") for p in spec["paths"])
+
+
+def test_every_reference_resolves(spec):
+    dangling = []
+    for where, ref in schema.all_refs(spec):
+        try:
+            schema.resolve_pointer(spec, ref)
+        except (KeyError, TypeError):
+            dangling.append(f"{where} -> {ref}")
+    assert not dangling, dangling
+
+
+def test_operations_are_well_formed(spec):
+    op_ids = []
+    for method, path, op in operations(spec):
+        where = f"{method} {path}"
+        op_ids.append(op.get("operationId"))
+        assert op.get("responses"), f"{where}: no responses"
+        for status, resp in op["responses"].items():
+            assert re.match(r"^([1-5]\d\d|[1-5]XX|default)$", status), f"{where}: {status}"
+            assert "description" in schema.deref(spec, resp), f"{where} {status}: no description"
+        params = [schema.deref(spec, p) for p in op.get("parameters", [])]
+        for p in params:
+            assert p.get("in") in {"query", "header", "path", "cookie"}, (where, p)
+            assert "schema" in p or "content" in p, (where, p)
+        declared = {p["name"] for p in params if p["in"] == "path"}
+        assert declared == set(re.findall(r"\{([^}]+)\}", path)), f"{where}: path parameters"
+        assert all(p["required"] for p in params if p["in"] == "path"), where
+    assert None not in op_ids and len(op_ids) == len(set(op_ids)), "operationIds not unique"
+
+
+def test_required_schemas_exist(spec):
+    schemas = spec["components"]["schemas"]
+    for name in ("Video", "VideoList", "Stats", "UploadResponse", "Problem", "CounterResponse"):
+        assert schemas[name]["type"] == "object", name
+    assert set(schemas["Problem"]["required"]) >= set(api.PROBLEM_FIELDS)
+
+
+def test_problem_responses_per_status(spec):
+    for status, name in PROBLEM_RESPONSES.items():
+        resp = spec["components"]["responses"][name]
+        content = resp["content"]["application/problem+json"]["schema"]
+        assert content == {"$ref": "#/components/schemas/Problem"}, (status, name)
+    for method, path, op in operations(spec):
+        for status, resp in op["responses"].items():
+            if status.isdigit() and int(status) >= 400 and path != "/ready":
+                content = schema.deref(spec, resp).get("content", {})
+                assert "application/problem+json" in content, f"{method} {path} {status}"
+
+
+def test_listing_parameters_have_enums(spec):
+    params = {p["name"]: p for p in map(lambda p: schema.deref(spec, p),
+                                        spec["paths"]["/api/analytics/videos"]["get"]["parameters"])}
+    assert set(params["sort_by"]["schema"]["enum"]) == {"timestamp", "views", "likes",
+                                                        "engagement", "duration", "size"}
+    assert set(params["order"]["schema"]["enum"]) == {"asc", "desc"}
+    assert set(schema.deref(spec, params["status"]["schema"])["enum"]) == {
+        "UPLOADED", "PROCESSING", "PROCESSED", "FAILED"}
+    assert (params["limit"]["schema"]["minimum"], params["limit"]["schema"]["maximum"]) == (1, 100)
+
+
+def test_every_server_route_is_documented(spec):
+    documented = {(method, path) for method, path, _ in operations(spec)}
+    assert documented == SERVER_ROUTES, {"undocumented": SERVER_ROUTES - documented,
+                                         "not on the server": documented - SERVER_ROUTES}
+
+
+# -- the document against the server -------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def ctx(module_server_factory, media, web_dir):
+    srv = module_server_factory.start(args=("--web-dir", str(web_dir)))
+    video = api.upload_ok(srv.client, media.clip("mp4"), filename="spec.mp4", title="spec")
+    return SimpleNamespace(server=srv, client=srv.client, media=media,
+                           video=api.get_video(srv.client, video["video_id"]))
+
+
+def fresh_upload(ctx) -> str:
+    return api.upload_ok(ctx.client, ctx.media.clip("webm"), filename="spare.webm")["video_id"]
+
+
+def media_target(ctx) -> str:
+    return api.signed(ctx.video["original_url"])
+
+
+def upload_file(ctx, endpoint=api.UPLOAD, path=None, filename="spec.mp4") -> Response:
+    return api.upload(ctx.client, path or ctx.media.clip("mp4"), filename=filename,
+                      endpoint=endpoint)
+
+
+SUCCESS_CALLS: dict[str, Callable[[SimpleNamespace], Response]] = {
+    "getHealth": lambda c: c.client.get("/health"),
+    "getReady": lambda c: c.client.get("/ready"),
+    "getMetrics": lambda c: c.client.get("/metrics"),
+    "uploadVideo": lambda c: upload_file(c),
+    "uploadVideoAlias": lambda c: upload_file(c, api.UPLOAD_ALIAS),
+    "deleteVideo": lambda c: c.client.delete(api.delete_path(fresh_upload(c))),
+    "listVideos": lambda c: c.client.get(api.VIDEOS, params={"limit": 10}),
+    "getVideo": lambda c: c.client.get(api.video_path(c.video["video_id"])),
+    "getStats": lambda c: c.client.get(api.STATS),
+    "recordView": lambda c: c.client.post(api.view_path(c.video["video_id"])),
+    "recordLike": lambda c: c.client.post(api.like_path(c.video["video_id"])),
+    "getMedia": lambda c: c.client.get(media_target(c)),
+    "headMedia": lambda c: c.client.head(media_target(c)),
+    "getWebApp": lambda c: c.client.get("/"),
+}
+
+
+def unknown_id() -> str:
+    return str(uuid.uuid4())
+
+
+def json_upload(c) -> Response:
+    return c.client.post(api.UPLOAD, b"{}", headers={"Content-Type": "application/json"})
+
+
+def upload_without_file(c) -> Response:
+    return api.send_multipart(c.client, multipart.MultipartBody([multipart.field("title", "x")]))
+
+
+ERROR_CALLS: list[tuple[str, int, Callable[[SimpleNamespace], Response]]] = [
+    ("getVideo", 404, lambda c: c.client.get(api.video_path(unknown_id()))),
+    ("getVideo", 400, lambda c: c.client.get(api.video_path("not-a-uuid"))),
+    ("listVideos", 400, lambda c: c.client.get(api.VIDEOS, params={"limit": 0})),
+    ("listVideos", 400, lambda c: c.client.get(api.VIDEOS, params={"sort_by": "nope"})),
+    ("recordView", 404, lambda c: c.client.post(api.view_path(unknown_id()))),
+    ("recordLike", 404, lambda c: c.client.post(api.like_path(unknown_id()))),
+    ("deleteVideo", 404, lambda c: c.client.delete(api.delete_path(unknown_id()))),
+    ("getMedia", 403, lambda c: c.client.get(media_target(c) + "0")),
+    ("getMedia", 416, lambda c: c.client.get(media_target(c), headers={"Range": "bytes=999999999-"})),
+    ("uploadVideo", 400, upload_without_file),
+    ("uploadVideo", 415, json_upload),
+    ("uploadVideo", 422, lambda c: upload_file(c, path=c.media.text_as_mp4(), filename="t.mp4")),
+]
+
+
+def find_operation(spec, op_id: str) -> dict:
+    for _, _, op in operations(spec):
+        if op.get("operationId") == op_id:
+            return op
+    raise AssertionError(f"operation {op_id} not documented")
+
+
+def assert_conforms(spec, op_id: str, resp: Response) -> None:
+    """The answer's status is documented for the operation, its content type is one the
+    document lists, and a JSON body validates against the documented schema."""
+    op = find_operation(spec, op_id)
+    documented = op["responses"].get(str(resp.status))
+    assert documented is not None, \
+        f"{op_id}: status {resp.status} not documented ({sorted(op['responses'])}): {resp!r}"
+    documented = schema.deref(spec, documented)
+    if "X-Correlation-ID" in documented.get("headers", {}):
+        assert resp.correlation_id, f"{op_id}: no X-Correlation-ID"
+    content = documented.get("content")
+    if not content or resp.body == b"":
+        return
+    media_type = resp.content_type
+    if media_type not in content:
+        assert "*/*" in content, f"{op_id} {resp.status}: {media_type} not in {list(content)}"
+        return
+    body_schema = content[media_type].get("schema")
+    if body_schema and media_type.endswith("json"):
+        problems = schema.errors(spec, body_schema, resp.json())
+        assert not problems, f"{op_id} {resp.status}:\n" + "\n".join(problems[:20])
+
+
+def test_every_documented_operation_has_a_success_call(spec):
+    documented = {op["operationId"] for _, _, op in operations(spec)}
+    assert documented == set(SUCCESS_CALLS), documented ^ set(SUCCESS_CALLS)
+
+
+@pytest.mark.parametrize("op_id", list(SUCCESS_CALLS))
+def test_documented_operation_answers_as_documented(spec, ctx, op_id):
+    resp = SUCCESS_CALLS[op_id](ctx)
+    assert 200 <= resp.status < 300, f"{op_id}: {resp!r}"
+    assert_conforms(spec, op_id, resp)
+
+
+@pytest.mark.parametrize("op_id,status,call", ERROR_CALLS,
+                         ids=[f"{op}-{status}" for op, status, _ in ERROR_CALLS])
+def test_documented_errors_answer_as_documented(spec, ctx, op_id, status, call):
+    resp = call(ctx)
+    assert resp.status == status, f"{op_id}: expected {status}, got {resp!r}"
+    assert_conforms(spec, op_id, resp)
+
+
+@pytest.mark.parametrize("path", ["/api/analytics/videos/all", "/api/uploader/videos",
+                                  "/api/v2/videos", "/api/analytics/view", "/api/uploader"])
+def test_undocumented_paths_are_not_routes(ctx, path):
+    api.assert_problem(ctx.client.get(path), 404)
