@@ -20,6 +20,9 @@ namespace kinora::catalog {
 enum class SortKey { kTimestamp, kViews, kLikes, kEngagement, kDuration, kSize };
 std::optional<SortKey> ParseSortKey(std::string_view s);  // "timestamp", "views", ...
 
+// Ordering: by the sort key, ties broken by video_id in the same direction; unknown durations
+// sort as -1 (first ascending). A cursor is bound to the sort and order that produced it;
+// using it with another gives kInvalidArgument.
 struct ListQuery {
   int limit = 20;                       // 1–100
   std::string cursor;                   // opaque, from a previous page's next_cursor
@@ -61,7 +64,7 @@ class Catalog {
  public:
   virtual ~Catalog() = default;
 
-  // kAlreadyExists if the id is taken.
+  // kAlreadyExists if the id is taken. Keeps the counters given (so reindex can restore them).
   virtual Result<void> Insert(const VideoRecord& v) = 0;
   // kNotFound if missing.
   virtual Result<VideoRecord> Get(std::string_view video_id) = 0;

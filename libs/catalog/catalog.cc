@@ -1,0 +1,41 @@
+#include "kinora/catalog/catalog.h"
+
+#include <boost/url.hpp>
+
+#include "kinora/catalog/sqlite_catalog.h"
+
+namespace kinora::catalog {
+
+std::optional<SortKey> ParseSortKey(std::string_view s) {
+  if (s == "timestamp" || s == "upload_timestamp") return SortKey::kTimestamp;
+  if (s == "views") return SortKey::kViews;
+  if (s == "likes") return SortKey::kLikes;
+  if (s == "engagement") return SortKey::kEngagement;
+  if (s == "duration" || s == "duration_seconds" || s == "runtime") return SortKey::kDuration;
+  if (s == "size" || s == "file_size") return SortKey::kSize;
+  return std::nullopt;
+}
+
+Result<std::unique_ptr<Catalog>> OpenCatalog(std::string_view url) {
+  auto parsed = boost::urls::parse_uri(url);
+  if (!parsed) {
+    return MakeError(ErrorCode::kInvalidArgument, "catalog URL is not a URL: " + std::string(url));
+  }
+  std::string scheme = parsed->scheme();
+  if (scheme == "sqlite") {
+    std::string path = parsed->path();
+    if (!parsed->host().empty() || path.empty() || path.front() != '/') {
+      return MakeError(ErrorCode::kInvalidArgument,
+                       "sqlite catalog URL needs an absolute path (sqlite:///abs/catalog.db): " +
+                           std::string(url));
+    }
+    return NewSqliteCatalog(path);
+  }
+  if (scheme == "postgresql" || scheme == "postgres") {
+    return MakeError(ErrorCode::kUnsupported, "postgresql backend not built yet");
+  }
+  return MakeError(ErrorCode::kInvalidArgument,
+                   "unknown catalog URL scheme '" + scheme + "' (want sqlite:// or postgresql://)");
+}
+
+}  // namespace kinora::catalog

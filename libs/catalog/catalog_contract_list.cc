@@ -1,0 +1,241 @@
+// Contract: List — every sort key in both orders, cursor and offset pagination, filters.
+#include <algorithm>
+#include <cstdio>
+#include <set>
+#include <tuple>
+
+#include "catalog_contract.h"
+
+namespace kinora::catalog {
+
+namespace {
+
+constexpr int kRows = 57;
+const SortKey kAllKeys[] = {SortKey::kTimestamp,  SortKey::kViews,    SortKey::kLikes,
+                            SortKey::kEngagement, SortKey::kDuration, SortKey::kSize};
+
+std::string KeyName(SortKey k) {
+  switch (k) {
+    case SortKey::kTimestamp:
+      return "timestamp";
+    case SortKey::kViews:
+      return "views";
+    case SortKey::kLikes:
+      return "likes";
+    case SortKey::kEngagement:
+      return "engagement";
+    case SortKey::kDuration:
+      return "duration";
+    case SortKey::kSize:
+      return "size";
+  }
+  return "?";
+}
+
+// The value a row sorts by; unknown durations sort as -1 (before every real duration).
+double SortValue(const VideoRecord& v, SortKey k) {
+  switch (k) {
+    case SortKey::kTimestamp:
+      return static_cast<double>(UnixMillis(v.uploaded_at));
+    case SortKey::kViews:
+      return static_cast<double>(v.views);
+    case SortKey::kLikes:
+      return static_cast<double>(v.likes);
+    case SortKey::kEngagement:
+      return Engagement(v);
+    case SortKey::kDuration:
+      return v.duration_seconds.value_or(-1.0);
+    case SortKey::kSize:
+      return static_cast<double>(v.size);
+  }
+  return 0;
+}
+
+// Ties on the sort value are broken by video_id in the same direction.
+std::vector<std::string> ExpectedOrder(std::vector<VideoRecord> rows, SortKey k, bool desc) {
+  std::sort(rows.begin(), rows.end(), [&](const VideoRecord& a, const VideoRecord& b) {
+    auto ka = std::make_tuple(SortValue(a, k), a.video_id);
+    auto kb = std::make_tuple(SortValue(b, k), b.video_id);
+    return desc ? kb < ka : ka < kb;
+  });
+  std::vector<std::string> ids;
+  for (auto& r : rows) ids.push_back(r.video_id);
+  return ids;
+}
+
+}  // namespace
+
+std::vector<std::string> CatalogContract::ListAllByCursor(ListQuery q, int64_t expected_total) {
+  std::vector<std::string> ids;
+  for (int pages = 0; pages < 1000; ++pages) {
+    auto r = catalog().List(q);
+    EXPECT_TRUE(r) << r.error().message;
+    if (!r) break;
+    const ListPage& page = r.value();
+    EXPECT_EQ(page.total, expected_total);
+    for (auto& v : page.videos) ids.push_back(v.video_id);
+    if (!page.next_cursor) break;
+    EXPECT_EQ(static_cast<int>(page.videos.size()), q.limit) << "only the last page is short";
+    q.cursor = *page.next_cursor;
+  }
+  return ids;
+}
+
+// 57 rows with many ties on every sort key and ids that are not in insertion order.
+std::vector<VideoRecord> CatalogContract::InsertListRows() {
+  std::vector<VideoRecord> rows;
+  const SysTime base = NowMillis() - std::chrono::hours(24 * 10);
+  for (int i = 0; i < kRows; ++i) {
+    char id[16];
+    std::snprintf(id, sizeof id, "v%02d", (i * 23) % kRows);
+    VideoRecord v = SampleVideo(id, base + std::chrono::seconds(i / 3));
+    v.title = "Video number " + std::to_string(i);
+    v.views = i % 4;
+    v.likes = i % 3;
+    v.size = (i % 5) * 1000;
+    if (i % 6 == 0) {
+      v.duration_seconds.reset();
+    } else {
+      v.duration_seconds = (i % 4) * 1.5;
+    }
+    v.status = static_cast<VideoStatus>(i % 4);
+    MustInsert(v);
+    rows.push_back(v);
+  }
+  return rows;
+}
+
+TEST_P(CatalogContract, CursorPagesVisitEveryRowOnceInOrderForEveryKey) {
+  const auto rows = InsertListRows();
+  for (SortKey key : kAllKeys) {
+    for (bool desc : {true, false}) {
+      SCOPED_TRACE(KeyName(key) + (desc ? " desc" : " asc"));
+      ListQuery q;
+      q.limit = 10;
+      q.sort = key;
+      q.descending = desc;
+      EXPECT_EQ(ListAllByCursor(q, kRows), ExpectedOrder(rows, key, desc));
+    }
+  }
+}
+
+TEST_P(CatalogContract, OffsetPagination) {
+  const auto rows = InsertListRows();
+  const auto want = ExpectedOrder(rows, SortKey::kViews, true);
+  std::vector<std::string> got;
+  ListQuery q;
+  q.limit = 10;
+  q.sort = SortKey::kViews;
+  for (q.offset = 0; q.offset < kRows; q.offset += 10) {
+    auto page_r = catalog().List(q);
+    ASSERT_TRUE(page_r);
+    auto& page = page_r.value();
+    EXPECT_EQ(page.total, kRows);
+    for (auto& v : page.videos) got.push_back(v.video_id);
+    EXPECT_EQ(page.next_cursor.has_value(), q.offset + 10 < kRows);
+  }
+  EXPECT_EQ(got, want);
+  q.offset = 1000;
+  auto past_r = catalog().List(q);
+  ASSERT_TRUE(past_r);
+  auto& past = past_r.value();
+  EXPECT_TRUE(past.videos.empty());
+  EXPECT_FALSE(past.next_cursor);
+  EXPECT_EQ(past.total, kRows);
+}
+
+TEST_P(CatalogContract, StatusFilterWithCursor) {
+  const auto rows = InsertListRows();
+  for (auto status : {VideoStatus::kUploaded, VideoStatus::kProcessed, VideoStatus::kFailed}) {
+    std::vector<VideoRecord> subset;
+    for (auto& r : rows) {
+      if (r.status == status) subset.push_back(r);
+    }
+    ListQuery q;
+    q.limit = 4;
+    q.status = status;
+    q.sort = SortKey::kEngagement;
+    EXPECT_EQ(ListAllByCursor(q, static_cast<int64_t>(subset.size())),
+              ExpectedOrder(subset, SortKey::kEngagement, true));
+  }
+}
+
+TEST_P(CatalogContract, TitleSearchIsCaseInsensitiveAndLiteral) {
+  const char* titles[] = {"50% off",     "500 off",   "a_b",       "axb",     "Hello World",
+                          "HELLO there", "say hello", "100%_done", "nothing", "back\\slash"};
+  int n = 0;
+  for (const char* t : titles) {
+    auto v = SampleVideo("t" + std::to_string(n++), NowMillis());
+    v.title = t;
+    v.status = n % 2 ? VideoStatus::kProcessed : VideoStatus::kFailed;
+    MustInsert(v);
+  }
+  auto search = [&](std::string text, std::optional<VideoStatus> status = std::nullopt) {
+    ListQuery q;
+    q.title_query = std::move(text);
+    q.status = status;
+    q.sort = SortKey::kSize;  // all equal: order falls to video_id
+    q.descending = false;
+    auto r = catalog().List(q);
+    EXPECT_TRUE(r);
+    std::set<std::string> got;
+    if (!r) return got;
+    const ListPage& page = r.value();
+    EXPECT_EQ(page.total, static_cast<int64_t>(page.videos.size()));
+    for (auto& v : page.videos) got.insert(v.title);
+    return got;
+  };
+  using S = std::set<std::string>;
+  EXPECT_EQ(search("%"), (S{"50% off", "100%_done"}));
+  EXPECT_EQ(search("_"), (S{"a_b", "100%_done"}));
+  EXPECT_EQ(search("50%"), (S{"50% off"}));
+  EXPECT_EQ(search("hello"), (S{"Hello World", "HELLO there", "say hello"}));
+  EXPECT_EQ(search("hello", VideoStatus::kProcessed), (S{"Hello World", "say hello"}));
+  EXPECT_EQ(search("\\"), (S{"back\\slash"}));
+  EXPECT_EQ(search("zzz"), S{});
+}
+
+TEST_P(CatalogContract, RejectsBadLimitsAndCursors) {
+  InsertListRows();
+  for (int limit : {0, -1, 101, 1000}) {
+    ListQuery q;
+    q.limit = limit;
+    auto page = catalog().List(q);
+    ASSERT_FALSE(page) << limit;
+    EXPECT_EQ(page.error().code, ErrorCode::kInvalidArgument);
+  }
+  ListQuery ok;
+  ok.limit = 100;
+  ASSERT_TRUE(catalog().List(ok));
+  ok.limit = 1;
+  auto first_r = catalog().List(ok);
+  ASSERT_TRUE(first_r);
+  auto& first = first_r.value();
+  ASSERT_TRUE(first.next_cursor);
+
+  for (const std::string& bad :
+       std::vector<std::string>{"!!!", "not-a-cursor", "AAAA", "a", std::string(5000, 'A')}) {
+    ListQuery q;
+    q.cursor = bad;
+    auto page = catalog().List(q);
+    ASSERT_FALSE(page) << bad;
+    EXPECT_EQ(page.error().code, ErrorCode::kInvalidArgument);
+  }
+  ListQuery other;  // a cursor from another sort order is not silently reinterpreted
+  other.cursor = *first.next_cursor;
+  other.sort = SortKey::kViews;
+  auto mismatch = catalog().List(other);
+  ASSERT_FALSE(mismatch);
+  EXPECT_EQ(mismatch.error().code, ErrorCode::kInvalidArgument);
+}
+
+TEST_P(CatalogContract, EmptyCatalogListsNothing) {
+  auto page_r = catalog().List(ListQuery{});
+  ASSERT_TRUE(page_r);
+  auto& page = page_r.value();
+  EXPECT_TRUE(page.videos.empty());
+  EXPECT_FALSE(page.next_cursor);
+  EXPECT_EQ(page.total, 0);
+}
+
+}  // namespace kinora::catalog

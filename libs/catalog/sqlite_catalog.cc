@@ -1,0 +1,153 @@
+#include "kinora/catalog/sqlite_catalog.h"
+
+#include <boost/json/parse.hpp>
+
+#include "kinora/catalog/internal/sqlite_schema.h"
+#include "sqlite_catalog_impl.h"
+
+namespace kinora::catalog {
+
+using internal::BindVideo;
+using internal::ReadVideo;
+
+namespace {
+
+// ?14 (views), ?15 (likes) and ?32 (engagement) of BindVideo's numbering are deliberately
+// absent: Update never touches the counters. SQLite accepts bindings to unused numbers.
+constexpr std::string_view kUpdateSql =
+    "UPDATE videos SET title = ?2, description = ?3, original_filename = ?4, "
+    "file_extension = ?5, content_type = ?6, size = ?7, bucket = ?8, video_key = ?9, "
+    "uploaded_at = ?10, status = ?11, error = ?12, progress = ?13, duration_seconds = ?16, "
+    "width = ?17, height = ?18, fps = ?19, container = ?20, video_codec = ?21, "
+    "audio_codec = ?22, bitrate = ?23, renditions_json = ?24, thumbnail_key = ?25, "
+    "mp4_key = ?26, hls_key = ?27, processed_at = ?28, processing_seconds = ?29, "
+    "processed_bytes = ?30, correlation_id = ?31 WHERE video_id = ?1";
+
+// SET expressions see the old row, hence the "+ 1" inside the engagement formulas.
+constexpr std::string_view kIncrementViewsSql =
+    "UPDATE videos SET views = views + 1, "
+    "engagement = CAST(likes AS REAL) / MAX(views + 1, 1) WHERE video_id = ?1 RETURNING views";
+constexpr std::string_view kIncrementLikesSql =
+    "UPDATE videos SET likes = likes + 1, "
+    "engagement = CAST(likes + 1 AS REAL) / MAX(views, 1) WHERE video_id = ?1 RETURNING likes";
+constexpr std::string_view kDailyViewSql =
+    "INSERT INTO daily_counts (video_id, day, views, likes) VALUES (?1, ?2, 1, 0) "
+    "ON CONFLICT (video_id, day) DO UPDATE SET views = views + 1";
+constexpr std::string_view kDailyLikeSql =
+    "INSERT INTO daily_counts (video_id, day, views, likes) VALUES (?1, ?2, 0, 1) "
+    "ON CONFLICT (video_id, day) DO UPDATE SET likes = likes + 1";
+
+Error NotFound(std::string_view id) {
+  return MakeError(ErrorCode::kNotFound, "video not found: " + std::string(id));
+}
+
+Result<void> Validate(const VideoRecord& v) {
+  if (v.video_id.empty()) return MakeError(ErrorCode::kInvalidArgument, "video_id is empty");
+  if (v.video_key.empty()) return MakeError(ErrorCode::kInvalidArgument, "video_key is empty");
+  boost::system::error_code ec;
+  auto r = boost::json::parse(v.renditions_json, ec);
+  if (ec || !r.is_array()) {
+    return MakeError(ErrorCode::kInvalidArgument, "renditions_json is not a JSON array");
+  }
+  return {};
+}
+
+}  // namespace
+
+Result<std::unique_ptr<Catalog>> NewSqliteCatalog(const std::filesystem::path& file) {
+  return SqliteCatalog::Open(file);
+}
+
+Result<std::unique_ptr<Catalog>> SqliteCatalog::Open(const std::filesystem::path& file) {
+  KINORA_TRY(auto writer, Conn::Open(file, /*read_only=*/false));
+  auto migrated = sqlite::Migrate(writer->db(), internal::SqliteMigrations());
+  if (!migrated) return Annotate(migrated.error(), "migrate catalog " + file.string());
+  KINORA_TRY(auto checkpointer, Checkpointer::Start(file));
+  return std::unique_ptr<Catalog>(
+      std::make_unique<SqliteCatalog>(file, std::move(checkpointer), std::move(writer)));
+}
+
+Result<void> SqliteCatalog::Insert(const VideoRecord& v) {
+  KINORA_TRY_VOID(Validate(v));
+  std::lock_guard lock(write_mu_);
+  KINORA_TRY(auto s, writer_->Use(internal::kInsertVideoSql));
+  BindVideo(*s, v);
+  auto r = s->Run();
+  if (!r && r.error().code == ErrorCode::kAlreadyExists) {
+    return MakeError(ErrorCode::kAlreadyExists, "video already exists: " + v.video_id);
+  }
+  return r;
+}
+
+Result<VideoRecord> SqliteCatalog::Get(std::string_view video_id) {
+  KINORA_TRY(auto conn, readers_.Acquire());
+  static const std::string kSql =
+      "SELECT " + std::string(internal::kVideoColumns) + " FROM videos WHERE video_id = ?1";
+  KINORA_TRY(auto s, conn->Use(kSql));
+  s->Bind(1, video_id);
+  KINORA_TRY(bool found, s->Step());
+  if (!found) return NotFound(video_id);
+  return ReadVideo(*s);
+}
+
+Result<void> SqliteCatalog::Update(const VideoRecord& v) {
+  KINORA_TRY_VOID(Validate(v));
+  std::lock_guard lock(write_mu_);
+  KINORA_TRY(auto s, writer_->Use(kUpdateSql));
+  BindVideo(*s, v);
+  KINORA_TRY_VOID(s->Run());
+  if (writer_->db().Changes() == 0) return NotFound(v.video_id);
+  return {};
+}
+
+Result<void> SqliteCatalog::Delete(std::string_view video_id) {
+  std::lock_guard lock(write_mu_);
+  KINORA_TRY(auto s, writer_->Use("DELETE FROM videos WHERE video_id = ?1"));
+  s->Bind(1, video_id);
+  KINORA_TRY_VOID(s->Run());
+  if (writer_->db().Changes() == 0) return NotFound(video_id);
+  return {};
+}
+
+Result<int64_t> SqliteCatalog::IncrementViews(std::string_view video_id) {
+  return Increment(video_id, Counter::kViews);
+}
+
+Result<int64_t> SqliteCatalog::IncrementLikes(std::string_view video_id) {
+  return Increment(video_id, Counter::kLikes);
+}
+
+Result<int64_t> SqliteCatalog::Increment(std::string_view video_id, Counter which) {
+  const bool views = which == Counter::kViews;
+  const std::string day = FormatDay(std::chrono::system_clock::now());
+  std::lock_guard lock(write_mu_);
+  KINORA_TRY(auto tx, sqlite::Transaction::Begin(writer_->db()));
+  int64_t value = 0;
+  {
+    KINORA_TRY(auto s, writer_->Use(views ? kIncrementViewsSql : kIncrementLikesSql));
+    s->Bind(1, video_id);
+    KINORA_TRY(bool found, s->Step());
+    if (!found) return NotFound(video_id);
+    value = s->Int(0);
+    KINORA_TRY_VOID(s->Run());
+  }
+  {
+    KINORA_TRY(auto s, writer_->Use(views ? kDailyViewSql : kDailyLikeSql));
+    s->Bind(1, video_id).Bind(2, day);
+    KINORA_TRY_VOID(s->Run());
+  }
+  KINORA_TRY_VOID(tx.Commit());
+  return value;
+}
+
+Result<void> SqliteCatalog::Ping() {
+  KINORA_TRY(auto conn, readers_.Acquire());
+  KINORA_TRY(auto s, conn->Use("SELECT COUNT(*) FROM status_counts"));
+  KINORA_TRY(bool row, s->Step());
+  if (!row || s->Int(0) != 4) return MakeError(ErrorCode::kInternal, "catalog schema missing");
+  return {};
+}
+
+std::string SqliteCatalog::Describe() const { return "sqlite://" + file_.string(); }
+
+}  // namespace kinora::catalog

@@ -1,0 +1,58 @@
+// The SQLite Catalog's class, shared by its translation units (CRUD and counters in
+// sqlite_catalog.cc, List in sqlite_catalog_list.cc, Stats in sqlite_catalog_stats.cc).
+// Thread safety: as Catalog. Writes serialize on write_mu_ and one connection; reads borrow
+// pooled connections and never wait for writes (WAL).
+#pragma once
+
+#include <filesystem>
+#include <memory>
+#include <mutex>
+
+#include "kinora/catalog/catalog.h"
+#include "sqlite_checkpointer.h"
+#include "sqlite_pool.h"
+
+namespace kinora::catalog {
+
+// The page query List runs for `q` (exposed so a test can check its query plan).
+// Parameters: ?1 status, ?2 title pattern, ?3/?4 cursor (value, video_id), ?5 limit, ?6 offset.
+std::string ListPageSql(const ListQuery& q, bool has_cursor);
+
+class SqliteCatalog final : public Catalog {
+ public:
+  static constexpr size_t kMaxReaders = 8;
+
+  static Result<std::unique_ptr<Catalog>> Open(const std::filesystem::path& file);
+
+  Result<void> Insert(const VideoRecord& v) override;
+  Result<VideoRecord> Get(std::string_view video_id) override;
+  Result<void> Update(const VideoRecord& v) override;
+  Result<void> Delete(std::string_view video_id) override;
+  Result<ListPage> List(const ListQuery& q) override;
+  Result<CatalogStats> Stats() override;
+  Result<int64_t> IncrementViews(std::string_view video_id) override;
+  Result<int64_t> IncrementLikes(std::string_view video_id) override;
+  Result<void> Ping() override;
+  std::string Describe() const override;
+
+  SqliteCatalog(std::filesystem::path file, std::unique_ptr<Checkpointer> checkpointer,
+                std::unique_ptr<Conn> writer)
+      : file_(std::move(file)),
+        checkpointer_(std::move(checkpointer)),
+        writer_(std::move(writer)),
+        readers_(file_, kMaxReaders) {
+    checkpointer_->Attach(*writer_);
+  }
+
+ private:
+  enum class Counter { kViews, kLikes };
+  Result<int64_t> Increment(std::string_view video_id, Counter which);
+
+  const std::filesystem::path file_;
+  std::unique_ptr<Checkpointer> checkpointer_;  // outlives writer_, whose WAL hook points here
+  std::mutex write_mu_;
+  std::unique_ptr<Conn> writer_;  // guarded by write_mu_
+  ReadPool readers_;
+};
+
+}  // namespace kinora::catalog

@@ -1,0 +1,121 @@
+// List: keyset pagination over the (sort expression, video_id) indexes.
+#include <string>
+
+#include "cursor.h"
+#include "kinora/catalog/internal/sqlite_schema.h"
+#include "sqlite_catalog_impl.h"
+
+namespace kinora::catalog {
+
+namespace {
+
+// "50%_off" -> "%50\%\_off%": the user's text matches literally, as a substring.
+std::string LikePattern(std::string_view text) {
+  std::string out = "%";
+  for (char c : text) {
+    if (c == '%' || c == '_' || c == '\\') out += '\\';
+    out += c;
+  }
+  out += '%';
+  return out;
+}
+
+std::string CountSql(const ListQuery& q) {
+  if (q.title_query.empty()) {
+    // Trigger-maintained, so totals cost O(1) instead of a scan per page.
+    return q.status ? "SELECT n FROM status_counts WHERE status = ?1"
+                    : "SELECT COALESCE(SUM(n), 0) FROM status_counts";
+  }
+  std::string sql = "SELECT COUNT(*) FROM videos WHERE title LIKE ?2 ESCAPE '\\'";
+  if (q.status) sql += " AND status = ?1";
+  return sql;
+}
+
+}  // namespace
+
+// One SQL text per shape of query, so each shape is prepared once per connection.
+// Parameters: ?1 status, ?2 title pattern, ?3/?4 cursor (value, video_id), ?5 limit, ?6 offset.
+std::string ListPageSql(const ListQuery& q, bool has_cursor) {
+  const std::string_view key = internal::SortExpr(q.sort);
+  const std::string_view dir = q.descending ? " DESC" : " ASC";
+  std::string sql = "SELECT ";
+  sql += internal::kVideoColumns;
+  sql += ", ";
+  sql += key;
+  sql += " FROM videos WHERE 1";
+  if (q.status) sql += " AND status = ?1";
+  if (!q.title_query.empty()) sql += " AND title LIKE ?2 ESCAPE '\\'";
+  if (has_cursor) {
+    sql += " AND (";
+    sql += key;
+    sql += q.descending ? ", video_id) < (?3, ?4)" : ", video_id) > (?3, ?4)";
+  }
+  sql += " ORDER BY ";
+  sql += key;
+  sql += dir;
+  sql += ", video_id";
+  sql += dir;
+  sql += " LIMIT ?5";
+  if (!has_cursor) sql += " OFFSET ?6";
+  return sql;
+}
+
+Result<ListPage> SqliteCatalog::List(const ListQuery& q) {
+  if (q.limit < 1 || q.limit > 100) {
+    return MakeError(ErrorCode::kInvalidArgument, "limit must be between 1 and 100");
+  }
+  if (q.offset < 0) return MakeError(ErrorCode::kInvalidArgument, "offset must not be negative");
+  std::optional<CursorPosition> after;
+  if (!q.cursor.empty()) {
+    KINORA_TRY(after, DecodeCursor(q.cursor));
+    if (after->sort != q.sort || after->descending != q.descending) {
+      return MakeError(ErrorCode::kInvalidArgument, "cursor belongs to a different sort order");
+    }
+  }
+  const std::string status = q.status ? std::string(ToString(*q.status)) : std::string();
+  const std::string pattern = LikePattern(q.title_query);
+  const bool real_key = internal::SortIsReal(q.sort);
+
+  KINORA_TRY(auto conn, readers_.Acquire());
+  KINORA_TRY(auto txn, ReadTxn::Begin(*conn));  // page and total from one snapshot
+  ListPage page;
+  {
+    KINORA_TRY(auto s, conn->Use(ListPageSql(q, after.has_value())));
+    if (q.status) s->Bind(1, status);
+    if (!q.title_query.empty()) s->Bind(2, pattern);
+    if (after) {
+      std::visit([&](auto v) { s->Bind(3, v); }, after->value);
+      s->Bind(4, after->video_id);
+    } else {
+      s->Bind(6, q.offset);
+    }
+    s->Bind(5, q.limit + 1);  // one extra row tells whether another page exists
+    page.videos.reserve(static_cast<size_t>(q.limit));
+    CursorPosition last{q.sort, q.descending, int64_t{0}, {}};
+    for (;;) {
+      KINORA_TRY(bool row, s->Step());
+      if (!row) break;
+      if (static_cast<int>(page.videos.size()) == q.limit) {
+        page.next_cursor = EncodeCursor(last);
+        break;
+      }
+      page.videos.push_back(internal::ReadVideo(*s));
+      last.video_id = page.videos.back().video_id;
+      if (real_key) {
+        last.value = s->Double(internal::kVideoColumnCount);
+      } else {
+        last.value = s->Int(internal::kVideoColumnCount);
+      }
+    }
+  }
+  {
+    KINORA_TRY(auto s, conn->Use(CountSql(q)));
+    if (q.status) s->Bind(1, status);
+    if (!q.title_query.empty()) s->Bind(2, pattern);
+    KINORA_TRY(bool row, s->Step());
+    page.total = row ? s->Int(0) : 0;
+  }
+  return page;
+}
+
+}  // namespace kinora::catalog

@@ -1,0 +1,231 @@
+#include "kinora/catalog/video.h"
+
+#include <algorithm>
+#include <boost/json.hpp>
+#include <cctype>
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+
+namespace kinora::catalog {
+namespace json = boost::json;
+
+std::string_view ToString(VideoStatus s) {
+  switch (s) {
+    case VideoStatus::kUploaded:
+      return "UPLOADED";
+    case VideoStatus::kProcessing:
+      return "PROCESSING";
+    case VideoStatus::kProcessed:
+      return "PROCESSED";
+    case VideoStatus::kFailed:
+      return "FAILED";
+  }
+  return "UPLOADED";
+}
+
+std::optional<VideoStatus> ParseVideoStatus(std::string_view s) {
+  std::string upper(s);
+  std::transform(upper.begin(), upper.end(), upper.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::toupper(c)); });
+  for (auto st : {VideoStatus::kUploaded, VideoStatus::kProcessing, VideoStatus::kProcessed,
+                  VideoStatus::kFailed}) {
+    if (upper == ToString(st)) return st;
+  }
+  return std::nullopt;
+}
+
+double Engagement(const VideoRecord& v) {
+  return static_cast<double>(v.likes) / static_cast<double>(std::max<int64_t>(v.views, 1));
+}
+
+namespace {
+
+json::value StringOrNull(const std::string& s) {
+  if (s.empty()) return nullptr;
+  return json::value(s);
+}
+
+// "m:ss" below an hour, "h:mm:ss" above; whole seconds, rounded down.
+std::string Runtime(double seconds) {
+  auto total = static_cast<int64_t>(std::floor(seconds));
+  int64_t h = total / 3600, m = (total % 3600) / 60, s = total % 60;
+  char buf[48];
+  if (h > 0) {
+    std::snprintf(buf, sizeof buf, "%lld:%02lld:%02lld", static_cast<long long>(h),
+                  static_cast<long long>(m), static_cast<long long>(s));
+  } else {
+    std::snprintf(buf, sizeof buf, "%lld:%02lld", static_cast<long long>(m),
+                  static_cast<long long>(s));
+  }
+  return buf;
+}
+
+json::array ParseRenditions(const std::string& text) {
+  boost::system::error_code ec;
+  json::value v = json::parse(text, ec);
+  if (ec || !v.is_array()) return {};
+  return std::move(v.as_array());
+}
+
+Error Invalid(std::string_view field, std::string_view what) {
+  return MakeError(ErrorCode::kInvalidArgument,
+                   "video json: field '" + std::string(field) + "' " + std::string(what));
+}
+
+// Each reader leaves `out` untouched when the field is missing or null, and fails on a wrong
+// type, so FromJson tolerates partial documents but never silently misreads one.
+Result<bool> ReadString(const json::object& o, std::string_view key, std::string& out) {
+  const json::value* v = o.if_contains(key);
+  if (!v || v->is_null()) return false;
+  if (!v->is_string()) return Invalid(key, "must be a string");
+  out = std::string(v->as_string());
+  return true;
+}
+
+template <class T>
+Result<bool> ReadNumber(const json::object& o, std::string_view key, T& out) {
+  const json::value* v = o.if_contains(key);
+  if (!v || v->is_null()) return false;
+  if (!v->is_number()) return Invalid(key, "must be a number");
+  boost::system::error_code ec;
+  T n = v->to_number<T>(ec);
+  if (ec) return Invalid(key, "is out of range");
+  out = n;
+  return true;
+}
+
+template <class T>
+Result<bool> ReadOptional(const json::object& o, std::string_view key, std::optional<T>& out) {
+  T n{};
+  KINORA_TRY(bool found, ReadNumber(o, key, n));
+  out = found ? std::optional<T>(n) : std::nullopt;
+  return found;
+}
+
+Result<bool> ReadTime(const json::object& o, std::string_view key, SysTime& out) {
+  std::string s;
+  KINORA_TRY(bool found, ReadString(o, key, s));
+  if (!found) return false;
+  auto t = ParseIso8601(s);
+  if (!t) return Invalid(key, "is not an ISO-8601 time");
+  out = *t;
+  return true;
+}
+
+}  // namespace
+
+json::object ToJson(const VideoRecord& v) {
+  json::object o;
+  o.reserve(48);
+  std::string uploaded = FormatIso8601(v.uploaded_at, true);
+  o["video_id"] = v.video_id;
+  o["title"] = v.title;
+  o["description"] = v.description;
+  o["filename"] = v.file_extension.empty() ? v.video_id : v.video_id + "." + v.file_extension;
+  o["original_filename"] = v.original_filename;
+  o["file_extension"] = v.file_extension;
+  o["content_type"] = v.content_type;
+  o["size"] = v.size;
+  o["file_size"] = v.size;
+  o["s3_bucket"] = v.bucket;
+  o["s3_key"] = v.video_key;
+  o["s3_video_key"] = v.video_key;
+  o["timestamp"] = uploaded;
+  o["upload_timestamp"] = uploaded;
+  o["status"] = ToString(v.status);
+  o["error"] = StringOrNull(v.error);
+  o["progress"] = v.progress;
+  o["views"] = v.views;
+  o["likes"] = v.likes;
+  o["engagement"] = std::round(Engagement(v) * 10000.0) / 10000.0;
+  bool known = v.duration_seconds && std::isfinite(*v.duration_seconds) && *v.duration_seconds >= 0;
+  o["runtime"] = known ? json::value(Runtime(*v.duration_seconds)) : json::value(nullptr);
+  o["duration_seconds"] = known ? json::value(*v.duration_seconds) : json::value(nullptr);
+  o["width"] = v.width;
+  o["height"] = v.height;
+  o["fps"] = v.fps;
+  o["container"] = StringOrNull(v.container);
+  o["video_codec"] = StringOrNull(v.video_codec);
+  o["audio_codec"] = StringOrNull(v.audio_codec);
+  o["bitrate"] = v.bitrate;
+  o["renditions"] = ParseRenditions(v.renditions_json);
+  o["thumbnail_url"] = nullptr;
+  o["video_url"] = nullptr;
+  o["hls_url"] = nullptr;
+  o["thumbnail_key"] = StringOrNull(v.thumbnail_key);
+  o["mp4_key"] = StringOrNull(v.mp4_key);
+  o["hls_key"] = StringOrNull(v.hls_key);
+  o["processed_timestamp"] =
+      v.processed_at ? json::value(FormatIso8601(*v.processed_at, true)) : json::value(nullptr);
+  o["processing_seconds"] =
+      v.processing_seconds ? json::value(*v.processing_seconds) : json::value(nullptr);
+  o["processed_bytes"] = v.processed_bytes;
+  o["correlation_id"] = v.correlation_id;
+  return o;
+}
+
+Result<VideoRecord> FromJson(const json::object& o) {
+  VideoRecord v;
+  KINORA_TRY(bool has_id, ReadString(o, "video_id", v.video_id));
+  if (!has_id || v.video_id.empty()) return Invalid("video_id", "is required");
+  KINORA_TRY(bool has_key, ReadString(o, "s3_video_key", v.video_key));
+  if (!has_key || v.video_key.empty()) {
+    KINORA_TRY(has_key, ReadString(o, "s3_key", v.video_key));
+  }
+  if (!has_key || v.video_key.empty()) return Invalid("s3_video_key", "is required");
+
+  KINORA_TRY_VOID(ReadString(o, "title", v.title));
+  KINORA_TRY_VOID(ReadString(o, "description", v.description));
+  KINORA_TRY_VOID(ReadString(o, "original_filename", v.original_filename));
+  KINORA_TRY(bool has_ext, ReadString(o, "file_extension", v.file_extension));
+  if (!has_ext) {
+    auto dot = v.video_key.rfind('.');
+    auto slash = v.video_key.rfind('/');
+    if (dot != std::string::npos && (slash == std::string::npos || dot > slash)) {
+      v.file_extension = v.video_key.substr(dot + 1);
+    }
+  }
+  KINORA_TRY_VOID(ReadString(o, "content_type", v.content_type));
+  KINORA_TRY(bool has_size, ReadNumber(o, "size", v.size));
+  if (!has_size) KINORA_TRY_VOID(ReadNumber(o, "file_size", v.size));
+  KINORA_TRY_VOID(ReadString(o, "s3_bucket", v.bucket));
+  KINORA_TRY(bool has_time, ReadTime(o, "upload_timestamp", v.uploaded_at));
+  if (!has_time) KINORA_TRY_VOID(ReadTime(o, "timestamp", v.uploaded_at));
+
+  std::string status;
+  KINORA_TRY(bool has_status, ReadString(o, "status", status));
+  if (has_status) {
+    auto st = ParseVideoStatus(status);
+    if (!st) return Invalid("status", "is not a known status");
+    v.status = *st;
+  }
+  KINORA_TRY_VOID(ReadString(o, "error", v.error));
+  KINORA_TRY_VOID(ReadNumber(o, "progress", v.progress));
+  KINORA_TRY_VOID(ReadNumber(o, "views", v.views));
+  KINORA_TRY_VOID(ReadNumber(o, "likes", v.likes));
+  KINORA_TRY_VOID(ReadOptional(o, "duration_seconds", v.duration_seconds));
+  KINORA_TRY_VOID(ReadNumber(o, "width", v.width));
+  KINORA_TRY_VOID(ReadNumber(o, "height", v.height));
+  KINORA_TRY_VOID(ReadNumber(o, "fps", v.fps));
+  KINORA_TRY_VOID(ReadString(o, "container", v.container));
+  KINORA_TRY_VOID(ReadString(o, "video_codec", v.video_codec));
+  KINORA_TRY_VOID(ReadString(o, "audio_codec", v.audio_codec));
+  KINORA_TRY_VOID(ReadNumber(o, "bitrate", v.bitrate));
+  if (const json::value* r = o.if_contains("renditions"); r && !r->is_null()) {
+    if (!r->is_array()) return Invalid("renditions", "must be an array");
+    v.renditions_json = json::serialize(*r);
+  }
+  KINORA_TRY_VOID(ReadString(o, "thumbnail_key", v.thumbnail_key));
+  KINORA_TRY_VOID(ReadString(o, "mp4_key", v.mp4_key));
+  KINORA_TRY_VOID(ReadString(o, "hls_key", v.hls_key));
+  SysTime processed{};
+  KINORA_TRY(bool has_processed, ReadTime(o, "processed_timestamp", processed));
+  if (has_processed) v.processed_at = processed;
+  KINORA_TRY_VOID(ReadOptional(o, "processing_seconds", v.processing_seconds));
+  KINORA_TRY_VOID(ReadNumber(o, "processed_bytes", v.processed_bytes));
+  KINORA_TRY_VOID(ReadString(o, "correlation_id", v.correlation_id));
+  return v;
+}
+
+}  // namespace kinora::catalog

@@ -1,0 +1,190 @@
+#include "kinora/catalog/video.h"
+
+#include <gtest/gtest.h>
+
+#include <boost/json.hpp>
+
+namespace kinora::catalog {
+namespace {
+
+namespace json = boost::json;
+
+VideoRecord Full() {
+  VideoRecord v;
+  v.video_id = "0b6f0a52-8f5e-4a57-9a4f-2b1f4f0d9c11";
+  v.title = "Cat";
+  v.description = "A cat";
+  v.original_filename = "cat.MOV";
+  v.file_extension = "mov";
+  v.content_type = "video/quicktime";
+  v.size = 1000;
+  v.bucket = "local";
+  v.video_key = "videos/" + v.video_id + ".mov";
+  v.uploaded_at = SysTime{std::chrono::milliseconds(1764000000123)};
+  v.status = VideoStatus::kProcessed;
+  v.progress = 1;
+  v.views = 3;
+  v.likes = 1;
+  v.duration_seconds = 3725.9;
+  v.width = 640;
+  v.height = 360;
+  v.fps = 25;
+  v.container = "mov,mp4,m4a,3gp,3g2,mj2";
+  v.video_codec = "h264";
+  v.bitrate = 800000;
+  v.renditions_json = R"([{"height":360}])";
+  v.mp4_key = "processed/x/video.mp4";
+  v.processed_at = v.uploaded_at + std::chrono::seconds(5);
+  v.processing_seconds = 4.25;
+  v.processed_bytes = 500;
+  v.correlation_id = "c1";
+  return v;
+}
+
+TEST(CatalogVideoStatus, StringsRoundTripCaseInsensitively) {
+  for (auto s : {VideoStatus::kUploaded, VideoStatus::kProcessing, VideoStatus::kProcessed,
+                 VideoStatus::kFailed}) {
+    EXPECT_EQ(ParseVideoStatus(ToString(s)), s);
+  }
+  EXPECT_EQ(ParseVideoStatus("processed"), VideoStatus::kProcessed);
+  EXPECT_EQ(ParseVideoStatus("Failed"), VideoStatus::kFailed);
+  EXPECT_FALSE(ParseVideoStatus("DONE"));
+  EXPECT_FALSE(ParseVideoStatus(""));
+}
+
+TEST(CatalogVideo, EngagementIsLikesPerView) {
+  VideoRecord v;
+  EXPECT_EQ(Engagement(v), 0);
+  v.likes = 2;
+  EXPECT_EQ(Engagement(v), 2);  // no views yet: divided by 1
+  v.views = 8;
+  EXPECT_EQ(Engagement(v), 0.25);
+}
+
+TEST(CatalogVideo, ToJsonEmitsEveryContractField) {
+  json::object o = ToJson(Full());
+  for (const char* f : {"video_id",
+                        "title",
+                        "description",
+                        "filename",
+                        "original_filename",
+                        "file_extension",
+                        "content_type",
+                        "size",
+                        "file_size",
+                        "s3_bucket",
+                        "s3_key",
+                        "s3_video_key",
+                        "timestamp",
+                        "upload_timestamp",
+                        "status",
+                        "error",
+                        "progress",
+                        "views",
+                        "likes",
+                        "engagement",
+                        "runtime",
+                        "duration_seconds",
+                        "width",
+                        "height",
+                        "fps",
+                        "container",
+                        "video_codec",
+                        "audio_codec",
+                        "bitrate",
+                        "renditions",
+                        "thumbnail_url",
+                        "video_url",
+                        "hls_url",
+                        "thumbnail_key",
+                        "mp4_key",
+                        "hls_key",
+                        "processed_timestamp",
+                        "processing_seconds",
+                        "processed_bytes",
+                        "correlation_id"}) {
+    EXPECT_TRUE(o.contains(f)) << f;
+  }
+  auto v = Full();
+  EXPECT_EQ(o["filename"], json::value(v.video_id + ".mov"));
+  EXPECT_EQ(o["size"], o["file_size"]);
+  EXPECT_EQ(o["s3_key"], json::value(v.video_key));
+  EXPECT_EQ(o["s3_video_key"], json::value(v.video_key));
+  EXPECT_EQ(o["timestamp"], json::value("2025-11-24T16:00:00.123Z"));
+  EXPECT_EQ(o["upload_timestamp"], o["timestamp"]);
+  EXPECT_EQ(o["status"], json::value("PROCESSED"));
+  EXPECT_TRUE(o["error"].is_null());
+  EXPECT_TRUE(o["audio_codec"].is_null());
+  EXPECT_TRUE(o["thumbnail_key"].is_null());
+  EXPECT_TRUE(o["video_url"].is_null());
+  EXPECT_EQ(o["engagement"].as_double(), 0.3333);
+  EXPECT_EQ(o["runtime"], json::value("1:02:05"));
+  EXPECT_EQ(o["renditions"], json::parse(R"([{"height":360}])"));
+  EXPECT_EQ(o["processed_timestamp"], json::value("2025-11-24T16:00:05.123Z"));
+  EXPECT_EQ(o["processing_seconds"].as_double(), 4.25);
+}
+
+TEST(CatalogVideo, RuntimeFormats) {
+  auto runtime = [](std::optional<double> d) {
+    VideoRecord v;
+    v.duration_seconds = d;
+    return ToJson(v)["runtime"];
+  };
+  EXPECT_EQ(runtime(0.4), json::value("0:00"));
+  EXPECT_EQ(runtime(59.99), json::value("0:59"));
+  EXPECT_EQ(runtime(61), json::value("1:01"));
+  EXPECT_EQ(runtime(3599), json::value("59:59"));
+  EXPECT_EQ(runtime(3600), json::value("1:00:00"));
+  EXPECT_EQ(runtime(36000 + 61), json::value("10:01:01"));
+  EXPECT_TRUE(runtime(std::nullopt).is_null());
+  VideoRecord none;
+  EXPECT_TRUE(ToJson(none)["duration_seconds"].is_null());
+  EXPECT_TRUE(ToJson(none)["processed_timestamp"].is_null());
+  EXPECT_TRUE(ToJson(none)["processing_seconds"].is_null());
+}
+
+TEST(CatalogVideo, FromJsonInvertsToJson) {
+  auto v = Full();
+  auto back_r = FromJson(ToJson(v));
+  ASSERT_TRUE(back_r) << back_r.error().message;
+  auto& back = back_r.value();
+  EXPECT_EQ(ToJson(back), ToJson(v));
+  EXPECT_EQ(back.renditions_json, R"([{"height":360}])");
+  EXPECT_EQ(UnixMillis(back.uploaded_at), UnixMillis(v.uploaded_at));
+  EXPECT_EQ(back.duration_seconds, v.duration_seconds);
+  EXPECT_EQ(back.views, 3);
+}
+
+TEST(CatalogVideo, FromJsonToleratesSeedShapedDocuments) {
+  auto o = json::parse(R"({"video_id":"abc","s3_key":"videos/abc.mp4","s3_bucket":"b",
+      "timestamp":"2024-05-01T10:00:00Z","file_size":42,"status":"uploaded"})")
+               .as_object();
+  auto v_r = FromJson(o);
+  ASSERT_TRUE(v_r) << v_r.error().message;
+  auto& v = v_r.value();
+  EXPECT_EQ(v.video_key, "videos/abc.mp4");
+  EXPECT_EQ(v.file_extension, "mp4");
+  EXPECT_EQ(v.size, 42);
+  EXPECT_EQ(v.status, VideoStatus::kUploaded);
+  EXPECT_EQ(FormatIso8601(v.uploaded_at), "2024-05-01T10:00:00Z");
+  EXPECT_EQ(v.renditions_json, "[]");
+  EXPECT_FALSE(v.duration_seconds);
+}
+
+TEST(CatalogVideo, FromJsonRejectsMissingIdentityAndWrongTypes) {
+  for (const char* doc : {R"({"s3_video_key":"videos/a.mp4"})", R"({"video_id":"a"})",
+                          R"({"video_id":"","s3_video_key":"k"})",
+                          R"({"video_id":"a","s3_video_key":"k","views":"many"})",
+                          R"({"video_id":"a","s3_video_key":"k","title":5})",
+                          R"({"video_id":"a","s3_video_key":"k","status":"DONE"})",
+                          R"({"video_id":"a","s3_video_key":"k","timestamp":"yesterday"})",
+                          R"({"video_id":"a","s3_video_key":"k","renditions":{}})",
+                          R"({"video_id":"a","s3_video_key":"k","views":1.5})"}) {
+    auto v = FromJson(json::parse(doc).as_object());
+    ASSERT_FALSE(v) << doc;
+    EXPECT_EQ(v.error().code, ErrorCode::kInvalidArgument) << doc;
+  }
+}
+
+}  // namespace
+}  // namespace kinora::catalog
