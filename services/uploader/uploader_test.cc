@@ -23,7 +23,7 @@ TEST(AcceptedExtension, RefusesOthersWithTheList) {
 TEST(SafeDisplayName, StripsDirectoriesAndControls) {
   EXPECT_EQ(SafeDisplayName("../../etc/passwd.mp4"), "passwd.mp4");
   EXPECT_EQ(SafeDisplayName("C:\\Users\\me\\clip.mov"), "clip.mov");
-  EXPECT_EQ(SafeDisplayName("a\r\nb\0c.mp4"), "abc.mp4");
+  EXPECT_EQ(SafeDisplayName(std::string("a\r\nb\0c.mp4", 10)), "abc.mp4");
   EXPECT_EQ(SafeDisplayName(std::string(300, 'x')).size(), 255u);
 }
 
