@@ -1,5 +1,7 @@
 #include "kinora/catalog/video.h"
 
+#include "kinora/core/json_text.h"
+
 #include <algorithm>
 #include <boost/json.hpp>
 #include <cctype>
@@ -41,10 +43,6 @@ double Engagement(const VideoRecord& v) {
 
 namespace {
 
-json::value StringOrNull(const std::string& s) {
-  if (s.empty()) return nullptr;
-  return json::value(s);
-}
 
 // "m:ss" below an hour, "h:mm:ss" above; whole seconds, rounded down.
 std::string Runtime(double seconds) {
@@ -115,54 +113,127 @@ Result<bool> ReadTime(const json::object& o, std::string_view key, SysTime& out)
 
 }  // namespace
 
-json::object ToJson(const VideoRecord& v) {
-  json::object o;
-  o.reserve(48);
+namespace {
+
+// Every field of a video's public JSON, in order, handed to a sink. Both the tree (ToJson) and
+// the text writer (AppendJson) are driven from here, so the two can never disagree.
+template <class Sink>
+void VisitFields(const VideoRecord& v, const VideoUrls* urls, Sink& s) {
+  auto str_or_null = [&](std::string_view name, const std::string& value) {
+    if (value.empty()) s.Null(name);
+    else s.String(name, value);
+  };
   std::string uploaded = FormatIso8601(v.uploaded_at, true);
-  o["video_id"] = v.video_id;
-  o["title"] = v.title;
-  o["description"] = v.description;
-  o["filename"] = v.file_extension.empty() ? v.video_id : v.video_id + "." + v.file_extension;
-  o["original_filename"] = v.original_filename;
-  o["file_extension"] = v.file_extension;
-  o["content_type"] = v.content_type;
-  o["size"] = v.size;
-  o["file_size"] = v.size;
-  o["s3_bucket"] = v.bucket;
-  o["s3_key"] = v.video_key;
-  o["s3_video_key"] = v.video_key;
-  o["timestamp"] = uploaded;
-  o["upload_timestamp"] = uploaded;
-  o["status"] = ToString(v.status);
-  o["error"] = StringOrNull(v.error);
-  o["progress"] = v.progress;
-  o["views"] = v.views;
-  o["likes"] = v.likes;
-  o["engagement"] = std::round(Engagement(v) * 10000.0) / 10000.0;
+  s.String("video_id", v.video_id);
+  s.String("title", v.title);
+  s.String("description", v.description);
+  s.String("filename", v.file_extension.empty() ? v.video_id : v.video_id + "." + v.file_extension);
+  s.String("original_filename", v.original_filename);
+  s.String("file_extension", v.file_extension);
+  s.String("content_type", v.content_type);
+  s.Int("size", v.size);
+  s.Int("file_size", v.size);
+  s.String("s3_bucket", v.bucket);
+  s.String("s3_key", v.video_key);
+  s.String("s3_video_key", v.video_key);
+  s.String("timestamp", uploaded);
+  s.String("upload_timestamp", uploaded);
+  s.String("status", ToString(v.status));
+  str_or_null("error", v.error);
+  s.Double("progress", v.progress);
+  s.Int("views", v.views);
+  s.Int("likes", v.likes);
+  s.Double("engagement", std::round(Engagement(v) * 10000.0) / 10000.0);
   bool known = v.duration_seconds && std::isfinite(*v.duration_seconds) && *v.duration_seconds >= 0;
-  o["runtime"] = known ? json::value(Runtime(*v.duration_seconds)) : json::value(nullptr);
-  o["duration_seconds"] = known ? json::value(*v.duration_seconds) : json::value(nullptr);
-  o["width"] = v.width;
-  o["height"] = v.height;
-  o["fps"] = v.fps;
-  o["container"] = StringOrNull(v.container);
-  o["video_codec"] = StringOrNull(v.video_codec);
-  o["audio_codec"] = StringOrNull(v.audio_codec);
-  o["bitrate"] = v.bitrate;
-  o["renditions"] = ParseRenditions(v.renditions_json);
-  o["thumbnail_url"] = nullptr;
-  o["video_url"] = nullptr;
-  o["hls_url"] = nullptr;
-  o["thumbnail_key"] = StringOrNull(v.thumbnail_key);
-  o["mp4_key"] = StringOrNull(v.mp4_key);
-  o["hls_key"] = StringOrNull(v.hls_key);
-  o["processed_timestamp"] =
-      v.processed_at ? json::value(FormatIso8601(*v.processed_at, true)) : json::value(nullptr);
-  o["processing_seconds"] =
-      v.processing_seconds ? json::value(*v.processing_seconds) : json::value(nullptr);
-  o["processed_bytes"] = v.processed_bytes;
-  o["correlation_id"] = v.correlation_id;
+  if (known) {
+    s.String("runtime", Runtime(*v.duration_seconds));
+    s.Double("duration_seconds", *v.duration_seconds);
+  } else {
+    s.Null("runtime");
+    s.Null("duration_seconds");
+  }
+  s.Int("width", v.width);
+  s.Int("height", v.height);
+  s.Double("fps", v.fps);
+  str_or_null("container", v.container);
+  str_or_null("video_codec", v.video_codec);
+  str_or_null("audio_codec", v.audio_codec);
+  s.Int("bitrate", v.bitrate);
+  s.Renditions("renditions", v.renditions_json);
+  static const std::string kNone;
+  str_or_null("thumbnail_url", urls ? urls->thumbnail_url : kNone);
+  str_or_null("video_url", urls ? urls->video_url : kNone);
+  str_or_null("hls_url", urls ? urls->hls_url : kNone);
+  if (urls) str_or_null("original_url", urls->original_url);
+  str_or_null("thumbnail_key", v.thumbnail_key);
+  str_or_null("mp4_key", v.mp4_key);
+  str_or_null("hls_key", v.hls_key);
+  if (v.processed_at) s.String("processed_timestamp", FormatIso8601(*v.processed_at, true));
+  else s.Null("processed_timestamp");
+  if (v.processing_seconds) s.Double("processing_seconds", *v.processing_seconds);
+  else s.Null("processing_seconds");
+  s.Int("processed_bytes", v.processed_bytes);
+  s.String("correlation_id", v.correlation_id);
+}
+
+struct TreeSink {
+  json::object& o;
+  void String(std::string_view k, std::string_view v) { o[k] = v; }
+  void Null(std::string_view k) { o[k] = nullptr; }
+  void Int(std::string_view k, int64_t v) { o[k] = v; }
+  void Double(std::string_view k, double v) { o[k] = v; }
+  void Renditions(std::string_view k, const std::string& text) { o[k] = ParseRenditions(text); }
+};
+
+struct TextSink {
+  std::string& out;
+  bool first = true;
+  void Key(std::string_view k) {
+    out += first ? "{" : ",";
+    first = false;
+    AppendJsonString(out, k);
+    out.push_back(':');
+  }
+  void String(std::string_view k, std::string_view v) {
+    Key(k);
+    AppendJsonString(out, v);
+  }
+  void Null(std::string_view k) {
+    Key(k);
+    out += "null";
+  }
+  void Int(std::string_view k, int64_t v) {
+    Key(k);
+    out += std::to_string(v);
+  }
+  void Double(std::string_view k, double v) {
+    Key(k);
+    AppendJsonNumber(out, v);
+  }
+  void Renditions(std::string_view k, const std::string& text) {
+    Key(k);
+    // Written by Kinora's own serializer; anything that is not an array degrades to [].
+    if (text.size() >= 2 && text.front() == '[' && text.back() == ']') out += text;
+    else out += "[]";
+  }
+};
+
+}  // namespace
+
+json::object ToJson(const VideoRecord& v) { return ToJson(v, nullptr); }
+
+json::object ToJson(const VideoRecord& v, const VideoUrls* urls) {
+  json::object o;
+  o.reserve(50);
+  TreeSink sink{o};
+  VisitFields(v, urls, sink);
   return o;
+}
+
+void AppendJson(std::string& out, const VideoRecord& v, const VideoUrls* urls) {
+  TextSink sink{out};
+  VisitFields(v, urls, sink);
+  out.push_back('}');
 }
 
 Result<VideoRecord> FromJson(const json::object& o) {

@@ -188,3 +188,26 @@ TEST(CatalogVideo, FromJsonRejectsMissingIdentityAndWrongTypes) {
 
 }  // namespace
 }  // namespace kinora::catalog
+
+namespace kinora::catalog {
+namespace {
+
+TEST(CatalogVideo, AppendJsonIsTheSameDocumentAsToJson) {
+  VideoRecord v = Full();
+  v.title = "Quotes \" and \\ and \n and \x01 and ünïcødé";
+  v.renditions_json = R"([{"height":720,"bandwidth":2500000}])";
+  VideoUrls urls{"/media/o?x=1", "/media/v", "", "/media/t"};
+  const VideoUrls* cases[] = {nullptr, &urls};
+  for (const VideoUrls* u : cases) {
+    std::string text;
+    AppendJson(text, v, u);
+    EXPECT_EQ(boost::json::parse(text), boost::json::value(ToJson(v, u))) << text;
+  }
+  VideoRecord empty;
+  std::string text;
+  AppendJson(text, empty, nullptr);
+  EXPECT_EQ(boost::json::parse(text), boost::json::value(ToJson(empty)));
+}
+
+}  // namespace
+}  // namespace kinora::catalog

@@ -27,6 +27,9 @@ namespace {
 
 constexpr auto kTuple = asio::as_tuple(asio::use_awaitable);
 constexpr size_t kChunk = 64 * 1024;
+// Beast reads "capacity − size" bytes at a time into the connection buffer, so a streamed body
+// needs a large buffer or it arrives 512 bytes per syscall. Only streaming requests get one.
+constexpr size_t kStreamReadBuffer = 256 * 1024;
 using Parser = bhttp::request_parser<bhttp::buffer_body>;
 
 // Fills path and query from the request-target; false if it is not a valid origin-form.
@@ -86,6 +89,7 @@ class Session::Reader final : public BodyReader {
     if (p_.is_done()) co_return size_t{0};
     auto cont = co_await s_.SendContinue(p_);
     if (!cont) co_return cont.error();
+    if (s_.buffer_.capacity() < kStreamReadBuffer) s_.buffer_.reserve(kStreamReadBuffer);
     for (;;) {
       p_.get().body().data = buf.data();
       p_.get().body().size = buf.size();
@@ -241,6 +245,7 @@ asio::awaitable<bool> Session::Serve(Parser& parser) {
                                         {"correlation_id", req.correlation_id}});
           res = Problem(Status::internal_server_error, "internal error");
         }
+        buffer_.shrink_to_fit();  // give the streaming buffer back before idling
       } else {
         auto body = co_await ReadWhole(parser, route.options.body_limit);
         if (!body) {

@@ -2,25 +2,75 @@
 
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
-#include <openssl/hmac.h>
 
+#include <array>
 #include <charconv>
+#include <stdexcept>
 
 #include "kinora/core/time.h"
 
 namespace kinora::http {
 
+namespace {
+
+struct MdCtxDeleter {
+  void operator()(EVP_MD_CTX* c) const { EVP_MD_CTX_free(c); }
+};
+using MdCtx = std::unique_ptr<EVP_MD_CTX, MdCtxDeleter>;
+constexpr size_t kBlock = 64;  // SHA-256 block size
+
+MdCtx NewCtx() {
+  MdCtx c(EVP_MD_CTX_new());
+  if (!c) throw std::bad_alloc();
+  return c;
+}
+
+}  // namespace
+
+// HMAC-SHA256 (RFC 2104) with the key-dependent first block of each hash precomputed.
+struct UrlSigner::Keyed {
+  MdCtx inner = NewCtx(), outer = NewCtx();
+};
+
 UrlSigner::UrlSigner(std::string secret, std::string prefix)
-    : secret_(std::move(secret)), prefix_(std::move(prefix)) {}
+    : keyed_(std::make_unique<Keyed>()), prefix_(std::move(prefix)) {
+  std::array<unsigned char, kBlock> k{};
+  if (secret.size() > kBlock) {
+    unsigned int n = 0;
+    EVP_Digest(secret.data(), secret.size(), k.data(), &n, EVP_sha256(), nullptr);
+  } else {
+    std::copy(secret.begin(), secret.end(), k.begin());
+  }
+  std::array<unsigned char, kBlock> ipad, opad;
+  for (size_t i = 0; i < kBlock; ++i) {
+    ipad[i] = static_cast<unsigned char>(k[i] ^ 0x36);
+    opad[i] = static_cast<unsigned char>(k[i] ^ 0x5c);
+  }
+  if (EVP_DigestInit_ex(keyed_->inner.get(), EVP_sha256(), nullptr) != 1 ||
+      EVP_DigestUpdate(keyed_->inner.get(), ipad.data(), kBlock) != 1 ||
+      EVP_DigestInit_ex(keyed_->outer.get(), EVP_sha256(), nullptr) != 1 ||
+      EVP_DigestUpdate(keyed_->outer.get(), opad.data(), kBlock) != 1) {
+    throw std::runtime_error("OpenSSL SHA-256 is unavailable");
+  }
+  OPENSSL_cleanse(k.data(), k.size());
+  OPENSSL_cleanse(ipad.data(), ipad.size());
+  OPENSSL_cleanse(opad.data(), opad.size());
+}
+
+UrlSigner::~UrlSigner() = default;
 
 std::string UrlSigner::Mac(std::string_view key, std::string_view expires) const {
-  std::string msg(key);
-  msg.push_back('\n');
-  msg.append(expires);
-  unsigned char out[EVP_MAX_MD_SIZE];
-  unsigned int len = 0;
-  HMAC(EVP_sha256(), secret_.data(), static_cast<int>(secret_.size()),
-       reinterpret_cast<const unsigned char*>(msg.data()), msg.size(), out, &len);
+  unsigned char inner_hash[EVP_MAX_MD_SIZE], out[EVP_MAX_MD_SIZE];
+  unsigned int inner_len = 0, len = 0;
+  MdCtx c = NewCtx();
+  EVP_MD_CTX_copy_ex(c.get(), keyed_->inner.get());
+  EVP_DigestUpdate(c.get(), key.data(), key.size());
+  EVP_DigestUpdate(c.get(), "\n", 1);
+  EVP_DigestUpdate(c.get(), expires.data(), expires.size());
+  EVP_DigestFinal_ex(c.get(), inner_hash, &inner_len);
+  EVP_MD_CTX_copy_ex(c.get(), keyed_->outer.get());
+  EVP_DigestUpdate(c.get(), inner_hash, inner_len);
+  EVP_DigestFinal_ex(c.get(), out, &len);
   static constexpr char kHex[] = "0123456789abcdef";
   std::string hex;
   for (unsigned i = 0; i < len; ++i) {

@@ -22,6 +22,17 @@ TEST(UrlSigner, SignedUrlVerifiesAndTamperingFails) {
   EXPECT_FALSE(UrlSigner("other").Verify("videos/a.mp4", e, sig));
 }
 
+// Expected values computed independently with Python's hmac module:
+//   hmac.new(KEY, b"<key>\n<expires>", hashlib.sha256).hexdigest()
+TEST(UrlSigner, MatchesHmacSha256) {
+  EXPECT_EQ(UrlSigner("Jefe", "").SignUntil("k", 4102444800),
+            "k?expires=4102444800&signature="
+            "54866871960c8559d98e3d292eedf0376da34aa8c588ee3f1900ab3831e59b5d");
+  // Keys longer than the 64-byte block are hashed first.
+  EXPECT_EQ(UrlSigner(std::string(100, 'x')).SignUntil("videos/a.mp4", 4102444800),
+            "/media/videos/a.mp4?expires=4102444800&signature=d10ccfbf1984298afcac13a0be1896f1076a492fd5e8de3c99ef9ca618da17b6");
+}
+
 TEST(UrlSigner, ExpiredUrlFails) {
   UrlSigner s("secret");
   int64_t past = UnixSeconds(std::chrono::system_clock::now()) - 1;

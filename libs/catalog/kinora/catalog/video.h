@@ -64,6 +64,18 @@ double Engagement(const VideoRecord& v);
 // runtime ("m:ss"), engagement.
 boost::json::object ToJson(const VideoRecord& v);
 
+// Signed URLs the API layer puts into a video's JSON (empty string: null).
+struct VideoUrls {
+  std::string original_url, video_url, hls_url, thumbnail_url;
+};
+
+// The JSON of a video: as ToJson, but with URL fields from `urls` (and an original_url field),
+// or ToJson itself when urls is null.
+boost::json::object ToJson(const VideoRecord& v, const VideoUrls* urls);
+// The same document as ToJson(v, urls), appended to `out` as text without building a tree:
+// listings render dozens per request.
+void AppendJson(std::string& out, const VideoRecord& v, const VideoUrls* urls);
+
 // Inverse of ToJson (ignores derived and URL fields). Used by reindex and tests.
 Result<VideoRecord> FromJson(const boost::json::object& o);
 

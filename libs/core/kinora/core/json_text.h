@@ -6,9 +6,14 @@
 
 #include <boost/json/value.hpp>
 #include <string>
+#include <string_view>
 
 namespace kinora {
 
 std::string ToJsonText(const boost::json::value& v);
+
+// Building blocks for writers that emit JSON text directly (hot paths).
+void AppendJsonString(std::string& out, std::string_view s);  // quoted and escaped
+void AppendJsonNumber(std::string& out, double d);            // shortest; null if not finite
 
 }  // namespace kinora

@@ -37,6 +37,7 @@ class Analytics {
 
   // The public JSON of a video: the catalog fields plus signed URLs.
   boost::json::object VideoJson(const catalog::VideoRecord& v) const;
+  catalog::VideoUrls SignedUrls(const catalog::VideoRecord& v) const;
 
  private:
   catalog::Catalog& catalog_;
