@@ -110,34 +110,41 @@ Result<void> SqliteCatalog::Delete(std::string_view video_id) {
 }
 
 Result<int64_t> SqliteCatalog::IncrementViews(std::string_view video_id) {
-  return Increment(video_id, Counter::kViews);
+  return counters_.Submit(video_id, /*views=*/true);
 }
 
 Result<int64_t> SqliteCatalog::IncrementLikes(std::string_view video_id) {
-  return Increment(video_id, Counter::kLikes);
+  return counters_.Submit(video_id, /*views=*/false);
 }
 
-Result<int64_t> SqliteCatalog::Increment(std::string_view video_id, Counter which) {
-  const bool views = which == Counter::kViews;
+void SqliteCatalog::ApplyCounters(const std::vector<CounterOp*>& ops) {
+  auto r = ApplyCountersTx(ops);
+  if (!r) {
+    for (CounterOp* op : ops) op->result = r.error();  // rolled back: nobody was counted
+  }
+}
+
+Result<void> SqliteCatalog::ApplyCountersTx(const std::vector<CounterOp*>& ops) {
   const std::string day = FormatDay(std::chrono::system_clock::now());
   std::lock_guard lock(write_mu_);
   KINORA_TRY(auto tx, sqlite::Transaction::Begin(writer_->db()));
-  int64_t value = 0;
-  {
-    KINORA_TRY(auto s, writer_->Use(views ? kIncrementViewsSql : kIncrementLikesSql));
-    s->Bind(1, video_id);
-    KINORA_TRY(bool found, s->Step());
-    if (!found) return NotFound(video_id);
-    value = s->Int(0);
+  for (CounterOp* op : ops) {
+    {
+      KINORA_TRY(auto s, writer_->Use(op->views ? kIncrementViewsSql : kIncrementLikesSql));
+      s->Bind(1, op->video_id);
+      KINORA_TRY(bool found, s->Step());
+      if (!found) {
+        op->result = NotFound(op->video_id);
+        continue;
+      }
+      op->result = s->Int(0);
+      KINORA_TRY_VOID(s->Run());
+    }
+    KINORA_TRY(auto s, writer_->Use(op->views ? kDailyViewSql : kDailyLikeSql));
+    s->Bind(1, op->video_id).Bind(2, day);
     KINORA_TRY_VOID(s->Run());
   }
-  {
-    KINORA_TRY(auto s, writer_->Use(views ? kDailyViewSql : kDailyLikeSql));
-    s->Bind(1, video_id).Bind(2, day);
-    KINORA_TRY_VOID(s->Run());
-  }
-  KINORA_TRY_VOID(tx.Commit());
-  return value;
+  return tx.Commit();
 }
 
 Result<void> SqliteCatalog::Ping() {

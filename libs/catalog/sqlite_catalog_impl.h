@@ -8,6 +8,7 @@
 #include <memory>
 #include <mutex>
 
+#include "group_commit.h"
 #include "kinora/catalog/catalog.h"
 #include "sqlite_checkpointer.h"
 #include "sqlite_pool.h"
@@ -40,19 +41,22 @@ class SqliteCatalog final : public Catalog {
       : file_(std::move(file)),
         checkpointer_(std::move(checkpointer)),
         writer_(std::move(writer)),
-        readers_(file_, kMaxReaders) {
+        readers_(file_, kMaxReaders),
+        counters_([this](const std::vector<CounterOp*>& ops) { ApplyCounters(ops); }) {
     checkpointer_->Attach(*writer_);
   }
 
  private:
-  enum class Counter { kViews, kLikes };
-  Result<int64_t> Increment(std::string_view video_id, Counter which);
+  // Applies a batch of counter increments in one transaction (see group_commit.h).
+  void ApplyCounters(const std::vector<CounterOp*>& ops);
+  Result<void> ApplyCountersTx(const std::vector<CounterOp*>& ops);
 
   const std::filesystem::path file_;
   std::unique_ptr<Checkpointer> checkpointer_;  // outlives writer_, whose WAL hook points here
   std::mutex write_mu_;
   std::unique_ptr<Conn> writer_;  // guarded by write_mu_
   ReadPool readers_;
+  GroupCommit counters_;
 };
 
 }  // namespace kinora::catalog
