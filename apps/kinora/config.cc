@@ -23,26 +23,29 @@ std::string AbsoluteUrl(std::string_view scheme, const std::filesystem::path& p)
 
 }  // namespace
 
+// Every setting once: its environment variable and where it lands in RawSettings.
+using Field = std::optional<std::string> RawSettings::*;
+constexpr std::pair<const char*, Field> kSettings[] = {
+    {"KINORA_LISTEN", &RawSettings::listen},
+    {"KINORA_DATA_DIR", &RawSettings::data_dir},
+    {"KINORA_STORAGE", &RawSettings::storage},
+    {"KINORA_QUEUE", &RawSettings::queue},
+    {"KINORA_DB", &RawSettings::db},
+    {"KINORA_MAX_UPLOAD_BYTES", &RawSettings::max_upload_bytes},
+    {"KINORA_WORKERS", &RawSettings::workers},
+    {"KINORA_HTTP_THREADS", &RawSettings::http_threads},
+    {"KINORA_URL_TTL_SECONDS", &RawSettings::url_ttl_seconds},
+    {"KINORA_WEB_DIR", &RawSettings::web_dir},
+    {"KINORA_LOG_LEVEL", &RawSettings::log_level},
+    {"KINORA_SIGNING_KEY", &RawSettings::signing_key},
+    {"S3_BUCKET", &RawSettings::bucket},  // seed-compatible name
+};
+
 RawSettings FromEnvironment(const std::map<std::string, std::string>& env) {
-  auto get = [&](const char* name) -> std::optional<std::string> {
-    auto it = env.find(name);
-    if (it == env.end()) return std::nullopt;
-    return it->second;
-  };
   RawSettings r;
-  r.listen = get("KINORA_LISTEN");
-  r.data_dir = get("KINORA_DATA_DIR");
-  r.storage = get("KINORA_STORAGE");
-  r.queue = get("KINORA_QUEUE");
-  r.db = get("KINORA_DB");
-  r.max_upload_bytes = get("KINORA_MAX_UPLOAD_BYTES");
-  r.workers = get("KINORA_WORKERS");
-  r.http_threads = get("KINORA_HTTP_THREADS");
-  r.url_ttl_seconds = get("KINORA_URL_TTL_SECONDS");
-  r.web_dir = get("KINORA_WEB_DIR");
-  r.log_level = get("KINORA_LOG_LEVEL");
-  r.signing_key = get("KINORA_SIGNING_KEY");
-  r.bucket = get("S3_BUCKET");
+  for (const auto& [name, field] : kSettings) {
+    if (auto it = env.find(name); it != env.end()) r.*field = it->second;
+  }
   return r;
 }
 
@@ -57,22 +60,9 @@ std::map<std::string, std::string> ProcessEnvironment() {
 }
 
 RawSettings Overlay(RawSettings base, const RawSettings& over) {
-  auto pick = [](std::optional<std::string>& b, const std::optional<std::string>& o) {
-    if (o) b = o;
-  };
-  pick(base.listen, over.listen);
-  pick(base.data_dir, over.data_dir);
-  pick(base.storage, over.storage);
-  pick(base.queue, over.queue);
-  pick(base.db, over.db);
-  pick(base.max_upload_bytes, over.max_upload_bytes);
-  pick(base.workers, over.workers);
-  pick(base.http_threads, over.http_threads);
-  pick(base.url_ttl_seconds, over.url_ttl_seconds);
-  pick(base.web_dir, over.web_dir);
-  pick(base.log_level, over.log_level);
-  pick(base.signing_key, over.signing_key);
-  pick(base.bucket, over.bucket);
+  for (const auto& [name, field] : kSettings) {
+    if (over.*field) base.*field = over.*field;
+  }
   return base;
 }
 

@@ -14,24 +14,6 @@ constexpr int kRows = 57;
 const SortKey kAllKeys[] = {SortKey::kTimestamp,  SortKey::kViews,    SortKey::kLikes,
                             SortKey::kEngagement, SortKey::kDuration, SortKey::kSize};
 
-std::string KeyName(SortKey k) {
-  switch (k) {
-    case SortKey::kTimestamp:
-      return "timestamp";
-    case SortKey::kViews:
-      return "views";
-    case SortKey::kLikes:
-      return "likes";
-    case SortKey::kEngagement:
-      return "engagement";
-    case SortKey::kDuration:
-      return "duration";
-    case SortKey::kSize:
-      return "size";
-  }
-  return "?";
-}
-
 // The value a row sorts by; unknown durations sort as -1 (before every real duration).
 double SortValue(const VideoRecord& v, SortKey k) {
   switch (k) {
@@ -109,7 +91,7 @@ TEST_P(CatalogContract, CursorPagesVisitEveryRowOnceInOrderForEveryKey) {
   const auto rows = InsertListRows();
   for (SortKey key : kAllKeys) {
     for (bool desc : {true, false}) {
-      SCOPED_TRACE(KeyName(key) + (desc ? " desc" : " asc"));
+      SCOPED_TRACE(std::string(ToString(key)) + (desc ? " desc" : " asc"));
       ListQuery q;
       q.limit = 10;
       q.sort = key;

@@ -14,24 +14,6 @@ constexpr std::string_view kAlphabet =
     "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
 constexpr std::string_view kVersion = "k1";
 
-std::string_view SortName(SortKey k) {
-  switch (k) {
-    case SortKey::kTimestamp:
-      return "timestamp";
-    case SortKey::kViews:
-      return "views";
-    case SortKey::kLikes:
-      return "likes";
-    case SortKey::kEngagement:
-      return "engagement";
-    case SortKey::kDuration:
-      return "duration";
-    case SortKey::kSize:
-      return "size";
-  }
-  return "timestamp";
-}
-
 Error Malformed() { return MakeError(ErrorCode::kInvalidArgument, "malformed cursor"); }
 
 template <class T>
@@ -97,7 +79,7 @@ std::optional<std::string> Base64UrlDecode(std::string_view text) {
 std::string EncodeCursor(const CursorPosition& p) {
   std::string text(kVersion);
   text += '|';
-  text += SortName(p.sort);
+  text += ToString(p.sort);
   text += p.descending ? "|d|" : "|a|";
   char buf[64];
   auto [end, ec] =
@@ -125,7 +107,7 @@ Result<CursorPosition> DecodeCursor(std::string_view token) {
   if (parts[0] != kVersion || rest.empty()) return Malformed();
   CursorPosition p;
   auto sort = ParseSortKey(parts[1]);
-  if (!sort || SortName(*sort) != parts[1]) return Malformed();
+  if (!sort || ToString(*sort) != parts[1]) return Malformed();
   p.sort = *sort;
   if (parts[2] == "d") {
     p.descending = true;
