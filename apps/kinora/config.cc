@@ -80,7 +80,8 @@ Loaded Validate(const RawSettings& raw, unsigned hardware_threads) {
     uint16_t port = 0;
     if (colon == std::string::npos || colon == 0 ||
         !ParseNumber<uint16_t>(l.substr(colon + 1), 0, 65535, &port)) {
-      problems.push_back("KINORA_LISTEN/--listen: '" + l + "' is not HOST:PORT (e.g. 127.0.0.1:8080)");
+      problems.push_back("KINORA_LISTEN/--listen: '" + l +
+                         "' is not HOST:PORT (e.g. 127.0.0.1:8080)");
     } else {
       c.host = l.substr(0, colon);
       if (c.host.size() > 2 && c.host.front() == '[' && c.host.back() == ']') {
@@ -90,8 +91,10 @@ Loaded Validate(const RawSettings& raw, unsigned hardware_threads) {
     }
   }
   if (raw.data_dir) {
-    if (raw.data_dir->empty()) problems.push_back("KINORA_DATA_DIR/--data-dir: must not be empty");
-    else c.data_dir = *raw.data_dir;
+    if (raw.data_dir->empty())
+      problems.push_back("KINORA_DATA_DIR/--data-dir: must not be empty");
+    else
+      c.data_dir = *raw.data_dir;
   }
   if (raw.max_upload_bytes &&
       !ParseNumber<uint64_t>(*raw.max_upload_bytes, 1, uint64_t{1} << 42, &c.max_upload_bytes)) {

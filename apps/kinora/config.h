@@ -26,7 +26,7 @@ struct Config {
   std::string queue_url;    // default sqlite://<data>/queue.db
   std::string db_url;       // default sqlite://<data>/catalog.db
   uint64_t max_upload_bytes = 524288000;
-  int workers = 0;          // processing workers; 0 = none
+  int workers = 0;  // processing workers; 0 = none
   int http_threads = 4;
   int url_ttl_seconds = 3600;
   std::filesystem::path web_dir;

@@ -18,8 +18,9 @@ TEST(Config, DefaultsFromNothing) {
 TEST(Config, FlagsOverrideEnvironment) {
   RawSettings flags;
   flags.listen = "0.0.0.0:9000";
-  auto l = Validate(Overlay(FromEnvironment({{"KINORA_LISTEN", "127.0.0.1:1"},
-                                             {"KINORA_WORKERS", "0"}}), flags), 2);
+  auto l = Validate(
+      Overlay(FromEnvironment({{"KINORA_LISTEN", "127.0.0.1:1"}, {"KINORA_WORKERS", "0"}}), flags),
+      2);
   EXPECT_TRUE(l.problems.empty());
   EXPECT_EQ(l.config.host, "0.0.0.0");
   EXPECT_EQ(l.config.port, 9000);
@@ -31,7 +32,8 @@ TEST(Config, ListsEveryProblemAtOnceWithoutSecrets) {
                                      {"KINORA_MAX_UPLOAD_BYTES", "abc"},
                                      {"KINORA_WORKERS", "-1"},
                                      {"KINORA_LOG_LEVEL", "loud"},
-                                     {"KINORA_SIGNING_KEY", "short-secret"}}), 2);
+                                     {"KINORA_SIGNING_KEY", "short-secret"}}),
+                    2);
   ASSERT_EQ(l.problems.size(), 5u);
   for (const auto& p : l.problems) EXPECT_EQ(p.find("short-secret"), std::string::npos);
 }

@@ -11,26 +11,39 @@ int main(int argc, char** argv) {
   using namespace kinora::app;
   BlockShutdownSignals();  // before any thread starts, so only the waiter sees them
 
-  CLI::App app{"Kinora: a self-hosted video platform.\n"
-               "Settings come from the environment (KINORA_*); flags override them."};
+  CLI::App app{
+      "Kinora: a self-hosted video platform.\n"
+      "Settings come from the environment (KINORA_*); flags override them."};
   app.set_version_flag("--version", "kinora 0.1.0");
   app.require_subcommand(1);
 
   RawSettings flags;
   auto* serve = app.add_subcommand(
-      "serve", "Run every role (gateway, uploader, analytics) in one process, with objects, "
-               "queue and catalog under one data directory");
-  serve->add_option("--listen", flags.listen, "HOST:PORT to listen on (env KINORA_LISTEN, default 127.0.0.1:8080)");
-  serve->add_option("--data-dir", flags.data_dir, "Data directory (env KINORA_DATA_DIR, default ./kinora-data)");
-  serve->add_option("--storage", flags.storage, "Object store URL (env KINORA_STORAGE, default file://<data>/objects)");
-  serve->add_option("--queue", flags.queue, "Job queue URL (env KINORA_QUEUE, default sqlite://<data>/queue.db)");
-  serve->add_option("--db", flags.db, "Catalog URL (env KINORA_DB, default sqlite://<data>/catalog.db)");
-  serve->add_option("--max-upload-bytes", flags.max_upload_bytes, "Largest accepted file (env KINORA_MAX_UPLOAD_BYTES, default 524288000)");
-  serve->add_option("--workers", flags.workers, "Processing workers, 0 = none (env KINORA_WORKERS, default: cores)");
-  serve->add_option("--http-threads", flags.http_threads, "HTTP I/O threads (env KINORA_HTTP_THREADS)");
-  serve->add_option("--url-ttl-seconds", flags.url_ttl_seconds, "Lifetime of signed media URLs (env KINORA_URL_TTL_SECONDS, default 3600)");
-  serve->add_option("--web-dir", flags.web_dir, "Directory of the built web app to serve at / (env KINORA_WEB_DIR)");
-  serve->add_option("--log-level", flags.log_level, "debug, info, warn or error (env KINORA_LOG_LEVEL)");
+      "serve",
+      "Run every role (gateway, uploader, analytics) in one process, with objects, "
+      "queue and catalog under one data directory");
+  serve->add_option("--listen", flags.listen,
+                    "HOST:PORT to listen on (env KINORA_LISTEN, default 127.0.0.1:8080)");
+  serve->add_option("--data-dir", flags.data_dir,
+                    "Data directory (env KINORA_DATA_DIR, default ./kinora-data)");
+  serve->add_option("--storage", flags.storage,
+                    "Object store URL (env KINORA_STORAGE, default file://<data>/objects)");
+  serve->add_option("--queue", flags.queue,
+                    "Job queue URL (env KINORA_QUEUE, default sqlite://<data>/queue.db)");
+  serve->add_option("--db", flags.db,
+                    "Catalog URL (env KINORA_DB, default sqlite://<data>/catalog.db)");
+  serve->add_option("--max-upload-bytes", flags.max_upload_bytes,
+                    "Largest accepted file (env KINORA_MAX_UPLOAD_BYTES, default 524288000)");
+  serve->add_option("--workers", flags.workers,
+                    "Processing workers, 0 = none (env KINORA_WORKERS, default: cores)");
+  serve->add_option("--http-threads", flags.http_threads,
+                    "HTTP I/O threads (env KINORA_HTTP_THREADS)");
+  serve->add_option("--url-ttl-seconds", flags.url_ttl_seconds,
+                    "Lifetime of signed media URLs (env KINORA_URL_TTL_SECONDS, default 3600)");
+  serve->add_option("--web-dir", flags.web_dir,
+                    "Directory of the built web app to serve at / (env KINORA_WEB_DIR)");
+  serve->add_option("--log-level", flags.log_level,
+                    "debug, info, warn or error (env KINORA_LOG_LEVEL)");
 
   CLI11_PARSE(app, argc, argv);
 

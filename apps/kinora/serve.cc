@@ -65,7 +65,9 @@ int RunServe(const Config& c) {
 
   std::error_code ec;
   fs::create_directories(c.data_dir, ec);
-  if (ec) return Fail("cannot create the data directory", MakeError(ErrorCode::kUnavailable, ec.message()));
+  if (ec)
+    return Fail("cannot create the data directory",
+                MakeError(ErrorCode::kUnavailable, ec.message()));
 
   auto store = storage::OpenObjectStore(c.storage_url);
   if (!store) return Fail("cannot open the object store", store.error());
@@ -96,13 +98,15 @@ int RunServe(const Config& c) {
                        {"queue", [&q] { return q.Ping(); }},
                        {"catalog", [&cat] { return cat.Ping(); }}},
                       gateway::GatewayOptions{.role = "serve", .web_dir = c.web_dir});
-  analytics::Analytics an(cat, signer, registry,
-                          analytics::AnalyticsOptions{.url_ttl = std::chrono::seconds(c.url_ttl_seconds)});
+  analytics::Analytics an(
+      cat, signer, registry,
+      analytics::AnalyticsOptions{.url_ttl = std::chrono::seconds(c.url_ttl_seconds)});
   uploader::Uploader up(s, cat, q, registry,
-                        uploader::UploaderOptions{
-                            .max_upload_bytes = c.max_upload_bytes,
-                            .bucket = c.bucket,
-                            .present = [&an](const catalog::VideoRecord& v) { return an.VideoJson(v); }});
+                        uploader::UploaderOptions{.max_upload_bytes = c.max_upload_bytes,
+                                                  .bucket = c.bucket,
+                                                  .present = [&an](const catalog::VideoRecord& v) {
+                                                    return an.VideoJson(v);
+                                                  }});
   gw.Register(router);
   up.Register(router, "/api/uploader");
   router.AddStreaming(
@@ -126,7 +130,9 @@ int RunServe(const Config& c) {
   log::Info("kinora serve is listening",
             {{"address", "http://" + c.host + ":" + std::to_string(*port)},
              {"data_dir", fs::absolute(c.data_dir).string()},
-             {"storage", s.Describe()}, {"queue", q.Describe()}, {"catalog", cat.Describe()}});
+             {"storage", s.Describe()},
+             {"queue", q.Describe()},
+             {"catalog", cat.Describe()}});
   {
     SignalWaiter waiter([&] {
       server.Stop();

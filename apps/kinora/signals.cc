@@ -1,6 +1,7 @@
 #include "signals.h"
 
 #include <pthread.h>
+
 #include <csignal>
 
 #include "kinora/core/log.h"

@@ -8,12 +8,18 @@ namespace kinora::catalog {
 
 std::string_view ToString(SortKey k) {
   switch (k) {
-    case SortKey::kTimestamp: return "timestamp";
-    case SortKey::kViews: return "views";
-    case SortKey::kLikes: return "likes";
-    case SortKey::kEngagement: return "engagement";
-    case SortKey::kDuration: return "duration";
-    case SortKey::kSize: return "size";
+    case SortKey::kTimestamp:
+      return "timestamp";
+    case SortKey::kViews:
+      return "views";
+    case SortKey::kLikes:
+      return "likes";
+    case SortKey::kEngagement:
+      return "engagement";
+    case SortKey::kDuration:
+      return "duration";
+    case SortKey::kSize:
+      return "size";
   }
   return "timestamp";
 }

@@ -19,9 +19,9 @@ namespace kinora::catalog {
 
 struct CounterOp {
   std::string_view video_id;
-  bool views = true;                     // false: likes
-  Result<int64_t> result = int64_t{0};   // set by the batch runner
-  bool done = false;                     // guarded by GroupCommit's mutex
+  bool views = true;                    // false: likes
+  Result<int64_t> result = int64_t{0};  // set by the batch runner
+  bool done = false;                    // guarded by GroupCommit's mutex
 };
 
 class GroupCommit {

@@ -33,14 +33,16 @@ TEST(GroupCommit, EveryCallerGetsItsOwnExactValueAndBatchesForm) {
   EXPECT_EQ(all.size(), size_t{kThreads * kEach});  // 1..N, each handed out once
   EXPECT_EQ(*all.begin(), 1);
   EXPECT_EQ(*all.rbegin(), kThreads * kEach);
-  EXPECT_LT(batches.load(), kThreads * kEach);       // concurrent callers shared commits
+  EXPECT_LT(batches.load(), kThreads * kEach);  // concurrent callers shared commits
 }
 
 TEST(GroupCommit, FailuresReachTheirCallers) {
   GroupCommit gc([](const std::vector<CounterOp*>& ops) {
     for (CounterOp* op : ops) {
-      if (op->video_id == "missing") op->result = MakeError(ErrorCode::kNotFound, "no");
-      else op->result = int64_t{7};
+      if (op->video_id == "missing")
+        op->result = MakeError(ErrorCode::kNotFound, "no");
+      else
+        op->result = int64_t{7};
     }
   });
   EXPECT_EQ(gc.Submit("missing", true).error().code, ErrorCode::kNotFound);

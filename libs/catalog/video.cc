@@ -1,13 +1,13 @@
 #include "kinora/catalog/video.h"
 
-#include "kinora/core/json_text.h"
-
 #include <algorithm>
 #include <boost/json.hpp>
 #include <cctype>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
+
+#include "kinora/core/json_text.h"
 
 namespace kinora::catalog {
 namespace json = boost::json;
@@ -42,7 +42,6 @@ double Engagement(const VideoRecord& v) {
 }
 
 namespace {
-
 
 // "m:ss" below an hour, "h:mm:ss" above; whole seconds, rounded down.
 std::string Runtime(double seconds) {
@@ -120,8 +119,10 @@ namespace {
 template <class Sink>
 void VisitFields(const VideoRecord& v, const VideoUrls* urls, Sink& s) {
   auto str_or_null = [&](std::string_view name, const std::string& value) {
-    if (value.empty()) s.Null(name);
-    else s.String(name, value);
+    if (value.empty())
+      s.Null(name);
+    else
+      s.String(name, value);
   };
   std::string uploaded = FormatIso8601(v.uploaded_at, true);
   s.String("video_id", v.video_id);
@@ -168,10 +169,14 @@ void VisitFields(const VideoRecord& v, const VideoUrls* urls, Sink& s) {
   str_or_null("thumbnail_key", v.thumbnail_key);
   str_or_null("mp4_key", v.mp4_key);
   str_or_null("hls_key", v.hls_key);
-  if (v.processed_at) s.String("processed_timestamp", FormatIso8601(*v.processed_at, true));
-  else s.Null("processed_timestamp");
-  if (v.processing_seconds) s.Double("processing_seconds", *v.processing_seconds);
-  else s.Null("processing_seconds");
+  if (v.processed_at)
+    s.String("processed_timestamp", FormatIso8601(*v.processed_at, true));
+  else
+    s.Null("processed_timestamp");
+  if (v.processing_seconds)
+    s.Double("processing_seconds", *v.processing_seconds);
+  else
+    s.Null("processing_seconds");
   s.Int("processed_bytes", v.processed_bytes);
   s.String("correlation_id", v.correlation_id);
 }
@@ -213,8 +218,10 @@ struct TextSink {
   void Renditions(std::string_view k, const std::string& text) {
     Key(k);
     // Written by Kinora's own serializer; anything that is not an array degrades to [].
-    if (text.size() >= 2 && text.front() == '[' && text.back() == ']') out += text;
-    else out += "[]";
+    if (text.size() >= 2 && text.front() == '[' && text.back() == ']')
+      out += text;
+    else
+      out += "[]";
   }
 };
 

@@ -1,10 +1,10 @@
 #include "kinora/catalog/video.h"
 
-#include "kinora/core/json_text.h"
-
 #include <gtest/gtest.h>
 
 #include <boost/json.hpp>
+
+#include "kinora/core/json_text.h"
 
 namespace kinora::catalog {
 namespace {

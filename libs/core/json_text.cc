@@ -4,9 +4,7 @@
 #include <cmath>
 
 namespace kinora {
-namespace {
-
-}  // namespace
+namespace {}  // namespace
 
 // RFC 8259 string escaping; UTF-8 passes through unchanged.
 void AppendJsonString(std::string& out, std::string_view s) {
@@ -19,11 +17,21 @@ void AppendJsonString(std::string& out, std::string_view s) {
     out.append(s.data() + run, i - run);
     run = i + 1;
     switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
+      case '"':
+        out += "\\\"";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
       default:
         out += "\\u00";
         out.push_back(kHex[c >> 4]);
@@ -48,12 +56,24 @@ namespace {
 
 void Write(const boost::json::value& v, std::string& out) {
   switch (v.kind()) {
-    case boost::json::kind::null: out += "null"; return;
-    case boost::json::kind::bool_: out += v.get_bool() ? "true" : "false"; return;
-    case boost::json::kind::int64: out += std::to_string(v.get_int64()); return;
-    case boost::json::kind::uint64: out += std::to_string(v.get_uint64()); return;
-    case boost::json::kind::double_: AppendJsonNumber(out, v.get_double()); return;
-    case boost::json::kind::string: AppendJsonString(out, v.get_string()); return;
+    case boost::json::kind::null:
+      out += "null";
+      return;
+    case boost::json::kind::bool_:
+      out += v.get_bool() ? "true" : "false";
+      return;
+    case boost::json::kind::int64:
+      out += std::to_string(v.get_int64());
+      return;
+    case boost::json::kind::uint64:
+      out += std::to_string(v.get_uint64());
+      return;
+    case boost::json::kind::double_:
+      AppendJsonNumber(out, v.get_double());
+      return;
+    case boost::json::kind::string:
+      AppendJsonString(out, v.get_string());
+      return;
     case boost::json::kind::array: {
       out.push_back('[');
       bool first = true;

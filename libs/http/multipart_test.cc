@@ -16,8 +16,7 @@ struct Part {
 };
 
 // Feeds `body` in pieces of `step` bytes and collects the parts.
-Result<std::vector<Part>> Parse(const std::string& boundary, const std::string& body,
-                                size_t step) {
+Result<std::vector<Part>> Parse(const std::string& boundary, const std::string& body, size_t step) {
   std::vector<Part> parts;
   MultipartParser p(boundary, {
                                   [&](const PartHeader& h) -> Result<void> {
@@ -47,8 +46,7 @@ std::string Body(const std::string& file_data) {
          "--XyZ\r\n"
          "Content-Disposition: form-data; name=\"file\"; filename=\"a;b \\\"c\\\".mp4\"\r\n"
          "Content-Type: video/mp4\r\n\r\n" +
-         file_data +
-         "\r\n--XyZ--\r\n";
+         file_data + "\r\n--XyZ--\r\n";
 }
 
 }  // namespace
@@ -88,11 +86,10 @@ TEST(Multipart, RefusesMalformedBodies) {
 }
 
 TEST(Multipart, CallbackErrorsStopParsing) {
-  MultipartParser p("b", {[](const PartHeader&) -> Result<void> {
-                            return MakeError(ErrorCode::kTooLarge, "nope");
-                          },
-                          [](std::string_view) -> Result<void> { return {}; },
-                          []() -> Result<void> { return {}; }});
+  MultipartParser p(
+      "b",
+      {[](const PartHeader&) -> Result<void> { return MakeError(ErrorCode::kTooLarge, "nope"); },
+       [](std::string_view) -> Result<void> { return {}; }, []() -> Result<void> { return {}; }});
   auto r = p.Feed("--b\r\nContent-Disposition: form-data; name=\"f\"\r\n\r\nx");
   ASSERT_FALSE(r);
   EXPECT_EQ(r.error().code, ErrorCode::kTooLarge);

@@ -10,15 +10,24 @@ namespace kinora::http {
 
 Status StatusFor(ErrorCode code) {
   switch (code) {
-    case ErrorCode::kInvalidArgument: return Status::bad_request;
-    case ErrorCode::kNotFound: return Status::not_found;
-    case ErrorCode::kAlreadyExists: return Status::conflict;
-    case ErrorCode::kTooLarge: return Status::payload_too_large;
-    case ErrorCode::kUnsupported: return Status::unprocessable_entity;
-    case ErrorCode::kUnavailable: return Status::service_unavailable;
-    case ErrorCode::kPermissionDenied: return Status::forbidden;
-    case ErrorCode::kCancelled: return Status::bad_request;
-    case ErrorCode::kInternal: return Status::internal_server_error;
+    case ErrorCode::kInvalidArgument:
+      return Status::bad_request;
+    case ErrorCode::kNotFound:
+      return Status::not_found;
+    case ErrorCode::kAlreadyExists:
+      return Status::conflict;
+    case ErrorCode::kTooLarge:
+      return Status::payload_too_large;
+    case ErrorCode::kUnsupported:
+      return Status::unprocessable_entity;
+    case ErrorCode::kUnavailable:
+      return Status::service_unavailable;
+    case ErrorCode::kPermissionDenied:
+      return Status::forbidden;
+    case ErrorCode::kCancelled:
+      return Status::bad_request;
+    case ErrorCode::kInternal:
+      return Status::internal_server_error;
   }
   return Status::internal_server_error;
 }

@@ -50,8 +50,7 @@ RangeResult ParseRange(std::string_view header, uint64_t size) {
 }
 
 std::string ContentRange(uint64_t first, uint64_t last, uint64_t size) {
-  return "bytes " + std::to_string(first) + "-" + std::to_string(last) + "/" +
-         std::to_string(size);
+  return "bytes " + std::to_string(first) + "-" + std::to_string(last) + "/" + std::to_string(size);
 }
 
 }  // namespace kinora::http

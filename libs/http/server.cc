@@ -19,8 +19,8 @@ namespace {
 
 asio::awaitable<void> AcceptLoop(std::shared_ptr<Server::State> st) {
   for (;;) {
-    auto [ec, socket] =
-        co_await st->acceptor.async_accept(asio::make_strand(st->ioc), asio::as_tuple(asio::use_awaitable));
+    auto [ec, socket] = co_await st->acceptor.async_accept(asio::make_strand(st->ioc),
+                                                           asio::as_tuple(asio::use_awaitable));
     if (st->stopping) co_return;
     if (ec) {
       if (ec == asio::error::operation_aborted) co_return;
@@ -84,15 +84,14 @@ Server::Server(ServerOptions options, Router router)
   }
 }
 
-Server::~Server() {
-  Stop();
-}
+Server::~Server() { Stop(); }
 
 Result<uint16_t> Server::Listen() {
   auto& st = *state_;
   boost::system::error_code ec;
   auto addr = asio::ip::make_address(st.options.host, ec);
-  if (ec) return MakeError(ErrorCode::kInvalidArgument, "bad listen address '" + st.options.host + "'");
+  if (ec)
+    return MakeError(ErrorCode::kInvalidArgument, "bad listen address '" + st.options.host + "'");
   tcp::endpoint ep(addr, st.options.port);
   st.acceptor.open(ep.protocol(), ec);
   if (!ec) st.acceptor.set_option(asio::socket_base::reuse_address(true), ec);

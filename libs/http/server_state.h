@@ -35,8 +35,7 @@ struct Server::State {
 };
 
 // Starts serving one accepted connection.
-void StartSession(const std::shared_ptr<Server::State>& state,
-                  boost::asio::ip::tcp::socket socket);
+void StartSession(const std::shared_ptr<Server::State>& state, boost::asio::ip::tcp::socket socket);
 // Closes the session's socket if it is between requests (or always, if `force`).
 void CloseSession(const std::shared_ptr<Session>& s, bool force);
 

@@ -26,24 +26,28 @@ class ServerTest : public ::testing::Test {
     r.Add(Verb::get, "/hello/{name}", [](Request& req) {
       return Json(boost::json::object{{"hello", req.path_params["name"]}});
     });
-    r.Add(Verb::post, "/echo", [](Request& req) {
-      Response res;
-      res.body = req.body;
-      return res;
-    }, RouteOptions{.body_limit = 1024});
-    r.AddStreaming(Verb::post, "/count",
-                   [](Request&, BodyReader& body) -> asio::awaitable<Response> {
-                     std::vector<char> buf(7000);
-                     uint64_t total = 0;
-                     for (;;) {
-                       auto n = co_await body.Read(buf);
-                       if (!n) co_return ProblemFrom(n.error());
-                       if (*n == 0) break;
-                       total += *n;
-                     }
-                     co_return Json(boost::json::object{{"bytes", total}});
-                   },
-                   RouteOptions{.body_limit = 10 << 20});
+    r.Add(
+        Verb::post, "/echo",
+        [](Request& req) {
+          Response res;
+          res.body = req.body;
+          return res;
+        },
+        RouteOptions{.body_limit = 1024});
+    r.AddStreaming(
+        Verb::post, "/count",
+        [](Request&, BodyReader& body) -> asio::awaitable<Response> {
+          std::vector<char> buf(7000);
+          uint64_t total = 0;
+          for (;;) {
+            auto n = co_await body.Read(buf);
+            if (!n) co_return ProblemFrom(n.error());
+            if (*n == 0) break;
+            total += *n;
+          }
+          co_return Json(boost::json::object{{"bytes", total}});
+        },
+        RouteOptions{.body_limit = 10 << 20});
     ServerOptions o;
     o.port = 0;
     o.threads = 2;
@@ -145,8 +149,10 @@ TEST_F(ServerTest, MetricsCountRequests) {
     if (text.find("status=\"200\"} 1") != std::string::npos) break;
     std::this_thread::sleep_for(std::chrono::milliseconds(10));
   }
-  EXPECT_NE(text.find("kinora_http_requests_total{route=\"/hello/{name}\",method=\"GET\",status=\"200\"} 1"),
-            std::string::npos)
+  EXPECT_NE(
+      text.find(
+          "kinora_http_requests_total{route=\"/hello/{name}\",method=\"GET\",status=\"200\"} 1"),
+      std::string::npos)
       << text;
 }
 

@@ -71,8 +71,7 @@ class Session : public std::enable_shared_from_this<Session> {
   asio::awaitable<Result<std::string>> ReadWhole(Parser& parser, uint64_t limit);
   asio::awaitable<bool> Write(const Request& req, Response& res, bool keep_alive);
   asio::awaitable<void> Drain(Parser& parser);
-  void Finish(const Request& req, const Response& res,
-              std::chrono::steady_clock::time_point start);
+  void Finish(const Request& req, const Response& res, std::chrono::steady_clock::time_point start);
 
   std::shared_ptr<Server::State> st_;
   beast::tcp_stream stream_;
@@ -136,7 +135,8 @@ asio::awaitable<Result<std::string>> Session::ReadWhole(Parser& parser, uint64_t
   if (!cont) co_return cont.error();
   parser.body_limit(limit);
   char buf[16 * 1024];
-  stream_.expires_after(st_->options.request_timeout);  // total, not idle: ordinary bodies are small
+  stream_.expires_after(
+      st_->options.request_timeout);  // total, not idle: ordinary bodies are small
   while (!parser.is_done()) {
     parser.get().body().data = buf;
     parser.get().body().size = sizeof buf;
@@ -185,11 +185,12 @@ asio::awaitable<void> Session::Run() {
         // A malformed request: answer it once, then close.
         Request req;
         req.correlation_id = NewUuid();
-        Response res = ec == bhttp::error::header_limit
-                           ? Problem(Status::request_header_fields_too_large,
-                                     "request headers exceed " +
-                                         std::to_string(st_->options.header_limit) + " bytes")
-                           : Problem(Status::bad_request, "malformed HTTP request: " + ec.message());
+        Response res =
+            ec == bhttp::error::header_limit
+                ? Problem(Status::request_header_fields_too_large,
+                          "request headers exceed " + std::to_string(st_->options.header_limit) +
+                              " bytes")
+                : Problem(Status::bad_request, "malformed HTTP request: " + ec.message());
         co_await Write(req, res, false);
       }
       break;
@@ -241,8 +242,9 @@ asio::awaitable<bool> Session::Serve(Parser& parser) {
         try {
           res = co_await route.stream_handler(req, reader);
         } catch (const std::exception& e) {
-          log::Error("handler failed", {{"route", req.route}, {"error", e.what()},
-                                        {"correlation_id", req.correlation_id}});
+          log::Error(
+              "handler failed",
+              {{"route", req.route}, {"error", e.what()}, {"correlation_id", req.correlation_id}});
           res = Problem(Status::internal_server_error, "internal error");
         }
         buffer_.shrink_to_fit();  // give the streaming buffer back before idling
@@ -256,7 +258,8 @@ asio::awaitable<bool> Session::Serve(Parser& parser) {
           try {
             res = route.handler(req);
           } catch (const std::exception& e) {
-            log::Error("handler failed", {{"route", req.route}, {"error", e.what()},
+            log::Error("handler failed", {{"route", req.route},
+                                          {"error", e.what()},
                                           {"correlation_id", req.correlation_id}});
             res = Problem(Status::internal_server_error, "internal error");
           }
@@ -267,15 +270,14 @@ asio::awaitable<bool> Session::Serve(Parser& parser) {
       res = Problem(Status::method_not_allowed,
                     std::string(bhttp::to_string(req.method)) + " is not allowed on " + req.path);
       res.Set(bhttp::field::allow, m.allow);
-    } else if (st_->router.fallback() &&
-               (req.method == Verb::get || req.method == Verb::head)) {
+    } else if (st_->router.fallback() && (req.method == Verb::get || req.method == Verb::head)) {
       req.route = "(static)";
       res = st_->router.fallback()(req);
     } else {
       req.route = "(unmatched)";
-      res = Problem(Status::not_found, "no such endpoint: " +
-                                           std::string(bhttp::to_string(req.method)) + " " +
-                                           req.path);
+      res = Problem(
+          Status::not_found,
+          "no such endpoint: " + std::string(bhttp::to_string(req.method)) + " " + req.path);
     }
   }
   bool unread_body = !parser.is_done();
@@ -283,14 +285,14 @@ asio::awaitable<bool> Session::Serve(Parser& parser) {
   bool ok = co_await Write(req, res, keep_alive);
   Finish(req, res, start);
   if (ok && unread_body) co_await Drain(parser);
-  co_return ok && keep_alive;
+  co_return ok&& keep_alive;
 }
 
 asio::awaitable<bool> Session::Write(const Request& req, Response& res, bool keep_alive) {
   res.headers.set(bhttp::field::server, "kinora");
   res.headers.set("X-Correlation-ID", req.correlation_id);
-  if (res.headers[bhttp::field::content_type] == "application/problem+json" &&
-      !res.body.empty() && res.body.back() == '}') {
+  if (res.headers[bhttp::field::content_type] == "application/problem+json" && !res.body.empty() &&
+      res.body.back() == '}') {
     // Every problem carries the correlation id (RFC 9457 extension member).
     res.body.pop_back();
     res.body += ",\"correlation_id\":\"" + req.correlation_id + "\"}";
@@ -339,7 +341,8 @@ asio::awaitable<bool> Session::Write(const Request& req, Response& res, bool kee
     if (!got || *got == 0) {
       // The source failed or ended early: the length promise is broken, so drop the connection.
       log::Error("response body source failed",
-                 {{"path", req.path}, {"correlation_id", req.correlation_id},
+                 {{"path", req.path},
+                  {"correlation_id", req.correlation_id},
                   {"error", got ? "ended early" : got.error().message}});
       co_return false;
     }
@@ -360,16 +363,21 @@ void Session::Finish(const Request& req, const Response& res,
   double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   int status = static_cast<int>(res.status);
   if (st_->requests) {
-    st_->requests->With({req.route, std::string(bhttp::to_string(req.method)), std::to_string(status)}).Inc();
+    st_->requests
+        ->With({req.route, std::string(bhttp::to_string(req.method)), std::to_string(status)})
+        .Inc();
     st_->latency->With({req.route}).Observe(secs);
   }
   auto level = status >= 500 ? log::Level::kError : log::Level::kInfo;
   char ms[32];
   std::snprintf(ms, sizeof ms, "%.3f", secs * 1000);
   log::Write(level, "request",
-             {{"method", bhttp::to_string(req.method)}, {"path", req.path},
-              {"status", std::to_string(status)}, {"duration_ms", ms},
-              {"correlation_id", req.correlation_id}, {"remote", req.remote}});
+             {{"method", bhttp::to_string(req.method)},
+              {"path", req.path},
+              {"status", std::to_string(status)},
+              {"duration_ms", ms},
+              {"correlation_id", req.correlation_id},
+              {"remote", req.remote}});
 }
 
 void StartSession(const std::shared_ptr<Server::State>& st, tcp::socket socket) {

@@ -30,7 +30,9 @@ TEST(UrlSigner, MatchesHmacSha256) {
             "54866871960c8559d98e3d292eedf0376da34aa8c588ee3f1900ab3831e59b5d");
   // Keys longer than the 64-byte block are hashed first.
   EXPECT_EQ(UrlSigner(std::string(100, 'x')).SignUntil("videos/a.mp4", 4102444800),
-            "/media/videos/a.mp4?expires=4102444800&signature=d10ccfbf1984298afcac13a0be1896f1076a492fd5e8de3c99ef9ca618da17b6");
+            "/media/videos/"
+            "a.mp4?expires=4102444800&signature="
+            "d10ccfbf1984298afcac13a0be1896f1076a492fd5e8de3c99ef9ca618da17b6");
 }
 
 TEST(UrlSigner, ExpiredUrlFails) {

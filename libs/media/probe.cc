@@ -53,8 +53,9 @@ struct SparseFile {
   int64_t Seek(int64_t offset, int whence) {
     whence &= ~AVSEEK_FORCE;
     if (whence == AVSEEK_SIZE) return static_cast<int64_t>(size);
-    int64_t base = whence == SEEK_CUR ? static_cast<int64_t>(pos)
-                   : whence == SEEK_END ? static_cast<int64_t>(size) : 0;
+    int64_t base = whence == SEEK_CUR   ? static_cast<int64_t>(pos)
+                   : whence == SEEK_END ? static_cast<int64_t>(size)
+                                        : 0;
     int64_t target = base + offset;
     if (target < 0) return AVERROR(EINVAL);
     pos = static_cast<uint64_t>(target);
@@ -111,7 +112,7 @@ Result<ProbeResult> ProbeHeadTail(std::string_view head, std::string_view tail,
   if (!raw) return MakeError(ErrorCode::kInternal, "out of memory");
   raw->pb = avio.get();
   raw->flags |= AVFMT_FLAG_CUSTOM_IO;
-  raw->probesize = 1 << 20;               // bounded: the probe reads at most ~1 MiB of packets
+  raw->probesize = 1 << 20;  // bounded: the probe reads at most ~1 MiB of packets
   raw->max_analyze_duration = 5 * AV_TIME_BASE;
   raw->format_probesize = 1 << 20;
   AVDictionary* opts = nullptr;
@@ -141,8 +142,8 @@ Result<ProbeResult> ProbeHeadTail(std::string_view head, std::string_view tail,
     }
   }
   if (!video) {
-    return MakeError(ErrorCode::kUnsupported,
-                     audio ? "the file has audio but no video stream" : "the file has no video stream");
+    return MakeError(ErrorCode::kUnsupported, audio ? "the file has audio but no video stream"
+                                                    : "the file has no video stream");
   }
   r.video_codec = avcodec_get_name(video->codecpar->codec_id);
   r.width = video->codecpar->width;

@@ -25,7 +25,8 @@ class ProbeTest : public ::testing::Test {
     // ~7 MB (noise defeats compression), moov atom at the END (no faststart): the tail matters.
     run("-f lavfi -i testsrc2=size=640x360:rate=25,noise=alls=100:allf=t "
         "-f lavfi -i sine=frequency=440 -t 4 "
-        "-c:v libx264 -b:v 12M -preset ultrafast -c:a aac " + (dir_ / "clip.mp4").string());
+        "-c:v libx264 -b:v 12M -preset ultrafast -c:a aac " +
+        (dir_ / "clip.mp4").string());
     run("-f lavfi -i sine=frequency=440 -t 2 -c:a aac " + (dir_ / "audio.m4a").string());
     run("-f lavfi -i testsrc2=size=320x240:rate=30 -t 1 -c:v libx264 -preset ultrafast " +
         (dir_ / "upright.mp4").string());

@@ -30,7 +30,10 @@ TEST(Registry, CountsExactlyUnderConcurrency) {
   Registry r;
   auto& c = r.AddCounter("kinora_c_total", "C.").With();
   std::vector<std::thread> ts;
-  for (int i = 0; i < 8; ++i) ts.emplace_back([&] { for (int j = 0; j < 10000; ++j) c.Inc(); });
+  for (int i = 0; i < 8; ++i)
+    ts.emplace_back([&] {
+      for (int j = 0; j < 10000; ++j) c.Inc();
+    });
   for (auto& t : ts) t.join();
   EXPECT_EQ(c.value(), 80000);
 }

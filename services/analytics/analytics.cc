@@ -19,10 +19,9 @@ Result<int64_t> ParseInt(std::string_view name, std::string_view s, int64_t lo, 
   int64_t v = 0;
   auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
   if (ec != std::errc() || p != s.data() + s.size() || v < lo || v > hi) {
-    return MakeError(ErrorCode::kInvalidArgument, "'" + std::string(name) +
-                                                      "' must be an integer from " +
-                                                      std::to_string(lo) + " to " +
-                                                      std::to_string(hi));
+    return MakeError(ErrorCode::kInvalidArgument,
+                     "'" + std::string(name) + "' must be an integer from " + std::to_string(lo) +
+                         " to " + std::to_string(hi));
   }
   return v;
 }
@@ -57,15 +56,19 @@ Result<catalog::ListQuery> ParseListQuery(const http::Request& req) {
   if (auto v = req.Query("sort_by")) {
     auto key = catalog::ParseSortKey(*v);
     if (!key) {
-      return MakeError(ErrorCode::kInvalidArgument,
-                       "'sort_by' must be one of timestamp, views, likes, engagement, duration, size");
+      return MakeError(
+          ErrorCode::kInvalidArgument,
+          "'sort_by' must be one of timestamp, views, likes, engagement, duration, size");
     }
     q.sort = *key;
   }
   if (auto v = req.Query("order")) {
-    if (*v == "asc") q.descending = false;
-    else if (*v == "desc") q.descending = true;
-    else return MakeError(ErrorCode::kInvalidArgument, "'order' must be asc or desc");
+    if (*v == "asc")
+      q.descending = false;
+    else if (*v == "desc")
+      q.descending = true;
+    else
+      return MakeError(ErrorCode::kInvalidArgument, "'order' must be asc or desc");
   }
   if (auto v = req.Query("status"); v && !v->empty()) {
     auto s = catalog::ParseVideoStatus(*v);
@@ -76,7 +79,8 @@ Result<catalog::ListQuery> ParseListQuery(const http::Request& req) {
     q.status = *s;
   }
   if (auto v = req.Query("q")) {
-    if (v->size() > 200) return MakeError(ErrorCode::kInvalidArgument, "'q' is longer than 200 bytes");
+    if (v->size() > 200)
+      return MakeError(ErrorCode::kInvalidArgument, "'q' is longer than 200 bytes");
     q.title_query = *v;
   }
   return q;
@@ -105,7 +109,8 @@ catalog::VideoUrls Analytics::SignedUrls(const catalog::VideoRecord& v) const {
   };
   return catalog::VideoUrls{
       .original_url = sign(v.video_key),
-      .video_url = sign(v.mp4_key.empty() ? v.video_key : v.mp4_key),  // the original until processed
+      .video_url =
+          sign(v.mp4_key.empty() ? v.video_key : v.mp4_key),  // the original until processed
       .hls_url = sign(v.hls_key),
       .thumbnail_url = sign(v.thumbnail_key),
   };
@@ -132,8 +137,10 @@ Response Analytics::List(http::Request& req) {
     catalog::AppendJson(out, page->videos[i], &urls);
   }
   out += "],\"total\":" + std::to_string(page->total) + ",\"next_cursor\":";
-  if (page->next_cursor) AppendJsonString(out, *page->next_cursor);
-  else out += "null";
+  if (page->next_cursor)
+    AppendJsonString(out, *page->next_cursor);
+  else
+    out += "null";
   out.push_back('}');
   r.Set(http::bhttp::field::content_type, "application/json");
   return r;

@@ -19,8 +19,12 @@ TEST(ParseListQuery, Defaults) {
 }
 
 TEST(ParseListQuery, ReadsEveryParameter) {
-  auto q = ParseListQuery(WithQuery({{"limit", "50"}, {"sort_by", "views"}, {"order", "asc"},
-                                     {"status", "processed"}, {"q", "cat"}, {"offset", "10"}}));
+  auto q = ParseListQuery(WithQuery({{"limit", "50"},
+                                     {"sort_by", "views"},
+                                     {"order", "asc"},
+                                     {"status", "processed"},
+                                     {"q", "cat"},
+                                     {"offset", "10"}}));
   ASSERT_TRUE(q) << q.error().message;
   EXPECT_EQ(q->limit, 50);
   EXPECT_EQ(q->sort, catalog::SortKey::kViews);
@@ -31,9 +35,14 @@ TEST(ParseListQuery, ReadsEveryParameter) {
 }
 
 TEST(ParseListQuery, RefusesBadValuesNamingTheParameter) {
-  for (auto [k, v] : std::initializer_list<std::pair<const char*, const char*>>{
-           {"limit", "0"}, {"limit", "101"}, {"limit", "x"}, {"sort_by", "color"},
-           {"order", "up"}, {"status", "DONE"}, {"offset", "-1"}}) {
+  for (auto [k, v] :
+       std::initializer_list<std::pair<const char*, const char*>>{{"limit", "0"},
+                                                                  {"limit", "101"},
+                                                                  {"limit", "x"},
+                                                                  {"sort_by", "color"},
+                                                                  {"order", "up"},
+                                                                  {"status", "DONE"},
+                                                                  {"offset", "-1"}}) {
     auto q = ParseListQuery(WithQuery({{k, v}}));
     ASSERT_FALSE(q) << k << "=" << v;
     EXPECT_NE(q.error().message.find(k), std::string::npos);

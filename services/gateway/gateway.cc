@@ -17,8 +17,7 @@ using http::Status;
 }  // namespace
 
 Gateway::Gateway(storage::ObjectStore& store, const http::UrlSigner& signer,
-                 metrics::Registry& metrics, std::vector<ReadyCheck> checks,
-                 GatewayOptions options)
+                 metrics::Registry& metrics, std::vector<ReadyCheck> checks, GatewayOptions options)
     : store_(store),
       signer_(signer),
       metrics_(metrics),
@@ -47,7 +46,8 @@ Response Gateway::Ready(http::Request&) {
     if (!r) failed += (failed.empty() ? "" : ", ") + name;
   }
   if (!failed.empty()) {
-    Response p = http::Problem(Status::service_unavailable, "not ready: " + failed + " unavailable");
+    Response p =
+        http::Problem(Status::service_unavailable, "not ready: " + failed + " unavailable");
     p.body.pop_back();
     p.body += ",\"checks\":" + ToJsonText(checks) + "}";
     return p;
@@ -65,8 +65,8 @@ Response Gateway::Metrics(http::Request&) {
 
 Response Gateway::Media(http::Request& req) {
   const std::string& key = req.path_params["*"];
-  auto ok = signer_.Verify(key, req.Query("expires").value_or(""),
-                           req.Query("signature").value_or(""));
+  auto ok =
+      signer_.Verify(key, req.Query("expires").value_or(""), req.Query("signature").value_or(""));
   if (!ok) return http::ProblemFrom(ok.error());
   if (auto valid = storage::ValidateKey(key); !valid) {
     return http::Problem(Status::not_found, "no such media");
@@ -83,12 +83,13 @@ Response Gateway::Media(http::Request& req) {
   info.content_type = head->content_type;
   info.last_modified = head->last_modified;
   info.cache_control = "private, max-age=3600";
-  return http::ServeEntity(req, info, [&](uint64_t first, uint64_t last) -> Result<http::StreamBody> {
-    KINORA_TRY(auto reader, store_.Get(key, storage::ByteRange{first, last}));
-    std::shared_ptr<storage::ObjectReader> shared = std::move(reader);
-    return http::StreamBody{last - first + 1,
-                            [shared](std::span<char> buf) { return shared->Read(buf); }};
-  });
+  return http::ServeEntity(
+      req, info, [&](uint64_t first, uint64_t last) -> Result<http::StreamBody> {
+        KINORA_TRY(auto reader, store_.Get(key, storage::ByteRange{first, last}));
+        std::shared_ptr<storage::ObjectReader> shared = std::move(reader);
+        return http::StreamBody{last - first + 1,
+                                [shared](std::span<char> buf) { return shared->Read(buf); }};
+      });
 }
 
 Response Gateway::Static(http::Request& req) {

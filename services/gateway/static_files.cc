@@ -72,16 +72,17 @@ http::Response ServeFile(const http::Request& req, const fs::path& file, bool im
   info.content_type = std::string(StaticContentType(file));
   info.last_modified = std::chrono::system_clock::from_time_t(st.st_mtim.tv_sec);
   info.cache_control = immutable ? "public, max-age=31536000, immutable" : "no-cache";
-  return http::ServeEntity(req, info, [closer](uint64_t first, uint64_t last) -> Result<http::StreamBody> {
-    auto pos = std::make_shared<uint64_t>(first);
-    return http::StreamBody{last - first + 1, [closer, pos](std::span<char> buf) -> Result<size_t> {
-                              ssize_t n = ::pread(*closer, buf.data(), buf.size(),
-                                                  static_cast<off_t>(*pos));
-                              if (n < 0) return MakeError(ErrorCode::kUnavailable, "read failed");
-                              *pos += static_cast<uint64_t>(n);
-                              return static_cast<size_t>(n);
-                            }};
-  });
+  return http::ServeEntity(
+      req, info, [closer](uint64_t first, uint64_t last) -> Result<http::StreamBody> {
+        auto pos = std::make_shared<uint64_t>(first);
+        return http::StreamBody{
+            last - first + 1, [closer, pos](std::span<char> buf) -> Result<size_t> {
+              ssize_t n = ::pread(*closer, buf.data(), buf.size(), static_cast<off_t>(*pos));
+              if (n < 0) return MakeError(ErrorCode::kUnavailable, "read failed");
+              *pos += static_cast<uint64_t>(n);
+              return static_cast<size_t>(n);
+            }};
+      });
 }
 
 }  // namespace kinora::gateway

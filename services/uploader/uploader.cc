@@ -58,9 +58,9 @@ Result<std::string> AcceptedExtension(std::string_view filename) {
   for (auto e : kExtensions) {
     if (ext == e) return ext;
   }
-  return MakeError(ErrorCode::kInvalidArgument, "files of type '." + ext.substr(0, 20) +
-                                                    "' are not accepted; accepted: " +
-                                                    AcceptedList());
+  return MakeError(
+      ErrorCode::kInvalidArgument,
+      "files of type '." + ext.substr(0, 20) + "' are not accepted; accepted: " + AcceptedList());
 }
 
 std::string SafeDisplayName(std::string_view filename) {
@@ -81,8 +81,8 @@ Uploader::Uploader(storage::ObjectStore& store, catalog::Catalog& catalog, queue
       queue_(queue),
       options_(std::move(options)),
       uploads_(metrics.AddCounter("kinora_uploads_total", "Uploads by outcome.", {"result"})),
-      upload_bytes_(metrics.AddCounter("kinora_upload_bytes_total",
-                                       "Bytes of accepted uploads.").With()) {}
+      upload_bytes_(
+          metrics.AddCounter("kinora_upload_bytes_total", "Bytes of accepted uploads.").With()) {}
 
 http::RouteOptions Uploader::upload_route_options() const {
   // The file may be max_upload_bytes; the form around it gets 1 MiB of slack.
@@ -118,12 +118,13 @@ asio::awaitable<Response> Uploader::Upload(http::Request& req, http::BodyReader&
           [&](const http::PartHeader& h) -> Result<void> {
             if (h.name == "file") {
               if (st.has_file) {
-                return MakeError(ErrorCode::kInvalidArgument, "the form has more than one 'file' part");
+                return MakeError(ErrorCode::kInvalidArgument,
+                                 "the form has more than one 'file' part");
               }
               KINORA_TRY(st.ext, AcceptedExtension(h.filename));
               st.original_filename = SafeDisplayName(h.filename);
-              KINORA_TRY(st.writer, store_.BeginPut("videos/" + id + "." + st.ext,
-                                                    ContentTypeFor(st.ext)));
+              KINORA_TRY(st.writer,
+                         store_.BeginPut("videos/" + id + "." + st.ext, ContentTypeFor(st.ext)));
               st.has_file = true;
               st.part = Part::kFile;
             } else if (h.name == "title") {
@@ -148,7 +149,8 @@ asio::awaitable<Response> Uploader::Upload(http::Request& req, http::BodyReader&
               case Part::kTitle:
                 st.title.append(d);
                 if (st.title.size() > kMaxTitle) {
-                  return MakeError(ErrorCode::kInvalidArgument, "the title is longer than 300 bytes");
+                  return MakeError(ErrorCode::kInvalidArgument,
+                                   "the title is longer than 300 bytes");
                 }
                 return {};
               case Part::kDescription:
@@ -193,9 +195,9 @@ asio::awaitable<Response> Uploader::Upload(http::Request& req, http::BodyReader&
   }
   auto probe = media::ProbeHeadTail(st.window.head(), st.window.tail(), st.window.total());
   if (!probe) {
-    co_return refuse(http::Problem(Status::unprocessable_entity,
-                                   "the file is not a video Kinora can read: " +
-                                       probe.error().message));
+    co_return refuse(
+        http::Problem(Status::unprocessable_entity,
+                      "the file is not a video Kinora can read: " + probe.error().message));
   }
 
   // Validated: make it visible — object, catalog row, metadata, job — undoing on failure.
@@ -204,8 +206,8 @@ asio::awaitable<Response> Uploader::Upload(http::Request& req, http::BodyReader&
   catalog::VideoRecord v;
   v.video_id = id;
   v.original_filename = st.original_filename;
-  v.title = st.title.empty() ? st.original_filename.substr(0, st.original_filename.rfind('.'))
-                             : st.title;
+  v.title =
+      st.title.empty() ? st.original_filename.substr(0, st.original_filename.rfind('.')) : st.title;
   v.description = st.description;
   v.file_extension = st.ext;
   v.content_type = ContentTypeFor(st.ext);
@@ -265,22 +267,23 @@ asio::awaitable<Response> Uploader::Upload(http::Request& req, http::BodyReader&
 
 Response Uploader::Delete(http::Request& req) {
   const std::string& id = req.path_params["id"];
-  if (!IsUuid(id)) return http::Problem(Status::bad_request, "'" + id.substr(0, 64) + "' is not a video id");
+  if (!IsUuid(id))
+    return http::Problem(Status::bad_request, "'" + id.substr(0, 64) + "' is not a video id");
   auto v = catalog_.Get(id);
   if (!v) return http::ProblemFrom(v.error());
   // The row goes first so the video vanishes from the API at once; objects follow. A failure
   // halfway leaves unreferenced objects (harmless), never a row pointing at missing media.
   if (auto r = catalog_.Delete(id); !r) return http::ProblemFrom(r.error());
-  for (const std::string& key : {v->video_key, "metadata/" + id + ".json",
-                                 "thumbnails/" + id + ".jpg"}) {
+  for (const std::string& key :
+       {v->video_key, "metadata/" + id + ".json", "thumbnails/" + id + ".jpg"}) {
     if (auto r = store_.Delete(key); !r) return http::ProblemFrom(r.error());
   }
   if (auto r = storage::DeletePrefix(store_, "processed/" + id + "/"); !r) {
     return http::ProblemFrom(r.error());
   }
   log::Info("video deleted", {{"video_id", id}, {"correlation_id", req.correlation_id}});
-  return http::Json(json::object{{"status", "success"}, {"video_id", id},
-                                 {"message", "Video deleted"}});
+  return http::Json(
+      json::object{{"status", "success"}, {"video_id", id}, {"message", "Video deleted"}});
 }
 
 }  // namespace kinora::uploader

@@ -5,7 +5,8 @@
 namespace kinora::uploader {
 
 TEST(AcceptedExtension, AcceptsTheEightVideoTypesInAnyCase) {
-  for (const char* name : {"a.mp4", "a.MOV", "b.c.avi", "x.webm", "x.mkv", "x.flv", "x.wmv", "x.M4V"}) {
+  for (const char* name :
+       {"a.mp4", "a.MOV", "b.c.avi", "x.webm", "x.mkv", "x.flv", "x.wmv", "x.M4V"}) {
     EXPECT_TRUE(AcceptedExtension(name)) << name;
   }
   EXPECT_EQ(*AcceptedExtension("Clip.MP4"), "mp4");

@@ -19,19 +19,19 @@ namespace kinora::catalog {
 
 enum class SortKey { kTimestamp, kViews, kLikes, kEngagement, kDuration, kSize };
 std::optional<SortKey> ParseSortKey(std::string_view s);  // "timestamp", "views", ...
-std::string_view ToString(SortKey k);                      // the canonical name ParseSortKey takes
+std::string_view ToString(SortKey k);                     // the canonical name ParseSortKey takes
 
 // Ordering: by the sort key, ties broken by video_id in the same direction; unknown durations
 // sort as -1 (first ascending). A cursor is bound to the sort and order that produced it;
 // using it with another gives kInvalidArgument.
 struct ListQuery {
-  int limit = 20;                       // 1–100
-  std::string cursor;                   // opaque, from a previous page's next_cursor
-  int64_t offset = 0;                   // used only when cursor is empty
+  int limit = 20;      // 1–100
+  std::string cursor;  // opaque, from a previous page's next_cursor
+  int64_t offset = 0;  // used only when cursor is empty
   SortKey sort = SortKey::kTimestamp;
   bool descending = true;
-  std::optional<VideoStatus> status;    // filter
-  std::string title_query;              // case-insensitive substring of the title
+  std::optional<VideoStatus> status;  // filter
+  std::string title_query;            // case-insensitive substring of the title
 };
 
 struct ListPage {
@@ -51,14 +51,14 @@ struct CatalogStats {
   std::map<std::string, int64_t> by_format;  // file_extension -> count
   int64_t total_views = 0;
   int64_t total_likes = 0;
-  int64_t storage_bytes = 0;                 // originals + processed outputs
+  int64_t storage_bytes = 0;  // originals + processed outputs
   double total_duration_seconds = 0;
   // Processing time percentiles over PROCESSED videos (absent when none).
   std::optional<double> processing_p50, processing_p90, processing_p99;
-  std::vector<DayCount> uploads_per_day;     // last 30 days with at least one, oldest first
-  std::vector<DayCount> views_per_day;       // last 30 days with at least one, oldest first
+  std::vector<DayCount> uploads_per_day;  // last 30 days with at least one, oldest first
+  std::vector<DayCount> views_per_day;    // last 30 days with at least one, oldest first
   std::vector<DayCount> likes_per_day;
-  std::vector<VideoRecord> top_videos;       // 10 most viewed (ties: most recent first)
+  std::vector<VideoRecord> top_videos;  // 10 most viewed (ties: most recent first)
 };
 
 class Catalog {

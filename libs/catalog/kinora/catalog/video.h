@@ -20,39 +20,39 @@ std::string_view ToString(VideoStatus s);  // "UPLOADED", "PROCESSING", "PROCESS
 std::optional<VideoStatus> ParseVideoStatus(std::string_view s);  // case-insensitive
 
 struct VideoRecord {
-  std::string video_id;            // UUIDv4
+  std::string video_id;  // UUIDv4
   std::string title;
   std::string description;
-  std::string original_filename;   // as the client sent it (display only, never a path)
-  std::string file_extension;      // lowercase, no dot: "mp4"
-  std::string content_type;        // "video/mp4"
-  int64_t size = 0;                // bytes of the original
-  std::string bucket;              // s3_bucket: bucket name, or "local" for the file store
-  std::string video_key;           // "videos/{id}.{ext}"
+  std::string original_filename;  // as the client sent it (display only, never a path)
+  std::string file_extension;     // lowercase, no dot: "mp4"
+  std::string content_type;       // "video/mp4"
+  int64_t size = 0;               // bytes of the original
+  std::string bucket;             // s3_bucket: bucket name, or "local" for the file store
+  std::string video_key;          // "videos/{id}.{ext}"
   SysTime uploaded_at{};
   VideoStatus status = VideoStatus::kUploaded;
-  std::string error;               // reason when FAILED
-  double progress = 0;             // 0–1 while PROCESSING
-  int64_t views = 0;               // counters: only Catalog::Increment* changes them
+  std::string error;    // reason when FAILED
+  double progress = 0;  // 0–1 while PROCESSING
+  int64_t views = 0;    // counters: only Catalog::Increment* changes them
   int64_t likes = 0;
   // Media facts (upload-time probe, refined by the processor).
   std::optional<double> duration_seconds;
   int width = 0;
   int height = 0;
   double fps = 0;
-  std::string container;           // "mov,mp4,m4a,3gp,3g2,mj2"
-  std::string video_codec;         // "h264"
-  std::string audio_codec;         // "aac" or empty
-  int64_t bitrate = 0;             // bits/s
+  std::string container;               // "mov,mp4,m4a,3gp,3g2,mj2"
+  std::string video_codec;             // "h264"
+  std::string audio_codec;             // "aac" or empty
+  int64_t bitrate = 0;                 // bits/s
   std::string renditions_json = "[]";  // JSON array written by the processor
   // Outputs (object keys; empty until processed).
-  std::string thumbnail_key;       // "thumbnails/{id}.jpg"
-  std::string mp4_key;             // "processed/{id}/video.mp4"
-  std::string hls_key;             // "processed/{id}/hls/master.m3u8"
+  std::string thumbnail_key;  // "thumbnails/{id}.jpg"
+  std::string mp4_key;        // "processed/{id}/video.mp4"
+  std::string hls_key;        // "processed/{id}/hls/master.m3u8"
   std::optional<SysTime> processed_at;
   std::optional<double> processing_seconds;
-  int64_t processed_bytes = 0;     // bytes of all outputs (for storage stats)
-  std::string correlation_id;      // of the upload request
+  int64_t processed_bytes = 0;  // bytes of all outputs (for storage stats)
+  std::string correlation_id;   // of the upload request
 };
 
 // likes / max(views, 1): the share of viewers who liked the video.

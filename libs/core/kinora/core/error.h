@@ -53,8 +53,8 @@ using Result = boost::system::result<T, Error>;
   if (!tmp) return tmp.error();          \
   decl = std::move(*tmp)
 #define KINORA_TRY(decl, expr) KINORA_TRY_IMPL(KINORA_CONCAT(kinora_try_, __LINE__), decl, expr)
-#define KINORA_TRY_VOID(expr)                              \
-  do {                                                     \
-    auto kinora_try_v = (expr);                            \
-    if (!kinora_try_v) return kinora_try_v.error();        \
+#define KINORA_TRY_VOID(expr)                       \
+  do {                                              \
+    auto kinora_try_v = (expr);                     \
+    if (!kinora_try_v) return kinora_try_v.error(); \
   } while (0)

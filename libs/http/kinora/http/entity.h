@@ -15,10 +15,10 @@ namespace kinora::http {
 
 struct EntityInfo {
   uint64_t size = 0;
-  std::string etag;          // quoted strong validator
+  std::string etag;  // quoted strong validator
   std::string content_type;
   std::chrono::system_clock::time_point last_modified;
-  std::string cache_control; // e.g. "private, max-age=3600"
+  std::string cache_control;  // e.g. "private, max-age=3600"
 };
 
 // Opens the entity's bytes [first, last] (inclusive) as a stream.

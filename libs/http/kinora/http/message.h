@@ -25,15 +25,15 @@ using Verb = bhttp::verb;
 
 struct Request {
   Verb method = Verb::get;
-  std::string target;                               // raw request-target
-  std::string path;                                 // percent-decoded path
-  std::multimap<std::string, std::string> query;    // percent-decoded parameters
-  std::map<std::string, std::string> path_params;   // from "{name}" and "*" in the route
+  std::string target;                              // raw request-target
+  std::string path;                                // percent-decoded path
+  std::multimap<std::string, std::string> query;   // percent-decoded parameters
+  std::map<std::string, std::string> path_params;  // from "{name}" and "*" in the route
   bhttp::fields headers;
-  std::string body;                                 // filled for non-streaming routes
-  std::string correlation_id;                       // validated inbound or generated
-  std::string remote;                               // peer address, for logs
-  std::string route;                                // the matched route pattern, for metrics
+  std::string body;            // filled for non-streaming routes
+  std::string correlation_id;  // validated inbound or generated
+  std::string remote;          // peer address, for logs
+  std::string route;           // the matched route pattern, for metrics
 
   // First value of a query parameter, if present.
   std::optional<std::string> Query(std::string_view name) const;

@@ -13,8 +13,8 @@
 namespace kinora::http {
 
 struct PartHeader {
-  std::string name;          // form field name
-  std::string filename;      // present for file parts (may be empty)
+  std::string name;      // form field name
+  std::string filename;  // present for file parts (may be empty)
   bool has_filename = false;
   std::string content_type;
 };
@@ -46,7 +46,7 @@ class MultipartParser {
   std::string delimiter_;      // "\r\n--" + boundary
   MultipartCallbacks cb_;
   State state_ = State::kPreamble;
-  std::string pending_;        // bytes not yet consumed (bounded)
+  std::string pending_;  // bytes not yet consumed (bounded)
 };
 
 }  // namespace kinora::http

@@ -35,9 +35,9 @@ struct Route {
 };
 
 struct Match {
-  const Route* route = nullptr;          // set when found
+  const Route* route = nullptr;  // set when found
   std::map<std::string, std::string> params;
-  std::string allow;                     // non-empty when the path exists but not the method
+  std::string allow;  // non-empty when the path exists but not the method
 };
 
 class Router {

@@ -21,14 +21,14 @@ namespace kinora::http {
 
 struct ServerOptions {
   std::string host = "127.0.0.1";
-  uint16_t port = 8080;                             // 0 picks a free port
-  int threads = 4;                                  // I/O threads
-  uint32_t header_limit = 16 * 1024;                // bytes of request line + headers
-  std::chrono::seconds idle_timeout{30};            // keep-alive wait and each body read/write
-  std::chrono::seconds request_timeout{15};         // reading an ordinary request's body
-  std::chrono::seconds shutdown_grace{10};          // in-flight requests get this long to end
+  uint16_t port = 8080;                      // 0 picks a free port
+  int threads = 4;                           // I/O threads
+  uint32_t header_limit = 16 * 1024;         // bytes of request line + headers
+  std::chrono::seconds idle_timeout{30};     // keep-alive wait and each body read/write
+  std::chrono::seconds request_timeout{15};  // reading an ordinary request's body
+  std::chrono::seconds shutdown_grace{10};   // in-flight requests get this long to end
   size_t max_connections = 4096;
-  metrics::Registry* metrics = nullptr;             // optional: request counters and latency
+  metrics::Registry* metrics = nullptr;  // optional: request counters and latency
 };
 
 class Server {

@@ -31,7 +31,7 @@ class UrlSigner {
 
  private:
   std::string Mac(std::string_view key, std::string_view expires) const;
-  struct Keyed;                   // digest states after absorbing key^ipad and key^opad
+  struct Keyed;  // digest states after absorbing key^ipad and key^opad
   std::unique_ptr<Keyed> keyed_;
   std::string prefix_;
 };

@@ -21,7 +21,7 @@ struct ProbeResult {
   int width = 0;
   int height = 0;
   double fps = 0;
-  int rotation = 0;             // display rotation in degrees (0, 90, 180, 270)
+  int rotation = 0;  // display rotation in degrees (0, 90, 180, 270)
   std::string pixel_format;
   // First audio stream (empty codec when none).
   std::string audio_codec;

@@ -61,7 +61,9 @@ class Family {
  public:
   Family(std::string name, std::string help, std::vector<std::string> label_names,
          std::function<std::unique_ptr<T>()> make)
-      : name_(std::move(name)), help_(std::move(help)), label_names_(std::move(label_names)),
+      : name_(std::move(name)),
+        help_(std::move(help)),
+        label_names_(std::move(label_names)),
         make_(std::move(make)) {}
   // REQUIRES: values.size() == label names count.
   T& With(const Labels& values = {}) {
@@ -96,8 +98,7 @@ class Registry {
   Family<Gauge>& AddGauge(std::string_view name, std::string_view help,
                           std::vector<std::string> label_names = {});
   Family<Histogram>& AddHistogram(std::string_view name, std::string_view help,
-                                  std::vector<std::string> label_names,
-                                  std::vector<double> bounds);
+                                  std::vector<std::string> label_names, std::vector<double> bounds);
   // A gauge read at scrape time (queue depth, open connections, ...).
   void AddCallbackGauge(std::string_view name, std::string_view help, std::function<double()> fn);
 

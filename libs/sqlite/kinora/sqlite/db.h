@@ -63,7 +63,8 @@ class Db {
   // Opens (creating) the file in WAL mode with a busy timeout, foreign keys on and
   // synchronous=NORMAL: a commit survives a process kill (it is in the WAL in the OS cache);
   // set `full_sync` to also survive power loss.
-  static Result<std::unique_ptr<Db>> Open(const std::filesystem::path& file, bool full_sync = false);
+  static Result<std::unique_ptr<Db>> Open(const std::filesystem::path& file,
+                                          bool full_sync = false);
   ~Db();
   Db(const Db&) = delete;
   Db& operator=(const Db&) = delete;

@@ -16,8 +16,8 @@
 namespace kinora::analytics {
 
 struct AnalyticsOptions {
-  std::chrono::seconds url_ttl{3600};              // lifetime of signed media URLs
-  std::chrono::milliseconds stats_max_age{1000};   // how stale /stats may be
+  std::chrono::seconds url_ttl{3600};             // lifetime of signed media URLs
+  std::chrono::milliseconds stats_max_age{1000};  // how stale /stats may be
 };
 
 class Analytics {

@@ -24,8 +24,8 @@ class ProbeWindow {
  private:
   size_t head_cap_, tail_cap_;
   std::string head_;
-  std::string ring_;        // circular buffer of up to tail_cap_ bytes
-  size_t ring_start_ = 0;   // index of the oldest byte once the ring is full
+  std::string ring_;       // circular buffer of up to tail_cap_ bytes
+  size_t ring_start_ = 0;  // index of the oldest byte once the ring is full
   uint64_t total_ = 0;
 };
 
