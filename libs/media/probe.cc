@@ -1,5 +1,7 @@
 #include "kinora/media/probe.h"
 
+#include "kinora/media/av.h"
+
 extern "C" {
 #include <libavformat/avformat.h>
 #include <libavutil/display.h>
@@ -18,12 +20,6 @@ namespace {
 
 constexpr int kAvioBuffer = 64 * 1024;
 
-// libav error codes become Errors here and only here.
-Error MapAvError(int err, std::string_view what) {
-  char buf[AV_ERROR_MAX_STRING_SIZE] = {};
-  av_strerror(err, buf, sizeof buf);
-  return MakeError(ErrorCode::kUnsupported, std::string(what) + " (" + buf + ")");
-}
 
 // A read-only, seekable view of a file whose middle is missing.
 struct SparseFile {
@@ -68,9 +64,6 @@ struct AvioDeleter {
     if (c) av_freep(&c->buffer);
     avio_context_free(&c);
   }
-};
-struct FormatDeleter {
-  void operator()(AVFormatContext* c) const { avformat_close_input(&c); }
 };
 
 int ReadPacket(void* opaque, uint8_t* buf, int n) {
@@ -119,7 +112,7 @@ Result<ProbeResult> ProbeHeadTail(std::string_view head, std::string_view tail,
   int err = avformat_open_input(&raw, nullptr, nullptr, &opts);
   av_dict_free(&opts);
   if (err < 0) return MapAvError(err, "not a recognised video container");
-  std::unique_ptr<AVFormatContext, FormatDeleter> fmt(raw);
+  InputFormat fmt(raw);
   if (IsStillImageFormat(fmt->iformat->name)) {
     return MakeError(ErrorCode::kUnsupported, "the file is a still image, not a video");
   }
