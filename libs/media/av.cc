@@ -1,5 +1,10 @@
 #include "kinora/media/av.h"
 
+extern "C" {
+#include <libavutil/display.h>
+}
+
+#include <cmath>
 #include <new>
 #include <string>
 
@@ -27,6 +32,16 @@ Error MapAvError(int err, std::string_view what) {
   }
   if (err == AVERROR(ENOENT)) return MakeError(ErrorCode::kNotFound, msg);
   return MakeError(ErrorCode::kUnsupported, msg);
+}
+
+int DisplayRotation(const AVStream* stream) {
+  const uint8_t* matrix = av_stream_get_side_data(stream, AV_PKT_DATA_DISPLAYMATRIX, nullptr);
+  if (!matrix) return 0;
+  double theta = -av_display_rotation_get(reinterpret_cast<const int32_t*>(matrix));
+  if (std::isnan(theta)) return 0;  // a degenerate matrix
+  int deg = static_cast<int>(std::lround(theta)) % 360;
+  if (deg < 0) deg += 360;
+  return (deg + 45) / 90 * 90 % 360;
 }
 
 Result<InputFormat> OpenInput(const char* path) {

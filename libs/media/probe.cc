@@ -4,7 +4,6 @@
 
 extern "C" {
 #include <libavformat/avformat.h>
-#include <libavutil/display.h>
 #include <libavutil/opt.h>
 #include <libavutil/pixdesc.h>
 }
@@ -19,7 +18,6 @@ namespace kinora::media {
 namespace {
 
 constexpr int kAvioBuffer = 64 * 1024;
-
 
 // A read-only, seekable view of a file whose middle is missing.
 struct SparseFile {
@@ -71,15 +69,6 @@ int ReadPacket(void* opaque, uint8_t* buf, int n) {
 }
 int64_t SeekPacket(void* opaque, int64_t offset, int whence) {
   return static_cast<SparseFile*>(opaque)->Seek(offset, whence);
-}
-
-int Rotation(const AVStream* st) {
-  const uint8_t* matrix = av_stream_get_side_data(st, AV_PKT_DATA_DISPLAYMATRIX, nullptr);
-  if (!matrix) return 0;
-  double theta = -av_display_rotation_get(reinterpret_cast<const int32_t*>(matrix));
-  int deg = static_cast<int>(std::lround(theta)) % 360;
-  if (deg < 0) deg += 360;
-  return (deg + 45) / 90 * 90 % 360;
 }
 
 bool IsStillImageFormat(std::string_view name) {
@@ -143,7 +132,7 @@ Result<ProbeResult> ProbeHeadTail(std::string_view head, std::string_view tail,
   r.height = video->codecpar->height;
   AVRational rate = video->avg_frame_rate.num > 0 ? video->avg_frame_rate : video->r_frame_rate;
   if (rate.num > 0 && rate.den > 0) r.fps = std::round(av_q2d(rate) * 1000) / 1000;
-  r.rotation = Rotation(video);
+  r.rotation = DisplayRotation(video);
   if (const char* pf = av_get_pix_fmt_name(static_cast<AVPixelFormat>(video->codecpar->format))) {
     r.pixel_format = pf;
   }

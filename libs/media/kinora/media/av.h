@@ -54,6 +54,10 @@ Packet NewPacket();
 // ("what" + libav's text), ENOMEM -> kInternal, EIO/ENOSPC -> kUnavailable.
 Error MapAvError(int err, std::string_view what);
 
+// Clockwise degrees (0, 90, 180, 270) a player must turn the stream's frames to show them
+// upright, from its display matrix — the same convention as the ffmpeg program's autorotate.
+int DisplayRotation(const AVStream* stream);
+
 // Opens a local file for demuxing and reads its stream info.
 Result<InputFormat> OpenInput(const char* path);
 
