@@ -32,7 +32,7 @@ Status StatusFor(ErrorCode code) {
   return Status::internal_server_error;
 }
 
-Response Problem(Status status, std::string_view detail) {
+Response Problem(Status status, std::string_view detail, const boost::json::object& extensions) {
   std::string title(bhttp::obsolete_reason(status));
   std::string slug;
   for (char c : title) {
@@ -45,6 +45,7 @@ Response Problem(Status status, std::string_view detail) {
   o["title"] = title;
   o["status"] = static_cast<int>(status);
   o["detail"] = detail;
+  for (const auto& kv : extensions) o[kv.key()] = kv.value();
   Response r = Json(status, o);
   r.Set(bhttp::field::content_type, "application/problem+json");
   return r;

@@ -2,7 +2,6 @@
 
 #include <boost/json.hpp>
 
-#include "kinora/core/json_text.h"
 #include "kinora/gateway/static_files.h"
 #include "kinora/http/entity.h"
 #include "kinora/http/problem.h"
@@ -46,11 +45,8 @@ Response Gateway::Ready(http::Request&) {
     if (!r) failed += (failed.empty() ? "" : ", ") + name;
   }
   if (!failed.empty()) {
-    Response p =
-        http::Problem(Status::service_unavailable, "not ready: " + failed + " unavailable");
-    p.body.pop_back();
-    p.body += ",\"checks\":" + ToJsonText(checks) + "}";
-    return p;
+    return http::Problem(Status::service_unavailable, "not ready: " + failed + " unavailable",
+                         json::object{{"checks", std::move(checks)}});
   }
   return http::Json(json::object{{"status", "ready"}, {"checks", std::move(checks)}});
 }

@@ -3,6 +3,7 @@
 // Thread safety: pure functions.
 #pragma once
 
+#include <boost/json/object.hpp>
 #include <boost/json/value.hpp>
 #include <string_view>
 
@@ -13,8 +14,10 @@ namespace kinora::http {
 
 Status StatusFor(ErrorCode code);
 
-// {"type","title","status","detail"} with Content-Type application/problem+json.
-Response Problem(Status status, std::string_view detail);
+// {"type","title","status","detail"} plus any extension members (RFC 9457 §3.2), with
+// Content-Type application/problem+json.
+Response Problem(Status status, std::string_view detail,
+                 const boost::json::object& extensions = {});
 Response ProblemFrom(const Error& e);
 
 Response Json(Status status, const boost::json::value& v);
