@@ -4,6 +4,7 @@
 #include <thread>
 
 #include "config.h"
+#include "process.h"
 #include "serve.h"
 #include "signals.h"
 
@@ -45,7 +46,29 @@ int main(int argc, char** argv) {
   serve->add_option("--log-level", flags.log_level,
                     "debug, info, warn or error (env KINORA_LOG_LEVEL)");
 
+  ProcessArgs process_args;
+  auto* process = app.add_subcommand(
+      "process",
+      "Run the processing pipeline on a local file: HLS ladder, MP4, thumbnails and a JSON "
+      "report (printed, and written to --report), the same work the processor does per job");
+  process->add_option("input", process_args.input, "Source video file")
+      ->required()
+      ->check(CLI::ExistingFile);
+  process->add_option("--out", process_args.out_dir, "Output directory (created if missing)")
+      ->required();
+  process->add_option("--report", process_args.report, "Also write the JSON report to this file");
+  process->add_option("--progress-fd", process_args.progress_fd,
+                      "Write 'progress 0.42' lines to this file descriptor");
+  process->add_option("--preset", process_args.preset, "libx264 preset (default veryfast)");
+  process->add_option("--crf", process_args.crf, "libx264 CRF (default 23)")
+      ->check(CLI::Range(0, 51));
+  process->add_flag("--no-copy{false}", process_args.allow_copy,
+                    "Re-encode every rung even when the source could be copied");
+  process->add_flag("--quiet", process_args.quiet, "Do not print the report");
+
   CLI11_PARSE(app, argc, argv);
+
+  if (*process) return RunProcess(process_args);
 
   if (*serve) {
     Loaded loaded = Validate(Overlay(FromEnvironment(ProcessEnvironment()), flags),

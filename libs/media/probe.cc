@@ -9,6 +9,7 @@ extern "C" {
 }
 
 #include <cmath>
+#include <algorithm>
 #include <cstring>
 #include <memory>
 
@@ -76,6 +77,72 @@ bool IsStillImageFormat(std::string_view name) {
          name == "apng" || name == "webp";
 }
 
+// A stream is variable-rate when its average rate differs from the rate its timestamps tick
+// at (r_frame_rate, the lowest rate that represents every timestamp exactly) by over 1 %.
+bool IsVariableRate(const AVStream* st) {
+  AVRational avg = st->avg_frame_rate, base = st->r_frame_rate;
+  if (avg.num <= 0 || avg.den <= 0 || base.num <= 0 || base.den <= 0) return false;
+  double a = av_q2d(avg), b = av_q2d(base);
+  return std::fabs(a - b) > 0.01 * b;
+}
+
+// What the opened container holds. Reads stream info (bounded by the context's probe sizes).
+Result<ProbeResult> Describe(AVFormatContext* fmt, uint64_t total_size) {
+  int err = avformat_find_stream_info(fmt, nullptr);
+  if (err < 0) return MapAvError(err, "could not read the streams of the file");
+
+  ProbeResult r;
+  r.container = fmt->iformat->name;
+  if (fmt->duration > 0) r.duration_seconds = static_cast<double>(fmt->duration) / AV_TIME_BASE;
+  r.bitrate = fmt->bit_rate > 0 ? fmt->bit_rate : 0;
+  const AVStream* video = nullptr;
+  const AVStream* audio = nullptr;
+  for (unsigned i = 0; i < fmt->nb_streams; ++i) {
+    const AVStream* st = fmt->streams[i];
+    auto type = st->codecpar->codec_type;
+    if (type == AVMEDIA_TYPE_VIDEO && !(st->disposition & AV_DISPOSITION_ATTACHED_PIC) && !video) {
+      video = st;
+    } else if (type == AVMEDIA_TYPE_AUDIO && !audio) {
+      audio = st;
+    }
+  }
+  if (!video) {
+    return MakeError(ErrorCode::kUnsupported, audio ? "the file has audio but no video stream"
+                                                    : "the file has no video stream");
+  }
+  r.video_codec = avcodec_get_name(video->codecpar->codec_id);
+  r.width = video->codecpar->width;
+  r.height = video->codecpar->height;
+  AVRational rate = video->avg_frame_rate.num > 0 ? video->avg_frame_rate : video->r_frame_rate;
+  if (rate.num > 0 && rate.den > 0) r.fps = std::round(av_q2d(rate) * 1000) / 1000;
+  r.rotation = DisplayRotation(video);
+  AVRational sar = av_guess_sample_aspect_ratio(fmt, const_cast<AVStream*>(video), nullptr);
+  if (sar.num > 0 && sar.den > 0) {
+    av_reduce(&r.sar_num, &r.sar_den, sar.num, sar.den, 1 << 16);
+  }
+  r.variable_frame_rate = IsVariableRate(video);
+  const auto pix = static_cast<AVPixelFormat>(video->codecpar->format);
+  if (const char* pf = av_get_pix_fmt_name(pix)) r.pixel_format = pf;
+  if (const AVPixFmtDescriptor* d = av_pix_fmt_desc_get(pix)) r.bit_depth = d->comp[0].depth;
+  r.video_bitrate = video->codecpar->bit_rate > 0 ? video->codecpar->bit_rate : 0;
+  if (r.duration_seconds <= 0 && video->duration > 0) {
+    r.duration_seconds = static_cast<double>(video->duration) * av_q2d(video->time_base);
+  }
+  if (audio) {
+    r.audio_codec = avcodec_get_name(audio->codecpar->codec_id);
+    r.sample_rate = audio->codecpar->sample_rate;
+    r.channels = audio->codecpar->ch_layout.nb_channels;
+    r.audio_bitrate = audio->codecpar->bit_rate > 0 ? audio->codecpar->bit_rate : 0;
+  }
+  if (r.bitrate == 0 && r.duration_seconds > 0) {
+    r.bitrate = static_cast<int64_t>(static_cast<double>(total_size) * 8 / r.duration_seconds);
+  }
+  if (r.video_bitrate == 0 && r.bitrate > 0) {  // containers that only know the total rate
+    r.video_bitrate = std::max<int64_t>(0, r.bitrate - r.audio_bitrate);
+  }
+  return r;
+}
+
 }  // namespace
 
 Result<ProbeResult> ProbeHeadTail(std::string_view head, std::string_view tail,
@@ -105,49 +172,43 @@ Result<ProbeResult> ProbeHeadTail(std::string_view head, std::string_view tail,
   if (IsStillImageFormat(fmt->iformat->name)) {
     return MakeError(ErrorCode::kUnsupported, "the file is a still image, not a video");
   }
-  err = avformat_find_stream_info(fmt.get(), nullptr);
-  if (err < 0) return MapAvError(err, "could not read the streams of the file");
+  return Describe(fmt.get(), total_size);
+}
 
-  ProbeResult r;
-  r.container = fmt->iformat->name;
-  if (fmt->duration > 0) r.duration_seconds = static_cast<double>(fmt->duration) / AV_TIME_BASE;
-  r.bitrate = fmt->bit_rate > 0 ? fmt->bit_rate : 0;
-  const AVStream* video = nullptr;
-  const AVStream* audio = nullptr;
-  for (unsigned i = 0; i < fmt->nb_streams; ++i) {
-    const AVStream* st = fmt->streams[i];
-    auto type = st->codecpar->codec_type;
-    if (type == AVMEDIA_TYPE_VIDEO && !(st->disposition & AV_DISPOSITION_ATTACHED_PIC) && !video) {
-      video = st;
-    } else if (type == AVMEDIA_TYPE_AUDIO && !audio) {
-      audio = st;
-    }
+Result<ProbeResult> ProbeFile(const std::filesystem::path& path) {
+  AVFormatContext* raw = avformat_alloc_context();
+  if (!raw) return MakeError(ErrorCode::kInternal, "out of memory");
+  raw->probesize = 5 << 20;
+  raw->max_analyze_duration = 10 * AV_TIME_BASE;
+  int err = avformat_open_input(&raw, path.c_str(), nullptr, nullptr);
+  if (err < 0) return MapAvError(err, "not a recognised video container");
+  InputFormat fmt(raw);
+  if (IsStillImageFormat(fmt->iformat->name)) {
+    return MakeError(ErrorCode::kUnsupported, "the file is a still image, not a video");
   }
-  if (!video) {
-    return MakeError(ErrorCode::kUnsupported, audio ? "the file has audio but no video stream"
-                                                    : "the file has no video stream");
-  }
-  r.video_codec = avcodec_get_name(video->codecpar->codec_id);
-  r.width = video->codecpar->width;
-  r.height = video->codecpar->height;
-  AVRational rate = video->avg_frame_rate.num > 0 ? video->avg_frame_rate : video->r_frame_rate;
-  if (rate.num > 0 && rate.den > 0) r.fps = std::round(av_q2d(rate) * 1000) / 1000;
-  r.rotation = DisplayRotation(video);
-  if (const char* pf = av_get_pix_fmt_name(static_cast<AVPixelFormat>(video->codecpar->format))) {
-    r.pixel_format = pf;
-  }
-  if (r.duration_seconds <= 0 && video->duration > 0) {
-    r.duration_seconds = static_cast<double>(video->duration) * av_q2d(video->time_base);
-  }
-  if (audio) {
-    r.audio_codec = avcodec_get_name(audio->codecpar->codec_id);
-    r.sample_rate = audio->codecpar->sample_rate;
-    r.channels = audio->codecpar->ch_layout.nb_channels;
-  }
-  if (r.bitrate == 0 && r.duration_seconds > 0) {
-    r.bitrate = static_cast<int64_t>(static_cast<double>(total_size) * 8 / r.duration_seconds);
-  }
-  return r;
+  std::error_code ec;
+  uint64_t size = std::filesystem::file_size(path, ec);
+  return Describe(fmt.get(), ec ? 0 : size);
+}
+
+boost::json::object ToJson(const ProbeResult& p) {
+  return {{"container", p.container},
+          {"duration_seconds", p.duration_seconds},
+          {"bitrate", p.bitrate},
+          {"video_codec", p.video_codec},
+          {"width", p.width},
+          {"height", p.height},
+          {"rotation", p.rotation},
+          {"sample_aspect_ratio", std::to_string(p.sar_num) + ":" + std::to_string(p.sar_den)},
+          {"fps", p.fps},
+          {"variable_frame_rate", p.variable_frame_rate},
+          {"pixel_format", p.pixel_format},
+          {"bit_depth", p.bit_depth},
+          {"video_bitrate", p.video_bitrate},
+          {"audio_codec", p.audio_codec},
+          {"sample_rate", p.sample_rate},
+          {"channels", p.channels},
+          {"audio_bitrate", p.audio_bitrate}};
 }
 
 void InstallLibavLogging() {

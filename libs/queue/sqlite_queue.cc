@@ -169,6 +169,7 @@ class SqliteQueue final : public JobQueue {
     return {};
   }
 
+  int max_receives() const override { return options_.max_receives; }
   std::string Describe() const override {
     return "sqlite:" + file_.string() + " (max_receives=" + std::to_string(options_.max_receives) +
            ")";

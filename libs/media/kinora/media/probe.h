@@ -4,7 +4,9 @@
 // Thread safety: functions are safe to call concurrently (each call owns its libav contexts).
 #pragma once
 
+#include <boost/json/object.hpp>
 #include <cstdint>
+#include <filesystem>
 #include <string>
 #include <string_view>
 
@@ -22,12 +24,21 @@ struct ProbeResult {
   int height = 0;
   double fps = 0;
   int rotation = 0;  // display rotation in degrees (0, 90, 180, 270)
+  int sar_num = 1, sar_den = 1;      // sample aspect ratio (1:1 when unknown)
+  bool variable_frame_rate = false;  // timestamps do not follow one constant rate
   std::string pixel_format;
+  int bit_depth = 0;          // bits per luma sample: 8, 10, 12
+  int64_t video_bitrate = 0;  // bits/s, 0 if unknown
   // First audio stream (empty codec when none).
   std::string audio_codec;
   int sample_rate = 0;
   int channels = 0;
+  int64_t audio_bitrate = 0;  // bits/s, 0 if unknown
 };
+
+// The probe as JSON (the `probe` object of a video): every field above, sample_aspect_ratio as
+// "num:den".
+boost::json::object ToJson(const ProbeResult& p);
 
 // Probes a file of total_size bytes of which only `head` (its first bytes) and `tail` (its
 // last bytes) are available; reads outside them fail, as on a truncated file. Errors:
@@ -35,6 +46,9 @@ struct ProbeResult {
 // stream"), never a crash on hostile input.
 Result<ProbeResult> ProbeHeadTail(std::string_view head, std::string_view tail,
                                   uint64_t total_size);
+
+// Probes a whole local file (bounded probe sizes as well). Same errors as ProbeHeadTail.
+Result<ProbeResult> ProbeFile(const std::filesystem::path& path);
 
 // Routes libav's own log output into Kinora's JSON log (at debug level). Call once at start.
 void InstallLibavLogging();

@@ -61,6 +61,9 @@ class JobQueue {
 
   virtual Result<void> Ping() = 0;
   virtual std::string Describe() const = 0;
+  // How many receives a message gets before it goes to the dead-letter queue, so a consumer
+  // knows when it holds a job's last attempt.
+  virtual int max_receives() const = 0;
 
   // Wakes every Receive() that is waiting so shutdown does not wait out a long poll. From then
   // on every Receive() returns an empty vector at once, leasing nothing. Irreversible.
