@@ -39,6 +39,9 @@ constexpr std::pair<const char*, Field> kSettings[] = {
     {"KINORA_LOG_LEVEL", &RawSettings::log_level},
     {"KINORA_SIGNING_KEY", &RawSettings::signing_key},
     {"S3_BUCKET", &RawSettings::bucket},  // seed-compatible name
+    {"KINORA_JOB_LEASE_SECONDS", &RawSettings::job_lease_seconds},
+    {"KINORA_JOB_TIMEOUT_SECONDS", &RawSettings::job_timeout_seconds},
+    {"KINORA_JOB_MEMORY_MB", &RawSettings::job_memory_mb},
 };
 
 RawSettings FromEnvironment(const std::map<std::string, std::string>& env) {
@@ -136,6 +139,20 @@ Loaded Validate(const RawSettings& raw, unsigned hardware_threads) {
     }
   }
   if (raw.bucket && !raw.bucket->empty()) c.bucket = *raw.bucket;
+  if (raw.job_lease_seconds &&
+      !ParseNumber<int>(*raw.job_lease_seconds, 2, 43200, &c.job_lease_seconds)) {
+    problems.push_back("KINORA_JOB_LEASE_SECONDS: '" + *raw.job_lease_seconds +
+                       "' is not a number of seconds from 2 to 43200");
+  }
+  if (raw.job_timeout_seconds &&
+      !ParseNumber<int>(*raw.job_timeout_seconds, 1, 7 * 24 * 3600, &c.job_timeout_seconds)) {
+    problems.push_back("KINORA_JOB_TIMEOUT_SECONDS: '" + *raw.job_timeout_seconds +
+                       "' is not a number of seconds from 1 to 604800");
+  }
+  if (raw.job_memory_mb && !ParseNumber<int>(*raw.job_memory_mb, 256, 1 << 20, &c.job_memory_mb)) {
+    problems.push_back("KINORA_JOB_MEMORY_MB: '" + *raw.job_memory_mb +
+                       "' is not a number of MiB from 256 to 1048576");
+  }
   c.storage_url = raw.storage.value_or(AbsoluteUrl("file", c.data_dir / "objects"));
   c.queue_url = raw.queue.value_or(AbsoluteUrl("sqlite", c.data_dir / "queue.db"));
   c.db_url = raw.db.value_or(AbsoluteUrl("sqlite", c.data_dir / "catalog.db"));

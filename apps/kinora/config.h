@@ -15,7 +15,8 @@ namespace kinora::app {
 // Raw settings as strings, before validation. Flags fill the same struct as the environment.
 struct RawSettings {
   std::optional<std::string> listen, data_dir, storage, queue, db, max_upload_bytes, workers,
-      http_threads, url_ttl_seconds, web_dir, log_level, signing_key, bucket;
+      http_threads, url_ttl_seconds, web_dir, log_level, signing_key, bucket, job_lease_seconds,
+      job_timeout_seconds, job_memory_mb;
 };
 
 struct Config {
@@ -33,6 +34,11 @@ struct Config {
   std::string log_level = "info";
   std::string signing_key;  // empty: generated once and kept in <data>/signing.key
   std::string bucket = "local";
+  // Processing jobs: queue lease (extended while a job runs), and the sandboxed child's
+  // wall-clock watchdog and address-space limit.
+  int job_lease_seconds = 60;
+  int job_timeout_seconds = 3600;
+  int job_memory_mb = 4096;
 };
 
 // Reads KINORA_* (and seed-compatible S3_BUCKET) from an environment map.

@@ -5,6 +5,7 @@
 
 #include "config.h"
 #include "process.h"
+#include "processor_role.h"
 #include "serve.h"
 #include "signals.h"
 
@@ -46,6 +47,18 @@ int main(int argc, char** argv) {
   serve->add_option("--log-level", flags.log_level,
                     "debug, info, warn or error (env KINORA_LOG_LEVEL)");
 
+  auto* processor = app.add_subcommand(
+      "processor",
+      "Run only the processor role: consume the job queue with a pool of workers (settings as "
+      "for serve)");
+  processor->add_option("--data-dir", flags.data_dir, "Data directory (env KINORA_DATA_DIR)");
+  processor->add_option("--storage", flags.storage, "Object store URL (env KINORA_STORAGE)");
+  processor->add_option("--queue", flags.queue, "Job queue URL (env KINORA_QUEUE)");
+  processor->add_option("--db", flags.db, "Catalog URL (env KINORA_DB)");
+  processor->add_option("--workers", flags.workers,
+                        "Processing workers (env KINORA_WORKERS, default: cores; at least 1)");
+  processor->add_option("--log-level", flags.log_level, "debug, info, warn or error");
+
   ProcessArgs process_args;
   auto* process = app.add_subcommand(
       "process",
@@ -70,7 +83,7 @@ int main(int argc, char** argv) {
 
   if (*process) return RunProcess(process_args);
 
-  if (*serve) {
+  if (*serve || *processor) {
     Loaded loaded = Validate(Overlay(FromEnvironment(ProcessEnvironment()), flags),
                              std::thread::hardware_concurrency());
     if (!loaded.problems.empty()) {
@@ -78,7 +91,7 @@ int main(int argc, char** argv) {
       for (const auto& p : loaded.problems) std::fprintf(stderr, "  - %s\n", p.c_str());
       return 2;
     }
-    return RunServe(loaded.config);
+    return *serve ? RunServe(loaded.config) : RunProcessor(loaded.config);
   }
   return 0;
 }

@@ -8,6 +8,7 @@
 #include <fstream>
 #include <random>
 #include <sstream>
+#include <thread>
 
 #include "kinora/analytics/analytics.h"
 #include "kinora/catalog/catalog.h"
@@ -19,6 +20,7 @@
 #include "kinora/queue/job_queue.h"
 #include "kinora/storage/object_store.h"
 #include "kinora/uploader/uploader.h"
+#include "processor_role.h"
 #include "signals.h"
 
 namespace kinora::app {
@@ -120,26 +122,32 @@ int RunServe(const Config& c) {
   so.port = c.port;
   so.threads = c.http_threads;
   so.metrics = &registry;
+  std::unique_ptr<processor::Processor> proc;
+  if (c.workers > 0) {
+    proc = std::make_unique<processor::Processor>(
+        s, q, cat, registry, ProcessorOptionsFrom(c, std::thread::hardware_concurrency()));
+  }
   http::Server server(so, std::move(router));
   auto port = server.Listen();
   if (!port) return Fail("cannot start the HTTP server", port.error());
-  if (c.workers > 0) {
-    log::Info("processing workers are configured but the processor is not built yet",
-              {{"workers", std::to_string(c.workers)}});
-  }
+  // Processing runs on its own worker threads (each job in a child process), never on the
+  // HTTP threads.
   log::Info("kinora serve is listening",
             {{"address", "http://" + c.host + ":" + std::to_string(*port)},
              {"data_dir", fs::absolute(c.data_dir).string()},
              {"storage", s.Describe()},
              {"queue", q.Describe()},
              {"catalog", cat.Describe()}});
+  if (proc) proc->Start();
   {
     SignalWaiter waiter([&] {
       server.Stop();
+      if (proc) proc->RequestStop();
       q.Interrupt();
     });
     server.Run();
   }
+  if (proc) proc->Stop();  // running jobs are released to the queue for the next start
   log::Info("stopped");
   return 0;
 }

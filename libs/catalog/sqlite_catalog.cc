@@ -21,7 +21,8 @@ constexpr std::string_view kUpdateSql =
     "width = ?17, height = ?18, fps = ?19, container = ?20, video_codec = ?21, "
     "audio_codec = ?22, bitrate = ?23, renditions_json = ?24, thumbnail_key = ?25, "
     "mp4_key = ?26, hls_key = ?27, processed_at = ?28, processing_seconds = ?29, "
-    "processed_bytes = ?30, correlation_id = ?31 WHERE video_id = ?1";
+    "processed_bytes = ?30, correlation_id = ?31, probe_json = ?33, poster_key = ?34 "
+    "WHERE video_id = ?1";
 
 // SET expressions see the old row, hence the "+ 1" inside the engagement formulas.
 constexpr std::string_view kIncrementViewsSql =

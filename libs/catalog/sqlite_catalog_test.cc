@@ -9,6 +9,7 @@
 
 #include "catalog_contract.h"
 #include "kinora/sqlite/db.h"
+#include "kinora/catalog/internal/sqlite_schema.h"
 #include "sqlite_catalog_impl.h"
 
 namespace kinora::catalog {
@@ -91,7 +92,7 @@ TEST(SqliteCatalog, MigrationsAreIdempotentOnReopen) {
   ASSERT_TRUE(s_r);
   auto& s = s_r.value();
   ASSERT_TRUE(s.Step().value());
-  EXPECT_EQ(s.Int(0), 1);
+  EXPECT_EQ(s.Int(0), static_cast<int64_t>(catalog::internal::SqliteMigrations().size()));
 }
 
 TEST(SqliteCatalog, ReadsDoNotWaitForAnOpenWriteTransaction) {

@@ -167,10 +167,16 @@ CREATE TRIGGER daily_counts_after_delete AFTER DELETE ON daily_counts BEGIN
 END;
 )sql";
 
+// Version 2 (the processor): the full probe of the source and the poster image's key.
+constexpr std::string_view kSchemaV2 = R"sql(
+ALTER TABLE videos ADD COLUMN probe_json TEXT NOT NULL DEFAULT '{}';
+ALTER TABLE videos ADD COLUMN poster_key TEXT NOT NULL DEFAULT '';
+)sql";
+
 }  // namespace
 
 const std::vector<std::string_view>& SqliteMigrations() {
-  static const std::vector<std::string_view> kMigrations = {kSchemaV1};
+  static const std::vector<std::string_view> kMigrations = {kSchemaV1, kSchemaV2};
   return kMigrations;
 }
 
@@ -179,16 +185,16 @@ const std::string_view kVideoColumns =
     "bucket, video_key, uploaded_at, status, error, progress, views, likes, duration_seconds, "
     "width, height, fps, container, video_codec, audio_codec, bitrate, renditions_json, "
     "thumbnail_key, mp4_key, hls_key, processed_at, processing_seconds, processed_bytes, "
-    "correlation_id";
+    "correlation_id, probe_json, poster_key";
 
 const std::string_view kInsertVideoSql =
     "INSERT INTO videos (video_id, title, description, original_filename, file_extension, "
     "content_type, size, bucket, video_key, uploaded_at, status, error, progress, views, likes, "
     "duration_seconds, width, height, fps, container, video_codec, audio_codec, bitrate, "
     "renditions_json, thumbnail_key, mp4_key, hls_key, processed_at, processing_seconds, "
-    "processed_bytes, correlation_id, engagement) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, "
-    "?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27, "
-    "?28, ?29, ?30, ?31, ?32)";
+    "processed_bytes, correlation_id, engagement, probe_json, poster_key) VALUES (?1, ?2, ?3, "
+    "?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, "
+    "?23, ?24, ?25, ?26, ?27, ?28, ?29, ?30, ?31, ?32, ?33, ?34)";
 
 const std::string_view kInsertDailySql =
     "INSERT INTO daily_counts (video_id, day, views, likes) VALUES (?1, ?2, ?3, ?4)";
@@ -227,7 +233,9 @@ void BindVideo(sqlite::Stmt& s, const VideoRecord& v) {
       .Bind(29, v.processing_seconds)
       .Bind(30, v.processed_bytes)
       .Bind(31, v.correlation_id)
-      .Bind(32, Engagement(v));
+      .Bind(32, Engagement(v))
+      .Bind(33, v.probe_json)
+      .Bind(34, v.poster_key);
 }
 
 SysTime FromMillis(int64_t ms) { return SysTime{std::chrono::milliseconds(ms)}; }
@@ -266,6 +274,8 @@ VideoRecord ReadVideo(const sqlite::Stmt& s, int first) {
   if (!s.IsNull(c(28))) v.processing_seconds = s.Double(c(28));
   v.processed_bytes = s.Int(c(29));
   v.correlation_id = s.Text(c(30));
+  v.probe_json = s.Text(c(31));
+  v.poster_key = s.Text(c(32));
   return v;
 }
 

@@ -58,11 +58,14 @@ std::string Runtime(double seconds) {
   return buf;
 }
 
-json::array ParseRenditions(const std::string& text) {
+// A stored JSON array or object; anything else degrades to an empty one of that kind.
+json::value ParseStored(const std::string& text, bool array) {
   boost::system::error_code ec;
   json::value v = json::parse(text, ec);
-  if (ec || !v.is_array()) return {};
-  return std::move(v.as_array());
+  if (ec || (array ? !v.is_array() : !v.is_object())) {
+    return array ? json::value(json::array()) : json::value(json::object());
+  }
+  return v;
 }
 
 Error Invalid(std::string_view field, std::string_view what) {
@@ -160,15 +163,18 @@ void VisitFields(const VideoRecord& v, const VideoUrls* urls, Sink& s) {
   str_or_null("video_codec", v.video_codec);
   str_or_null("audio_codec", v.audio_codec);
   s.Int("bitrate", v.bitrate);
-  s.Renditions("renditions", v.renditions_json);
+  s.Stored("renditions", v.renditions_json, true);
+  s.Stored("probe", v.probe_json, false);
   static const std::string kNone;
   str_or_null("thumbnail_url", urls ? urls->thumbnail_url : kNone);
   str_or_null("video_url", urls ? urls->video_url : kNone);
   str_or_null("hls_url", urls ? urls->hls_url : kNone);
+  str_or_null("poster_url", urls ? urls->poster_url : kNone);
   if (urls) str_or_null("original_url", urls->original_url);
   str_or_null("thumbnail_key", v.thumbnail_key);
   str_or_null("mp4_key", v.mp4_key);
   str_or_null("hls_key", v.hls_key);
+  str_or_null("poster_key", v.poster_key);
   if (v.processed_at)
     s.String("processed_timestamp", FormatIso8601(*v.processed_at, true));
   else
@@ -187,7 +193,9 @@ struct TreeSink {
   void Null(std::string_view k) { o[k] = nullptr; }
   void Int(std::string_view k, int64_t v) { o[k] = v; }
   void Double(std::string_view k, double v) { o[k] = v; }
-  void Renditions(std::string_view k, const std::string& text) { o[k] = ParseRenditions(text); }
+  void Stored(std::string_view k, const std::string& text, bool array) {
+    o[k] = ParseStored(text, array);
+  }
 };
 
 struct TextSink {
@@ -215,13 +223,15 @@ struct TextSink {
     Key(k);
     AppendJsonNumber(out, v);
   }
-  void Renditions(std::string_view k, const std::string& text) {
+  void Stored(std::string_view k, const std::string& text, bool array) {
     Key(k);
-    // Written by Kinora's own serializer; anything that is not an array degrades to [].
-    if (text.size() >= 2 && text.front() == '[' && text.back() == ']')
+    // Written by Kinora's own serializer; anything that is not the right kind degrades to an
+    // empty one.
+    const char open = array ? '[' : '{', close = array ? ']' : '}';
+    if (text.size() >= 2 && text.front() == open && text.back() == close)
       out += text;
     else
-      out += "[]";
+      out += array ? "[]" : "{}";
   }
 };
 
@@ -297,6 +307,11 @@ Result<VideoRecord> FromJson(const json::object& o) {
   KINORA_TRY_VOID(ReadString(o, "thumbnail_key", v.thumbnail_key));
   KINORA_TRY_VOID(ReadString(o, "mp4_key", v.mp4_key));
   KINORA_TRY_VOID(ReadString(o, "hls_key", v.hls_key));
+  KINORA_TRY_VOID(ReadString(o, "poster_key", v.poster_key));
+  if (const json::value* p = o.if_contains("probe"); p && !p->is_null()) {
+    if (!p->is_object()) return Invalid("probe", "must be an object");
+    v.probe_json = json::serialize(*p);
+  }
   SysTime processed{};
   KINORA_TRY(bool has_processed, ReadTime(o, "processed_timestamp", processed));
   if (has_processed) v.processed_at = processed;

@@ -198,7 +198,8 @@ TEST(CatalogVideo, AppendJsonIsTheSameDocumentAsToJson) {
   VideoRecord v = Full();
   v.title = "Quotes \" and \\ and \n and \x01 and ünïcødé";
   v.renditions_json = R"([{"height":720,"bandwidth":2500000}])";
-  VideoUrls urls{"/media/o?x=1", "/media/v", "", "/media/t"};
+  VideoUrls urls{"/media/o?x=1", "/media/v", "", "/media/t", "/media/p"};
+  v.probe_json = R"({"rotation":90,"fps":29.97})";
   const VideoUrls* cases[] = {nullptr, &urls};
   for (const VideoUrls* u : cases) {
     std::string text;

@@ -113,6 +113,7 @@ catalog::VideoUrls Analytics::SignedUrls(const catalog::VideoRecord& v) const {
           sign(v.mp4_key.empty() ? v.video_key : v.mp4_key),  // the original until processed
       .hls_url = sign(v.hls_key),
       .thumbnail_url = sign(v.thumbnail_key),
+      .poster_url = sign(v.poster_key),
   };
 }
 

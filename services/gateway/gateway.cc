@@ -1,6 +1,9 @@
 #include "kinora/gateway/gateway.h"
 
 #include <boost/json.hpp>
+#include <charconv>
+
+#include "kinora/gateway/playlist_signing.h"
 
 #include "kinora/gateway/static_files.h"
 #include "kinora/http/entity.h"
@@ -73,6 +76,7 @@ Response Gateway::Media(http::Request& req) {
                ? http::Problem(Status::not_found, "no such media")
                : http::ProblemFrom(head.error());
   }
+  if (key.size() > 5 && key.compare(key.size() - 5, 5, ".m3u8") == 0) return Playlist(req, key);
   http::EntityInfo info;
   info.size = head->size;
   info.etag = head->etag;
@@ -86,6 +90,20 @@ Response Gateway::Media(http::Request& req) {
         return http::StreamBody{last - first + 1,
                                 [shared](std::span<char> buf) { return shared->Read(buf); }};
       });
+}
+
+// Playlists are rewritten so every URI inside carries a signature (see playlist_signing.h).
+Response Gateway::Playlist(http::Request& req, const std::string& key) {
+  auto text = storage::GetBytes(store_, key, 4 << 20);
+  if (!text) return http::ProblemFrom(text.error());
+  int64_t expires = 0;
+  const std::string exp = req.Query("expires").value_or("0");
+  std::from_chars(exp.data(), exp.data() + exp.size(), expires);
+  Response r;
+  r.body = SignPlaylist(*text, key, signer_, expires);
+  r.Set(http::bhttp::field::content_type, "application/vnd.apple.mpegurl");
+  r.Set(http::bhttp::field::cache_control, "private, no-cache");
+  return r;
 }
 
 Response Gateway::Static(http::Request& req) {

@@ -45,10 +45,12 @@ struct VideoRecord {
   std::string audio_codec;             // "aac" or empty
   int64_t bitrate = 0;                 // bits/s
   std::string renditions_json = "[]";  // JSON array written by the processor
+  std::string probe_json = "{}";       // JSON object: the processor's full probe of the source
   // Outputs (object keys; empty until processed).
   std::string thumbnail_key;  // "thumbnails/{id}.jpg"
   std::string mp4_key;        // "processed/{id}/video.mp4"
   std::string hls_key;        // "processed/{id}/hls/master.m3u8"
+  std::string poster_key;     // "processed/{id}/poster.jpg"
   std::optional<SysTime> processed_at;
   std::optional<double> processing_seconds;
   int64_t processed_bytes = 0;  // bytes of all outputs (for storage stats)
@@ -66,7 +68,7 @@ boost::json::object ToJson(const VideoRecord& v);
 
 // Signed URLs the API layer puts into a video's JSON (empty string: null).
 struct VideoUrls {
-  std::string original_url, video_url, hls_url, thumbnail_url;
+  std::string original_url, video_url, hls_url, thumbnail_url, poster_url;
 };
 
 // The JSON of a video: as ToJson, but with URL fields from `urls` (and an original_url field),

@@ -38,6 +38,7 @@ class Gateway {
   http::Response Ready(http::Request& req);
   http::Response Metrics(http::Request& req);
   http::Response Media(http::Request& req);
+  http::Response Playlist(http::Request& req, const std::string& key);
   http::Response Static(http::Request& req);
 
  private:

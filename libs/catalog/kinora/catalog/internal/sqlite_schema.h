@@ -16,7 +16,7 @@ const std::vector<std::string_view>& SqliteMigrations();
 
 // Every VideoRecord column, in the order ReadVideo expects them (31 columns).
 extern const std::string_view kVideoColumns;
-inline constexpr int kVideoColumnCount = 31;
+inline constexpr int kVideoColumnCount = 33;
 
 // INSERT of one videos row; bind with BindVideo. Fails with a constraint error on a duplicate id.
 extern const std::string_view kInsertVideoSql;

@@ -1,0 +1,22 @@
+// Signed HLS: a player resolves the URIs inside a playlist against the playlist's URL, which
+// drops the query string that carries the signature. So the gateway rewrites every URI of a
+// playlist it serves (variant playlists, #EXT-X-MAP and other URI="…" attributes, segments)
+// into a signed /media/ URL with the same expiry as the playlist's own URL.
+// Thread safety: pure function (the signer is immutable).
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "kinora/http/signed_url.h"
+
+namespace kinora::gateway {
+
+// playlist_key: the object key of the playlist ("processed/{id}/hls/master.m3u8"); relative
+// URIs resolve against its folder ("../" allowed within the store). Absolute URLs ("https://…",
+// "/…") are left alone, as are URIs that would leave the store's root.
+std::string SignPlaylist(std::string_view text, std::string_view playlist_key,
+                         const http::UrlSigner& signer, int64_t expires_unix);
+
+}  // namespace kinora::gateway

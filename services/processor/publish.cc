@@ -1,0 +1,139 @@
+#include "publish.h"
+
+#include <algorithm>
+#include <boost/json/serialize.hpp>
+#include <fstream>
+#include <set>
+
+#include "kinora/processor/job_message.h"
+
+namespace kinora::processor {
+namespace {
+
+namespace fs = std::filesystem;
+constexpr size_t kChunk = 1 << 20;
+
+Result<int64_t> Upload(storage::ObjectStore& store, const std::string& key, const fs::path& file) {
+  std::ifstream in(file, std::ios::binary);
+  if (!in) return MakeError(ErrorCode::kInternal, "missing output " + file.string());
+  KINORA_TRY(auto writer, store.BeginPut(key, storage::GuessContentType(key)));
+  std::vector<char> buf(kChunk);
+  while (in) {
+    in.read(buf.data(), static_cast<std::streamsize>(buf.size()));
+    const auto n = static_cast<size_t>(in.gcount());
+    if (n == 0) break;
+    if (auto r = writer->Write(std::span<const char>(buf.data(), n)); !r) {
+      writer->Abort();
+      return r.error();
+    }
+  }
+  if (in.bad()) {
+    writer->Abort();
+    return MakeError(ErrorCode::kUnavailable, "cannot read " + file.string());
+  }
+  KINORA_TRY(auto info, writer->Commit());
+  return static_cast<int64_t>(info.size);
+}
+
+int PublishOrder(const std::string& file) {
+  if (file == media::kThumbnailFile) return 2;
+  if (file == media::kMasterPlaylistFile) return 1;
+  return 0;
+}
+
+}  // namespace
+
+Result<void> Download(storage::ObjectStore& store, const std::string& key, const fs::path& to) {
+  KINORA_TRY(auto reader, store.Get(key, std::nullopt));
+  std::ofstream out(to, std::ios::binary | std::ios::trunc);
+  if (!out) return MakeError(ErrorCode::kUnavailable, "cannot write " + to.string());
+  std::vector<char> buf(kChunk);
+  for (;;) {
+    KINORA_TRY(size_t n, reader->Read(buf));
+    if (n == 0) break;
+    out.write(buf.data(), static_cast<std::streamsize>(n));
+  }
+  out.close();
+  if (!out) return MakeError(ErrorCode::kUnavailable, "cannot write " + to.string());
+  return {};
+}
+
+Result<Published> Publish(storage::ObjectStore& store, const std::string& video_id,
+                          const fs::path& out_dir, const std::vector<std::string>& files) {
+  std::vector<std::string> ordered = files;
+  std::stable_sort(ordered.begin(), ordered.end(), [](const std::string& a, const std::string& b) {
+    return PublishOrder(a) < PublishOrder(b);
+  });
+  Published p;
+  for (const std::string& f : ordered) {
+    if (f.empty() || f.find("..") != std::string::npos || f.front() == '/') {
+      return MakeError(ErrorCode::kInternal, "unexpected output file name " + f);
+    }
+    const std::string key = OutputKey(video_id, f);
+    KINORA_TRY(int64_t size, Upload(store, key, out_dir / f));
+    p.bytes += size;
+    p.keys.push_back(key);
+  }
+  // What an earlier run left that this one did not write (e.g. a rung it no longer makes).
+  const std::set<std::string> keep(p.keys.begin(), p.keys.end());
+  const std::string prefix = ProcessedPrefix(video_id);
+  std::string after;
+  std::vector<std::string> stale;
+  for (;;) {
+    KINORA_TRY(auto page, store.List(prefix, after, 1000));
+    for (const auto& o : page.objects) {
+      if (!keep.count(o.key)) stale.push_back(o.key);
+    }
+    if (!page.next) break;
+    after = *page.next;
+  }
+  for (const std::string& k : stale) KINORA_TRY_VOID(store.Delete(k));
+  return p;
+}
+
+void ApplyReport(const media::TranscodeReport& r, const Published& p, catalog::VideoRecord& v) {
+  const std::string& id = v.video_id;
+  double duration = r.probe.duration_seconds;
+  if (duration <= 0 && !r.renditions.empty()) duration = r.renditions.front().duration_seconds;
+  if (duration > 0) v.duration_seconds = std::round(duration * 1000) / 1000;
+  v.width = r.display_width;
+  v.height = r.display_height;
+  v.fps = r.fps;
+  v.container = r.probe.container;
+  v.video_codec = r.probe.video_codec;
+  v.audio_codec = r.probe.audio_codec;
+  v.bitrate = r.probe.bitrate;
+  boost::json::array renditions;
+  for (const media::RenditionResult& rr : r.renditions) {
+    renditions.push_back(boost::json::object{
+        {"name", rr.rung.name},
+        {"width", rr.rung.width},
+        {"height", rr.rung.height},
+        {"bandwidth", rr.rung.bandwidth},
+        {"codecs", rr.codecs},
+        {"copy", rr.rung.copy},
+        {"segments", rr.segments},
+        {"duration_seconds", std::round(rr.duration_seconds * 1000) / 1000},
+    });
+  }
+  v.renditions_json = boost::json::serialize(renditions);
+  v.probe_json = boost::json::serialize(media::ToJson(r.probe));
+  v.thumbnail_key = OutputKey(id, media::kThumbnailFile);
+  v.mp4_key = OutputKey(id, media::kMp4File);
+  v.hls_key = OutputKey(id, media::kMasterPlaylistFile);
+  v.poster_key = OutputKey(id, media::kPosterFile);
+  v.processed_bytes = p.bytes;
+}
+
+void ClearOutputs(catalog::VideoRecord& v) {
+  v.renditions_json = "[]";
+  v.thumbnail_key.clear();
+  v.mp4_key.clear();
+  v.hls_key.clear();
+  v.poster_key.clear();
+  v.processed_at.reset();
+  v.processing_seconds.reset();
+  v.processed_bytes = 0;
+}
+
+}  // namespace kinora::processor
