@@ -252,16 +252,16 @@ Result<std::string> EncodeJpeg(AVFrame* img, int quality) {
   return std::string(reinterpret_cast<const char*>(pkt->data), static_cast<size_t>(pkt->size));
 }
 
-Result<Thumbnails> Encode(const Decoder& d, const Picker& picker, const ThumbnailOptions& o) {
-  AVFrame* f = picker.best.get();
-  int rotation = DisplayRotation(d.stream);
-  AVRational sar = av_guess_sample_aspect_ratio(d.fmt.get(), d.stream, f);
+// Poster and card of a frame whose display orientation needs `rotation` and whose pixels have
+// aspect ratio `sar`.
+Result<Thumbnails> EncodeFrame(const AVFrame* f, int rotation, AVRational sar, double seconds,
+                               const ThumbnailOptions& o) {
   double dw = f->width * (sar.num > 0 && sar.den > 0 ? av_q2d(sar) : 1.0);
   double dh = f->height;
   if (rotation % 180 != 0) std::swap(dw, dh);
 
   Thumbnails t;
-  t.picked_seconds = picker.seconds;
+  t.picked_seconds = seconds;
   t.poster_width = std::min(Even(dw), o.poster_max_width & ~1);
   t.poster_height = Even(t.poster_width * dh / dw);
   KINORA_TRY(Frame poster, Render(*f, rotation, t.poster_width, t.poster_height));
@@ -276,7 +276,43 @@ Result<Thumbnails> Encode(const Decoder& d, const Picker& picker, const Thumbnai
   return t;
 }
 
+Result<Thumbnails> Encode(const Decoder& d, const Picker& picker, const ThumbnailOptions& o) {
+  AVFrame* f = picker.best.get();
+  AVRational sar = av_guess_sample_aspect_ratio(d.fmt.get(), d.stream, f);
+  return EncodeFrame(f, DisplayRotation(d.stream), sar, picker.seconds, o);
+}
+
 }  // namespace
+
+struct ThumbnailPicker::State {
+  Picker picker;
+  Picker fallback;  // the first frame, for clips shorter than the first candidate time
+};
+
+ThumbnailPicker::ThumbnailPicker(const ThumbnailOptions& o, double duration_seconds)
+    : options_(o), state_(std::make_unique<State>()) {
+  const double d = duration_seconds > 0 ? duration_seconds : 10;
+  const int n = std::max(1, o.candidates);
+  for (int i = 0; i < n; ++i) targets_.push_back(d * (n == 1 ? 0.5 : 0.1 + 0.8 * i / (n - 1)));
+}
+
+ThumbnailPicker::~ThumbnailPicker() = default;
+
+Result<void> ThumbnailPicker::Offer(const AVFrame& upright, double seconds) {
+  if (!state_->fallback.best) KINORA_TRY_VOID(state_->fallback.Offer(upright, seconds));
+  if (next_ >= targets_.size() || seconds < targets_[next_]) return {};
+  while (next_ < targets_.size() && seconds >= targets_[next_]) ++next_;
+  return state_->picker.Offer(upright, seconds);
+}
+
+bool ThumbnailPicker::has_frame() const { return state_->fallback.best != nullptr; }
+
+Result<Thumbnails> ThumbnailPicker::Encode() const {
+  const Picker& p = state_->picker.best ? state_->picker : state_->fallback;
+  const AVFrame* f = p.best.get();
+  if (!f) return Unsupported("no frame could be decoded");
+  return EncodeFrame(f, 0, f->sample_aspect_ratio, p.seconds, options_);
+}
 
 Result<Thumbnails> MakeThumbnails(const std::filesystem::path& input, const ThumbnailOptions& o) {
   if (o.card_width < 2 || o.card_height < 2 || o.poster_max_width < 2 || o.candidates < 1 ||

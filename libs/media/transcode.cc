@@ -82,6 +82,13 @@ bool KeyframesFitSegments(const AVFormatContext* fmt, const AVStream* st, double
   return true;
 }
 
+// Source audio every output can carry as it is: AAC-LC, 48 kHz, stereo (what the encoder
+// would make anyway).
+bool AudioIsWebReady(const AVCodecParameters* a) {
+  return a->codec_id == AV_CODEC_ID_AAC && a->profile == FF_PROFILE_AAC_LOW &&
+         a->sample_rate == 48000 && a->ch_layout.nb_channels == 2 && a->extradata_size > 0;
+}
+
 struct Media {
   InputFormat fmt;
   AVStream* video = nullptr;
@@ -167,10 +174,18 @@ class Pass {
 
   Result<void> Setup();
   Result<void> Run();
+  // Thumbnails picked from this pass's frames (none when every output was copied).
+  const ThumbnailPicker& thumbnails() const { return thumbs_; }
 
  private:
   Result<void> OnVideoPacket(const AVPacket* pkt);
   Result<void> OnAudioPacket(const AVPacket* pkt);
+  struct CopyTarget {
+    Muxer* muxer;
+    int index;
+  };
+  Result<void> CopyPacket(const AVPacket* pkt, AVRational tb, int64_t offset,
+                          const std::vector<CopyTarget>& targets);
   Result<void> DecodeVideo(const AVPacket* pkt);
   Result<void> ToRungs(AVFrame* upright);
   Result<void> Finish();
@@ -190,12 +205,10 @@ class Pass {
   std::vector<std::unique_ptr<RungEncoder>> encoders_;
   std::unique_ptr<AudioEncoder> audio_;
   std::unique_ptr<UprightFilter> filter_;
-  struct CopyTarget {
-    Muxer* muxer;
-    int index;
-  };
   std::vector<CopyTarget> copies_;  // outputs that take the source's video packets as they are
+  std::vector<CopyTarget> audio_copies_;  // every output, when the source audio is already AAC
   bool decode_video_ = false;
+  ThumbnailPicker thumbs_{o_.thumbnails, report_.probe.duration_seconds};
 
   Frame frame_ = NewFrame();
   int64_t packets_ = 0, decode_errors_ = 0;
@@ -212,7 +225,9 @@ Result<void> Pass::Setup() {
   bool any_copy = false;
   for (const Rung& r : plan_.hls) any_copy |= r.copy;
   internal::EncodeSettings settings{o_.x264_preset, o_.crf, plan_.gop_frames, any_copy};
-  if (plan_.audio && m_.audio) {
+  const bool copy_audio = plan_.audio && m_.audio && AudioIsWebReady(m_.audio->codecpar);
+  report_.audio_copy = copy_audio;
+  if (plan_.audio && m_.audio && !copy_audio) {
     KINORA_TRY(audio_, AudioEncoder::Open(o_.audio_bitrate));
   }
 
@@ -227,6 +242,9 @@ Result<void> Pass::Setup() {
     if (audio_) {
       KINORA_TRY(int aidx, mux.AddStream(audio_->codec()));
       audio_->AddOutput(&mux, aidx);
+    } else if (copy_audio) {
+      KINORA_TRY(int aidx, (mux.AddStream(m_.audio->codecpar, m_.audio->time_base)));
+      audio_copies_.push_back({&mux, aidx});
     }
     return {};
   };
@@ -284,6 +302,10 @@ void Pass::Progress(double seconds) {
 }
 
 Result<void> Pass::ToRungs(AVFrame* upright) {
+  if (upright->pts != AV_NOPTS_VALUE) {  // the thumbnails come from the same decode
+    const double t = static_cast<double>(upright->pts) * av_q2d(av_inv_q(rate_));
+    KINORA_TRY_VOID(thumbs_.Offer(*upright, t));
+  }
   for (auto& e : encoders_) KINORA_TRY_VOID(e->Push(upright));
   return {};
 }
@@ -331,15 +353,19 @@ Result<void> Pass::OnVideoPacket(const AVPacket* pkt) {
     video_end_ = std::max(video_end_, end);
   }
   if (!copies_.empty()) {
-    Packet shifted = NewPacket();
-    if (av_packet_ref(shifted.get(), pkt) < 0) throw std::bad_alloc();
-    if (shifted->pts != AV_NOPTS_VALUE) shifted->pts -= video_offset_;
-    if (shifted->dts != AV_NOPTS_VALUE) shifted->dts -= video_offset_;
-    for (const CopyTarget& c : copies_) {
-      KINORA_TRY_VOID(c.muxer->Write(shifted.get(), m_.video->time_base, c.index));
-    }
+    KINORA_TRY_VOID(CopyPacket(pkt, m_.video->time_base, video_offset_, copies_));
   }
   if (decode_video_) return DecodeVideo(pkt);
+  return {};
+}
+
+Result<void> Pass::CopyPacket(const AVPacket* pkt, AVRational tb, int64_t offset,
+                              const std::vector<CopyTarget>& targets) {
+  Packet shifted = NewPacket();
+  if (av_packet_ref(shifted.get(), pkt) < 0) throw std::bad_alloc();
+  if (shifted->pts != AV_NOPTS_VALUE) shifted->pts -= offset;
+  if (shifted->dts != AV_NOPTS_VALUE) shifted->dts -= offset;
+  for (const CopyTarget& c : targets) KINORA_TRY_VOID(c.muxer->Write(shifted.get(), tb, c.index));
   return {};
 }
 
@@ -406,6 +432,8 @@ Result<void> Pass::Run() {
       r = OnVideoPacket(pkt.get());
     } else if (audio_ && pkt->stream_index == m_.audio->index) {
       r = OnAudioPacket(pkt.get());
+    } else if (!audio_copies_.empty() && pkt->stream_index == m_.audio->index) {
+      r = CopyPacket(pkt.get(), m_.audio->time_base, audio_offset_, audio_copies_);
     }
     av_packet_unref(pkt.get());
     if (!r) return r;
@@ -453,10 +481,16 @@ Result<TranscodeReport> Transcode(const fs::path& input, const fs::path& out_dir
   report.fps = plan.fps;
   report.display_width = plan.hls.front().width;  // the top rung is the display size or less
   report.display_height = plan.hls.front().height;
+  Thumbnails thumbs;
   {
     Pass pass(media, plan, o, out_dir, report);
     KINORA_TRY_VOID(pass.Setup());
     KINORA_TRY_VOID(pass.Run());
+    if (pass.thumbnails().has_frame()) {
+      KINORA_TRY(thumbs, pass.thumbnails().Encode());
+    } else {  // a pure remux decoded nothing: sample a few frames instead
+      KINORA_TRY(thumbs, (MakeThumbnails(input, o.thumbnails)));
+    }
   }
   if (o.on_progress) o.on_progress(0.99);
 
@@ -470,7 +504,6 @@ Result<TranscodeReport> Transcode(const fs::path& input, const fs::path& out_dir
   KINORA_TRY_VOID(WriteFile(out_dir / kMasterPlaylistFile, MasterPlaylist(variants)));
   report.mp4 = plan.mp4;
 
-  KINORA_TRY(Thumbnails thumbs, (MakeThumbnails(input, o.thumbnails)));
   KINORA_TRY_VOID(WriteFile(out_dir / kThumbnailFile, thumbs.card_jpeg));
   KINORA_TRY_VOID(WriteFile(out_dir / kPosterFile, thumbs.poster_jpeg));
   report.thumbnail_seconds = thumbs.picked_seconds;

@@ -98,6 +98,7 @@ json::object ToJson(const TranscodeReport& r) {
           {"fps", r.fps},
           {"renditions", std::move(renditions)},
           {"mp4", RungJson(r.mp4)},
+          {"audio_copy", r.audio_copy},
           {"frames_decoded", r.frames_decoded},
           {"thumbnail_seconds", r.thumbnail_seconds},
           {"poster_width", r.poster_width},
@@ -124,6 +125,7 @@ Result<TranscodeReport> TranscodeReportFromJson(const json::object& o) {
     }
   }
   r.mp4 = RungFrom(Obj(o, "mp4"));
+  r.audio_copy = Bool(o, "audio_copy");
   r.frames_decoded = Int(o, "frames_decoded");
   r.thumbnail_seconds = Num(o, "thumbnail_seconds");
   r.poster_width = static_cast<int>(Int(o, "poster_width"));

@@ -103,11 +103,15 @@ class TranscodeTest : public ::testing::Test {
     // Web-ready: H.264 4:2:0 at 360p within the cap, key frames every 2 s.
     run("-f lavfi -i testsrc2=size=640x360:rate=30:duration=6" + tone +
         " -t 6 -c:v libx264 -preset veryfast -g 60 -keyint_min 60 -sc_threshold 0 -maxrate 600k "
-        "-bufsize 1200k -pix_fmt yuv420p -c:a aac -movflags +faststart " +
+        "-bufsize 1200k -pix_fmt yuv420p -c:a aac -ar 48000 -ac 2 -movflags +faststart " +
         Path("web.mp4"));
     run("-f lavfi -i testsrc2=size=320x240:rate=25:duration=2 -c:v libx264 -preset ultrafast "
         "-pix_fmt yuv444p10le " + Path("deep444.mkv"));
     run("-i " + Path("plain.mp4") + " -c copy -metadata:s:v:0 rotate=90 " + Path("rotated.mp4"));
+    run("-f lavfi -i color=black:size=320x240:rate=25:duration=3 "
+        "-f lavfi -i testsrc2=size=320x240:rate=25:duration=3 -filter_complex concat=n=2:v=1:a=0 "
+        "-c:v libx264 -preset ultrafast -pix_fmt yuv420p " +
+        Path("black_then_test.mp4"));
     std::string web = Slurp(dir_ / "web.mp4");
     std::ofstream(dir_ / "truncated.mp4", std::ios::binary) << web.substr(0, web.size() / 2);
   }
@@ -124,6 +128,7 @@ TEST_F(TranscodeTest, EveryOutputDecodesAtItsSizeFromOneSource) {
   const fs::path out = dir_ / "out_plain";
   auto r = Transcode(Path("plain.mp4"), out, o);
   ASSERT_TRUE(r) << r.error().message;
+  EXPECT_FALSE(r->audio_copy);  // 44.1 kHz mono becomes 48 kHz stereo
   ASSERT_EQ(r->renditions.size(), 2u);  // 360p and 240p: nothing taller than the source
   EXPECT_EQ(r->renditions[0].rung.name, "360p");
   EXPECT_EQ(r->renditions[1].rung.name, "240p");
@@ -164,12 +169,16 @@ TEST_F(TranscodeTest, AWebReadySourceIsCopiedAndTheOtherRungsKeepItsKeyFrames) {
   EXPECT_TRUE(r->renditions[0].rung.copy);
   EXPECT_FALSE(r->renditions[1].rung.copy);
   EXPECT_TRUE(r->mp4.copy);  // the MP4 is a remux of the source
+  EXPECT_TRUE(r->audio_copy);
   Decoded top = Decode(out / r->renditions[0].playlist);
   Decoded low = Decode(out / r->renditions[1].playlist);
   EXPECT_EQ(top.frames, 180);
   EXPECT_EQ(low.frames, 180);
   EXPECT_EQ(top.keyframes, low.keyframes);  // aligned, so players switch rungs cleanly
   EXPECT_EQ(r->renditions[0].segments, r->renditions[1].segments);
+  EXPECT_EQ(top.audio_codec, "aac");
+  EXPECT_NEAR(top.duration, 6.0, 0.05);
+  EXPECT_NEAR(Decode(out / kMp4File).duration, 6.0, 0.05);
 }
 
 TEST_F(TranscodeTest, RotationIsAppliedAndDeepColourBecomes8Bit420) {
@@ -188,6 +197,16 @@ TEST_F(TranscodeTest, RotationIsAppliedAndDeepColourBecomes8Bit420) {
   EXPECT_EQ(dd.pix_fmt, "yuv420p");
   EXPECT_EQ(dd.audio_codec, "");  // no audio in, no audio out
   EXPECT_EQ(deep->renditions[0].codecs.find("mp4a"), std::string::npos);
+}
+
+TEST_F(TranscodeTest, ThumbnailsComeFromThePassAndSkipBlackFrames) {
+  TranscodeOptions o;
+  o.allow_copy = false;  // a copy would decode nothing, and fall back to sampling the file
+  auto r = Transcode(Path("black_then_test.mp4"), dir_ / "out_black", o);
+  ASSERT_TRUE(r) << r.error().message;
+  EXPECT_GE(r->thumbnail_seconds, 3.0);  // not one of the black first three seconds
+  EXPECT_EQ(r->poster_width, 320);
+  EXPECT_EQ(r->poster_height, 240);
 }
 
 TEST_F(TranscodeTest, ATruncatedFileFailsWithWhereItStops) {

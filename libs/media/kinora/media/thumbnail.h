@@ -5,9 +5,13 @@
 #pragma once
 
 #include <filesystem>
+#include <memory>
 #include <string>
+#include <vector>
 
 #include "kinora/core/error.h"
+
+struct AVFrame;
 
 namespace kinora::media {
 
@@ -31,5 +35,29 @@ struct Thumbnails {
 // reason ("no video stream", "no frame could be decoded", libav's reason for unreadable input).
 Result<Thumbnails> MakeThumbnails(const std::filesystem::path& input,
                                   const ThumbnailOptions& o = {});
+
+// The same choice made from frames a pipeline already decodes (so thumbnails cost no decode of
+// their own): offer each upright frame (rotation applied; any pixel format; its
+// sample_aspect_ratio set) with its time; the picker keeps the best of the ones nearest its
+// candidate times (spread over 10–90 % of `duration_seconds`).
+class ThumbnailPicker {
+ public:
+  ThumbnailPicker(const ThumbnailOptions& o, double duration_seconds);
+  ~ThumbnailPicker();
+  ThumbnailPicker(const ThumbnailPicker&) = delete;
+  ThumbnailPicker& operator=(const ThumbnailPicker&) = delete;
+
+  // Scores the frame if it is the first at or after the next candidate time. Cheap otherwise.
+  Result<void> Offer(const AVFrame& upright, double seconds);
+  bool has_frame() const;
+  Result<Thumbnails> Encode() const;
+
+ private:
+  struct State;
+  ThumbnailOptions options_;
+  std::vector<double> targets_;
+  size_t next_ = 0;
+  std::unique_ptr<State> state_;
+};
 
 }  // namespace kinora::media
