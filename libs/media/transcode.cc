@@ -479,8 +479,16 @@ Result<TranscodeReport> Transcode(const fs::path& input, const fs::path& out_dir
   if (ec) return MakeError(ErrorCode::kUnavailable, "cannot create " + out_dir.string());
 
   report.fps = plan.fps;
-  report.display_width = plan.hls.front().width;  // the top rung is the display size or less
-  report.display_height = plan.hls.front().height;
+  {  // the display size: square pixels (the width stretched by the SAR), then rotation
+    const ProbeResult& p = report.probe;
+    int64_t w = p.width, h = p.height;
+    if (p.sar_num > 0 && p.sar_den > 0 && p.sar_num != p.sar_den) {
+      w = (int64_t{p.width} * p.sar_num + p.sar_den / 2) / p.sar_den;
+    }
+    if (p.rotation == 90 || p.rotation == 270) std::swap(w, h);
+    report.display_width = static_cast<int>(w);
+    report.display_height = static_cast<int>(h);
+  }
   Thumbnails thumbs;
   {
     Pass pass(media, plan, o, out_dir, report);

@@ -44,6 +44,8 @@ std::string TrimmedTail(std::string s) {
 }  // namespace
 
 Result<void> Processor::SaveRecord(Job& job) {
+  // Never write a row we could not read first: it would overwrite the real one with blanks.
+  if (job.record.video_key.empty()) return MakeError(ErrorCode::kUnavailable, "row not loaded");
   KINORA_TRY_VOID(catalog_.Update(job.record));
   auto put = storage::PutBytes(store_, "metadata/" + job.record.video_id + ".json",
                                ToJsonText(catalog::ToJson(job.record)), "application/json");
@@ -156,6 +158,8 @@ JobOutcome Processor::Run(Job& job) {
   if (outcome->cancelled) {
     if (job.shutdown) return Release(job);
     log::Info("job abandoned (video deleted or lease lost)", {{"video_id", id}});
+    // Deleted video: the job is done with. Lost lease: the handle is stale and this is a no-op.
+    (void)queue_.Delete(job.message.receipt_handle);
     return JobOutcome::kDropped;
   }
   if (!outcome->ok()) {
@@ -252,7 +256,7 @@ JobOutcome Processor::Retry(Job& job, const std::string& reason) {
   job.record.error = "attempt " + std::to_string(attempt) + " of " + std::to_string(max) +
                      " failed (" + reason + "); retrying in " +
                      std::to_string(backoff.count()) + " s";
-  (void)catalog_.Update(job.record);
+  if (!job.record.video_key.empty()) (void)catalog_.Update(job.record);
   (void)queue_.ChangeVisibility(job.message.receipt_handle, backoff);
   log::Warn("processing will be retried", {{"video_id", job.record.video_id},
                                            {"reason", reason},

@@ -32,7 +32,7 @@ def free_port() -> int:
 def base_env(extra: dict[str, str] | None = None) -> dict[str, str]:
     """The caller's environment without any KINORA_* setting, plus the test defaults."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("KINORA_")}
-    env["KINORA_WORKERS"] = "0"   # no processing yet: videos stay UPLOADED
+    env["KINORA_WORKERS"] = "0"   # no processing unless a test asks: videos stay UPLOADED
     env.update(extra or {})
     return env
 
