@@ -224,6 +224,7 @@ asio::awaitable<Response> Uploader::Upload(http::Request& req, http::BodyReader&
   v.video_codec = probe->video_codec;
   v.audio_codec = probe->audio_codec;
   v.bitrate = probe->bitrate;
+  v.probe_json = ToJsonText(media::ToJson(*probe));  // the processor refines it
   v.correlation_id = req.correlation_id;
 
   const std::string metadata_key = "metadata/" + id + ".json";
