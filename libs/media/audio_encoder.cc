@@ -114,14 +114,9 @@ Result<void> AudioEncoder::Send(AVFrame* frame) {
     err = avcodec_receive_packet(enc_.get(), pkt_.get());
     if (err == AVERROR(EAGAIN) || err == AVERROR_EOF) return {};
     if (err < 0) return MapAvError(err, "AAC encoding failed");
-    for (const Output& o : outputs_) {
-      Result<void> w = o.muxer->Write(pkt_.get(), enc_->time_base, o.index);
-      if (!w) {
-        av_packet_unref(pkt_.get());
-        return w;
-      }
-    }
+    Result<void> w = WriteToAll(outputs_, pkt_.get(), enc_->time_base);
     av_packet_unref(pkt_.get());
+    if (!w) return w;
   }
 }
 

@@ -77,4 +77,10 @@ Result<void> Muxer::Finish() {
   return {};
 }
 
+Result<void> WriteToAll(const std::vector<MuxTarget>& targets, const AVPacket* pkt,
+                        AVRational time_base) {
+  for (const MuxTarget& t : targets) KINORA_TRY_VOID(t.muxer->Write(pkt, time_base, t.index));
+  return {};
+}
+
 }  // namespace kinora::media::internal

@@ -142,14 +142,9 @@ Result<void> RungEncoder::Encode(AVFrame* scaled) {
     err = avcodec_receive_packet(enc_.get(), pkt_.get());
     if (err == AVERROR(EAGAIN) || err == AVERROR_EOF) return {};
     if (err < 0) return MapAvError(err, "H.264 encoding failed for " + rung_.name);
-    for (const Output& o : outputs_) {
-      Result<void> w = o.muxer->Write(pkt_.get(), enc_->time_base, o.index);
-      if (!w) {
-        av_packet_unref(pkt_.get());
-        return w;
-      }
-    }
+    Result<void> w = WriteToAll(outputs_, pkt_.get(), enc_->time_base);
     av_packet_unref(pkt_.get());
+    if (!w) return w;
   }
 }
 

@@ -27,6 +27,7 @@ namespace {
 namespace fs = std::filesystem;
 using internal::AudioEncoder;
 using internal::Muxer;
+using internal::MuxTarget;
 using internal::RungEncoder;
 using internal::UprightFilter;
 
@@ -180,12 +181,8 @@ class Pass {
  private:
   Result<void> OnVideoPacket(const AVPacket* pkt);
   Result<void> OnAudioPacket(const AVPacket* pkt);
-  struct CopyTarget {
-    Muxer* muxer;
-    int index;
-  };
   Result<void> CopyPacket(const AVPacket* pkt, AVRational tb, int64_t offset,
-                          const std::vector<CopyTarget>& targets);
+                          const std::vector<MuxTarget>& targets);
   Result<void> DecodeVideo(const AVPacket* pkt);
   Result<void> ToRungs(AVFrame* upright);
   Result<void> Finish();
@@ -205,8 +202,8 @@ class Pass {
   std::vector<std::unique_ptr<RungEncoder>> encoders_;
   std::unique_ptr<AudioEncoder> audio_;
   std::unique_ptr<UprightFilter> filter_;
-  std::vector<CopyTarget> copies_;  // outputs that take the source's video packets as they are
-  std::vector<CopyTarget> audio_copies_;  // every output, when the source audio is already AAC
+  std::vector<MuxTarget> copies_;  // outputs that take the source's video packets as they are
+  std::vector<MuxTarget> audio_copies_;  // every output, when the source audio is already AAC
   bool decode_video_ = false;
   ThumbnailPicker thumbs_{o_.thumbnails, report_.probe.duration_seconds};
 
@@ -360,13 +357,12 @@ Result<void> Pass::OnVideoPacket(const AVPacket* pkt) {
 }
 
 Result<void> Pass::CopyPacket(const AVPacket* pkt, AVRational tb, int64_t offset,
-                              const std::vector<CopyTarget>& targets) {
+                              const std::vector<MuxTarget>& targets) {
   Packet shifted = NewPacket();
   if (av_packet_ref(shifted.get(), pkt) < 0) throw std::bad_alloc();
   if (shifted->pts != AV_NOPTS_VALUE) shifted->pts -= offset;
   if (shifted->dts != AV_NOPTS_VALUE) shifted->dts -= offset;
-  for (const CopyTarget& c : targets) KINORA_TRY_VOID(c.muxer->Write(shifted.get(), tb, c.index));
-  return {};
+  return WriteToAll(targets, shifted.get(), tb);
 }
 
 Result<void> Pass::OnAudioPacket(const AVPacket* pkt) {

@@ -47,16 +47,12 @@ class AudioEncoder {
   struct FifoDeleter {
     void operator()(AVAudioFifo* f) const { av_audio_fifo_free(f); }
   };
-  struct Output {
-    Muxer* muxer;
-    int index;
-  };
   CodecContext enc_;
   std::unique_ptr<SwrContext, SwrDeleter> swr_;
   std::unique_ptr<AVAudioFifo, FifoDeleter> fifo_;
   AVChannelLayout in_layout_{};
   int in_rate_ = 0, in_format_ = -1;
-  std::vector<Output> outputs_;
+  std::vector<MuxTarget> outputs_;
   bool started_ = false;
   int64_t next_pts_ = 0;  // in 1/kSampleRate
   Frame out_ = NewFrame();

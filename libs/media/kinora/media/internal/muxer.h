@@ -6,6 +6,7 @@
 #include <map>
 #include <mutex>
 #include <string>
+#include <vector>
 
 #include "kinora/core/error.h"
 #include "kinora/media/av.h"
@@ -41,5 +42,15 @@ class Muxer {
   bool opened_ = false, finished_ = false;
   std::string url_;
 };
+
+// One stream of one output: where a packet goes.
+struct MuxTarget {
+  Muxer* muxer;
+  int index;
+};
+
+// Writes the packet (timestamps in time_base) to every target; stops at the first failure.
+Result<void> WriteToAll(const std::vector<MuxTarget>& targets, const AVPacket* pkt,
+                        AVRational time_base);
 
 }  // namespace kinora::media::internal

@@ -55,15 +55,11 @@ class RungEncoder {
   Result<void> Encode(AVFrame* scaled);
   Result<void> Scale(const AVFrame& src, AVFrame* dst);
 
-  struct Output {
-    Muxer* muxer;
-    int index;
-  };
   Rung rung_;
   EncodeSettings settings_;
   CodecContext enc_;
   Scaler sws_;
-  std::vector<Output> outputs_;
+  std::vector<MuxTarget> outputs_;
   Packet pkt_ = NewPacket();
   int64_t frames_ = 0;
 
