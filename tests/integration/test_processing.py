@@ -624,3 +624,27 @@ def test_duplicate_delivery_is_harmless(server_factory, media):
     processing.assert_one_output_set(server, video)
     processing.assert_outputs_decode(server, video)
     assert not processing.traces_outside_store(server, vid)
+
+
+def test_standalone_processor_role(server_factory, media, kinora_bin):
+    """`kinora processor` alone consumes the queue a `serve` with no workers fills (the split
+    deployment's shape on one machine): the upload ends PROCESSED, and SIGTERM stops it."""
+    import signal
+    import subprocess
+
+    from harness.server import base_env
+
+    server = server_factory.start()  # KINORA_WORKERS=0: only the standalone role processes
+    log = open(server.data_dir.parent / "processor.log", "wb")
+    proc = subprocess.Popen([kinora_bin, "processor", "--data-dir", str(server.data_dir),
+                             "--workers", "1"], env=base_env(), stdin=subprocess.DEVNULL,
+                            stdout=log, stderr=log)
+    try:
+        vid = api.upload_ok(server.client, media.clip("mp4"), filename="split.mp4")["video_id"]
+        video, _ = processing.wait_settled(server.client, vid)
+        assert video["status"] == "PROCESSED", (video["status"], video.get("error"))
+        processing.assert_one_output_set(server, video)
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        assert proc.wait(timeout=30) == 0
+        log.close()
