@@ -1,0 +1,78 @@
+// The decode-once pass of the pipeline (see transcode.h): demux, decode, turn frames upright
+// at one rate, fan them out to the rung encoders and the thumbnail picker; copy what can be
+// copied; encode audio once; then judge whether the source was whole ("truncated", "corrupt").
+// Thread safety: one Pass per thread; it runs one encoder thread per encoded rung.
+#pragma once
+
+#include <filesystem>
+#include <memory>
+#include <optional>
+#include <vector>
+
+#include "kinora/core/error.h"
+#include "kinora/media/av.h"
+#include "kinora/media/internal/audio_encoder.h"
+#include "kinora/media/internal/muxer.h"
+#include "kinora/media/internal/rung_encoder.h"
+#include "kinora/media/internal/upright_filter.h"
+#include "kinora/media/ladder.h"
+#include "kinora/media/transcode.h"
+
+namespace kinora::media::internal {
+
+// The opened source: its first video and audio streams and their decoders.
+struct Media {
+  InputFormat fmt;
+  AVStream* video = nullptr;
+  AVStream* audio = nullptr;
+  CodecContext video_dec, audio_dec;
+};
+
+// The decode-once pass: state shared by the loop's steps.
+class Pass {
+ public:
+  Pass(Media& m, const Plan& plan, const TranscodeOptions& o, const std::filesystem::path& out,
+       TranscodeReport& report)
+      : m_(m), plan_(plan), o_(o), out_(out), report_(report) {}
+
+  Result<void> Setup();
+  Result<void> Run();
+  // Thumbnails picked from this pass's frames (none when every output was copied).
+  const ThumbnailPicker& thumbnails() const { return thumbs_; }
+
+ private:
+  Result<void> OnVideoPacket(const AVPacket* pkt);
+  Result<void> OnAudioPacket(const AVPacket* pkt);
+  Result<void> CopyPacket(const AVPacket* pkt, AVRational tb, int64_t offset,
+                          const std::vector<MuxTarget>& targets);
+  Result<void> DecodeVideo(const AVPacket* pkt);
+  Result<void> ToRungs(AVFrame* upright);
+  Result<void> Finish();
+  Result<void> CheckComplete(int read_error);
+  void Progress(double seconds);
+
+  Media& m_;
+  const Plan& plan_;
+  const TranscodeOptions& o_;
+  std::filesystem::path out_;
+  TranscodeReport& report_;
+
+  AVRational rate_{};
+  int64_t video_offset_ = 0, audio_offset_ = 0;  // the file's start time in each stream's tb
+  std::vector<Muxer> hls_;                       // one per rung, same order as plan_.hls
+  std::optional<Muxer> mp4_;
+  std::vector<std::unique_ptr<RungEncoder>> encoders_;
+  std::unique_ptr<AudioEncoder> audio_;
+  std::unique_ptr<UprightFilter> filter_;
+  std::vector<MuxTarget> copies_;        // outputs that take the source's video packets as they are
+  std::vector<MuxTarget> audio_copies_;  // every output, when the source audio is already AAC
+  bool decode_video_ = false;
+  ThumbnailPicker thumbs_{o_.thumbnails, report_.probe.duration_seconds};
+
+  Frame frame_ = NewFrame();
+  int64_t packets_ = 0, decode_errors_ = 0;
+  double first_error_at_ = -1, video_end_ = 0;
+  int last_percent_ = -1;
+};
+
+}  // namespace kinora::media::internal
