@@ -23,3 +23,17 @@ stop_server() { kill -TERM "$SERVER_PID" 2>/dev/null; wait "$SERVER_PID" 2>/dev/
 proc_kb() { awk -v f="$2:" '$1==f {print $2}' "/proc/$1/status"; }
 
 median() { sort -g | awk '{a[NR]=$1} END {if (NR%2) print a[(NR+1)/2]; else print (a[NR/2]+a[NR/2+1])/2}'; }
+
+# timed FILE CMD [ARGS...]: runs CMD and writes "wall user sys" (seconds) to FILE; user and sys
+# cover CMD and every descendant it waited for (getrusage RUSAGE_CHILDREN). Returns CMD's status.
+timed() {
+  python3 -c '
+import resource, subprocess, sys, time
+start = time.monotonic()
+rc = subprocess.call(sys.argv[2:])
+wall = time.monotonic() - start
+r = resource.getrusage(resource.RUSAGE_CHILDREN)
+with open(sys.argv[1], "w") as f:
+    f.write(f"{wall:.3f} {r.ru_utime:.3f} {r.ru_stime:.3f}\n")
+sys.exit(rc)' "$@"
+}
