@@ -109,6 +109,18 @@ Result<void> Pass::Setup() {
   if (decode_video_) {
     filter_ = std::make_unique<UprightFilter>(report_.probe.rotation, rate_, m_.video->time_base);
   }
+  // Rungs under 720p are scaled from the largest encoded rung of at most 720p (the "hub"), not
+  // from the source: less to read per picture; the hub and anything larger take the source.
+  auto hub = std::find_if(encoders_.begin(), encoders_.end(), [](const auto& e) {
+    return int64_t{e->codec()->width} * e->codec()->height <= int64_t{1280} * 720;
+  });
+  for (auto it = encoders_.begin(); it != encoders_.end(); ++it) {
+    if (hub != encoders_.end() && it > hub) {
+      (*hub)->AddChild(it->get());
+    } else {
+      roots_.push_back(it->get());
+    }
+  }
   for (auto& e : encoders_) e->Start();
   return {};
 }
@@ -128,7 +140,7 @@ Result<void> Pass::ToRungs(AVFrame* upright) {
     const double t = static_cast<double>(upright->pts) * av_q2d(av_inv_q(rate_));
     KINORA_TRY_VOID(thumbs_.Offer(*upright, t));
   }
-  for (auto& e : encoders_) KINORA_TRY_VOID(e->Push(upright));
+  for (RungEncoder* e : roots_) KINORA_TRY_VOID(e->Push(upright));
   return {};
 }
 

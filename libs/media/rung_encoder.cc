@@ -96,7 +96,11 @@ void RungEncoder::Run() {
       queue_.pop_front();
     }
     cv_.notify_all();
+    // Children keep references to the picture, so a hub takes a fresh buffer per picture
+    // rather than copying the one they still hold.
+    if (!children_.empty()) av_frame_unref(scaled.get());
     Result<void> r = Scale(*next, scaled.get());
+    for (size_t i = 0; r && i < children_.size(); ++i) r = children_[i]->Push(scaled.get());
     if (r) r = Encode(scaled.get());
     if (!r) {
       std::lock_guard lock(mu_);
@@ -126,6 +130,7 @@ Result<void> RungEncoder::Scale(const AVFrame& src, AVFrame* dst) {
   }
   sws_scale(sws_.get(), src.data, src.linesize, 0, src.height, dst->data, dst->linesize);
   dst->pts = src.pts;
+  dst->key_frame = src.key_frame;  // for rungs scaled from this one
   dst->sample_aspect_ratio = {1, 1};
   dst->color_range = AVCOL_RANGE_MPEG;
   // Key frames are the encoder's choice (every gop_frames), unless they follow the source's.

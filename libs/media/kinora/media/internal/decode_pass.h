@@ -61,7 +61,8 @@ class Pass {
   int64_t video_offset_ = 0, audio_offset_ = 0;  // the file's start time in each stream's tb
   std::vector<Muxer> hls_;                       // one per rung, same order as plan_.hls
   std::optional<Muxer> mp4_;
-  std::vector<std::unique_ptr<RungEncoder>> encoders_;
+  std::vector<std::unique_ptr<RungEncoder>> encoders_;  // tallest first
+  std::vector<RungEncoder*> roots_;                     // the ones fed from the source
   std::unique_ptr<AudioEncoder> audio_;
   std::unique_ptr<UprightFilter> filter_;
   std::vector<MuxTarget> copies_;        // outputs that take the source's video packets as they are

@@ -39,6 +39,10 @@ class RungEncoder {
 
   const AVCodecContext* codec() const { return enc_.get(); }
   void AddOutput(Muxer* muxer, int stream_index) { outputs_.push_back({muxer, stream_index}); }
+  // A smaller rung scaled from this rung's pictures instead of from the full-size source (a
+  // 720p picture is under half the pixels of a 1080p one). Set before Start; the child must be
+  // finished after this one.
+  void AddChild(RungEncoder* child) { children_.push_back(child); }
 
   void Start();
   // Queues a new reference to the frame; waits while the queue is full. Fails with the encoder
@@ -60,6 +64,7 @@ class RungEncoder {
   CodecContext enc_;
   Scaler sws_;
   std::vector<MuxTarget> outputs_;
+  std::vector<RungEncoder*> children_;
   Packet pkt_ = NewPacket();
   int64_t frames_ = 0;
 
