@@ -1,0 +1,100 @@
+// Turns whatever Axios rejects with into an ApiError whose message a person can act on.
+// The server answers errors with RFC 9457 problem documents; `detail` is the message to show.
+
+import { isAxiosError, isCancel } from 'axios';
+import type { Problem } from './types';
+
+export class ApiError extends Error {
+  /** HTTP status, or 0 when the server never answered. */
+  readonly status: number;
+  readonly correlationId?: string;
+  readonly problem?: Problem;
+  readonly cancelled: boolean;
+
+  constructor(
+    message: string,
+    opts: { status?: number; correlationId?: string; problem?: Problem; cancelled?: boolean } = {},
+  ) {
+    super(message);
+    this.name = 'ApiError';
+    this.status = opts.status ?? 0;
+    this.correlationId = opts.correlationId;
+    this.problem = opts.problem;
+    this.cancelled = opts.cancelled ?? false;
+  }
+}
+
+const STATUS_MESSAGES: Record<number, string> = {
+  400: 'The request was not valid.',
+  403: 'Access was refused.',
+  404: 'Not found.',
+  405: 'That action is not allowed.',
+  411: 'The upload is missing its length.',
+  413: 'The file is too large.',
+  415: 'That file type is not supported.',
+  422: 'The file is not a video Kinora can read.',
+  429: 'Too many requests; wait a moment and try again.',
+  500: 'The server hit an internal error.',
+  502: 'The server is unreachable (bad gateway).',
+  503: 'The service is temporarily unavailable; try again shortly.',
+  504: 'The server took too long to answer.',
+};
+
+function isProblem(data: unknown): data is Partial<Problem> {
+  return typeof data === 'object' && data !== null && ('detail' in data || 'title' in data);
+}
+
+function parseMaybeJson(data: unknown): unknown {
+  if (typeof data !== 'string') return data;
+  try {
+    return JSON.parse(data);
+  } catch {
+    return data;
+  }
+}
+
+/** Maps any thrown value to an ApiError. Never yields "Network Error" when the server answered. */
+export function toApiError(err: unknown): ApiError {
+  if (err instanceof ApiError) return err;
+  if (isCancel(err) || (err instanceof Error && err.name === 'CanceledError') ||
+      (err instanceof DOMException && err.name === 'AbortError')) {
+    return new ApiError('Cancelled.', { cancelled: true });
+  }
+  if (isAxiosError(err)) {
+    const res = err.response;
+    if (res) {
+      const data = parseMaybeJson(res.data);
+      const headerId = (res.headers?.['x-correlation-id'] as string | undefined) ?? undefined;
+      if (isProblem(data)) {
+        const problem = data as Problem;
+        const message =
+          (typeof problem.detail === 'string' && problem.detail.trim()) ||
+          (typeof problem.title === 'string' && problem.title.trim()) ||
+          STATUS_MESSAGES[res.status] ||
+          `Request failed (HTTP ${res.status}).`;
+        return new ApiError(message, {
+          status: res.status,
+          correlationId: problem.correlation_id ?? headerId,
+          problem,
+        });
+      }
+      return new ApiError(STATUS_MESSAGES[res.status] ?? `Request failed (HTTP ${res.status}).`, {
+        status: res.status,
+        correlationId: headerId,
+      });
+    }
+    if (err.code === 'ECONNABORTED' || err.code === 'ETIMEDOUT') {
+      return new ApiError('The server took too long to answer. Check your connection and try again.');
+    }
+    return new ApiError(
+      'Could not reach the Kinora server. Check that it is running and that you are online.',
+    );
+  }
+  if (err instanceof Error) return new ApiError(err.message || 'Something went wrong.');
+  return new ApiError('Something went wrong.');
+}
+
+/** The message to show for any error. */
+export function errorMessage(err: unknown): string {
+  return toApiError(err).message;
+}

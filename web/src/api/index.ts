@@ -1,0 +1,10 @@
+export * from './types';
+export { ApiError, errorMessage, toApiError } from './errors';
+export { api, createApiClient, newCorrelationId } from './client';
+export { uploadVideo } from './uploadVideo';
+export { listVideos } from './listVideos';
+export { getVideo } from './getVideo';
+export { getStats } from './getStats';
+export { recordView } from './recordView';
+export { recordLike } from './recordLike';
+export { deleteVideo } from './deleteVideo';

@@ -1,0 +1,24 @@
+import type { AxiosProgressEvent } from 'axios';
+import { api } from './client';
+import type { UploadResponse } from './types';
+
+export interface UploadOptions {
+  title?: string;
+  description?: string;
+  signal?: AbortSignal;
+  onProgress?: (loaded: number, total: number | undefined) => void;
+}
+
+/** POST /api/uploader/upload — multipart field `file`, optional `title` and `description`. */
+export async function uploadVideo(file: File, opts: UploadOptions = {}): Promise<UploadResponse> {
+  const form = new FormData();
+  form.append('file', file, file.name);
+  if (opts.title) form.append('title', opts.title);
+  if (opts.description) form.append('description', opts.description);
+  const res = await api.post<UploadResponse>('/api/uploader/upload', form, {
+    signal: opts.signal,
+    timeout: 0, // large files take as long as they take; the user can cancel
+    onUploadProgress: (e: AxiosProgressEvent) => opts.onProgress?.(e.loaded, e.total),
+  });
+  return res.data;
+}

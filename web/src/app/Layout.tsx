@@ -1,0 +1,89 @@
+import { useEffect, useState } from 'react';
+import { NavLink, Outlet, useLocation } from 'react-router-dom';
+import { BarChart3, Clapperboard, LibraryBig, Menu, UploadCloud, X } from 'lucide-react';
+import { cn } from '@/lib/cn';
+
+const NAV = [
+  { to: '/', label: 'Library', Icon: LibraryBig, end: true },
+  { to: '/upload', label: 'Upload', Icon: UploadCloud, end: false },
+  { to: '/analytics', label: 'Analytics', Icon: BarChart3, end: false },
+];
+
+function NavItems({ onNavigate }: { onNavigate?: () => void }) {
+  return (
+    <>
+      {NAV.map(({ to, label, Icon, end }) => (
+        <NavLink
+          key={to}
+          to={to}
+          end={end}
+          onClick={onNavigate}
+          className={({ isActive }) =>
+            cn(
+              'flex items-center gap-3 rounded-lg px-3 py-2 text-sm font-medium transition-colors',
+              isActive ? 'bg-brand-600/15 text-brand-300' : 'text-slate-400 hover:bg-slate-800/70 hover:text-white',
+            )
+          }
+        >
+          <Icon aria-hidden className="h-4 w-4" />
+          {label}
+        </NavLink>
+      ))}
+    </>
+  );
+}
+
+function Brand() {
+  return (
+    <NavLink to="/" className="flex items-center gap-2 px-2 text-lg font-semibold tracking-tight text-white">
+      <span className="flex h-8 w-8 items-center justify-center rounded-lg bg-brand-600">
+        <Clapperboard aria-hidden className="h-4 w-4" />
+      </span>
+      Kinora
+    </NavLink>
+  );
+}
+
+export function Layout() {
+  const [open, setOpen] = useState(false);
+  const location = useLocation();
+  useEffect(() => setOpen(false), [location.pathname]);
+
+  return (
+    <div className="min-h-screen lg:pl-60">
+      <a href="#main" className="sr-only focus:not-sr-only focus:fixed focus:left-2 focus:top-2 focus:z-50 btn-primary">
+        Skip to content
+      </a>
+      {/* Desktop sidebar */}
+      <aside className="fixed inset-y-0 left-0 hidden w-60 flex-col gap-6 border-r border-slate-800 bg-slate-950/95 px-3 py-5 lg:flex">
+        <Brand />
+        <nav aria-label="Main" className="flex flex-col gap-1">
+          <NavItems />
+        </nav>
+        <p className="mt-auto px-2 text-xs text-slate-600">Self-hosted video platform</p>
+      </aside>
+      {/* Mobile top bar */}
+      <div className="sticky top-0 z-40 flex items-center justify-between border-b border-slate-800 bg-slate-950/90 px-4 py-3 backdrop-blur lg:hidden">
+        <Brand />
+        <button
+          type="button"
+          className="btn-ghost p-2"
+          aria-label={open ? 'Close menu' : 'Open menu'}
+          aria-expanded={open}
+          aria-controls="mobile-nav"
+          onClick={() => setOpen((o) => !o)}
+        >
+          {open ? <X className="h-5 w-5" /> : <Menu className="h-5 w-5" />}
+        </button>
+      </div>
+      {open && (
+        <nav id="mobile-nav" aria-label="Main" className="flex flex-col gap-1 border-b border-slate-800 bg-slate-950 px-3 py-3 lg:hidden">
+          <NavItems onNavigate={() => setOpen(false)} />
+        </nav>
+      )}
+      <main id="main" className="mx-auto max-w-7xl px-4 py-6 sm:px-6 lg:px-8 lg:py-8">
+        <Outlet />
+      </main>
+    </div>
+  );
+}

@@ -1,0 +1,53 @@
+import { render, screen, within } from '@testing-library/react';
+import { MemoryRouter } from 'react-router-dom';
+import type { Stats, Video } from '@/api/types';
+import { getStats } from '@/api/getStats';
+import { AnalyticsPage } from './AnalyticsPage';
+
+vi.mock('@/api/getStats', () => ({ getStats: vi.fn() }));
+
+// Recharts' ResponsiveContainer needs ResizeObserver, which jsdom lacks.
+class NoopResizeObserver {
+  observe() {}
+  unobserve() {}
+  disconnect() {}
+}
+vi.stubGlobal('ResizeObserver', NoopResizeObserver);
+
+const stats: Stats = {
+  total_videos: 3,
+  videos_by_status: { UPLOADED: 0, PROCESSING: 1, PROCESSED: 1, FAILED: 1 },
+  videos_by_format: { mp4: 2, mov: 1 },
+  total_views: 1234,
+  total_likes: 56,
+  engagement: 56 / 1234,
+  storage_bytes: 5 * 1024 * 1024 * 1024,
+  total_duration_seconds: 600,
+  processing_seconds: { p50: 12.5, p90: 30, p99: 44 },
+  uploads_per_day: [{ day: '2025-01-30', count: 2 }, { day: '2025-01-31', count: 1 }],
+  views_per_day: [{ day: '2025-01-31', count: 1234 }],
+  likes_per_day: [],
+  top_videos: [
+    { video_id: 'a', title: 'Most watched', status: 'PROCESSED', progress: 1, views: 1000, likes: 50, engagement: 0.05 } as Video,
+  ],
+  generated_at: '2025-01-31T12:00:00Z',
+};
+
+describe('AnalyticsPage', () => {
+  it('renders the KPIs and the top videos from /api/analytics/stats', async () => {
+    vi.mocked(getStats).mockResolvedValue(stats);
+    render(
+      <MemoryRouter future={{ v7_startTransition: true, v7_relativeSplatPath: true }}>
+        <AnalyticsPage />
+      </MemoryRouter>,
+    );
+    expect(await screen.findByRole('region', { name: 'Videos' })).toHaveTextContent('3');
+    expect(screen.getByRole('region', { name: 'Total views' })).toHaveTextContent('1,234');
+    expect(screen.getByRole('region', { name: 'Likes' })).toHaveTextContent('56');
+    expect(screen.getByRole('region', { name: 'Engagement rate' })).toHaveTextContent('4.5%');
+    expect(screen.getByRole('region', { name: 'Storage used' })).toHaveTextContent('5.0 GB');
+    expect(screen.getByRole('region', { name: 'Median processing' })).toHaveTextContent('12.5 s');
+    const top = screen.getByRole('region', { name: 'Top videos' });
+    expect(within(top).getByRole('link', { name: 'Most watched' })).toHaveAttribute('href', '/watch/a');
+  });
+});

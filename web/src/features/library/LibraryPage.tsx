@@ -1,0 +1,193 @@
+import { useEffect, useState } from 'react';
+import { Link, useSearchParams } from 'react-router-dom';
+import { LayoutGrid, List, Loader2, Search, UploadCloud } from 'lucide-react';
+import type { SortBy, SortOrder, VideoStatus } from '@/api/types';
+import { VIDEO_STATUSES } from '@/api/types';
+import { EmptyState, ErrorState, PageHeader, Skeleton } from '@/components';
+import { cn } from '@/lib/cn';
+import { formatCount } from '@/lib/format';
+import { useDebounced } from '@/lib/useAsync';
+import { useVideoLibrary } from './useVideoLibrary';
+import { VideoGrid } from './VideoGrid';
+import { VideoTable } from './VideoTable';
+
+const SORTS: Array<{ value: string; label: string }> = [
+  { value: 'timestamp:desc', label: 'Newest first' },
+  { value: 'timestamp:asc', label: 'Oldest first' },
+  { value: 'views:desc', label: 'Most viewed' },
+  { value: 'likes:desc', label: 'Most liked' },
+  { value: 'engagement:desc', label: 'Highest engagement' },
+  { value: 'duration:desc', label: 'Longest' },
+  { value: 'duration:asc', label: 'Shortest' },
+  { value: 'size:desc', label: 'Largest' },
+  { value: 'size:asc', label: 'Smallest' },
+];
+
+const STATUS_LABELS: Record<VideoStatus, string> = {
+  UPLOADED: 'Queued',
+  PROCESSING: 'Processing',
+  PROCESSED: 'Ready',
+  FAILED: 'Failed',
+};
+
+export function LibraryPage() {
+  const [params, setParams] = useSearchParams();
+  const view = params.get('view') === 'table' ? 'table' : 'grid';
+  const sort = params.get('sort') ?? 'timestamp:desc';
+  const status = (params.get('status') ?? '') as VideoStatus | '';
+  const [query, setQuery] = useState(params.get('q') ?? '');
+  const q = useDebounced(query.trim(), 300);
+
+  const setParam = (name: string, value: string | null) => {
+    const next = new URLSearchParams(params);
+    if (value) next.set(name, value);
+    else next.delete(name);
+    setParams(next, { replace: true });
+  };
+  useEffect(() => {
+    if ((params.get('q') ?? '') !== q) setParam('q', q || null);
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [q]);
+
+  const [sortBy, order] = sort.split(':') as [SortBy, SortOrder];
+  const lib = useVideoLibrary({ sort_by: sortBy, order, status: status || undefined, q: q || undefined });
+  const filtered = Boolean(q || status);
+
+  return (
+    <div>
+      <PageHeader
+        title="Library"
+        subtitle={
+          lib.loading ? 'Loading your videos…' : (
+            <span className="inline-flex items-center gap-2">
+              {formatCount(lib.total)} {lib.total === 1 ? 'video' : 'videos'}
+              {lib.live && (
+                <span className="inline-flex items-center gap-1 text-amber-300" role="status">
+                  <Loader2 aria-hidden className="h-3.5 w-3.5 animate-spin" /> updating live
+                </span>
+              )}
+            </span>
+          )
+        }
+        actions={
+          <Link to="/upload" className="btn-primary">
+            <UploadCloud aria-hidden className="h-4 w-4" /> Upload
+          </Link>
+        }
+      />
+
+      <div className="mb-6 flex flex-col gap-3 md:flex-row md:items-end">
+        <div className="flex-1">
+          <label htmlFor="lib-search" className="label">Search</label>
+          <div className="relative">
+            <Search aria-hidden className="pointer-events-none absolute left-3 top-1/2 h-4 w-4 -translate-y-1/2 text-slate-500" />
+            <input
+              id="lib-search"
+              type="search"
+              className="input pl-9"
+              placeholder="Search by title"
+              value={query}
+              onChange={(e) => setQuery(e.target.value)}
+            />
+          </div>
+        </div>
+        <div className="grid grid-cols-2 gap-3 md:flex">
+          <div>
+            <label htmlFor="lib-status" className="label">Status</label>
+            <select id="lib-status" className="input" value={status} onChange={(e) => setParam('status', e.target.value || null)}>
+              <option value="">All statuses</option>
+              {VIDEO_STATUSES.map((s) => (
+                <option key={s} value={s}>{STATUS_LABELS[s]}</option>
+              ))}
+            </select>
+          </div>
+          <div>
+            <label htmlFor="lib-sort" className="label">Sort by</label>
+            <select id="lib-sort" className="input" value={sort} onChange={(e) => setParam('sort', e.target.value === 'timestamp:desc' ? null : e.target.value)}>
+              {SORTS.map((s) => (
+                <option key={s.value} value={s.value}>{s.label}</option>
+              ))}
+            </select>
+          </div>
+        </div>
+        <div role="group" aria-label="View" className="flex rounded-lg border border-slate-700 p-0.5">
+          <button
+            type="button"
+            aria-pressed={view === 'grid'}
+            aria-label="Grid view"
+            className={cn('btn px-2.5 py-1.5', view === 'grid' ? 'bg-slate-700 text-white' : 'text-slate-400 hover:text-white')}
+            onClick={() => setParam('view', null)}
+          >
+            <LayoutGrid aria-hidden className="h-4 w-4" />
+          </button>
+          <button
+            type="button"
+            aria-pressed={view === 'table'}
+            aria-label="Table view"
+            className={cn('btn px-2.5 py-1.5', view === 'table' ? 'bg-slate-700 text-white' : 'text-slate-400 hover:text-white')}
+            onClick={() => setParam('view', 'table')}
+          >
+            <List aria-hidden className="h-4 w-4" />
+          </button>
+        </div>
+      </div>
+
+      {lib.error && !lib.videos.length ? (
+        <ErrorState title="Could not load the library" message={lib.error} onRetry={lib.retry} />
+      ) : lib.loading && !lib.videos.length ? (
+        <div className="grid grid-cols-1 gap-5 sm:grid-cols-2 lg:grid-cols-3 xl:grid-cols-4" aria-busy="true" aria-label="Loading videos">
+          {Array.from({ length: 8 }, (_, i) => (
+            <div key={i}>
+              <Skeleton className="aspect-video w-full" />
+              <Skeleton className="mt-3 h-4 w-3/4" />
+              <Skeleton className="mt-2 h-3 w-1/2" />
+            </div>
+          ))}
+        </div>
+      ) : !lib.videos.length ? (
+        filtered ? (
+          <EmptyState
+            icon={<Search className="h-7 w-7" />}
+            title="No videos match"
+            message="Try another search or clear the status filter."
+            action={
+              <button
+                type="button"
+                className="btn-secondary"
+                onClick={() => {
+                  setQuery('');
+                  setParams(new URLSearchParams(view === 'table' ? { view } : {}), { replace: true });
+                }}
+              >
+                Clear filters
+              </button>
+            }
+          />
+        ) : (
+          <EmptyState
+            icon={<UploadCloud className="h-7 w-7" />}
+            title="Your library is empty"
+            message="Upload a video (mp4, mov, avi, webm, mkv, flv, wmv or m4v, up to 500 MB). Kinora transcodes it for streaming and makes thumbnails automatically."
+            action={<Link to="/upload" className="btn-primary">Upload your first video</Link>}
+          />
+        )
+      ) : (
+        <>
+          {lib.error && <p role="alert" className="mb-4 text-sm text-rose-300">{lib.error}</p>}
+          {view === 'grid' ? <VideoGrid videos={lib.videos} /> : <VideoTable videos={lib.videos} />}
+          <div className="mt-8 flex flex-col items-center gap-2">
+            <p className="text-xs text-slate-500">
+              Showing {formatCount(lib.videos.length)} of {formatCount(lib.total)}
+            </p>
+            {lib.hasMore && (
+              <button type="button" className="btn-secondary" onClick={() => void lib.loadMore()} disabled={lib.loadingMore}>
+                {lib.loadingMore && <Loader2 aria-hidden className="h-4 w-4 animate-spin" />}
+                Load more
+              </button>
+            )}
+          </div>
+        </>
+      )}
+    </div>
+  );
+}

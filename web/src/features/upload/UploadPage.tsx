@@ -1,0 +1,42 @@
+import { AnimatePresence } from 'framer-motion';
+import { PageHeader } from '@/components';
+import { DropZone } from './DropZone';
+import { UploadRow } from './UploadRow';
+import { useUploadQueue } from './useUploadQueue';
+
+export function UploadPage() {
+  const { queue, items } = useUploadQueue();
+  const finished = items.some((i) => !['queued', 'uploading', 'processing'].includes(i.phase));
+  const active = items.filter((i) => i.phase === 'uploading' || i.phase === 'queued').length;
+
+  return (
+    <div className="mx-auto max-w-3xl">
+      <PageHeader
+        title="Upload"
+        subtitle="Add several videos at once. Each one is checked here first, then stored, transcoded for streaming and given a thumbnail."
+      />
+      <DropZone onFiles={(files) => queue.add(files)} />
+      {items.length > 0 && (
+        <section className="mt-8" aria-labelledby="queue-title">
+          <div className="mb-3 flex items-center justify-between">
+            <h2 id="queue-title" className="text-sm font-semibold uppercase tracking-wide text-slate-400">
+              Uploads {active > 0 && <span className="normal-case text-slate-500">· {active} in progress</span>}
+            </h2>
+            {finished && (
+              <button type="button" className="btn-ghost px-2 py-1 text-xs" onClick={() => queue.clearFinished()}>
+                Clear finished
+              </button>
+            )}
+          </div>
+          <ul className="flex flex-col gap-3">
+            <AnimatePresence initial={false}>
+              {items.map((item) => (
+                <UploadRow key={item.id} item={item} onCancel={() => queue.cancel(item.id)} onRemove={() => queue.remove(item.id)} />
+              ))}
+            </AnimatePresence>
+          </ul>
+        </section>
+      )}
+    </div>
+  );
+}

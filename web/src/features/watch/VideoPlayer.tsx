@@ -1,0 +1,124 @@
+import { useEffect, useRef, useState } from 'react';
+import Hls from 'hls.js';
+import { Settings2 } from 'lucide-react';
+import type { Video } from '@/api/types';
+import { choosePlaybackSource, qualityLevels, type QualityLevel } from './playback';
+
+export interface VideoPlayerProps {
+  video: Video;
+  /** Called once per mounted player, on the first `play`. */
+  onFirstPlay?: () => void;
+}
+
+export function VideoPlayer({ video, onFirstPlay }: VideoPlayerProps) {
+  const ref = useRef<HTMLVideoElement>(null);
+  const hlsRef = useRef<Hls | null>(null);
+  const [levels, setLevels] = useState<QualityLevel[]>([]);
+  const [level, setLevel] = useState(-1);
+  const [autoLabel, setAutoLabel] = useState('');
+  const [mode, setMode] = useState<'hls' | 'mp4' | 'none'>('none');
+  const [notice, setNotice] = useState<string | null>(null);
+  const played = useRef(false);
+  const firstPlay = useRef(onFirstPlay);
+  firstPlay.current = onFirstPlay;
+
+  // Only the id and the presence of sources matter; signed URLs change on every fetch.
+  const hasHls = Boolean(video.hls_url);
+  const hasMp4 = Boolean(video.video_url);
+
+  useEffect(() => {
+    const el = ref.current;
+    if (!el) return;
+    played.current = false;
+    const source = choosePlaybackSource(video, Hls.isSupported());
+    setMode(source.kind);
+    setLevels([]);
+    setLevel(-1);
+    setNotice(null);
+
+    if (source.kind === 'hls') {
+      const hls = new Hls({ capLevelToPlayerSize: true });
+      hlsRef.current = hls;
+      hls.on(Hls.Events.MANIFEST_PARSED, () => setLevels(qualityLevels(hls.levels)));
+      hls.on(Hls.Events.LEVEL_SWITCHED, (_e, data) => {
+        const l = hls.levels[data.level];
+        setAutoLabel(l?.height ? `${l.height}p` : '');
+      });
+      hls.on(Hls.Events.ERROR, (_e, data) => {
+        if (!data.fatal) return;
+        if (data.type === Hls.ErrorTypes.MEDIA_ERROR) {
+          hls.recoverMediaError();
+          return;
+        }
+        hls.destroy();
+        hlsRef.current = null;
+        setLevels([]);
+        if (source.fallback) {
+          setMode('mp4');
+          setNotice('Adaptive streaming failed; playing the MP4 instead.');
+          el.src = source.fallback;
+        } else {
+          setNotice('This video could not be played.');
+        }
+      });
+      hls.loadSource(source.url);
+      hls.attachMedia(el);
+    } else if (source.kind === 'mp4') {
+      el.src = source.url;
+    }
+    return () => {
+      hlsRef.current?.destroy();
+      hlsRef.current = null;
+      el.removeAttribute('src');
+      el.load();
+    };
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [video.video_id, hasHls, hasMp4]);
+
+  const onPlay = () => {
+    if (played.current) return;
+    played.current = true;
+    firstPlay.current?.();
+  };
+
+  const choose = (value: number) => {
+    setLevel(value);
+    if (hlsRef.current) hlsRef.current.currentLevel = value;
+  };
+
+  return (
+    <div>
+      <div className="overflow-hidden rounded-xl bg-black ring-1 ring-slate-800">
+        <video
+          ref={ref}
+          controls
+          playsInline
+          preload="metadata"
+          poster={video.poster_url ?? video.thumbnail_url ?? undefined}
+          onPlay={onPlay}
+          onError={() => mode === 'mp4' && setNotice('The video file could not be loaded. The link may have expired; reload the page.')}
+          className="aspect-video w-full bg-black"
+          aria-label={`Video player: ${video.title}`}
+        />
+      </div>
+      <div className="mt-2 flex flex-wrap items-center justify-between gap-2 text-xs text-slate-400">
+        <span>
+          {mode === 'hls' ? 'Adaptive streaming (HLS)' : mode === 'mp4' ? 'Progressive MP4' : 'No playable source yet'}
+          {notice && <span className="ml-2 text-amber-300" role="status">{notice}</span>}
+        </span>
+        {levels.length > 0 && (
+          <label className="inline-flex items-center gap-2">
+            <Settings2 aria-hidden className="h-4 w-4" />
+            <span>Quality</span>
+            <select className="input w-auto py-1 text-xs" value={level} onChange={(e) => choose(Number(e.target.value))}>
+              <option value={-1}>Auto{level === -1 && autoLabel ? ` (${autoLabel})` : ''}</option>
+              {levels.map((l) => (
+                <option key={l.index} value={l.index}>{l.label}</option>
+              ))}
+            </select>
+          </label>
+        )}
+      </div>
+    </div>
+  );
+}
