@@ -35,6 +35,15 @@ std::string ScratchName(const std::string& video_id) {
   return video_id + "-" + std::to_string(::getpid()) + "-" + std::to_string(rd() % 1000000);
 }
 
+// The child's JSON report (success or {"error", "permanent"}); empty if missing or unreadable.
+boost::json::object ReadReport(const fs::path& file) {
+  std::ifstream in(file);
+  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  boost::system::error_code ec;
+  boost::json::value doc = boost::json::parse(text, ec);
+  return !ec && doc.is_object() ? std::move(doc.get_object()) : boost::json::object();
+}
+
 std::string TrimmedTail(std::string s) {
   while (!s.empty() && (s.back() == '\n' || s.back() == ' ')) s.pop_back();
   size_t nl = s.rfind('\n');
@@ -165,13 +174,9 @@ JobOutcome Processor::Run(Job& job) {
   if (!outcome->ok()) {
     std::string reason;
     bool permanent = outcome->signal != 0 || outcome->timed_out || outcome->stalled;
-    std::ifstream in(report_file);
-    std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-    boost::system::error_code jec;
-    auto doc = boost::json::parse(text, jec);
-    if (!jec && doc.is_object() && doc.get_object().contains("error") &&
-        doc.get_object().at("error").is_string()) {
-      reason = std::string(doc.get_object().at("error").get_string());
+    const boost::json::object doc = ReadReport(report_file);
+    if (const boost::json::value* e = doc.if_contains("error"); e && e->is_string()) {
+      reason = std::string(e->get_string());
       permanent = permanent || outcome->exit_code == 3;
     } else {
       reason = outcome->Describe(options_.limits);
@@ -182,12 +187,9 @@ JobOutcome Processor::Run(Job& job) {
     return permanent ? Fail(job, reason) : Retry(job, reason);
   }
 
-  std::ifstream in(report_file);
-  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  boost::system::error_code jec;
-  auto doc = boost::json::parse(text, jec);
-  if (jec || !doc.is_object()) return Retry(job, "the processing report is unreadable");
-  auto report = media::TranscodeReportFromJson(doc.get_object());
+  const boost::json::object doc = ReadReport(report_file);
+  if (doc.empty()) return Retry(job, "the processing report is unreadable");
+  auto report = media::TranscodeReportFromJson(doc);
   if (!report) return Retry(job, report.error().message);
 
   auto published = Publish(store_, id, out_dir, report->files);

@@ -510,12 +510,12 @@ def descendants(pid: int) -> set[int]:
                 continue
             ppid = int(stat.rsplit(")", 1)[1].split()[1])
             children.setdefault(ppid, []).append(int(entry))
-    out, todo = set(), [pid]
-    while todo:
-        for child in children.get(todo.pop(), []):
+    out, pending = set(), [pid]
+    while pending:
+        for child in children.get(pending.pop(), []):
             if child not in out:
                 out.add(child)
-                todo.append(child)
+                pending.append(child)
     return out
 
 
