@@ -24,6 +24,19 @@ std::string_view ToString(SortKey k) {
   return "timestamp";
 }
 
+std::vector<DurationBucket> MakeDurationHistogram(const std::vector<int64_t>& counts) {
+  std::vector<DurationBucket> out;
+  double lower = 0;
+  for (size_t i = 0; i <= std::size(kDurationBucketBounds); ++i) {
+    DurationBucket b;
+    b.min_seconds = lower;
+    if (i < std::size(kDurationBucketBounds)) b.max_seconds = lower = kDurationBucketBounds[i];
+    b.count = i < counts.size() ? counts[i] : 0;
+    out.push_back(b);
+  }
+  return out;
+}
+
 std::optional<SortKey> ParseSortKey(std::string_view s) {
   if (s == "timestamp" || s == "upload_timestamp") return SortKey::kTimestamp;
   if (s == "views") return SortKey::kViews;

@@ -24,6 +24,47 @@ TEST_P(CatalogContract, StatsOfEmptyCatalog) {
   EXPECT_TRUE(st.uploads_per_day.empty());
   EXPECT_TRUE(st.views_per_day.empty());
   EXPECT_TRUE(st.top_videos.empty());
+  ASSERT_EQ(st.duration_histogram.size(), 6u);
+  for (const auto& b : st.duration_histogram) EXPECT_EQ(b.count, 0);
+}
+
+// Durations on and around every bucket bound land in the right bucket, and the histogram follows
+// updates and deletes. Unknown durations are not counted.
+TEST_P(CatalogContract, StatsDurationHistogram) {
+  const SysTime now = NowMillis();
+  const std::vector<std::optional<double>> durations = {0.0,    29.99,   30.0,        119.9, 120.0,
+                                                        299.0,  300.0,   899.5,       900.0, 3599.0,
+                                                        3600.0, 86400.0, std::nullopt};
+  for (size_t i = 0; i < durations.size(); ++i) {
+    auto v = SampleVideo("d" + std::to_string(i), now);
+    v.duration_seconds = durations[i];
+    MustInsert(v);
+  }
+  auto counts = [&] {
+    auto st = catalog().Stats();
+    EXPECT_TRUE(st);
+    std::vector<int64_t> c;
+    for (const auto& b : st->duration_histogram) c.push_back(b.count);
+    return c;
+  };
+  EXPECT_EQ(counts(), (std::vector<int64_t>{2, 2, 2, 2, 2, 2}));
+
+  auto st = catalog().Stats();
+  ASSERT_TRUE(st);
+  ASSERT_EQ(st->duration_histogram.size(), 6u);
+  EXPECT_EQ(st->duration_histogram[0].min_seconds, 0);
+  EXPECT_EQ(st->duration_histogram[0].max_seconds, 30);
+  EXPECT_EQ(st->duration_histogram[5].min_seconds, 3600);
+  EXPECT_FALSE(st->duration_histogram[5].max_seconds);
+
+  auto moved = SampleVideo("d0", now);  // 0 s → 10 min
+  moved.duration_seconds = 600;
+  ASSERT_TRUE(catalog().Update(moved));
+  auto known = SampleVideo("d12", now);  // unknown → 45 s
+  known.duration_seconds = 45;
+  ASSERT_TRUE(catalog().Update(known));
+  ASSERT_TRUE(catalog().Delete("d11"));  // one day long
+  EXPECT_EQ(counts(), (std::vector<int64_t>{1, 3, 2, 3, 2, 1}));
 }
 
 TEST_P(CatalogContract, StatsOfKnownData) {

@@ -92,6 +92,15 @@ Result<CatalogStats> SqliteCatalog::Stats() {
       if (s->Int(3) > 0) st.likes_per_day.push_back({day, s->Int(3)});
     }
   }
+  {
+    std::vector<int64_t> counts(std::size(kDurationBucketBounds) + 1, 0);
+    KINORA_TRY_VOID(ForEachRow(*conn, "SELECT bucket, n FROM duration_buckets WHERE bucket > 0",
+                               [&](sqlite::Stmt& s) {
+                                 const auto b = static_cast<size_t>(s.Int(0)) - 1;
+                                 if (b < counts.size()) counts[b] = s.Int(1);
+                               }));
+    st.duration_histogram = MakeDurationHistogram(counts);
+  }
   static const std::string kTopSql = "SELECT " + std::string(internal::kVideoColumns) +
                                      " FROM videos ORDER BY views DESC, uploaded_at DESC, "
                                      "video_id DESC LIMIT 10";

@@ -8,8 +8,8 @@
 #include <filesystem>
 
 #include "catalog_contract.h"
-#include "kinora/sqlite/db.h"
 #include "kinora/catalog/internal/sqlite_schema.h"
+#include "kinora/sqlite/db.h"
 #include "sqlite_catalog_impl.h"
 
 namespace kinora::catalog {
@@ -93,6 +93,31 @@ TEST(SqliteCatalog, MigrationsAreIdempotentOnReopen) {
   auto& s = s_r.value();
   ASSERT_TRUE(s.Step().value());
   EXPECT_EQ(s.Int(0), static_cast<int64_t>(catalog::internal::SqliteMigrations().size()));
+}
+
+// A catalog made before the duration histogram (schema v2) gets its buckets filled from the rows
+// it already has when it is opened by this version.
+TEST(SqliteCatalog, MigrationToV3FillsTheDurationHistogramFromExistingRows) {
+  auto file = ScratchDir::NewFile();
+  {
+    auto db_r = sqlite::Db::Open(file);
+    ASSERT_TRUE(db_r);
+    const auto& all = internal::SqliteMigrations();
+    ASSERT_GE(all.size(), 3u);
+    ASSERT_TRUE(sqlite::Migrate(*db_r.value(), {all[0], all[1]}));
+    ASSERT_TRUE(db_r.value()->Exec(
+        "INSERT INTO videos (video_id, video_key, uploaded_at, status, duration_seconds) VALUES "
+        "('a', 'videos/a.mp4', 0, 'PROCESSED', 10), ('b', 'videos/b.mp4', 0, 'PROCESSED', 45), "
+        "('c', 'videos/c.mp4', 0, 'PROCESSED', 50), ('d', 'videos/d.mp4', 0, 'UPLOADED', NULL), "
+        "('e', 'videos/e.mp4', 0, 'PROCESSED', 7200)"));
+  }
+  auto c_r = NewSqliteCatalog(file);
+  ASSERT_TRUE(c_r) << c_r.error().message;
+  auto st = c_r.value()->Stats();
+  ASSERT_TRUE(st) << st.error().message;
+  std::vector<int64_t> counts;
+  for (const auto& b : st->duration_histogram) counts.push_back(b.count);
+  EXPECT_EQ(counts, (std::vector<int64_t>{1, 2, 0, 0, 0, 1}));
 }
 
 TEST(SqliteCatalog, ReadsDoNotWaitForAnOpenWriteTransaction) {

@@ -173,10 +173,40 @@ ALTER TABLE videos ADD COLUMN probe_json TEXT NOT NULL DEFAULT '{}';
 ALTER TABLE videos ADD COLUMN poster_key TEXT NOT NULL DEFAULT '';
 )sql";
 
+// Version 3 (the dashboard): how many videos fall in each duration bucket, kept by triggers like
+// the other aggregates. The CASE is kDurationBucketBounds (catalog.h); bucket 0 is "unknown".
+#define KINORA_DURATION_BUCKET(d)                                                         \
+  "CASE WHEN " d " IS NULL THEN 0 WHEN " d " < 30 THEN 1 WHEN " d " < 120 THEN 2 WHEN " d \
+  " < 300 THEN 3 WHEN " d " < 900 THEN 4 WHEN " d " < 3600 THEN 5 ELSE 6 END"
+constexpr std::string_view kSchemaV3 =
+    "CREATE TABLE duration_buckets (\n"
+    "  bucket INTEGER PRIMARY KEY NOT NULL,\n"
+    "  n      INTEGER NOT NULL\n"
+    ");\n"
+    "INSERT INTO duration_buckets (bucket, n)\n"
+    "  VALUES (0, 0), (1, 0), (2, 0), (3, 0), (4, 0), (5, 0), (6, 0);\n"
+    "UPDATE duration_buckets SET n = (SELECT COUNT(*) FROM videos WHERE " KINORA_DURATION_BUCKET(
+        "duration_seconds") " = duration_buckets.bucket);\n"
+    "CREATE TRIGGER videos_duration_bucket_insert AFTER INSERT ON videos BEGIN\n"
+    "  UPDATE duration_buckets SET n = n + 1 WHERE bucket = " KINORA_DURATION_BUCKET(
+        "NEW.duration_seconds") ";\n"
+    "END;\n"
+    "CREATE TRIGGER videos_duration_bucket_delete AFTER DELETE ON videos BEGIN\n"
+    "  UPDATE duration_buckets SET n = n - 1 WHERE bucket = " KINORA_DURATION_BUCKET(
+        "OLD.duration_seconds") ";\n"
+    "END;\n"
+    "CREATE TRIGGER videos_duration_bucket_update AFTER UPDATE OF duration_seconds ON videos BEGIN\n"
+    "  UPDATE duration_buckets SET n = n - 1 WHERE bucket = " KINORA_DURATION_BUCKET(
+        "OLD.duration_seconds") ";\n"
+    "  UPDATE duration_buckets SET n = n + 1 WHERE bucket = " KINORA_DURATION_BUCKET(
+        "NEW.duration_seconds") ";\n"
+    "END;\n";
+#undef KINORA_DURATION_BUCKET
+
 }  // namespace
 
 const std::vector<std::string_view>& SqliteMigrations() {
-  static const std::vector<std::string_view> kMigrations = {kSchemaV1, kSchemaV2};
+  static const std::vector<std::string_view> kMigrations = {kSchemaV1, kSchemaV2, kSchemaV3};
   return kMigrations;
 }
 

@@ -166,6 +166,12 @@ Response Analytics::Stats(http::Request&) {
     for (const auto& [k, n] : s->by_format) by_format[k] = n;
     json::array top;
     for (const auto& v : s->top_videos) top.push_back(VideoJson(v));
+    json::array durations;
+    for (const auto& b : s->duration_histogram) {
+      durations.push_back(json::object{{"min_seconds", b.min_seconds},
+                                       {"max_seconds", Optional(b.max_seconds)},
+                                       {"count", b.count}});
+    }
     json::object out{
         {"total_videos", s->total_videos},
         {"videos_by_status", std::move(by_status)},
@@ -184,6 +190,7 @@ Response Analytics::Stats(http::Request&) {
         {"views_per_day", DayCounts(s->views_per_day)},
         {"likes_per_day", DayCounts(s->likes_per_day)},
         {"top_videos", std::move(top)},
+        {"duration_histogram", std::move(durations)},
         {"generated_at", FormatIso8601(std::chrono::system_clock::now(), true)},
     };
     stats_body_ = ToJsonText(out);

@@ -427,7 +427,7 @@ def test_delete_malformed_id_is_refused_and_harmless(scratch, bad_id):
 STATS_FIELDS = {"total_videos", "videos_by_status", "videos_by_format", "total_views",
                 "total_likes", "engagement", "storage_bytes", "total_duration_seconds",
                 "processing_seconds", "uploads_per_day", "views_per_day", "likes_per_day",
-                "top_videos", "generated_at"}
+                "top_videos", "duration_histogram", "generated_at"}
 
 
 def test_stats_shape_and_counts(library):
@@ -454,6 +454,13 @@ def test_stats_shape_and_counts(library):
     assert stats["top_videos"] and all(v["video_id"] in library.videos
                                        for v in stats["top_videos"])
     assert isinstance(stats["generated_at"], str)
+    hist = stats["duration_histogram"]
+    assert [(b["min_seconds"], b["max_seconds"]) for b in hist] == [
+        (0, 30), (30, 120), (120, 300), (300, 900), (900, 3600), (3600, None)]
+    known = [v["duration_seconds"] for v in library.videos.values()
+             if v.get("duration_seconds") is not None]
+    assert sum(b["count"] for b in hist) == len(known)
+    assert hist[0]["count"] == sum(1 for d in known if d < 30)
 
 
 def test_stats_follow_new_uploads_and_views(scratch, media):

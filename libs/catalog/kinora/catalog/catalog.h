@@ -45,6 +45,18 @@ struct DayCount {
   int64_t count = 0;
 };
 
+// Videos of known duration by length. The buckets are fixed: [0, 30 s), [30 s, 2 min),
+// [2, 5 min), [5, 15 min), [15, 60 min), [1 h, ∞); Stats returns all six, empty ones included.
+inline constexpr double kDurationBucketBounds[] = {30, 120, 300, 900, 3600};
+struct DurationBucket {
+  double min_seconds = 0;
+  std::optional<double> max_seconds;  // exclusive; absent for the last bucket
+  int64_t count = 0;
+};
+
+// The six buckets with the given counts (counts[i] for bucket i; missing counts are zero).
+std::vector<DurationBucket> MakeDurationHistogram(const std::vector<int64_t>& counts);
+
 struct CatalogStats {
   int64_t total_videos = 0;
   std::map<std::string, int64_t> by_status;  // every status present, including zeros
@@ -59,6 +71,7 @@ struct CatalogStats {
   std::vector<DayCount> views_per_day;    // last 30 days with at least one, oldest first
   std::vector<DayCount> likes_per_day;
   std::vector<VideoRecord> top_videos;  // 10 most viewed (ties: most recent first)
+  std::vector<DurationBucket> duration_histogram;
 };
 
 class Catalog {
