@@ -116,6 +116,13 @@ export interface DayCount {
   count: number;
 }
 
+/** Videos whose duration is in [min_seconds, max_seconds); max_seconds is null for the last bucket. */
+export interface DurationBucket {
+  min_seconds: number;
+  max_seconds: number | null;
+  count: number;
+}
+
 export interface Stats {
   total_videos: number;
   videos_by_status: Record<VideoStatus, number>;
@@ -130,6 +137,8 @@ export interface Stats {
   views_per_day: DayCount[];
   likes_per_day: DayCount[];
   top_videos: Video[];
+  /** Six fixed buckets; absent from servers older than the dashboard's histogram. */
+  duration_histogram?: DurationBucket[];
   generated_at: string;
 }
 

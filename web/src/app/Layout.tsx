@@ -2,6 +2,7 @@ import { useEffect, useState } from 'react';
 import { NavLink, Outlet, useLocation } from 'react-router-dom';
 import { BarChart3, Clapperboard, LibraryBig, Menu, UploadCloud, X } from 'lucide-react';
 import { cn } from '@/lib/cn';
+import { useActiveUploads } from '@/features/upload/useUploadQueue';
 
 const NAV = [
   { to: '/', label: 'Library', Icon: LibraryBig, end: true },
@@ -10,6 +11,7 @@ const NAV = [
 ];
 
 function NavItems({ onNavigate }: { onNavigate?: () => void }) {
+  const uploading = useActiveUploads();
   return (
     <>
       {NAV.map(({ to, label, Icon, end }) => (
@@ -27,6 +29,11 @@ function NavItems({ onNavigate }: { onNavigate?: () => void }) {
         >
           <Icon aria-hidden className="h-4 w-4" />
           {label}
+          {to === '/upload' && uploading > 0 && (
+            <span className="ml-auto rounded-full bg-brand-600 px-2 py-0.5 text-xs tabular-nums text-white" aria-label={`${uploading} uploading`}>
+              {uploading}
+            </span>
+          )}
         </NavLink>
       ))}
     </>

@@ -30,6 +30,14 @@ const stats: Stats = {
   top_videos: [
     { video_id: 'a', title: 'Most watched', status: 'PROCESSED', progress: 1, views: 1000, likes: 50, engagement: 0.05 } as Video,
   ],
+  duration_histogram: [
+    { min_seconds: 0, max_seconds: 30, count: 0 },
+    { min_seconds: 30, max_seconds: 120, count: 2 },
+    { min_seconds: 120, max_seconds: 300, count: 1 },
+    { min_seconds: 300, max_seconds: 900, count: 0 },
+    { min_seconds: 900, max_seconds: 3600, count: 0 },
+    { min_seconds: 3600, max_seconds: null, count: 0 },
+  ],
   generated_at: '2025-01-31T12:00:00Z',
 };
 
@@ -49,5 +57,20 @@ describe('AnalyticsPage', () => {
     expect(screen.getByRole('region', { name: 'Median processing' })).toHaveTextContent('12.5 s');
     const top = screen.getByRole('region', { name: 'Top videos' });
     expect(within(top).getByRole('link', { name: 'Most watched' })).toHaveAttribute('href', '/watch/a');
+    for (const chart of ['Uploads and views per day', 'Status breakdown', 'Format distribution', 'Duration']) {
+      expect(screen.getByRole('region', { name: chart })).toBeInTheDocument();
+    }
+    expect(within(screen.getByRole('region', { name: 'Duration' })).queryByText('No data yet')).toBeNull();
+  });
+
+  it('says when a chart has nothing to show yet', async () => {
+    vi.mocked(getStats).mockResolvedValue({ ...stats, duration_histogram: undefined });
+    render(
+      <MemoryRouter future={{ v7_startTransition: true, v7_relativeSplatPath: true }}>
+        <AnalyticsPage />
+      </MemoryRouter>,
+    );
+    const duration = await screen.findByRole('region', { name: 'Duration' });
+    expect(within(duration).getByText('No data yet')).toBeInTheDocument();
   });
 });

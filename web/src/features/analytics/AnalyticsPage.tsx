@@ -4,8 +4,8 @@ import { getStats } from '@/api/getStats';
 import { ErrorState, KpiCard, LoadingState, PageHeader, StatusBadge } from '@/components';
 import { formatBytes, formatCount, formatDateTime, formatDuration, formatPercent, formatSeconds } from '@/lib/format';
 import { useAsync, useInterval } from '@/lib/useAsync';
-import { ChartCard, DailyChart, FormatChart, StatusChart } from './Charts';
-import { formatBreakdown, mergeDaily, statusBreakdown } from './transform';
+import { ChartCard, DailyChart, DurationChart, FormatChart, StatusChart } from './Charts';
+import { durationBars, formatBreakdown, mergeDaily, statusBreakdown } from './transform';
 
 export function AnalyticsPage() {
   const { data: stats, error, loading, reload } = useAsync((signal) => getStats(signal), []);
@@ -15,7 +15,10 @@ export function AnalyticsPage() {
   if (error && !stats) return <ErrorState title="Could not load analytics" message={error} onRetry={() => reload()} />;
   if (!stats) return null;
 
-  const daily = mergeDaily(stats.uploads_per_day, stats.views_per_day, stats.likes_per_day);
+  const daily = mergeDaily(stats.uploads_per_day, stats.views_per_day, stats.likes_per_day, {
+    until: stats.generated_at.slice(0, 10),
+    minDays: 14,
+  });
   const p = stats.processing_seconds;
 
   return (
@@ -52,11 +55,12 @@ export function AnalyticsPage() {
         <ChartCard title="Status breakdown" description="Videos by processing status">
           <StatusChart data={statusBreakdown(stats)} />
         </ChartCard>
-        <div className="lg:col-span-2">
-          <ChartCard title="Format distribution" description="Originals by container extension">
-            <FormatChart data={formatBreakdown(stats)} />
-          </ChartCard>
-        </div>
+        <ChartCard title="Format distribution" description="Originals by container extension">
+          <FormatChart data={formatBreakdown(stats)} />
+        </ChartCard>
+        <ChartCard title="Duration" description="Videos by length">
+          <DurationChart data={durationBars(stats.duration_histogram)} />
+        </ChartCard>
       </div>
 
       <section className="card mt-6 overflow-x-auto" aria-labelledby="top-title" role="region">

@@ -15,9 +15,12 @@ import {
 } from 'recharts';
 import type { ReactNode } from 'react';
 import { formatDay } from '@/lib/format';
+import { prefersReducedMotion } from '@/lib/motion';
 import type { DailyPoint } from './transform';
 
 const AXIS = { stroke: '#64748b', fontSize: 12 };
+// Charts draw at once, without their entry animation, for people who asked for less motion.
+const animate = () => !prefersReducedMotion();
 const TOOLTIP = {
   contentStyle: { background: '#0f172a', border: '1px solid #334155', borderRadius: 8, fontSize: 12 },
   labelStyle: { color: '#e2e8f0' },
@@ -57,8 +60,8 @@ export function DailyChart({ data }: { data: DailyPoint[] }) {
         <YAxis allowDecimals={false} {...AXIS} />
         <Tooltip {...TOOLTIP} labelFormatter={(d) => formatDay(String(d))} />
         <Legend wrapperStyle={{ fontSize: 12 }} />
-        <Area type="monotone" dataKey="views" name="Views" stroke="#818cf8" fill="url(#gViews)" strokeWidth={2} />
-        <Area type="monotone" dataKey="uploads" name="Uploads" stroke="#34d399" fill="url(#gUploads)" strokeWidth={2} />
+        <Area isAnimationActive={animate()} type="monotone" dataKey="views" name="Views" stroke="#818cf8" fill="url(#gViews)" strokeWidth={2} />
+        <Area isAnimationActive={animate()} type="monotone" dataKey="uploads" name="Uploads" stroke="#34d399" fill="url(#gUploads)" strokeWidth={2} />
       </AreaChart>
     </ResponsiveContainer>
   );
@@ -69,7 +72,7 @@ export function StatusChart({ data }: { data: Array<{ status: string; count: num
   return (
     <ResponsiveContainer width="100%" height="100%">
       <PieChart>
-        <Pie data={data} dataKey="count" nameKey="status" innerRadius="55%" outerRadius="80%" paddingAngle={2} stroke="none">
+        <Pie isAnimationActive={animate()} data={data} dataKey="count" nameKey="status" innerRadius="55%" outerRadius="80%" paddingAngle={2} stroke="none">
           {data.map((d) => (
             <Cell key={d.status} fill={d.fill} />
           ))}
@@ -90,7 +93,23 @@ export function FormatChart({ data }: { data: Array<{ format: string; count: num
         <XAxis dataKey="format" {...AXIS} />
         <YAxis allowDecimals={false} {...AXIS} />
         <Tooltip {...TOOLTIP} cursor={{ fill: '#1e293b' }} />
-        <Bar dataKey="count" name="Videos" fill="#6366f1" radius={[4, 4, 0, 0]} />
+        <Bar isAnimationActive={animate()} dataKey="count" name="Videos" fill="#6366f1" radius={[4, 4, 0, 0]} />
+      </BarChart>
+    </ResponsiveContainer>
+  );
+}
+
+export function DurationChart({ data }: { data: Array<{ range: string; count: number }> }) {
+  if (!data.some((d) => d.count > 0)) return <NoData />;
+  // Horizontal bars: the bucket labels stay readable however narrow the card is.
+  return (
+    <ResponsiveContainer width="100%" height="100%">
+      <BarChart data={data} layout="vertical" margin={{ top: 5, right: 10, left: 0, bottom: 0 }} barCategoryGap={4}>
+        <CartesianGrid stroke="#1e293b" horizontal={false} />
+        <XAxis type="number" allowDecimals={false} {...AXIS} />
+        <YAxis type="category" dataKey="range" width={56} {...AXIS} />
+        <Tooltip {...TOOLTIP} cursor={{ fill: '#1e293b' }} />
+        <Bar isAnimationActive={animate()} dataKey="count" name="Videos" fill="#22d3ee" radius={[0, 4, 4, 0]} />
       </BarChart>
     </ResponsiveContainer>
   );

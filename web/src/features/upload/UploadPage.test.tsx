@@ -1,6 +1,7 @@
 import { fireEvent, render, screen, within } from '@testing-library/react';
 import { MemoryRouter } from 'react-router-dom';
 import { UploadPage } from './UploadPage';
+import { resetUploadQueue } from './useUploadQueue';
 
 vi.mock('@/api/uploadVideo', () => ({
   uploadVideo: vi.fn(
@@ -16,6 +17,16 @@ vi.mock('@/api/getVideo', () => ({ getVideo: vi.fn() }));
 function pick(files: File[]) {
   const input = screen.getByLabelText('Choose video files to upload');
   fireEvent.change(input, { target: { files } });
+}
+
+afterEach(() => resetUploadQueue());
+
+function renderPage() {
+  return render(
+    <MemoryRouter future={{ v7_startTransition: true, v7_relativeSplatPath: true }}>
+      <UploadPage />
+    </MemoryRouter>,
+  );
 }
 
 describe('UploadPage', () => {
@@ -35,5 +46,16 @@ describe('UploadPage', () => {
 
     fireEvent.click(within(good).getByRole('button', { name: 'Cancel upload of clip.mp4' }));
     expect(await within(good).findByText('Cancelled')).toBeInTheDocument();
+  });
+
+  it('keeps uploading when the person leaves the page and shows the row on return', async () => {
+    const first = renderPage();
+    pick([new File(['x'.repeat(1024)], 'long-film.mp4')]);
+    expect(await screen.findByRole('progressbar', { name: 'Uploading long-film.mp4' })).toBeInTheDocument();
+    first.unmount();
+
+    renderPage();
+    const row = screen.getByRole('listitem', { name: 'long-film.mp4' });
+    expect(within(row).getByRole('progressbar', { name: 'Uploading long-film.mp4' })).toHaveAttribute('aria-valuenow', '50');
   });
 });

@@ -1,6 +1,6 @@
 import { useCallback, useState } from 'react';
 import { Link, useNavigate, useParams } from 'react-router-dom';
-import { ArrowLeft, Eye, Heart, Loader2, Trash2 } from 'lucide-react';
+import { ArrowLeft, Download, Eye, Heart, Loader2, Trash2 } from 'lucide-react';
 import { deleteVideo } from '@/api/deleteVideo';
 import { errorMessage } from '@/api/errors';
 import { getVideo } from '@/api/getVideo';
@@ -128,6 +128,11 @@ export function WatchPage() {
                 <Heart aria-hidden className={`h-4 w-4 ${liked ? 'fill-current' : ''}`} />
                 <span className="tabular-nums">{formatCount(video.likes)}</span>
               </button>
+              {video.status === 'PROCESSED' && video.video_url && (
+                <a href={video.video_url} download className="btn-secondary" aria-label="Download the MP4">
+                  <Download aria-hidden className="h-4 w-4" /> <span className="hidden sm:inline">Download</span>
+                </a>
+              )}
               <button type="button" className="btn-secondary text-rose-300 hover:text-rose-200" onClick={() => setConfirming(true)}>
                 <Trash2 aria-hidden className="h-4 w-4" /> Delete
               </button>
