@@ -12,8 +12,12 @@ build_pkgs=(
   libgtest-dev libgmock-dev libbenchmark-dev
 )
 test_pkgs=(
-  ffmpeg prometheus wrk python3 python3-pytest curl procps
+  ffmpeg prometheus wrk python3 python3-pytest curl procps chromium
 )
+# The web app is built with Node.js and npm; use the machine's own if it has them.
+if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
+  build_pkgs+=(nodejs npm)
+fi
 
 want=("${build_pkgs[@]}")
 if [[ "${1:-}" == "--test" ]]; then want+=("${test_pkgs[@]}"); fi
@@ -27,8 +31,7 @@ done
 [[ ${#missing[@]} -eq 0 ]] && exit 0
 
 echo "setup: installing ${missing[*]}" >&2
-SUDO=""
-[[ $(id -u) -ne 0 ]] && SUDO="sudo"
-export DEBIAN_FRONTEND=noninteractive
-$SUDO apt-get update -qq >/dev/null
-$SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+apt=(env DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 -qq)
+[[ $(id -u) -ne 0 ]] && apt=(sudo "${apt[@]}")
+"${apt[@]}" update >/dev/null
+"${apt[@]}" install -y --no-install-recommends "${missing[@]}" >/dev/null
