@@ -92,23 +92,18 @@ Result<size_t> PRead(int fd, std::span<char> buf, uint64_t offset, std::string_v
   }
 }
 
-namespace {
-
-bool IsDir(const std::filesystem::path& p) {
-  struct stat st {};
-  return ::stat(p.c_str(), &st) == 0 && S_ISDIR(st.st_mode);
-}
-
-}  // namespace
-
 Result<void> MakeDirs(const std::filesystem::path& dir) {
   // A concurrent Delete may remove an empty parent between our mkdir calls, so retry a little.
   for (int attempt = 0; attempt < 8; ++attempt) {
     if (::mkdir(dir.c_str(), 0755) == 0) return {};
     int err = errno;
     if (err == EEXIST) {
-      if (IsDir(dir)) return {};
-      return ErrnoError(EEXIST, "mkdir (an object already uses this name)", dir.native());
+      struct stat st {};
+      if (::stat(dir.c_str(), &st) == 0) {
+        if (S_ISDIR(st.st_mode)) return {};
+        return ErrnoError(EEXIST, "mkdir (an object already uses this name)", dir.native());
+      }
+      continue;  // a concurrent Delete removed it between our mkdir and stat: try again
     }
     if (err != ENOENT || !dir.has_parent_path() || dir.parent_path() == dir) {
       return ErrnoError(err, "mkdir", dir.native());
