@@ -22,3 +22,21 @@ function(kinora_test name)
   target_link_libraries(${name} PRIVATE ${T_LIBS} GTest::gtest GTest::gtest_main GTest::gmock)
   gtest_discover_tests(${name} TEST_PREFIX "${name}." DISCOVERY_TIMEOUT 60 PROPERTIES LABELS unit)
 endfunction()
+
+# kinora_peer_test(NAME SOURCES src... LIBS lib... PEERS s3|sqs|postgres...) — a GoogleTest
+# binary that needs real peers (s3rver, fauxqs, PostgreSQL). It runs as one CTest test through
+# tests/peers/with_peers.py, which starts the peers on loopback for the whole binary.
+function(kinora_peer_test name)
+  cmake_parse_arguments(T "" "" "SOURCES;LIBS;PEERS" ${ARGN})
+  add_executable(${name} ${T_SOURCES})
+  kinora_options(${name})
+  target_link_libraries(${name} PRIVATE ${T_LIBS} GTest::gtest GTest::gtest_main GTest::gmock)
+  set(flags "")
+  foreach(peer IN LISTS T_PEERS)
+    list(APPEND flags "--${peer}")
+  endforeach()
+  add_test(NAME ${name}
+           COMMAND /usr/bin/python3 ${PROJECT_SOURCE_DIR}/tests/peers/with_peers.py ${flags}
+                   -- $<TARGET_FILE:${name}>)
+  set_tests_properties(${name} PROPERTIES LABELS "peers" TIMEOUT 600)
+endfunction()

@@ -12,7 +12,7 @@ build_pkgs=(
   libgtest-dev libgmock-dev libbenchmark-dev
 )
 test_pkgs=(
-  ffmpeg prometheus wrk python3 python3-pytest curl procps chromium
+  ffmpeg prometheus wrk python3 python3-pytest curl procps chromium postgresql
 )
 # The web app is built with Node.js and npm; use the machine's own if it has them.
 if ! command -v node >/dev/null || ! command -v npm >/dev/null; then

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what is missing (including test tools), builds Kinora with warnings as errors, and
 # runs every test: unit tests per library, the integration suite against the real binary, and
-# the web app's unit tests and its end-to-end tests in Debian's chromium.
+# the web app's unit tests and its end-to-end tests in Debian's chromium, and the S3/SQS/
+# PostgreSQL backends against real peers on loopback (tests/peers).
 # Usage: scripts/test.sh [preset]   (dev by default; asan for the sanitizer build)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -11,4 +12,9 @@ export CCACHE_BASEDIR="$PWD" CCACHE_NOHASHDIR=1
 cmake --preset "$preset" >/dev/null
 cmake --build --preset "$preset"
 bash scripts/build_web.sh
+# The S3 and SQS peers the scale-out backends are tested against (npm s3rver, fauxqs).
+if [[ ! -f tests/peers/node_modules/.package-lock.json ||
+      tests/peers/package-lock.json -nt tests/peers/node_modules/.package-lock.json ]]; then
+  npm ci --prefix tests/peers --no-audit --no-fund --loglevel=error
+fi
 ctest --preset "$preset"
