@@ -9,6 +9,7 @@
 
 #include "key_rules.h"
 #include "kinora/storage/local_store.h"
+#include "kinora/storage/s3_store.h"
 
 namespace kinora::storage {
 namespace {
@@ -155,19 +156,19 @@ Result<std::unique_ptr<ObjectStore>> OpenObjectStore(std::string_view url) {
   auto parsed = boost::urls::parse_uri(url);
   if (!parsed) {
     return MakeError(ErrorCode::kInvalidArgument,
-                     "object store URL is not a valid absolute URL (expected file:///abs/dir)");
+                     "object store URL is not a valid absolute URL (expected file:///abs/dir or s3://bucket)");
   }
   const boost::urls::url_view& u = *parsed;
   std::string scheme = u.scheme();
   std::transform(scheme.begin(), scheme.end(), scheme.begin(),
                  [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
   if (scheme == "s3") {
-    return MakeError(ErrorCode::kUnsupported,
-                     "object store URL scheme 's3': s3 backend not built yet");
+    KINORA_TRY(S3Config config, ParseS3Url(url));
+    return NewS3Store(std::move(config));
   }
   if (scheme != "file") {
     return MakeError(ErrorCode::kInvalidArgument, "object store URL scheme '" + scheme +
-                                                      "' is not supported (use file:///abs/dir)");
+                                                      "' is not supported (use file:///abs/dir or s3://bucket)");
   }
   std::string host = u.host();
   if (!host.empty() && host != "localhost") {

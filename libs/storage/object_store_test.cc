@@ -50,10 +50,6 @@ TEST(GuessContentTypeTest, UnknownIsOctetStream) {
 }
 
 TEST(OpenObjectStoreTest, RejectsUnknownSchemesClearly) {
-  auto s3 = OpenObjectStore("s3://bucket?region=eu-west-1");
-  ASSERT_FALSE(s3);
-  EXPECT_EQ(s3.error().code, ErrorCode::kUnsupported);
-  EXPECT_NE(s3.error().message.find("s3 backend not built yet"), std::string::npos);
   for (const char* url : {"http://example.com/x", "gs://bucket", "ftp://x/y"}) {
     auto r = OpenObjectStore(url);
     ASSERT_FALSE(r) << url;

@@ -102,7 +102,8 @@ Result<void> DeletePrefix(ObjectStore& store, std::string_view prefix);
 // Guesses a Content-Type from a key's extension ("video/mp4", "application/json", ...).
 std::string_view GuessContentType(std::string_view key);
 
-// Opens a store from a URL: file:///abs/dir (local). Unknown schemes -> kInvalidArgument.
+// Opens a store from a URL: file:///abs/dir (local) or s3://bucket[/prefix] (see s3_store.h).
+// Unknown schemes -> kInvalidArgument.
 Result<std::unique_ptr<ObjectStore>> OpenObjectStore(std::string_view url);
 
 }  // namespace kinora::storage

@@ -1,0 +1,115 @@
+// The S3 backend's pieces that need no server: URL and environment parsing, XML answers,
+// error mapping. The contract suite against a real S3 peer is in s3_store_test.cc.
+#include <gtest/gtest.h>
+#include <stdlib.h>
+
+#include "kinora/storage/s3_store.h"
+#include "s3_client.h"
+
+namespace kinora::storage {
+namespace {
+
+class S3UrlTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    for (const char* v : {"AWS_REGION", "AWS_DEFAULT_REGION", "AWS_ENDPOINT_URL",
+                          "AWS_ENDPOINT_URL_S3", "AWS_SESSION_TOKEN"}) {
+      unsetenv(v);
+    }
+    setenv("AWS_ACCESS_KEY_ID", "AKID", 1);
+    setenv("AWS_SECRET_ACCESS_KEY", "SECRET", 1);
+  }
+};
+
+TEST_F(S3UrlTest, AwsDefaultsToVirtualHostedAddressing) {
+  setenv("AWS_REGION", "eu-west-1", 1);
+  setenv("AWS_SESSION_TOKEN", "TOKEN", 1);
+  auto c = ParseS3Url("s3://kinora-media");
+  ASSERT_TRUE(c) << c.error().message;
+  EXPECT_EQ(c->bucket, "kinora-media");
+  EXPECT_EQ(c->prefix, "");
+  EXPECT_EQ(c->region, "eu-west-1");
+  EXPECT_EQ(c->endpoint, "");
+  EXPECT_FALSE(c->path_style);
+  EXPECT_EQ(c->credentials.session_token, "TOKEN");
+}
+
+TEST_F(S3UrlTest, EndpointFromEnvironmentOrQueryMeansPathStyle) {
+  setenv("AWS_ENDPOINT_URL", "http://generic:1", 1);
+  setenv("AWS_ENDPOINT_URL_S3", "http://127.0.0.1:4568", 1);
+  auto c = ParseS3Url("s3://b/site-a");
+  ASSERT_TRUE(c);
+  EXPECT_EQ(c->endpoint, "http://127.0.0.1:4568");  // the S3-specific one wins
+  EXPECT_EQ(c->prefix, "site-a/");
+  EXPECT_TRUE(c->path_style);
+  auto q = ParseS3Url("s3://b?endpoint=https://minio.local:9000&region=x-1&path_style=false");
+  ASSERT_TRUE(q);
+  EXPECT_EQ(q->endpoint, "https://minio.local:9000");
+  EXPECT_EQ(q->region, "x-1");
+  EXPECT_FALSE(q->path_style);
+}
+
+TEST_F(S3UrlTest, MistakesAreExplained) {
+  for (const char* bad : {"s3://", "s3:///x", "s3://b?colour=red", "s3://b?path_style=yes",
+                          "s3://b?endpoint=ftp://x"}) {
+    auto c = ParseS3Url(bad);
+    ASSERT_FALSE(c) << bad;
+    EXPECT_EQ(c.error().code, ErrorCode::kInvalidArgument) << bad;
+  }
+  unsetenv("AWS_SECRET_ACCESS_KEY");
+  auto c = ParseS3Url("s3://b");
+  ASSERT_FALSE(c);
+  EXPECT_NE(c.error().message.find("AWS_SECRET_ACCESS_KEY"), std::string::npos);
+}
+
+TEST(S3Xml, ListObjectsV2) {
+  auto r = s3::ParseListObjectsV2(R"(<?xml version="1.0" encoding="UTF-8"?>
+<ListBucketResult xmlns="http://s3.amazonaws.com/doc/2006-03-01/">
+  <Name>b</Name><Prefix>p/</Prefix><KeyCount>2</KeyCount><MaxKeys>2</MaxKeys>
+  <IsTruncated>true</IsTruncated>
+  <Contents><Key>p/a &amp; b.mp4</Key><LastModified>2026-11-24T10:47:29.000Z</LastModified>
+    <ETag>&quot;abc&quot;</ETag><Size>12</Size><StorageClass>STANDARD</StorageClass></Contents>
+  <Contents><Key>p/c.json</Key><LastModified>2026-11-24T10:47:30.000Z</LastModified>
+    <ETag>"def"</ETag><Size>0</Size></Contents>
+</ListBucketResult>)");
+  ASSERT_TRUE(r) << r.error().message;
+  EXPECT_TRUE(r->truncated);
+  ASSERT_EQ(r->objects.size(), 2u);
+  EXPECT_EQ(r->objects[0].key, "p/a & b.mp4");
+  EXPECT_EQ(r->objects[0].etag, "\"abc\"");
+  EXPECT_EQ(r->objects[0].size, 12u);
+  EXPECT_EQ(std::chrono::system_clock::to_time_t(r->objects[0].last_modified), 1795517249);
+  EXPECT_FALSE(s3::ParseListObjectsV2("<oops"));
+}
+
+TEST(S3Xml, MultipartDocuments) {
+  EXPECT_EQ(s3::ParseUploadId("<InitiateMultipartUploadResult><Bucket>b</Bucket><Key>k</Key>"
+                              "<UploadId>xyz+1</UploadId></InitiateMultipartUploadResult>")
+                .value(),
+            "xyz+1");
+  EXPECT_EQ(s3::CompleteMultipartXml({"\"e1\"", "\"e2\""}),
+            "<CompleteMultipartUpload><Part><PartNumber>1</PartNumber><ETag>&quot;e1&quot;</ETag>"
+            "</Part><Part><PartNumber>2</PartNumber><ETag>&quot;e2&quot;</ETag></Part>"
+            "</CompleteMultipartUpload>");
+  auto failed = s3::ParseCompleteEtag("<Error><Code>InternalError</Code></Error>");
+  ASSERT_FALSE(failed);
+  EXPECT_EQ(failed.error().code, ErrorCode::kUnavailable);
+}
+
+TEST(S3Errors, StatusesMapToKinoraErrors) {
+  aws::HttpResponse r;
+  r.body = "<Error><Code>NoSuchKey</Code><Message>The key does not exist</Message></Error>";
+  r.status = 404;
+  auto e = s3::ErrorFrom(r, "get k");
+  EXPECT_EQ(e.code, ErrorCode::kNotFound);
+  EXPECT_EQ(e.message, "get k: S3 answered 404 NoSuchKey (The key does not exist)");
+  r.status = 403;
+  EXPECT_EQ(s3::ErrorFrom(r, "x").code, ErrorCode::kPermissionDenied);
+  r.status = 503;
+  EXPECT_EQ(s3::ErrorFrom(r, "x").code, ErrorCode::kUnavailable);
+  r.status = 416;
+  EXPECT_EQ(s3::ErrorFrom(r, "x").code, ErrorCode::kInvalidArgument);
+}
+
+}  // namespace
+}  // namespace kinora::storage
