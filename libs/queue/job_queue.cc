@@ -7,6 +7,7 @@
 #include <string>
 
 #include "kinora/queue/sqlite_queue.h"
+#include "kinora/queue/sqs_queue.h"
 
 namespace kinora::queue {
 namespace {
@@ -46,17 +47,18 @@ Result<std::unique_ptr<JobQueue>> OpenSqlite(const boost::urls::url_view& u) {
 }  // namespace
 
 Result<std::unique_ptr<JobQueue>> OpenJobQueue(std::string_view url) {
+  if (url.starts_with("sqs:")) {
+    KINORA_TRY(SqsConfig config, ParseSqsUrl(url));
+    return NewSqsQueue(std::move(config));
+  }
   auto parsed = boost::urls::parse_uri(url);
   if (!parsed) return BadUrl("not a valid absolute URL (expected sqlite:///abs/queue.db)");
   std::string scheme = parsed->scheme();
   std::transform(scheme.begin(), scheme.end(), scheme.begin(),
                  [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
   if (scheme == "sqlite") return OpenSqlite(*parsed);
-  if (scheme == "sqs" || scheme == "https") {
-    return MakeError(ErrorCode::kUnsupported,
-                     "queue URL scheme '" + scheme + "': sqs backend not built yet");
-  }
-  return BadUrl("scheme '" + scheme + "' is not supported (use sqlite:///abs/queue.db or sqs://)");
+  return BadUrl("scheme '" + scheme +
+                "' is not supported (use sqlite:///abs/queue.db or sqs:<queue URL>)");
 }
 
 }  // namespace kinora::queue

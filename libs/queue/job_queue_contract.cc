@@ -19,6 +19,16 @@ void JobQueueContract::TearDown() {
   if (instance_.teardown) instance_.teardown();
 }
 
+void JobQueueContract::ExpectStaleDelete(std::string_view receipt_handle) {
+  auto r = queue().Delete(receipt_handle);
+  if (GetParam().reports_stale_deletes) {
+    ASSERT_FALSE(r) << "Delete of a stale receipt handle unexpectedly succeeded";
+    EXPECT_EQ(r.error().code, ErrorCode::kNotFound) << r.error().message;
+  } else {
+    EXPECT_TRUE(r) << r.error().message;
+  }
+}
+
 namespace {
 
 using std::chrono::milliseconds;
@@ -53,7 +63,7 @@ TEST_P(JobQueueContract, SendReceiveDelete) {
   EXPECT_EQ(m.receive_count, 1);
   EXPECT_FALSE(m.receipt_handle.empty());
   ASSERT_TRUE(queue().Delete(m.receipt_handle));
-  EXPECT_CODE(queue().Delete(m.receipt_handle), ErrorCode::kNotFound);
+  ExpectStaleDelete(m.receipt_handle);
   auto none = queue().Receive(1, Seconds{0}, Seconds{30});
   ASSERT_TRUE(none);
   EXPECT_TRUE(none->empty());
@@ -77,8 +87,8 @@ TEST_P(JobQueueContract, InvisibleDuringVisibilityThenRedelivered) {
   EXPECT_EQ(second.id, first.id);
   EXPECT_EQ(second.receive_count, 2);
   EXPECT_NE(second.receipt_handle, first.receipt_handle);
-  EXPECT_CODE(queue().Delete(first.receipt_handle), ErrorCode::kNotFound);
   EXPECT_CODE(queue().ChangeVisibility(first.receipt_handle, Seconds{0}), ErrorCode::kNotFound);
+  ExpectStaleDelete(first.receipt_handle);
   EXPECT_TRUE(queue().Delete(second.receipt_handle));
 }
 
@@ -138,7 +148,8 @@ TEST_P(JobQueueContract, DeadLetterAfterMaxReceives) {
   ASSERT_EQ(dead->size(), 1u);
   EXPECT_EQ((*dead)[0].id, *id);
   EXPECT_EQ((*dead)[0].body, "poison");
-  EXPECT_EQ((*dead)[0].receive_count, kContractMaxReceives);
+  // At least max_receives: SQS keeps counting receives in the dead-letter queue.
+  EXPECT_GE((*dead)[0].receive_count, kContractMaxReceives);
 }
 
 TEST_P(JobQueueContract, DelayedSendBecomesVisibleLater) {
@@ -252,9 +263,11 @@ TEST_P(JobQueueContract, ValidatesArguments) {
   ASSERT_TRUE(queue().Delete(m.receipt_handle));
   EXPECT_CODE(queue().ChangeVisibility(m.receipt_handle, Seconds{10}), ErrorCode::kNotFound);
   auto bogus = queue().Delete("not-a-receipt");
-  ASSERT_FALSE(bogus);
-  EXPECT_TRUE(bogus.error().code == ErrorCode::kNotFound || bogus.error().code == kInvalid)
-      << bogus.error().message;
+  if (GetParam().reports_stale_deletes) {
+    ASSERT_FALSE(bogus);
+    EXPECT_TRUE(bogus.error().code == ErrorCode::kNotFound || bogus.error().code == kInvalid)
+        << bogus.error().message;
+  }
 }
 
 }  // namespace

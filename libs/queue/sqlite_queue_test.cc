@@ -180,11 +180,13 @@ TEST_F(SqliteQueueTest, OpenJobQueueParsesUrls) {
   EXPECT_EQ((*q)->Stats()->dead, 1);
   EXPECT_TRUE(OpenJobQueue("sqlite://" + (dir_ / "plain.db").string()));
 
-  for (const char* url : {"sqs://queue", "https://sqs.eu-west-1.amazonaws.com/123/jobs"}) {
+  // SQS queues are named by their URL after "sqs:"; anything else is explained.
+  for (const char* url :
+       {"sqs://queue", "https://sqs.eu-west-1.amazonaws.com/123/jobs", "sqs:ftp://x/y"}) {
     auto r = OpenJobQueue(url);
     ASSERT_FALSE(r) << url;
-    EXPECT_EQ(r.error().code, ErrorCode::kUnsupported) << url;
-    EXPECT_NE(r.error().message.find("sqs backend not built yet"), std::string::npos);
+    EXPECT_EQ(r.error().code, ErrorCode::kInvalidArgument) << url;
+    EXPECT_NE(r.error().message.find("sqs:"), std::string::npos) << r.error().message;
   }
   std::string base = "sqlite://" + (dir_ / "bad.db").string();
   for (const std::string& url :

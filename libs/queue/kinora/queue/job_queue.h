@@ -1,6 +1,6 @@
 // JobQueue: the processing-job queue with Amazon SQS semantics (at-least-once delivery,
 // visibility timeout, receipt handles, receive counts, dead-letter after N receives).
-// Backends: SQLite (embedded default), SQS (scale-out, a later issue); chosen by URL through
+// Backends: SQLite (embedded default), SQS (scale-out, sqs_queue.h); chosen by URL through
 // OpenJobQueue(). Every backend passes job_queue_contract.h.
 // Thread safety: a JobQueue may be used from many threads at once.
 #pragma once
@@ -51,7 +51,8 @@ class JobQueue {
   // kNotFound if the receipt handle is stale (message re-received or deleted).
   virtual Result<void> ChangeVisibility(std::string_view receipt_handle, Seconds visibility) = 0;
 
-  // Removes the message for good. A stale receipt handle gives kNotFound.
+  // Removes the message for good. A stale receipt handle gives kNotFound where the backend can
+  // tell (SQLite); SQS answers success and leaves the message alone.
   virtual Result<void> Delete(std::string_view receipt_handle) = 0;
 
   virtual Result<QueueStats> Stats() = 0;
@@ -70,7 +71,8 @@ class JobQueue {
   virtual void Interrupt() = 0;
 };
 
-// sqlite:///abs/path/queue.db[?max_receives=5]. Unknown schemes -> kInvalidArgument.
+// sqlite:///abs/path/queue.db[?max_receives=5], or sqs:<queue URL> (see sqs_queue.h).
+// Unknown schemes -> kInvalidArgument.
 Result<std::unique_ptr<JobQueue>> OpenJobQueue(std::string_view url);
 
 }  // namespace kinora::queue

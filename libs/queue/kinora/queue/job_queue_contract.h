@@ -32,6 +32,9 @@ struct QueueInstance {
 struct JobQueueBackend {
   std::string name;  // test-name suffix: [A-Za-z0-9_] only
   std::function<QueueInstance()> make;
+  // Whether Delete with a stale receipt handle is reported (kNotFound). SQS cannot tell: it
+  // answers success and leaves the message alone.
+  bool reports_stale_deletes = true;
 };
 
 inline void PrintTo(const JobQueueBackend& b, std::ostream* os) { *os << b.name; }
@@ -46,6 +49,8 @@ class JobQueueContract : public ::testing::TestWithParam<JobQueueBackend> {
   void TearDown() override;
 
   JobQueue& queue() { return *instance_.queue; }
+  // A stale receipt handle's Delete: kNotFound where the backend can tell, else a no-op.
+  void ExpectStaleDelete(std::string_view receipt_handle);
 
  private:
   QueueInstance instance_;
