@@ -2,6 +2,7 @@
 
 #include <boost/url.hpp>
 
+#include "kinora/catalog/postgres_catalog.h"
 #include "kinora/catalog/sqlite_catalog.h"
 
 namespace kinora::catalog {
@@ -62,9 +63,7 @@ Result<std::unique_ptr<Catalog>> OpenCatalog(std::string_view url) {
     }
     return NewSqliteCatalog(path);
   }
-  if (scheme == "postgresql" || scheme == "postgres") {
-    return MakeError(ErrorCode::kUnsupported, "postgresql backend not built yet");
-  }
+  if (scheme == "postgresql" || scheme == "postgres") return NewPostgresCatalog(url);
   return MakeError(ErrorCode::kInvalidArgument,
                    "unknown catalog URL scheme '" + scheme + "' (want sqlite:// or postgresql://)");
 }

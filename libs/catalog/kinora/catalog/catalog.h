@@ -1,6 +1,6 @@
 // Catalog: the index of videos and their counters. Every read the API serves comes from here,
 // never from listing the object store. Backends: SQLite (embedded default), PostgreSQL
-// (scale-out, a later issue); chosen by URL through OpenCatalog(). Every backend passes
+// (scale-out, postgres_catalog.h); chosen by URL through OpenCatalog(). Every backend passes
 // catalog_contract.h.
 // Thread safety: a Catalog may be used from many threads at once.
 #pragma once
@@ -97,7 +97,8 @@ class Catalog {
   virtual std::string Describe() const = 0;
 };
 
-// sqlite:///abs/path/catalog.db. Unknown schemes -> kInvalidArgument.
+// sqlite:///abs/path/catalog.db or postgresql://… (postgres_catalog.h). Unknown schemes ->
+// kInvalidArgument.
 Result<std::unique_ptr<Catalog>> OpenCatalog(std::string_view url);
 
 }  // namespace kinora::catalog

@@ -1,0 +1,19 @@
+// PostgreSQL Catalog (libpq): the SQLite catalog's schema, migrations and trigger-kept
+// aggregates in PostgreSQL, for many replicas sharing one database. Counters are exact under
+// any concurrency (one UPDATE … RETURNING per increment, with the per-day row, in one
+// transaction); List walks the same (key, video_id) indexes with keyset cursors.
+// Thread safety: as Catalog. Connections come from a pool.
+#pragma once
+
+#include <memory>
+#include <string_view>
+
+#include "kinora/catalog/catalog.h"
+
+namespace kinora::catalog {
+
+// postgresql://user[:password]@host[:port]/db[?…libpq parameters…][&schema=name]. The schema
+// (default: public) is created if missing; migrations run at open.
+Result<std::unique_ptr<Catalog>> NewPostgresCatalog(std::string_view url);
+
+}  // namespace kinora::catalog

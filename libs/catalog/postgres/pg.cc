@@ -1,0 +1,136 @@
+#include "pg.h"
+
+#include <charconv>
+#include <cstdlib>
+#include <cstring>
+
+namespace kinora::catalog::pg {
+
+int64_t PgResult::Int(int row, int col) const {
+  std::string_view t = Text(row, col);
+  int64_t v = 0;
+  std::from_chars(t.data(), t.data() + t.size(), v);
+  return v;
+}
+
+double PgResult::Double(int row, int col) const {
+  return std::strtod(PQgetvalue(r_.get(), row, col), nullptr);
+}
+
+int64_t PgResult::affected() const {
+  const char* n = PQcmdTuples(r_.get());
+  return n && *n ? std::strtoll(n, nullptr, 10) : 0;
+}
+
+Error Classify(const PGresult* r, PGconn* c, std::string_view what) {
+  const char* state = r ? PQresultErrorField(r, PG_DIAG_SQLSTATE) : nullptr;
+  std::string msg = r ? PQresultErrorMessage(r) : "";
+  if (msg.empty() && c) msg = PQerrorMessage(c);
+  while (!msg.empty() && (msg.back() == '\n' || msg.back() == ' ')) msg.pop_back();
+  const std::string text = std::string(what) + ": " + msg;
+  const std::string_view s = state ? state : "";
+  if (s == "23505") return MakeError(ErrorCode::kAlreadyExists, text);
+  if (s.starts_with("08") || s == "57P01" || s == "57P02" || s == "57P03" || s == "40001" ||
+      s == "40P01" || s == "53300" || (c && PQstatus(c) != CONNECTION_OK)) {
+    return MakeError(ErrorCode::kUnavailable, text);
+  }
+  if (s.starts_with("22") || s.starts_with("23"))
+    return MakeError(ErrorCode::kInvalidArgument, text);
+  return MakeError(ErrorCode::kInternal, text);
+}
+
+Result<std::unique_ptr<PgConn>> PgConn::Connect(const std::string& conninfo,
+                                                const std::string& search_path) {
+  PGconn* raw = PQconnectdb(conninfo.c_str());
+  std::unique_ptr<PgConn> c(new PgConn(raw));
+  if (!raw || PQstatus(raw) != CONNECTION_OK) {
+    std::string msg = raw ? PQerrorMessage(raw) : "out of memory";
+    while (!msg.empty() && msg.back() == '\n') msg.pop_back();
+    return MakeError(ErrorCode::kUnavailable, "connect to PostgreSQL: " + msg);
+  }
+  KINORA_TRY_VOID(c->ExecScript("SET TIME ZONE 'UTC'; SET client_encoding = 'UTF8'"));
+  if (!search_path.empty()) {
+    // The name was checked to be [a-z0-9_] by the caller.
+    // Under a lock: concurrent CREATE SCHEMA IF NOT EXISTS can still collide.
+    KINORA_TRY_VOID(
+        c->ExecScript("BEGIN; SELECT pg_advisory_xact_lock(7021983651); "
+                      "CREATE SCHEMA IF NOT EXISTS " +
+                      search_path + "; COMMIT; SET search_path TO " + search_path));
+  }
+  return c;
+}
+
+Result<PgResult> PgConn::Exec(std::string_view sql, const std::vector<Param>& params) {
+  std::vector<const char*> values;
+  values.reserve(params.size());
+  for (const Param& p : params) values.push_back(p ? p->c_str() : nullptr);
+  const std::string text(sql);
+  PGresult* raw = PQexecParams(conn_.get(), text.c_str(), static_cast<int>(params.size()), nullptr,
+                               values.data(), nullptr, nullptr, 0);
+  const auto st = raw ? PQresultStatus(raw) : PGRES_FATAL_ERROR;
+  if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK) {
+    Error e = Classify(raw, conn_.get(), "PostgreSQL");
+    PQclear(raw);
+    return e;
+  }
+  return PgResult(raw);
+}
+
+Result<void> PgConn::ExecScript(std::string_view sql) {
+  const std::string text(sql);
+  PGresult* raw = PQexec(conn_.get(), text.c_str());
+  std::unique_ptr<PGresult, decltype(&PQclear)> r(raw, &PQclear);
+  const auto st = raw ? PQresultStatus(raw) : PGRES_FATAL_ERROR;
+  if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK) {
+    return Classify(raw, conn_.get(), "PostgreSQL");
+  }
+  return {};
+}
+
+Tx::~Tx() {
+  if (c_) (void)c_->ExecScript("ROLLBACK");
+}
+
+Result<Tx> Tx::Begin(PgConn& c, std::string_view begin_sql) {
+  KINORA_TRY_VOID(c.ExecScript(begin_sql));
+  return Tx(&c);
+}
+
+Result<void> Tx::Commit() {
+  PgConn* c = c_;
+  c_ = nullptr;
+  return c->ExecScript("COMMIT");
+}
+
+Result<PgPool::Lease> PgPool::Acquire() {
+  std::unique_lock lock(mu_);
+  cv_.wait(lock, [&] { return !idle_.empty() || open_ < max_; });
+  if (!idle_.empty()) {
+    auto c = std::move(idle_.back());
+    idle_.pop_back();
+    if (c->healthy()) return Lease(this, std::move(c));
+    --open_;  // broken: replace it below
+  }
+  ++open_;
+  lock.unlock();
+  auto c = PgConn::Connect(conninfo_, search_path_);
+  if (!c) {
+    std::lock_guard relock(mu_);
+    --open_;
+    cv_.notify_one();
+    return c.error();
+  }
+  return Lease(this, std::move(*c));
+}
+
+void PgPool::Release(std::unique_ptr<PgConn> c) {
+  std::lock_guard lock(mu_);
+  if (c->healthy()) {
+    idle_.push_back(std::move(c));
+  } else {
+    --open_;
+  }
+  cv_.notify_one();
+}
+
+}  // namespace kinora::catalog::pg

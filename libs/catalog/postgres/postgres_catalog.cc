@@ -1,0 +1,212 @@
+#include "kinora/catalog/postgres_catalog.h"
+
+#include <boost/json/parse.hpp>
+#include <boost/url.hpp>
+#include <thread>
+
+#include "postgres_catalog_impl.h"
+#include "postgres_schema.h"
+
+namespace kinora::catalog {
+
+namespace {
+
+constexpr std::string_view kIncrementViewsSql =
+    "UPDATE videos SET views = views + 1, "
+    "engagement = likes::float8 / GREATEST(views + 1, 1) WHERE video_id = $1 RETURNING views";
+constexpr std::string_view kIncrementLikesSql =
+    "UPDATE videos SET likes = likes + 1, "
+    "engagement = (likes + 1)::float8 / GREATEST(views, 1) WHERE video_id = $1 RETURNING likes";
+constexpr std::string_view kDailyViewSql =
+    "INSERT INTO daily_counts (video_id, day, views, likes) VALUES ($1, $2, 1, 0) "
+    "ON CONFLICT (video_id, day) DO UPDATE SET views = daily_counts.views + 1";
+constexpr std::string_view kDailyLikeSql =
+    "INSERT INTO daily_counts (video_id, day, views, likes) VALUES ($1, $2, 0, 1) "
+    "ON CONFLICT (video_id, day) DO UPDATE SET likes = daily_counts.likes + 1";
+
+Error NotFound(std::string_view id) {
+  return MakeError(ErrorCode::kNotFound, "video not found: " + std::string(id));
+}
+
+Result<void> Validate(const VideoRecord& v) {
+  if (v.video_id.empty()) return MakeError(ErrorCode::kInvalidArgument, "video_id is empty");
+  if (v.video_key.empty()) return MakeError(ErrorCode::kInvalidArgument, "video_key is empty");
+  boost::system::error_code ec;
+  auto r = boost::json::parse(v.renditions_json, ec);
+  if (ec || !r.is_array()) {
+    return MakeError(ErrorCode::kInvalidArgument, "renditions_json is not a JSON array");
+  }
+  return {};
+}
+
+std::string InsertSql() {
+  std::string sql =
+      "INSERT INTO videos (" + std::string(pgschema::kVideoColumns) + ", engagement) VALUES (";
+  for (int i = 1; i <= 31; ++i) sql += "$" + std::to_string(i) + ", ";
+  return sql + "$33, $34, $32)";  // the column list ends probe_json, poster_key, engagement
+}
+
+std::vector<std::string> Columns() {
+  std::vector<std::string> out;
+  std::string_view all = pgschema::kVideoColumns;
+  while (!all.empty()) {
+    const size_t comma = all.find(", ");
+    out.emplace_back(all.substr(0, comma));
+    if (comma == std::string_view::npos) break;
+    all.remove_prefix(comma + 2);
+  }
+  return out;
+}
+
+// Update sets every column but the id and the counters, whose parameters UpdateParams drops.
+std::string UpdateSql() {
+  std::string sql = "UPDATE videos SET ";
+  int n = 1;
+  for (const std::string& col : Columns()) {
+    if (col == "video_id") continue;
+    ++n;
+    if (col == "views" || col == "likes") {
+      --n;
+      continue;
+    }
+    if (n > 2) sql += ", ";
+    sql += col + " = $" + std::to_string(n);
+  }
+  return sql + " WHERE video_id = $1";
+}
+
+std::vector<pg::Param> UpdateParams(const VideoRecord& v) {
+  auto p = pgschema::VideoParams(v);
+  p.erase(p.begin() + 31);  // engagement: kept by the counters
+  p.erase(p.begin() + 14);  // likes
+  p.erase(p.begin() + 13);  // views
+  return p;
+}
+
+bool ValidSchemaName(std::string_view s) {
+  if (s.empty() || s.size() > 63 || std::isdigit(static_cast<unsigned char>(s[0]))) return false;
+  for (char c : s) {
+    if (!(std::islower(static_cast<unsigned char>(c)) ||
+          std::isdigit(static_cast<unsigned char>(c)) || c == '_')) {
+      return false;
+    }
+  }
+  return true;
+}
+
+}  // namespace
+
+Result<std::unique_ptr<Catalog>> NewPostgresCatalog(std::string_view url) {
+  auto parsed = boost::urls::parse_uri(url);
+  if (!parsed || (parsed->scheme() != "postgresql" && parsed->scheme() != "postgres")) {
+    return MakeError(ErrorCode::kInvalidArgument,
+                     "PostgreSQL catalog URL must look like postgresql://user@host:port/db");
+  }
+  boost::urls::url u = *parsed;
+  std::string schema;
+  if (auto it = u.params().find("schema"); it != u.params().end()) {
+    schema = (*it).value;
+    u.params().erase(it);
+    if (!ValidSchemaName(schema)) {
+      return MakeError(ErrorCode::kInvalidArgument,
+                       "catalog schema '" + schema + "' must be [a-z_][a-z0-9_]*, ≤ 63 bytes");
+    }
+  }
+  std::string conninfo(u.buffer());
+  // For logs: the URL without its password.
+  boost::urls::url shown = u;
+  if (shown.has_password()) shown.set_password("***");
+  std::string describe = std::string(shown.buffer()) + (schema.empty() ? "" : " schema " + schema);
+
+  auto catalog = std::make_unique<PostgresCatalog>(conninfo, schema, describe);
+  {
+    KINORA_TRY(auto conn, catalog->pool().Acquire());
+    auto migrated = pgschema::Migrate(*conn);
+    if (!migrated) return Annotate(migrated.error(), "migrate catalog " + describe);
+  }
+  return std::unique_ptr<Catalog>(std::move(catalog));
+}
+
+Result<void> PostgresCatalog::Insert(const VideoRecord& v) {
+  KINORA_TRY_VOID(Validate(v));
+  static const std::string kSql = InsertSql();
+  KINORA_TRY(auto conn, pool_.Acquire());
+  auto r = conn->Exec(kSql, pgschema::VideoParams(v));
+  if (!r && r.error().code == ErrorCode::kAlreadyExists) {
+    return MakeError(ErrorCode::kAlreadyExists, "video already exists: " + v.video_id);
+  }
+  if (!r) return r.error();
+  return {};
+}
+
+Result<VideoRecord> PostgresCatalog::Get(std::string_view video_id) {
+  static const std::string kSql =
+      "SELECT " + std::string(pgschema::kVideoColumns) + " FROM videos WHERE video_id = $1";
+  KINORA_TRY(auto conn, pool_.Acquire());
+  KINORA_TRY(pg::PgResult r, conn->Exec(kSql, {std::string(video_id)}));
+  if (r.rows() == 0) return NotFound(video_id);
+  return pgschema::ReadVideo(r, 0);
+}
+
+Result<void> PostgresCatalog::Update(const VideoRecord& v) {
+  KINORA_TRY_VOID(Validate(v));
+  static const std::string kSql = UpdateSql();
+  KINORA_TRY(auto conn, pool_.Acquire());
+  KINORA_TRY(pg::PgResult r, conn->Exec(kSql, UpdateParams(v)));
+  if (r.affected() == 0) return NotFound(v.video_id);
+  return {};
+}
+
+Result<void> PostgresCatalog::Delete(std::string_view video_id) {
+  KINORA_TRY(auto conn, pool_.Acquire());
+  KINORA_TRY(pg::PgResult r,
+             conn->Exec("DELETE FROM videos WHERE video_id = $1", {std::string(video_id)}));
+  if (r.affected() == 0) return NotFound(video_id);
+  return {};
+}
+
+Result<int64_t> PostgresCatalog::IncrementViews(std::string_view video_id) {
+  return Increment(video_id, true);
+}
+
+Result<int64_t> PostgresCatalog::IncrementLikes(std::string_view video_id) {
+  return Increment(video_id, false);
+}
+
+// One transaction: the counter and today's per-video row (and, by trigger, the totals).
+// Row locks serialise concurrent increments of one video, so every one is counted; the locks
+// are always taken in the same order (video, totals, daily rows), so they cannot deadlock.
+// A serialization failure or lost connection is retried a few times.
+Result<int64_t> PostgresCatalog::Increment(std::string_view video_id, bool views) {
+  const std::string day = FormatDay(std::chrono::system_clock::now());
+  Error last = MakeError(ErrorCode::kUnavailable, "no attempt");
+  for (int attempt = 0; attempt < 3; ++attempt) {
+    auto r = [&]() -> Result<int64_t> {
+      KINORA_TRY(auto conn, pool_.Acquire());
+      KINORA_TRY(auto tx, pg::Tx::Begin(*conn));
+      KINORA_TRY(pg::PgResult u, conn->Exec(views ? kIncrementViewsSql : kIncrementLikesSql,
+                                            {std::string(video_id)}));
+      if (u.rows() == 0) return NotFound(video_id);
+      const int64_t n = u.Int(0, 0);
+      KINORA_TRY_VOID(
+          conn->Exec(views ? kDailyViewSql : kDailyLikeSql, {std::string(video_id), day}));
+      KINORA_TRY_VOID(tx.Commit());
+      return n;
+    }();
+    if (r || r.error().code != ErrorCode::kUnavailable) return r;
+    last = r.error();
+    std::this_thread::sleep_for(std::chrono::milliseconds(20 << attempt));
+  }
+  return last;
+}
+
+Result<void> PostgresCatalog::Ping() {
+  KINORA_TRY(auto conn, pool_.Acquire());
+  KINORA_TRY(pg::PgResult r, conn->Exec("SELECT COUNT(*) FROM status_counts"));
+  if (r.rows() != 1 || r.Int(0, 0) != 4) {
+    return MakeError(ErrorCode::kInternal, "catalog schema missing");
+  }
+  return {};
+}
+
+}  // namespace kinora::catalog

@@ -1,0 +1,43 @@
+// The PostgreSQL Catalog's class, shared by its translation units (CRUD and counters in
+// postgres_catalog.cc, List in postgres_catalog_list.cc, Stats in postgres_catalog_stats.cc).
+// Thread safety: as Catalog; every call borrows a pooled connection.
+#pragma once
+
+#include <string>
+
+#include "kinora/catalog/catalog.h"
+#include "pg.h"
+
+namespace kinora::catalog {
+
+class PostgresCatalog final : public Catalog {
+ public:
+  static constexpr size_t kMaxConnections = 8;
+
+  PostgresCatalog(std::string conninfo, std::string schema, std::string describe)
+      : pool_(std::move(conninfo), schema, kMaxConnections),
+        schema_(std::move(schema)),
+        describe_(std::move(describe)) {}
+
+  Result<void> Insert(const VideoRecord& v) override;
+  Result<VideoRecord> Get(std::string_view video_id) override;
+  Result<void> Update(const VideoRecord& v) override;
+  Result<void> Delete(std::string_view video_id) override;
+  Result<ListPage> List(const ListQuery& q) override;
+  Result<CatalogStats> Stats() override;
+  Result<int64_t> IncrementViews(std::string_view video_id) override;
+  Result<int64_t> IncrementLikes(std::string_view video_id) override;
+  Result<void> Ping() override;
+  std::string Describe() const override { return describe_; }
+
+  pg::PgPool& pool() { return pool_; }
+
+ private:
+  Result<int64_t> Increment(std::string_view video_id, bool views);
+
+  pg::PgPool pool_;
+  std::string schema_;
+  std::string describe_;
+};
+
+}  // namespace kinora::catalog

@@ -1,0 +1,142 @@
+// List on PostgreSQL: keyset pagination over the (sort key, video_id) indexes, as in SQLite.
+#include <charconv>
+#include <string>
+
+#include "../cursor.h"
+#include "postgres_catalog_impl.h"
+#include "postgres_schema.h"
+
+namespace kinora::catalog {
+
+namespace {
+
+// "50%_off" -> "%50\%\_off%": the user's text matches literally, as a substring.
+std::string LikePattern(std::string_view text) {
+  std::string out = "%";
+  for (char c : text) {
+    if (c == '%' || c == '_' || c == '\\') out += '\\';
+    out += c;
+  }
+  out += '%';
+  return out;
+}
+
+std::string_view SortColumn(SortKey k) {
+  switch (k) {
+    case SortKey::kTimestamp:
+      return "uploaded_at";
+    case SortKey::kViews:
+      return "views";
+    case SortKey::kLikes:
+      return "likes";
+    case SortKey::kEngagement:
+      return "engagement";
+    case SortKey::kDuration:
+      return "duration_key";
+    case SortKey::kSize:
+      return "size";
+  }
+  return "uploaded_at";
+}
+
+bool SortIsReal(SortKey k) { return k == SortKey::kEngagement || k == SortKey::kDuration; }
+
+// Parameters are numbered in the order they are added.
+struct Query {
+  std::string sql;
+  std::vector<pg::Param> params;
+  std::string Next(pg::Param p) {
+    params.push_back(std::move(p));
+    return "$" + std::to_string(params.size());
+  }
+};
+
+void AddFilters(Query& q, const ListQuery& lq) {
+  if (lq.status) q.sql += " AND status = " + q.Next(std::string(ToString(*lq.status)));
+  // ILIKE: case-insensitive, as SQLite's LIKE is for ASCII.
+  if (!lq.title_query.empty()) q.sql += " AND title ILIKE " + q.Next(LikePattern(lq.title_query));
+}
+
+std::string CursorValue(const CursorPosition& p) {
+  return std::visit(
+      [](auto v) {
+        if constexpr (std::is_same_v<decltype(v), double>) {
+          char buf[64];
+          auto [end, ec] = std::to_chars(buf, buf + sizeof buf, v);
+          return std::string(buf, end);
+        } else {
+          return std::to_string(v);
+        }
+      },
+      p.value);
+}
+
+}  // namespace
+
+Result<ListPage> PostgresCatalog::List(const ListQuery& lq) {
+  if (lq.limit < 1 || lq.limit > 100) {
+    return MakeError(ErrorCode::kInvalidArgument, "limit must be between 1 and 100");
+  }
+  if (lq.offset < 0) return MakeError(ErrorCode::kInvalidArgument, "offset must not be negative");
+  std::optional<CursorPosition> after;
+  if (!lq.cursor.empty()) {
+    KINORA_TRY(after, DecodeCursor(lq.cursor));
+    if (after->sort != lq.sort || after->descending != lq.descending) {
+      return MakeError(ErrorCode::kInvalidArgument, "cursor belongs to a different sort order");
+    }
+  }
+  const std::string key(SortColumn(lq.sort));
+  const std::string dir = lq.descending ? " DESC" : " ASC";
+  const std::string type = SortIsReal(lq.sort) ? "::float8" : "::bigint";
+
+  Query page_q;
+  page_q.sql =
+      "SELECT " + std::string(pgschema::kVideoColumns) + ", " + key + " FROM videos WHERE TRUE";
+  AddFilters(page_q, lq);
+  if (after) {
+    const std::string v = page_q.Next(CursorValue(*after));
+    const std::string id = page_q.Next(after->video_id);
+    page_q.sql += " AND (" + key + ", video_id) " + (lq.descending ? "<" : ">") + " (" + v + type +
+                  ", " + id + ")";
+  }
+  page_q.sql += " ORDER BY " + key + dir + ", video_id" + dir;
+  page_q.sql += " LIMIT " + page_q.Next(std::to_string(lq.limit + 1));
+  if (!after) page_q.sql += " OFFSET " + page_q.Next(std::to_string(lq.offset));
+
+  Query count_q;
+  if (lq.title_query.empty()) {
+    // Trigger-maintained, so totals cost O(1) instead of a scan per page.
+    count_q.sql = lq.status ? "SELECT n FROM status_counts WHERE status = " +
+                                  count_q.Next(std::string(ToString(*lq.status)))
+                            : "SELECT COALESCE(SUM(n), 0) FROM status_counts";
+  } else {
+    count_q.sql = "SELECT COUNT(*) FROM videos WHERE TRUE";
+    AddFilters(count_q, lq);
+  }
+
+  KINORA_TRY(auto conn, pool_.Acquire());
+  // Page and total from one snapshot.
+  KINORA_TRY(auto tx, pg::Tx::Begin(*conn, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY"));
+  KINORA_TRY(pg::PgResult rows, conn->Exec(page_q.sql, page_q.params));
+  KINORA_TRY(pg::PgResult total, conn->Exec(count_q.sql, count_q.params));
+  KINORA_TRY_VOID(tx.Commit());
+
+  ListPage page;
+  const int n = std::min(rows.rows(), lq.limit);
+  page.videos.reserve(static_cast<size_t>(n));
+  for (int i = 0; i < n; ++i) page.videos.push_back(pgschema::ReadVideo(rows, i));
+  if (rows.rows() > lq.limit) {
+    CursorPosition last{lq.sort, lq.descending, int64_t{0}, page.videos.back().video_id};
+    const int col = pgschema::kVideoColumnCount;
+    if (SortIsReal(lq.sort)) {
+      last.value = rows.Double(n - 1, col);
+    } else {
+      last.value = rows.Int(n - 1, col);
+    }
+    page.next_cursor = EncodeCursor(last);
+  }
+  page.total = total.rows() ? total.Int(0, 0) : 0;
+  return page;
+}
+
+}  // namespace kinora::catalog

@@ -1,0 +1,318 @@
+#include "postgres_schema.h"
+
+#include <charconv>
+#include <cstdio>
+
+namespace kinora::catalog::pgschema {
+
+namespace {
+
+// Version 1: the videos table, its sort indexes, and the aggregates List and Stats read
+// (status_counts, format_counts, catalog_totals, daily_totals, daily_counts), kept by triggers
+// in the same transaction as every write, as in the SQLite schema. Times are unix millis.
+constexpr std::string_view kSchemaV1 = R"sql(
+CREATE TABLE videos (
+  video_id           TEXT PRIMARY KEY,
+  title              TEXT NOT NULL DEFAULT '',
+  description        TEXT NOT NULL DEFAULT '',
+  original_filename  TEXT NOT NULL DEFAULT '',
+  file_extension     TEXT NOT NULL DEFAULT '',
+  content_type       TEXT NOT NULL DEFAULT '',
+  size               BIGINT NOT NULL DEFAULT 0,
+  bucket             TEXT NOT NULL DEFAULT '',
+  video_key          TEXT NOT NULL,
+  uploaded_at        BIGINT NOT NULL,
+  status             TEXT NOT NULL
+                     CHECK (status IN ('UPLOADED', 'PROCESSING', 'PROCESSED', 'FAILED')),
+  error              TEXT NOT NULL DEFAULT '',
+  progress           DOUBLE PRECISION NOT NULL DEFAULT 0,
+  views              BIGINT NOT NULL DEFAULT 0,
+  likes              BIGINT NOT NULL DEFAULT 0,
+  engagement         DOUBLE PRECISION NOT NULL DEFAULT 0,
+  duration_seconds   DOUBLE PRECISION,
+  duration_key       DOUBLE PRECISION GENERATED ALWAYS AS (COALESCE(duration_seconds, -1.0)) STORED,
+  width              INTEGER NOT NULL DEFAULT 0,
+  height             INTEGER NOT NULL DEFAULT 0,
+  fps                DOUBLE PRECISION NOT NULL DEFAULT 0,
+  container          TEXT NOT NULL DEFAULT '',
+  video_codec        TEXT NOT NULL DEFAULT '',
+  audio_codec        TEXT NOT NULL DEFAULT '',
+  bitrate            BIGINT NOT NULL DEFAULT 0,
+  renditions_json    TEXT NOT NULL DEFAULT '[]',
+  thumbnail_key      TEXT NOT NULL DEFAULT '',
+  mp4_key            TEXT NOT NULL DEFAULT '',
+  hls_key            TEXT NOT NULL DEFAULT '',
+  processed_at       BIGINT,
+  processing_seconds DOUBLE PRECISION,
+  processed_bytes    BIGINT NOT NULL DEFAULT 0,
+  correlation_id     TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX videos_by_time       ON videos (uploaded_at, video_id);
+CREATE INDEX videos_by_views      ON videos (views, video_id);
+CREATE INDEX videos_by_likes      ON videos (likes, video_id);
+CREATE INDEX videos_by_engagement ON videos (engagement, video_id);
+CREATE INDEX videos_by_duration   ON videos (duration_key, video_id);
+CREATE INDEX videos_by_size       ON videos (size, video_id);
+CREATE INDEX videos_status_by_time       ON videos (status, uploaded_at, video_id);
+CREATE INDEX videos_status_by_views      ON videos (status, views, video_id);
+CREATE INDEX videos_status_by_likes      ON videos (status, likes, video_id);
+CREATE INDEX videos_status_by_engagement ON videos (status, engagement, video_id);
+CREATE INDEX videos_status_by_duration   ON videos (status, duration_key, video_id);
+CREATE INDEX videos_status_by_size       ON videos (status, size, video_id);
+CREATE INDEX videos_status_processing    ON videos (status, processing_seconds);
+
+CREATE TABLE status_counts (status TEXT PRIMARY KEY, n BIGINT NOT NULL);
+INSERT INTO status_counts VALUES ('UPLOADED', 0), ('PROCESSING', 0), ('PROCESSED', 0), ('FAILED', 0);
+CREATE TABLE format_counts (file_extension TEXT PRIMARY KEY, n BIGINT NOT NULL);
+CREATE TABLE catalog_totals (
+  id INTEGER PRIMARY KEY CHECK (id = 1),
+  views BIGINT NOT NULL, likes BIGINT NOT NULL, storage_bytes BIGINT NOT NULL,
+  duration_seconds DOUBLE PRECISION NOT NULL
+);
+INSERT INTO catalog_totals VALUES (1, 0, 0, 0, 0);
+CREATE TABLE daily_totals (
+  day TEXT PRIMARY KEY,
+  uploads BIGINT NOT NULL DEFAULT 0, views BIGINT NOT NULL DEFAULT 0, likes BIGINT NOT NULL DEFAULT 0
+);
+CREATE TABLE daily_counts (
+  video_id TEXT NOT NULL REFERENCES videos (video_id) ON DELETE CASCADE,
+  day TEXT NOT NULL,
+  views BIGINT NOT NULL DEFAULT 0,
+  likes BIGINT NOT NULL DEFAULT 0,
+  PRIMARY KEY (video_id, day)
+);
+
+CREATE FUNCTION kinora_day(ms BIGINT) RETURNS TEXT LANGUAGE sql IMMUTABLE AS
+  $$ SELECT to_char(to_timestamp(ms / 1000) AT TIME ZONE 'UTC', 'YYYY-MM-DD') $$;
+
+CREATE FUNCTION videos_aggregates() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  IF TG_OP = 'INSERT' THEN
+    UPDATE status_counts SET n = n + 1 WHERE status = NEW.status;
+    INSERT INTO format_counts VALUES (NEW.file_extension, 1)
+      ON CONFLICT (file_extension) DO UPDATE SET n = format_counts.n + 1;
+    UPDATE catalog_totals SET views = views + NEW.views, likes = likes + NEW.likes,
+      storage_bytes = storage_bytes + NEW.size + NEW.processed_bytes,
+      duration_seconds = duration_seconds + COALESCE(NEW.duration_seconds, 0);
+    INSERT INTO daily_totals (day, uploads) VALUES (kinora_day(NEW.uploaded_at), 1)
+      ON CONFLICT (day) DO UPDATE SET uploads = daily_totals.uploads + 1;
+    RETURN NEW;
+  ELSIF TG_OP = 'DELETE' THEN
+    UPDATE status_counts SET n = n - 1 WHERE status = OLD.status;
+    UPDATE format_counts SET n = n - 1 WHERE file_extension = OLD.file_extension;
+    UPDATE catalog_totals SET views = views - OLD.views, likes = likes - OLD.likes,
+      storage_bytes = storage_bytes - OLD.size - OLD.processed_bytes,
+      duration_seconds = duration_seconds - COALESCE(OLD.duration_seconds, 0);
+    UPDATE daily_totals SET uploads = uploads - 1 WHERE day = kinora_day(OLD.uploaded_at);
+    RETURN OLD;
+  END IF;
+  IF OLD.status <> NEW.status THEN
+    UPDATE status_counts SET n = n - 1 WHERE status = OLD.status;
+    UPDATE status_counts SET n = n + 1 WHERE status = NEW.status;
+  END IF;
+  IF OLD.file_extension <> NEW.file_extension THEN
+    UPDATE format_counts SET n = n - 1 WHERE file_extension = OLD.file_extension;
+    INSERT INTO format_counts VALUES (NEW.file_extension, 1)
+      ON CONFLICT (file_extension) DO UPDATE SET n = format_counts.n + 1;
+  END IF;
+  IF kinora_day(OLD.uploaded_at) <> kinora_day(NEW.uploaded_at) THEN
+    UPDATE daily_totals SET uploads = uploads - 1 WHERE day = kinora_day(OLD.uploaded_at);
+    INSERT INTO daily_totals (day, uploads) VALUES (kinora_day(NEW.uploaded_at), 1)
+      ON CONFLICT (day) DO UPDATE SET uploads = daily_totals.uploads + 1;
+  END IF;
+  IF (OLD.views, OLD.likes, OLD.size, OLD.processed_bytes, OLD.duration_seconds)
+     IS DISTINCT FROM (NEW.views, NEW.likes, NEW.size, NEW.processed_bytes, NEW.duration_seconds) THEN
+    UPDATE catalog_totals SET views = views + NEW.views - OLD.views,
+      likes = likes + NEW.likes - OLD.likes,
+      storage_bytes = storage_bytes + NEW.size + NEW.processed_bytes - OLD.size - OLD.processed_bytes,
+      duration_seconds = duration_seconds + COALESCE(NEW.duration_seconds, 0)
+                                          - COALESCE(OLD.duration_seconds, 0);
+  END IF;
+  RETURN NEW;
+END $$;
+CREATE TRIGGER videos_aggregates AFTER INSERT OR UPDATE OR DELETE ON videos
+  FOR EACH ROW EXECUTE FUNCTION videos_aggregates();
+
+CREATE FUNCTION daily_counts_aggregates() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  IF TG_OP IN ('UPDATE', 'DELETE') THEN
+    UPDATE daily_totals SET views = views - OLD.views, likes = likes - OLD.likes
+      WHERE day = OLD.day;
+  END IF;
+  IF TG_OP IN ('INSERT', 'UPDATE') THEN
+    INSERT INTO daily_totals (day, views, likes) VALUES (NEW.day, NEW.views, NEW.likes)
+      ON CONFLICT (day) DO UPDATE SET views = daily_totals.views + EXCLUDED.views,
+                                      likes = daily_totals.likes + EXCLUDED.likes;
+    RETURN NEW;
+  END IF;
+  RETURN OLD;
+END $$;
+CREATE TRIGGER daily_counts_aggregates AFTER INSERT OR UPDATE OR DELETE ON daily_counts
+  FOR EACH ROW EXECUTE FUNCTION daily_counts_aggregates();
+)sql";
+
+// Version 2 (the processor): the full probe and the poster's key.
+constexpr std::string_view kSchemaV2 = R"sql(
+ALTER TABLE videos ADD COLUMN probe_json TEXT NOT NULL DEFAULT '{}';
+ALTER TABLE videos ADD COLUMN poster_key TEXT NOT NULL DEFAULT '';
+)sql";
+
+// Version 3 (the dashboard): videos per duration bucket (kDurationBucketBounds; 0 = unknown).
+constexpr std::string_view kSchemaV3 = R"sql(
+CREATE FUNCTION kinora_duration_bucket(d DOUBLE PRECISION) RETURNS INTEGER LANGUAGE sql IMMUTABLE AS
+  $$ SELECT CASE WHEN d IS NULL THEN 0 WHEN d < 30 THEN 1 WHEN d < 120 THEN 2 WHEN d < 300 THEN 3
+                 WHEN d < 900 THEN 4 WHEN d < 3600 THEN 5 ELSE 6 END $$;
+CREATE TABLE duration_buckets (bucket INTEGER PRIMARY KEY, n BIGINT NOT NULL);
+INSERT INTO duration_buckets SELECT b, 0 FROM generate_series(0, 6) AS b;
+UPDATE duration_buckets SET n = c.n FROM
+  (SELECT kinora_duration_bucket(duration_seconds) AS bucket, COUNT(*) AS n FROM videos GROUP BY 1) c
+  WHERE duration_buckets.bucket = c.bucket;
+CREATE FUNCTION videos_duration_buckets() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  IF TG_OP IN ('UPDATE', 'DELETE') THEN
+    UPDATE duration_buckets SET n = n - 1 WHERE bucket = kinora_duration_bucket(OLD.duration_seconds);
+  END IF;
+  IF TG_OP IN ('INSERT', 'UPDATE') THEN
+    UPDATE duration_buckets SET n = n + 1 WHERE bucket = kinora_duration_bucket(NEW.duration_seconds);
+    RETURN NEW;
+  END IF;
+  RETURN OLD;
+END $$;
+CREATE TRIGGER videos_duration_buckets_insert_delete AFTER INSERT OR DELETE ON videos
+  FOR EACH ROW EXECUTE FUNCTION videos_duration_buckets();
+CREATE TRIGGER videos_duration_buckets_update AFTER UPDATE OF duration_seconds ON videos
+  FOR EACH ROW WHEN (OLD.duration_seconds IS DISTINCT FROM NEW.duration_seconds)
+  EXECUTE FUNCTION videos_duration_buckets();
+)sql";
+
+std::optional<std::string> Str(std::string_view s) { return std::string(s); }
+std::optional<std::string> Num(int64_t v) { return std::to_string(v); }
+std::optional<std::string> Num(double v) {
+  char buf[64];
+  auto [end, ec] = std::to_chars(buf, buf + sizeof buf, v);  // shortest round-trip form
+  return std::string(buf, end);
+}
+template <class T>
+std::optional<std::string> Opt(const std::optional<T>& v) {
+  return v ? Num(*v) : std::nullopt;
+}
+
+}  // namespace
+
+const std::vector<std::string_view>& Migrations() {
+  static const std::vector<std::string_view> kMigrations = {kSchemaV1, kSchemaV2, kSchemaV3};
+  return kMigrations;
+}
+
+Result<void> Migrate(pg::PgConn& c) {
+  KINORA_TRY(auto tx, pg::Tx::Begin(c));
+  // One migrator at a time across every process sharing the database (key: "kinora").
+  KINORA_TRY_VOID(c.ExecScript(
+      "SELECT pg_advisory_xact_lock(7021983650); "
+      "CREATE TABLE IF NOT EXISTS kinora_schema (version INTEGER NOT NULL); "
+      "INSERT INTO kinora_schema SELECT 0 WHERE NOT EXISTS (SELECT 1 FROM kinora_schema)"));
+  KINORA_TRY(pg::PgResult v, c.Exec("SELECT version FROM kinora_schema"));
+  const auto& all = Migrations();
+  const int64_t have = v.Int(0, 0);
+  if (have > static_cast<int64_t>(all.size())) {
+    return MakeError(ErrorCode::kUnsupported,
+                     "the catalog's schema (version " + std::to_string(have) +
+                         ") is newer than this program knows; upgrade Kinora");
+  }
+  for (size_t i = static_cast<size_t>(have); i < all.size(); ++i) {
+    auto done = c.ExecScript(all[i]);
+    if (!done) return Annotate(done.error(), "catalog migration " + std::to_string(i + 1));
+  }
+  KINORA_TRY_VOID(c.Exec("UPDATE kinora_schema SET version = $1", {std::to_string(all.size())}));
+  return tx.Commit();
+}
+
+const std::string_view kVideoColumns =
+    "video_id, title, description, original_filename, file_extension, content_type, size, "
+    "bucket, video_key, uploaded_at, status, error, progress, views, likes, duration_seconds, "
+    "width, height, fps, container, video_codec, audio_codec, bitrate, renditions_json, "
+    "thumbnail_key, mp4_key, hls_key, processed_at, processing_seconds, processed_bytes, "
+    "correlation_id, probe_json, poster_key";
+
+std::vector<pg::Param> VideoParams(const VideoRecord& v) {
+  std::optional<int64_t> processed_at;
+  if (v.processed_at) processed_at = UnixMillis(*v.processed_at);
+  return {Str(v.video_id),
+          Str(v.title),
+          Str(v.description),
+          Str(v.original_filename),
+          Str(v.file_extension),
+          Str(v.content_type),
+          Num(v.size),
+          Str(v.bucket),
+          Str(v.video_key),
+          Num(UnixMillis(v.uploaded_at)),
+          Str(ToString(v.status)),
+          Str(v.error),
+          Num(v.progress),
+          Num(v.views),
+          Num(v.likes),
+          Opt(v.duration_seconds),
+          Num(int64_t{v.width}),
+          Num(int64_t{v.height}),
+          Num(v.fps),
+          Str(v.container),
+          Str(v.video_codec),
+          Str(v.audio_codec),
+          Num(v.bitrate),
+          Str(v.renditions_json),
+          Str(v.thumbnail_key),
+          Str(v.mp4_key),
+          Str(v.hls_key),
+          Opt(processed_at),
+          Opt(v.processing_seconds),
+          Num(v.processed_bytes),
+          Str(v.correlation_id),
+          Num(Engagement(v)),
+          Str(v.probe_json),
+          Str(v.poster_key)};
+}
+
+VideoRecord ReadVideo(const pg::PgResult& r, int row, int first) {
+  auto c = [first](int i) { return first + i; };
+  auto text = [&](int i) { return std::string(r.Text(row, c(i))); };
+  VideoRecord v;
+  v.video_id = text(0);
+  v.title = text(1);
+  v.description = text(2);
+  v.original_filename = text(3);
+  v.file_extension = text(4);
+  v.content_type = text(5);
+  v.size = r.Int(row, c(6));
+  v.bucket = text(7);
+  v.video_key = text(8);
+  v.uploaded_at = SysTime{std::chrono::milliseconds(r.Int(row, c(9)))};
+  v.status = ParseVideoStatus(r.Text(row, c(10))).value_or(VideoStatus::kUploaded);
+  v.error = text(11);
+  v.progress = r.Double(row, c(12));
+  v.views = r.Int(row, c(13));
+  v.likes = r.Int(row, c(14));
+  if (!r.IsNull(row, c(15))) v.duration_seconds = r.Double(row, c(15));
+  v.width = static_cast<int>(r.Int(row, c(16)));
+  v.height = static_cast<int>(r.Int(row, c(17)));
+  v.fps = r.Double(row, c(18));
+  v.container = text(19);
+  v.video_codec = text(20);
+  v.audio_codec = text(21);
+  v.bitrate = r.Int(row, c(22));
+  v.renditions_json = text(23);
+  v.thumbnail_key = text(24);
+  v.mp4_key = text(25);
+  v.hls_key = text(26);
+  if (!r.IsNull(row, c(27))) {
+    v.processed_at = SysTime{std::chrono::milliseconds(r.Int(row, c(27)))};
+  }
+  if (!r.IsNull(row, c(28))) v.processing_seconds = r.Double(row, c(28));
+  v.processed_bytes = r.Int(row, c(29));
+  v.correlation_id = text(30);
+  v.probe_json = text(31);
+  v.poster_key = text(32);
+  return v;
+}
+
+}  // namespace kinora::catalog::pgschema
