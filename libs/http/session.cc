@@ -233,7 +233,11 @@ asio::awaitable<bool> Session::Serve(Parser& parser) {
         res = Problem(Status::payload_too_large,
                       "request body of " + std::to_string(*cl) + " bytes exceeds the limit of " +
                           std::to_string(route.options.body_limit) + " bytes");
-      } else if (route.options.streaming && !cl && !parser.chunked()) {
+      } else if (route.options.streaming && !cl && !parser.chunked() &&
+                 (req.method == Verb::post || req.method == Verb::put ||
+                  req.method == Verb::patch)) {
+        // A body is expected: its length must be known or chunked. (GET/HEAD/DELETE without
+        // either simply have no body.)
         res = Problem(Status::length_required,
                       "send the body with Content-Length or chunked transfer encoding");
       } else if (route.options.streaming) {
@@ -301,7 +305,7 @@ asio::awaitable<bool> Session::Write(const Request& req, Response& res, bool kee
   const bool bodiless = res.status == Status::not_modified || res.status == Status::no_content;
   stream_.expires_after(st_->options.idle_timeout);
 
-  if (head || bodiless || (res.stream && !res.stream->read)) {
+  if (head || bodiless || (res.stream && !res.stream->read && !res.stream->async_read)) {
     // Headers only: HEAD, 304/204, or an empty/HEAD stream.
     bhttp::response<bhttp::empty_body> msg{res.status, 11};
     CopyHeaders(res.headers, msg);
@@ -337,7 +341,9 @@ asio::awaitable<bool> Session::Write(const Request& req, Response& res, bool kee
   std::vector<char> buf(kChunk);
   uint64_t remaining = res.stream->length;
   while (remaining > 0) {
-    auto got = res.stream->read(std::span<char>(buf.data(), std::min<uint64_t>(kChunk, remaining)));
+    const std::span<char> room(buf.data(), std::min<uint64_t>(kChunk, remaining));
+    auto got =
+        res.stream->async_read ? co_await res.stream->async_read(room) : res.stream->read(room);
     if (!got || *got == 0) {
       // The source failed or ended early: the length promise is broken, so drop the connection.
       log::Error("response body source failed",

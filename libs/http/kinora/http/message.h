@@ -40,11 +40,14 @@ struct Request {
   std::string_view Header(bhttp::field f) const;
 };
 
-// A response body produced piecewise (files, objects). `read` fills the buffer and returns the
-// byte count, 0 at the end; it is called on the connection's strand and may block briefly.
+// A response body produced piecewise (files, objects, a proxied upstream). `read` fills the
+// buffer and returns the byte count, 0 at the end; it is called on the connection's strand and
+// may block briefly. `async_read`, when set, is used instead: a coroutine on the same strand
+// (for sources that are themselves sockets).
 struct StreamBody {
   uint64_t length = 0;
   std::function<Result<size_t>(std::span<char>)> read;
+  std::function<boost::asio::awaitable<Result<size_t>>(std::span<char>)> async_read{};
 };
 
 struct Response {
