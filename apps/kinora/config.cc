@@ -42,6 +42,9 @@ constexpr std::pair<const char*, Field> kSettings[] = {
     {"KINORA_JOB_LEASE_SECONDS", &RawSettings::job_lease_seconds},
     {"KINORA_JOB_TIMEOUT_SECONDS", &RawSettings::job_timeout_seconds},
     {"KINORA_JOB_MEMORY_MB", &RawSettings::job_memory_mb},
+    {"KINORA_UPLOADER_URL", &RawSettings::uploader_url},
+    {"KINORA_ANALYTICS_URL", &RawSettings::analytics_url},
+    {"SQS_QUEUE_URL", &RawSettings::seed_queue_url},  // seed-compatible name
 };
 
 RawSettings FromEnvironment(const std::map<std::string, std::string>& env) {
@@ -154,8 +157,26 @@ Loaded Validate(const RawSettings& raw, unsigned hardware_threads) {
                        "' is not a number of MiB from 256 to 1048576");
   }
   c.storage_url = raw.storage.value_or(AbsoluteUrl("file", c.data_dir / "objects"));
+  if (c.storage_url == "s3") {
+    // The seed's way: KINORA_STORAGE=s3 with the bucket in S3_BUCKET.
+    if (!raw.bucket || raw.bucket->empty()) {
+      problems.push_back("KINORA_STORAGE=s3 needs the bucket in S3_BUCKET");
+    } else {
+      c.storage_url = "s3://" + *raw.bucket;
+    }
+  }
   c.queue_url = raw.queue.value_or(AbsoluteUrl("sqlite", c.data_dir / "queue.db"));
+  if (c.queue_url == "sqs" || c.queue_url == "sqs:") {
+    // The seed's way: KINORA_QUEUE=sqs with the queue in SQS_QUEUE_URL.
+    if (!raw.seed_queue_url || raw.seed_queue_url->empty()) {
+      problems.push_back("KINORA_QUEUE=sqs needs the queue URL in SQS_QUEUE_URL");
+    } else {
+      c.queue_url = "sqs:" + *raw.seed_queue_url;
+    }
+  }
   c.db_url = raw.db.value_or(AbsoluteUrl("sqlite", c.data_dir / "catalog.db"));
+  if (raw.uploader_url) c.uploader_url = *raw.uploader_url;
+  if (raw.analytics_url) c.analytics_url = *raw.analytics_url;
   return out;
 }
 

@@ -5,8 +5,7 @@
 
 #include "config.h"
 #include "process.h"
-#include "processor_role.h"
-#include "serve.h"
+#include "roles.h"
 #include "signals.h"
 
 int main(int argc, char** argv) {
@@ -20,44 +19,77 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
 
   RawSettings flags;
+  // The options every long-running role takes (each also read from its environment variable).
+  auto common = [&flags](CLI::App* sub) {
+    sub->add_option("--listen", flags.listen,
+                    "HOST:PORT to listen on (env KINORA_LISTEN, default 127.0.0.1:8080)");
+    sub->add_option("--data-dir", flags.data_dir,
+                    "Data directory (env KINORA_DATA_DIR, default ./kinora-data)");
+    sub->add_option("--storage", flags.storage,
+                    "Object store URL: file:///dir or s3://bucket (env KINORA_STORAGE, default "
+                    "file://<data>/objects)");
+    sub->add_option("--queue", flags.queue,
+                    "Job queue URL: sqlite:///file or sqs:<queue URL> (env KINORA_QUEUE, default "
+                    "sqlite://<data>/queue.db)");
+    sub->add_option("--db", flags.db,
+                    "Catalog URL: sqlite:///file or postgresql://… (env KINORA_DB, default "
+                    "sqlite://<data>/catalog.db)");
+    sub->add_option("--http-threads", flags.http_threads,
+                    "HTTP I/O threads (env KINORA_HTTP_THREADS)");
+    sub->add_option("--log-level", flags.log_level,
+                    "debug, info, warn or error (env KINORA_LOG_LEVEL)");
+  };
+  auto uploads = [&flags](CLI::App* sub) {
+    sub->add_option("--max-upload-bytes", flags.max_upload_bytes,
+                    "Largest accepted file (env KINORA_MAX_UPLOAD_BYTES, default 524288000)");
+  };
+  auto workers = [&flags](CLI::App* sub) {
+    sub->add_option("--workers", flags.workers,
+                    "Processing workers (env KINORA_WORKERS, default: cores)");
+  };
+  auto urls = [&flags](CLI::App* sub) {
+    sub->add_option("--url-ttl-seconds", flags.url_ttl_seconds,
+                    "Lifetime of signed media URLs (env KINORA_URL_TTL_SECONDS, default 3600)");
+  };
+  auto web = [&flags](CLI::App* sub) {
+    sub->add_option("--web-dir", flags.web_dir,
+                    "Directory of the built web app to serve at / (env KINORA_WEB_DIR)");
+  };
+
   auto* serve = app.add_subcommand(
       "serve",
-      "Run every role (gateway, uploader, analytics) in one process, with objects, "
+      "Run every role (gateway, uploader, analytics, processor) in one process, with objects, "
       "queue and catalog under one data directory");
-  serve->add_option("--listen", flags.listen,
-                    "HOST:PORT to listen on (env KINORA_LISTEN, default 127.0.0.1:8080)");
-  serve->add_option("--data-dir", flags.data_dir,
-                    "Data directory (env KINORA_DATA_DIR, default ./kinora-data)");
-  serve->add_option("--storage", flags.storage,
-                    "Object store URL (env KINORA_STORAGE, default file://<data>/objects)");
-  serve->add_option("--queue", flags.queue,
-                    "Job queue URL (env KINORA_QUEUE, default sqlite://<data>/queue.db)");
-  serve->add_option("--db", flags.db,
-                    "Catalog URL (env KINORA_DB, default sqlite://<data>/catalog.db)");
-  serve->add_option("--max-upload-bytes", flags.max_upload_bytes,
-                    "Largest accepted file (env KINORA_MAX_UPLOAD_BYTES, default 524288000)");
-  serve->add_option("--workers", flags.workers,
-                    "Processing workers, 0 = none (env KINORA_WORKERS, default: cores)");
-  serve->add_option("--http-threads", flags.http_threads,
-                    "HTTP I/O threads (env KINORA_HTTP_THREADS)");
-  serve->add_option("--url-ttl-seconds", flags.url_ttl_seconds,
-                    "Lifetime of signed media URLs (env KINORA_URL_TTL_SECONDS, default 3600)");
-  serve->add_option("--web-dir", flags.web_dir,
-                    "Directory of the built web app to serve at / (env KINORA_WEB_DIR)");
-  serve->add_option("--log-level", flags.log_level,
-                    "debug, info, warn or error (env KINORA_LOG_LEVEL)");
-
+  common(serve);
+  uploads(serve);
+  workers(serve);
+  urls(serve);
+  web(serve);
+  auto* gateway = app.add_subcommand(
+      "gateway",
+      "Run the gateway role: the web app, signed media, and the API proxied to the uploader "
+      "(KINORA_UPLOADER_URL) and analytics (KINORA_ANALYTICS_URL) services");
+  common(gateway);
+  uploads(gateway);
+  web(gateway);
+  gateway->add_option("--uploader-url", flags.uploader_url,
+                      "http://host:port of the uploader service (env KINORA_UPLOADER_URL)");
+  gateway->add_option("--analytics-url", flags.analytics_url,
+                      "http://host:port of the analytics service (env KINORA_ANALYTICS_URL)");
+  auto* uploader =
+      app.add_subcommand("uploader", "Run the uploader role: /api/uploader/* and /api/upload");
+  common(uploader);
+  uploads(uploader);
+  urls(uploader);
+  auto* analytics = app.add_subcommand("analytics", "Run the analytics role: /api/analytics/*");
+  common(analytics);
+  urls(analytics);
   auto* processor = app.add_subcommand(
       "processor",
-      "Run only the processor role: consume the job queue with a pool of workers (settings as "
-      "for serve)");
-  processor->add_option("--data-dir", flags.data_dir, "Data directory (env KINORA_DATA_DIR)");
-  processor->add_option("--storage", flags.storage, "Object store URL (env KINORA_STORAGE)");
-  processor->add_option("--queue", flags.queue, "Job queue URL (env KINORA_QUEUE)");
-  processor->add_option("--db", flags.db, "Catalog URL (env KINORA_DB)");
-  processor->add_option("--workers", flags.workers,
-                        "Processing workers (env KINORA_WORKERS, default: cores; at least 1)");
-  processor->add_option("--log-level", flags.log_level, "debug, info, warn or error");
+      "Run the processor role: consume the job queue with a pool of workers (at least one); "
+      "serves /health, /ready and /metrics");
+  common(processor);
+  workers(processor);
 
   ProcessArgs process_args;
   auto* process = app.add_subcommand(
@@ -83,7 +115,13 @@ int main(int argc, char** argv) {
 
   if (*process) return RunProcess(process_args);
 
-  if (*serve || *processor) {
+  std::optional<Role> role;
+  if (*serve) role = Role::kServe;
+  if (*gateway) role = Role::kGateway;
+  if (*uploader) role = Role::kUploader;
+  if (*analytics) role = Role::kAnalytics;
+  if (*processor) role = Role::kProcessor;
+  if (role) {
     Loaded loaded = Validate(Overlay(FromEnvironment(ProcessEnvironment()), flags),
                              std::thread::hardware_concurrency());
     if (!loaded.problems.empty()) {
@@ -91,7 +129,7 @@ int main(int argc, char** argv) {
       for (const auto& p : loaded.problems) std::fprintf(stderr, "  - %s\n", p.c_str());
       return 2;
     }
-    return *serve ? RunServe(loaded.config) : RunProcessor(loaded.config);
+    return RunRole(loaded.config, *role);
   }
   return 0;
 }

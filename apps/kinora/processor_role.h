@@ -1,5 +1,4 @@
-// The processor role: worker options from the settings, and `kinora processor` (the worker
-// pool alone, consuming the configured queue; no HTTP).
+// The processor role's worker options, from the settings.
 #pragma once
 
 #include "config.h"
@@ -8,8 +7,5 @@
 namespace kinora::app {
 
 processor::ProcessorOptions ProcessorOptionsFrom(const Config& c, unsigned hardware_threads);
-
-// Runs until SIGINT/SIGTERM; returns the process exit code.
-int RunProcessor(const Config& config);
 
 }  // namespace kinora::app

@@ -4,7 +4,6 @@
 #include <charconv>
 
 #include "kinora/gateway/playlist_signing.h"
-
 #include "kinora/gateway/static_files.h"
 #include "kinora/http/entity.h"
 #include "kinora/http/problem.h"
@@ -26,11 +25,16 @@ Gateway::Gateway(storage::ObjectStore& store, const http::UrlSigner& signer,
       checks_(std::move(checks)),
       options_(std::move(options)) {}
 
-void Gateway::Register(http::Router& router) {
+void Gateway::RegisterOps(http::Router& router) {
   using http::Verb;
   router.Add(Verb::get, "/health", [this](http::Request& r) { return Health(r); });
   router.Add(Verb::get, "/ready", [this](http::Request& r) { return Ready(r); });
   router.Add(Verb::get, "/metrics", [this](http::Request& r) { return Metrics(r); });
+}
+
+void Gateway::Register(http::Router& router) {
+  using http::Verb;
+  RegisterOps(router);
   router.Add(Verb::get, "/media/*", [this](http::Request& r) { return Media(r); });
   router.SetFallback([this](http::Request& r) { return Static(r); });
 }

@@ -8,8 +8,7 @@ namespace {
 TEST(PlaylistSigning, SignsVariantAndSegmentUrisWithThePlaylistsExpiry) {
   http::UrlSigner signer("0123456789abcdef0123456789abcdef");
   const int64_t exp = 4102444800;
-  std::string master =
-      "#EXTM3U\n#EXT-X-STREAM-INF:BANDWIDTH=1,RESOLUTION=2x2\n720p/index.m3u8\n";
+  std::string master = "#EXTM3U\n#EXT-X-STREAM-INF:BANDWIDTH=1,RESOLUTION=2x2\n720p/index.m3u8\n";
   std::string got = SignPlaylist(master, "processed/v/hls/master.m3u8", signer, exp);
   EXPECT_EQ(got, "#EXTM3U\n#EXT-X-STREAM-INF:BANDWIDTH=1,RESOLUTION=2x2\n" +
                      signer.SignUntil("processed/v/hls/720p/index.m3u8", exp) + "\n");
@@ -18,13 +17,11 @@ TEST(PlaylistSigning, SignsVariantAndSegmentUrisWithThePlaylistsExpiry) {
       "#EXTM3U\r\n#EXT-X-MAP:URI=\"init.mp4\"\r\n#EXTINF:4.0,\r\nseg_00001.m4s\r\n"
       "#EXTINF:1.0,\r\n../720p/seg_00002.m4s\r\n#EXT-X-ENDLIST\r\n";
   got = SignPlaylist(media, "processed/v/hls/480p/index.m3u8", signer, exp);
-  EXPECT_EQ(got, "#EXTM3U\n#EXT-X-MAP:URI=\"" +
-                     signer.SignUntil("processed/v/hls/480p/init.mp4", exp) +
-                     "\"\n#EXTINF:4.0,\n" +
-                     signer.SignUntil("processed/v/hls/480p/seg_00001.m4s", exp) +
-                     "\n#EXTINF:1.0,\n" +
-                     signer.SignUntil("processed/v/hls/720p/seg_00002.m4s", exp) +
-                     "\n#EXT-X-ENDLIST\n");
+  EXPECT_EQ(got,
+            "#EXTM3U\n#EXT-X-MAP:URI=\"" + signer.SignUntil("processed/v/hls/480p/init.mp4", exp) +
+                "\"\n#EXTINF:4.0,\n" + signer.SignUntil("processed/v/hls/480p/seg_00001.m4s", exp) +
+                "\n#EXTINF:1.0,\n" + signer.SignUntil("processed/v/hls/720p/seg_00002.m4s", exp) +
+                "\n#EXT-X-ENDLIST\n");
   for (const std::string& line : {std::string("seg.m4s"), std::string("init.mp4")}) {
     EXPECT_NE(got.find("signature="), std::string::npos) << line;
   }

@@ -637,7 +637,8 @@ def test_standalone_processor_role(server_factory, media, kinora_bin):
     server = server_factory.start()  # KINORA_WORKERS=0: only the standalone role processes
     log = open(server.data_dir.parent / "processor.log", "wb")
     proc = subprocess.Popen([kinora_bin, "processor", "--data-dir", str(server.data_dir),
-                             "--workers", "1"], env=base_env(), stdin=subprocess.DEVNULL,
+                             "--workers", "1", "--listen", "127.0.0.1:0"], env=base_env(),
+                            stdin=subprocess.DEVNULL,
                             stdout=log, stderr=log)
     try:
         vid = api.upload_ok(server.client, media.clip("mp4"), filename="split.mp4")["video_id"]

@@ -33,6 +33,8 @@ class Gateway {
 
   // /health, /ready, /metrics, /media/*, and the static fallback when a web dir is set.
   void Register(http::Router& router);
+  // Only /health, /ready and /metrics: what every role serves.
+  void RegisterOps(http::Router& router);
 
   http::Response Health(http::Request& req);
   http::Response Ready(http::Request& req);

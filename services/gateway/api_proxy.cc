@@ -1,0 +1,27 @@
+#include "kinora/gateway/api_proxy.h"
+
+namespace kinora::gateway {
+
+ApiProxy::ApiProxy(http::Upstream uploader, http::Upstream analytics, ApiProxyOptions options)
+    : options_(options),
+      uploader_(std::make_unique<http::ReverseProxy>(std::move(uploader), options.proxy)),
+      analytics_(std::make_unique<http::ReverseProxy>(std::move(analytics), options.proxy)) {}
+
+void ApiProxy::Register(http::Router& router) {
+  using http::Verb;
+  // The uploader checks the exact limit while streaming; the gateway only stops what could
+  // never pass (the file plus a generous multipart envelope).
+  const http::RouteOptions upload{.body_limit = options_.max_upload_bytes + (1 << 20),
+                                  .streaming = true};
+  const http::RouteOptions small{.body_limit = 1 << 20, .streaming = true};
+  auto to = [](http::ReverseProxy* p) {
+    return [p](http::Request& req, http::BodyReader& body) { return p->Forward(req, &body); };
+  };
+  for (Verb v : {Verb::get, Verb::post, Verb::put, Verb::patch, Verb::delete_}) {
+    router.AddStreaming(v, "/api/uploader/*", to(uploader_.get()), upload);
+    router.AddStreaming(v, "/api/analytics/*", to(analytics_.get()), small);
+  }
+  router.AddStreaming(Verb::post, "/api/upload", to(uploader_.get()), upload);
+}
+
+}  // namespace kinora::gateway

@@ -1,0 +1,290 @@
+"""Split mode on loopback: every role as its own process, on the scale-out engines.
+
+s3rver (S3), fauxqs (SQS) and PostgreSQL start as throw-away peers (tests/peers); then two
+gateways, one uploader, two processors and two analytics processes, each a real `kinora`
+process configured only through the environment, as on Kubernetes. The tests upload through
+both gateways, see both processors take jobs, read from either analytics, SIGKILL a processor
+mid-job and see the job finish on the other, count views arriving through both gateways at
+once, and stream a 300 MB upload through a gateway while sampling its memory.
+"""
+from __future__ import annotations
+
+import json
+import re
+import signal
+import subprocess
+import sys
+import threading
+import time
+import urllib.request
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from types import SimpleNamespace
+
+import pytest
+
+from harness import api, processing
+from harness.client import Client
+from harness.server import HOST, base_env, free_port
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "peers"))
+import peers  # noqa: E402
+
+SIGNING_KEY = "cluster-test-signing-key-" + "0123456789abcdef" * 3
+READY_TIMEOUT = 30.0
+
+
+class RoleProcess:
+    """One `kinora <role>` process on a free port, logging to a file."""
+
+    def __init__(self, binary: str, role: str, name: str, env: dict, root: Path):
+        self.binary, self.role, self.name, self.env = binary, role, name, env
+        self.data_dir = root / name
+        self.log_path = root / f"{name}.log"
+        self.port = free_port()
+        self.proc: subprocess.Popen | None = None
+
+    def start(self) -> "RoleProcess":
+        self.data_dir.mkdir(parents=True, exist_ok=True)
+        cmd = [self.binary, self.role, "--listen", f"{HOST}:{self.port}",
+               "--data-dir", str(self.data_dir)]
+        with open(self.log_path, "ab") as log:
+            self.proc = subprocess.Popen(cmd, env=self.env, stdin=subprocess.DEVNULL,
+                                         stdout=log, stderr=log)
+        return self
+
+    @property
+    def url(self) -> str:
+        return f"http://{HOST}:{self.port}"
+
+    @property
+    def client(self) -> Client:
+        return Client(HOST, self.port)
+
+    def wait_ready(self) -> None:
+        deadline = time.monotonic() + READY_TIMEOUT
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                raise AssertionError(f"{self.name} exited with {self.proc.returncode}\n"
+                                     f"{self.log_tail()}")
+            try:
+                if self.client.get("/ready").status == 200:
+                    return
+            except OSError:
+                pass
+            time.sleep(0.1)
+        raise AssertionError(f"{self.name} not ready after {READY_TIMEOUT}s\n{self.log_tail()}")
+
+    def metric(self, name: str, labels: str = "") -> float:
+        text = self.client.get("/metrics").body.decode()
+        pattern = re.escape(name) + (re.escape("{" + labels + "}") if labels else r"(?:\{\})?")
+        m = re.search(r"^" + pattern + r" ([0-9.e+-]+)$", text, re.M)
+        return float(m.group(1)) if m else 0.0
+
+    def rss_kib(self) -> int:
+        for line in Path(f"/proc/{self.proc.pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1])
+        return 0
+
+    def stop(self, sig: int = signal.SIGTERM) -> None:
+        if self.proc and self.proc.poll() is None:
+            self.proc.send_signal(sig)
+            try:
+                self.proc.wait(15)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+
+    def log_tail(self, lines: int = 25) -> str:
+        try:
+            return "\n".join(self.log_path.read_text(errors="replace").splitlines()[-lines:])
+        except OSError:
+            return "(no log)"
+
+
+def sqs_call(endpoint: str, action: str, body: dict) -> dict:
+    req = urllib.request.Request(
+        endpoint + "/", data=json.dumps(body).encode(), method="POST",
+        headers={"Content-Type": "application/x-amz-json-1.0",
+                 "X-Amz-Target": f"AmazonSQS.{action}",
+                 # fauxqs does not verify signatures; it reads the region from the scope.
+                 "Authorization": "AWS4-HMAC-SHA256 Credential=S3RVER/20260101/us-east-1/sqs/"
+                                  "aws4_request, SignedHeaders=host, Signature=0"})
+    with urllib.request.urlopen(req, timeout=10) as resp:
+        return json.loads(resp.read() or b"{}")
+
+
+def make_queue(endpoint: str) -> str:
+    dlq = sqs_call(endpoint, "CreateQueue", {"QueueName": "kinora-jobs-dlq"})["QueueUrl"]
+    arn = sqs_call(endpoint, "GetQueueAttributes",
+                   {"QueueUrl": dlq, "AttributeNames": ["QueueArn"]})["Attributes"]["QueueArn"]
+    policy = json.dumps({"deadLetterTargetArn": arn, "maxReceiveCount": "4"})
+    return sqs_call(endpoint, "CreateQueue", {
+        "QueueName": "kinora-jobs",
+        "Attributes": {"RedrivePolicy": policy, "VisibilityTimeout": "30"}})["QueueUrl"]
+
+
+@pytest.fixture(scope="module")
+def cluster(kinora_bin, tmp_path_factory):
+    root = tmp_path_factory.mktemp("cluster")
+    with peers.running(["s3", "sqs", "postgres"]) as p:
+        s3, sqs, pg = p["s3"], p["sqs"], p["postgres"]
+        env = base_env({
+            "AWS_ACCESS_KEY_ID": "S3RVER", "AWS_SECRET_ACCESS_KEY": "S3RVER",
+            "AWS_REGION": "us-east-1",
+            "AWS_ENDPOINT_URL_S3": s3.endpoint, "AWS_ENDPOINT_URL_SQS": sqs.endpoint,
+            "KINORA_STORAGE": "s3", "S3_BUCKET": s3.env["KINORA_TEST_S3_BUCKET"],
+            "KINORA_QUEUE": "sqs", "SQS_QUEUE_URL": make_queue(sqs.endpoint),
+            "KINORA_DB": pg.url,
+            "KINORA_SIGNING_KEY": SIGNING_KEY,
+            "KINORA_WORKERS": "1",
+            "KINORA_JOB_LEASE_SECONDS": "4",  # a killed processor's job comes back quickly
+            "NO_PROXY": "127.0.0.1,localhost", "no_proxy": "127.0.0.1,localhost",
+        })
+        roles: list[RoleProcess] = []
+
+        def role(kind: str, name: str, **extra) -> RoleProcess:
+            r = RoleProcess(kinora_bin, kind, name, {**env, **extra}, root)
+            roles.append(r)
+            return r
+
+        try:
+            # The catalog migrates on first open: start one role alone, then the rest together.
+            a1 = role("analytics", "analytics-1").start()
+            a1.wait_ready()
+            a2 = role("analytics", "analytics-2").start()
+            up = role("uploader", "uploader-1").start()
+            p1 = role("processor", "processor-1").start()
+            p2 = role("processor", "processor-2").start()
+            g1 = role("gateway", "gateway-1", KINORA_UPLOADER_URL=up.url,
+                      KINORA_ANALYTICS_URL=a1.url).start()
+            g2 = role("gateway", "gateway-2", KINORA_UPLOADER_URL=up.url,
+                      KINORA_ANALYTICS_URL=a2.url).start()
+            for r in roles:
+                r.wait_ready()
+            yield SimpleNamespace(a1=a1, a2=a2, up=up, p1=p1, p2=p2, g1=g1, g2=g2, roles=roles,
+                                  s3=s3, sqs=sqs, pg=pg, videos=[])
+        finally:
+            for r in roles:
+                r.stop()
+
+
+@pytest.fixture(autouse=True)
+def show_logs_on_failure(request, cluster):
+    yield
+    if getattr(request.node, "rep_call", None) and request.node.rep_call.failed:
+        for r in cluster.roles:
+            print(f"--- {r.name} ---\n{r.log_tail()}")
+
+
+def test_every_role_is_healthy_ready_and_measured(cluster):
+    for r in cluster.roles:
+        health = r.client.get("/health")
+        assert health.status == 200 and health.json()["role"] == r.role, (r.name, health)
+        ready = r.client.get("/ready")
+        assert ready.status == 200, (r.name, ready)
+        metrics = r.client.get("/metrics")
+        assert metrics.status == 200 and b"kinora_http_requests_total" in metrics.body, r.name
+    # The gateway reaches the backends only through the other roles.
+    assert set(cluster.g1.client.get("/ready").json()["checks"]) == {"storage"}
+
+
+def test_uploads_through_both_gateways_are_processed_by_both_processors(cluster, media):
+    clips = [(cluster.g1, "mp4"), (cluster.g2, "mov"), (cluster.g1, "webm"), (cluster.g2, "mkv"),
+             (cluster.g1, "avi"), (cluster.g2, "m4v")]
+    with ThreadPoolExecutor(len(clips)) as pool:
+        uploaded = list(pool.map(
+            lambda c: api.upload_ok(c[0].client, media.clip(c[1]), filename=f"split.{c[1]}"),
+            clips))
+    for video in uploaded:
+        done, _ = processing.wait_settled(cluster.g1.client, video["video_id"], timeout=240)
+        assert done["status"] == "PROCESSED", (done["status"], done.get("error"))
+        # Either analytics, through either gateway, tells the same story.
+        other = api.get_video(cluster.g2.client, video["video_id"])
+        assert (other["status"], other["hls_url"] is not None) == ("PROCESSED", True)
+        cluster.videos.append(video["video_id"])
+    processed = [p.metric("kinora_jobs_total", 'outcome="processed"')
+                 for p in (cluster.p1, cluster.p2)]
+    assert sum(processed) == len(clips), processed
+    assert all(n >= 1 for n in processed), f"one processor took every job: {processed}"
+
+    # The signed media URLs work through a gateway, with the objects in S3.
+    video = api.get_video(cluster.g2.client, cluster.videos[0])
+    playlist = api.media_get(cluster.g1.client, video["hls_url"])
+    assert playlist.status == 200 and playlist.body.startswith(b"#EXTM3U"), playlist
+    thumb = api.media_get(cluster.g2.client, video["thumbnail_url"])
+    assert thumb.status == 200 and thumb.content_type == "image/jpeg", thumb
+    listing = api.list_videos(cluster.g1.client, limit=100)
+    assert listing["total"] == len(clips)
+
+
+def test_a_job_whose_processor_is_killed_finishes_on_the_other(cluster, media):
+    video = api.upload_ok(cluster.g1.client, media.clip("long"), filename="long.mp4")
+    vid = video["video_id"]
+    deadline = time.monotonic() + 60
+    victim = None
+    while time.monotonic() < deadline and victim is None:
+        for p in (cluster.p1, cluster.p2):
+            if p.metric("kinora_jobs_running") >= 1:
+                victim = p
+        time.sleep(0.1)
+    assert victim is not None, "no processor started the job"
+    assert api.get_video(cluster.g1.client, vid)["status"] in ("UPLOADED", "PROCESSING")
+    victim.stop(signal.SIGKILL)
+    survivor = cluster.p2 if victim is cluster.p1 else cluster.p1
+    done, history = processing.wait_settled(cluster.g2.client, vid, timeout=300)
+    assert done["status"] == "PROCESSED", (done["status"], done.get("error"), history)
+    assert survivor.metric("kinora_jobs_total", 'outcome="processed"') >= 1
+    cluster.videos.append(vid)
+
+
+def test_views_through_both_gateways_at_once_are_counted_exactly(cluster):
+    vid = cluster.videos[0]
+    before = api.get_video(cluster.g1.client, vid)
+    per_thread, threads = 60, 4
+
+    def hammer(gateway):
+        client = gateway.client
+        for _ in range(per_thread):
+            assert client.post(api.view_path(vid)).status == 200
+            assert client.post(api.like_path(vid)).status == 200
+
+    workers = [threading.Thread(target=hammer, args=(g,))
+               for g in [cluster.g1, cluster.g2] * (threads // 2)]
+    for w in workers:
+        w.start()
+    for w in workers:
+        w.join()
+    for gateway in (cluster.g1, cluster.g2):
+        after = api.get_video(gateway.client, vid)
+        assert after["views"] == before["views"] + per_thread * threads, after["views"]
+        assert after["likes"] == before["likes"] + per_thread * threads, after["likes"]
+
+
+def test_a_300_mb_upload_streams_through_the_gateway_in_constant_memory(cluster, media):
+    big = media.big(seed=7, size=300 * 1024 * 1024)
+    gateway = cluster.g2
+    baseline = gateway.rss_kib()
+    samples: list[int] = []
+    done = threading.Event()
+
+    def sample():
+        while not done.is_set():
+            samples.append(gateway.rss_kib())
+            time.sleep(0.02)
+
+    sampler = threading.Thread(target=sample)
+    sampler.start()
+    try:
+        t0 = time.monotonic()
+        video = api.upload_ok(Client(HOST, gateway.port, timeout=600), big, filename="big.mp4")
+        seconds = time.monotonic() - t0
+    finally:
+        done.set()
+        sampler.join()
+    growth_mib = (max(samples) - baseline) / 1024
+    print(f"300 MB through the gateway in {seconds:.1f} s; RSS {baseline / 1024:.1f} MiB before, "
+          f"{max(samples) / 1024:.1f} MiB peak over {len(samples)} samples")
+    assert video["size"] == big.stat().st_size
+    assert growth_mib < 32, f"gateway RSS grew by {growth_mib:.1f} MiB during a 300 MB upload"
