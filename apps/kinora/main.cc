@@ -5,6 +5,7 @@
 
 #include "config.h"
 #include "process.h"
+#include "reindex.h"
 #include "roles.h"
 #include "signals.h"
 
@@ -91,6 +92,17 @@ int main(int argc, char** argv) {
   common(processor);
   workers(processor);
 
+  ReindexArgs reindex_args;
+  auto* reindex = app.add_subcommand(
+      "reindex",
+      "Rebuild the catalog from the metadata/{id}.json documents in the object store (rows that "
+      "exist are kept unless --update)");
+  reindex->add_option("--data-dir", flags.data_dir, "Data directory (env KINORA_DATA_DIR)");
+  reindex->add_option("--storage", flags.storage, "Object store URL (env KINORA_STORAGE)");
+  reindex->add_option("--db", flags.db, "Catalog URL (env KINORA_DB)");
+  reindex->add_flag("--update", reindex_args.update_existing,
+                    "Refresh rows that exist from their documents (counters are kept)");
+
   ProcessArgs process_args;
   auto* process = app.add_subcommand(
       "process",
@@ -115,6 +127,20 @@ int main(int argc, char** argv) {
 
   if (*process) return RunProcess(process_args);
 
+  // Settings from the environment with the flags on top; every problem listed at once.
+  auto load = [&flags]() -> std::optional<Config> {
+    Loaded loaded = Validate(Overlay(FromEnvironment(ProcessEnvironment()), flags),
+                             std::thread::hardware_concurrency());
+    if (loaded.problems.empty()) return loaded.config;
+    std::fprintf(stderr, "kinora: invalid settings:\n");
+    for (const auto& p : loaded.problems) std::fprintf(stderr, "  - %s\n", p.c_str());
+    return std::nullopt;
+  };
+  if (*reindex) {
+    auto config = load();
+    return config ? RunReindex(*config, reindex_args) : 2;
+  }
+
   std::optional<Role> role;
   if (*serve) role = Role::kServe;
   if (*gateway) role = Role::kGateway;
@@ -122,14 +148,8 @@ int main(int argc, char** argv) {
   if (*analytics) role = Role::kAnalytics;
   if (*processor) role = Role::kProcessor;
   if (role) {
-    Loaded loaded = Validate(Overlay(FromEnvironment(ProcessEnvironment()), flags),
-                             std::thread::hardware_concurrency());
-    if (!loaded.problems.empty()) {
-      std::fprintf(stderr, "kinora: invalid settings:\n");
-      for (const auto& p : loaded.problems) std::fprintf(stderr, "  - %s\n", p.c_str());
-      return 2;
-    }
-    return RunRole(loaded.config, *role);
+    auto config = load();
+    return config ? RunRole(*config, *role) : 2;
   }
   return 0;
 }

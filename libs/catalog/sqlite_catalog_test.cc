@@ -204,12 +204,13 @@ TEST(OpenCatalog, ChoosesBackendByUrl) {
   EXPECT_EQ(c->Describe(), "sqlite://" + file.string());
   EXPECT_TRUE(c->Ping());
 
-  auto pg = OpenCatalog("postgresql://kinora@localhost/kinora");
-  ASSERT_FALSE(pg);
-  EXPECT_EQ(pg.error().code, ErrorCode::kUnsupported);
-  auto pg2 = OpenCatalog("postgres://localhost/kinora");
-  ASSERT_FALSE(pg2);
-  EXPECT_EQ(pg2.error().code, ErrorCode::kUnsupported);
+  // PostgreSQL URLs go to the PostgreSQL backend (nothing listens on port 1).
+  for (const char* url : {"postgresql://kinora@127.0.0.1:1/kinora", "postgres://127.0.0.1:1/k"}) {
+    auto pg = OpenCatalog(url);
+    ASSERT_FALSE(pg) << url;
+    EXPECT_EQ(pg.error().code, ErrorCode::kUnavailable) << pg.error().message;
+    EXPECT_NE(pg.error().message.find("PostgreSQL"), std::string::npos) << pg.error().message;
+  }
   for (const char* bad : {"http://example.com/x.db", "sqlite://relative/x.db", "sqlite:", "",
                           "not a url", "/abs/path.db"}) {
     auto r = OpenCatalog(bad);

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import http.client
+import json
 import signal
 import subprocess
 import time
@@ -120,3 +121,27 @@ def test_sigterm_during_an_upload_leaves_nothing_partial(server, media):
     server.start()
     assert api.total_videos(server.client) == 0
     assert api.files_under(server.objects_dir) == {}, "partial upload left in the store"
+
+
+def test_reindex_rebuilds_a_lost_catalog_from_the_metadata_documents(server_factory, media,
+                                                                       kinora_bin):
+    server = server_factory.start()
+    videos = [api.upload_ok(server.client, media.clip(ext), filename=f"keep.{ext}",
+                            title=f"Keep {ext}") for ext in ("mp4", "webm")]
+    server.stop()
+    for name in ("catalog.db", "catalog.db-wal", "catalog.db-shm"):
+        (server.data_dir / name).unlink(missing_ok=True)
+
+    result = run(kinora_bin, "reindex", "--data-dir", str(server.data_dir))
+    assert result.returncode == 0, result
+    summary = json.loads(result.stdout)
+    assert (summary["inserted"], summary["failed"]) == (2, 0), summary
+    again = run(kinora_bin, "reindex", "--data-dir", str(server.data_dir))
+    assert json.loads(again.stdout)["kept"] == 2, again
+
+    server.start()
+    for before in videos:
+        after = api.get_video(server.client, before["video_id"])
+        for field in ("title", "status", "size", "file_extension", "original_filename",
+                      "timestamp", "duration_seconds", "width", "height"):
+            assert after[field] == before[field], (field, before[field], after[field])

@@ -1,0 +1,90 @@
+#include "reindex.h"
+
+#include <boost/json.hpp>
+#include <cstdio>
+
+#include "kinora/catalog/catalog.h"
+#include "kinora/core/log.h"
+#include "kinora/storage/object_store.h"
+
+namespace kinora::app {
+
+namespace json = boost::json;
+
+namespace {
+
+constexpr std::string_view kPrefix = "metadata/";
+constexpr uint64_t kMaxDocument = 4 << 20;
+
+// One document → the catalog. Returns "inserted", "updated", "kept", or an error.
+Result<std::string_view> Restore(storage::ObjectStore& store, catalog::Catalog& cat,
+                                 const std::string& key, bool update_existing) {
+  KINORA_TRY(std::string text, storage::GetBytes(store, key, kMaxDocument));
+  boost::system::error_code ec;
+  json::value doc = json::parse(text, ec);
+  if (ec || !doc.is_object()) return MakeError(ErrorCode::kInvalidArgument, "not a JSON object");
+  KINORA_TRY(catalog::VideoRecord v, catalog::FromJson(doc.as_object()));
+  if (key != std::string(kPrefix) + v.video_id + ".json") {
+    return MakeError(ErrorCode::kInvalidArgument, "video_id " + v.video_id + " does not match");
+  }
+  auto inserted = cat.Insert(v);
+  if (inserted) return std::string_view("inserted");
+  if (inserted.error().code != ErrorCode::kAlreadyExists) return inserted.error();
+  if (!update_existing) return std::string_view("kept");
+  KINORA_TRY_VOID(cat.Update(v));
+  return std::string_view("updated");
+}
+
+}  // namespace
+
+int RunReindex(const Config& c, const ReindexArgs& args) {
+  log::Level level = log::Level::kInfo;
+  log::ParseLevel(c.log_level, &level);
+  log::Configure("reindex", level);
+  auto store = storage::OpenObjectStore(c.storage_url);
+  if (!store) {
+    std::fprintf(stderr, "kinora reindex: cannot open the object store: %s\n",
+                 store.error().message.c_str());
+    return 1;
+  }
+  auto cat = catalog::OpenCatalog(c.db_url);
+  if (!cat) {
+    std::fprintf(stderr, "kinora reindex: cannot open the catalog: %s\n",
+                 cat.error().message.c_str());
+    return 1;
+  }
+  int64_t inserted = 0, updated = 0, kept = 0, failed = 0;
+  std::string after;
+  for (;;) {
+    auto page = (*store)->List(kPrefix, after, 1000);
+    if (!page) {
+      std::fprintf(stderr, "kinora reindex: cannot list %s: %s\n", std::string(kPrefix).c_str(),
+                   page.error().message.c_str());
+      return 1;
+    }
+    for (const auto& o : page->objects) {
+      if (!o.key.ends_with(".json")) continue;
+      auto r = Restore(**store, **cat, o.key, args.update_existing);
+      if (!r) {
+        ++failed;
+        log::Warn("skipped a metadata document", {{"key", o.key}, {"error", r.error().message}});
+        continue;
+      }
+      if (*r == "inserted") ++inserted;
+      if (*r == "updated") ++updated;
+      if (*r == "kept") ++kept;
+    }
+    if (!page->next) break;
+    after = *page->next;
+  }
+  const json::object summary{{"inserted", inserted},
+                             {"updated", updated},
+                             {"kept", kept},
+                             {"failed", failed},
+                             {"catalog", (*cat)->Describe()},
+                             {"storage", (*store)->Describe()}};
+  std::printf("%s\n", json::serialize(summary).c_str());
+  return failed > 0 ? 1 : 0;
+}
+
+}  // namespace kinora::app
