@@ -146,7 +146,8 @@ int RunRole(const Config& c, Role role) {
     // The uploader answers with the video's public JSON, which the analytics code renders.
     an = std::make_unique<analytics::Analytics>(
         *cat, signer, registry,
-        analytics::AnalyticsOptions{.url_ttl = std::chrono::seconds(c.url_ttl_seconds)});
+        analytics::AnalyticsOptions{.url_ttl = std::chrono::seconds(c.url_ttl_seconds),
+                                    .direct_store = &s});
   }
   if (all || role == Role::kUploader) {
     analytics::Analytics* anp = an.get();

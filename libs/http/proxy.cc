@@ -131,7 +131,17 @@ struct Exchange {
   bhttp::response_parser<bhttp::buffer_body> parser;
   std::shared_ptr<ReverseProxy::Pool> pool;
   std::chrono::milliseconds timeout{};
+  std::optional<std::chrono::steady_clock::time_point> deadline;
   bool keep_alive = false;
+
+  // Before each operation: the idle timeout, or what is left of the total.
+  void Arm() {
+    if (deadline) {
+      stream.expires_at(*deadline);
+    } else {
+      stream.expires_after(timeout);
+    }
+  }
 
   void Done() {
     if (keep_alive && pool) pool->Give(stream.socket());
@@ -159,6 +169,7 @@ asio::awaitable<Response> ReverseProxy::Forward(Request& req, BodyReader* body) 
   const bool has_body = body ? body->content_length().value_or(1) > 0 : !req.body.empty();
   const bool idempotent = req.method == Verb::get || req.method == Verb::head;
   const bool head = req.method == Verb::head;
+  const auto started = std::chrono::steady_clock::now();
 
   for (int attempt = 0;; ++attempt) {
     // A connection: pooled unless the request carries a body (a dead pooled connection would
@@ -172,12 +183,17 @@ asio::awaitable<Response> ReverseProxy::Forward(Request& req, BodyReader* body) 
     auto x = std::make_shared<Exchange>(sock ? std::move(*sock) : tcp::socket(ex));
     x->pool = pool_;
     x->timeout = options_.response_timeout;
+    if (options_.total_timeout) x->deadline = started + *options_.total_timeout;
     if (!reused) {
       tcp::resolver resolver(ex);
       auto [rec, results] =
           co_await resolver.async_resolve(upstream_.host, std::to_string(upstream_.port), kTuple);
       if (rec) co_return Unreachable(upstream_, rec, false);
       x->stream.expires_after(options_.connect_timeout);
+      if (x->deadline &&
+          *x->deadline < std::chrono::steady_clock::now() + options_.connect_timeout) {
+        x->stream.expires_at(*x->deadline);
+      }
       auto [cec, endpoint] = co_await x->stream.async_connect(results, kTuple);
       if (cec) {
         if (idempotent && attempt == 0 && cec != beast::error::timeout) continue;
@@ -209,7 +225,7 @@ asio::awaitable<Response> ReverseProxy::Forward(Request& req, BodyReader* body) 
     msg.body().data = nullptr;
     msg.body().more = body != nullptr || !req.body.empty();
     bhttp::request_serializer<bhttp::buffer_body> sr{msg};
-    x->stream.expires_after(options_.response_timeout);
+    x->Arm();
     auto [hec, hn] = co_await bhttp::async_write_header(x->stream, sr, kTuple);
     if (hec) {
       if (reused && attempt == 0) continue;  // the pooled connection was dead after all
@@ -230,7 +246,7 @@ asio::awaitable<Response> ReverseProxy::Forward(Request& req, BodyReader* body) 
         msg.body().data = *n ? buf.data() : nullptr;
         msg.body().size = *n;
         msg.body().more = *n > 0;
-        x->stream.expires_after(options_.response_timeout);
+        x->Arm();
         auto [wec, wn] = co_await bhttp::async_write(x->stream, sr, kTuple);
         if (wec == bhttp::error::need_buffer) wec = {};
         if (wec) {
@@ -252,8 +268,11 @@ asio::awaitable<Response> ReverseProxy::Forward(Request& req, BodyReader* body) 
     // The response head.
     x->parser.body_limit(boost::none);
     if (head) x->parser.skip(true);
-    x->stream.expires_after(upstream_failed ? std::chrono::milliseconds(2000)
-                                            : options_.response_timeout);
+    if (upstream_failed) {
+      x->stream.expires_after(std::chrono::milliseconds(2000));
+    } else {
+      x->Arm();
+    }
     auto [rec, rn] = co_await bhttp::async_read_header(x->stream, x->buffer, x->parser, kTuple);
     if (rec) {
       if (reused && idempotent && attempt == 0) continue;
@@ -285,7 +304,7 @@ asio::awaitable<Response> ReverseProxy::Forward(Request& req, BodyReader* body) 
       while (!x->parser.is_done()) {
         x->parser.get().body().data = buf.data();
         x->parser.get().body().size = buf.size();
-        x->stream.expires_after(options_.response_timeout);
+        x->Arm();
         auto [bec, bn] = co_await bhttp::async_read_some(x->stream, x->buffer, x->parser, kTuple);
         if (bec == bhttp::error::need_buffer) bec = {};
         if (bec || res.body.size() > kMaxChunkedBody) {
@@ -303,7 +322,7 @@ asio::awaitable<Response> ReverseProxy::Forward(Request& req, BodyReader* body) 
             if (x->parser.is_done()) co_return size_t{0};
             x->parser.get().body().data = out.data();
             x->parser.get().body().size = out.size();
-            x->stream.expires_after(x->timeout);
+            x->Arm();
             auto [ec, n] = co_await bhttp::async_read_some(x->stream, x->buffer, x->parser, kTuple);
             if (ec == bhttp::error::need_buffer) ec = {};
             if (ec) {

@@ -210,6 +210,11 @@ TEST_F(LocalStoreTest, PingAndDescribe) {
   EXPECT_FALSE(store_->Ping());
 }
 
+TEST_F(LocalStoreTest, HasNoDirectUrlsTheGatewayServesFiles) {
+  ASSERT_TRUE(PutBytes(*store_, "thumbnails/t.jpg", "x"));
+  EXPECT_EQ(store_->PresignedGet("thumbnails/t.jpg", std::chrono::seconds(60)), "");
+}
+
 TEST_F(LocalStoreTest, OpenObjectStoreFileUrl) {
   auto s = OpenObjectStore("file://" + root_.string());
   ASSERT_TRUE(s) << s.error().message;

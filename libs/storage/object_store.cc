@@ -155,8 +155,9 @@ std::string_view GuessContentType(std::string_view key) {
 Result<std::unique_ptr<ObjectStore>> OpenObjectStore(std::string_view url) {
   auto parsed = boost::urls::parse_uri(url);
   if (!parsed) {
-    return MakeError(ErrorCode::kInvalidArgument,
-                     "object store URL is not a valid absolute URL (expected file:///abs/dir or s3://bucket)");
+    return MakeError(
+        ErrorCode::kInvalidArgument,
+        "object store URL is not a valid absolute URL (expected file:///abs/dir or s3://bucket)");
   }
   const boost::urls::url_view& u = *parsed;
   std::string scheme = u.scheme();
@@ -167,8 +168,9 @@ Result<std::unique_ptr<ObjectStore>> OpenObjectStore(std::string_view url) {
     return NewS3Store(std::move(config));
   }
   if (scheme != "file") {
-    return MakeError(ErrorCode::kInvalidArgument, "object store URL scheme '" + scheme +
-                                                      "' is not supported (use file:///abs/dir or s3://bucket)");
+    return MakeError(ErrorCode::kInvalidArgument,
+                     "object store URL scheme '" + scheme +
+                         "' is not supported (use file:///abs/dir or s3://bucket)");
   }
   std::string host = u.host();
   if (!host.empty() && host != "localhost") {

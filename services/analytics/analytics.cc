@@ -105,13 +105,23 @@ void Analytics::Register(http::Router& router, const std::string& prefix) {
 
 catalog::VideoUrls Analytics::SignedUrls(const catalog::VideoRecord& v) const {
   auto sign = [&](const std::string& key) {
+    if (key.empty()) return std::string();
+    if (options_.direct_store) {
+      if (std::string url = options_.direct_store->PresignedGet(key, options_.url_ttl);
+          !url.empty()) {
+        return url;
+      }
+    }
+    return signer_.Sign(key, options_.url_ttl);
+  };
+  auto gateway = [&](const std::string& key) {
     return key.empty() ? std::string() : signer_.Sign(key, options_.url_ttl);
   };
   return catalog::VideoUrls{
       .original_url = sign(v.video_key),
       .video_url =
           sign(v.mp4_key.empty() ? v.video_key : v.mp4_key),  // the original until processed
-      .hls_url = sign(v.hls_key),
+      .hls_url = gateway(v.hls_key),
       .thumbnail_url = sign(v.thumbnail_key),
       .poster_url = sign(v.poster_key),
   };

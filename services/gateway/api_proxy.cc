@@ -2,10 +2,21 @@
 
 namespace kinora::gateway {
 
+namespace {
+
+// Ordinary API calls get 15 s in all; uploads only an idle timeout (ARCHITECTURE.md §2).
+http::ProxyOptions WithTotal(http::ProxyOptions o) {
+  if (!o.total_timeout) o.total_timeout = std::chrono::seconds(15);
+  return o;
+}
+
+}  // namespace
+
 ApiProxy::ApiProxy(http::Upstream uploader, http::Upstream analytics, ApiProxyOptions options)
     : options_(options),
       uploader_(std::make_unique<http::ReverseProxy>(std::move(uploader), options.proxy)),
-      analytics_(std::make_unique<http::ReverseProxy>(std::move(analytics), options.proxy)) {}
+      analytics_(
+          std::make_unique<http::ReverseProxy>(std::move(analytics), WithTotal(options.proxy))) {}
 
 void ApiProxy::Register(http::Router& router) {
   using http::Verb;

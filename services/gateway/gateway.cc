@@ -104,7 +104,14 @@ Response Gateway::Playlist(http::Request& req, const std::string& key) {
   const std::string exp = req.Query("expires").value_or("0");
   std::from_chars(exp.data(), exp.data() + exp.size(), expires);
   Response r;
-  r.body = SignPlaylist(*text, key, signer_, expires);
+  // Segments straight from the store when it can hand out URLs (S3), with what is left of
+  // the playlist's own lifetime.
+  const auto now = std::chrono::duration_cast<std::chrono::seconds>(
+                       std::chrono::system_clock::now().time_since_epoch())
+                       .count();
+  const std::chrono::seconds left(std::max<int64_t>(1, expires - now));
+  r.body = SignPlaylist(*text, key, signer_, expires,
+                        [&](const std::string& k) { return store_.PresignedGet(k, left); });
   r.Set(http::bhttp::field::content_type, "application/vnd.apple.mpegurl");
   r.Set(http::bhttp::field::cache_control, "private, no-cache");
   return r;

@@ -33,5 +33,24 @@ TEST(PlaylistSigning, LeavesAbsoluteAndEscapingUrisAlone) {
   EXPECT_EQ(SignPlaylist(text, "processed/v/master.m3u8", signer, 1), text);
 }
 
+TEST(PlaylistSigning, SegmentsMayComeStraightFromTheStoreButPlaylistsNot) {
+  http::UrlSigner signer("0123456789abcdef0123456789abcdef");
+  const int64_t exp = 4102444800;
+  auto direct = [](const std::string& key) { return "https://s3.example/bucket/" + key + "?sig"; };
+  std::string master = "#EXTM3U\n#EXT-X-STREAM-INF:BANDWIDTH=1\n720p/index.m3u8\n";
+  EXPECT_EQ(SignPlaylist(master, "processed/v/hls/master.m3u8", signer, exp, direct),
+            "#EXTM3U\n#EXT-X-STREAM-INF:BANDWIDTH=1\n" +
+                signer.SignUntil("processed/v/hls/720p/index.m3u8", exp) + "\n");
+  std::string media = "#EXTM3U\n#EXT-X-MAP:URI=\"init.mp4\"\n#EXTINF:4.0,\nseg_00001.m4s\n";
+  EXPECT_EQ(
+      SignPlaylist(media, "processed/v/hls/720p/index.m3u8", signer, exp, direct),
+      "#EXTM3U\n#EXT-X-MAP:URI=\"https://s3.example/bucket/processed/v/hls/720p/init.mp4?sig\"\n"
+      "#EXTINF:4.0,\nhttps://s3.example/bucket/processed/v/hls/720p/seg_00001.m4s?sig\n");
+  // A store without direct URLs (local files) leaves everything on the gateway.
+  auto none = [](const std::string&) { return std::string(); };
+  EXPECT_EQ(SignPlaylist(media, "processed/v/hls/720p/index.m3u8", signer, exp, none),
+            SignPlaylist(media, "processed/v/hls/720p/index.m3u8", signer, exp));
+}
+
 }  // namespace
 }  // namespace kinora::gateway

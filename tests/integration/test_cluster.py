@@ -103,6 +103,12 @@ class RoleProcess:
             return "(no log)"
 
 
+def fetch(url: str) -> tuple[int, dict, bytes]:
+    """GET an absolute URL (a presigned S3 URL): status, headers, body."""
+    with urllib.request.urlopen(url, timeout=30) as resp:
+        return resp.status, dict(resp.headers), resp.read()
+
+
 def sqs_call(endpoint: str, action: str, body: dict) -> dict:
     req = urllib.request.Request(
         endpoint + "/", data=json.dumps(body).encode(), method="POST",
@@ -209,12 +215,29 @@ def test_uploads_through_both_gateways_are_processed_by_both_processors(cluster,
     assert sum(processed) == len(clips), processed
     assert all(n >= 1 for n in processed), f"one processor took every job: {processed}"
 
-    # The signed media URLs work through a gateway, with the objects in S3.
+    # With the objects in S3, the MP4 and the pictures come straight from S3 (presigned URLs);
+    # playlists come through the gateway, rewritten so that segments again point at S3.
     video = api.get_video(cluster.g2.client, cluster.videos[0])
-    playlist = api.media_get(cluster.g1.client, video["hls_url"])
-    assert playlist.status == 200 and playlist.body.startswith(b"#EXTM3U"), playlist
-    thumb = api.media_get(cluster.g2.client, video["thumbnail_url"])
-    assert thumb.status == 200 and thumb.content_type == "image/jpeg", thumb
+    for field, kind in (("thumbnail_url", "image/jpeg"), ("video_url", "video/mp4"),
+                        ("poster_url", "image/jpeg")):
+        assert video[field].startswith(cluster.s3.endpoint + "/"), (field, video[field])
+        assert "X-Amz-Signature=" in video[field], video[field]
+        status, headers, body = fetch(video[field])
+        assert status == 200 and headers.get("Content-Type") == kind, (field, status, headers)
+    assert video["hls_url"].startswith("/media/"), video["hls_url"]
+    master = api.media_get(cluster.g1.client, video["hls_url"])
+    assert master.status == 200 and master.body.startswith(b"#EXTM3U"), master
+    variant_uri = next(l for l in master.body.decode().splitlines() if l and l[0] != "#")
+    assert variant_uri.startswith("/media/"), variant_uri  # playlists stay on the gateway
+    variant = api.media_get(cluster.g1.client, variant_uri)
+    assert variant.status == 200, variant
+    lines = variant.body.decode().splitlines()
+    init = re.search(r'URI="([^"]+)"', next(l for l in lines if l.startswith("#EXT-X-MAP")))[1]
+    segment = next(l for l in lines if l and l[0] != "#")
+    for url in (init, segment):
+        assert url.startswith(cluster.s3.endpoint + "/"), url
+        status, _, body = fetch(url)
+        assert status == 200 and len(body) > 0, (url, status)
     listing = api.list_videos(cluster.g1.client, limit=100)
     assert listing["total"] == len(clips)
 

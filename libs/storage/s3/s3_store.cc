@@ -1,5 +1,6 @@
 #include "kinora/storage/s3_store.h"
 
+#include <algorithm>
 #include <deque>
 #include <future>
 
@@ -321,6 +322,12 @@ class S3Store final : public ObjectStore {
   }
 
   std::string Describe() const override { return client_->Describe(); }
+
+  std::string PresignedGet(std::string_view key, std::chrono::seconds ttl) const override {
+    if (!ValidateKey(key)) return {};
+    return client_->PresignGet(
+        key, std::clamp(ttl, std::chrono::seconds(1), std::chrono::seconds(7 * 24 * 3600)));
+  }
 
  private:
   std::shared_ptr<Client> client_;

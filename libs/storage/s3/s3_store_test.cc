@@ -10,6 +10,7 @@
 #include <atomic>
 #include <cstdlib>
 
+#include "kinora/aws/http_client.h"
 #include "kinora/storage/object_store_contract.h"
 
 namespace kinora::storage {
@@ -108,6 +109,26 @@ TEST(S3Store, AbortedMultipartUploadLeavesNothing) {
   auto page = made.store->List("", "", 10);
   ASSERT_TRUE(page);
   EXPECT_TRUE(page->objects.empty());
+  made.store.reset();
+  made.teardown();
+}
+
+// A presigned URL fetches the object with no credentials of its own.
+TEST(S3Store, PresignedGetUrlServesTheObject) {
+  auto made = MakeS3();
+  ASSERT_TRUE(made.store);
+  ASSERT_TRUE(PutBytes(*made.store, "thumbnails/a-b_c.jpg", "jpeg bytes"));
+  const std::string url = made.store->PresignedGet("thumbnails/a-b_c.jpg", std::chrono::minutes(5));
+  ASSERT_FALSE(url.empty());
+  EXPECT_NE(url.find("X-Amz-Signature="), std::string::npos) << url;
+  EXPECT_NE(url.find("/thumbnails/a-b_c.jpg?"), std::string::npos) << url;
+  aws::HttpClient http;
+  auto resp = http.Send(aws::HttpRequest{.method = "GET", .url = url});
+  ASSERT_TRUE(resp) << resp.error().message;
+  EXPECT_EQ(resp->status, 200) << resp->body;
+  EXPECT_EQ(resp->body, "jpeg bytes");
+  EXPECT_EQ(resp->Header("Content-Type"), "image/jpeg");
+  EXPECT_TRUE(made.store->PresignedGet("../bad", std::chrono::minutes(5)).empty());
   made.store.reset();
   made.teardown();
 }

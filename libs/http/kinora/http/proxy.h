@@ -10,6 +10,7 @@
 #include <boost/asio/awaitable.hpp>
 #include <chrono>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "kinora/http/message.h"
@@ -28,9 +29,12 @@ Result<Upstream> ParseUpstream(std::string_view name, std::string_view url);
 
 struct ProxyOptions {
   std::chrono::milliseconds connect_timeout{std::chrono::seconds(3)};
-  // Waiting for the upstream's response head once the request is sent; and for each read or
-  // write of a body chunk.
+  // Idle timeout: waiting for the upstream's response head once the request is sent, and for
+  // each read or write of a body chunk (uploads: no total limit, only progress).
   std::chrono::milliseconds response_timeout{std::chrono::seconds(60)};
+  // When set, the whole exchange (connect, request, response) must end within it (ordinary
+  // API calls: 15 s).
+  std::optional<std::chrono::milliseconds> total_timeout{};
   size_t max_idle = 64;  // pooled keep-alive connections
 };
 

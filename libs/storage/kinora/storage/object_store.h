@@ -87,6 +87,14 @@ class ObjectStore {
   virtual Result<void> Delete(std::string_view key) = 0;
   // Cheap liveness check of the backend (used by GET /ready).
   virtual Result<void> Ping() = 0;
+  // A URL a client can GET the object from directly until ttl has passed, or "" when the
+  // backend has no such thing (local files: the gateway serves them). Does not check that the
+  // object exists.
+  virtual std::string PresignedGet(std::string_view key, std::chrono::seconds ttl) const {
+    (void)key;
+    (void)ttl;
+    return {};
+  }
   // Human-readable location for logs (never includes secrets).
   virtual std::string Describe() const = 0;
 };

@@ -12,11 +12,15 @@
 #include "kinora/http/router.h"
 #include "kinora/http/signed_url.h"
 #include "kinora/metrics/registry.h"
+#include "kinora/storage/object_store.h"
 
 namespace kinora::analytics {
 
 struct AnalyticsOptions {
-  std::chrono::seconds url_ttl{3600};             // lifetime of signed media URLs
+  std::chrono::seconds url_ttl{3600};  // lifetime of signed media URLs
+  // When set and it hands out direct URLs (S3), the MP4, original, thumbnail and poster URLs
+  // point straight at the store; the HLS URL stays on the gateway, which rewrites playlists.
+  const storage::ObjectStore* direct_store = nullptr;
   std::chrono::milliseconds stats_max_age{1000};  // how stale /stats may be
 };
 

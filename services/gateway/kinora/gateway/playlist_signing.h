@@ -6,6 +6,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <string_view>
 
@@ -16,7 +17,11 @@ namespace kinora::gateway {
 // playlist_key: the object key of the playlist ("processed/{id}/hls/master.m3u8"); relative
 // URIs resolve against its folder ("../" allowed within the store). Absolute URLs ("https://…",
 // "/…") are left alone, as are URIs that would leave the store's root.
+// `direct` (optional) may give a URL straight to the object store for a key that is not a
+// playlist (segments, init sections): when it returns one, that is used instead of /media/,
+// so segments come from S3 itself while playlists still pass through the gateway.
 std::string SignPlaylist(std::string_view text, std::string_view playlist_key,
-                         const http::UrlSigner& signer, int64_t expires_unix);
+                         const http::UrlSigner& signer, int64_t expires_unix,
+                         const std::function<std::string(const std::string& key)>& direct = {});
 
 }  // namespace kinora::gateway
