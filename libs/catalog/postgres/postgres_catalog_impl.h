@@ -10,6 +10,15 @@
 
 namespace kinora::catalog {
 
+struct CursorPosition;
+
+// The page query List runs for `q` (exposed so a test can check its plan), with its parameters.
+struct PgQuery {
+  std::string sql;
+  std::vector<pg::Param> params;
+};
+PgQuery ListPageQuery(const ListQuery& q, const CursorPosition* after);
+
 class PostgresCatalog final : public Catalog {
  public:
   static constexpr size_t kMaxConnections = 8;

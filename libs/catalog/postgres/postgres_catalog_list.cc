@@ -73,22 +73,10 @@ std::string CursorValue(const CursorPosition& p) {
 
 }  // namespace
 
-Result<ListPage> PostgresCatalog::List(const ListQuery& lq) {
-  if (lq.limit < 1 || lq.limit > 100) {
-    return MakeError(ErrorCode::kInvalidArgument, "limit must be between 1 and 100");
-  }
-  if (lq.offset < 0) return MakeError(ErrorCode::kInvalidArgument, "offset must not be negative");
-  std::optional<CursorPosition> after;
-  if (!lq.cursor.empty()) {
-    KINORA_TRY(after, DecodeCursor(lq.cursor));
-    if (after->sort != lq.sort || after->descending != lq.descending) {
-      return MakeError(ErrorCode::kInvalidArgument, "cursor belongs to a different sort order");
-    }
-  }
+PgQuery ListPageQuery(const ListQuery& lq, const CursorPosition* after) {
   const std::string key(SortColumn(lq.sort));
   const std::string dir = lq.descending ? " DESC" : " ASC";
   const std::string type = SortIsReal(lq.sort) ? "::float8" : "::bigint";
-
   Query page_q;
   page_q.sql =
       "SELECT " + std::string(pgschema::kVideoColumns) + ", " + key + " FROM videos WHERE TRUE";
@@ -102,6 +90,22 @@ Result<ListPage> PostgresCatalog::List(const ListQuery& lq) {
   page_q.sql += " ORDER BY " + key + dir + ", video_id" + dir;
   page_q.sql += " LIMIT " + page_q.Next(std::to_string(lq.limit + 1));
   if (!after) page_q.sql += " OFFSET " + page_q.Next(std::to_string(lq.offset));
+  return PgQuery{std::move(page_q.sql), std::move(page_q.params)};
+}
+
+Result<ListPage> PostgresCatalog::List(const ListQuery& lq) {
+  if (lq.limit < 1 || lq.limit > 100) {
+    return MakeError(ErrorCode::kInvalidArgument, "limit must be between 1 and 100");
+  }
+  if (lq.offset < 0) return MakeError(ErrorCode::kInvalidArgument, "offset must not be negative");
+  std::optional<CursorPosition> after;
+  if (!lq.cursor.empty()) {
+    KINORA_TRY(after, DecodeCursor(lq.cursor));
+    if (after->sort != lq.sort || after->descending != lq.descending) {
+      return MakeError(ErrorCode::kInvalidArgument, "cursor belongs to a different sort order");
+    }
+  }
+  const PgQuery page_q = ListPageQuery(lq, after ? &*after : nullptr);
 
   Query count_q;
   if (lq.title_query.empty()) {

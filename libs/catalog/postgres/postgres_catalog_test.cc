@@ -9,6 +9,9 @@
 #include <cstdlib>
 
 #include "../catalog_contract.h"
+#include "../cursor.h"
+#include "pg.h"
+#include "postgres_catalog_impl.h"
 
 namespace kinora::catalog {
 namespace {
@@ -54,6 +57,44 @@ TEST(PostgresCatalog, MigrationsRunOnceAcrossOpensAndProcesses) {
   auto c = NewPostgresCatalog(url);
   ASSERT_TRUE(c) << c.error().message;
   EXPECT_NE((*c)->Describe().find("schema t"), std::string::npos);
+}
+
+// Every List shape has an index that yields its order: with sequential scans and sorts priced
+// out, the plan contains no Sort, and a cursor becomes an index condition (a seek).
+TEST(PostgresCatalog, EveryListWalksAnIndexWithoutSorting) {
+  const std::string url = FreshSchemaUrl();
+  auto cat = NewPostgresCatalog(url);
+  ASSERT_TRUE(cat) << cat.error().message;
+  const std::string schema = url.substr(url.rfind("schema=") + 7);
+  auto conn = pg::PgConn::Connect(PgUrl(), schema);
+  ASSERT_TRUE(conn) << conn.error().message;
+  ASSERT_TRUE((*conn)->ExecScript("SET enable_seqscan = off; SET enable_sort = off"));
+  for (SortKey key : {SortKey::kTimestamp, SortKey::kViews, SortKey::kLikes, SortKey::kEngagement,
+                      SortKey::kDuration, SortKey::kSize}) {
+    for (bool desc : {true, false}) {
+      for (bool status : {false, true}) {
+        for (bool cursor : {false, true}) {
+          ListQuery q;
+          q.sort = key;
+          q.descending = desc;
+          if (status) q.status = VideoStatus::kProcessed;
+          CursorPosition at{key, desc, int64_t{5}, "m"};
+          if (key == SortKey::kEngagement || key == SortKey::kDuration) at.value = 0.5;
+          const PgQuery page = ListPageQuery(q, cursor ? &at : nullptr);
+          auto plan = (*conn)->Exec("EXPLAIN " + page.sql, page.params);
+          ASSERT_TRUE(plan) << plan.error().message << "\n" << page.sql;
+          std::string text;
+          for (int i = 0; i < plan->rows(); ++i) text += std::string(plan->Text(i, 0)) + "\n";
+          SCOPED_TRACE(page.sql + "\n" + text);
+          EXPECT_EQ(text.find("Sort"), std::string::npos);
+          EXPECT_NE(text.find("Index"), std::string::npos);
+          if (cursor) {
+            EXPECT_NE(text.find("Index Cond"), std::string::npos);
+          }
+        }
+      }
+    }
+  }
 }
 
 TEST(PostgresCatalog, BadUrlsAreExplained) {
