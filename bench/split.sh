@@ -80,8 +80,15 @@ upload() {  # PORT -> MB/s
   grep -q '"status":"success"' "$OUT/upload.json" || { cat "$OUT/upload.json" >&2; exit 1; }
   python3 -c "print($mb/$secs)"
 }
-split=(); local_=(); growth=()
+direct_put() {  # the same bytes PUT straight into s3rver: the store's own ceiling
+  local secs
+  secs=$(curl -s -o /dev/null -w '%{time_total}' -T "$src" \
+    "$KINORA_TEST_S3_ENDPOINT/$KINORA_TEST_S3_BUCKET/bench/direct-put.mkv")
+  python3 -c "print($mb/$secs)"
+}
+split=(); local_=(); growth=(); direct=()
 for _ in $(seq "$RUNS"); do
+  direct+=("$(direct_put)")
   before=$(proc_kb "$GATEWAY_PID" VmRSS)
   split+=("$(upload "$gateway")")
   after=$(proc_kb "$GATEWAY_PID" VmHWM)
@@ -89,9 +96,9 @@ for _ in $(seq "$RUNS"); do
   local_+=("$(upload "$embedded")")
 done
 s=$(printf '%s\n' "${split[@]}" | median); e=$(printf '%s\n' "${local_[@]}" | median)
-g=$(printf '%s\n' "${growth[@]}" | median)
-printf 'split ingest  %.0f MB via gateway→uploader→s3rver, median of %d: %.0f MB/s | embedded serve→files %.0f MB/s | ratio %.2f | gateway peak RSS growth %s MiB\n' \
-  "$mb" "$RUNS" "$s" "$e" "$(python3 -c "print($s/$e)")" "$g"
+g=$(printf '%s\n' "${growth[@]}" | median); d=$(printf '%s\n' "${direct[@]}" | median)
+printf 'split ingest  %.0f MB via gateway→uploader→s3rver, median of %d: %.0f MB/s | embedded serve→files %.0f MB/s | ratio %.2f | plain PUT into s3rver %.0f MB/s, ratio %.2f | gateway peak RSS growth %s MiB\n' \
+  "$mb" "$RUNS" "$s" "$e" "$(python3 -c "print($s/$e)")" "$d" "$(python3 -c "print($s/$d)")" "$g"
 
 # -- list latency -------------------------------------------------------------------------------
 wrk_run() {  # NAME URL -> "req/s p50_ms p99_ms"
@@ -106,13 +113,16 @@ def ms(label):
     return v / 1000 if u == 'us' else v * 1000 if u == 's' else v
 bad = re.search(r'Non-2xx or 3xx responses: (\d+)', t)
 if bad: sys.exit(f"{bad.group(1)} failed requests")
-print(f"{float(re.search(r'Requests/sec:\s+([\d.]+)', t).group(1)):.0f} {ms('50%'):.2f} {ms('99%'):.2f}")
+rps = float(re.search(r'Requests/sec:\s+([\d.]+)', t).group(1))
+print(f"{rps:.0f} {ms('50%'):.2f} {ms('99%'):.2f}")
 PY
 }
 for sort in timestamp views; do
   q="/api/analytics/videos?limit=50&sort_by=$sort"
-  read -r srps sp50 sp99 <<<"$(wrk_run "split-$sort" "http://127.0.0.1:$gateway$q")"
-  read -r erps ep50 ep99 <<<"$(wrk_run "embedded-$sort" "http://127.0.0.1:$embedded$q")"
+  split_out=$(wrk_run "split-$sort" "http://127.0.0.1:$gateway$q")
+  embedded_out=$(wrk_run "embedded-$sort" "http://127.0.0.1:$embedded$q")
+  read -r srps sp50 sp99 <<<"$split_out"
+  read -r erps ep50 ep99 <<<"$embedded_out"
   printf 'list sort=%-9s %d videos: gateway→analytics→PostgreSQL p50 %s ms p99 %s ms %s req/s | embedded SQLite p50 %s ms p99 %s ms %s req/s | p50 ratio %.2f\n' \
     "$sort" "$N" "$sp50" "$sp99" "$srps" "$ep50" "$ep99" "$erps" "$(python3 -c "print($sp50/$ep50)")"
 done

@@ -27,6 +27,7 @@ namespace {
 constexpr auto kTuple = asio::as_tuple(asio::use_awaitable);
 constexpr size_t kChunk = 64 * 1024;
 constexpr size_t kMaxChunkedBody = 16 << 20;  // upstream answers without a length are buffered
+constexpr uint64_t kWholeBody = 1 << 20;      // answers up to this size are relayed in one piece
 
 bool HopByHop(std::string_view name) {
   static constexpr std::string_view kHop[] = {
@@ -125,7 +126,9 @@ namespace {
 
 // One exchange's upstream side, shared with the response body reader.
 struct Exchange {
-  explicit Exchange(tcp::socket s) : stream(std::move(s)) {}
+  // Beast reads at most the buffer's free capacity (but 512 bytes or more) per call: give it
+  // room for 64 KiB, or a 100 KB answer takes two hundred reads.
+  explicit Exchange(tcp::socket s) : stream(std::move(s)) { buffer.reserve(kChunk); }
   beast::tcp_stream stream;
   beast::flat_buffer buffer;
   bhttp::response_parser<bhttp::buffer_body> parser;
@@ -298,12 +301,20 @@ asio::awaitable<Response> ReverseProxy::Forward(Request& req, BodyReader* body) 
       x->Done();
       co_return res;
     }
-    if (!length) {
-      // No length (chunked): buffer it, within a cap.
-      std::vector<char> buf(kChunk);
+    if (!length || *length <= kWholeBody) {
+      // Small answers (every API document) and ones without a length (chunked) are read whole,
+      // within a cap, and sent on in one write; only big bodies are relayed piecewise.
+      res.body.resize(length.value_or(0));
+      size_t have = 0;
+      std::vector<char> buf(length ? 0 : kChunk);
       while (!x->parser.is_done()) {
-        x->parser.get().body().data = buf.data();
-        x->parser.get().body().size = buf.size();
+        if (length) {
+          x->parser.get().body().data = res.body.data() + have;
+          x->parser.get().body().size = res.body.size() - have;
+        } else {
+          x->parser.get().body().data = buf.data();
+          x->parser.get().body().size = buf.size();
+        }
         x->Arm();
         auto [bec, bn] = co_await bhttp::async_read_some(x->stream, x->buffer, x->parser, kTuple);
         if (bec == bhttp::error::need_buffer) bec = {};
@@ -311,15 +322,20 @@ asio::awaitable<Response> ReverseProxy::Forward(Request& req, BodyReader* body) 
           co_return Problem(Status::bad_gateway,
                             "the " + upstream_.name + " service sent a broken response body");
         }
-        res.body.append(buf.data(), buf.size() - x->parser.get().body().size);
+        if (length) {
+          have = res.body.size() - x->parser.get().body().size;
+        } else {
+          res.body.append(buf.data(), buf.size() - x->parser.get().body().size);
+        }
       }
       x->Done();
       co_return res;
     }
     res.stream = StreamBody{
         *length, nullptr, [x](std::span<char> out) -> asio::awaitable<Result<size_t>> {
+          size_t filled = 0;
           for (;;) {
-            if (x->parser.is_done()) co_return size_t{0};
+            if (x->parser.is_done()) co_return filled;
             x->parser.get().body().data = out.data();
             x->parser.get().body().size = out.size();
             x->Arm();
@@ -331,7 +347,13 @@ asio::awaitable<Response> ReverseProxy::Forward(Request& req, BodyReader* body) 
             }
             const size_t got = out.size() - x->parser.get().body().size;
             if (x->parser.is_done()) x->Done();
-            if (got > 0) co_return got;
+            // Fill the caller's buffer before returning: fewer, larger writes to the client.
+            if (got > 0 && (got == out.size() || x->parser.is_done())) co_return filled + got;
+            if (got > 0) {
+              out = out.subspan(got);
+              filled += got;
+              continue;
+            }
           }
         }};
     co_return res;

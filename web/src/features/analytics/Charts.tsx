@@ -107,7 +107,7 @@ export function DurationChart({ data }: { data: Array<{ range: string; count: nu
       <BarChart data={data} layout="vertical" margin={{ top: 5, right: 10, left: 0, bottom: 0 }} barCategoryGap={4}>
         <CartesianGrid stroke="#1e293b" horizontal={false} />
         <XAxis type="number" allowDecimals={false} {...AXIS} />
-        <YAxis type="category" dataKey="range" width={56} {...AXIS} />
+        <YAxis type="category" dataKey="range" width={68} {...AXIS} />
         <Tooltip {...TOOLTIP} cursor={{ fill: '#1e293b' }} />
         <Bar isAnimationActive={animate()} dataKey="count" name="Videos" fill="#22d3ee" radius={[0, 4, 4, 0]} />
       </BarChart>
