@@ -86,9 +86,10 @@ direct_put() {  # the same bytes PUT straight into s3rver: the store's own ceili
     "$KINORA_TEST_S3_ENDPOINT/$KINORA_TEST_S3_BUCKET/bench/direct-put.mkv")
   python3 -c "print($mb/$secs)"
 }
-split=(); local_=(); growth=(); direct=()
+split=(); local_=(); growth=(); direct=(); uploader_only=()
 for _ in $(seq "$RUNS"); do
   direct+=("$(direct_put)")
+  uploader_only+=("$(upload "$uploader")")
   before=$(proc_kb "$GATEWAY_PID" VmRSS)
   split+=("$(upload "$gateway")")
   after=$(proc_kb "$GATEWAY_PID" VmHWM)
@@ -97,8 +98,11 @@ for _ in $(seq "$RUNS"); do
 done
 s=$(printf '%s\n' "${split[@]}" | median); e=$(printf '%s\n' "${local_[@]}" | median)
 g=$(printf '%s\n' "${growth[@]}" | median); d=$(printf '%s\n' "${direct[@]}" | median)
-printf 'split ingest  %.0f MB via gateway→uploader→s3rver, median of %d: %.0f MB/s | embedded serve→files %.0f MB/s | ratio %.2f | plain PUT into s3rver %.0f MB/s, ratio %.2f | gateway peak RSS growth %s MiB\n' \
-  "$mb" "$RUNS" "$s" "$e" "$(python3 -c "print($s/$e)")" "$d" "$(python3 -c "print($s/$d)")" "$g"
+u=$(printf '%s\n' "${uploader_only[@]}" | median)
+printf 'split ingest  %.0f MB via gateway→uploader→s3rver, median of %d: %.0f MB/s | embedded serve→files %.0f MB/s | ratio %.2f | gateway peak RSS growth %s MiB\n' \
+  "$mb" "$RUNS" "$s" "$e" "$(python3 -c "print($s/$e)")" "$g"
+printf '  same upload straight to the uploader %.0f MB/s (gateway/uploader %.2f); plain PUT into s3rver %.0f MB/s (split/PUT %.2f)\n' \
+  "$u" "$(python3 -c "print($s/$u)")" "$d" "$(python3 -c "print($s/$d)")"
 
 # -- list latency -------------------------------------------------------------------------------
 wrk_run() {  # NAME URL -> "req/s p50_ms p99_ms"

@@ -112,7 +112,10 @@ Result<void> DeletePrefix(ObjectStore& store, std::string_view prefix) {
   std::string after;
   for (;;) {
     KINORA_TRY(ListPage page, store.List(prefix, after, 1000));
-    for (const ObjectInfo& obj : page.objects) KINORA_TRY_VOID(store.Delete(obj.key));
+    std::vector<std::string> keys;
+    keys.reserve(page.objects.size());
+    for (const ObjectInfo& obj : page.objects) keys.push_back(obj.key);
+    if (!keys.empty()) KINORA_TRY_VOID(store.DeleteMany(keys));
     if (!page.next) return {};
     after = std::move(*page.next);
   }

@@ -260,6 +260,17 @@ TEST_P(ObjectStoreContract, DeleteIsIdempotent) {
   EXPECT_EQ(GetBytes(store(), "videos/d.mp4").value(), "again");
 }
 
+TEST_P(ObjectStoreContract, DeleteManyRemovesEveryListedKey) {
+  for (const char* key : {"m/a.json", "m/b.json", "m/c.json"})
+    ASSERT_TRUE(PutBytes(store(), key, key));
+  ASSERT_TRUE(store().DeleteMany({"m/a.json", "m/c.json", "m/never.json"}));
+  auto page = store().List("", "", 1000);
+  ASSERT_TRUE(page);
+  EXPECT_EQ(Keys(*page), std::vector<std::string>{"m/b.json"});
+  EXPECT_TRUE(store().DeleteMany({}));
+  EXPECT_CODE(store().DeleteMany({"m/b.json", "../x"}), ErrorCode::kInvalidArgument);
+}
+
 TEST_P(ObjectStoreContract, DeletePrefixRemovesOnlyThatPrefix) {
   for (const char* key :
        {"processed/id1/master.m3u8", "processed/id1/720p/seg0.m4s", "processed/id1/720p/seg1.m4s",

@@ -73,6 +73,8 @@ Result<ListResult> ParseListObjectsV2(const std::string& xml);
 Result<std::string> ParseUploadId(const std::string& xml);      // InitiateMultipartUploadResult
 Result<std::string> ParseCompleteEtag(const std::string& xml);  // CompleteMultipartUploadResult
 std::string CompleteMultipartXml(const std::vector<std::string>& part_etags);
+// Base64 of the body's MD5, for the Content-MD5 header DeleteObjects requires.
+std::string ContentMd5(std::string_view body);
 // "Tue, 24 Nov 2026 10:47:29 GMT" or "2026-11-24T10:47:29.000Z"; now() if unparseable.
 std::chrono::system_clock::time_point ParseS3Time(std::string_view s);
 

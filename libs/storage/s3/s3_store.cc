@@ -313,6 +313,31 @@ class S3Store final : public ObjectStore {
     return {};
   }
 
+  // DeleteObjects: one request per 1000 keys; a key S3 could not delete fails the call.
+  Result<void> DeleteMany(const std::vector<std::string>& keys) override {
+    if (keys.size() > 1000) return MakeError(ErrorCode::kInvalidArgument, "delete: over 1000 keys");
+    if (keys.empty()) return {};
+    std::string xml = "<Delete><Quiet>true</Quiet>";
+    for (const std::string& k : keys) {
+      KINORA_TRY_VOID(ValidateKey(k));
+      xml += "<Object><Key>" + client_->FullKey(k) + "</Key></Object>";  // keys need no escaping
+    }
+    xml += "</Delete>";
+    const std::string md5 = s3::ContentMd5(xml);
+    KINORA_TRY(
+        auto resp,
+        client_->Send(Call{.method = "POST",
+                           .key = {},
+                           .query = {{"delete", ""}},
+                           .headers = {{"Content-Type", "application/xml"}, {"Content-MD5", md5}},
+                           .body = xml}));
+    if (resp.status != 200) return s3::ErrorFrom(resp, "DeleteObjects");
+    if (resp.body.find("<Error>") != std::string::npos) {
+      return MakeError(ErrorCode::kUnavailable, "DeleteObjects: some keys were not deleted");
+    }
+    return {};
+  }
+
   Result<void> Ping() override {
     KINORA_TRY(
         auto resp,

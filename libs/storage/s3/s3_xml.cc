@@ -1,4 +1,6 @@
 // S3's XML answers, read with Boost.PropertyTree (header-only, in Boost).
+#include <openssl/evp.h>
+
 #include <boost/property_tree/ptree.hpp>
 #include <boost/property_tree/xml_parser.hpp>
 #include <ctime>
@@ -102,6 +104,15 @@ std::string CompleteMultipartXml(const std::vector<std::string>& part_etags) {
            XmlEscape(part_etags[i]) + "</ETag></Part>";
   }
   return xml + "</CompleteMultipartUpload>";
+}
+
+std::string ContentMd5(std::string_view body) {
+  unsigned char digest[16];
+  unsigned int len = 0;
+  EVP_Digest(body.data(), body.size(), digest, &len, EVP_md5(), nullptr);
+  unsigned char b64[32];
+  const int n = EVP_EncodeBlock(b64, digest, static_cast<int>(len));
+  return std::string(reinterpret_cast<char*>(b64), static_cast<size_t>(n));
 }
 
 }  // namespace kinora::storage::s3

@@ -85,6 +85,12 @@ class ObjectStore {
                                 size_t max_keys) = 0;
   // Removes the object. Deleting a missing key succeeds (as S3 does).
   virtual Result<void> Delete(std::string_view key) = 0;
+  // Removes several objects (up to 1000), in as few requests as the backend allows. Missing
+  // keys succeed. On failure some may have been removed; repeating the call is safe.
+  virtual Result<void> DeleteMany(const std::vector<std::string>& keys) {
+    for (const std::string& k : keys) KINORA_TRY_VOID(Delete(k));
+    return {};
+  }
   // Cheap liveness check of the backend (used by GET /ready).
   virtual Result<void> Ping() = 0;
   // A URL a client can GET the object from directly until ttl has passed, or "" when the
