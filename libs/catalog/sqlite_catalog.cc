@@ -1,7 +1,6 @@
 #include "kinora/catalog/sqlite_catalog.h"
 
-#include <boost/json/parse.hpp>
-
+#include "backend_common.h"
 #include "kinora/catalog/internal/sqlite_schema.h"
 #include "sqlite_catalog_impl.h"
 
@@ -38,20 +37,8 @@ constexpr std::string_view kDailyLikeSql =
     "INSERT INTO daily_counts (video_id, day, views, likes) VALUES (?1, ?2, 0, 1) "
     "ON CONFLICT (video_id, day) DO UPDATE SET likes = likes + 1";
 
-Error NotFound(std::string_view id) {
-  return MakeError(ErrorCode::kNotFound, "video not found: " + std::string(id));
-}
-
-Result<void> Validate(const VideoRecord& v) {
-  if (v.video_id.empty()) return MakeError(ErrorCode::kInvalidArgument, "video_id is empty");
-  if (v.video_key.empty()) return MakeError(ErrorCode::kInvalidArgument, "video_key is empty");
-  boost::system::error_code ec;
-  auto r = boost::json::parse(v.renditions_json, ec);
-  if (ec || !r.is_array()) {
-    return MakeError(ErrorCode::kInvalidArgument, "renditions_json is not a JSON array");
-  }
-  return {};
-}
+Error NotFound(std::string_view id) { return internal::VideoNotFound(id); }
+Result<void> Validate(const VideoRecord& v) { return internal::ValidateRecord(v); }
 
 }  // namespace
 

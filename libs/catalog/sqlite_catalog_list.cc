@@ -1,6 +1,7 @@
 // List: keyset pagination over the (sort expression, video_id) indexes.
 #include <string>
 
+#include "backend_common.h"
 #include "cursor.h"
 #include "kinora/catalog/internal/sqlite_schema.h"
 #include "sqlite_catalog_impl.h"
@@ -8,17 +9,6 @@
 namespace kinora::catalog {
 
 namespace {
-
-// "50%_off" -> "%50\%\_off%": the user's text matches literally, as a substring.
-std::string LikePattern(std::string_view text) {
-  std::string out = "%";
-  for (char c : text) {
-    if (c == '%' || c == '_' || c == '\\') out += '\\';
-    out += c;
-  }
-  out += '%';
-  return out;
-}
 
 std::string CountSql(const ListQuery& q) {
   if (q.title_query.empty()) {
@@ -36,7 +26,7 @@ std::string CountSql(const ListQuery& q) {
 // One SQL text per shape of query, so each shape is prepared once per connection.
 // Parameters: ?1 status, ?2 title pattern, ?3/?4 cursor (value, video_id), ?5 limit, ?6 offset.
 std::string ListPageSql(const ListQuery& q, bool has_cursor) {
-  const std::string_view key = internal::SortExpr(q.sort);
+  const std::string_view key = internal::SortColumn(q.sort);
   const std::string_view dir = q.descending ? " DESC" : " ASC";
   std::string sql = "SELECT ";
   sql += internal::kVideoColumns;
@@ -73,7 +63,7 @@ Result<ListPage> SqliteCatalog::List(const ListQuery& q) {
     }
   }
   const std::string status = q.status ? std::string(ToString(*q.status)) : std::string();
-  const std::string pattern = LikePattern(q.title_query);
+  const std::string pattern = internal::LikePattern(q.title_query);
   const bool real_key = internal::SortIsReal(q.sort);
 
   KINORA_TRY(auto conn, readers_.Acquire());

@@ -309,24 +309,4 @@ VideoRecord ReadVideo(const sqlite::Stmt& s, int first) {
   return v;
 }
 
-std::string_view SortExpr(SortKey k) {
-  switch (k) {
-    case SortKey::kTimestamp:
-      return "uploaded_at";
-    case SortKey::kViews:
-      return "views";
-    case SortKey::kLikes:
-      return "likes";
-    case SortKey::kEngagement:
-      return "engagement";
-    case SortKey::kDuration:
-      return "duration_key";
-    case SortKey::kSize:
-      return "size";
-  }
-  return "uploaded_at";
-}
-
-bool SortIsReal(SortKey k) { return k == SortKey::kEngagement || k == SortKey::kDuration; }
-
 }  // namespace kinora::catalog::internal

@@ -49,7 +49,8 @@ Result<std::unique_ptr<PgConn>> PgConn::Connect(const std::string& conninfo,
     return MakeError(ErrorCode::kUnavailable, "connect to PostgreSQL: " + msg);
   }
   // Server notices ("schema … already exists, skipping") are not errors: keep them off stderr.
-  PQsetNoticeProcessor(raw, [](void*, const char*) {}, nullptr);
+  PQsetNoticeProcessor(
+      raw, [](void*, const char*) {}, nullptr);
   KINORA_TRY_VOID(c->ExecScript("SET TIME ZONE 'UTC'; SET client_encoding = 'UTF8'"));
   if (!search_path.empty()) {
     // The name was checked to be [a-z0-9_] by the caller.

@@ -2,6 +2,7 @@
 #include <charconv>
 #include <string>
 
+#include "../backend_common.h"
 #include "../cursor.h"
 #include "postgres_catalog_impl.h"
 #include "postgres_schema.h"
@@ -10,36 +11,9 @@ namespace kinora::catalog {
 
 namespace {
 
-// "50%_off" -> "%50\%\_off%": the user's text matches literally, as a substring.
-std::string LikePattern(std::string_view text) {
-  std::string out = "%";
-  for (char c : text) {
-    if (c == '%' || c == '_' || c == '\\') out += '\\';
-    out += c;
-  }
-  out += '%';
-  return out;
-}
-
-std::string_view SortColumn(SortKey k) {
-  switch (k) {
-    case SortKey::kTimestamp:
-      return "uploaded_at";
-    case SortKey::kViews:
-      return "views";
-    case SortKey::kLikes:
-      return "likes";
-    case SortKey::kEngagement:
-      return "engagement";
-    case SortKey::kDuration:
-      return "duration_key";
-    case SortKey::kSize:
-      return "size";
-  }
-  return "uploaded_at";
-}
-
-bool SortIsReal(SortKey k) { return k == SortKey::kEngagement || k == SortKey::kDuration; }
+using internal::LikePattern;
+using internal::SortColumn;
+using internal::SortIsReal;
 
 // Parameters are numbered in the order they are added.
 struct Query {

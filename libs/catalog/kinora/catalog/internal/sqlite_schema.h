@@ -30,11 +30,6 @@ void BindVideo(sqlite::Stmt& s, const VideoRecord& v);
 // Reads a row selected with kVideoColumns starting at column `first`.
 VideoRecord ReadVideo(const sqlite::Stmt& s, int first = 0);
 
-// The column a sort key orders by; each has (column, video_id) and (status, column, video_id)
-// indexes. Unknown durations sort as -1.
-std::string_view SortExpr(SortKey k);
-// Whether the sort expression is REAL (cursor carries a double) rather than INTEGER.
-bool SortIsReal(SortKey k);
 
 SysTime FromMillis(int64_t ms);
 
