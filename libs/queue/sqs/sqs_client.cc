@@ -95,7 +95,7 @@ Result<json::object> Client::Call(std::string_view action, const json::object& b
                                       {"X-Amz-Target", target}},
                           .payload_hash = aws::Sha256Hex(payload)};
     const aws::Signature sig = aws::SignWithHeaders(
-        sreq, config_.credentials,
+        sreq, aws::CurrentCredentials(config_),
         aws::SignOptions{
             .region = config_.region, .service = "sqs", .time = std::chrono::system_clock::now()});
     aws::HttpRequest hreq{

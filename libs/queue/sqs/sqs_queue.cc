@@ -187,6 +187,9 @@ std::string Env(const char* name) {
 }  // namespace
 
 Result<std::unique_ptr<JobQueue>> NewSqsQueue(SqsConfig config) {
+  if (config.credentials.access_key_id.empty() && !config.credentials_provider) {
+    KINORA_TRY(config.credentials_provider, aws::CredentialsFromEnvironment(config.region));
+  }
   if (config.queue_url.empty()) return Invalid("sqs: no queue URL");
   auto client = std::make_unique<sqs::Client>(config);
   KINORA_TRY(json::object a, Attributes(*client, config.queue_url, {"RedrivePolicy"}));
@@ -249,8 +252,9 @@ Result<SqsConfig> ParseSqsUrl(std::string_view url) {
   if (c.endpoint.empty()) c.endpoint = Env("AWS_ENDPOINT_URL");
   c.credentials = {Env("AWS_ACCESS_KEY_ID"), Env("AWS_SECRET_ACCESS_KEY"),
                    Env("AWS_SESSION_TOKEN")};
-  if (c.credentials.access_key_id.empty() || c.credentials.secret_access_key.empty()) {
-    return Invalid("SQS needs credentials: set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY");
+  if (c.credentials.access_key_id.empty() != c.credentials.secret_access_key.empty() ||
+      (c.credentials.access_key_id.empty() && !aws::CredentialsInEnvironment())) {
+    return Invalid("SQS needs credentials: " + aws::kCredentialsHelp);
   }
   return c;
 }

@@ -86,7 +86,7 @@ Result<aws::HttpResponse> Client::Send(const Call& call) {
                           .payload_hash = payload_hash};
     sreq.headers.emplace_back("Host", t.host);
     const aws::Signature sig =
-        aws::SignWithHeaders(sreq, config_.credentials,
+        aws::SignWithHeaders(sreq, aws::CurrentCredentials(config_),
                              aws::SignOptions{.region = config_.region,
                                               .service = "s3",
                                               .time = std::chrono::system_clock::now(),
@@ -117,7 +117,7 @@ std::string Client::PresignGet(std::string_view key, std::chrono::seconds ttl) c
                         .query = {},
                         .headers = {{"Host", t.host}},
                         .payload_hash = "UNSIGNED-PAYLOAD"};
-  const aws::Signature sig = aws::Presign(sreq, config_.credentials,
+  const aws::Signature sig = aws::Presign(sreq, aws::CurrentCredentials(config_),
                                           aws::SignOptions{.region = config_.region,
                                                            .service = "s3",
                                                            .time = std::chrono::system_clock::now(),

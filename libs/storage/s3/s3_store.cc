@@ -361,6 +361,9 @@ class S3Store final : public ObjectStore {
 }  // namespace
 
 Result<std::unique_ptr<ObjectStore>> NewS3Store(S3Config config) {
+  if (config.credentials.access_key_id.empty() && !config.credentials_provider) {
+    KINORA_TRY(config.credentials_provider, aws::CredentialsFromEnvironment(config.region));
+  }
   if (config.bucket.empty()) return MakeError(ErrorCode::kInvalidArgument, "s3: no bucket");
   if (config.part_size < kMinPart) {
     return MakeError(ErrorCode::kInvalidArgument, "s3: part_size must be at least 5 MiB");

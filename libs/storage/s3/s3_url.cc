@@ -62,9 +62,9 @@ Result<S3Config> ParseS3Url(std::string_view url) {
     }
   }
   c.path_style = path_style.value_or(!c.endpoint.empty());
-  if (c.credentials.access_key_id.empty() || c.credentials.secret_access_key.empty()) {
-    return MakeError(ErrorCode::kInvalidArgument,
-                     "S3 needs credentials: set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY");
+  if (c.credentials.access_key_id.empty() != c.credentials.secret_access_key.empty() ||
+      (c.credentials.access_key_id.empty() && !aws::CredentialsInEnvironment())) {
+    return MakeError(ErrorCode::kInvalidArgument, "S3 needs credentials: " + aws::kCredentialsHelp);
   }
   return c;
 }

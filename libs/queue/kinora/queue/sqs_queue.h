@@ -10,6 +10,7 @@
 #include <memory>
 #include <string>
 
+#include "kinora/aws/credentials.h"
 #include "kinora/aws/sigv4.h"
 #include "kinora/queue/job_queue.h"
 
@@ -19,7 +20,10 @@ struct SqsConfig {
   std::string queue_url;  // as SQS returned it (QueueUrl)
   std::string endpoint;   // where requests go; empty = the queue URL's scheme://host
   std::string region = "us-east-1";
-  aws::Credentials credentials;
+  aws::Credentials credentials;  // fixed keys; when empty, the provider below is used
+  // Temporary credentials (IRSA, Pod Identity); filled from the environment by New…() when
+  // neither is given.
+  std::shared_ptr<aws::CredentialsProvider> credentials_provider;
 };
 
 // Reads the queue's redrive policy (and finds its dead-letter queue) before returning.

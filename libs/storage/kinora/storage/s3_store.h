@@ -11,6 +11,7 @@
 #include <memory>
 #include <string>
 
+#include "kinora/aws/credentials.h"
 #include "kinora/aws/sigv4.h"
 #include "kinora/storage/object_store.h"
 
@@ -22,7 +23,10 @@ struct S3Config {
   std::string endpoint;  // "http://127.0.0.1:4568"; empty = AWS (https://s3.<region>.amazonaws.com)
   std::string region = "us-east-1";
   bool path_style = true;  // bucket in the path; false = virtual-hosted (bucket.host)
-  aws::Credentials credentials;
+  aws::Credentials credentials;  // fixed keys; when empty, the provider below is used
+  // Temporary credentials (IRSA, Pod Identity); filled from the environment by New…() when
+  // neither is given.
+  std::shared_ptr<aws::CredentialsProvider> credentials_provider;
   size_t part_size = 8 << 20;  // ≥ 5 MiB (S3's minimum for all but the last part)
   int parallel_parts = 4;
   int max_attempts = 4;  // per request, for retryable failures
