@@ -29,7 +29,7 @@ bad = re.search(r'Non-2xx or 3xx responses: (\d+)', t)
 print(f"{rps:.0f} {ms('50%'):.2f} {ms('99%'):.2f} {reqs} {bad.group(1) if bad else 0}")
 PY
 }
-report() { read -r rps p50 p99 reqs bad <<<"$2"; read -r brps _ <<<"$3"
+report() { read -r rps p50 p99 _ bad <<<"$2"; read -r brps _ <<<"$3"
   printf '%-28s %8s req/s  p50 %6s ms  p99 %6s ms  errors %s | /health baseline %s req/s | ratio %.2f\n' \
     "$1" "$rps" "$p50" "$p99" "$bad" "$brps" "$(python3 -c "print($rps/$brps)")"; }
 
@@ -48,7 +48,7 @@ before=$(get_views)
 printf 'wrk.method = "POST"\n' > "$OUT/post.lua"
 views=$(wrk_run views "$base/api/analytics/view/$id" "$OUT/post.lua")
 after=$(get_views)
-read -r vrps _ _ vreqs vbad <<<"$views"
+read -r _ _ _ vreqs vbad <<<"$views"
 report "POST view/{id}" "$views" "$health"
 counted=$(( after - before ))
 # wrk does not count requests still in flight when it stops, so up to CONN more may be counted.

@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Shared helpers for bench/*.sh: start/stop a release `kinora serve`, read its memory, medians.
 KINORA="${KINORA:-$ROOT/build/release/apps/kinora/kinora}"
 

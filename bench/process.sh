@@ -79,15 +79,15 @@ write_scripts() {  # NAME SRC DIR(a/b/c parent) COPY(0/1) FRAMES AUDIO_COPY(0/1)
     elif (( i == 0 )); then
       maps+=(-map "[s0]"); opts+=(-profile:v:0 high -maxrate:v:0 "$cap" -bufsize:v:0 $(( cap * 2 )))
     else
-      graph+=";[s$i]scale=$w:$h:$SCALE[v$i]"
-      maps+=(-map "[v$i]"); opts+=(-profile:v:$i high -maxrate:v:$i "$cap" -bufsize:v:$i $(( cap * 2 )))
+      graph+=";[s$i]scale=$w:$h:${SCALE}[v$i]"
+      maps+=(-map "[v$i]"); opts+=("-profile:v:$i" high "-maxrate:v:$i" "$cap" "-bufsize:v:$i" "$(( cap * 2 ))")
     fi
     dir="$d/b/hls/$n"
     tee+="${tee:+|}[select=\\'v:$i,a\\':f=hls:hls_time=4:hls_playlist_type=vod:hls_segment_type=fmp4"
     tee+=":hls_fmp4_init_filename=init.mp4:hls_segment_filename=$dir/seg_%03d.m4s]$dir/index.m3u8"
     (( i == 1 )) && tee+="|[select=\\'v:1,a\\':f=mp4:movflags=+faststart]$d/b/video.mp4"
   done
-  graph+=";[st]select='$sel',thumbnail=5,split[tp][tc];[tp]scale=1280:720:$SCALE[poster]"
+  graph+=";[st]select='$sel',thumbnail=5,split[tp][tc];[tp]scale=1280:720:${SCALE}[poster]"
   graph+=";[tc]scale=320:180:$SCALE:force_original_aspect_ratio=decrease,pad=320:180:(ow-iw)/2:(oh-ih)/2[card]"
   {
     echo 'set -e'
@@ -115,7 +115,7 @@ write_scripts() {  # NAME SRC DIR(a/b/c parent) COPY(0/1) FRAMES AUDIO_COPY(0/1)
       -profile:v high -maxrate 3000000 -bufsize 6000000 "${AAC[@]}" -movflags +faststart "$d/c/video.mp4"
     # A thumbnail process seeks to the middle and decodes one GOP (cheaper than (b)'s sampling).
     q "${FF[@]}" -ss $(( SECS / 2 )) -i "$src" -filter_complex \
-      "[0:v]split[a][b];[a]scale=1280:720:$SCALE[poster];[b]scale=320:180:$SCALE:force_original_aspect_ratio=decrease,pad=320:180:(ow-iw)/2:(oh-ih)/2[card]" \
+      "[0:v]split[a][b];[a]scale=1280:720:${SCALE}[poster];[b]scale=320:180:$SCALE:force_original_aspect_ratio=decrease,pad=320:180:(ow-iw)/2:(oh-ih)/2[card]" \
       -map "[poster]" -frames:v 1 -q:v 4 -update 1 "$d/c/poster.jpg" \
       -map "[card]" -frames:v 1 -q:v 4 -update 1 "$d/c/thumbnail.jpg"
     master_cmd "$d/c"
@@ -378,6 +378,7 @@ for name in $SOURCES; do
     fi
   done
 
+  # shellcheck disable=SC2086  # $1 is a list of numbers, split on purpose
   med() { printf '%s\n' $1 | median; }
   line() {  # WAY LABEL
     if [[ -z "${wall[$1]:-}" ]]; then printf '  %-24s %s' "$2" "no timing: ${bad[$1]:-}"; return; fi
