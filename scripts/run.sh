@@ -4,10 +4,7 @@
 # (e.g. --listen 0.0.0.0:8080).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-bash scripts/setup.sh
-export CCACHE_BASEDIR="$PWD" CCACHE_NOHASHDIR=1
-cmake --preset release >/dev/null
-cmake --build --preset release
+bash scripts/build.sh release
 bash scripts/build_web.sh
 export KINORA_WEB_DIR="${KINORA_WEB_DIR:-$PWD/web/dist}"
 exec build/release/apps/kinora/kinora serve "$@"
