@@ -42,6 +42,7 @@ constexpr std::pair<const char*, Field> kSettings[] = {
     {"KINORA_JOB_LEASE_SECONDS", &RawSettings::job_lease_seconds},
     {"KINORA_JOB_TIMEOUT_SECONDS", &RawSettings::job_timeout_seconds},
     {"KINORA_JOB_MEMORY_MB", &RawSettings::job_memory_mb},
+    {"KINORA_SHUTDOWN_GRACE_SECONDS", &RawSettings::shutdown_grace_seconds},
     {"KINORA_UPLOADER_URL", &RawSettings::uploader_url},
     {"KINORA_ANALYTICS_URL", &RawSettings::analytics_url},
     {"SQS_QUEUE_URL", &RawSettings::seed_queue_url},  // seed-compatible name
@@ -155,6 +156,11 @@ Loaded Validate(const RawSettings& raw, unsigned hardware_threads) {
   if (raw.job_memory_mb && !ParseNumber<int>(*raw.job_memory_mb, 256, 1 << 20, &c.job_memory_mb)) {
     problems.push_back("KINORA_JOB_MEMORY_MB: '" + *raw.job_memory_mb +
                        "' is not a number of MiB from 256 to 1048576");
+  }
+  if (raw.shutdown_grace_seconds &&
+      !ParseNumber<int>(*raw.shutdown_grace_seconds, 0, 3600, &c.shutdown_grace_seconds)) {
+    problems.push_back("KINORA_SHUTDOWN_GRACE_SECONDS: '" + *raw.shutdown_grace_seconds +
+                       "' is not a number of seconds from 0 to 3600");
   }
   c.storage_url = raw.storage.value_or(AbsoluteUrl("file", c.data_dir / "objects"));
   if (c.storage_url == "s3") {

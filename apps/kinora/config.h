@@ -16,7 +16,8 @@ namespace kinora::app {
 struct RawSettings {
   std::optional<std::string> listen, data_dir, storage, queue, db, max_upload_bytes, workers,
       http_threads, url_ttl_seconds, web_dir, log_level, signing_key, bucket, job_lease_seconds,
-      job_timeout_seconds, job_memory_mb, uploader_url, analytics_url, seed_queue_url;
+      job_timeout_seconds, job_memory_mb, uploader_url, analytics_url, seed_queue_url,
+      shutdown_grace_seconds;
 };
 
 struct Config {
@@ -39,6 +40,8 @@ struct Config {
   int job_lease_seconds = 60;
   int job_timeout_seconds = 3600;
   int job_memory_mb = 4096;
+  // On SIGTERM, how long requests in flight (uploads) get to finish before connections close.
+  int shutdown_grace_seconds = 10;
   // Split mode: where the gateway finds the other roles (http://host:port).
   std::string uploader_url;
   std::string analytics_url;

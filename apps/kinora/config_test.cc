@@ -27,6 +27,16 @@ TEST(Config, FlagsOverrideEnvironment) {
   EXPECT_EQ(l.config.workers, 0);
 }
 
+TEST(Config, ShutdownGrace) {
+  EXPECT_EQ(Validate(FromEnvironment({}), 2).config.shutdown_grace_seconds, 10);
+  auto l = Validate(FromEnvironment({{"KINORA_SHUTDOWN_GRACE_SECONDS", "110"}}), 2);
+  EXPECT_TRUE(l.problems.empty());
+  EXPECT_EQ(l.config.shutdown_grace_seconds, 110);
+  auto bad = Validate(FromEnvironment({{"KINORA_SHUTDOWN_GRACE_SECONDS", "forever"}}), 2);
+  ASSERT_EQ(bad.problems.size(), 1u);
+  EXPECT_NE(bad.problems[0].find("KINORA_SHUTDOWN_GRACE_SECONDS"), std::string::npos);
+}
+
 TEST(Config, ListsEveryProblemAtOnceWithoutSecrets) {
   auto l = Validate(FromEnvironment({{"KINORA_LISTEN", "nonsense"},
                                      {"KINORA_MAX_UPLOAD_BYTES", "abc"},

@@ -189,6 +189,7 @@ int RunRole(const Config& c, Role role) {
   so.host = c.host;
   so.port = c.port;
   so.threads = c.http_threads;
+  so.shutdown_grace = std::chrono::seconds(c.shutdown_grace_seconds);
   so.metrics = &registry;
   http::Server server(so, std::move(router));
   auto port = server.Listen();
