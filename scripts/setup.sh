@@ -12,8 +12,14 @@ build_pkgs=(
   libgtest-dev libgmock-dev libbenchmark-dev
 )
 test_pkgs=(
-  ffmpeg prometheus wrk python3 python3-pytest curl procps chromium postgresql
+  ffmpeg prometheus wrk python3 python3-pytest python3-yaml curl procps chromium postgresql
+  yamllint shellcheck
 )
+# The deployment checks render the Kubernetes overlays with `kubectl kustomize`; use the
+# machine's kubectl, else Debian's (kubernetes-client).
+if ! command -v kubectl >/dev/null; then
+  test_pkgs+=(kubernetes-client)
+fi
 # The web app is built with Node.js and npm; use the machine's own if it has them.
 if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
   build_pkgs+=(nodejs npm)

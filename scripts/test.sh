@@ -2,7 +2,8 @@
 # Installs what is missing (including test tools), builds Kinora with warnings as errors, and
 # runs every test: unit tests per library, the integration suite against the real binary, and
 # the web app's unit tests and its end-to-end tests in Debian's chromium, and the S3/SQS/
-# PostgreSQL backends against real peers on loopback (tests/peers).
+# PostgreSQL backends against real peers on loopback (tests/peers), and the deployment checks
+# (deploy/tests: yamllint, shellcheck, Dockerfiles, compose, kustomize overlays, Terraform).
 # Usage: scripts/test.sh [preset]   (dev by default; asan for the sanitizer build)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -13,8 +14,11 @@ cmake --preset "$preset" >/dev/null
 cmake --build --preset "$preset"
 bash scripts/build_web.sh
 # The S3 and SQS peers the scale-out backends are tested against (npm s3rver, fauxqs).
-if [[ ! -f tests/peers/node_modules/.package-lock.json ||
-      tests/peers/package-lock.json -nt tests/peers/node_modules/.package-lock.json ]]; then
-  npm ci --prefix tests/peers --no-audit --no-fund --loglevel=error
-fi
+# And the HCL parser the Terraform checks use (deploy/tests).
+for dir in tests/peers deploy/tests; do
+  if [[ ! -f $dir/node_modules/.package-lock.json ||
+        $dir/package-lock.json -nt $dir/node_modules/.package-lock.json ]]; then
+    npm ci --prefix "$dir" --no-audit --no-fund --loglevel=error
+  fi
+done
 ctest --preset "$preset"
