@@ -143,11 +143,13 @@ def test_nginx_caches_hashed_assets_for_a_year() -> None:
     assets = nginx_location("/assets/")
     assert "max-age=31536000" in assets and "immutable" in assets
     assert "try_files $uri =404;" in assets, "a missing asset must be a 404, not index.html"
+    assert "immutable\" always" not in assets, "a 404 must not be cached for a year"
 
 
 def test_nginx_does_not_serve_the_api() -> None:
     api = nginx_location(r"~ \^/\(api\|media\)\(/\|\$\)")
     assert "return 404" in api
+    assert "types { }" in api, "without it /media/x.m3u8 is labelled a playlist, not a problem"
     assert "proxy_pass" not in NGINX, "the web server must not proxy the API (the ALB routes it)"
 
 
