@@ -144,11 +144,13 @@ TEST(Credentials, RefreshesBeforeExpiryAndKeepsOldKeysWhenRefreshFails) {
   int calls = 0;
   bool fail = false;
   auto expiry = Clock::now() + std::chrono::hours(1);
-  auto p = CredentialsProvider::Refreshing("test", [&]() -> Result<ExpiringCredentials> {
+  // Numbered keys that expire at `expiry`, or a failure while `fail` is set.
+  const CredentialsProvider::Fetch fetch = [&]() -> Result<ExpiringCredentials> {
     ++calls;
     if (fail) return MakeError(ErrorCode::kUnavailable, "STS is down");
     return ExpiringCredentials{{"AK" + std::to_string(calls), "secret", "token"}, expiry};
-  });
+  };
+  auto p = CredentialsProvider::Refreshing("test", fetch);
   ASSERT_TRUE(p);
   EXPECT_EQ((*p)->Current().access_key_id, "AK1");
   EXPECT_EQ((*p)->Current().access_key_id, "AK1");
@@ -156,11 +158,7 @@ TEST(Credentials, RefreshesBeforeExpiryAndKeepsOldKeysWhenRefreshFails) {
 
   // Three minutes left: the next use refreshes.
   expiry = Clock::now() + std::chrono::minutes(3);
-  auto p2 = CredentialsProvider::Refreshing("test", [&]() -> Result<ExpiringCredentials> {
-    ++calls;
-    if (fail) return MakeError(ErrorCode::kUnavailable, "STS is down");
-    return ExpiringCredentials{{"AK" + std::to_string(calls), "secret", "token"}, expiry};
-  });
+  auto p2 = CredentialsProvider::Refreshing("test", fetch);
   ASSERT_TRUE(p2);
   EXPECT_EQ(calls, 2);
   // Halfway through a three-minute life is 90 s away: still current.
@@ -170,11 +168,7 @@ TEST(Credentials, RefreshesBeforeExpiryAndKeepsOldKeysWhenRefreshFails) {
   // A provider whose keys are already inside the refresh window refreshes on use; when the
   // refresh fails, the old keys are kept.
   expiry = Clock::now() - std::chrono::seconds(1);
-  auto p3 = CredentialsProvider::Refreshing("test", [&]() -> Result<ExpiringCredentials> {
-    ++calls;
-    if (fail) return MakeError(ErrorCode::kUnavailable, "STS is down");
-    return ExpiringCredentials{{"AK" + std::to_string(calls), "secret", "token"}, expiry};
-  });
+  auto p3 = CredentialsProvider::Refreshing("test", fetch);
   ASSERT_TRUE(p3);
   EXPECT_EQ(calls, 3);
   expiry = Clock::now() + std::chrono::hours(1);
@@ -184,11 +178,7 @@ TEST(Credentials, RefreshesBeforeExpiryAndKeepsOldKeysWhenRefreshFails) {
 
   // A refresh that fails keeps the keys there are (they work until they expire).
   expiry = Clock::now();
-  auto p4 = CredentialsProvider::Refreshing("test", [&]() -> Result<ExpiringCredentials> {
-    ++calls;
-    if (fail) return MakeError(ErrorCode::kUnavailable, "STS is down");
-    return ExpiringCredentials{{"AK" + std::to_string(calls), "secret", "token"}, expiry};
-  });
+  auto p4 = CredentialsProvider::Refreshing("test", fetch);
   ASSERT_TRUE(p4);
   fail = true;
   EXPECT_EQ((*p4)->Current().access_key_id, "AK5");
