@@ -15,11 +15,8 @@ test_pkgs=(
   ffmpeg prometheus wrk python3 python3-pytest python3-yaml curl procps chromium postgresql
   yamllint shellcheck
 )
-# The deployment checks render the Kubernetes overlays with `kubectl kustomize`; use the
-# machine's kubectl, else Debian's (kubernetes-client).
-if ! command -v kubectl >/dev/null; then
-  test_pkgs+=(kubernetes-client)
-fi
+# The deployment checks also render the Kubernetes overlays with the machine's kubectl
+# (>= 1.27, kustomize v5): Debian 12's own kubernetes-client (1.20) is too old for them.
 # The web app is built with Node.js and npm; use the machine's own if it has them.
 if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
   build_pkgs+=(nodejs npm)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import functools
 import ipaddress
 import json
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -51,6 +52,13 @@ def render(env: str) -> tuple[list[dict], str]:
     if kubectl is None:
         pytest.fail("kubectl is not installed: these tests render the overlays with "
                     "`kubectl kustomize` (kubectl >= 1.27, kustomize v5)")
+    version = subprocess.run([kubectl, "version", "--client"], capture_output=True, text=True,
+                             check=False).stdout
+    match = re.search(r"Kustomize Version: v(\d+)", version)
+    if not match or int(match.group(1)) < 5:
+        pytest.fail(f"kubectl's kustomize is too old for these overlays ({version.strip()!r}): "
+                    "they need kustomize v5 (kubectl >= 1.27); Debian 12's kubernetes-client "
+                    "(1.20) is older")
     cmd = [kubectl, "kustomize", str(OVERLAYS_DIR / env)]
     proc = subprocess.run(cmd, capture_output=True, text=True, check=False)
     if proc.returncode != 0:
