@@ -23,8 +23,13 @@ void Checkpointer::Attach(Conn& writer) {
 
 int Checkpointer::OnCommit(void* self, sqlite3* db, const char* schema, int wal_pages) {
   if (wal_pages >= kInlineWalPages) {
-    // BUSY (the background checkpoint holds the lock) is fine: the next commit tries again.
-    (void)sqlite3_wal_checkpoint_v2(db, schema, SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr);
+    // Wait for a background checkpoint in progress (SQLite answers BUSY at once, without the
+    // busy handler, while another connection checkpoints: on a loaded machine the WAL then
+    // grew thousands of pages past this bound). RESTART then copies what is left, waiting
+    // for readers of the old frames, so the next commit starts the WAL over.
+    auto* c = static_cast<Checkpointer*>(self);
+    std::lock_guard running(c->checkpoint_mu_);
+    (void)sqlite3_wal_checkpoint_v2(db, schema, SQLITE_CHECKPOINT_RESTART, nullptr, nullptr);
   } else if (wal_pages >= kWalPages) {
     auto* c = static_cast<Checkpointer*>(self);
     {
@@ -47,6 +52,7 @@ void Checkpointer::Run(std::stop_token stop) {
     if (stop.stop_requested()) break;
     // PASSIVE never blocks readers or the writer; frames it cannot copy yet wait for next time.
     int log = 0, copied = 0;
+    std::lock_guard running(checkpoint_mu_);
     (void)sqlite3_wal_checkpoint_v2(conn_->db().raw(), nullptr, SQLITE_CHECKPOINT_PASSIVE, &log,
                                     &copied);
   }

@@ -42,6 +42,7 @@ class Checkpointer {
   std::mutex mu_;
   std::condition_variable_any wake_;
   bool pending_ = false;  // guarded by mu_
+  std::mutex checkpoint_mu_;  // held while either side checkpoints
   std::jthread thread_;   // last: starts after, and stops before, everything above
 };
 
