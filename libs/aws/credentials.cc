@@ -33,7 +33,8 @@ Result<std::string> ReadToken(const std::string& file) {
   std::string token = ss.str();
   while (!token.empty() && (token.back() == '\n' || token.back() == '\r' || token.back() == ' '))
     token.pop_back();
-  if (token.empty()) return MakeError(ErrorCode::kUnavailable, "the token file " + file + " is empty");
+  if (token.empty())
+    return MakeError(ErrorCode::kUnavailable, "the token file " + file + " is empty");
   return token;
 }
 
@@ -45,7 +46,8 @@ Result<Clock::time_point> ParseExpiration(std::string_view s) {
     t.erase(dot, z == std::string::npos ? std::string::npos : z - dot);
   }
   auto parsed = ParseIso8601(t);
-  if (!parsed) return MakeError(ErrorCode::kInternal, "credentials: bad Expiration '" + std::string(s) + "'");
+  if (!parsed)
+    return MakeError(ErrorCode::kInternal, "credentials: bad Expiration '" + std::string(s) + "'");
   return *parsed;
 }
 
@@ -101,17 +103,18 @@ Result<ExpiringCredentials> AssumeRoleWithWebIdentity(HttpClient& http, const st
                                  {"RoleSessionName", session_name},
                                  {"WebIdentityToken", token}});
   // The web identity token is the proof; the call itself is not signed.
-  KINORA_TRY(HttpResponse resp,
-             http.Send(HttpRequest{.method = "POST",
-                                   .url = endpoint + "/",
-                                   .headers = {{"Content-Type", "application/x-www-form-urlencoded"}},
-                                   .body = body,
-                                   .timeout = std::chrono::seconds(10)}));
+  KINORA_TRY(
+      HttpResponse resp,
+      http.Send(HttpRequest{.method = "POST",
+                            .url = endpoint + "/",
+                            .headers = {{"Content-Type", "application/x-www-form-urlencoded"}},
+                            .body = body,
+                            .timeout = std::chrono::seconds(10)}));
   if (resp.status != 200) {
     std::string why = XmlText(resp.body, "Message");
-    return MakeError(ErrorCode::kUnavailable,
-                     "STS AssumeRoleWithWebIdentity for " + role_arn + " answered " +
-                         std::to_string(resp.status) + (why.empty() ? "" : ": " + why));
+    return MakeError(ErrorCode::kUnavailable, "STS AssumeRoleWithWebIdentity for " + role_arn +
+                                                  " answered " + std::to_string(resp.status) +
+                                                  (why.empty() ? "" : ": " + why));
   }
   return ParseAssumeRoleWithWebIdentity(resp.body);
 }
@@ -143,7 +146,8 @@ std::shared_ptr<CredentialsProvider> CredentialsProvider::Static(Credentials c) 
 
 Result<std::shared_ptr<CredentialsProvider>> CredentialsProvider::Refreshing(std::string source,
                                                                              Fetch fetch) {
-  std::shared_ptr<CredentialsProvider> p(new CredentialsProvider(std::move(source), std::move(fetch)));
+  std::shared_ptr<CredentialsProvider> p(
+      new CredentialsProvider(std::move(source), std::move(fetch)));
   auto first = p->fetch_();
   if (!first) return Annotate(first.error(), "AWS credentials from " + p->source_);
   p->Store(*first);
@@ -194,7 +198,8 @@ Result<ExpiringCredentials> ParseAssumeRoleWithWebIdentity(std::string_view xml)
 Result<ExpiringCredentials> ParseContainerCredentials(std::string_view text) {
   boost::system::error_code ec;
   json::value v = json::parse(text, ec);
-  if (ec || !v.is_object()) return MakeError(ErrorCode::kInternal, "container credentials: not a JSON object");
+  if (ec || !v.is_object())
+    return MakeError(ErrorCode::kInternal, "container credentials: not a JSON object");
   const auto& o = v.as_object();
   auto str = [&o](const char* k) -> std::string {
     const auto* f = o.if_contains(k);
@@ -234,10 +239,9 @@ Result<std::shared_ptr<CredentialsProvider>> CredentialsFromEnvironment(const st
   if (std::string uri = Env("AWS_CONTAINER_CREDENTIALS_FULL_URI"); !uri.empty()) {
     std::string file = Env("AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE");
     std::string token = Env("AWS_CONTAINER_AUTHORIZATION_TOKEN");
-    return CredentialsProvider::Refreshing("container credentials (" + uri + ")",
-                                           [http, uri, file, token] {
-                                             return ContainerCredentials(*http, uri, file, token);
-                                           });
+    return CredentialsProvider::Refreshing(
+        "container credentials (" + uri + ")",
+        [http, uri, file, token] { return ContainerCredentials(*http, uri, file, token); });
   }
   return MakeError(ErrorCode::kInvalidArgument, "no AWS credentials: " + kCredentialsHelp);
 }

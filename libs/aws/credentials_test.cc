@@ -93,11 +93,17 @@ class ScopedEnv {
   void Set(const char* n, const std::string& v) { ::setenv(n, v.c_str(), 1); }
 
  private:
-  static constexpr const char* kNames[] = {
-      "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_ROLE_ARN",
-      "AWS_WEB_IDENTITY_TOKEN_FILE", "AWS_ROLE_SESSION_NAME", "AWS_ENDPOINT_URL_STS",
-      "AWS_ENDPOINT_URL", "AWS_CONTAINER_CREDENTIALS_FULL_URI",
-      "AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE", "AWS_CONTAINER_AUTHORIZATION_TOKEN"};
+  static constexpr const char* kNames[] = {"AWS_ACCESS_KEY_ID",
+                                           "AWS_SECRET_ACCESS_KEY",
+                                           "AWS_SESSION_TOKEN",
+                                           "AWS_ROLE_ARN",
+                                           "AWS_WEB_IDENTITY_TOKEN_FILE",
+                                           "AWS_ROLE_SESSION_NAME",
+                                           "AWS_ENDPOINT_URL_STS",
+                                           "AWS_ENDPOINT_URL",
+                                           "AWS_CONTAINER_CREDENTIALS_FULL_URI",
+                                           "AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE",
+                                           "AWS_CONTAINER_AUTHORIZATION_TOKEN"};
   std::vector<std::pair<const char*, std::optional<std::string>>> saved_;
 };
 
@@ -109,7 +115,9 @@ std::string StsAnswer(const std::string& expiration) {
          "<AccessKeyId>ASIAEXAMPLE</AccessKeyId>"
          "<SecretAccessKey>wJalr/K7MDENG+bPxRfiCY</SecretAccessKey>"
          "<SessionToken>FwoGZX&amp;Io=</SessionToken>"
-         "<Expiration>" + expiration + "</Expiration>"
+         "<Expiration>" +
+         expiration +
+         "</Expiration>"
          "</Credentials></AssumeRoleWithWebIdentityResult></AssumeRoleWithWebIdentityResponse>";
 }
 
@@ -234,15 +242,17 @@ TEST(Credentials, WebIdentityAsksStsWithTheTokenFile) {
             std::string::npos)
       << req;
   EXPECT_NE(req.find("RoleSessionName=uploader-0"), std::string::npos) << req;
-  EXPECT_NE(req.find("WebIdentityToken=eyJhbGciOiJSUzI1NiJ9.payload.sig"), std::string::npos) << req;
+  EXPECT_NE(req.find("WebIdentityToken=eyJhbGciOiJSUzI1NiJ9.payload.sig"), std::string::npos)
+      << req;
   EXPECT_EQ(req.find("Authorization:"), std::string::npos) << "the STS call is not signed";
   std::filesystem::remove(token);
 }
 
 TEST(Credentials, PodIdentitySendsTheAuthorizationToken) {
   ScopedEnv env;
-  OneShotServer agent(R"({"AccessKeyId":"ASIAPOD","SecretAccessKey":"s","Token":"t","Expiration":")" +
-                      InOneHour() + R"("})");
+  OneShotServer agent(
+      R"({"AccessKeyId":"ASIAPOD","SecretAccessKey":"s","Token":"t","Expiration":")" + InOneHour() +
+      R"("})");
   auto token = TokenFile("pod-identity-token");
   env.Set("AWS_CONTAINER_CREDENTIALS_FULL_URI", agent.url() + "/v1/credentials");
   env.Set("AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE", token.string());

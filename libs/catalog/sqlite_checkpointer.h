@@ -41,9 +41,9 @@ class Checkpointer {
   std::unique_ptr<Conn> conn_;  // used only by thread_
   std::mutex mu_;
   std::condition_variable_any wake_;
-  bool pending_ = false;  // guarded by mu_
+  bool pending_ = false;      // guarded by mu_
   std::mutex checkpoint_mu_;  // held while either side checkpoints
-  std::jthread thread_;   // last: starts after, and stops before, everything above
+  std::jthread thread_;       // last: starts after, and stops before, everything above
 };
 
 }  // namespace kinora::catalog

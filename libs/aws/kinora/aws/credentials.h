@@ -34,7 +34,8 @@ class CredentialsProvider {
   const std::string& source() const { return source_; }
 
  private:
-  CredentialsProvider(std::string source, Fetch fetch) : source_(std::move(source)), fetch_(std::move(fetch)) {}
+  CredentialsProvider(std::string source, Fetch fetch)
+      : source_(std::move(source)), fetch_(std::move(fetch)) {}
   void Store(const ExpiringCredentials& e);
 
   std::string source_;
