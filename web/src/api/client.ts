@@ -3,6 +3,22 @@
 
 import axios, { type AxiosInstance } from 'axios';
 import { toApiError } from './errors';
+import type { paths } from './schema.gen';
+
+/** The `{name}` parameters in an OpenAPI path template. */
+type PathParams<P extends string> = P extends `${string}{${infer Name}}${infer Rest}` ? Name | PathParams<Rest> : never;
+
+/**
+ * A URL of the API: `template` must be a path of openapi.json (tsc checks it against the generated
+ * `paths`), and its `{name}` parameters are filled in, URL-encoded.
+ */
+export function apiPath<P extends keyof paths & string>(
+  template: P,
+  ...params: [PathParams<P>] extends [never] ? [] : [Record<PathParams<P>, string>]
+): string {
+  const values: Record<string, string> = params[0] ?? {};
+  return template.replace(/\{(\w+)\}/g, (_, name: string) => encodeURIComponent(values[name]));
+}
 
 /** A UUIDv4; falls back to Math.random where crypto.randomUUID is absent (non-secure origins). */
 export function newCorrelationId(): string {

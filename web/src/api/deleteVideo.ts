@@ -1,8 +1,10 @@
-import { api } from './client';
-import type { DeleteResponse } from './types';
+import { api, apiPath } from './client';
+import type { ResponseBody } from './types';
+
+type Answer = ResponseBody<'deleteVideo', 200>;
 
 /** DELETE /api/uploader/videos/{video_id} — removes objects, catalog row and counters. */
-export async function deleteVideo(videoId: string): Promise<DeleteResponse> {
-  const res = await api.delete<DeleteResponse>(`/api/uploader/videos/${encodeURIComponent(videoId)}`);
+export async function deleteVideo(videoId: string): Promise<Answer> {
+  const res = await api.delete<Answer>(apiPath('/api/uploader/videos/{video_id}', { video_id: videoId }));
   return res.data;
 }

@@ -1,22 +1,19 @@
-import { api } from './client';
-import type { SortBy, SortOrder, VideoList, VideoStatus } from './types';
+import { api, apiPath } from './client';
+import type { ListVideosParams, ResponseBody } from './types';
 
-export interface ListVideosParams {
-  limit?: number;
-  cursor?: string;
-  offset?: number;
-  sort_by?: SortBy;
-  order?: SortOrder;
-  status?: VideoStatus;
-  q?: string;
-}
+export type { ListVideosParams };
+
+type Answer = ResponseBody<'listVideos', 200>;
 
 /** GET /api/analytics/videos — one page; pass `next_cursor` back as `cursor` for the next. */
-export async function listVideos(params: ListVideosParams = {}, signal?: AbortSignal): Promise<VideoList> {
+export async function listVideos(
+  params: ListVideosParams = {},
+  signal?: AbortSignal,
+): Promise<Answer> {
   const query: Record<string, string | number> = {};
   for (const [k, v] of Object.entries(params)) {
-    if (v !== undefined && v !== null && v !== '') query[k] = v as string | number;
+    if (v !== undefined && v !== null && v !== '') query[k] = v;
   }
-  const res = await api.get<VideoList>('/api/analytics/videos', { params: query, signal });
+  const res = await api.get<Answer>(apiPath('/api/analytics/videos'), { params: query, signal });
   return res.data;
 }

@@ -1,8 +1,10 @@
-import { api } from './client';
-import type { CounterResponse } from './types';
+import { api, apiPath } from './client';
+import type { ResponseBody } from './types';
+
+type Answer = ResponseBody<'recordView', 200>;
 
 /** POST /api/analytics/view/{video_id} — counts one view; answers the new count. */
-export async function recordView(videoId: string): Promise<CounterResponse> {
-  const res = await api.post<CounterResponse>(`/api/analytics/view/${encodeURIComponent(videoId)}`);
+export async function recordView(videoId: string): Promise<Answer> {
+  const res = await api.post<Answer>(apiPath('/api/analytics/view/{video_id}', { video_id: videoId }));
   return res.data;
 }

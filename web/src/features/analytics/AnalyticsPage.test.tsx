@@ -64,7 +64,11 @@ describe('AnalyticsPage', () => {
   });
 
   it('says when a chart has nothing to show yet', async () => {
-    vi.mocked(getStats).mockResolvedValue({ ...stats, duration_histogram: undefined });
+    // What a server with no video of known duration sends: the six buckets, all empty.
+    vi.mocked(getStats).mockResolvedValue({
+      ...stats,
+      duration_histogram: stats.duration_histogram.map((bucket) => ({ ...bucket, count: 0 })),
+    });
     render(
       <MemoryRouter future={{ v7_startTransition: true, v7_relativeSplatPath: true }}>
         <AnalyticsPage />

@@ -2,9 +2,21 @@
 // following each upload through processing. Framework-free so it can be unit-tested; the React
 // hook in useUploadQueue.ts subscribes to it.
 
-import type { UploadResponse, Video, VideoStatus } from '@/api/types';
+import type { UploadResponse, Video, VideoExtension, VideoStatus } from '@/api/types';
 
-export const ALLOWED_EXTENSIONS = ['mp4', 'mov', 'avi', 'webm', 'mkv', 'flv', 'wmv', 'm4v'] as const;
+// The extensions the server accepts: exactly the OpenAPI document's `file_extension` enum (a
+// Record over the generated union, so tsc refuses one missing or one too many).
+const EXTENSIONS: Record<VideoExtension, true> = {
+  mp4: true,
+  mov: true,
+  avi: true,
+  webm: true,
+  mkv: true,
+  flv: true,
+  wmv: true,
+  m4v: true,
+};
+export const ALLOWED_EXTENSIONS = Object.keys(EXTENSIONS) as readonly VideoExtension[];
 export const DEFAULT_MAX_BYTES = 500 * 1024 * 1024;
 
 export function fileExtension(name: string): string {
