@@ -49,7 +49,7 @@ export default tseslint.config(
     settings: {
       'import/resolver': {
         // Resolves the `@/` alias through tsconfig.json's paths, so boundaries hold for it too.
-        typescript: { project: ['./tsconfig.json', './e2e/tsconfig.json'] },
+        typescript: { project: './tsconfig.json' },
         node: true,
       },
     },

@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
 import { Link, useSearchParams } from 'react-router-dom';
 import { LayoutGrid, List, Loader2, Search, UploadCloud } from 'lucide-react';
 import type { SortBy, SortOrder, VideoStatus } from '@/api/types';
@@ -6,7 +6,7 @@ import { VIDEO_STATUSES } from '@/api/types';
 import { EmptyState, ErrorState, PageHeader, Skeleton } from '@/components';
 import { cn } from '@/lib/cn';
 import { formatCount } from '@/lib/format';
-import { useDebounced } from '@/lib/useAsync';
+import { useDebouncedCallback } from '@/lib/useDebouncedCallback';
 import { useVideoLibrary } from './useVideoLibrary';
 import { VideoGrid } from './VideoGrid';
 import { VideoTable } from './VideoTable';
@@ -35,19 +35,18 @@ export function LibraryPage() {
   const view = params.get('view') === 'table' ? 'table' : 'grid';
   const sort = params.get('sort') ?? 'timestamp:desc';
   const status = (params.get('status') ?? '') as VideoStatus | '';
-  const [query, setQuery] = useState(params.get('q') ?? '');
-  const q = useDebounced(query.trim(), 300);
+  // The address holds the search; the box writes it there once typing pauses.
+  const q = params.get('q') ?? '';
+  const [query, setQuery] = useState(q);
 
   const setParam = (name: string, value: string | null) => {
+    if ((params.get(name) ?? '') === (value ?? '')) return;
     const next = new URLSearchParams(params);
     if (value) next.set(name, value);
     else next.delete(name);
     setParams(next, { replace: true });
   };
-  useEffect(() => {
-    if ((params.get('q') ?? '') !== q) setParam('q', q || null);
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [q]);
+  const commitQuery = useDebouncedCallback((text: string) => setParam('q', text.trim() || null), 300);
 
   const [sortBy, order] = sort.split(':') as [SortBy, SortOrder];
   const lib = useVideoLibrary({ sort_by: sortBy, order, status: status || undefined, q: q || undefined });
@@ -87,7 +86,10 @@ export function LibraryPage() {
               className="input pl-9"
               placeholder="Search by title"
               value={query}
-              onChange={(e) => setQuery(e.target.value)}
+              onChange={(e) => {
+                setQuery(e.target.value);
+                commitQuery.schedule(e.target.value);
+              }}
             />
           </div>
         </div>
@@ -155,6 +157,7 @@ export function LibraryPage() {
                 type="button"
                 className="btn-secondary"
                 onClick={() => {
+                  commitQuery.cancel();
                   setQuery('');
                   setParams(new URLSearchParams(view === 'table' ? { view } : {}), { replace: true });
                 }}

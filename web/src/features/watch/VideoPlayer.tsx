@@ -19,18 +19,21 @@ export function VideoPlayer({ video, onFirstPlay }: VideoPlayerProps) {
   const [mode, setMode] = useState<'hls' | 'mp4' | 'none'>('none');
   const [notice, setNotice] = useState<string | null>(null);
   const played = useRef(false);
-  const firstPlay = useRef(onFirstPlay);
-  firstPlay.current = onFirstPlay;
 
-  // Only the id and the presence of sources matter; signed URLs change on every fetch.
-  const hasHls = Boolean(video.hls_url);
-  const hasMp4 = Boolean(video.video_url);
+  // The player loads its sources once per video. Signed URLs change on every fetch of the video,
+  // so only a new id, or a source appearing or going, loads them again; until then the URLs
+  // first seen are kept (React's "state from the previous render" pattern, no effect needed).
+  const sourceKey = `${video.video_id}|${Boolean(video.hls_url)}|${Boolean(video.video_url)}`;
+  const [sources, setSources] = useState({ key: sourceKey, hls_url: video.hls_url, video_url: video.video_url });
+  if (sources.key !== sourceKey) {
+    setSources({ key: sourceKey, hls_url: video.hls_url, video_url: video.video_url });
+  }
 
   useEffect(() => {
     const el = ref.current;
     if (!el) return;
     played.current = false;
-    const source = choosePlaybackSource(video, Hls.isSupported());
+    const source = choosePlaybackSource(sources, Hls.isSupported());
     setMode(source.kind);
     setLevels([]);
     setLevel(-1);
@@ -72,13 +75,12 @@ export function VideoPlayer({ video, onFirstPlay }: VideoPlayerProps) {
       el.removeAttribute('src');
       el.load();
     };
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [video.video_id, hasHls, hasMp4]);
+  }, [sources]);
 
   const onPlay = () => {
     if (played.current) return;
     played.current = true;
-    firstPlay.current?.();
+    onFirstPlay?.();
   };
 
   const choose = (value: number) => {
