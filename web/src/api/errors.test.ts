@@ -2,7 +2,7 @@
 // Exercises the real Axios instance against a throw-away HTTP server on loopback.
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createApiClient } from './client';
+import { apiPath, createApiClient } from './client';
 import { ApiError, toApiError } from './errors';
 
 let server: http.Server;
@@ -104,5 +104,12 @@ describe('toApiError', () => {
   it('keeps plain errors readable', () => {
     expect(toApiError(new Error('boom')).message).toBe('boom');
     expect(toApiError('weird').message).toBe('Something went wrong.');
+  });
+});
+
+describe('apiPath', () => {
+  it('fills in and encodes path parameters of the OpenAPI paths', () => {
+    expect(apiPath('/api/analytics/stats')).toBe('/api/analytics/stats');
+    expect(apiPath('/api/analytics/video/{video_id}', { video_id: 'a b/c' })).toBe('/api/analytics/video/a%20b%2Fc');
   });
 });

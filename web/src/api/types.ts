@@ -40,7 +40,7 @@ export const VIDEO_STATUSES = (Object.keys(STATUS_ORDER) as VideoStatus[]).sort(
   (a, b) => STATUS_ORDER[a] - STATUS_ORDER[b],
 );
 
-/** Whether the server is still working on a video (it will change without anyone acting). */
-export function isPending(status: VideoStatus): boolean {
-  return status === 'UPLOADED' || status === 'PROCESSING';
+/** Whether a video is done changing: PROCESSED or FAILED, not still UPLOADED or PROCESSING. */
+export function isSettled(status: VideoStatus): boolean {
+  return status === 'PROCESSED' || status === 'FAILED';
 }

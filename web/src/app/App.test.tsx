@@ -1,11 +1,12 @@
-import { render, screen } from '@testing-library/react';
+import { screen } from '@testing-library/react';
 import { MemoryRouter } from 'react-router-dom';
 import { App } from './App';
+import { renderWithQueryClient } from '@/test/render';
 
 vi.mock('@/api/listVideos', () => ({ listVideos: vi.fn(() => new Promise(() => {})) }));
 
 const renderAt = (path: string) =>
-  render(
+  renderWithQueryClient(
     <MemoryRouter initialEntries={[path]} future={{ v7_startTransition: true, v7_relativeSplatPath: true }}>
       <App />
     </MemoryRouter>,

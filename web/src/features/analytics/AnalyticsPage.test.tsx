@@ -1,8 +1,9 @@
-import { render, screen, within } from '@testing-library/react';
+import { screen, within } from '@testing-library/react';
 import { MemoryRouter } from 'react-router-dom';
 import type { Stats, Video } from '@/api/types';
 import { getStats } from '@/api/getStats';
 import { AnalyticsPage } from './AnalyticsPage';
+import { renderWithQueryClient } from '@/test/render';
 
 vi.mock('@/api/getStats', () => ({ getStats: vi.fn() }));
 
@@ -44,7 +45,7 @@ const stats: Stats = {
 describe('AnalyticsPage', () => {
   it('renders the KPIs and the top videos from /api/analytics/stats', async () => {
     vi.mocked(getStats).mockResolvedValue(stats);
-    render(
+    renderWithQueryClient(
       <MemoryRouter future={{ v7_startTransition: true, v7_relativeSplatPath: true }}>
         <AnalyticsPage />
       </MemoryRouter>,
@@ -69,7 +70,7 @@ describe('AnalyticsPage', () => {
       ...stats,
       duration_histogram: stats.duration_histogram.map((bucket) => ({ ...bucket, count: 0 })),
     });
-    render(
+    renderWithQueryClient(
       <MemoryRouter future={{ v7_startTransition: true, v7_relativeSplatPath: true }}>
         <AnalyticsPage />
       </MemoryRouter>,

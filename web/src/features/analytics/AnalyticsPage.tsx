@@ -1,19 +1,28 @@
 import { Link } from 'react-router-dom';
 import { Clock, Eye, Film, Gauge, HardDrive, Heart, RefreshCw } from 'lucide-react';
-import { getStats } from '@/api/getStats';
+import { useQuery } from '@tanstack/react-query';
+import { errorMessage } from '@/api/errors';
+import { statsQuery } from '@/api/queries';
 import { ErrorState, KpiCard, LoadingState, PageHeader, StatusBadge } from '@/components';
 import { formatBytes, formatCount, formatDateTime, formatDuration, formatPercent, formatSeconds } from '@/lib/format';
-import { useAsync, useInterval } from '@/lib/useAsync';
 import { ChartCard, DailyChart, DurationChart, FormatChart, StatusChart } from './Charts';
 import { durationBars, formatBreakdown, mergeDaily, statusBreakdown } from './transform';
 
-export function AnalyticsPage() {
-  const { data: stats, error, loading, reload } = useAsync((signal) => getStats(signal), []);
-  useInterval(() => reload(true), 15_000, Boolean(stats));
+/** The dashboard refreshes itself this often. */
+const REFRESH_MS = 15_000;
 
-  if (loading && !stats) return <LoadingState label="Loading analytics…" />;
-  if (error && !stats) return <ErrorState title="Could not load analytics" message={error} onRetry={() => reload()} />;
-  if (!stats) return null;
+export function AnalyticsPage() {
+  const {
+    data: stats,
+    error,
+    isPending,
+    refetch,
+  } = useQuery({ ...statsQuery(), refetchInterval: (q) => (q.state.data ? REFRESH_MS : false) });
+
+  if (isPending) return <LoadingState label="Loading analytics…" />;
+  if (!stats) {
+    return <ErrorState title="Could not load analytics" message={errorMessage(error)} onRetry={() => void refetch()} />;
+  }
 
   const daily = mergeDaily(stats.uploads_per_day, stats.views_per_day, stats.likes_per_day, {
     until: stats.generated_at.slice(0, 10),
@@ -27,7 +36,7 @@ export function AnalyticsPage() {
         title="Analytics"
         subtitle={`Updated ${formatDateTime(stats.generated_at)}`}
         actions={
-          <button type="button" className="btn-secondary" onClick={() => reload(true)}>
+          <button type="button" className="btn-secondary" onClick={() => void refetch()}>
             <RefreshCw aria-hidden className="h-4 w-4" /> Refresh
           </button>
         }

@@ -1,8 +1,9 @@
-import { render, screen } from '@testing-library/react';
+import { screen, waitFor } from '@testing-library/react';
 import { MemoryRouter } from 'react-router-dom';
 import type { Video, VideoList } from '@/api/types';
 import { listVideos } from '@/api/listVideos';
 import { LibraryPage } from './LibraryPage';
+import { renderWithQueryClient } from '@/test/render';
 
 vi.mock('@/api/listVideos', () => ({ listVideos: vi.fn() }));
 const mocked = vi.mocked(listVideos);
@@ -30,7 +31,7 @@ function page(videos: Video[], next: string | null = null): VideoList {
 }
 
 const renderPage = () =>
-  render(
+  renderWithQueryClient(
     <MemoryRouter future={{ v7_startTransition: true, v7_relativeSplatPath: true }}>
       <LibraryPage />
     </MemoryRouter>,
@@ -58,6 +59,16 @@ describe('LibraryPage', () => {
     expect(screen.getByRole('button', { name: 'Load more' })).toBeEnabled();
     expect(mocked).toHaveBeenCalledWith(expect.objectContaining({ sort_by: 'timestamp', order: 'desc', limit: 24 }), expect.anything());
   });
+
+  it('refreshes the list while a video is processing, and stops once it is done', async () => {
+    mocked
+      .mockResolvedValueOnce(page([video({ status: 'PROCESSING', progress: 0.4 })]))
+      .mockResolvedValue(page([video({ status: 'PROCESSED' })]));
+    renderPage();
+    expect(await screen.findByText('updating live')).toBeInTheDocument();
+    await waitFor(() => expect(screen.queryByText('updating live')).toBeNull(), { timeout: 6000 });
+    expect(mocked).toHaveBeenCalledTimes(2);
+  }, 10_000);
 
   it('shows the server message when loading fails', async () => {
     mocked.mockRejectedValue(new Error('The service is temporarily unavailable; try again shortly.'));

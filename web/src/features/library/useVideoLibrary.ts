@@ -1,97 +1,57 @@
-import { useCallback, useEffect, useRef, useState } from 'react';
-import { listVideos, type ListVideosParams } from '@/api/listVideos';
+import { useMemo } from 'react';
+import { keepPreviousData, useInfiniteQuery, type InfiniteData } from '@tanstack/react-query';
 import { errorMessage } from '@/api/errors';
-import type { Video } from '@/api/types';
+import { videoListQuery, type VideoListFilters } from '@/api/queries';
+import { isSettled, type Video, type VideoList } from '@/api/types';
 
 export const PAGE_SIZE = 24;
 const LIVE_REFRESH_MS = 3000;
 
 export function needsLiveRefresh(videos: Video[]): boolean {
-  return videos.some((v) => v.status === 'PROCESSING' || v.status === 'UPLOADED');
+  return videos.some((v) => !isSettled(v.status));
 }
 
-type Filters = Omit<ListVideosParams, 'cursor' | 'offset' | 'limit'>;
-
-/** The library list: first page on filter change, "load more" by cursor, live refresh. */
-export function useVideoLibrary(filters: Filters) {
-  const [videos, setVideos] = useState<Video[]>([]);
-  const [total, setTotal] = useState(0);
-  const [cursor, setCursor] = useState<string | null>(null);
-  const [loading, setLoading] = useState(true);
-  const [loadingMore, setLoadingMore] = useState(false);
-  const [error, setError] = useState<string | null>(null);
-  const [tick, setTick] = useState(0);
-  const key = JSON.stringify(filters);
-  const filtersRef = useRef(filters);
-  filtersRef.current = filters;
-  const countRef = useRef(0);
-  countRef.current = videos.length;
-
-  useEffect(() => {
-    const ctrl = new AbortController();
-    setLoading(true);
-    listVideos({ ...filtersRef.current, limit: PAGE_SIZE }, ctrl.signal)
-      .then((page) => {
-        setVideos(page.videos);
-        setTotal(page.total);
-        setCursor(page.next_cursor);
-        setError(null);
-      })
-      .catch((e) => {
-        if (!ctrl.signal.aborted) setError(errorMessage(e));
-      })
-      .finally(() => {
-        if (!ctrl.signal.aborted) setLoading(false);
-      });
-    return () => ctrl.abort();
-  }, [key, tick]);
-
-  const loadMore = useCallback(async () => {
-    if (!cursor) return;
-    setLoadingMore(true);
-    try {
-      const page = await listVideos({ ...filtersRef.current, limit: PAGE_SIZE, cursor });
-      setVideos((prev) => {
-        const seen = new Set(prev.map((v) => v.video_id));
-        return [...prev, ...page.videos.filter((v) => !seen.has(v.video_id))];
-      });
-      setTotal(page.total);
-      setCursor(page.next_cursor);
-    } catch (e) {
-      setError(errorMessage(e));
-    } finally {
-      setLoadingMore(false);
+/** The pages' videos in order, each once (a video can move between pages as the list changes). */
+function allVideos(data: InfiniteData<VideoList> | undefined): Video[] {
+  const seen = new Set<string>();
+  const out: Video[] = [];
+  for (const page of data?.pages ?? []) {
+    for (const v of page.videos) {
+      if (seen.has(v.video_id)) continue;
+      seen.add(v.video_id);
+      out.push(v);
     }
-  }, [cursor]);
+  }
+  return out;
+}
 
-  // While anything is still being processed, refresh what is on screen (same length, no flicker).
-  const live = !loading && needsLiveRefresh(videos);
-  useEffect(() => {
-    if (!live) return;
-    const id = setInterval(() => {
-      const limit = Math.min(100, Math.max(PAGE_SIZE, countRef.current));
-      listVideos({ ...filtersRef.current, limit })
-        .then((page) => {
-          setVideos(page.videos);
-          setTotal(page.total);
-          setCursor(page.next_cursor);
-        })
-        .catch(() => {
-          /* keep the last good list; the next tick retries */
-        });
-    }, LIVE_REFRESH_MS);
-    return () => clearInterval(id);
-  }, [live, key]);
+/**
+ * The library list: the first page for the filters, "load more" by cursor, and while anything on
+ * screen is still uploaded or processing, every page shown is fetched again every few seconds.
+ */
+export function useVideoLibrary(filters: VideoListFilters) {
+  const query = useInfiniteQuery({
+    ...videoListQuery(filters, PAGE_SIZE),
+    // On a new search or sort, the old list stays on screen until the new one arrives.
+    placeholderData: keepPreviousData,
+    refetchInterval: (q) => (needsLiveRefresh(allVideos(q.state.data)) ? LIVE_REFRESH_MS : false),
+  });
+  const videos = useMemo(() => allVideos(query.data), [query.data]);
+  const pages = query.data?.pages ?? [];
+  const loading = query.isPending || query.isPlaceholderData;
+  // A failed live refresh keeps the last good list without a word (the next one retries); a
+  // failed first load or "load more" is shown.
+  const failed = query.isError && (!query.data || query.isFetchNextPageError);
 
   return {
     videos,
-    total,
-    hasMore: cursor != null,
+    total: pages.length ? pages[pages.length - 1].total : 0,
+    hasMore: query.hasNextPage,
     loading,
-    loadingMore,
-    error,
-    live,
-    loadMore,
-    retry: () => setTick((t) => t + 1),
+    loadingMore: query.isFetchingNextPage,
+    error: failed ? errorMessage(query.error) : null,
+    live: !loading && needsLiveRefresh(videos),
+    loadMore: () => query.fetchNextPage(),
+    retry: () => void query.refetch(),
   };
 }

@@ -1,7 +1,8 @@
-import { fireEvent, render, screen, within } from '@testing-library/react';
+import { fireEvent, screen, within } from '@testing-library/react';
 import { MemoryRouter } from 'react-router-dom';
 import { UploadPage } from './UploadPage';
 import { resetUploadQueue } from './useUploadQueue';
+import { renderWithQueryClient } from '@/test/render';
 
 vi.mock('@/api/uploadVideo', () => ({
   uploadVideo: vi.fn(
@@ -22,7 +23,7 @@ function pick(files: File[]) {
 afterEach(() => resetUploadQueue());
 
 function renderPage() {
-  return render(
+  return renderWithQueryClient(
     <MemoryRouter future={{ v7_startTransition: true, v7_relativeSplatPath: true }}>
       <UploadPage />
     </MemoryRouter>,
@@ -31,7 +32,7 @@ function renderPage() {
 
 describe('UploadPage', () => {
   it('rejects unsupported files with a clear message and uploads valid ones', async () => {
-    render(
+    renderWithQueryClient(
       <MemoryRouter future={{ v7_startTransition: true, v7_relativeSplatPath: true }}>
         <UploadPage />
       </MemoryRouter>,

@@ -117,6 +117,22 @@ describe('UploadQueue', () => {
     q.dispose();
   });
 
+  it('tells onVideo about the new video and each change of its status, not each poll', async () => {
+    const upload = vi.fn().mockResolvedValue({ status: 'success', video_id: 'v3', message: 'ok', video: video('v3') });
+    const getVideo = vi
+      .fn()
+      .mockResolvedValueOnce(video('v3', { status: 'PROCESSING', progress: 0.2 }))
+      .mockResolvedValueOnce(video('v3', { status: 'PROCESSING', progress: 0.6 }))
+      .mockResolvedValueOnce(video('v3', { status: 'PROCESSED', progress: 1 }));
+    const onVideo = vi.fn<(v: Video) => void>();
+    const q = new UploadQueue({ upload, getVideo, onVideo, pollMs: 1 });
+    q.add([fakeFile('d.mp4', 100)]);
+    await vi.waitFor(() => expect(q.getItems()[0].phase).toBe('done'));
+    expect(getVideo).toHaveBeenCalledTimes(3);
+    expect(onVideo.mock.calls.map(([v]) => v.status)).toEqual(['UPLOADED', 'PROCESSING', 'PROCESSED']);
+    q.dispose();
+  });
+
   it('reports processing failures with the server reason', async () => {
     const upload = vi.fn().mockResolvedValue({
       status: 'success',

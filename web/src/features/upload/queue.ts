@@ -105,6 +105,11 @@ export interface QueueDeps {
     opts: { signal: AbortSignal; onProgress: (loaded: number, total: number | undefined) => void },
   ) => Promise<UploadResponse>;
   getVideo: (id: string) => Promise<Video>;
+  /**
+   * Told what the queue learns of a video: once when its upload is answered, then each time
+   * following its processing sees a new status (so lists and totals elsewhere can refresh).
+   */
+  onVideo?: (video: Video) => void;
   now?: () => number;
   /** Delay between status polls while a video processes. */
   pollMs?: number;
@@ -276,7 +281,10 @@ export class UploadQueue {
         videoStatus: video?.status ?? 'UPLOADED',
         processing: video?.progress ?? 0,
       });
-      if (video) this.applyVideo(id, video);
+      if (video) {
+        this.deps.onVideo?.(video);
+        this.applyVideo(id, video);
+      }
       if (this.find(id)?.phase === 'processing') this.schedulePoll(id);
     } catch (err) {
       this.controllers.delete(id);
@@ -321,6 +329,7 @@ export class UploadQueue {
     if (!item || item.phase !== 'processing' || !item.videoId) return;
     try {
       const video = await this.deps.getVideo(item.videoId);
+      if (video.status !== this.find(id)?.videoStatus) this.deps.onVideo?.(video);
       this.applyVideo(id, video);
     } catch {
       // A transient error while following processing: keep trying.

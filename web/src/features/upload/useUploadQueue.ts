@@ -1,5 +1,7 @@
-import { useEffect, useState } from 'react';
+import { useCallback, useEffect, useSyncExternalStore } from 'react';
+import { useQueryClient, type QueryClient } from '@tanstack/react-query';
 import { getVideo } from '@/api/getVideo';
+import { videoChanged } from '@/api/queries';
 import { uploadVideo } from '@/api/uploadVideo';
 import { UploadQueue, type UploadItem } from './queue';
 
@@ -7,10 +9,12 @@ import { UploadQueue, type UploadItem } from './queue';
 // person browses the library or watches something, and the list is still there on return.
 let shared: UploadQueue | null = null;
 
-function sharedQueue(): UploadQueue {
+function sharedQueue(queryClient: QueryClient): UploadQueue {
   shared ??= new UploadQueue({
     upload: (file, opts) => uploadVideo(file, { signal: opts.signal, onProgress: opts.onProgress }),
     getVideo: (id) => getVideo(id),
+    // A new video, or one whose processing moved on: the cached lists and totals are stale.
+    onVideo: (video) => videoChanged(queryClient, video),
   });
   return shared;
 }
@@ -21,13 +25,10 @@ export function resetUploadQueue(): void {
   shared = null;
 }
 
-export function useUploadQueue() {
-  const queue = sharedQueue();
-  const [items, setItems] = useState<UploadItem[]>(queue.getItems());
-  useEffect(() => {
-    setItems(queue.getItems());
-    return queue.subscribe(setItems);
-  }, [queue]);
+export function useUploadQueue(): { queue: UploadQueue; items: UploadItem[] } {
+  const queue = sharedQueue(useQueryClient());
+  const subscribe = useCallback((onChange: () => void) => queue.subscribe(onChange), [queue]);
+  const items = useSyncExternalStore(subscribe, () => queue.getItems());
   return { queue, items };
 }
 

@@ -1,10 +1,13 @@
-import { fireEvent, render, screen, waitFor } from '@testing-library/react';
+import { fireEvent, screen, waitFor } from '@testing-library/react';
 import { MemoryRouter, Route, Routes } from 'react-router-dom';
-import type { Video } from '@/api/types';
+import { ApiError } from '@/api/errors';
+import { queryKeys } from '@/api/queries';
+import type { Stats, Video } from '@/api/types';
 import { getVideo } from '@/api/getVideo';
 import { recordLike } from '@/api/recordLike';
 import { recordView } from '@/api/recordView';
 import { WatchPage } from './WatchPage';
+import { createTestQueryClient, renderWithQueryClient } from '@/test/render';
 
 vi.mock('@/api/getVideo', () => ({ getVideo: vi.fn() }));
 vi.mock('@/api/recordView', () => ({ recordView: vi.fn() }));
@@ -50,7 +53,7 @@ describe('WatchPage', () => {
     vi.mocked(getVideo).mockResolvedValue(video);
     vi.mocked(recordView).mockResolvedValue({ video_id: ID, views: 5 });
     vi.mocked(recordLike).mockResolvedValue({ video_id: ID, likes: 2 });
-    render(
+    renderWithQueryClient(
       <MemoryRouter initialEntries={[`/watch/${ID}`]} future={{ v7_startTransition: true, v7_relativeSplatPath: true }}>
         <Routes>
           <Route path="/watch/:id" element={<WatchPage />} />
@@ -76,9 +79,44 @@ describe('WatchPage', () => {
     expect(await screen.findByRole('button', { name: 'Like (2 likes)' })).toBeInTheDocument();
   });
 
+  it('refreshes the library lists and totals after a like, without refetching the video', async () => {
+    vi.mocked(getVideo).mockClear().mockResolvedValue(video);
+    vi.mocked(recordLike).mockResolvedValue({ video_id: ID, likes: 2 });
+    const { queryClient } = renderWithQueryClient(
+      <MemoryRouter initialEntries={[`/watch/${ID}`]} future={{ v7_startTransition: true, v7_relativeSplatPath: true }}>
+        <Routes>
+          <Route path="/watch/:id" element={<WatchPage />} />
+        </Routes>
+      </MemoryRouter>,
+    );
+    queryClient.setQueryData(queryKeys.stats, {} as Stats);
+    queryClient.setQueryData(queryKeys.videoList({}, 24), { pages: [], pageParams: [] });
+    fireEvent.click(await screen.findByRole('button', { name: 'Like (1 likes)' }));
+    expect(await screen.findByRole('button', { name: 'Like (2 likes)' })).toBeInTheDocument();
+    expect(queryClient.getQueryState(queryKeys.stats)?.isInvalidated).toBe(true);
+    expect(queryClient.getQueryState(queryKeys.videoList({}, 24))?.isInvalidated).toBe(true);
+    expect(queryClient.getQueryData<Video>(queryKeys.video(ID))?.likes).toBe(2);
+    expect(getVideo).toHaveBeenCalledTimes(1);
+  });
+
+  it('says a video is gone once the server answers 404, even with a copy in the cache', async () => {
+    vi.mocked(getVideo).mockRejectedValue(new ApiError('No video with that id.', { status: 404 }));
+    const queryClient = createTestQueryClient();
+    queryClient.setQueryData(queryKeys.video(ID), video);
+    renderWithQueryClient(
+      <MemoryRouter initialEntries={[`/watch/${ID}`]} future={{ v7_startTransition: true, v7_relativeSplatPath: true }}>
+        <Routes>
+          <Route path="/watch/:id" element={<WatchPage />} />
+        </Routes>
+      </MemoryRouter>,
+      queryClient,
+    );
+    expect(await screen.findByRole('alert')).toHaveTextContent('No video with that id.');
+  });
+
   it('shows the failure reason for a FAILED video', async () => {
     vi.mocked(getVideo).mockResolvedValue({ ...video, status: 'FAILED', error: 'no video stream', hls_url: null, video_url: null });
-    render(
+    renderWithQueryClient(
       <MemoryRouter initialEntries={[`/watch/${ID}`]} future={{ v7_startTransition: true, v7_relativeSplatPath: true }}>
         <Routes>
           <Route path="/watch/:id" element={<WatchPage />} />

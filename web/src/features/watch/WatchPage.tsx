@@ -1,77 +1,75 @@
 import { useCallback, useState } from 'react';
 import { Link, useNavigate, useParams } from 'react-router-dom';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { ArrowLeft, Download, Eye, Heart, Loader2, Trash2 } from 'lucide-react';
 import { deleteVideo } from '@/api/deleteVideo';
-import { errorMessage } from '@/api/errors';
-import { getVideo } from '@/api/getVideo';
+import { ApiError, errorMessage } from '@/api/errors';
+import { setVideoCounter, videoDeleted, videoQuery } from '@/api/queries';
 import { recordLike } from '@/api/recordLike';
 import { recordView } from '@/api/recordView';
+import { isSettled } from '@/api/types';
 import { ConfirmDialog, ErrorState, LoadingState, ProgressBar, StatusBadge } from '@/components';
 import { formatCount, formatDateTime, formatPercent } from '@/lib/format';
-import { useAsync, useInterval } from '@/lib/useAsync';
 import { VideoDetails } from './VideoDetails';
 import { VideoPlayer } from './VideoPlayer';
+
+const PROCESSING_REFRESH_MS = 2000;
 
 export function WatchPage() {
   const { id = '' } = useParams();
   const navigate = useNavigate();
-  const { data: video, error, loading, reload, setData } = useAsync((signal) => getVideo(id, signal), [id]);
-  const [liking, setLiking] = useState(false);
+  const queryClient = useQueryClient();
+  const {
+    data: video,
+    error,
+    isPending: loading,
+    refetch,
+  } = useQuery({
+    ...videoQuery(id),
+    // Follow an upload through processing; a settled video does not change by itself.
+    refetchInterval: (q) => (q.state.data && !isSettled(q.state.data.status) ? PROCESSING_REFRESH_MS : false),
+  });
   const [liked, setLiked] = useState(false);
   const [actionError, setActionError] = useState<string | null>(null);
   const [confirming, setConfirming] = useState(false);
-  const [deleting, setDeleting] = useState(false);
 
-  const pending = video && (video.status === 'UPLOADED' || video.status === 'PROCESSING');
-  useInterval(() => reload(true), 2000, Boolean(pending));
-
-  const onFirstPlay = useCallback(() => {
-    recordView(id)
-      .then((res) => {
-        if (res.views != null) setData((v) => (v ? { ...v, views: res.views! } : v));
-      })
-      .catch(() => {
-        /* a lost view count must not interrupt playback */
-      });
-  }, [id, setData]);
-
-  const like = async () => {
-    setLiking(true);
-    setActionError(null);
-    try {
-      const res = await recordLike(id);
+  // The view is sent from the play event itself, not a microtask later as a mutation would send
+  // it, so the count is taken the moment playback starts; the mutation follows its answer. A lost
+  // view count must not interrupt playback: no message.
+  const { mutate: followView } = useMutation({
+    mutationFn: (request: ReturnType<typeof recordView>) => request,
+    onSuccess: (res) => {
+      if (res.views != null) setVideoCounter(queryClient, id, 'views', res.views);
+    },
+  });
+  const like = useMutation({
+    mutationFn: () => recordLike(id),
+    onMutate: () => setActionError(null),
+    onSuccess: (res) => {
       setLiked(true);
-      if (res.likes != null) setData((v) => (v ? { ...v, likes: res.likes! } : v));
-    } catch (e) {
-      setActionError(errorMessage(e));
-    } finally {
-      setLiking(false);
-    }
-  };
-
-  const remove = async () => {
-    setDeleting(true);
-    try {
-      await deleteVideo(id);
+      if (res.likes != null) setVideoCounter(queryClient, id, 'likes', res.likes);
+    },
+    onError: (e) => setActionError(errorMessage(e)),
+  });
+  const remove = useMutation({
+    mutationFn: () => deleteVideo(id),
+    onSuccess: () => {
+      videoDeleted(queryClient, id);
       navigate('/', { replace: true });
-    } catch (e) {
+    },
+    onError: (e) => {
       setActionError(errorMessage(e));
       setConfirming(false);
-    } finally {
-      setDeleting(false);
-    }
-  };
+    },
+  });
+  const onFirstPlay = useCallback(() => followView(recordView(id)), [followView, id]);
   const closeConfirm = useCallback(() => setConfirming(false), []);
 
-  if (loading && !video) return <LoadingState label="Loading video…" />;
-  if (error && !video) {
-    return (
-      <ErrorState
-        title="Could not load this video"
-        message={error}
-        onRetry={() => reload()}
-      />
-    );
+  // A video deleted while it was on screen (or since it was cached) is gone, whatever was shown.
+  const gone = error instanceof ApiError && error.status === 404;
+  if (loading) return <LoadingState label="Loading video…" />;
+  if (error && (!video || gone)) {
+    return <ErrorState title="Could not load this video" message={errorMessage(error)} onRetry={() => void refetch()} />;
   }
   if (!video) return null;
 
@@ -121,8 +119,8 @@ export function WatchPage() {
               <button
                 type="button"
                 className={liked ? 'btn-primary' : 'btn-secondary'}
-                onClick={() => void like()}
-                disabled={liking}
+                onClick={() => like.mutate()}
+                disabled={like.isPending}
                 aria-label={`Like (${video.likes} likes)`}
               >
                 <Heart aria-hidden className={`h-4 w-4 ${liked ? 'fill-current' : ''}`} />
@@ -148,8 +146,8 @@ export function WatchPage() {
         title="Delete this video?"
         message={`"${video.title}" and all its renditions, thumbnails and counters will be removed. This cannot be undone.`}
         confirmLabel="Delete video"
-        busy={deleting}
-        onConfirm={() => void remove()}
+        busy={remove.isPending}
+        onConfirm={() => remove.mutate()}
         onCancel={closeConfirm}
       />
     </div>
