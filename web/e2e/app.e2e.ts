@@ -38,7 +38,9 @@ afterEach(() => {
   expect(consoleWatch.take(), 'console errors on the page').toEqual([]);
 });
 
-async function apiStats(): Promise<Record<string, unknown> & { total_videos: number; total_views: number; total_likes: number }> {
+async function apiStats(): Promise<
+  Record<string, unknown> & { total_videos: number; total_views: number; total_likes: number }
+> {
   const res = await fetch(`${server.url}/api/analytics/stats`);
   expect(res.status).toBe(200);
   return res.json();
@@ -98,7 +100,9 @@ describe('Kinora in a browser', () => {
 
     const chooser = page.waitForEvent('filechooser');
     await page.getByRole('button', { name: 'Choose files' }).click();
-    const uploaded = page.waitForResponse((r) => r.url().endsWith('/api/uploader/upload') && r.request().method() === 'POST');
+    const uploaded = page.waitForResponse(
+      (r) => r.url().endsWith('/api/uploader/upload') && r.request().method() === 'POST',
+    );
     await (await chooser).setFiles(clip);
 
     const row = page.getByRole('listitem', { name: 'sunrise-over-the-bay.mov' });
@@ -114,14 +118,22 @@ describe('Kinora in a browser', () => {
     const response = await uploaded;
     expect(response.status()).toBe(201);
     videoId = (await response.json()).video_id;
-    await cdp.send('Network.emulateNetworkConditions', { offline: false, latency: 0, downloadThroughput: -1, uploadThroughput: -1 });
+    await cdp.send('Network.emulateNetworkConditions', {
+      offline: false,
+      latency: 0,
+      downloadThroughput: -1,
+      uploadThroughput: -1,
+    });
 
     await expect.poll(() => row.getByText('Ready to watch').count(), { timeout: 120_000, interval: 250 }).toBe(1);
     const states = await page.evaluate(() => (window as unknown as { __uploadStates: string[] }).__uploadStates);
     const uploading = states.filter((s) => s.startsWith('Uploading'));
     const percents = new Set(uploading.map((s) => Number(s.split('|')[1])));
     expect(percents.size, `upload progress values seen: ${[...percents].join(', ')}`).toBeGreaterThanOrEqual(3);
-    expect(states.some((s) => /Processing|waiting for a processor/.test(s)), states.join('\n')).toBe(true);
+    expect(
+      states.some((s) => /Processing|waiting for a processor/.test(s)),
+      states.join('\n'),
+    ).toBe(true);
     await screenshot(page, '04-upload-done');
   }, 180_000);
 
@@ -135,7 +147,10 @@ describe('Kinora in a browser', () => {
     const video = page.locator('video');
     await expect.poll(() => page.getByText('Adaptive streaming (HLS)').count()).toBe(1);
     await expect.poll(() => page.getByRole('combobox', { name: /Quality/ }).count()).toBe(1);
-    const qualities = await page.getByRole('combobox', { name: /Quality/ }).locator('option').allInnerTexts();
+    const qualities = await page
+      .getByRole('combobox', { name: /Quality/ })
+      .locator('option')
+      .allInnerTexts();
     expect(qualities[0]).toMatch(/^Auto/);
     expect(qualities.length).toBeGreaterThanOrEqual(2);
 
@@ -143,11 +158,16 @@ describe('Kinora in a browser', () => {
       v.muted = true;
       return v.play();
     });
-    await expect.poll(() => video.evaluate((v: HTMLVideoElement) => v.currentTime), { timeout: 30_000 }).toBeGreaterThan(1.5);
+    await expect
+      .poll(() => video.evaluate((v: HTMLVideoElement) => v.currentTime), { timeout: 30_000 })
+      .toBeGreaterThan(1.5);
     expect(await video.evaluate((v: HTMLVideoElement) => v.error)).toBeNull();
     expect(media.some((p) => p.endsWith('/hls/master.m3u8'))).toBe(true);
     expect(media.filter((p) => p.endsWith('.m4s')).length).toBeGreaterThanOrEqual(1);
-    expect(media.some((p) => p.endsWith('/video.mp4')), 'the MP4 fallback was not needed').toBe(false);
+    expect(
+      media.some((p) => p.endsWith('/video.mp4')),
+      'the MP4 fallback was not needed',
+    ).toBe(false);
     await expect.poll(() => page.getByText('1 views').count()).toBe(1);
     await video.evaluate((v: HTMLVideoElement) => v.pause());
     await screenshot(page, '05-watch');

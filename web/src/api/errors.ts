@@ -56,8 +56,11 @@ function parseMaybeJson(data: unknown): unknown {
 /** Maps any thrown value to an ApiError. Never yields "Network Error" when the server answered. */
 export function toApiError(err: unknown): ApiError {
   if (err instanceof ApiError) return err;
-  if (isCancel(err) || (err instanceof Error && err.name === 'CanceledError') ||
-      (err instanceof DOMException && err.name === 'AbortError')) {
+  if (
+    isCancel(err) ||
+    (err instanceof Error && err.name === 'CanceledError') ||
+    (err instanceof DOMException && err.name === 'AbortError')
+  ) {
     return new ApiError('Cancelled.', { cancelled: true });
   }
   if (isAxiosError(err)) {
@@ -86,9 +89,7 @@ export function toApiError(err: unknown): ApiError {
     if (err.code === 'ECONNABORTED' || err.code === 'ETIMEDOUT') {
       return new ApiError('The server took too long to answer. Check your connection and try again.');
     }
-    return new ApiError(
-      'Could not reach the Kinora server. Check that it is running and that you are online.',
-    );
+    return new ApiError('Could not reach the Kinora server. Check that it is running and that you are online.');
   }
   if (err instanceof Error) return new ApiError(err.message || 'Something went wrong.');
   return new ApiError('Something went wrong.');

@@ -6,10 +6,7 @@ export type { ListVideosParams };
 type Answer = ResponseBody<'listVideos', 200>;
 
 /** GET /api/analytics/videos — one page; pass `next_cursor` back as `cursor` for the next. */
-export async function listVideos(
-  params: ListVideosParams = {},
-  signal?: AbortSignal,
-): Promise<Answer> {
+export async function listVideos(params: ListVideosParams = {}, signal?: AbortSignal): Promise<Answer> {
   const query: Record<string, string | number> = {};
   for (const [k, v] of Object.entries(params)) {
     if (v !== undefined && v !== null && v !== '') query[k] = v;

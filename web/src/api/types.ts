@@ -8,8 +8,10 @@ import type { components, operations } from './schema.gen';
 type Schemas = components['schemas'];
 
 /** The JSON body that operation `Op` answers with on HTTP `Status`. */
-export type ResponseBody<Op extends keyof operations, Status extends keyof operations[Op]['responses']> =
-  operations[Op]['responses'][Status] extends { content: { 'application/json': infer Body } } ? Body : never;
+export type ResponseBody<
+  Op extends keyof operations,
+  Status extends keyof operations[Op]['responses'],
+> = operations[Op]['responses'][Status] extends { content: { 'application/json': infer Body } } ? Body : never;
 
 export type VideoStatus = Schemas['VideoStatus'];
 export type Video = Schemas['Video'];

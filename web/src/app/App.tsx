@@ -8,7 +8,9 @@ import { NotFoundPage } from './NotFoundPage';
 
 // The player (hls.js) and the charts (Recharts) are the heavy parts: load them with their page.
 const WatchPage = lazy(() => import('@/features/watch/WatchPage').then((m) => ({ default: m.WatchPage })));
-const AnalyticsPage = lazy(() => import('@/features/analytics/AnalyticsPage').then((m) => ({ default: m.AnalyticsPage })));
+const AnalyticsPage = lazy(() =>
+  import('@/features/analytics/AnalyticsPage').then((m) => ({ default: m.AnalyticsPage })),
+);
 
 export function App() {
   return (

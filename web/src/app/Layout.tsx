@@ -30,7 +30,10 @@ function NavItems({ onNavigate }: { onNavigate?: () => void }) {
           <Icon aria-hidden className="h-4 w-4" />
           {label}
           {to === '/upload' && uploading > 0 && (
-            <span className="ml-auto rounded-full bg-brand-600 px-2 py-0.5 text-xs tabular-nums text-white" aria-label={`${uploading} uploading`}>
+            <span
+              className="ml-auto rounded-full bg-brand-600 px-2 py-0.5 text-xs tabular-nums text-white"
+              aria-label={`${uploading} uploading`}
+            >
               {uploading}
             </span>
           )}
@@ -86,7 +89,11 @@ export function Layout() {
         </button>
       </div>
       {open && (
-        <nav id="mobile-nav" aria-label="Main" className="flex flex-col gap-1 border-b border-slate-800 bg-slate-950 px-3 py-3 lg:hidden">
+        <nav
+          id="mobile-nav"
+          aria-label="Main"
+          className="flex flex-col gap-1 border-b border-slate-800 bg-slate-950 px-3 py-3 lg:hidden"
+        >
           <NavItems onNavigate={() => setOpen(false)} />
         </nav>
       )}

@@ -12,7 +12,15 @@ export interface ConfirmDialogProps {
 }
 
 /** A modal confirmation: focus moves to Cancel, Escape closes, the backdrop click cancels. */
-export function ConfirmDialog({ open, title, message, confirmLabel = 'Confirm', busy, onConfirm, onCancel }: ConfirmDialogProps) {
+export function ConfirmDialog({
+  open,
+  title,
+  message,
+  confirmLabel = 'Confirm',
+  busy,
+  onConfirm,
+  onCancel,
+}: ConfirmDialogProps) {
   const cancelRef = useRef<HTMLButtonElement>(null);
   useEffect(() => {
     if (!open) return;
@@ -45,8 +53,12 @@ export function ConfirmDialog({ open, title, message, confirmLabel = 'Confirm', 
             exit={{ scale: 0.96, y: 8 }}
             onClick={(e) => e.stopPropagation()}
           >
-            <h2 id="confirm-title" className="text-lg font-semibold text-white">{title}</h2>
-            <p id="confirm-message" className="mt-2 text-sm text-slate-400">{message}</p>
+            <h2 id="confirm-title" className="text-lg font-semibold text-white">
+              {title}
+            </h2>
+            <p id="confirm-message" className="mt-2 text-sm text-slate-400">
+              {message}
+            </p>
             <div className="mt-6 flex justify-end gap-2">
               <button ref={cancelRef} type="button" className="btn-secondary" onClick={onCancel} disabled={busy}>
                 Cancel

@@ -19,7 +19,11 @@ export function KpiCard({ label, value, hint, icon }: KpiCardProps) {
     >
       <div className="flex items-center justify-between text-sm text-slate-400">
         <span>{label}</span>
-        {icon && <span className="text-brand-400" aria-hidden>{icon}</span>}
+        {icon && (
+          <span className="text-brand-400" aria-hidden>
+            {icon}
+          </span>
+        )}
       </div>
       <div className="mt-2 text-2xl font-semibold tracking-tight text-white tabular-nums">{value}</div>
       {hint && <div className="mt-1 text-xs text-slate-500">{hint}</div>}

@@ -26,7 +26,10 @@ export function ProgressBar({ value, label, tone = 'brand', className }: Progres
       aria-valuenow={pct}
       className={cn('h-2 w-full overflow-hidden rounded-full bg-slate-800', className)}
     >
-      <div className={cn('h-full rounded-full transition-[width] duration-300', TONES[tone])} style={{ width: `${pct}%` }} />
+      <div
+        className={cn('h-full rounded-full transition-[width] duration-300', TONES[tone])}
+        style={{ width: `${pct}%` }}
+      />
     </div>
   );
 }

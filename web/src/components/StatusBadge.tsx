@@ -5,7 +5,11 @@ import { cn } from '@/lib/cn';
 const STYLES: Record<VideoStatus, { label: string; className: string; Icon: typeof CheckCircle2 }> = {
   UPLOADED: { label: 'Queued', className: 'bg-sky-500/10 text-sky-300 ring-sky-500/30', Icon: UploadCloud },
   PROCESSING: { label: 'Processing', className: 'bg-amber-500/10 text-amber-300 ring-amber-500/30', Icon: Loader2 },
-  PROCESSED: { label: 'Ready', className: 'bg-emerald-500/10 text-emerald-300 ring-emerald-500/30', Icon: CheckCircle2 },
+  PROCESSED: {
+    label: 'Ready',
+    className: 'bg-emerald-500/10 text-emerald-300 ring-emerald-500/30',
+    Icon: CheckCircle2,
+  },
   FAILED: { label: 'Failed', className: 'bg-rose-500/10 text-rose-300 ring-rose-500/30', Icon: AlertTriangle },
 };
 

@@ -25,11 +25,22 @@ const stats: Stats = {
   storage_bytes: 5 * 1024 * 1024 * 1024,
   total_duration_seconds: 600,
   processing_seconds: { p50: 12.5, p90: 30, p99: 44 },
-  uploads_per_day: [{ day: '2025-01-30', count: 2 }, { day: '2025-01-31', count: 1 }],
+  uploads_per_day: [
+    { day: '2025-01-30', count: 2 },
+    { day: '2025-01-31', count: 1 },
+  ],
   views_per_day: [{ day: '2025-01-31', count: 1234 }],
   likes_per_day: [],
   top_videos: [
-    { video_id: 'a', title: 'Most watched', status: 'PROCESSED', progress: 1, views: 1000, likes: 50, engagement: 0.05 } as Video,
+    {
+      video_id: 'a',
+      title: 'Most watched',
+      status: 'PROCESSED',
+      progress: 1,
+      views: 1000,
+      likes: 50,
+      engagement: 0.05,
+    } as Video,
   ],
   duration_histogram: [
     { min_seconds: 0, max_seconds: 30, count: 0 },

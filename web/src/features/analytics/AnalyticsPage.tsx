@@ -42,11 +42,26 @@ export function AnalyticsPage() {
         }
       />
       <div className="grid grid-cols-2 gap-4 md:grid-cols-3 xl:grid-cols-6">
-        <KpiCard label="Videos" value={formatCount(stats.total_videos)} hint={`${formatDuration(stats.total_duration_seconds)} of footage`} icon={<Film className="h-4 w-4" />} />
+        <KpiCard
+          label="Videos"
+          value={formatCount(stats.total_videos)}
+          hint={`${formatDuration(stats.total_duration_seconds)} of footage`}
+          icon={<Film className="h-4 w-4" />}
+        />
         <KpiCard label="Total views" value={formatCount(stats.total_views)} icon={<Eye className="h-4 w-4" />} />
         <KpiCard label="Likes" value={formatCount(stats.total_likes)} icon={<Heart className="h-4 w-4" />} />
-        <KpiCard label="Engagement rate" value={formatPercent(stats.engagement)} hint="likes ÷ views" icon={<Gauge className="h-4 w-4" />} />
-        <KpiCard label="Storage used" value={formatBytes(stats.storage_bytes)} hint="originals + outputs" icon={<HardDrive className="h-4 w-4" />} />
+        <KpiCard
+          label="Engagement rate"
+          value={formatPercent(stats.engagement)}
+          hint="likes ÷ views"
+          icon={<Gauge className="h-4 w-4" />}
+        />
+        <KpiCard
+          label="Storage used"
+          value={formatBytes(stats.storage_bytes)}
+          hint="originals + outputs"
+          icon={<HardDrive className="h-4 w-4" />}
+        />
         <KpiCard
           label="Median processing"
           value={formatSeconds(p?.p50)}
@@ -73,19 +88,33 @@ export function AnalyticsPage() {
       </div>
 
       <section className="card mt-6 overflow-x-auto" aria-labelledby="top-title" role="region">
-        <h2 id="top-title" className="px-5 pt-5 text-sm font-semibold text-white">Top videos</h2>
+        <h2 id="top-title" className="px-5 pt-5 text-sm font-semibold text-white">
+          Top videos
+        </h2>
         {stats.top_videos.length === 0 ? (
           <p className="px-5 pb-5 pt-2 text-sm text-slate-500">No videos yet.</p>
         ) : (
           <table className="mt-3 min-w-full divide-y divide-slate-800">
             <thead>
               <tr>
-                <th scope="col" className="th pl-5">#</th>
-                <th scope="col" className="th">Title</th>
-                <th scope="col" className="th">Status</th>
-                <th scope="col" className="th text-right">Views</th>
-                <th scope="col" className="th text-right">Likes</th>
-                <th scope="col" className="th pr-5 text-right">Engagement</th>
+                <th scope="col" className="th pl-5">
+                  #
+                </th>
+                <th scope="col" className="th">
+                  Title
+                </th>
+                <th scope="col" className="th">
+                  Status
+                </th>
+                <th scope="col" className="th text-right">
+                  Views
+                </th>
+                <th scope="col" className="th text-right">
+                  Likes
+                </th>
+                <th scope="col" className="th pr-5 text-right">
+                  Engagement
+                </th>
               </tr>
             </thead>
             <tbody className="divide-y divide-slate-800/70">
@@ -93,9 +122,16 @@ export function AnalyticsPage() {
                 <tr key={v.video_id} className="hover:bg-slate-800/40">
                   <td className="td pl-5 text-slate-500 tabular-nums">{i + 1}</td>
                   <td className="td max-w-xs">
-                    <Link to={`/watch/${v.video_id}`} className="block truncate font-medium text-white hover:text-brand-300">{v.title}</Link>
+                    <Link
+                      to={`/watch/${v.video_id}`}
+                      className="block truncate font-medium text-white hover:text-brand-300"
+                    >
+                      {v.title}
+                    </Link>
                   </td>
-                  <td className="td"><StatusBadge status={v.status} progress={v.progress} /></td>
+                  <td className="td">
+                    <StatusBadge status={v.status} progress={v.progress} />
+                  </td>
                   <td className="td text-right tabular-nums">{formatCount(v.views)}</td>
                   <td className="td text-right tabular-nums">{formatCount(v.likes)}</td>
                   <td className="td pr-5 text-right tabular-nums">{formatPercent(v.engagement)}</td>

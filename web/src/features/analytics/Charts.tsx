@@ -26,7 +26,15 @@ const TOOLTIP = {
   labelStyle: { color: '#e2e8f0' },
 };
 
-export function ChartCard({ title, description, children }: { title: string; description?: string; children: ReactNode }) {
+export function ChartCard({
+  title,
+  description,
+  children,
+}: {
+  title: string;
+  description?: string;
+  children: ReactNode;
+}) {
   return (
     <section className="card p-5" aria-label={title}>
       <h2 className="text-sm font-semibold text-white">{title}</h2>
@@ -60,8 +68,24 @@ export function DailyChart({ data }: { data: DailyPoint[] }) {
         <YAxis allowDecimals={false} {...AXIS} />
         <Tooltip {...TOOLTIP} labelFormatter={(d) => formatDay(String(d))} />
         <Legend wrapperStyle={{ fontSize: 12 }} />
-        <Area isAnimationActive={animate()} type="monotone" dataKey="views" name="Views" stroke="#818cf8" fill="url(#gViews)" strokeWidth={2} />
-        <Area isAnimationActive={animate()} type="monotone" dataKey="uploads" name="Uploads" stroke="#34d399" fill="url(#gUploads)" strokeWidth={2} />
+        <Area
+          isAnimationActive={animate()}
+          type="monotone"
+          dataKey="views"
+          name="Views"
+          stroke="#818cf8"
+          fill="url(#gViews)"
+          strokeWidth={2}
+        />
+        <Area
+          isAnimationActive={animate()}
+          type="monotone"
+          dataKey="uploads"
+          name="Uploads"
+          stroke="#34d399"
+          fill="url(#gUploads)"
+          strokeWidth={2}
+        />
       </AreaChart>
     </ResponsiveContainer>
   );
@@ -72,7 +96,16 @@ export function StatusChart({ data }: { data: Array<{ status: string; count: num
   return (
     <ResponsiveContainer width="100%" height="100%">
       <PieChart>
-        <Pie isAnimationActive={animate()} data={data} dataKey="count" nameKey="status" innerRadius="55%" outerRadius="80%" paddingAngle={2} stroke="none">
+        <Pie
+          isAnimationActive={animate()}
+          data={data}
+          dataKey="count"
+          nameKey="status"
+          innerRadius="55%"
+          outerRadius="80%"
+          paddingAngle={2}
+          stroke="none"
+        >
           {data.map((d) => (
             <Cell key={d.status} fill={d.fill} />
           ))}

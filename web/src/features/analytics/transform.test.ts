@@ -3,7 +3,10 @@ import { durationBars, formatBound, formatBreakdown, mergeDaily, statusBreakdown
 describe('mergeDaily', () => {
   it('joins series by day and fills gaps', () => {
     const out = mergeDaily(
-      [{ day: '2025-01-01', count: 2 }, { day: '2025-01-03', count: 1 }],
+      [
+        { day: '2025-01-01', count: 2 },
+        { day: '2025-01-03', count: 1 },
+      ],
       [{ day: '2025-01-03', count: 10 }],
       [{ day: '2025-01-02', count: 4 }],
     );
@@ -19,7 +22,13 @@ describe('mergeDaily', () => {
   it('extends to the last day asked for and to a minimum window', () => {
     const out = mergeDaily([{ day: '2025-01-10', count: 1 }], [], [], { until: '2025-01-12', minDays: 7 });
     expect(out.map((p) => p.day)).toEqual([
-      '2025-01-06', '2025-01-07', '2025-01-08', '2025-01-09', '2025-01-10', '2025-01-11', '2025-01-12',
+      '2025-01-06',
+      '2025-01-07',
+      '2025-01-08',
+      '2025-01-09',
+      '2025-01-10',
+      '2025-01-11',
+      '2025-01-12',
     ]);
     expect(out.find((p) => p.day === '2025-01-10')?.uploads).toBe(1);
     expect(out.reduce((n, p) => n + p.uploads + p.views + p.likes, 0)).toBe(1);
@@ -28,10 +37,11 @@ describe('mergeDaily', () => {
 
 describe('breakdowns', () => {
   it('drops empty statuses and sorts formats by count', () => {
-    expect(statusBreakdown({ videos_by_status: { PROCESSED: 3, PROCESSING: 0, UPLOADED: 1, FAILED: 0 } }).map((s) => s.status)).toEqual([
-      'PROCESSED',
-      'UPLOADED',
-    ]);
+    expect(
+      statusBreakdown({ videos_by_status: { PROCESSED: 3, PROCESSING: 0, UPLOADED: 1, FAILED: 0 } }).map(
+        (s) => s.status,
+      ),
+    ).toEqual(['PROCESSED', 'UPLOADED']);
     expect(formatBreakdown({ videos_by_format: { mov: 1, mp4: 5, avi: 1 } })).toEqual([
       { format: 'MP4', count: 5 },
       { format: 'AVI', count: 1 },

@@ -15,7 +15,12 @@ export interface DailyWindow {
 }
 
 /** Joins the per-day series on `day`, filling gaps (and the optional window) with zeros. */
-export function mergeDaily(uploads: DayCount[], views: DayCount[], likes: DayCount[] = [], window: DailyWindow = {}): DailyPoint[] {
+export function mergeDaily(
+  uploads: DayCount[],
+  views: DayCount[],
+  likes: DayCount[] = [],
+  window: DailyWindow = {},
+): DailyPoint[] {
   const map = new Map<string, DailyPoint>();
   const get = (day: string) => {
     let p = map.get(day);

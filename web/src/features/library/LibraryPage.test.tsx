@@ -51,13 +51,18 @@ describe('LibraryPage', () => {
   });
 
   it('lists videos with links to watch them and offers more pages', async () => {
-    mocked.mockResolvedValue(page([video({}), video({ video_id: 'b', title: 'Broken', status: 'FAILED', error: 'no video stream' })], 'c1'));
+    mocked.mockResolvedValue(
+      page([video({}), video({ video_id: 'b', title: 'Broken', status: 'FAILED', error: 'no video stream' })], 'c1'),
+    );
     renderPage();
     expect(await screen.findByText('Sunset timelapse')).toBeInTheDocument();
     expect(screen.getAllByText('2:05')).toHaveLength(2);
     expect(screen.getByText('no video stream')).toBeInTheDocument();
     expect(screen.getByRole('button', { name: 'Load more' })).toBeEnabled();
-    expect(mocked).toHaveBeenCalledWith(expect.objectContaining({ sort_by: 'timestamp', order: 'desc', limit: 24 }), expect.anything());
+    expect(mocked).toHaveBeenCalledWith(
+      expect.objectContaining({ sort_by: 'timestamp', order: 'desc', limit: 24 }),
+      expect.anything(),
+    );
   });
 
   it('refreshes the list while a video is processing, and stops once it is done', async () => {

@@ -57,7 +57,9 @@ export function LibraryPage() {
       <PageHeader
         title="Library"
         subtitle={
-          lib.loading ? 'Loading your videos…' : (
+          lib.loading ? (
+            'Loading your videos…'
+          ) : (
             <span className="inline-flex items-center gap-2">
               {formatCount(lib.total)} {lib.total === 1 ? 'video' : 'videos'}
               {lib.live && (
@@ -77,9 +79,14 @@ export function LibraryPage() {
 
       <div className="mb-6 flex flex-col gap-3 md:flex-row md:items-end">
         <div className="flex-1">
-          <label htmlFor="lib-search" className="label">Search</label>
+          <label htmlFor="lib-search" className="label">
+            Search
+          </label>
           <div className="relative">
-            <Search aria-hidden className="pointer-events-none absolute left-3 top-1/2 h-4 w-4 -translate-y-1/2 text-slate-500" />
+            <Search
+              aria-hidden
+              className="pointer-events-none absolute left-3 top-1/2 h-4 w-4 -translate-y-1/2 text-slate-500"
+            />
             <input
               id="lib-search"
               type="search"
@@ -95,19 +102,37 @@ export function LibraryPage() {
         </div>
         <div className="grid grid-cols-2 gap-3 md:flex">
           <div>
-            <label htmlFor="lib-status" className="label">Status</label>
-            <select id="lib-status" className="input" value={status} onChange={(e) => setParam('status', e.target.value || null)}>
+            <label htmlFor="lib-status" className="label">
+              Status
+            </label>
+            <select
+              id="lib-status"
+              className="input"
+              value={status}
+              onChange={(e) => setParam('status', e.target.value || null)}
+            >
               <option value="">All statuses</option>
               {VIDEO_STATUSES.map((s) => (
-                <option key={s} value={s}>{STATUS_LABELS[s]}</option>
+                <option key={s} value={s}>
+                  {STATUS_LABELS[s]}
+                </option>
               ))}
             </select>
           </div>
           <div>
-            <label htmlFor="lib-sort" className="label">Sort by</label>
-            <select id="lib-sort" className="input" value={sort} onChange={(e) => setParam('sort', e.target.value === 'timestamp:desc' ? null : e.target.value)}>
+            <label htmlFor="lib-sort" className="label">
+              Sort by
+            </label>
+            <select
+              id="lib-sort"
+              className="input"
+              value={sort}
+              onChange={(e) => setParam('sort', e.target.value === 'timestamp:desc' ? null : e.target.value)}
+            >
               {SORTS.map((s) => (
-                <option key={s.value} value={s.value}>{s.label}</option>
+                <option key={s.value} value={s.value}>
+                  {s.label}
+                </option>
               ))}
             </select>
           </div>
@@ -117,7 +142,10 @@ export function LibraryPage() {
             type="button"
             aria-pressed={view === 'grid'}
             aria-label="Grid view"
-            className={cn('btn px-2.5 py-1.5', view === 'grid' ? 'bg-slate-700 text-white' : 'text-slate-400 hover:text-white')}
+            className={cn(
+              'btn px-2.5 py-1.5',
+              view === 'grid' ? 'bg-slate-700 text-white' : 'text-slate-400 hover:text-white',
+            )}
             onClick={() => setParam('view', null)}
           >
             <LayoutGrid aria-hidden className="h-4 w-4" />
@@ -126,7 +154,10 @@ export function LibraryPage() {
             type="button"
             aria-pressed={view === 'table'}
             aria-label="Table view"
-            className={cn('btn px-2.5 py-1.5', view === 'table' ? 'bg-slate-700 text-white' : 'text-slate-400 hover:text-white')}
+            className={cn(
+              'btn px-2.5 py-1.5',
+              view === 'table' ? 'bg-slate-700 text-white' : 'text-slate-400 hover:text-white',
+            )}
             onClick={() => setParam('view', 'table')}
           >
             <List aria-hidden className="h-4 w-4" />
@@ -137,7 +168,11 @@ export function LibraryPage() {
       {lib.error && !lib.videos.length ? (
         <ErrorState title="Could not load the library" message={lib.error} onRetry={lib.retry} />
       ) : lib.loading && !lib.videos.length ? (
-        <div className="grid grid-cols-1 gap-5 sm:grid-cols-2 lg:grid-cols-3 xl:grid-cols-4" aria-busy="true" aria-label="Loading videos">
+        <div
+          className="grid grid-cols-1 gap-5 sm:grid-cols-2 lg:grid-cols-3 xl:grid-cols-4"
+          aria-busy="true"
+          aria-label="Loading videos"
+        >
           {Array.from({ length: 8 }, (_, i) => (
             <div key={i}>
               <Skeleton className="aspect-video w-full" />
@@ -171,19 +206,32 @@ export function LibraryPage() {
             icon={<UploadCloud className="h-7 w-7" />}
             title="Your library is empty"
             message="Upload a video (mp4, mov, avi, webm, mkv, flv, wmv or m4v, up to 500 MB). Kinora transcodes it for streaming and makes thumbnails automatically."
-            action={<Link to="/upload" className="btn-primary">Upload your first video</Link>}
+            action={
+              <Link to="/upload" className="btn-primary">
+                Upload your first video
+              </Link>
+            }
           />
         )
       ) : (
         <>
-          {lib.error && <p role="alert" className="mb-4 text-sm text-rose-300">{lib.error}</p>}
+          {lib.error && (
+            <p role="alert" className="mb-4 text-sm text-rose-300">
+              {lib.error}
+            </p>
+          )}
           {view === 'grid' ? <VideoGrid videos={lib.videos} /> : <VideoTable videos={lib.videos} />}
           <div className="mt-8 flex flex-col items-center gap-2">
             <p className="text-xs text-slate-500">
               Showing {formatCount(lib.videos.length)} of {formatCount(lib.total)}
             </p>
             {lib.hasMore && (
-              <button type="button" className="btn-secondary" onClick={() => void lib.loadMore()} disabled={lib.loadingMore}>
+              <button
+                type="button"
+                className="btn-secondary"
+                onClick={() => void lib.loadMore()}
+                disabled={lib.loadingMore}
+              >
                 {lib.loadingMore && <Loader2 aria-hidden className="h-4 w-4 animate-spin" />}
                 Load more
               </button>

@@ -39,9 +39,7 @@ export function VideoGrid({ videos }: { videos: Video[] }) {
                 </span>
                 <span className="ml-auto">{formatRelative(v.timestamp)}</span>
               </div>
-              {v.status === 'FAILED' && v.error && (
-                <p className="mt-1 line-clamp-2 text-xs text-rose-300">{v.error}</p>
-              )}
+              {v.status === 'FAILED' && v.error && <p className="mt-1 line-clamp-2 text-xs text-rose-300">{v.error}</p>}
             </div>
           </Link>
         </motion.li>

@@ -4,7 +4,13 @@ import { cn } from '@/lib/cn';
 import { formatBytes } from '@/lib/format';
 import { ALLOWED_EXTENSIONS, DEFAULT_MAX_BYTES } from './queue';
 
-export function DropZone({ onFiles, maxBytes = DEFAULT_MAX_BYTES }: { onFiles: (files: File[]) => void; maxBytes?: number }) {
+export function DropZone({
+  onFiles,
+  maxBytes = DEFAULT_MAX_BYTES,
+}: {
+  onFiles: (files: File[]) => void;
+  maxBytes?: number;
+}) {
   const input = useRef<HTMLInputElement>(null);
   const [over, setOver] = useState(false);
 

@@ -43,7 +43,10 @@ describe('UploadPage', () => {
     expect(within(bad).getByText(/\.txt files are not supported/)).toBeInTheDocument();
 
     const good = screen.getByRole('listitem', { name: 'clip.mp4' });
-    expect(await within(good).findByRole('progressbar', { name: 'Uploading clip.mp4' })).toHaveAttribute('aria-valuenow', '50');
+    expect(await within(good).findByRole('progressbar', { name: 'Uploading clip.mp4' })).toHaveAttribute(
+      'aria-valuenow',
+      '50',
+    );
 
     fireEvent.click(within(good).getByRole('button', { name: 'Cancel upload of clip.mp4' }));
     expect(await within(good).findByText('Cancelled')).toBeInTheDocument();
@@ -57,6 +60,9 @@ describe('UploadPage', () => {
 
     renderPage();
     const row = screen.getByRole('listitem', { name: 'long-film.mp4' });
-    expect(within(row).getByRole('progressbar', { name: 'Uploading long-film.mp4' })).toHaveAttribute('aria-valuenow', '50');
+    expect(within(row).getByRole('progressbar', { name: 'Uploading long-film.mp4' })).toHaveAttribute(
+      'aria-valuenow',
+      '50',
+    );
   });
 });

@@ -31,7 +31,12 @@ export function UploadPage() {
           <ul className="flex flex-col gap-3">
             <AnimatePresence initial={false}>
               {items.map((item) => (
-                <UploadRow key={item.id} item={item} onCancel={() => queue.cancel(item.id)} onRemove={() => queue.remove(item.id)} />
+                <UploadRow
+                  key={item.id}
+                  item={item}
+                  onCancel={() => queue.cancel(item.id)}
+                  onRemove={() => queue.remove(item.id)}
+                />
               ))}
             </AnimatePresence>
           </ul>

@@ -18,7 +18,9 @@ function Status({ item }: { item: UploadItem }) {
           <ProgressBar value={pct} label={`Uploading ${item.name}`} />
           <p className="mt-1 flex flex-wrap gap-x-3 text-xs tabular-nums text-slate-400">
             <span>{Math.round(pct * 100)}%</span>
-            <span>{formatBytes(item.loaded)} of {formatBytes(item.size)}</span>
+            <span>
+              {formatBytes(item.loaded)} of {formatBytes(item.size)}
+            </span>
             <span>{formatRate(item.speed)}</span>
             <span>{item.eta != null ? `${formatEta(item.eta)} left` : 'estimating…'}</span>
           </p>
@@ -55,7 +57,15 @@ function Status({ item }: { item: UploadItem }) {
   }
 }
 
-export function UploadRow({ item, onCancel, onRemove }: { item: UploadItem; onCancel: () => void; onRemove: () => void }) {
+export function UploadRow({
+  item,
+  onCancel,
+  onRemove,
+}: {
+  item: UploadItem;
+  onCancel: () => void;
+  onRemove: () => void;
+}) {
   const active = item.phase === 'queued' || item.phase === 'uploading';
   return (
     <motion.li
@@ -71,7 +81,9 @@ export function UploadRow({ item, onCancel, onRemove }: { item: UploadItem; onCa
       </div>
       <div className="min-w-0 flex-1">
         <div className="mb-2 flex items-baseline justify-between gap-3">
-          <p className="truncate text-sm font-medium text-white" title={item.name}>{item.name}</p>
+          <p className="truncate text-sm font-medium text-white" title={item.name}>
+            {item.name}
+          </p>
           <span className="shrink-0 text-xs tabular-nums text-slate-500">{formatBytes(item.size)}</span>
         </div>
         <div aria-live="polite">
@@ -80,16 +92,30 @@ export function UploadRow({ item, onCancel, onRemove }: { item: UploadItem; onCa
       </div>
       <div className="flex shrink-0 items-center gap-1">
         {item.videoId && (item.phase === 'done' || item.phase === 'processing' || item.phase === 'failed') && (
-          <Link to={`/watch/${item.videoId}`} className="btn-ghost px-2 py-1.5 text-xs" aria-label={`Open ${item.name}`}>
+          <Link
+            to={`/watch/${item.videoId}`}
+            className="btn-ghost px-2 py-1.5 text-xs"
+            aria-label={`Open ${item.name}`}
+          >
             <PlayCircle aria-hidden className="h-4 w-4" /> Open
           </Link>
         )}
         {active ? (
-          <button type="button" className="btn-ghost px-2 py-1.5 text-xs" onClick={onCancel} aria-label={`Cancel upload of ${item.name}`}>
+          <button
+            type="button"
+            className="btn-ghost px-2 py-1.5 text-xs"
+            onClick={onCancel}
+            aria-label={`Cancel upload of ${item.name}`}
+          >
             <X aria-hidden className="h-4 w-4" /> Cancel
           </button>
         ) : (
-          <button type="button" className="btn-ghost p-1.5" onClick={onRemove} aria-label={`Remove ${item.name} from the list`}>
+          <button
+            type="button"
+            className="btn-ghost p-1.5"
+            onClick={onRemove}
+            aria-label={`Remove ${item.name} from the list`}
+          >
             <X aria-hidden className="h-4 w-4" />
           </button>
         )}

@@ -59,12 +59,25 @@ describe('speed and ETA', () => {
     expect(computeSpeed(samples, 10_000)).toBe(1800);
   });
   it('uses the last two samples when the window holds one', () => {
-    expect(computeSpeed([{ t: 0, loaded: 0 }, { t: 10_000, loaded: 5000 }], 1000)).toBe(500);
+    expect(
+      computeSpeed(
+        [
+          { t: 0, loaded: 0 },
+          { t: 10_000, loaded: 5000 },
+        ],
+        1000,
+      ),
+    ).toBe(500);
   });
   it('is 0 without enough data', () => {
     expect(computeSpeed([])).toBe(0);
     expect(computeSpeed([{ t: 0, loaded: 5 }])).toBe(0);
-    expect(computeSpeed([{ t: 0, loaded: 5 }, { t: 0, loaded: 10 }])).toBe(0);
+    expect(
+      computeSpeed([
+        { t: 0, loaded: 5 },
+        { t: 0, loaded: 10 },
+      ]),
+    ).toBe(0);
   });
   it('estimates time left', () => {
     expect(computeEta(250, 1000, 250)).toBe(3);

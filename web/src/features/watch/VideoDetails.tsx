@@ -16,7 +16,9 @@ export function VideoDetails({ video }: { video: Video }) {
   const codecs = [video.video_codec, video.audio_codec].filter(Boolean).join(' / ') || '—';
   return (
     <section className="card p-5" aria-labelledby="details-title">
-      <h2 id="details-title" className="text-sm font-semibold uppercase tracking-wide text-slate-400">Details</h2>
+      <h2 id="details-title" className="text-sm font-semibold uppercase tracking-wide text-slate-400">
+        Details
+      </h2>
       <dl className="mt-2 divide-y divide-slate-800">
         <Row label="Duration">{formatDuration(video.duration_seconds)}</Row>
         <Row label="Resolution">{video.width && video.height ? `${video.width}×${video.height}` : '—'}</Row>
@@ -24,12 +26,19 @@ export function VideoDetails({ video }: { video: Video }) {
         <Row label="Codecs">{codecs}</Row>
         <Row label="Bitrate">{formatBitrate(video.bitrate)}</Row>
         <Row label="Container">{p.container || video.container || video.file_extension}</Row>
-        {p.pixel_format && <Row label="Pixel format">{p.pixel_format}{p.bit_depth ? ` (${p.bit_depth}-bit)` : ''}</Row>}
+        {p.pixel_format && (
+          <Row label="Pixel format">
+            {p.pixel_format}
+            {p.bit_depth ? ` (${p.bit_depth}-bit)` : ''}
+          </Row>
+        )}
         {p.audio_codec && (
           <Row label="Audio">{`${p.audio_codec}${p.sample_rate ? `, ${p.sample_rate / 1000} kHz` : ''}${p.channels ? `, ${p.channels} ch` : ''}`}</Row>
         )}
         <Row label="Original size">{formatBytes(video.size)}</Row>
-        {video.processed_bytes != null && video.processed_bytes > 0 && <Row label="Processed outputs">{formatBytes(video.processed_bytes)}</Row>}
+        {video.processed_bytes != null && video.processed_bytes > 0 && (
+          <Row label="Processed outputs">{formatBytes(video.processed_bytes)}</Row>
+        )}
         <Row label="Original file">
           <span className="break-all">{video.original_filename}</span>
         </Row>
@@ -44,10 +53,18 @@ export function VideoDetails({ video }: { video: Video }) {
             <table className="min-w-full text-xs">
               <thead>
                 <tr className="text-slate-500">
-                  <th scope="col" className="py-1 text-left font-medium">Name</th>
-                  <th scope="col" className="py-1 text-left font-medium">Size</th>
-                  <th scope="col" className="py-1 text-right font-medium">Bandwidth</th>
-                  <th scope="col" className="py-1 text-right font-medium">Segments</th>
+                  <th scope="col" className="py-1 text-left font-medium">
+                    Name
+                  </th>
+                  <th scope="col" className="py-1 text-left font-medium">
+                    Size
+                  </th>
+                  <th scope="col" className="py-1 text-right font-medium">
+                    Bandwidth
+                  </th>
+                  <th scope="col" className="py-1 text-right font-medium">
+                    Segments
+                  </th>
                 </tr>
               </thead>
               <tbody className="text-slate-300">
@@ -55,9 +72,13 @@ export function VideoDetails({ video }: { video: Video }) {
                   <tr key={r.name} title={r.codecs}>
                     <td className="py-1">
                       {r.name}
-                      {r.copy && <span className="ml-1 rounded bg-slate-800 px-1 text-[10px] text-slate-400">copy</span>}
+                      {r.copy && (
+                        <span className="ml-1 rounded bg-slate-800 px-1 text-[10px] text-slate-400">copy</span>
+                      )}
                     </td>
-                    <td className="py-1 tabular-nums">{r.width}×{r.height}</td>
+                    <td className="py-1 tabular-nums">
+                      {r.width}×{r.height}
+                    </td>
                     <td className="py-1 text-right tabular-nums">{formatBitrate(r.bandwidth)}</td>
                     <td className="py-1 text-right tabular-nums">{r.segments}</td>
                   </tr>

@@ -98,7 +98,10 @@ export function VideoPlayer({ video, onFirstPlay }: VideoPlayerProps) {
           preload="metadata"
           poster={video.poster_url ?? video.thumbnail_url ?? undefined}
           onPlay={onPlay}
-          onError={() => mode === 'mp4' && setNotice('The video file could not be loaded. The link may have expired; reload the page.')}
+          onError={() =>
+            mode === 'mp4' &&
+            setNotice('The video file could not be loaded. The link may have expired; reload the page.')
+          }
           className="aspect-video w-full bg-black"
           aria-label={`Video player: ${video.title}`}
         />
@@ -106,16 +109,26 @@ export function VideoPlayer({ video, onFirstPlay }: VideoPlayerProps) {
       <div className="mt-2 flex flex-wrap items-center justify-between gap-2 text-xs text-slate-400">
         <span>
           {mode === 'hls' ? 'Adaptive streaming (HLS)' : mode === 'mp4' ? 'Progressive MP4' : 'No playable source yet'}
-          {notice && <span className="ml-2 text-amber-300" role="status">{notice}</span>}
+          {notice && (
+            <span className="ml-2 text-amber-300" role="status">
+              {notice}
+            </span>
+          )}
         </span>
         {levels.length > 0 && (
           <label className="inline-flex items-center gap-2">
             <Settings2 aria-hidden className="h-4 w-4" />
             <span>Quality</span>
-            <select className="input w-auto py-1 text-xs" value={level} onChange={(e) => choose(Number(e.target.value))}>
+            <select
+              className="input w-auto py-1 text-xs"
+              value={level}
+              onChange={(e) => choose(Number(e.target.value))}
+            >
               <option value={-1}>Auto{level === -1 && autoLabel ? ` (${autoLabel})` : ''}</option>
               {levels.map((l) => (
-                <option key={l.index} value={l.index}>{l.label}</option>
+                <option key={l.index} value={l.index}>
+                  {l.label}
+                </option>
               ))}
             </select>
           </label>

@@ -43,7 +43,16 @@ const video = {
   poster_url: '/media/processed/x/poster.jpg?expires=1&signature=ab',
   thumbnail_url: null,
   renditions: [
-    { name: '360p', width: 640, height: 360, bandwidth: 1020800, codecs: 'avc1.64001e,mp4a.40.2', copy: true, segments: 1, duration_seconds: 4 },
+    {
+      name: '360p',
+      width: 640,
+      height: 360,
+      bandwidth: 1020800,
+      codecs: 'avc1.64001e,mp4a.40.2',
+      copy: true,
+      segments: 1,
+      duration_seconds: 4,
+    },
   ],
   probe: { container: 'mov,mp4,m4a,3gp,3g2,mj2', pixel_format: 'yuv420p', bit_depth: 8 },
 } as unknown as Video;
@@ -115,7 +124,13 @@ describe('WatchPage', () => {
   });
 
   it('shows the failure reason for a FAILED video', async () => {
-    vi.mocked(getVideo).mockResolvedValue({ ...video, status: 'FAILED', error: 'no video stream', hls_url: null, video_url: null });
+    vi.mocked(getVideo).mockResolvedValue({
+      ...video,
+      status: 'FAILED',
+      error: 'no video stream',
+      hls_url: null,
+      video_url: null,
+    });
     renderWithQueryClient(
       <MemoryRouter initialEntries={[`/watch/${ID}`]} future={{ v7_startTransition: true, v7_relativeSplatPath: true }}>
         <Routes>

@@ -69,7 +69,9 @@ export function WatchPage() {
   const gone = error instanceof ApiError && error.status === 404;
   if (loading) return <LoadingState label="Loading video…" />;
   if (error && (!video || gone)) {
-    return <ErrorState title="Could not load this video" message={errorMessage(error)} onRetry={() => void refetch()} />;
+    return (
+      <ErrorState title="Could not load this video" message={errorMessage(error)} onRetry={() => void refetch()} />
+    );
   }
   if (!video) return null;
 
@@ -131,12 +133,20 @@ export function WatchPage() {
                   <Download aria-hidden className="h-4 w-4" /> <span className="hidden sm:inline">Download</span>
                 </a>
               )}
-              <button type="button" className="btn-secondary text-rose-300 hover:text-rose-200" onClick={() => setConfirming(true)}>
+              <button
+                type="button"
+                className="btn-secondary text-rose-300 hover:text-rose-200"
+                onClick={() => setConfirming(true)}
+              >
                 <Trash2 aria-hidden className="h-4 w-4" /> Delete
               </button>
             </div>
           </div>
-          {actionError && <p role="alert" className="mt-3 text-sm text-rose-300">{actionError}</p>}
+          {actionError && (
+            <p role="alert" className="mt-3 text-sm text-rose-300">
+              {actionError}
+            </p>
+          )}
           {video.description && <p className="mt-4 whitespace-pre-line text-sm text-slate-300">{video.description}</p>}
         </div>
         <VideoDetails video={video} />

@@ -23,7 +23,10 @@ describe('qualityLevels', () => {
     ]);
   });
   it('adds the bitrate when heights repeat', () => {
-    const out = qualityLevels([{ height: 720, bitrate: 2_000_000 }, { height: 720, bitrate: 3_000_000 }]);
+    const out = qualityLevels([
+      { height: 720, bitrate: 2_000_000 },
+      { height: 720, bitrate: 3_000_000 },
+    ]);
     expect(out.map((l) => l.label).sort()).toEqual(['720p (2000 kbps)', '720p (3000 kbps)']);
   });
 });

@@ -1,12 +1,13 @@
 import type { Video } from '@/api/types';
 
 export type PlaybackSource =
-  | { kind: 'hls'; url: string; fallback: string | null }
-  | { kind: 'mp4'; url: string }
-  | { kind: 'none' };
+  { kind: 'hls'; url: string; fallback: string | null } | { kind: 'mp4'; url: string } | { kind: 'none' };
 
 /** HLS through hls.js when it can run; otherwise (or without a playlist) the progressive MP4. */
-export function choosePlaybackSource(video: Pick<Video, 'hls_url' | 'video_url'>, hlsSupported: boolean): PlaybackSource {
+export function choosePlaybackSource(
+  video: Pick<Video, 'hls_url' | 'video_url'>,
+  hlsSupported: boolean,
+): PlaybackSource {
   if (video.hls_url && hlsSupported) return { kind: 'hls', url: video.hls_url, fallback: video.video_url };
   if (video.video_url) return { kind: 'mp4', url: video.video_url };
   return { kind: 'none' };
