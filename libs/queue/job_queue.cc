@@ -57,8 +57,14 @@ Result<std::unique_ptr<JobQueue>> OpenJobQueue(std::string_view url) {
   std::transform(scheme.begin(), scheme.end(), scheme.begin(),
                  [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
   if (scheme == "sqlite") return OpenSqlite(*parsed);
+  if (scheme == "https" || scheme == "http") {
+    // The queue's own URL, as SQS (or an SQS-compatible server) names it.
+    KINORA_TRY(SqsConfig config, ParseSqsUrl("sqs:" + std::string(url)));
+    return NewSqsQueue(std::move(config));
+  }
   return BadUrl("scheme '" + scheme +
-                "' is not supported (use sqlite:///abs/queue.db or sqs:<queue URL>)");
+                "' is not supported (use sqlite:///abs/queue.db, sqs:<queue URL> or the "
+                "queue's https:// URL)");
 }
 
 }  // namespace kinora::queue

@@ -136,12 +136,13 @@ def cluster(kinora_bin, tmp_path_factory):
     root = tmp_path_factory.mktemp("cluster")
     with peers.running(["s3", "sqs", "postgres"]) as p:
         s3, sqs, pg = p["s3"], p["sqs"], p["postgres"]
+        queue_url = make_queue(sqs.endpoint)
         env = base_env({
             "AWS_ACCESS_KEY_ID": "S3RVER", "AWS_SECRET_ACCESS_KEY": "S3RVER",
             "AWS_REGION": "us-east-1",
             "AWS_ENDPOINT_URL_S3": s3.endpoint, "AWS_ENDPOINT_URL_SQS": sqs.endpoint,
             "KINORA_STORAGE": "s3", "S3_BUCKET": s3.env["KINORA_TEST_S3_BUCKET"],
-            "KINORA_QUEUE": "sqs", "SQS_QUEUE_URL": make_queue(sqs.endpoint),
+            "KINORA_QUEUE": "sqs", "SQS_QUEUE_URL": queue_url,
             "KINORA_DB": pg.url,
             "KINORA_SIGNING_KEY": SIGNING_KEY,
             "KINORA_WORKERS": "1",
@@ -162,7 +163,8 @@ def cluster(kinora_bin, tmp_path_factory):
             a2 = role("analytics", "analytics-2").start()
             up = role("uploader", "uploader-1").start()
             p1 = role("processor", "processor-1").start()
-            p2 = role("processor", "processor-2").start()
+            # The queue named by its own URL, as ARCHITECTURE.md allows.
+            p2 = role("processor", "processor-2", KINORA_QUEUE=queue_url).start()
             g1 = role("gateway", "gateway-1", KINORA_UPLOADER_URL=up.url,
                       KINORA_ANALYTICS_URL=a1.url).start()
             g2 = role("gateway", "gateway-2", KINORA_UPLOADER_URL=up.url,

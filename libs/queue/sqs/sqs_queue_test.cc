@@ -9,6 +9,7 @@
 #include <atomic>
 #include <cstdlib>
 
+#include "kinora/queue/job_queue.h"
 #include "kinora/queue/job_queue_contract.h"
 
 namespace kinora::queue {
@@ -92,6 +93,24 @@ TEST(SqsQueue, UrlsAndEnvironment) {
   EXPECT_EQ(seed->endpoint, "http://127.0.0.1:9324");
   unsetenv("SQS_QUEUE_URL");
   EXPECT_FALSE(ParseSqsUrl("sqs:"));
+}
+
+// KINORA_QUEUE may be the queue's own URL (as SQS names it), without the "sqs:" prefix.
+TEST(SqsQueue, OpensByThePlainQueueUrl) {
+  const std::string name = "plain-" + std::to_string(::getpid());
+  auto url = CreateSqsQueueWithDlq(Endpoint(), name, 3);
+  ASSERT_TRUE(url) << url.error().message;
+  setenv("AWS_ENDPOINT_URL_SQS", Env("KINORA_TEST_SQS_ENDPOINT").c_str(), 1);
+  auto q = OpenJobQueue(*url);
+  unsetenv("AWS_ENDPOINT_URL_SQS");
+  ASSERT_TRUE(q) << q.error().message;
+  ASSERT_TRUE((*q)->Send("hello"));
+  auto got = (*q)->Receive(1, Seconds{1}, Seconds{30});
+  ASSERT_TRUE(got) << got.error().message;
+  ASSERT_EQ(got->size(), 1u);
+  EXPECT_EQ(got->front().body, "hello");
+  EXPECT_EQ((*q)->max_receives(), 3);
+  (void)DeleteSqsQueue(Endpoint(), *url);
 }
 
 }  // namespace

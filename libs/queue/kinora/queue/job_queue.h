@@ -71,7 +71,8 @@ class JobQueue {
   virtual void Interrupt() = 0;
 };
 
-// sqlite:///abs/path/queue.db[?max_receives=5], or sqs:<queue URL> (see sqs_queue.h).
+// sqlite:///abs/path/queue.db[?max_receives=5], or an SQS queue: sqs:<queue URL>, or the
+// queue's own https:// (or, for SQS-compatible servers, http://) URL (see sqs_queue.h).
 // Unknown schemes -> kInvalidArgument.
 Result<std::unique_ptr<JobQueue>> OpenJobQueue(std::string_view url);
 
