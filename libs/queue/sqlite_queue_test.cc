@@ -13,6 +13,7 @@
 #include <thread>
 #include <vector>
 
+#include "kinora/queue/fault_injection.h"
 #include "kinora/queue/job_queue_contract.h"
 
 namespace kinora::queue {
@@ -37,10 +38,41 @@ testing::QueueInstance MakeSqlite() {
   return {q ? std::move(*q) : nullptr, [dir] { fs::remove_all(dir); }};
 }
 
+// The fault-injecting decorator with no faults planned must be indistinguishable from its target.
+testing::QueueInstance MakeWrappedSqlite() {
+  struct Owned final : FaultInjectingQueue {
+    explicit Owned(std::unique_ptr<JobQueue> t) : FaultInjectingQueue(*t), inner(std::move(t)) {}
+    std::unique_ptr<JobQueue> inner;
+  };
+  auto inst = MakeSqlite();
+  if (!inst.queue) return inst;
+  return {std::make_unique<Owned>(std::move(inst.queue)), inst.teardown};
+}
+
 using testing::JobQueueContract;
 INSTANTIATE_TEST_SUITE_P(Sqlite, JobQueueContract,
-                         ::testing::Values(testing::JobQueueBackend{"sqlite", MakeSqlite}),
+                         ::testing::Values(testing::JobQueueBackend{"sqlite", MakeSqlite},
+                                           testing::JobQueueBackend{"fault_injecting",
+                                                                    MakeWrappedSqlite}),
                          testing::JobQueueBackendName);
+
+TEST(FaultInjectingQueue, FailsThePlannedCallOnly) {
+  auto inst = MakeSqlite();
+  ASSERT_TRUE(inst.queue);
+  FaultInjectingQueue q(*inst.queue);
+  q.FailAt(QueueOp::kSend, 1);
+  ASSERT_TRUE(q.Send("first"));
+  auto second = q.Send("second");
+  ASSERT_FALSE(second);
+  EXPECT_EQ(second.error().code, ErrorCode::kUnavailable);
+  ASSERT_TRUE(q.Send("third"));
+  EXPECT_EQ(q.calls(QueueOp::kSend), 3);
+  auto got = inst.queue->Receive(10, Seconds{0}, Seconds{30});
+  ASSERT_TRUE(got);
+  ASSERT_EQ(got->size(), 2u);  // the target never saw "second"
+  inst.queue.reset();
+  inst.teardown();
+}
 
 class SqliteQueueTest : public ::testing::Test {
  protected:
@@ -180,13 +212,23 @@ TEST_F(SqliteQueueTest, OpenJobQueueParsesUrls) {
   EXPECT_EQ((*q)->Stats()->dead, 1);
   EXPECT_TRUE(OpenJobQueue("sqlite://" + (dir_ / "plain.db").string()));
 
-  // SQS queues are named by their URL after "sqs:"; anything else is explained.
-  for (const char* url :
-       {"sqs://queue", "https://sqs.eu-west-1.amazonaws.com/123/jobs", "sqs:ftp://x/y"}) {
+  // SQS queues are named by their URL, alone or after "sqs:"; anything else is explained.
+  for (const char* url : {"sqs://queue", "sqs:ftp://x/y", "ftp://sqs.example/123/jobs"}) {
     auto r = OpenJobQueue(url);
     ASSERT_FALSE(r) << url;
     EXPECT_EQ(r.error().code, ErrorCode::kInvalidArgument) << url;
     EXPECT_NE(r.error().message.find("sqs:"), std::string::npos) << r.error().message;
+  }
+  // A queue's own URL goes to the SQS backend, which here only lacks credentials.
+  unsetenv("AWS_ACCESS_KEY_ID");
+  unsetenv("AWS_SECRET_ACCESS_KEY");
+  unsetenv("AWS_ROLE_ARN");
+  unsetenv("AWS_CONTAINER_CREDENTIALS_FULL_URI");
+  for (const char* url :
+       {"https://sqs.eu-west-1.amazonaws.com/123/jobs", "http://127.0.0.1:9324/000/jobs"}) {
+    auto r = OpenJobQueue(url);
+    ASSERT_FALSE(r) << url;
+    EXPECT_NE(r.error().message.find("credentials"), std::string::npos) << r.error().message;
   }
   std::string base = "sqlite://" + (dir_ / "bad.db").string();
   for (const std::string& url :
