@@ -14,9 +14,8 @@ namespace kinora::app {
 namespace {
 
 void WriteProgress(int fd, double share) {
-  char line[32];
-  int n = std::snprintf(line, sizeof line, "progress %.3f\n", share);
-  if (n > 0 && ::write(fd, line, static_cast<size_t>(n)) < 0) {
+  const std::string line = processor::FormatProgressLine(share);
+  if (::write(fd, line.data(), line.size()) < 0) {
     // The reader went away; the pipeline carries on and the exit status tells the story.
   }
 }
@@ -31,7 +30,7 @@ bool WriteReport(const std::filesystem::path& path, const std::string& text) {
 
 }  // namespace
 
-int RunProcess(const ProcessArgs& args) {
+int RunProcess(const processor::ChildRequest& args) {
   media::InstallLibavLogging();
   media::TranscodeOptions o;
   o.x264_preset = args.preset;
@@ -43,20 +42,20 @@ int RunProcess(const ProcessArgs& args) {
   auto report = media::Transcode(args.input, args.out_dir, o);
   if (!report) {
     const bool permanent = report.error().code == ErrorCode::kUnsupported;
-    boost::json::object doc{{"error", report.error().message}, {"permanent", permanent}};
-    const std::string text = boost::json::serialize(doc);
+    const std::string text =
+        boost::json::serialize(processor::FailureReport({report.error().message, permanent}));
     WriteReport(args.report, text);
     std::fprintf(stderr, "kinora process: %s\n", report.error().message.c_str());
     if (!args.quiet) std::printf("%s\n", text.c_str());
-    return permanent ? kExitUnprocessable : 1;
+    return permanent ? processor::child::kExitUnprocessable : processor::child::kExitFailed;
   }
   const std::string text = boost::json::serialize(media::ToJson(*report));
   if (!WriteReport(args.report, text)) {
     std::fprintf(stderr, "kinora process: cannot write %s\n", args.report.c_str());
-    return 1;
+    return processor::child::kExitFailed;
   }
   if (!args.quiet) std::printf("%s\n", text.c_str());
-  return 0;
+  return processor::child::kExitOk;
 }
 
 }  // namespace kinora::app

@@ -3,25 +3,11 @@
 // Thread safety: call once per process.
 #pragma once
 
-#include <filesystem>
-#include <optional>
-#include <string>
+#include "kinora/processor/child_protocol.h"
 
 namespace kinora::app {
 
-struct ProcessArgs {
-  std::filesystem::path input, out_dir;
-  std::filesystem::path report;  // also write the JSON report here (empty: stdout only)
-  int progress_fd = -1;          // write "progress 0.42\n" lines here (the processor's pipe)
-  std::string preset = "veryfast";
-  int crf = 23;
-  bool allow_copy = true;
-  bool quiet = false;  // no report on stdout
-};
-
-// Exit codes: 0 done; 3 the input cannot be processed (the reason is permanent: retrying will
-// not help); 1 anything else (I/O, resources). On failure the report is {"error", "permanent"}.
-inline constexpr int kExitUnprocessable = 3;
-int RunProcess(const ProcessArgs& args);
+// Speaks the child's side of processor/child_protocol.h: progress lines, report, exit codes.
+int RunProcess(const processor::ChildRequest& args);
 
 }  // namespace kinora::app

@@ -6,6 +6,8 @@
 #include "kinora/catalog/catalog.h"
 #include "kinora/core/log.h"
 #include "kinora/storage/object_store.h"
+#include "kinora/videos/keys.h"
+#include "kinora/videos/library.h"
 
 namespace kinora::app {
 
@@ -13,20 +15,12 @@ namespace json = boost::json;
 
 namespace {
 
-constexpr std::string_view kPrefix = "metadata/";
-constexpr uint64_t kMaxDocument = 4 << 20;
+constexpr std::string_view kPrefix = videos::kMetadataPrefix;
 
 // One document → the catalog. Returns "inserted", "updated", "kept", or an error.
 Result<std::string_view> Restore(storage::ObjectStore& store, catalog::Catalog& cat,
                                  const std::string& key, bool update_existing) {
-  KINORA_TRY(std::string text, storage::GetBytes(store, key, kMaxDocument));
-  boost::system::error_code ec;
-  json::value doc = json::parse(text, ec);
-  if (ec || !doc.is_object()) return MakeError(ErrorCode::kInvalidArgument, "not a JSON object");
-  KINORA_TRY(catalog::VideoRecord v, catalog::FromJson(doc.as_object()));
-  if (key != std::string(kPrefix) + v.video_id + ".json") {
-    return MakeError(ErrorCode::kInvalidArgument, "video_id " + v.video_id + " does not match");
-  }
+  KINORA_TRY(catalog::VideoRecord v, videos::Library(cat, store).ReadMirror(key));
   auto inserted = cat.Insert(v);
   if (inserted) return std::string_view("inserted");
   if (inserted.error().code != ErrorCode::kAlreadyExists) return inserted.error();

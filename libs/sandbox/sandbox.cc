@@ -37,9 +37,9 @@ using Clock = std::chrono::steady_clock;
   dup2(devnull, 0);
   dup2(devnull, 1);
   dup2(stderr_w, 2);
-  dup2(progress_w, 3);
+  dup2(progress_w, kProgressFd);
   // Everything else the server had open (sockets, databases) stays out of the child.
-  for (int fd = 4; fd < 1024; ++fd) close(fd);
+  for (int fd = kProgressFd + 1; fd < 1024; ++fd) close(fd);
   rlimit core{0, 0};
   setrlimit(RLIMIT_CORE, &core);
   if (l.memory_bytes > 0 && !kAddressSanitizer) {

@@ -86,10 +86,10 @@ Result<catalog::ListQuery> ParseListQuery(const http::Request& req) {
   return q;
 }
 
-Analytics::Analytics(catalog::Catalog& catalog, const http::UrlSigner& signer,
+Analytics::Analytics(catalog::Catalog& catalog, const videos::Presenter& presenter,
                      metrics::Registry& metrics, AnalyticsOptions options)
     : catalog_(catalog),
-      signer_(signer),
+      presenter_(presenter),
       options_(options),
       views_(metrics.AddCounter("kinora_views_total", "Views counted.").With()),
       likes_(metrics.AddCounter("kinora_likes_total", "Likes counted.").With()) {}
@@ -101,35 +101,6 @@ void Analytics::Register(http::Router& router, const std::string& prefix) {
   router.Add(Verb::get, prefix + "/stats", [this](http::Request& r) { return Stats(r); });
   router.Add(Verb::post, prefix + "/view/{id}", [this](http::Request& r) { return View(r); });
   router.Add(Verb::post, prefix + "/like/{id}", [this](http::Request& r) { return Like(r); });
-}
-
-catalog::VideoUrls Analytics::SignedUrls(const catalog::VideoRecord& v) const {
-  auto sign = [&](const std::string& key) {
-    if (key.empty()) return std::string();
-    if (options_.direct_store) {
-      if (std::string url = options_.direct_store->PresignedGet(key, options_.url_ttl);
-          !url.empty()) {
-        return url;
-      }
-    }
-    return signer_.Sign(key, options_.url_ttl);
-  };
-  auto gateway = [&](const std::string& key) {
-    return key.empty() ? std::string() : signer_.Sign(key, options_.url_ttl);
-  };
-  return catalog::VideoUrls{
-      .original_url = sign(v.video_key),
-      .video_url =
-          sign(v.mp4_key.empty() ? v.video_key : v.mp4_key),  // the original until processed
-      .hls_url = gateway(v.hls_key),
-      .thumbnail_url = sign(v.thumbnail_key),
-      .poster_url = sign(v.poster_key),
-  };
-}
-
-json::object Analytics::VideoJson(const catalog::VideoRecord& v) const {
-  catalog::VideoUrls urls = SignedUrls(v);
-  return catalog::ToJson(v, &urls);
 }
 
 Response Analytics::List(http::Request& req) {
@@ -144,8 +115,7 @@ Response Analytics::List(http::Request& req) {
   out += "{\"count\":" + std::to_string(page->videos.size()) + ",\"videos\":[";
   for (size_t i = 0; i < page->videos.size(); ++i) {
     if (i > 0) out.push_back(',');
-    catalog::VideoUrls urls = SignedUrls(page->videos[i]);
-    catalog::AppendJson(out, page->videos[i], &urls);
+    presenter_.AppendJson(out, page->videos[i]);
   }
   out += "],\"total\":" + std::to_string(page->total) + ",\"next_cursor\":";
   if (page->next_cursor)
@@ -162,7 +132,7 @@ Response Analytics::Get(http::Request& req) {
   if (auto bad = BadId(id)) return *bad;
   auto v = catalog_.Get(id);
   if (!v) return http::ProblemFrom(v.error());
-  return http::Json(VideoJson(*v));
+  return http::Json(presenter_.Json(*v));
 }
 
 Response Analytics::Stats(http::Request&) {
@@ -175,7 +145,7 @@ Response Analytics::Stats(http::Request&) {
     for (const auto& [k, n] : s->by_status) by_status[k] = n;
     for (const auto& [k, n] : s->by_format) by_format[k] = n;
     json::array top;
-    for (const auto& v : s->top_videos) top.push_back(VideoJson(v));
+    for (const auto& v : s->top_videos) top.push_back(presenter_.Json(v));
     json::array durations;
     for (const auto& b : s->duration_histogram) {
       durations.push_back(json::object{{"min_seconds", b.min_seconds},

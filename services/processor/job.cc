@@ -6,11 +6,13 @@
 #include <fstream>
 #include <random>
 
-#include "kinora/core/json_text.h"
 #include "kinora/core/log.h"
 #include "kinora/media/transcode.h"
-#include "kinora/processor/job_message.h"
+#include "kinora/processor/child_protocol.h"
 #include "kinora/processor/processor.h"
+#include "kinora/videos/job.h"
+#include "kinora/videos/keys.h"
+#include "kinora/videos/library.h"
 #include "publish.h"
 
 namespace kinora::processor {
@@ -20,7 +22,7 @@ using Clock = std::chrono::steady_clock;
 
 struct Processor::Job {
   const queue::Message& message;
-  JobMessage msg;
+  videos::ProcessingJob msg;
   catalog::VideoRecord record;
   fs::path scratch;
   Clock::time_point started = Clock::now();
@@ -55,15 +57,19 @@ std::string TrimmedTail(std::string s) {
 Result<void> Processor::SaveRecord(Job& job) {
   // Never write a row we could not read first: it would overwrite the real one with blanks.
   if (job.record.video_key.empty()) return MakeError(ErrorCode::kUnavailable, "row not loaded");
-  KINORA_TRY_VOID(catalog_.Update(job.record));
-  auto put = storage::PutBytes(store_, "metadata/" + job.record.video_id + ".json",
-                               ToJsonText(catalog::ToJson(job.record)), "application/json");
-  if (!put) return put.error();
-  return {};
+  return videos::Library(catalog_, store_).Save(job.record);
 }
 
 JobOutcome Processor::Handle(const queue::Message& m) {
-  auto parsed = ParseJobMessage(m.body);
+  auto parsed = videos::ParseProcessingJob(m.body);
+  if (!parsed && parsed.error().code == ErrorCode::kUnsupported) {
+    // A job for a newer worker (a rolling update): leave it for one, as any failure would.
+    log::Warn("leaving a job this worker does not understand",
+              {{"message_id", m.id}, {"error", parsed.error().message}});
+    (void)queue_.ChangeVisibility(m.receipt_handle, options_.lease);
+    jobs_.With({"retrying"}).Inc();
+    return JobOutcome::kRetrying;
+  }
   if (!parsed) {  // poison: no retry can fix it
     log::Error("dropping an unreadable job message",
                {{"message_id", m.id}, {"error", parsed.error().message}});
@@ -130,19 +136,23 @@ JobOutcome Processor::Run(Job& job) {
 
   // The child: the same binary's pipeline, in its own process with limits.
   const fs::path report_file = job.scratch / "report.json";
-  std::vector<std::string> argv = {options_.executable, "process", input.string(), "--out",
-                                   out_dir.string(), "--report", report_file.string(),
-                                   "--progress-fd", "3", "--quiet", "--preset",
-                                   options_.x264_preset, "--crf", std::to_string(options_.crf)};
+  const std::vector<std::string> argv =
+      ChildArgv(options_.executable, ChildRequest{.input = input,
+                                                  .out_dir = out_dir,
+                                                  .report = report_file,
+                                                  .progress_fd = sandbox::kProgressFd,
+                                                  .preset = options_.x264_preset,
+                                                  .crf = options_.crf,
+                                                  .quiet = true});
   auto last_lease = Clock::now();
   auto last_saved = Clock::now();
   double saved_progress = 0;
   sandbox::Callbacks cb;
   cb.cancel = &job.cancel;
   cb.on_line = [&](std::string_view line) {
-    if (line.rfind("progress ", 0) != 0) return;
-    double p = std::atof(std::string(line.substr(9)).c_str());
-    if (!(p >= 0 && p <= 1)) return;
+    const std::optional<double> share = ParseProgressLine(line);
+    if (!share) return;
+    const double p = *share;
     job.record.progress = std::round(p * 100) / 100;
     // Throttled: a catalog write per 5 % or 2 s at most.
     if (p - saved_progress < 0.05 && Clock::now() - last_saved < std::chrono::seconds(2)) return;
@@ -174,10 +184,9 @@ JobOutcome Processor::Run(Job& job) {
   if (!outcome->ok()) {
     std::string reason;
     bool permanent = outcome->signal != 0 || outcome->timed_out || outcome->stalled;
-    const boost::json::object doc = ReadReport(report_file);
-    if (const boost::json::value* e = doc.if_contains("error"); e && e->is_string()) {
-      reason = std::string(e->get_string());
-      permanent = permanent || outcome->exit_code == 3;
+    if (auto failure = ParseFailureReport(ReadReport(report_file))) {
+      reason = failure->error;
+      permanent = permanent || outcome->exit_code == child::kExitUnprocessable;
     } else {
       reason = outcome->Describe(options_.limits);
       std::string tail = TrimmedTail(outcome->stderr_tail);
@@ -205,8 +214,7 @@ JobOutcome Processor::Run(Job& job) {
       std::round(std::chrono::duration<double>(Clock::now() - job.started).count() * 1000) / 1000;
   if (auto r = SaveRecord(job); !r) {
     if (r.error().code == ErrorCode::kNotFound) {  // deleted meanwhile: leave nothing behind
-      (void)storage::DeletePrefix(store_, ProcessedPrefix(id));
-      (void)store_.Delete(OutputKey(id, media::kThumbnailFile));
+      (void)videos::Library(catalog_, store_).DeleteOutputs(id);
       (void)queue_.Delete(job.message.receipt_handle);
       return JobOutcome::kDropped;
     }
@@ -227,8 +235,7 @@ JobOutcome Processor::Fail(Job& job, const std::string& reason) {
                                   {"correlation_id", job.msg.correlation_id},
                                   {"reason", reason}});
   // No partial outputs stay visible.
-  (void)storage::DeletePrefix(store_, ProcessedPrefix(id));
-  (void)store_.Delete(OutputKey(id, media::kThumbnailFile));
+  (void)videos::Library(catalog_, store_).DeleteOutputs(id);
   ClearOutputs(job.record);
   job.record.status = catalog::VideoStatus::kFailed;
   job.record.progress = 0;

@@ -6,7 +6,8 @@
 #include <random>
 
 #include "kinora/core/log.h"
-#include "kinora/processor/job_message.h"
+#include "kinora/videos/job.h"
+#include "kinora/videos/library.h"
 
 namespace kinora::processor {
 namespace {
@@ -97,7 +98,7 @@ void Processor::SweepDeadLetters() {
   auto dead = queue_.DeadLetters(100);
   if (!dead) return;
   for (const queue::Message& m : *dead) {
-    auto job = ParseJobMessage(m.body);
+    auto job = videos::ParseProcessingJob(m.body);
     if (!job) continue;
     auto v = catalog_.Get(job->video_id);
     if (!v || v->status == catalog::VideoStatus::kProcessed ||
@@ -108,7 +109,7 @@ void Processor::SweepDeadLetters() {
     v->progress = 0;
     v->error = "processing was abandoned after " + std::to_string(m.receive_count) +
                " attempts (the job is in the dead-letter queue)";
-    if (catalog_.Update(*v)) {
+    if (videos::Library(catalog_, store_).Save(*v)) {
       log::Warn("job in the dead-letter queue; video marked FAILED",
                 {{"video_id", v->video_id}, {"correlation_id", job->correlation_id}});
     }

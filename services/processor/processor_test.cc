@@ -202,6 +202,18 @@ TEST_F(ProcessorTest, UnreadableMessagesAreDroppedNotRetried) {
   EXPECT_EQ(st.visible + st.in_flight + st.dead, 0);
 }
 
+TEST_F(ProcessorTest, JobsForANewerWorkerAreLeftInTheQueue) {
+  const std::string id = Upload();
+  (void)ReceiveOne();  // the upload's own job is not what this test is about
+  ASSERT_TRUE(queue_->Send(R"({"type":"process","version":99,"video_id":")" + id +
+                           R"(","s3_video_key":"videos/)" + id + R"(.mp4"})"));
+  auto p = MakeProcessor(kSucceeds);
+  EXPECT_EQ(p->Handle(ReceiveOne()), JobOutcome::kRetrying);
+  auto st = queue_->Stats().value();
+  EXPECT_EQ(st.in_flight, 2);  // hidden for a lease, not deleted
+  EXPECT_EQ(catalog_->Get(id).value().status, VideoStatus::kUploaded);
+}
+
 TEST_F(ProcessorTest, WorkersConsumeTheQueueUntilStopped) {
   const std::string id = Upload();
   auto p = MakeProcessor(kSucceeds);

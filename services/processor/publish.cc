@@ -5,7 +5,7 @@
 #include <fstream>
 #include <set>
 
-#include "kinora/processor/job_message.h"
+#include "kinora/videos/keys.h"
 
 namespace kinora::processor {
 namespace {
@@ -65,29 +65,41 @@ Result<Published> Publish(storage::ObjectStore& store, const std::string& video_
     return PublishOrder(a) < PublishOrder(b);
   });
   Published p;
+  // A run that fails halfway takes back what it stored, so only a whole set is ever published.
+  auto undo = [&](Error e) {
+    for (size_t i = 0; i < p.keys.size(); i += 1000) {
+      const size_t end = std::min(p.keys.size(), i + 1000);  // DeleteMany takes up to 1000
+      (void)store.DeleteMany(std::vector<std::string>(p.keys.begin() + i, p.keys.begin() + end));
+    }
+    return e;
+  };
   for (const std::string& f : ordered) {
     if (f.empty() || f.find("..") != std::string::npos || f.front() == '/') {
-      return MakeError(ErrorCode::kInternal, "unexpected output file name " + f);
+      return undo(MakeError(ErrorCode::kInternal, "unexpected output file name " + f));
     }
-    const std::string key = OutputKey(video_id, f);
-    KINORA_TRY(int64_t size, Upload(store, key, out_dir / f));
-    p.bytes += size;
+    const std::string key = videos::OutputKey(video_id, f);
+    auto size = Upload(store, key, out_dir / f);
+    if (!size) return undo(size.error());
+    p.bytes += *size;
     p.keys.push_back(key);
   }
   // What an earlier run left that this one did not write (e.g. a rung it no longer makes).
   const std::set<std::string> keep(p.keys.begin(), p.keys.end());
-  const std::string prefix = ProcessedPrefix(video_id);
+  const std::string prefix = videos::ProcessedPrefix(video_id);
   std::string after;
   std::vector<std::string> stale;
   for (;;) {
-    KINORA_TRY(auto page, store.List(prefix, after, 1000));
-    for (const auto& o : page.objects) {
+    auto page = store.List(prefix, after, 1000);
+    if (!page) return undo(page.error());
+    for (const auto& o : page->objects) {
       if (!keep.count(o.key)) stale.push_back(o.key);
     }
-    if (!page.next) break;
-    after = *page.next;
+    if (!page->next) break;
+    after = *page->next;
   }
-  for (const std::string& k : stale) KINORA_TRY_VOID(store.Delete(k));
+  for (const std::string& k : stale) {
+    if (auto r = store.Delete(k); !r) return undo(r.error());
+  }
   return p;
 }
 
@@ -118,10 +130,10 @@ void ApplyReport(const media::TranscodeReport& r, const Published& p, catalog::V
   }
   v.renditions_json = boost::json::serialize(renditions);
   v.probe_json = boost::json::serialize(media::ToJson(r.probe));
-  v.thumbnail_key = OutputKey(id, media::kThumbnailFile);
-  v.mp4_key = OutputKey(id, media::kMp4File);
-  v.hls_key = OutputKey(id, media::kMasterPlaylistFile);
-  v.poster_key = OutputKey(id, media::kPosterFile);
+  v.thumbnail_key = videos::OutputKey(id, media::kThumbnailFile);
+  v.mp4_key = videos::OutputKey(id, media::kMp4File);
+  v.hls_key = videos::OutputKey(id, media::kMasterPlaylistFile);
+  v.poster_key = videos::OutputKey(id, media::kPosterFile);
   v.processed_bytes = p.bytes;
 }
 

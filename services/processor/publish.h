@@ -26,7 +26,8 @@ struct Published {
 // Stores every file (relative to out_dir) under its output key. Playlists that reference other
 // files go last (the master playlist, then the card thumbnail), so nothing points at an object
 // that is not there yet; objects under processed/{id}/ from an earlier run that this run did
-// not produce are removed afterwards.
+// not produce are removed afterwards. On failure, what this call stored is deleted again (best
+// effort), so a failed publish leaves no partial set behind.
 Result<Published> Publish(storage::ObjectStore& store, const std::string& video_id,
                           const std::filesystem::path& out_dir,
                           const std::vector<std::string>& files);

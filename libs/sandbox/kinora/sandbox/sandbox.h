@@ -18,6 +18,9 @@
 
 namespace kinora::sandbox {
 
+// The child's descriptor for progress lines (Callbacks::on_line).
+inline constexpr int kProgressFd = 3;
+
 struct Limits {
   uint64_t memory_bytes = 0;                  // RLIMIT_AS; 0 = none (also none under ASan)
   std::chrono::seconds cpu{0};                // RLIMIT_CPU; 0 = none
@@ -39,7 +42,7 @@ struct Outcome {
 };
 
 struct Callbacks {
-  std::function<void(std::string_view line)> on_line;  // each line the child writes to fd 3
+  std::function<void(std::string_view line)> on_line;  // each line the child writes to kProgressFd
   std::function<void()> on_tick;                       // every Limits::tick while waiting
   const std::atomic<bool>* cancel = nullptr;           // when set, the child is killed
 };

@@ -10,24 +10,19 @@
 
 #include "kinora/catalog/catalog.h"
 #include "kinora/http/router.h"
-#include "kinora/http/signed_url.h"
 #include "kinora/metrics/registry.h"
-#include "kinora/storage/object_store.h"
+#include "kinora/videos/presenter.h"
 
 namespace kinora::analytics {
 
 struct AnalyticsOptions {
-  std::chrono::seconds url_ttl{3600};  // lifetime of signed media URLs
-  // When set and it hands out direct URLs (S3), the MP4, original, thumbnail and poster URLs
-  // point straight at the store; the HLS URL stays on the gateway, which rewrites playlists.
-  const storage::ObjectStore* direct_store = nullptr;
   std::chrono::milliseconds stats_max_age{1000};  // how stale /stats may be
 };
 
 class Analytics {
  public:
-  Analytics(catalog::Catalog& catalog, const http::UrlSigner& signer, metrics::Registry& metrics,
-            AnalyticsOptions options);
+  Analytics(catalog::Catalog& catalog, const videos::Presenter& presenter,
+            metrics::Registry& metrics, AnalyticsOptions options);
 
   // GET {prefix}/videos, GET {prefix}/video/{id}, GET {prefix}/stats,
   // POST {prefix}/view/{id}, POST {prefix}/like/{id}.
@@ -39,13 +34,9 @@ class Analytics {
   http::Response View(http::Request& req);
   http::Response Like(http::Request& req);
 
-  // The public JSON of a video: the catalog fields plus signed URLs.
-  boost::json::object VideoJson(const catalog::VideoRecord& v) const;
-  catalog::VideoUrls SignedUrls(const catalog::VideoRecord& v) const;
-
  private:
   catalog::Catalog& catalog_;
-  const http::UrlSigner& signer_;
+  const videos::Presenter& presenter_;
   AnalyticsOptions options_;
   metrics::Counter& views_;
   metrics::Counter& likes_;

@@ -1,13 +1,11 @@
-// The uploader role: accepts multipart uploads, streams the file into the object store while
-// validating it (extension, size, non-empty, really a video), then records the catalog row
-// and metadata and enqueues the processing job. Also deletes videos.
+// The uploader role's HTTP side: takes multipart uploads (form parsing and size limits here;
+// everything about the video itself in Ingest, ingest.h) and deletes videos.
 // Nothing becomes visible in the store or the catalog unless every check passed; a failure
 // after that point undoes what was written.
 // Thread safety: handlers may run concurrently; the Uploader holds no per-request state.
 #pragma once
 
 #include <cstdint>
-#include <functional>
 #include <string>
 
 #include "kinora/catalog/catalog.h"
@@ -15,24 +13,22 @@
 #include "kinora/metrics/registry.h"
 #include "kinora/queue/job_queue.h"
 #include "kinora/storage/object_store.h"
+#include "kinora/uploader/ingest.h"
+#include "kinora/videos/presenter.h"
 
 namespace kinora::uploader {
 
-// Turns a catalog row into the public JSON of a video (with signed URLs). The wiring passes the
-// analytics role's presenter so an upload answer shows the same video the details endpoint
-// does; the default is the bare catalog JSON.
-using VideoPresenter = std::function<boost::json::object(const catalog::VideoRecord&)>;
-
 struct UploaderOptions {
   uint64_t max_upload_bytes = 524288000;  // of the file part
-  std::string bucket = "local";           // reported as s3_bucket
-  VideoPresenter present;                 // empty: catalog::ToJson
+  IngestOptions ingest;
 };
 
 class Uploader {
  public:
+  // Answers show a video as `presenter` does, the same document the analytics role serves.
   Uploader(storage::ObjectStore& store, catalog::Catalog& catalog, queue::JobQueue& queue,
-           metrics::Registry& metrics, UploaderOptions options);
+           const videos::Presenter& presenter, metrics::Registry& metrics,
+           UploaderOptions options);
 
   // Registers POST {prefix}/upload and DELETE {prefix}/videos/{id}.
   void Register(http::Router& router, const std::string& prefix);
@@ -44,15 +40,11 @@ class Uploader {
  private:
   storage::ObjectStore& store_;
   catalog::Catalog& catalog_;
-  queue::JobQueue& queue_;
+  const videos::Presenter& presenter_;
   UploaderOptions options_;
+  Ingest ingest_;
   metrics::Family<metrics::Counter>& uploads_;
   metrics::Counter& upload_bytes_;
 };
-
-// Lowercase extension of an accepted video filename, or kInvalidArgument saying what is allowed.
-Result<std::string> AcceptedExtension(std::string_view filename);
-// The client's filename made safe to show: no directories, no control characters, ≤ 255 bytes.
-std::string SafeDisplayName(std::string_view filename);
 
 }  // namespace kinora::uploader

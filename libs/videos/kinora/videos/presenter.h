@@ -1,0 +1,40 @@
+// The public face of a video: its catalog JSON plus media URLs the caller can fetch. Local
+// stores get URLs signed for the gateway's /media route; stores that presign (S3) get direct
+// URLs, except the HLS master playlist, which stays on the gateway because it rewrites every
+// playlist so each URI in it is signed too. Every role that answers with a video uses this.
+// Thread safety: immutable after construction; safe to share.
+#pragma once
+
+#include <boost/json/object.hpp>
+#include <chrono>
+#include <string>
+
+#include "kinora/catalog/video.h"
+#include "kinora/http/signed_url.h"
+#include "kinora/storage/object_store.h"
+
+namespace kinora::videos {
+
+struct PresenterOptions {
+  std::chrono::seconds url_ttl{3600};  // lifetime of every URL handed out
+  // When set and it hands out direct URLs (S3), media other than HLS points straight at it.
+  const storage::ObjectStore* direct_store = nullptr;
+};
+
+class Presenter {
+ public:
+  Presenter(const http::UrlSigner& signer, PresenterOptions options)
+      : signer_(signer), options_(options) {}
+
+  // video_url is the MP4 once processed, the original until then.
+  catalog::VideoUrls Urls(const catalog::VideoRecord& v) const;
+  boost::json::object Json(const catalog::VideoRecord& v) const;
+  // The same document as Json(v), appended as text (listings render dozens per request).
+  void AppendJson(std::string& out, const catalog::VideoRecord& v) const;
+
+ private:
+  const http::UrlSigner& signer_;
+  PresenterOptions options_;
+};
+
+}  // namespace kinora::videos

@@ -1,0 +1,130 @@
+// The library against a real SQLite catalog and the in-memory store, with faults injected into
+// the store to show a half-done operation leaves nothing behind.
+#include "kinora/videos/library.h"
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+
+#include "kinora/core/ids.h"
+#include "kinora/storage/fault_injection.h"
+#include "kinora/storage/mem_store.h"
+#include "kinora/videos/keys.h"
+
+namespace kinora::videos {
+namespace {
+
+namespace fs = std::filesystem;
+
+std::vector<std::string> AllKeys(storage::ObjectStore& store) {
+  std::vector<std::string> keys;
+  for (const auto& o : store.List("", "", 1000).value().objects) keys.push_back(o.key);
+  return keys;
+}
+
+class LibraryTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = fs::temp_directory_path() / ("kinora-library-test-" + NewUuid());
+    fs::create_directories(dir_);
+    catalog_ = std::move(catalog::OpenCatalog("sqlite://" + (dir_ / "catalog.db").string()).value());
+    library_ = std::make_unique<Library>(*catalog_, store_);
+  }
+  void TearDown() override { fs::remove_all(dir_); }
+
+  catalog::VideoRecord Record() {
+    catalog::VideoRecord v;
+    v.video_id = NewUuid();
+    v.title = "clip";
+    v.file_extension = "mp4";
+    v.video_key = OriginalKey(v.video_id, "mp4");
+    v.uploaded_at = std::chrono::system_clock::now();
+    return v;
+  }
+
+  fs::path dir_;
+  std::unique_ptr<catalog::Catalog> catalog_;
+  std::unique_ptr<storage::ObjectStore> mem_ = storage::NewMemStore();
+  storage::FaultInjectingStore store_{*mem_};
+  std::unique_ptr<Library> library_;
+};
+
+TEST_F(LibraryTest, CreateWritesRowAndMirrorThatReadsBack) {
+  catalog::VideoRecord v = Record();
+  ASSERT_TRUE(library_->Create(v));
+  EXPECT_TRUE(catalog_->Get(v.video_id));
+  auto back = library_->ReadMirror(MetadataKey(v.video_id));
+  ASSERT_TRUE(back) << back.error().message;
+  EXPECT_EQ(back->title, "clip");
+  EXPECT_EQ(back->video_key, v.video_key);
+  auto again = library_->Create(v);
+  ASSERT_FALSE(again);
+  EXPECT_EQ(again.error().code, ErrorCode::kAlreadyExists);
+}
+
+TEST_F(LibraryTest, CreateLeavesNothingWhenTheMirrorCannotBeWritten) {
+  catalog::VideoRecord v = Record();
+  store_.FailAt(storage::StoreOp::kCommit, 0);
+  ASSERT_FALSE(library_->Create(v));
+  EXPECT_EQ(catalog_->Get(v.video_id).error().code, ErrorCode::kNotFound);
+  EXPECT_TRUE(AllKeys(*mem_).empty());
+}
+
+TEST_F(LibraryTest, SaveUpdatesRowAndMirrorButNotAMissingRow) {
+  catalog::VideoRecord v = Record();
+  ASSERT_TRUE(library_->Create(v));
+  v.title = "renamed";
+  ASSERT_TRUE(library_->Save(v));
+  EXPECT_EQ(catalog_->Get(v.video_id)->title, "renamed");
+  EXPECT_EQ(library_->ReadMirror(MetadataKey(v.video_id))->title, "renamed");
+  catalog::VideoRecord gone = Record();
+  auto r = library_->Save(gone);
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().code, ErrorCode::kNotFound);
+  EXPECT_FALSE(mem_->Head(MetadataKey(gone.video_id)));
+}
+
+TEST_F(LibraryTest, DeleteRemovesTheVideoEverywhereAndOnlyIt) {
+  catalog::VideoRecord v = Record(), other = Record();
+  for (const auto* r : {&v, &other}) {
+    ASSERT_TRUE(library_->Create(*r));
+    ASSERT_TRUE(storage::PutBytes(store_, r->video_key, "original"));
+    ASSERT_TRUE(storage::PutBytes(store_, ThumbnailKey(r->video_id), "jpg"));
+    ASSERT_TRUE(storage::PutBytes(store_, OutputKey(r->video_id, "hls/master.m3u8"), "#EXTM3U"));
+  }
+  auto deleted = library_->Delete(v.video_id);
+  ASSERT_TRUE(deleted) << deleted.error().message;
+  EXPECT_EQ(deleted->video_id, v.video_id);
+  EXPECT_EQ(catalog_->Get(v.video_id).error().code, ErrorCode::kNotFound);
+  for (const std::string& key : AllKeys(*mem_)) {
+    EXPECT_EQ(key.find(v.video_id), std::string::npos) << key;
+  }
+  EXPECT_EQ(AllKeys(*mem_).size(), 4u);  // the other video's four objects
+  EXPECT_EQ(library_->Delete(v.video_id).error().code, ErrorCode::kNotFound);
+}
+
+TEST_F(LibraryTest, DeleteOutputsKeepsRowAndOriginal) {
+  catalog::VideoRecord v = Record();
+  ASSERT_TRUE(library_->Create(v));
+  ASSERT_TRUE(storage::PutBytes(store_, v.video_key, "original"));
+  ASSERT_TRUE(storage::PutBytes(store_, ThumbnailKey(v.video_id), "jpg"));
+  ASSERT_TRUE(storage::PutBytes(store_, OutputKey(v.video_id, "video.mp4"), "mp4"));
+  ASSERT_TRUE(library_->DeleteOutputs(v.video_id));
+  EXPECT_EQ(AllKeys(*mem_), (std::vector<std::string>{MetadataKey(v.video_id), v.video_key}));
+  EXPECT_TRUE(catalog_->Get(v.video_id));
+}
+
+TEST_F(LibraryTest, ReadMirrorRefusesDocumentsOfAnotherVideo) {
+  catalog::VideoRecord v = Record();
+  ASSERT_TRUE(library_->Create(v));
+  const std::string stolen = MetadataKey(NewUuid());
+  ASSERT_TRUE(storage::PutBytes(store_, stolen, storage::GetBytes(store_, MetadataKey(v.video_id)).value()));
+  EXPECT_EQ(library_->ReadMirror(stolen).error().code, ErrorCode::kInvalidArgument);
+  ASSERT_TRUE(storage::PutBytes(store_, MetadataKey(v.video_id), "[1]"));
+  EXPECT_EQ(library_->ReadMirror(MetadataKey(v.video_id)).error().code,
+            ErrorCode::kInvalidArgument);
+  EXPECT_EQ(library_->ReadMirror("videos/x.mp4").error().code, ErrorCode::kInvalidArgument);
+}
+
+}  // namespace
+}  // namespace kinora::videos

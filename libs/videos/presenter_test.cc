@@ -1,0 +1,93 @@
+#include "kinora/videos/presenter.h"
+
+#include <gtest/gtest.h>
+
+#include <boost/json.hpp>
+
+#include "kinora/core/json_text.h"
+#include "kinora/storage/fault_injection.h"
+#include "kinora/storage/mem_store.h"
+
+namespace kinora::videos {
+namespace {
+
+catalog::VideoRecord Processed() {
+  catalog::VideoRecord v;
+  v.video_id = "0b6f3c52-1e0a-4f43-9d5c-6b1f7d0f2a11";
+  v.video_key = "videos/" + v.video_id + ".mov";
+  v.mp4_key = "processed/" + v.video_id + "/video.mp4";
+  v.hls_key = "processed/" + v.video_id + "/hls/master.m3u8";
+  v.thumbnail_key = "thumbnails/" + v.video_id + ".jpg";
+  v.poster_key = "processed/" + v.video_id + "/poster.jpg";
+  return v;
+}
+
+// A store that presigns, as S3 does.
+class Presigning final : public storage::ObjectStoreWrapper {
+ public:
+  using ObjectStoreWrapper::ObjectStoreWrapper;
+  std::string PresignedGet(std::string_view key, std::chrono::seconds) const override {
+    return "https://bucket.example/" + std::string(key);
+  }
+};
+
+TEST(Presenter, SignsEveryMediaUrlForTheGateway) {
+  http::UrlSigner signer(std::string(40, 'k'));
+  Presenter p(signer, {.url_ttl = std::chrono::seconds(60), .direct_store = nullptr});
+  catalog::VideoRecord v = Processed();
+  catalog::VideoUrls u = p.Urls(v);
+  EXPECT_TRUE(u.video_url.starts_with("/media/" + v.mp4_key + "?")) << u.video_url;
+  EXPECT_TRUE(u.hls_url.starts_with("/media/" + v.hls_key + "?")) << u.hls_url;
+  EXPECT_TRUE(u.original_url.starts_with("/media/" + v.video_key + "?")) << u.original_url;
+  EXPECT_NE(u.thumbnail_url.find("signature="), std::string::npos);
+
+  // Until processed, the original plays and there is nothing else.
+  catalog::VideoRecord fresh;
+  fresh.video_id = v.video_id;
+  fresh.video_key = v.video_key;
+  u = p.Urls(fresh);
+  EXPECT_TRUE(u.video_url.starts_with("/media/" + v.video_key + "?"));
+  EXPECT_EQ(u.hls_url, "");
+  EXPECT_EQ(u.thumbnail_url, "");
+}
+
+TEST(Presenter, DirectUrlsFromAPresigningStoreButHlsStaysOnTheGateway) {
+  http::UrlSigner signer(std::string(40, 'k'));
+  auto mem = storage::NewMemStore();
+  Presigning s3(*mem);
+  Presenter p(signer, {.url_ttl = std::chrono::seconds(60), .direct_store = &s3});
+  catalog::VideoRecord v = Processed();
+  catalog::VideoUrls u = p.Urls(v);
+  EXPECT_EQ(u.video_url, "https://bucket.example/" + v.mp4_key);
+  EXPECT_EQ(u.poster_url, "https://bucket.example/" + v.poster_key);
+  EXPECT_TRUE(u.hls_url.starts_with("/media/"));
+}
+
+TEST(Presenter, TreeAndTextAreTheSameDocument) {
+  http::UrlSigner signer(std::string(40, 'k'));
+  Presenter p(signer, {});
+  catalog::VideoRecord v = Processed();
+  std::string text;
+  p.AppendJson(text, v);
+  boost::json::object tree = p.Json(v);
+  boost::json::object parsed = boost::json::parse(text).as_object();
+  // Field by field: the text writes whole doubles as integers, and the signatures' expiry may
+  // tick between the two calls, so URLs are only checked for presence.
+  ASSERT_EQ(parsed.size(), tree.size());
+  for (const auto& [key, value] : tree) {
+    SCOPED_TRACE(std::string(key));
+    ASSERT_TRUE(parsed.contains(key));
+    const boost::json::value& other = parsed.at(key);
+    if (std::string_view(key).ends_with("_url")) {
+      EXPECT_EQ(value.is_string(), other.is_string());
+    } else if (value.is_number()) {
+      EXPECT_EQ(value.to_number<double>(), other.to_number<double>());
+    } else {
+      EXPECT_EQ(value, other);
+    }
+  }
+  EXPECT_TRUE(boost::json::parse(text).as_object().at("hls_url").is_string());
+}
+
+}  // namespace
+}  // namespace kinora::videos

@@ -1,0 +1,132 @@
+#include "kinora/uploader/ingest.h"
+
+#include <array>
+#include <cctype>
+
+#include "kinora/core/ids.h"
+#include "kinora/core/json_text.h"
+#include "kinora/videos/job.h"
+#include "kinora/videos/keys.h"
+#include "kinora/videos/library.h"
+
+namespace kinora::uploader {
+namespace {
+
+constexpr std::array<std::string_view, 8> kExtensions = {"mp4", "mov", "avi", "webm",
+                                                         "mkv", "flv", "wmv", "m4v"};
+
+std::string AcceptedList() {
+  std::string s;
+  for (auto e : kExtensions) s += (s.empty() ? "" : ", ") + std::string(e);
+  return s;
+}
+
+std::string ContentTypeFor(std::string_view ext) {
+  return std::string(storage::GuessContentType("x." + std::string(ext)));
+}
+
+// The row of a validated upload, before anything is written.
+catalog::VideoRecord NewRecord(const IncomingFile& f, const std::string& ext,
+                               const std::string& display_name, const storage::ObjectInfo& object,
+                               const media::ProbeResult& probe, const UploadDetails& details,
+                               const std::string& bucket) {
+  catalog::VideoRecord v;
+  v.video_id = f.video_id();
+  v.original_filename = display_name;
+  v.title = details.title.empty() ? display_name.substr(0, display_name.rfind('.')) : details.title;
+  v.description = details.description;
+  v.file_extension = ext;
+  v.content_type = ContentTypeFor(ext);
+  v.size = static_cast<int64_t>(object.size);
+  v.bucket = bucket;
+  v.video_key = object.key;
+  v.uploaded_at = std::chrono::system_clock::now();
+  v.container = probe.container;
+  if (probe.duration_seconds > 0) v.duration_seconds = probe.duration_seconds;
+  const bool sideways = probe.rotation == 90 || probe.rotation == 270;
+  v.width = sideways ? probe.height : probe.width;
+  v.height = sideways ? probe.width : probe.height;
+  v.fps = probe.fps;
+  v.video_codec = probe.video_codec;
+  v.audio_codec = probe.audio_codec;
+  v.bitrate = probe.bitrate;
+  v.probe_json = ToJsonText(media::ToJson(probe));  // the processor refines it
+  v.correlation_id = details.correlation_id;
+  return v;
+}
+
+}  // namespace
+
+Result<std::string> AcceptedExtension(std::string_view filename) {
+  size_t dot = filename.rfind('.');
+  if (dot == std::string_view::npos || dot + 1 == filename.size()) {
+    return MakeError(ErrorCode::kInvalidArgument,
+                     "the file name has no extension; accepted: " + AcceptedList());
+  }
+  std::string ext(filename.substr(dot + 1));
+  for (auto& c : ext) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  for (auto e : kExtensions) {
+    if (ext == e) return ext;
+  }
+  return MakeError(
+      ErrorCode::kInvalidArgument,
+      "files of type '." + ext.substr(0, 20) + "' are not accepted; accepted: " + AcceptedList());
+}
+
+std::string SafeDisplayName(std::string_view filename) {
+  size_t slash = filename.find_last_of("/\\");
+  if (slash != std::string_view::npos) filename.remove_prefix(slash + 1);
+  std::string out;
+  for (char c : filename) {
+    if (static_cast<unsigned char>(c) >= 0x20 && c != 0x7f) out.push_back(c);
+  }
+  if (out.size() > 255) out.resize(255);
+  return out;
+}
+
+Result<void> IncomingFile::Append(std::string_view data) {
+  window_.Append(data);
+  return writer_->Write(data);
+}
+
+Ingest::Ingest(storage::ObjectStore& store, catalog::Catalog& catalog, queue::JobQueue& queue,
+               IngestOptions options)
+    : store_(store), catalog_(catalog), queue_(queue), options_(std::move(options)) {
+  if (!options_.probe) options_.probe = media::ProbeHeadTail;
+}
+
+Result<IncomingFile> Ingest::Begin(std::string_view filename) {
+  IncomingFile f;
+  KINORA_TRY(f.extension_, AcceptedExtension(filename));
+  f.display_name_ = SafeDisplayName(filename);
+  f.video_id_ = NewUuid();
+  KINORA_TRY(f.writer_, store_.BeginPut(videos::OriginalKey(f.video_id_, f.extension_),
+                                        ContentTypeFor(f.extension_)));
+  return f;
+}
+
+Result<catalog::VideoRecord> Ingest::Finish(IncomingFile file, const UploadDetails& details) {
+  if (file.size() == 0) return MakeError(ErrorCode::kInvalidArgument, "the uploaded file is empty");
+  const std::string tail = file.window_.tail();
+  auto probe = options_.probe(file.window_.head(), tail, file.size());
+  if (!probe) {
+    return MakeError(ErrorCode::kUnsupported,
+                     "the file is not a video Kinora can read: " + probe.error().message);
+  }
+  // Valid: make it visible — object, row and mirror, job — undoing on failure.
+  KINORA_TRY(storage::ObjectInfo object, file.writer_->Commit());
+  catalog::VideoRecord v = NewRecord(file, file.extension_, file.display_name_, object, *probe,
+                                     details, options_.bucket);
+  videos::Library library(catalog_, store_);
+  if (auto r = library.Create(v); !r) {
+    (void)store_.Delete(object.key);
+    return r.error();
+  }
+  if (auto r = queue_.Send(videos::ToJsonText(videos::JobFor(v, details.correlation_id))); !r) {
+    (void)library.Delete(v.video_id);
+    return r.error();
+  }
+  return v;
+}
+
+}  // namespace kinora::uploader

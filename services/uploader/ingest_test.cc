@@ -1,0 +1,190 @@
+// Ingest against a real SQLite catalog and queue and the in-memory store, with a stand-in probe.
+// Every failure point of an upload — each store, catalog and queue call it makes — is made to
+// fail in turn, and each time nothing of the upload may remain anywhere.
+#include "kinora/uploader/ingest.h"
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+
+#include "kinora/core/ids.h"
+#include "kinora/queue/fault_injection.h"
+#include "kinora/queue/sqlite_queue.h"
+#include "kinora/storage/fault_injection.h"
+#include "kinora/storage/mem_store.h"
+#include "kinora/videos/job.h"
+#include "kinora/videos/keys.h"
+#include "kinora/videos/library.h"
+
+namespace kinora::uploader {
+namespace {
+
+namespace fs = std::filesystem;
+
+// Anything starting with "VIDEO" is a video to this probe.
+Result<media::ProbeResult> FakeProbe(std::string_view head, std::string_view, uint64_t) {
+  if (!head.starts_with("VIDEO")) return MakeError(ErrorCode::kUnsupported, "no video stream");
+  media::ProbeResult p;
+  p.container = "mov,mp4,m4a,3gp,3g2,mj2";
+  p.video_codec = "h264";
+  p.width = 640;
+  p.height = 360;
+  p.duration_seconds = 2.5;
+  return p;
+}
+
+// The catalog, with Insert made to fail on demand.
+class FlakyCatalog final : public catalog::Catalog {
+ public:
+  explicit FlakyCatalog(catalog::Catalog& target) : t_(target) {}
+  bool fail_insert = false;
+  bool fail_delete = false;
+
+  Result<void> Insert(const catalog::VideoRecord& v) override {
+    if (fail_insert) return InjectedFault();
+    return t_.Insert(v);
+  }
+  Result<catalog::VideoRecord> Get(std::string_view id) override { return t_.Get(id); }
+  Result<void> Update(const catalog::VideoRecord& v) override { return t_.Update(v); }
+  Result<void> Delete(std::string_view id) override {
+    if (fail_delete) return InjectedFault();
+    return t_.Delete(id);
+  }
+  Result<catalog::ListPage> List(const catalog::ListQuery& q) override { return t_.List(q); }
+  Result<catalog::CatalogStats> Stats() override { return t_.Stats(); }
+  Result<int64_t> IncrementViews(std::string_view id) override { return t_.IncrementViews(id); }
+  Result<int64_t> IncrementLikes(std::string_view id) override { return t_.IncrementLikes(id); }
+  Result<void> Ping() override { return t_.Ping(); }
+  std::string Describe() const override { return t_.Describe(); }
+
+ private:
+  catalog::Catalog& t_;
+};
+
+class IngestTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = fs::temp_directory_path() / ("kinora-ingest-test-" + NewUuid());
+    fs::create_directories(dir_);
+    real_catalog_ =
+        std::move(catalog::OpenCatalog("sqlite://" + (dir_ / "catalog.db").string()).value());
+    real_queue_ = std::move(queue::NewSqliteQueue(dir_ / "queue.db", {}).value());
+    catalog_ = std::make_unique<FlakyCatalog>(*real_catalog_);
+    queue_ = std::make_unique<queue::FaultInjectingQueue>(*real_queue_);
+    ingest_ = std::make_unique<Ingest>(store_, *catalog_, *queue_,
+                                       IngestOptions{.bucket = "media", .probe = FakeProbe});
+  }
+  void TearDown() override { fs::remove_all(dir_); }
+
+  // One upload of `bytes` named `name`, in two pieces as a form would deliver it.
+  Result<catalog::VideoRecord> Upload(std::string_view name, std::string_view bytes) {
+    KINORA_TRY(IncomingFile f, ingest_->Begin(name));
+    const size_t half = bytes.size() / 2;
+    KINORA_TRY_VOID(f.Append(bytes.substr(0, half)));
+    KINORA_TRY_VOID(f.Append(bytes.substr(half)));
+    return ingest_->Finish(std::move(f), {.title = "", .description = "d", .correlation_id = "c"});
+  }
+
+  // Nothing of any upload anywhere: no object, no row, no job.
+  void ExpectNothingLeft() {
+    EXPECT_TRUE(mem_->List("", "", 1000).value().objects.empty());
+    EXPECT_EQ(real_catalog_->List({}).value().total, 0);
+    EXPECT_EQ(real_queue_->Stats().value().visible, 0);
+  }
+
+  fs::path dir_;
+  std::unique_ptr<storage::ObjectStore> mem_ = storage::NewMemStore();
+  storage::FaultInjectingStore store_{*mem_};
+  std::unique_ptr<catalog::Catalog> real_catalog_;
+  std::unique_ptr<queue::JobQueue> real_queue_;
+  std::unique_ptr<FlakyCatalog> catalog_;
+  std::unique_ptr<queue::FaultInjectingQueue> queue_;
+  std::unique_ptr<Ingest> ingest_;
+};
+
+TEST_F(IngestTest, AVideoExistsEverywhereAtOnce) {
+  auto v = Upload("../Holiday Clip.MP4", "VIDEO and then some bytes");
+  ASSERT_TRUE(v) << v.error().message;
+  EXPECT_EQ(v->title, "Holiday Clip");
+  EXPECT_EQ(v->original_filename, "Holiday Clip.MP4");
+  EXPECT_EQ(v->file_extension, "mp4");
+  EXPECT_EQ(v->bucket, "media");
+  EXPECT_EQ(v->width, 640);
+  EXPECT_EQ(v->correlation_id, "c");
+  EXPECT_EQ(v->video_key, videos::OriginalKey(v->video_id, "mp4"));
+  EXPECT_EQ(storage::GetBytes(*mem_, v->video_key).value(), "VIDEO and then some bytes");
+  EXPECT_TRUE(mem_->Head(videos::MetadataKey(v->video_id)));
+  EXPECT_EQ(real_catalog_->Get(v->video_id)->status, catalog::VideoStatus::kUploaded);
+  auto jobs = real_queue_->Receive(10, queue::Seconds{0}, queue::Seconds{30}).value();
+  ASSERT_EQ(jobs.size(), 1u);
+  auto job = videos::ParseProcessingJob(jobs[0].body);
+  ASSERT_TRUE(job) << job.error().message;
+  EXPECT_EQ(job->video_id, v->video_id);
+  EXPECT_EQ(job->video_key, v->video_key);
+  EXPECT_EQ(job->metadata_key, videos::MetadataKey(v->video_id));
+  EXPECT_EQ(job->correlation_id, "c");
+}
+
+TEST_F(IngestTest, RefusalsLeaveNothing) {
+  auto empty = Upload("a.mp4", "");
+  ASSERT_FALSE(empty);
+  EXPECT_EQ(empty.error().code, ErrorCode::kInvalidArgument);
+  auto text = Upload("notes.mp4", "just some text");
+  ASSERT_FALSE(text);
+  EXPECT_EQ(text.error().code, ErrorCode::kUnsupported);
+  EXPECT_NE(text.error().message.find("not a video"), std::string::npos);
+  auto name = Upload("notes.txt", "VIDEO");
+  ASSERT_FALSE(name);
+  EXPECT_EQ(name.error().code, ErrorCode::kInvalidArgument);
+  {
+    auto abandoned = ingest_->Begin("gone.mp4");  // the client went away mid-upload
+    ASSERT_TRUE(abandoned);
+    ASSERT_TRUE(abandoned->Append("VIDEO"));
+  }
+  ExpectNothingLeft();
+}
+
+TEST_F(IngestTest, EveryFailurePointLeavesNothing) {
+  // A clean run counts the calls an upload makes.
+  ASSERT_TRUE(Upload("count.mp4", "VIDEO bytes"));
+  const std::vector<std::pair<storage::StoreOp, int>> store_points = {
+      {storage::StoreOp::kBeginPut, store_.calls(storage::StoreOp::kBeginPut)},
+      {storage::StoreOp::kWrite, store_.calls(storage::StoreOp::kWrite)},
+      {storage::StoreOp::kCommit, store_.calls(storage::StoreOp::kCommit)}};
+  const int sends = queue_->calls(queue::QueueOp::kSend);
+  ASSERT_EQ(sends, 1);
+  ASSERT_EQ(store_points[2].second, 2);  // the original and its mirror
+  // Start again from nothing.
+  auto first = real_catalog_->List({}).value().videos.at(0).video_id;
+  ASSERT_TRUE(videos::Library(*real_catalog_, *mem_).Delete(first));
+  auto job = real_queue_->Receive(10, queue::Seconds{0}, queue::Seconds{30}).value();
+  ASSERT_EQ(job.size(), 1u);
+  ASSERT_TRUE(real_queue_->Delete(job.at(0).receipt_handle));
+  ExpectNothingLeft();
+
+  int points = 0;
+  for (auto [op, count] : store_points) {
+    for (int nth = 0; nth < count; ++nth) {
+      SCOPED_TRACE("store op " + std::to_string(static_cast<int>(op)) + " call " +
+                   std::to_string(nth));
+      store_.Reset();
+      store_.FailAt(op, nth);
+      auto r = Upload("clip.mp4", "VIDEO bytes");
+      ASSERT_FALSE(r);
+      EXPECT_EQ(r.error().code, ErrorCode::kUnavailable) << r.error().message;
+      ExpectNothingLeft();
+      ++points;
+    }
+  }
+  store_.Reset();
+  queue_->FailAt(queue::QueueOp::kSend, queue_->calls(queue::QueueOp::kSend));
+  EXPECT_FALSE(Upload("clip.mp4", "VIDEO bytes"));
+  ExpectNothingLeft();
+  catalog_->fail_insert = true;
+  EXPECT_FALSE(Upload("clip.mp4", "VIDEO bytes"));
+  ExpectNothingLeft();
+  EXPECT_GE(points, 6);  // two puts (original, mirror), each begun, written and committed
+}
+
+}  // namespace
+}  // namespace kinora::uploader

@@ -1,0 +1,78 @@
+// Ingest: the domain side of an upload, apart from HTTP. A file arrives through Begin (its
+// name checked, an id chosen, an uncommitted put opened) and Append; Finish checks that it is
+// a video and then makes it exist everywhere at once: the object committed, the catalog row and
+// its metadata/{id}.json mirror written, the processing job enqueued. Every transport (the
+// multipart form today) ends here, and any failure undoes what was done, so a refused or
+// failed upload leaves nothing in the store, the catalog or the queue.
+// Thread safety: an Ingest may be shared by concurrent uploads; an IncomingFile belongs to one.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "kinora/catalog/catalog.h"
+#include "kinora/media/probe.h"
+#include "kinora/queue/job_queue.h"
+#include "kinora/storage/object_store.h"
+#include "kinora/uploader/probe_window.h"
+
+namespace kinora::uploader {
+
+// Lowercase extension of an accepted video filename, or kInvalidArgument saying what is allowed.
+Result<std::string> AcceptedExtension(std::string_view filename);
+// The client's filename made safe to show: no directories, no control characters, ≤ 255 bytes.
+std::string SafeDisplayName(std::string_view filename);
+
+// Reads what a file is from its first and last bytes (kUnsupported: not a video).
+using Prober = std::function<Result<media::ProbeResult>(std::string_view head,
+                                                        std::string_view tail, uint64_t total)>;
+
+struct IngestOptions {
+  std::string bucket = "local";  // reported as s3_bucket
+  Prober probe;                  // empty: media::ProbeHeadTail
+};
+
+// A file being received: its bytes stream into an uncommitted put, and its head and tail are
+// kept for the probe. Dropping it before Finish leaves nothing behind.
+class IncomingFile {
+ public:
+  const std::string& video_id() const { return video_id_; }
+  uint64_t size() const { return window_.total(); }
+  Result<void> Append(std::string_view data);
+
+ private:
+  friend class Ingest;
+  std::string video_id_, extension_, display_name_;
+  std::unique_ptr<storage::ObjectWriter> writer_;
+  ProbeWindow window_;
+};
+
+// What the uploader says about the file besides its bytes.
+struct UploadDetails {
+  std::string title;  // empty: the file name without its extension
+  std::string description;
+  std::string correlation_id;
+};
+
+class Ingest {
+ public:
+  Ingest(storage::ObjectStore& store, catalog::Catalog& catalog, queue::JobQueue& queue,
+         IngestOptions options);
+
+  // kInvalidArgument for a name Kinora does not accept; a store error if the put cannot start.
+  Result<IncomingFile> Begin(std::string_view filename);
+  // Refuses an empty file (kInvalidArgument) or one that is not a video (kUnsupported), then
+  // commits, records and enqueues it. Returns the new row. On any error nothing remains.
+  Result<catalog::VideoRecord> Finish(IncomingFile file, const UploadDetails& details);
+
+ private:
+  storage::ObjectStore& store_;
+  catalog::Catalog& catalog_;
+  queue::JobQueue& queue_;
+  IngestOptions options_;
+};
+
+}  // namespace kinora::uploader
