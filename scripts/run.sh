@@ -6,5 +6,5 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/build.sh release
 bash scripts/build_web.sh
-export KINORA_WEB_DIR="${KINORA_WEB_DIR:-$PWD/web/dist}"
+# The binary finds web/dist of this tree by itself (KINORA_WEB_DIR overrides).
 exec build/release/apps/kinora/kinora serve "$@"

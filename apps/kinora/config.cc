@@ -120,10 +120,12 @@ Loaded Validate(const RawSettings& raw, unsigned hardware_threads) {
     problems.push_back("KINORA_URL_TTL_SECONDS: '" + *raw.url_ttl_seconds +
                        "' is not a number of seconds from 1 to 604800");
   }
-  if (raw.web_dir && !raw.web_dir->empty()) {
+  if (raw.web_dir && raw.web_dir->empty()) {
+    c.web_dir = std::filesystem::path();  // explicitly none
+  } else if (raw.web_dir) {
     c.web_dir = *raw.web_dir;
     std::error_code ec;
-    if (!std::filesystem::is_directory(c.web_dir, ec)) {
+    if (!std::filesystem::is_directory(*c.web_dir, ec)) {
       problems.push_back("KINORA_WEB_DIR/--web-dir: '" + *raw.web_dir + "' is not a directory");
     }
   }

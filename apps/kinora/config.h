@@ -31,7 +31,9 @@ struct Config {
   int workers = 0;  // processing workers; 0 = none
   int http_threads = 4;
   int url_ttl_seconds = 3600;
-  std::filesystem::path web_dir;
+  // The built web app to serve at /: unset, found beside the binary or in its source tree
+  // (web_app.h); an empty path, none; otherwise that directory.
+  std::optional<std::filesystem::path> web_dir;
   std::string log_level = "info";
   std::string signing_key;  // empty: generated once and kept in <data>/signing.key
   std::string bucket = "local";

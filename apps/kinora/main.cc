@@ -30,7 +30,7 @@ int main(int argc, char** argv) {
                     "Object store URL: file:///dir or s3://bucket (env KINORA_STORAGE, default "
                     "file://<data>/objects)");
     sub->add_option("--queue", flags.queue,
-                    "Job queue URL: sqlite:///file or sqs:<queue URL> (env KINORA_QUEUE, default "
+                    "Job queue URL: sqlite:///file, an SQS queue URL, or sqs:<queue URL> (env KINORA_QUEUE, default "
                     "sqlite://<data>/queue.db)");
     sub->add_option("--db", flags.db,
                     "Catalog URL: sqlite:///file or postgresql://… (env KINORA_DB, default "
@@ -54,7 +54,8 @@ int main(int argc, char** argv) {
   };
   auto web = [&flags](CLI::App* sub) {
     sub->add_option("--web-dir", flags.web_dir,
-                    "Directory of the built web app to serve at / (env KINORA_WEB_DIR)");
+                    "Directory of the built web app to serve at / (env KINORA_WEB_DIR; default: "
+                    "found beside the binary or in its source tree; empty: none)");
   };
 
   auto* serve = app.add_subcommand(
@@ -103,25 +104,31 @@ int main(int argc, char** argv) {
   reindex->add_flag("--update", reindex_args.update_existing,
                     "Refresh rows that exist from their documents (counters are kept)");
 
-  ProcessArgs process_args;
+  // The processor's child speaks this subcommand: its flags come from child_protocol.h.
+  namespace child = kinora::processor::child;
+  auto flag = [](std::string_view name) { return std::string(name); };
+  kinora::processor::ChildRequest process_args;
   auto* process = app.add_subcommand(
-      "process",
+      flag(child::kSubcommand),
       "Run the processing pipeline on a local file: HLS ladder, MP4, thumbnails and a JSON "
       "report (printed, and written to --report), the same work the processor does per job");
   process->add_option("input", process_args.input, "Source video file")
       ->required()
       ->check(CLI::ExistingFile);
-  process->add_option("--out", process_args.out_dir, "Output directory (created if missing)")
+  process->add_option(flag(child::kOut), process_args.out_dir,
+                      "Output directory (created if missing)")
       ->required();
-  process->add_option("--report", process_args.report, "Also write the JSON report to this file");
-  process->add_option("--progress-fd", process_args.progress_fd,
+  process->add_option(flag(child::kReport), process_args.report,
+                      "Also write the JSON report to this file");
+  process->add_option(flag(child::kProgressFd), process_args.progress_fd,
                       "Write 'progress 0.42' lines to this file descriptor");
-  process->add_option("--preset", process_args.preset, "libx264 preset (default veryfast)");
-  process->add_option("--crf", process_args.crf, "libx264 CRF (default 23)")
+  process->add_option(flag(child::kPreset), process_args.preset,
+                      "libx264 preset (default veryfast)");
+  process->add_option(flag(child::kCrf), process_args.crf, "libx264 CRF (default 23)")
       ->check(CLI::Range(0, 51));
-  process->add_flag("--no-copy{false}", process_args.allow_copy,
+  process->add_flag(flag(child::kNoCopy) + "{false}", process_args.allow_copy,
                     "Re-encode every rung even when the source could be copied");
-  process->add_flag("--quiet", process_args.quiet, "Do not print the report");
+  process->add_flag(flag(child::kQuiet), process_args.quiet, "Do not print the report");
 
   CLI11_PARSE(app, argc, argv);
 

@@ -19,10 +19,13 @@
 #include "kinora/media/probe.h"
 #include "kinora/metrics/registry.h"
 #include "kinora/queue/job_queue.h"
+#include "kinora/sandbox/sandbox.h"
 #include "kinora/storage/object_store.h"
 #include "kinora/uploader/uploader.h"
+#include "kinora/videos/presenter.h"
 #include "processor_role.h"
 #include "signals.h"
+#include "web_app.h"
 
 namespace kinora::app {
 namespace {
@@ -58,131 +61,174 @@ int Fail(std::string_view what, const Error& e) {
   return 1;
 }
 
-}  // namespace
-
-std::string_view ToString(Role r) {
-  switch (r) {
-    case Role::kServe:
-      return "serve";
-    case Role::kGateway:
-      return "gateway";
-    case Role::kUploader:
-      return "uploader";
-    case Role::kAnalytics:
-      return "analytics";
-    case Role::kProcessor:
-      return "processor";
-  }
-  return "serve";
+// A secret for a role that hands out no URLs (its signer is never used).
+std::string EphemeralKey() {
+  std::random_device rd;
+  std::string key;
+  for (int i = 0; i < 8; ++i) key += std::to_string(rd());
+  return key;
 }
 
+// Everything one process is made of: the resources its components need, opened once, and the
+// components themselves. Members are declared in dependency order, so they are destroyed in
+// reverse: components before the resources they use.
+struct Process {
+  Process(const Config& c, Role r)
+      : config(c), role(r), name(ToString(r)), components(ComponentsOf(r)) {}
+
+  const Config& config;
+  Role role;
+  std::string name;
+  std::vector<Component> components;
+  std::filesystem::path web_dir;  // of the web app, when a component serves it
+
+  std::unique_ptr<storage::ObjectStore> store;
+  std::unique_ptr<queue::JobQueue> queue;
+  std::unique_ptr<catalog::Catalog> catalog;
+  std::unique_ptr<http::UrlSigner> signer;
+  metrics::Registry registry;
+  http::Router router;
+
+  std::unique_ptr<videos::Presenter> presenter;
+  std::unique_ptr<gateway::Gateway> gateway;
+  std::unique_ptr<uploader::Uploader> uploader;
+  std::unique_ptr<analytics::Analytics> analytics;
+  std::unique_ptr<gateway::ApiProxy> proxy;
+  std::unique_ptr<processor::Processor> processor;
+};
+
+// Opens what the components need; the first failure is returned with what failed.
+Result<void> OpenResources(Process& p) {
+  const Config& c = p.config;
+  auto needs = [&](Resource r) { return Needs(p.components, r); };
+  if (needs(Resource::kObjectStore)) {
+    auto opened = storage::OpenObjectStore(c.storage_url);
+    if (!opened) return Annotate(opened.error(), "cannot open the object store");
+    p.store = std::move(*opened);
+  }
+  if (needs(Resource::kJobQueue)) {
+    auto opened = queue::OpenJobQueue(c.queue_url);
+    if (!opened) return Annotate(opened.error(), "cannot open the job queue");
+    p.queue = std::move(*opened);
+  }
+  if (needs(Resource::kCatalog)) {
+    auto opened = catalog::OpenCatalog(c.db_url);
+    if (!opened) return Annotate(opened.error(), "cannot open the catalog");
+    p.catalog = std::move(*opened);
+  }
+  std::string key = EphemeralKey();
+  if (needs(Resource::kUrlSigner)) {
+    auto configured = SigningKey(c);
+    if (!configured) return Annotate(configured.error(), "cannot set up URL signing");
+    key = *configured;
+  }
+  p.signer = std::make_unique<http::UrlSigner>(key);
+  if (p.queue) {
+    queue::JobQueue* qp = p.queue.get();
+    p.registry.AddCallbackGauge("kinora_queue_visible_messages", "Jobs waiting in the queue.",
+                                [qp] {
+                                  auto st = qp->Stats();
+                                  return st ? static_cast<double>(st->visible) : 0.0;
+                                });
+    p.registry.AddCallbackGauge("kinora_queue_dead_messages", "Jobs in the dead-letter queue.",
+                                [qp] {
+                                  auto st = qp->Stats();
+                                  return st ? static_cast<double>(st->dead) : 0.0;
+                                });
+  }
+  if (p.store) {
+    p.presenter = std::make_unique<videos::Presenter>(
+        *p.signer, videos::PresenterOptions{.url_ttl = std::chrono::seconds(c.url_ttl_seconds),
+                                            .direct_store = p.store.get()});
+  }
+  return {};
+}
+
+// Builds one component and registers its routes.
+Result<void> AddComponent(Process& p, Component part) {
+  const Config& c = p.config;
+  switch (part) {
+    case Component::kOps: {
+      std::vector<gateway::ReadyCheck> checks;  // /ready: every resource this process opened
+      if (auto* s = p.store.get()) checks.push_back({"storage", [s] { return s->Ping(); }});
+      if (auto* q = p.queue.get()) checks.push_back({"queue", [q] { return q->Ping(); }});
+      if (auto* k = p.catalog.get()) checks.push_back({"catalog", [k] { return k->Ping(); }});
+      // The same object serves the web app and media when the role has kWebApp.
+      p.gateway = std::make_unique<gateway::Gateway>(
+          *p.store, *p.signer, p.registry, std::move(checks),
+          gateway::GatewayOptions{.role = p.name, .web_dir = p.web_dir});
+      p.gateway->RegisterOps(p.router);
+      return {};
+    }
+    case Component::kWebApp:
+      p.gateway->RegisterWeb(p.router);
+      return {};
+    case Component::kUploaderApi: {
+      p.uploader = std::make_unique<uploader::Uploader>(
+          *p.store, *p.catalog, *p.queue, *p.presenter, p.registry,
+          uploader::UploaderOptions{.max_upload_bytes = c.max_upload_bytes,
+                                    .ingest = {.bucket = c.bucket, .probe = {}}});
+      p.uploader->Register(p.router, "/api/uploader");
+      uploader::Uploader* up = p.uploader.get();
+      p.router.AddStreaming(
+          http::Verb::post, "/api/upload",  // seed-compatible alias
+          [up](http::Request& req, http::BodyReader& body) { return up->Upload(req, body); },
+          up->upload_route_options());
+      return {};
+    }
+    case Component::kAnalyticsApi:
+      p.analytics = std::make_unique<analytics::Analytics>(*p.catalog, *p.presenter, p.registry,
+                                                           analytics::AnalyticsOptions{});
+      p.analytics->Register(p.router, "/api/analytics");
+      return {};
+    case Component::kApiProxy: {
+      auto uploader_up = http::ParseUpstream("uploader", c.uploader_url);
+      auto analytics_up = http::ParseUpstream("analytics", c.analytics_url);
+      if (!uploader_up || !analytics_up) {
+        return Annotate(!uploader_up ? uploader_up.error() : analytics_up.error(),
+                        "the gateway needs KINORA_UPLOADER_URL and KINORA_ANALYTICS_URL");
+      }
+      p.proxy = std::make_unique<gateway::ApiProxy>(
+          *uploader_up, *analytics_up,
+          gateway::ApiProxyOptions{.max_upload_bytes = c.max_upload_bytes, .proxy = {}});
+      p.proxy->Register(p.router);
+      return {};
+    }
+    case Component::kWorkerPool: {
+      processor::ProcessorOptions o = ProcessorOptionsFrom(c, std::thread::hardware_concurrency());
+      if (p.role == Role::kProcessor) o.workers = std::max(1, o.workers);
+      if (o.workers == 0) return {};  // `serve` with KINORA_WORKERS=0: no processing here
+      p.processor =
+          std::make_unique<processor::Processor>(*p.store, *p.queue, *p.catalog, p.registry, o);
+      return {};
+    }
+  }
+  return {};
+}
+
+}  // namespace
+
 int RunRole(const Config& c, Role role) {
-  const std::string name(ToString(role));
+  Process p(c, role);
   log::Level level = log::Level::kInfo;
   log::ParseLevel(c.log_level, &level);
-  log::Configure(name, level);
+  log::Configure(p.name, level);
   media::InstallLibavLogging();
-
-  // What this role needs.
-  const bool all = role == Role::kServe;
-  const bool needs_queue = all || role == Role::kUploader || role == Role::kProcessor;
-  const bool needs_catalog = role != Role::kGateway;
-  const bool serves_api_here = all || role == Role::kUploader || role == Role::kAnalytics;
 
   std::error_code ec;
   fs::create_directories(c.data_dir, ec);
-  if (ec)
+  if (ec) {
     return Fail("cannot create the data directory",
                 MakeError(ErrorCode::kUnavailable, ec.message()));
-
-  auto store = storage::OpenObjectStore(c.storage_url);
-  if (!store) return Fail("cannot open the object store", store.error());
-  std::unique_ptr<queue::JobQueue> q;
-  if (needs_queue) {
-    auto opened = queue::OpenJobQueue(c.queue_url);
-    if (!opened) return Fail("cannot open the job queue", opened.error());
-    q = std::move(*opened);
   }
-  std::unique_ptr<catalog::Catalog> cat;
-  if (needs_catalog) {
-    auto opened = catalog::OpenCatalog(c.db_url);
-    if (!opened) return Fail("cannot open the catalog", opened.error());
-    cat = std::move(*opened);
+  if (auto r = OpenResources(p); !r) return Fail("cannot start", r.error());
+  if (std::count(p.components.begin(), p.components.end(), Component::kWebApp) > 0) {
+    p.web_dir = FindWebApp(c.web_dir, sandbox::SelfExecutable());
   }
-  auto key = SigningKey(c);
-  if (!key) return Fail("cannot set up URL signing", key.error());
-
-  metrics::Registry registry;
-  storage::ObjectStore& s = **store;
-  if (q) {
-    queue::JobQueue* qp = q.get();
-    registry.AddCallbackGauge("kinora_queue_visible_messages", "Jobs waiting in the queue.", [qp] {
-      auto st = qp->Stats();
-      return st ? static_cast<double>(st->visible) : 0.0;
-    });
-    registry.AddCallbackGauge("kinora_queue_dead_messages", "Jobs in the dead-letter queue.", [qp] {
-      auto st = qp->Stats();
-      return st ? static_cast<double>(st->dead) : 0.0;
-    });
-  }
-
-  std::vector<gateway::ReadyCheck> checks = {{"storage", [&s] { return s.Ping(); }}};
-  if (q) checks.push_back({"queue", [qp = q.get()] { return qp->Ping(); }});
-  if (cat) checks.push_back({"catalog", [cp = cat.get()] { return cp->Ping(); }});
-
-  http::UrlSigner signer(*key);
-  http::Router router;
-  gateway::Gateway gw(s, signer, registry, std::move(checks),
-                      gateway::GatewayOptions{.role = name, .web_dir = c.web_dir});
-  std::unique_ptr<analytics::Analytics> an;
-  std::unique_ptr<uploader::Uploader> up;
-  std::unique_ptr<gateway::ApiProxy> proxy;
-  if (all || role == Role::kGateway) {
-    gw.Register(router);
-  } else {
-    gw.RegisterOps(router);
-  }
-  if (serves_api_here) {
-    // The uploader answers with the video's public JSON, which the analytics code renders.
-    an = std::make_unique<analytics::Analytics>(
-        *cat, signer, registry,
-        analytics::AnalyticsOptions{.url_ttl = std::chrono::seconds(c.url_ttl_seconds),
-                                    .direct_store = &s});
-  }
-  if (all || role == Role::kUploader) {
-    analytics::Analytics* anp = an.get();
-    up = std::make_unique<uploader::Uploader>(
-        s, *cat, *q, registry,
-        uploader::UploaderOptions{
-            .max_upload_bytes = c.max_upload_bytes,
-            .bucket = c.bucket,
-            .present = [anp](const catalog::VideoRecord& v) { return anp->VideoJson(v); }});
-    up->Register(router, "/api/uploader");
-    uploader::Uploader* upp = up.get();
-    router.AddStreaming(
-        http::Verb::post, "/api/upload",  // seed-compatible alias
-        [upp](http::Request& req, http::BodyReader& body) { return upp->Upload(req, body); },
-        up->upload_route_options());
-  }
-  if (all || role == Role::kAnalytics) an->Register(router, "/api/analytics");
-  if (role == Role::kGateway) {
-    auto uploader_up = http::ParseUpstream("uploader", c.uploader_url);
-    auto analytics_up = http::ParseUpstream("analytics", c.analytics_url);
-    if (!uploader_up || !analytics_up) {
-      return Fail("the gateway needs KINORA_UPLOADER_URL and KINORA_ANALYTICS_URL",
-                  !uploader_up ? uploader_up.error() : analytics_up.error());
+  for (Component part : p.components) {
+    if (auto r = AddComponent(p, part); !r) {
+      return Fail("cannot start the " + std::string(ToString(part)), r.error());
     }
-    proxy = std::make_unique<gateway::ApiProxy>(
-        *uploader_up, *analytics_up,
-        gateway::ApiProxyOptions{.max_upload_bytes = c.max_upload_bytes, .proxy = {}});
-    proxy->Register(router);
-  }
-
-  std::unique_ptr<processor::Processor> proc;
-  if ((all && c.workers > 0) || role == Role::kProcessor) {
-    processor::ProcessorOptions o = ProcessorOptionsFrom(c, std::thread::hardware_concurrency());
-    if (role == Role::kProcessor) o.workers = std::max(1, o.workers);
-    proc = std::make_unique<processor::Processor>(s, *q, *cat, registry, o);
   }
 
   http::ServerOptions so;
@@ -190,30 +236,31 @@ int RunRole(const Config& c, Role role) {
   so.port = c.port;
   so.threads = c.http_threads;
   so.shutdown_grace = std::chrono::seconds(c.shutdown_grace_seconds);
-  so.metrics = &registry;
-  http::Server server(so, std::move(router));
+  so.metrics = &p.registry;
+  http::Server server(so, std::move(p.router));
   auto port = server.Listen();
   if (!port) return Fail("cannot start the HTTP server", port.error());
   // Processing runs on its own worker threads (each job in a child process), never on the
   // HTTP threads.
-  log::Info("kinora " + name + " is listening",
+  log::Info("kinora " + p.name + " is listening",
             {{"address", "http://" + c.host + ":" + std::to_string(*port)},
              {"data_dir", fs::absolute(c.data_dir).string()},
-             {"storage", s.Describe()},
-             {"queue", q ? q->Describe() : "-"},
-             {"catalog", cat ? cat->Describe() : "-"},
+             {"storage", p.store ? p.store->Describe() : "-"},
+             {"queue", p.queue ? p.queue->Describe() : "-"},
+             {"catalog", p.catalog ? p.catalog->Describe() : "-"},
+             {"web_app", p.web_dir.empty() ? "-" : p.web_dir.string()},
              {"uploader", c.uploader_url},
              {"analytics", c.analytics_url}});
-  if (proc) proc->Start();
+  if (p.processor) p.processor->Start();
   {
     SignalWaiter waiter([&] {
       server.Stop();
-      if (proc) proc->RequestStop();
-      if (q) q->Interrupt();
+      if (p.processor) p.processor->RequestStop();
+      if (p.queue) p.queue->Interrupt();
     });
     server.Run();
   }
-  if (proc) proc->Stop();  // running jobs are released to the queue for the next start
+  if (p.processor) p.processor->Stop();  // running jobs are released to the queue for the next start
   log::Info("stopped");
   return 0;
 }

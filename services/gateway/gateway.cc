@@ -15,6 +15,28 @@ namespace json = boost::json;
 using http::Response;
 using http::Status;
 
+// What / says when the binary found no built web app: how to get one. The API works anyway.
+Response NoWebApp() {
+  Response r;
+  r.status = Status::not_found;
+  r.body = R"(<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>Kinora: the web app is not built</title></head>
+<body style="font-family: sans-serif; max-width: 40em; margin: 3em auto; line-height: 1.5">
+<h1>Kinora is running, but its web app is not built</h1>
+<p>The API answers under <a href="/api/analytics/videos">/api/</a>. To get the web app, build it
+from the source tree and start Kinora again:</p>
+<pre>bash scripts/build_web.sh      # web/ &rarr; web/dist
+kinora serve                   # finds web/dist of the tree it was built from</pre>
+<p>Or point <code>KINORA_WEB_DIR</code> (<code>--web-dir</code>) at a built copy. An installed
+<code>kinora</code> also looks in <code>&lt;prefix&gt;/share/kinora/web</code> and in a
+<code>web</code> directory beside the binary.</p>
+</body></html>
+)";
+  r.Set(http::bhttp::field::content_type, "text/html; charset=utf-8");
+  r.Set(http::bhttp::field::cache_control, "no-cache");
+  return r;
+}
+
 }  // namespace
 
 Gateway::Gateway(storage::ObjectStore& store, const http::UrlSigner& signer,
@@ -32,9 +54,8 @@ void Gateway::RegisterOps(http::Router& router) {
   router.Add(Verb::get, "/metrics", [this](http::Request& r) { return Metrics(r); });
 }
 
-void Gateway::Register(http::Router& router) {
+void Gateway::RegisterWeb(http::Router& router) {
   using http::Verb;
-  RegisterOps(router);
   router.Add(Verb::get, "/media/*", [this](http::Request& r) { return Media(r); });
   router.SetFallback([this](http::Request& r) { return Static(r); });
 }
@@ -119,6 +140,9 @@ Response Gateway::Playlist(http::Request& req, const std::string& key) {
 
 Response Gateway::Static(http::Request& req) {
   bool api = req.path == "/api" || req.path.rfind("/api/", 0) == 0;
+  if (!api && options_.web_dir.empty() && (req.path == "/" || req.path == "/index.html")) {
+    return NoWebApp();
+  }
   if (api || options_.web_dir.empty()) {
     return http::Problem(Status::not_found, "no such endpoint: " + req.path);
   }

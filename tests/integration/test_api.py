@@ -11,6 +11,8 @@ from collections import Counter
 from datetime import datetime, timezone
 from types import SimpleNamespace
 
+from pathlib import Path
+
 import pytest
 
 from harness import api
@@ -533,3 +535,27 @@ def test_web_dir_from_environment(server_factory, web_dir):
     srv = server_factory.start(env={"KINORA_WEB_DIR": str(web_dir)})
     resp = srv.client.get("/")
     assert resp.status == 200 and INDEX_MARK in resp.body
+
+
+# -- the web app found with no setting -----------------------------------------------------
+
+SOURCE_WEB_APP = Path(__file__).resolve().parents[2] / "web" / "dist"
+
+
+@pytest.mark.skipif(not (SOURCE_WEB_APP / "index.html").exists(),
+                    reason="web/dist is not built (scripts/build_web.sh)")
+def test_serve_finds_the_web_app_of_its_source_tree(server_factory):
+    srv = server_factory.start(env={"KINORA_WEB_DIR": None})
+    resp = srv.client.get("/")
+    assert resp.status == 200 and resp.content_type == "text/html", resp
+    assert resp.body == (SOURCE_WEB_APP / "index.html").read_bytes()
+    assert srv.client.get("/library").body == resp.body   # SPA fallback
+
+
+def test_without_a_web_app_the_root_says_how_to_build_it(server_factory):
+    srv = server_factory.start(env={"KINORA_WEB_DIR": ""})
+    resp = srv.client.get("/")
+    assert resp.status == 404 and resp.content_type == "text/html", resp
+    assert b"scripts/build_web.sh" in resp.body and b"KINORA_WEB_DIR" in resp.body
+    api.assert_problem(srv.client.get("/nope"), 404)
+    assert srv.client.get("/health").json()["status"] == "ok"

@@ -29,12 +29,13 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def base_env(extra: dict[str, str] | None = None) -> dict[str, str]:
+def base_env(extra: dict[str, str | None] | None = None) -> dict[str, str]:
     """The caller's environment without any KINORA_* setting, plus the test defaults."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("KINORA_")}
     env["KINORA_WORKERS"] = "0"   # no processing unless a test asks: videos stay UPLOADED
+    env["KINORA_WEB_DIR"] = ""    # API only unless a test serves a web app
     env.update(extra or {})
-    return env
+    return {k: v for k, v in env.items() if v is not None}   # None: leave the variable unset
 
 
 class ServerError(AssertionError):

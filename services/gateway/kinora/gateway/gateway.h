@@ -1,7 +1,7 @@
 // The gateway role's own endpoints: liveness, readiness, metrics, signed media delivery from
 // the object store, and the static web app with SPA fallback. In `serve` the uploader and
-// analytics routes are registered on the same router (in-process); in split mode (a later
-// issue) the gateway proxies them.
+// analytics routes are registered on the same router (in-process); in split mode the gateway
+// proxies them (api_proxy.h).
 // Thread safety: handlers may run concurrently; the Gateway is immutable after construction.
 #pragma once
 
@@ -31,10 +31,10 @@ class Gateway {
   Gateway(storage::ObjectStore& store, const http::UrlSigner& signer, metrics::Registry& metrics,
           std::vector<ReadyCheck> checks, GatewayOptions options);
 
-  // /health, /ready, /metrics, /media/*, and the static fallback when a web dir is set.
-  void Register(http::Router& router);
-  // Only /health, /ready and /metrics: what every role serves.
+  // /health, /ready and /metrics: what every role serves.
   void RegisterOps(http::Router& router);
+  // /media/* and the web app (the static fallback; without a web dir, / says how to build it).
+  void RegisterWeb(http::Router& router);
 
   http::Response Health(http::Request& req);
   http::Response Ready(http::Request& req);

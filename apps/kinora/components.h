@@ -1,0 +1,37 @@
+// What a `kinora` process is assembled from (userver's idea): each role lists the components it
+// runs, and each component names the resources it needs, so "every role in one process" and
+// "one role per process" are the same code with a different list. `serve` is the union of the
+// other roles' lists, less the API proxy, whose upstreams are then in the same process.
+// Thread safety: constant tables and pure functions.
+#pragma once
+
+#include <optional>
+#include <string_view>
+#include <vector>
+
+namespace kinora::app {
+
+enum class Role { kServe, kGateway, kUploader, kAnalytics, kProcessor };
+
+enum class Component {
+  kOps,           // /health, /ready, /metrics: every role
+  kWebApp,        // the web app and signed /media delivery
+  kApiProxy,      // /api/uploader/* and /api/analytics/* forwarded to their roles
+  kUploaderApi,   // /api/uploader/*, /api/upload
+  kAnalyticsApi,  // /api/analytics/*
+  kWorkerPool,    // the processing workers
+};
+
+enum class Resource { kObjectStore, kJobQueue, kCatalog, kUrlSigner };
+
+std::string_view ToString(Role r);
+std::string_view ToString(Component c);
+
+// The components of a role, in the order they register their routes.
+std::vector<Component> ComponentsOf(Role r);
+// The resources a component uses.
+std::vector<Resource> ResourcesOf(Component c);
+// Whether any of `components` uses `r`.
+bool Needs(const std::vector<Component>& components, Resource r);
+
+}  // namespace kinora::app

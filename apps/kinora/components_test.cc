@@ -1,0 +1,54 @@
+#include "components.h"
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+
+namespace kinora::app {
+namespace {
+
+using C = Component;
+
+bool Has(const std::vector<Component>& cs, Component c) {
+  return std::find(cs.begin(), cs.end(), c) != cs.end();
+}
+
+TEST(Components, ServeRunsEveryRoleButProxiesNothing) {
+  const std::vector<Component> serve = ComponentsOf(Role::kServe);
+  for (Role r : {Role::kGateway, Role::kUploader, Role::kAnalytics, Role::kProcessor}) {
+    for (Component c : ComponentsOf(r)) {
+      if (c == C::kApiProxy) continue;
+      EXPECT_TRUE(Has(serve, c)) << ToString(r) << " runs " << ToString(c);
+    }
+  }
+  EXPECT_FALSE(Has(serve, C::kApiProxy));
+  EXPECT_EQ(serve.front(), C::kOps);
+  EXPECT_EQ(serve.size(), 5u);
+}
+
+TEST(Components, EveryRoleAnswersHealthAndRunsItsOwnPart) {
+  for (Role r : {Role::kServe, Role::kGateway, Role::kUploader, Role::kAnalytics,
+                 Role::kProcessor}) {
+    EXPECT_TRUE(Has(ComponentsOf(r), C::kOps)) << ToString(r);
+  }
+  EXPECT_TRUE(Has(ComponentsOf(Role::kGateway), C::kApiProxy));
+  EXPECT_TRUE(Has(ComponentsOf(Role::kGateway), C::kWebApp));
+  EXPECT_FALSE(Has(ComponentsOf(Role::kUploader), C::kWebApp));
+  EXPECT_EQ(ToString(Role::kAnalytics), "analytics");
+}
+
+TEST(Components, ResourcesFollowFromComponents) {
+  // The gateway keeps no state of its own: no queue, no catalog.
+  EXPECT_FALSE(Needs(ComponentsOf(Role::kGateway), Resource::kCatalog));
+  EXPECT_FALSE(Needs(ComponentsOf(Role::kGateway), Resource::kJobQueue));
+  EXPECT_FALSE(Needs(ComponentsOf(Role::kAnalytics), Resource::kJobQueue));
+  EXPECT_TRUE(Needs(ComponentsOf(Role::kUploader), Resource::kJobQueue));
+  EXPECT_FALSE(Needs(ComponentsOf(Role::kProcessor), Resource::kUrlSigner));
+  for (Resource res : {Resource::kObjectStore, Resource::kJobQueue, Resource::kCatalog,
+                       Resource::kUrlSigner}) {
+    EXPECT_TRUE(Needs(ComponentsOf(Role::kServe), res));
+  }
+}
+
+}  // namespace
+}  // namespace kinora::app
