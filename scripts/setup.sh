@@ -13,7 +13,7 @@ build_pkgs=(
 )
 test_pkgs=(
   ffmpeg prometheus wrk python3 python3-pytest python3-yaml curl procps chromium postgresql
-  yamllint shellcheck
+  yamllint shellcheck clang-format
 )
 # The deployment checks also render the Kubernetes overlays with the machine's kubectl
 # (>= 1.27, kustomize v5): Debian 12's own kubernetes-client (1.20) is too old for them.

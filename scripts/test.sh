@@ -4,14 +4,13 @@
 # the web app's unit tests and its end-to-end tests in Debian's chromium, and the S3/SQS/
 # PostgreSQL backends against real peers on loopback (tests/peers), and the deployment checks
 # (deploy/tests: yamllint, shellcheck, Dockerfiles, compose, kustomize overlays, Terraform).
-# Usage: scripts/test.sh [preset]   (dev by default; asan for the sanitizer build)
+# Then the unit tests again under ASan + UBSan (the asan preset).
+# Usage: scripts/test.sh [preset]   (dev by default; asan runs every test under the sanitizers)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 preset="${1:-dev}"
 bash scripts/setup.sh --test
-export CCACHE_BASEDIR="$PWD" CCACHE_NOHASHDIR=1
-cmake --preset "$preset" >/dev/null
-cmake --build --preset "$preset"
+bash scripts/build.sh "$preset"
 bash scripts/build_web.sh
 # The S3 and SQS peers the scale-out backends are tested against (npm s3rver, fauxqs).
 # And the HCL parser the Terraform checks use (deploy/tests).
@@ -22,3 +21,7 @@ for dir in tests/peers deploy/tests; do
   fi
 done
 ctest --preset "$preset"
+if [[ $preset != asan ]]; then
+  bash scripts/build.sh asan
+  ctest --preset asan -L unit
+fi
