@@ -1,7 +1,8 @@
 // The app's names for the API's types. Every one is taken from schema.gen.ts, which
 // openapi-typescript generates from ../api/openapi.json (`npm run api:generate`; `npm run
-// api:check` fails when it is stale), so the app and the contract cannot drift apart. Nothing
+// api:check` fails when it is stale), so the app and the contract cannot drift apart. No type
 // here is written by hand: change the OpenAPI document, regenerate, and let tsc show what moved.
+// (The two helpers at the end are checked against the generated status union.)
 
 import type { components, operations } from './schema.gen';
 
