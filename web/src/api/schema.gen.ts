@@ -481,7 +481,7 @@ export interface components {
              * @description Bytes of all processing outputs.
              */
             processed_bytes?: number;
-            /** @description The processor's probe of the original; an empty object until processed. */
+            /** @description The probe of the original: the upload's, refined by the processor. */
             probe: (components["schemas"]["Probe"] | Record<string, never>) | null;
         } & {
             [key: string]: unknown;
