@@ -18,10 +18,16 @@ Status StatusFor(ErrorCode code) {
       return Status::conflict;
     case ErrorCode::kTooLarge:
       return Status::payload_too_large;
+    case ErrorCode::kUnsupportedMediaType:
+      return Status::unsupported_media_type;
     case ErrorCode::kUnsupported:
       return Status::unprocessable_entity;
     case ErrorCode::kUnavailable:
       return Status::service_unavailable;
+    case ErrorCode::kDeadlineExceeded:
+      return Status::gateway_timeout;
+    case ErrorCode::kBadUpstream:
+      return Status::bad_gateway;
     case ErrorCode::kPermissionDenied:
       return Status::forbidden;
     case ErrorCode::kCancelled:

@@ -27,4 +27,31 @@ TEST(Problem, StatusForMapsEveryErrorCode) {
   EXPECT_EQ(StatusFor(ErrorCode::kPermissionDenied), Status::forbidden);
 }
 
+// The whole table, through the named constructors services use: ProblemFrom(NotFound(...)).
+TEST(Problem, EveryNamedErrorBecomesItsStatus) {
+  const struct {
+    Error error;
+    Status status;
+  } kTable[] = {
+      {InvalidArgument("m"), Status::bad_request},
+      {NotFound("m"), Status::not_found},
+      {AlreadyExists("m"), Status::conflict},
+      {TooLarge("m"), Status::payload_too_large},
+      {UnsupportedMediaType("m"), Status::unsupported_media_type},
+      {Unsupported("m"), Status::unprocessable_entity},
+      {Unavailable("m"), Status::service_unavailable},
+      {DeadlineExceeded("m"), Status::gateway_timeout},
+      {BadUpstream("m"), Status::bad_gateway},
+      {PermissionDenied("m"), Status::forbidden},
+      {Cancelled("m"), Status::bad_request},
+      {Internal("m"), Status::internal_server_error},
+  };
+  for (const auto& row : kTable) {
+    SCOPED_TRACE(ToString(row.error.code));
+    EXPECT_EQ(StatusFor(row.error.code), row.status);
+    Response r = ProblemFrom(row.error);
+    EXPECT_EQ(r.status, row.status);
+  }
+}
+
 }  // namespace kinora::http
