@@ -1,7 +1,6 @@
 #include "kinora/http/problem.h"
 
 #include <boost/json/object.hpp>
-#include <boost/json/serialize.hpp>
 #include <cctype>
 
 #include "kinora/core/json_text.h"
@@ -38,6 +37,10 @@ Status StatusFor(ErrorCode code) {
   return Status::internal_server_error;
 }
 
+Response ProblemFrom(const Error& e, const boost::json::object& extensions) {
+  return Problem(StatusFor(e.code), e.message, extensions);
+}
+
 Response Problem(Status status, std::string_view detail, const boost::json::object& extensions) {
   std::string title(bhttp::obsolete_reason(status));
   std::string slug;
@@ -52,12 +55,19 @@ Response Problem(Status status, std::string_view detail, const boost::json::obje
   o["status"] = static_cast<int>(status);
   o["detail"] = detail;
   for (const auto& kv : extensions) o[kv.key()] = kv.value();
-  Response r = Json(status, o);
+  Response r;
+  r.status = status;
+  r.problem = std::move(o);
   r.Set(bhttp::field::content_type, "application/problem+json");
   return r;
 }
 
-Response ProblemFrom(const Error& e) { return Problem(StatusFor(e.code), e.message); }
+void RenderProblem(Response& r, std::string_view correlation_id) {
+  if (!r.problem) return;
+  (*r.problem)["correlation_id"] = correlation_id;
+  r.body = ToJsonText(*r.problem);
+  r.problem.reset();
+}
 
 Response Json(Status status, const boost::json::value& v) {
   Response r;

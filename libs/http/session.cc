@@ -295,12 +295,7 @@ asio::awaitable<bool> Session::Serve(Parser& parser) {
 asio::awaitable<bool> Session::Write(const Request& req, Response& res, bool keep_alive) {
   res.headers.set(bhttp::field::server, "kinora");
   res.headers.set("X-Correlation-ID", req.correlation_id);
-  if (res.headers[bhttp::field::content_type] == "application/problem+json" && !res.body.empty() &&
-      res.body.back() == '}') {
-    // Every problem carries the correlation id (RFC 9457 extension member).
-    res.body.pop_back();
-    res.body += ",\"correlation_id\":\"" + req.correlation_id + "\"}";
-  }
+  RenderProblem(res, req.correlation_id);
   const bool head = req.method == Verb::head;
   const bool bodiless = res.status == Status::not_modified || res.status == Status::no_content;
   stream_.expires_after(st_->options.idle_timeout);
