@@ -5,10 +5,10 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
-#include <boost/json.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+#include <boost/json.hpp>
 #include <thread>
 
 #include "kinora/http/problem.h"
@@ -86,13 +86,13 @@ class ProxyTest : public ::testing::Test {
           co_return Json(boost::json::object{
               {"bytes", total}, {"sum", sum}, {"type", std::string(req.headers["Content-Type"])}});
         },
-        RouteOptions{.body_limit = 64 << 20, .streaming = true});
+        RouteOptions{.body_limit = 64 << 20});
     up.AddStreaming(
         Verb::post, "/api/x/refuse",
         [](Request&, BodyReader&) -> asio::awaitable<Response> {
           co_return Problem(Status::payload_too_large, "too big for us");
         },
-        RouteOptions{.body_limit = 64 << 20, .streaming = true});
+        RouteOptions{.body_limit = 64 << 20});
     upstream_ = Start(std::move(up));
 
     proxy_ = std::make_unique<ReverseProxy>(
@@ -104,11 +104,11 @@ class ProxyTest : public ::testing::Test {
       front.AddStreaming(
           v, "/api/x/*",
           [this](Request& req, BodyReader& body) { return proxy_->Forward(req, &body); },
-          RouteOptions{.body_limit = 64 << 20, .streaming = true});
+          RouteOptions{.body_limit = 64 << 20});
       front.AddStreaming(
           v, "/api/down/*",
           [this](Request& req, BodyReader& body) { return down_->Forward(req, &body); },
-          RouteOptions{.body_limit = 64 << 20, .streaming = true});
+          RouteOptions{.body_limit = 64 << 20});
     }
     front_ = Start(std::move(front));
   }

@@ -8,6 +8,7 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/json.hpp>
+#include <stdexcept>
 #include <thread>
 
 #include "kinora/http/problem.h"
@@ -51,6 +52,15 @@ class ServerTest : public ::testing::Test {
         RouteOptions{.body_limit = 10 << 20});
     r.Add(Verb::get, "/videos/{id}",
           [](Request& req) { return ProblemFrom(NotFound("no video " + req.path_params["id"])); });
+    r.Add(Verb::post, "/boom", [](Request&) -> Response { throw std::runtime_error("bug"); });
+    r.AddStreaming(
+        Verb::post, "/boom-stream",
+        [](Request&, BodyReader& body) -> asio::awaitable<Response> {
+          std::vector<char> buf(100);
+          (void)co_await body.Read(buf);
+          throw std::runtime_error("bug");
+        },
+        RouteOptions{.body_limit = 1024});
     ServerOptions o;
     o.port = 0;
     o.threads = 2;
@@ -125,6 +135,17 @@ TEST_F(ServerTest, AProblemIsWrittenOnceWithTheRequestsCorrelationId) {
   auto head = Send(req);
   EXPECT_EQ(head.result(), Status::not_found);
   EXPECT_EQ(head[bhttp::field::content_length], std::to_string(res.body().size()));
+}
+
+TEST_F(ServerTest, AThrowingHandlerOfEitherKindIsA500Problem) {
+  for (const char* path : {"/boom", "/boom-stream"}) {
+    auto res = Send(Req(Verb::post, path, "payload"));
+    EXPECT_EQ(res.result(), Status::internal_server_error) << path;
+    auto o = boost::json::parse(res.body()).as_object();
+    EXPECT_EQ(o["detail"].as_string(), "internal error");
+    EXPECT_EQ(o["correlation_id"].as_string(), res["X-Correlation-ID"]);
+  }
+  EXPECT_EQ(Send(Req(Verb::get, "/hello/still-serving")).result(), Status::ok);
 }
 
 TEST_F(ServerTest, HeadHasLengthButNoBody) {
