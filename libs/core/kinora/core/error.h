@@ -19,9 +19,9 @@ enum class ErrorCode {
   kTooLarge,              // a size limit was exceeded
   kUnsupportedMediaType,  // the input's declared type is not one we take (not multipart, say)
   kUnsupported,           // well-formed but not something we can process (e.g. not a video)
-  kUnavailable,           // a dependency is down or refused us; retrying may help
-  kDeadlineExceeded,      // a dependency did not answer in time
-  kBadUpstream,           // a dependency answered with something broken or dropped the exchange
+  kUnavailable,           // a dependency is down or timed out; retrying may help
+  kDeadlineExceeded,      // an upstream we relay to did not answer in time (a gateway timeout)
+  kBadUpstream,           // an upstream we relay to sent something broken or dropped the exchange
   kPermissionDenied,      // signature invalid or expired, or the OS refused
   kCancelled,             // the operation was aborted (client went away, shutdown)
   kInternal,              // anything else; a bug or an unexpected backend failure
