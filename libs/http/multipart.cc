@@ -64,13 +64,12 @@ bool FindParam(std::string_view header, std::string_view key, std::string* out) 
 Result<std::string> MultipartBoundary(std::string_view content_type) {
   std::string lower = Lower(Trim(content_type.substr(0, content_type.find(';'))));
   if (lower != "multipart/form-data") {
-    return MakeError(ErrorCode::kUnsupported, "expected Content-Type multipart/form-data, got '" +
-                                                  std::string(content_type.substr(0, 100)) + "'");
+    return UnsupportedMediaType("expected Content-Type multipart/form-data, got '" +
+                                std::string(content_type.substr(0, 100)) + "'");
   }
   std::string boundary;
   if (!FindParam(content_type, "boundary", &boundary) || boundary.empty() || boundary.size() > 70) {
-    return MakeError(ErrorCode::kInvalidArgument,
-                     "multipart/form-data needs a boundary parameter of 1-70 characters");
+    return InvalidArgument("multipart/form-data needs a boundary parameter of 1-70 characters");
   }
   return boundary;
 }

@@ -54,7 +54,7 @@ std::string Body(const std::string& file_data) {
 TEST(Multipart, BoundaryFromContentType) {
   EXPECT_EQ(*MultipartBoundary("multipart/form-data; boundary=abc"), "abc");
   EXPECT_EQ(*MultipartBoundary("Multipart/Form-Data; charset=x; boundary=\"a b\""), "a b");
-  EXPECT_EQ(MultipartBoundary("application/json").error().code, ErrorCode::kUnsupported);
+  EXPECT_EQ(MultipartBoundary("application/json").error().code, ErrorCode::kUnsupportedMediaType);
   EXPECT_EQ(MultipartBoundary("multipart/form-data").error().code, ErrorCode::kInvalidArgument);
 }
 

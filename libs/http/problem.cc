@@ -1,7 +1,6 @@
 #include "kinora/http/problem.h"
 
 #include <boost/json/object.hpp>
-#include <boost/json/serialize.hpp>
 #include <cctype>
 
 #include "kinora/core/json_text.h"
@@ -18,10 +17,16 @@ Status StatusFor(ErrorCode code) {
       return Status::conflict;
     case ErrorCode::kTooLarge:
       return Status::payload_too_large;
+    case ErrorCode::kUnsupportedMediaType:
+      return Status::unsupported_media_type;
     case ErrorCode::kUnsupported:
       return Status::unprocessable_entity;
     case ErrorCode::kUnavailable:
       return Status::service_unavailable;
+    case ErrorCode::kDeadlineExceeded:
+      return Status::gateway_timeout;
+    case ErrorCode::kBadUpstream:
+      return Status::bad_gateway;
     case ErrorCode::kPermissionDenied:
       return Status::forbidden;
     case ErrorCode::kCancelled:
@@ -30,6 +35,10 @@ Status StatusFor(ErrorCode code) {
       return Status::internal_server_error;
   }
   return Status::internal_server_error;
+}
+
+Response ProblemFrom(const Error& e, const boost::json::object& extensions) {
+  return Problem(StatusFor(e.code), e.message, extensions);
 }
 
 Response Problem(Status status, std::string_view detail, const boost::json::object& extensions) {
@@ -46,12 +55,19 @@ Response Problem(Status status, std::string_view detail, const boost::json::obje
   o["status"] = static_cast<int>(status);
   o["detail"] = detail;
   for (const auto& kv : extensions) o[kv.key()] = kv.value();
-  Response r = Json(status, o);
+  Response r;
+  r.status = status;
+  r.problem = std::move(o);
   r.Set(bhttp::field::content_type, "application/problem+json");
   return r;
 }
 
-Response ProblemFrom(const Error& e) { return Problem(StatusFor(e.code), e.message); }
+void RenderProblem(Response& r, std::string_view correlation_id) {
+  if (!r.problem) return;
+  (*r.problem)["correlation_id"] = correlation_id;
+  r.body = ToJsonText(*r.problem);
+  r.problem.reset();
+}
 
 Response Json(Status status, const boost::json::value& v) {
   Response r;

@@ -5,14 +5,15 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
-#include <boost/json.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+#include <boost/json.hpp>
 #include <thread>
 
 #include "kinora/http/problem.h"
 #include "kinora/http/server.h"
+#include "kinora/metrics/registry.h"
 
 namespace kinora::http {
 namespace {
@@ -31,17 +32,57 @@ struct Running {
   }
 };
 
-std::unique_ptr<Running> Start(Router r) {
+// A server on a free port of `host`; null if it cannot listen there.
+std::unique_ptr<Running> TryStart(Router r, const std::string& host,
+                                  metrics::Registry* registry = nullptr) {
   auto run = std::make_unique<Running>();
   ServerOptions o;
+  o.host = host;
   o.port = 0;
   o.threads = 2;
+  o.metrics = registry;
   run->server = std::make_unique<Server>(o, std::move(r));
   auto port = run->server->Listen();
-  EXPECT_TRUE(port);
-  run->port = port ? *port : 0;
+  if (!port) return nullptr;
+  run->port = *port;
   run->thread = std::thread([s = run->server.get()] { s->Run(); });
   return run;
+}
+
+std::unique_ptr<Running> Start(Router r, metrics::Registry* registry = nullptr) {
+  auto run = TryStart(std::move(r), "127.0.0.1", registry);
+  EXPECT_TRUE(run);
+  return run;
+}
+
+bhttp::response<bhttp::string_body> SendTo(uint16_t port, bhttp::request<bhttp::string_body> req) {
+  asio::io_context ioc;
+  beast::tcp_stream s(ioc);
+  s.connect(tcp::endpoint(asio::ip::make_address("127.0.0.1"), port));
+  req.version(11);
+  req.set(bhttp::field::host, "kinora.example");
+  req.prepare_payload();
+  bhttp::write(s, req);
+  beast::flat_buffer b;
+  bhttp::response_parser<bhttp::string_body> p;
+  p.body_limit(64 << 20);
+  bhttp::read(s, b, p);
+  return p.release();
+}
+
+// The server's open client connections, from its metrics.
+int OpenConnections(const metrics::Registry& registry) {
+  const std::string text = registry.Render();
+  const std::string name = "\nkinora_http_open_connections ";
+  const size_t at = text.find(name);
+  return at == std::string::npos ? -1 : std::stoi(text.substr(at + name.size()));
+}
+
+// How often `key` occurs in `text`.
+size_t Count(std::string_view text, std::string_view key) {
+  size_t n = 0;
+  for (size_t at = text.find(key); at != std::string_view::npos; at = text.find(key, at + 1)) ++n;
+  return n;
 }
 
 std::string Pattern(size_t n) {
@@ -67,6 +108,14 @@ class ProxyTest : public ::testing::Test {
       r.body = Pattern(3 << 20);
       return r;
     });
+    up.Add(Verb::get, "/api/x/endless", [](Request&) {  // 1 GiB: never buffered whole
+      Response r;
+      r.stream = StreamBody{1ull << 30, [](std::span<char> buf) -> Result<size_t> {
+                              std::fill(buf.begin(), buf.end(), 'z');
+                              return buf.size();
+                            }};
+      return r;
+    });
     up.Add(Verb::get, "/api/x/slow", [](Request&) {
       std::this_thread::sleep_for(std::chrono::milliseconds(1500));
       return Json(boost::json::object{{"late", true}});
@@ -86,14 +135,14 @@ class ProxyTest : public ::testing::Test {
           co_return Json(boost::json::object{
               {"bytes", total}, {"sum", sum}, {"type", std::string(req.headers["Content-Type"])}});
         },
-        RouteOptions{.body_limit = 64 << 20, .streaming = true});
+        RouteOptions{.body_limit = 64 << 20});
     up.AddStreaming(
         Verb::post, "/api/x/refuse",
         [](Request&, BodyReader&) -> asio::awaitable<Response> {
           co_return Problem(Status::payload_too_large, "too big for us");
         },
-        RouteOptions{.body_limit = 64 << 20, .streaming = true});
-    upstream_ = Start(std::move(up));
+        RouteOptions{.body_limit = 64 << 20});
+    upstream_ = Start(std::move(up), &upstream_metrics_);
 
     proxy_ = std::make_unique<ReverseProxy>(
         Upstream{"uploader", "127.0.0.1", upstream_->port},
@@ -104,31 +153,21 @@ class ProxyTest : public ::testing::Test {
       front.AddStreaming(
           v, "/api/x/*",
           [this](Request& req, BodyReader& body) { return proxy_->Forward(req, &body); },
-          RouteOptions{.body_limit = 64 << 20, .streaming = true});
+          RouteOptions{.body_limit = 64 << 20});
       front.AddStreaming(
           v, "/api/down/*",
           [this](Request& req, BodyReader& body) { return down_->Forward(req, &body); },
-          RouteOptions{.body_limit = 64 << 20, .streaming = true});
+          RouteOptions{.body_limit = 64 << 20});
     }
     front_ = Start(std::move(front));
   }
 
   bhttp::response<bhttp::string_body> Send(bhttp::request<bhttp::string_body> req) {
-    asio::io_context ioc;
-    beast::tcp_stream s(ioc);
-    s.connect(tcp::endpoint(asio::ip::make_address("127.0.0.1"), front_->port));
-    req.version(11);
-    req.set(bhttp::field::host, "kinora.example");
-    req.prepare_payload();
-    bhttp::write(s, req);
-    beast::flat_buffer b;
-    bhttp::response_parser<bhttp::string_body> p;
-    p.body_limit(64 << 20);
-    bhttp::read(s, b, p);
-    return p.release();
+    return SendTo(front_->port, std::move(req));
   }
 
   std::atomic<int> hellos_{0};
+  metrics::Registry upstream_metrics_;
   std::unique_ptr<Running> upstream_;
   std::unique_ptr<ReverseProxy> proxy_, down_;
   std::unique_ptr<Running> front_;
@@ -177,6 +216,54 @@ TEST_F(ProxyTest, EarlyRefusalFromUpstreamReachesTheClient) {
   EXPECT_NE(res.body().find("too big for us"), std::string::npos);
 }
 
+TEST_F(ProxyTest, UpstreamProblemPassesThroughWithOneCorrelationId) {
+  bhttp::request<bhttp::string_body> req{Verb::post, "/api/x/refuse", 11};
+  req.set("X-Correlation-ID", "cid-refused");
+  req.body() = "small";
+  auto res = Send(req);
+  EXPECT_EQ(res.result(), Status::payload_too_large);
+  EXPECT_EQ(res[bhttp::field::content_type], "application/problem+json");
+  auto o = boost::json::parse(res.body()).as_object();
+  EXPECT_EQ(o["detail"].as_string(), "too big for us");
+  EXPECT_EQ(o["correlation_id"].as_string(), "cid-refused");
+  EXPECT_EQ(Count(res.body(), "correlation_id"), 1u) << res.body();
+}
+
+TEST_F(ProxyTest, CleanExchangesReuseOneUpstreamConnection) {
+  for (int i = 0; i < 4; ++i) {
+    EXPECT_EQ(Send(bhttp::request<bhttp::string_body>{Verb::get, "/api/x/hello", 11}).result(),
+              Status::ok);
+  }
+  EXPECT_EQ(OpenConnections(upstream_metrics_), 1);
+}
+
+TEST_F(ProxyTest, AnAbandonedAnswerDoesNotGoBackToThePool) {
+  {
+    // Take the head of an answer too big for any socket buffer, then hang up.
+    asio::io_context ioc;
+    beast::tcp_stream s(ioc);
+    s.connect(tcp::endpoint(asio::ip::make_address("127.0.0.1"), front_->port));
+    bhttp::request<bhttp::string_body> req{Verb::get, "/api/x/endless", 11};
+    req.set(bhttp::field::host, "kinora.example");
+    bhttp::write(s, req);
+    beast::flat_buffer b;
+    bhttp::response_parser<bhttp::buffer_body> p;
+    p.body_limit(boost::none);
+    bhttp::read_header(s, b, p);
+    EXPECT_EQ(p.get().result(), Status::ok);
+  }
+  // The half-read upstream connection is closed, not pooled: the upstream sees it go.
+  int open = -1;
+  for (int i = 0; i < 200 && open != 0; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    open = OpenConnections(upstream_metrics_);
+  }
+  EXPECT_EQ(open, 0);
+  auto res = Send(bhttp::request<bhttp::string_body>{Verb::get, "/api/x/hello", 11});
+  ASSERT_EQ(res.result(), Status::ok) << res.body();
+  EXPECT_EQ(boost::json::parse(res.body()).as_object()["query"].as_string(), "");
+}
+
 TEST_F(ProxyTest, DownedServiceIsA503ProblemNamingIt) {
   auto res = Send(bhttp::request<bhttp::string_body>{Verb::get, "/api/down/stats", 11});
   EXPECT_EQ(res.result(), Status::service_unavailable);
@@ -200,6 +287,46 @@ TEST(ParseUpstream, AcceptsHttpHostPortOnly) {
   for (const char* bad : {"https://x:1", "http://x", "x:80", ""}) {
     EXPECT_FALSE(ParseUpstream("uploader", bad)) << bad;
   }
+}
+
+TEST(ParseUpstream, AcceptsAnIpv6Literal) {
+  auto u = ParseUpstream("analytics", "http://[::1]:8081");
+  ASSERT_TRUE(u);
+  EXPECT_EQ(u->host, "::1");
+  EXPECT_EQ(u->port, 8081);
+  EXPECT_EQ(u->authority(), "[::1]:8081");
+  EXPECT_EQ(ParseUpstream("x", "http://10.0.0.7:80")->authority(), "10.0.0.7:80");
+  EXPECT_FALSE(ParseUpstream("x", "http://[::1]"));
+}
+
+TEST(ProxyIpv6, ForwardsToAnIpv6UpstreamOverPooledConnections) {
+  Router up;
+  up.Add(Verb::get, "/api/v6/hello", [](Request& req) {
+    return Json(boost::json::object{{"host", std::string(req.headers[bhttp::field::host])},
+                                    {"cid", req.correlation_id}});
+  });
+  metrics::Registry upstream_metrics;
+  auto upstream = TryStart(std::move(up), "::1", &upstream_metrics);
+  if (!upstream) GTEST_SKIP() << "this machine has no IPv6 loopback";
+  auto parsed = ParseUpstream("analytics", "http://[::1]:" + std::to_string(upstream->port));
+  ASSERT_TRUE(parsed);
+  ReverseProxy proxy(*parsed);
+  Router front;
+  front.AddStreaming(
+      Verb::get, "/api/v6/*",
+      [&proxy](Request& req, BodyReader& body) { return proxy.Forward(req, &body); },
+      RouteOptions{});
+  auto gateway = Start(std::move(front));
+  for (int i = 0; i < 3; ++i) {  // the later ones take the pooled IPv6 connection
+    bhttp::request<bhttp::string_body> req{Verb::get, "/api/v6/hello", 11};
+    req.set("X-Correlation-ID", "v6-" + std::to_string(i));
+    auto res = SendTo(gateway->port, req);
+    ASSERT_EQ(res.result(), Status::ok) << res.body();
+    auto o = boost::json::parse(res.body()).as_object();
+    EXPECT_EQ(o["host"].as_string(), "[::1]:" + std::to_string(upstream->port));
+    EXPECT_EQ(o["cid"].as_string(), "v6-" + std::to_string(i));
+  }
+  EXPECT_EQ(OpenConnections(upstream_metrics), 1);
 }
 
 }  // namespace

@@ -1,5 +1,7 @@
 #include "kinora/http/router.h"
 
+#include <stdexcept>
+
 namespace kinora::http {
 namespace {
 
@@ -43,12 +45,22 @@ std::vector<std::string_view> SplitPath(std::string_view path) {
 }
 
 void Router::Add(Verb method, std::string pattern, Handler h, RouteOptions o) {
-  routes_.push_back(Route{method, std::move(pattern), o, std::move(h), nullptr});
+  AddRoute(Route{method, std::move(pattern), o, std::move(h)});
 }
 
 void Router::AddStreaming(Verb method, std::string pattern, StreamHandler h, RouteOptions o) {
-  o.streaming = true;
-  routes_.push_back(Route{method, std::move(pattern), o, nullptr, std::move(h)});
+  AddRoute(Route{method, std::move(pattern), o, std::move(h)});
+}
+
+void Router::SetFallback(Handler h) {
+  if (!h) throw std::invalid_argument("the fallback handler is empty");
+  fallback_ = Route{Verb::get, "(static)", RouteOptions{}, std::move(h)};
+}
+
+void Router::AddRoute(Route r) {
+  const bool callable = std::visit([](const auto& h) { return static_cast<bool>(h); }, r.handler);
+  if (!callable) throw std::invalid_argument("route " + r.pattern + " has an empty handler");
+  routes_.push_back(std::move(r));
 }
 
 Match Router::Find(Verb method, std::string_view path) const {
@@ -71,6 +83,7 @@ Match Router::Find(Verb method, std::string_view path) const {
     }
   }
   m.allow = std::move(allow);
+  if (m.allow.empty() && fallback_ && want == Verb::get) m.route = &*fallback_;
   return m;
 }
 

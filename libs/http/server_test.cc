@@ -7,6 +7,8 @@
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+#include <boost/json.hpp>
+#include <stdexcept>
 #include <thread>
 
 #include "kinora/http/problem.h"
@@ -48,6 +50,17 @@ class ServerTest : public ::testing::Test {
           co_return Json(boost::json::object{{"bytes", total}});
         },
         RouteOptions{.body_limit = 10 << 20});
+    r.Add(Verb::get, "/videos/{id}",
+          [](Request& req) { return ProblemFrom(NotFound("no video " + req.path_params["id"])); });
+    r.Add(Verb::post, "/boom", [](Request&) -> Response { throw std::runtime_error("bug"); });
+    r.AddStreaming(
+        Verb::post, "/boom-stream",
+        [](Request&, BodyReader& body) -> asio::awaitable<Response> {
+          std::vector<char> buf(100);
+          (void)co_await body.Read(buf);
+          throw std::runtime_error("bug");
+        },
+        RouteOptions{.body_limit = 1024});
     ServerOptions o;
     o.port = 0;
     o.threads = 2;
@@ -104,6 +117,35 @@ TEST_F(ServerTest, NotFoundAndMethodNotAllowedAreProblems) {
   res = Send(Req(Verb::delete_, "/hello/x"));
   EXPECT_EQ(res.result(), Status::method_not_allowed);
   EXPECT_EQ(res[bhttp::field::allow], "GET, HEAD");
+}
+
+TEST_F(ServerTest, AProblemIsWrittenOnceWithTheRequestsCorrelationId) {
+  auto req = Req(Verb::get, "/videos/v1");
+  req.set("X-Correlation-ID", "cid-7");
+  auto res = Send(req);
+  EXPECT_EQ(res.result(), Status::not_found);
+  EXPECT_EQ(res[bhttp::field::content_type], "application/problem+json");
+  auto o = boost::json::parse(res.body()).as_object();
+  EXPECT_EQ(o["detail"].as_string(), "no video v1");
+  EXPECT_EQ(o["correlation_id"].as_string(), "cid-7");
+  const size_t first = res.body().find("\"correlation_id\"");
+  EXPECT_EQ(res.body().find("\"correlation_id\"", first + 1), std::string::npos) << res.body();
+
+  req.method(Verb::head);  // HEAD announces the length of the rendered problem
+  auto head = Send(req);
+  EXPECT_EQ(head.result(), Status::not_found);
+  EXPECT_EQ(head[bhttp::field::content_length], std::to_string(res.body().size()));
+}
+
+TEST_F(ServerTest, AThrowingHandlerOfEitherKindIsA500Problem) {
+  for (const char* path : {"/boom", "/boom-stream"}) {
+    auto res = Send(Req(Verb::post, path, "payload"));
+    EXPECT_EQ(res.result(), Status::internal_server_error) << path;
+    auto o = boost::json::parse(res.body()).as_object();
+    EXPECT_EQ(o["detail"].as_string(), "internal error");
+    EXPECT_EQ(o["correlation_id"].as_string(), res["X-Correlation-ID"]);
+  }
+  EXPECT_EQ(Send(Req(Verb::get, "/hello/still-serving")).result(), Status::ok);
 }
 
 TEST_F(ServerTest, HeadHasLengthButNoBody) {

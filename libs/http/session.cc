@@ -12,6 +12,8 @@
 #include <boost/url/parse.hpp>
 #include <chrono>
 #include <limits>
+#include <optional>
+#include <variant>
 
 #include "kinora/core/ids.h"
 #include "kinora/core/log.h"
@@ -42,6 +44,11 @@ bool ParseTarget(Request& req) {
   return true;
 }
 
+template <class... F>
+struct Overloaded : F... {
+  using F::operator()...;
+};
+
 template <class Message>
 void CopyHeaders(const bhttp::fields& from, Message& to) {
   for (const auto& f : from) to.insert(f.name_string(), f.value());
@@ -67,6 +74,12 @@ class Session : public std::enable_shared_from_this<Session> {
  private:
   class Reader;
   asio::awaitable<bool> Serve(Parser& parser);
+  asio::awaitable<std::optional<Response>> Respond(Request& req, Parser& parser);
+  asio::awaitable<std::optional<Response>> Invoke(const Route& route, Request& req, Parser& parser);
+  asio::awaitable<std::optional<Response>> CallWhole(const Handler& h, uint64_t limit, Request& req,
+                                                     Parser& parser);
+  asio::awaitable<std::optional<Response>> CallStreaming(const StreamHandler& h, Request& req,
+                                                         Parser& parser);
   asio::awaitable<Result<void>> SendContinue(Parser& parser);
   asio::awaitable<Result<std::string>> ReadWhole(Parser& parser, uint64_t limit);
   asio::awaitable<bool> Write(const Request& req, Response& res, bool keep_alive);
@@ -84,23 +97,25 @@ class Session : public std::enable_shared_from_this<Session> {
 class Session::Reader final : public BodyReader {
  public:
   Reader(Session& s, Parser& p) : s_(s), p_(p) {}
+  ~Reader() override {
+    if (grew_) s_.buffer_.shrink_to_fit();  // give the streaming buffer back before idling
+  }
   asio::awaitable<Result<size_t>> Read(std::span<char> buf) override {
     if (p_.is_done()) co_return size_t{0};
     auto cont = co_await s_.SendContinue(p_);
     if (!cont) co_return cont.error();
-    if (s_.buffer_.capacity() < kStreamReadBuffer) s_.buffer_.reserve(kStreamReadBuffer);
+    if (s_.buffer_.capacity() < kStreamReadBuffer) {
+      s_.buffer_.reserve(kStreamReadBuffer);
+      grew_ = true;
+    }
     for (;;) {
       p_.get().body().data = buf.data();
       p_.get().body().size = buf.size();
       s_.stream_.expires_after(s_.st_->options.idle_timeout);
       auto [ec, n] = co_await bhttp::async_read(s_.stream_, s_.buffer_, p_, kTuple);
       if (ec == bhttp::error::need_buffer) ec = {};
-      if (ec == bhttp::error::body_limit) {
-        co_return MakeError(ErrorCode::kTooLarge, "request body exceeds the limit");
-      }
-      if (ec) {
-        co_return MakeError(ErrorCode::kCancelled, "reading the request body: " + ec.message());
-      }
+      if (ec == bhttp::error::body_limit) co_return TooLarge("request body exceeds the limit");
+      if (ec) co_return Cancelled("reading the request body: " + ec.message());
       size_t got = buf.size() - p_.get().body().size;
       if (got > 0 || p_.is_done()) co_return got;
     }
@@ -114,6 +129,7 @@ class Session::Reader final : public BodyReader {
  private:
   Session& s_;
   Parser& p_;
+  bool grew_ = false;
 };
 
 asio::awaitable<Result<void>> Session::SendContinue(Parser& parser) {
@@ -124,7 +140,7 @@ asio::awaitable<Result<void>> Session::SendContinue(Parser& parser) {
   static constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
   stream_.expires_after(st_->options.idle_timeout);
   auto [ec, n] = co_await asio::async_write(stream_, asio::buffer(kContinue), kTuple);
-  if (ec) co_return MakeError(ErrorCode::kCancelled, "writing 100 Continue: " + ec.message());
+  if (ec) co_return Cancelled("writing 100 Continue: " + ec.message());
   co_return Result<void>{};
 }
 
@@ -133,7 +149,6 @@ asio::awaitable<Result<std::string>> Session::ReadWhole(Parser& parser, uint64_t
   if (parser.is_done()) co_return body;
   auto cont = co_await SendContinue(parser);
   if (!cont) co_return cont.error();
-  parser.body_limit(limit);
   char buf[16 * 1024];
   stream_.expires_after(
       st_->options.request_timeout);  // total, not idle: ordinary bodies are small
@@ -143,10 +158,9 @@ asio::awaitable<Result<std::string>> Session::ReadWhole(Parser& parser, uint64_t
     auto [ec, n] = co_await bhttp::async_read(stream_, buffer_, parser, kTuple);
     if (ec == bhttp::error::need_buffer) ec = {};
     if (ec == bhttp::error::body_limit) {
-      co_return MakeError(ErrorCode::kTooLarge,
-                          "request body exceeds " + std::to_string(limit) + " bytes");
+      co_return TooLarge("request body exceeds " + std::to_string(limit) + " bytes");
     }
-    if (ec) co_return MakeError(ErrorCode::kCancelled, "reading the request body: " + ec.message());
+    if (ec) co_return Cancelled("reading the request body: " + ec.message());
     body.append(buf, sizeof buf - parser.get().body().size);
   }
   co_return body;
@@ -190,7 +204,7 @@ asio::awaitable<void> Session::Run() {
                 ? Problem(Status::request_header_fields_too_large,
                           "request headers exceed " + std::to_string(st_->options.header_limit) +
                               " bytes")
-                : Problem(Status::bad_request, "malformed HTTP request: " + ec.message());
+                : ProblemFrom(InvalidArgument("malformed HTTP request: " + ec.message()));
         co_await Write(req, res, false);
       }
       break;
@@ -217,90 +231,97 @@ asio::awaitable<bool> Session::Serve(Parser& parser) {
   if (!rec) req.remote = ep.address().to_string();
   std::string_view cid = h["X-Correlation-ID"];
   req.correlation_id = IsValidCorrelationId(cid) ? std::string(cid) : NewUuid();
-
-  Response res;
   bool keep_alive = h.keep_alive() && !st_->stopping;
-  if (!ParseTarget(req)) {
-    res = Problem(Status::bad_request, "malformed request target");
-  } else {
-    Match m = st_->router.Find(req.method, req.path);
-    if (m.route) {
-      const Route& route = *m.route;
-      req.route = route.pattern;
-      req.path_params = std::move(m.params);
-      auto cl = parser.content_length();
-      if (cl && *cl > route.options.body_limit) {
-        res = Problem(Status::payload_too_large,
-                      "request body of " + std::to_string(*cl) + " bytes exceeds the limit of " +
-                          std::to_string(route.options.body_limit) + " bytes");
-      } else if (route.options.streaming && !cl && !parser.chunked() &&
-                 (req.method == Verb::post || req.method == Verb::put ||
-                  req.method == Verb::patch)) {
-        // A body is expected: its length must be known or chunked. (GET/HEAD/DELETE without
-        // either simply have no body.)
-        res = Problem(Status::length_required,
-                      "send the body with Content-Length or chunked transfer encoding");
-      } else if (route.options.streaming) {
-        parser.body_limit(route.options.body_limit);
-        Reader reader(*this, parser);
-        try {
-          res = co_await route.stream_handler(req, reader);
-        } catch (const std::exception& e) {
-          log::Error(
-              "handler failed",
-              {{"route", req.route}, {"error", e.what()}, {"correlation_id", req.correlation_id}});
-          res = Problem(Status::internal_server_error, "internal error");
-        }
-        buffer_.shrink_to_fit();  // give the streaming buffer back before idling
-      } else {
-        auto body = co_await ReadWhole(parser, route.options.body_limit);
-        if (!body) {
-          if (body.error().code == ErrorCode::kCancelled) co_return false;  // client is gone
-          res = ProblemFrom(body.error());
-        } else {
-          req.body = std::move(*body);
-          try {
-            res = route.handler(req);
-          } catch (const std::exception& e) {
-            log::Error("handler failed", {{"route", req.route},
-                                          {"error", e.what()},
-                                          {"correlation_id", req.correlation_id}});
-            res = Problem(Status::internal_server_error, "internal error");
-          }
-        }
-      }
-    } else if (!m.allow.empty()) {
-      req.route = "(method not allowed)";
-      res = Problem(Status::method_not_allowed,
-                    std::string(bhttp::to_string(req.method)) + " is not allowed on " + req.path);
-      res.Set(bhttp::field::allow, m.allow);
-    } else if (st_->router.fallback() && (req.method == Verb::get || req.method == Verb::head)) {
-      req.route = "(static)";
-      res = st_->router.fallback()(req);
-    } else {
-      req.route = "(unmatched)";
-      res = Problem(
-          Status::not_found,
-          "no such endpoint: " + std::string(bhttp::to_string(req.method)) + " " + req.path);
-    }
-  }
+
+  std::optional<Response> res = co_await Respond(req, parser);
+  if (!res) co_return false;  // the client went away while sending the body
   bool unread_body = !parser.is_done();
   if (unread_body) keep_alive = false;
-  bool ok = co_await Write(req, res, keep_alive);
-  Finish(req, res, start);
+  bool ok = co_await Write(req, *res, keep_alive);
+  Finish(req, *res, start);
   if (ok && unread_body) co_await Drain(parser);
   co_return ok&& keep_alive;
+}
+
+// The answer to one request: the route's, or the server's own when the target is malformed,
+// nothing matches, or the route could never take the body announced.
+asio::awaitable<std::optional<Response>> Session::Respond(Request& req, Parser& parser) {
+  if (!ParseTarget(req)) co_return ProblemFrom(InvalidArgument("malformed request target"));
+  Match m = st_->router.Find(req.method, req.path);
+  if (!m.route && !m.allow.empty()) {
+    req.route = "(method not allowed)";
+    Response res = Problem(Status::method_not_allowed, std::string(bhttp::to_string(req.method)) +
+                                                           " is not allowed on " + req.path);
+    res.Set(bhttp::field::allow, m.allow);
+    co_return res;
+  }
+  if (!m.route) {
+    req.route = "(unmatched)";
+    co_return ProblemFrom(NotFound(
+        "no such endpoint: " + std::string(bhttp::to_string(req.method)) + " " + req.path));
+  }
+  const Route& route = *m.route;
+  req.route = route.pattern;
+  req.path_params = std::move(m.params);
+  auto cl = parser.content_length();
+  if (cl && *cl > route.options.body_limit) {
+    co_return ProblemFrom(TooLarge("request body of " + std::to_string(*cl) +
+                                   " bytes exceeds the limit of " +
+                                   std::to_string(route.options.body_limit) + " bytes"));
+  }
+  if (route.streaming() && !cl && !parser.chunked() &&
+      (req.method == Verb::post || req.method == Verb::put || req.method == Verb::patch)) {
+    // A body is expected: its length must be known or chunked. (GET/HEAD/DELETE without
+    // either simply have no body; ordinary routes then read an empty one.)
+    co_return Problem(Status::length_required,
+                      "send the body with Content-Length or chunked transfer encoding");
+  }
+  co_return co_await Invoke(route, req, parser);
+}
+
+// The one place a handler runs, whatever its kind; an exception from it is logged and becomes
+// a 500. Empty when the client went away before the body was read (no one to answer).
+asio::awaitable<std::optional<Response>> Session::Invoke(const Route& route, Request& req,
+                                                         Parser& parser) {
+  parser.body_limit(route.options.body_limit);
+  std::optional<Response> res;
+  try {
+    res = co_await std::visit(
+        Overloaded{
+            [&](const Handler& h) { return CallWhole(h, route.options.body_limit, req, parser); },
+            [&](const StreamHandler& h) { return CallStreaming(h, req, parser); },
+        },
+        route.handler);
+  } catch (const std::exception& e) {
+    log::Error("handler failed",
+               {{"route", req.route}, {"error", e.what()}, {"correlation_id", req.correlation_id}});
+    res = ProblemFrom(Internal("internal error"));
+  }
+  co_return res;
+}
+
+// An ordinary handler, adapted: the body is read whole (within `limit`) before it is called.
+asio::awaitable<std::optional<Response>> Session::CallWhole(const Handler& h, uint64_t limit,
+                                                            Request& req, Parser& parser) {
+  auto body = co_await ReadWhole(parser, limit);
+  if (!body) {
+    if (body.error().code == ErrorCode::kCancelled) co_return std::nullopt;
+    co_return ProblemFrom(body.error());
+  }
+  req.body = std::move(*body);
+  co_return h(req);
+}
+
+asio::awaitable<std::optional<Response>> Session::CallStreaming(const StreamHandler& h,
+                                                                Request& req, Parser& parser) {
+  Reader reader(*this, parser);
+  co_return co_await h(req, reader);
 }
 
 asio::awaitable<bool> Session::Write(const Request& req, Response& res, bool keep_alive) {
   res.headers.set(bhttp::field::server, "kinora");
   res.headers.set("X-Correlation-ID", req.correlation_id);
-  if (res.headers[bhttp::field::content_type] == "application/problem+json" && !res.body.empty() &&
-      res.body.back() == '}') {
-    // Every problem carries the correlation id (RFC 9457 extension member).
-    res.body.pop_back();
-    res.body += ",\"correlation_id\":\"" + req.correlation_id + "\"}";
-  }
+  RenderProblem(res, req.correlation_id);
   const bool head = req.method == Verb::head;
   const bool bodiless = res.status == Status::not_modified || res.status == Status::no_content;
   stream_.expires_after(st_->options.idle_timeout);

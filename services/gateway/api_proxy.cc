@@ -22,9 +22,8 @@ void ApiProxy::Register(http::Router& router) {
   using http::Verb;
   // The uploader checks the exact limit while streaming; the gateway only stops what could
   // never pass (the file plus a generous multipart envelope).
-  const http::RouteOptions upload{.body_limit = options_.max_upload_bytes + (1 << 20),
-                                  .streaming = true};
-  const http::RouteOptions small{.body_limit = 1 << 20, .streaming = true};
+  const http::RouteOptions upload{.body_limit = options_.max_upload_bytes + (1 << 20)};
+  const http::RouteOptions small{.body_limit = 1 << 20};
   auto to = [](http::ReverseProxy* p) {
     return [p](http::Request& req, http::BodyReader& body) { return p->Forward(req, &body); };
   };

@@ -51,7 +51,7 @@ Uploader::Uploader(storage::ObjectStore& store, catalog::Catalog& catalog, queue
 
 http::RouteOptions Uploader::upload_route_options() const {
   // The file may be max_upload_bytes; the form around it gets 1 MiB of slack.
-  return http::RouteOptions{.body_limit = options_.max_upload_bytes + (1 << 20), .streaming = true};
+  return http::RouteOptions{.body_limit = options_.max_upload_bytes + (1 << 20)};
 }
 
 void Uploader::Register(http::Router& router, const std::string& prefix) {

@@ -11,16 +11,20 @@
 
 namespace kinora {
 
+// Each code has one HTTP status (kinora/http/problem.h, StatusFor) and one constructor below.
 enum class ErrorCode {
-  kInvalidArgument,   // the caller passed something malformed (bad key, bad id, bad query)
-  kNotFound,          // the named thing does not exist
-  kAlreadyExists,     // a create collided with an existing thing
-  kTooLarge,          // a size limit was exceeded
-  kUnsupported,       // well-formed but not something we accept (e.g. not a video)
-  kUnavailable,       // a dependency is down or timed out; retrying may help
-  kPermissionDenied,  // signature invalid or expired, or the OS refused
-  kCancelled,         // the operation was aborted (client went away, shutdown)
-  kInternal,          // anything else; a bug or an unexpected backend failure
+  kInvalidArgument,       // the caller passed something malformed (bad key, bad id, bad query)
+  kNotFound,              // the named thing does not exist
+  kAlreadyExists,         // a create collided with an existing thing
+  kTooLarge,              // a size limit was exceeded
+  kUnsupportedMediaType,  // the input's declared type is not one we take (not multipart, say)
+  kUnsupported,           // well-formed but not something we can process (e.g. not a video)
+  kUnavailable,           // a dependency is down or timed out; retrying may help
+  kDeadlineExceeded,      // an upstream we relay to did not answer in time (a gateway timeout)
+  kBadUpstream,           // an upstream we relay to sent something broken or dropped the exchange
+  kPermissionDenied,      // signature invalid or expired, or the OS refused
+  kCancelled,             // the operation was aborted (client went away, shutdown)
+  kInternal,              // anything else; a bug or an unexpected backend failure
 };
 
 std::string_view ToString(ErrorCode code);
@@ -33,6 +37,20 @@ struct Error {
 };
 
 Error MakeError(ErrorCode code, std::string message);
+
+// Named constructors, one per code: `return NotFound("no video " + id);`
+Error InvalidArgument(std::string message);
+Error NotFound(std::string message);
+Error AlreadyExists(std::string message);
+Error TooLarge(std::string message);
+Error UnsupportedMediaType(std::string message);
+Error Unsupported(std::string message);
+Error Unavailable(std::string message);
+Error DeadlineExceeded(std::string message);
+Error BadUpstream(std::string message);
+Error PermissionDenied(std::string message);
+Error Cancelled(std::string message);
+Error Internal(std::string message);
 
 // Prefixes the message with context ("put videos/x.mp4: ...") keeping the code.
 Error Annotate(Error e, std::string_view context);

@@ -7,6 +7,7 @@
 #include <boost/beast/http/fields.hpp>
 #include <boost/beast/http/status.hpp>
 #include <boost/beast/http/verb.hpp>
+#include <boost/json/object.hpp>
 #include <cstdint>
 #include <functional>
 #include <map>
@@ -55,6 +56,9 @@ struct Response {
   bhttp::fields headers;
   std::string body;
   std::optional<StreamBody> stream;  // when set, replaces body
+  // An RFC 9457 problem document (see problem.h), kept structured until the server writes it
+  // and adds the request's correlation_id; when set, replaces body.
+  std::optional<boost::json::object> problem;
 
   Response& Set(bhttp::field f, std::string_view v) {
     headers.set(f, v);

@@ -25,8 +25,8 @@ struct MultipartCallbacks {
   std::function<Result<void>()> on_end;
 };
 
-// The boundary parameter of a multipart/form-data Content-Type; kUnsupported if the type is
-// not multipart/form-data, kInvalidArgument if the boundary is missing or invalid.
+// The boundary parameter of a multipart/form-data Content-Type; kUnsupportedMediaType if the
+// type is not multipart/form-data, kInvalidArgument if the boundary is missing or invalid.
 Result<std::string> MultipartBoundary(std::string_view content_type);
 
 class MultipartParser {

@@ -1,5 +1,7 @@
 // RFC 9457 problem documents and JSON responses. StatusFor() is the one place an Error code
-// becomes an HTTP status. The server adds correlation_id to every problem it sends.
+// becomes an HTTP status: handlers answer failures with ProblemFrom(error) and never pick a
+// status themselves. A problem stays a JSON object on the Response until the server writes it;
+// RenderProblem() then adds the request's correlation_id and serializes it, once.
 // Thread safety: pure functions.
 #pragma once
 
@@ -14,11 +16,19 @@ namespace kinora::http {
 
 Status StatusFor(ErrorCode code);
 
-// {"type","title","status","detail"} plus any extension members (RFC 9457 §3.2), with
-// Content-Type application/problem+json.
+// The answer to a failed operation: status StatusFor(e.code), detail e.message, plus any
+// extension members (RFC 9457 §3.2), with Content-Type application/problem+json.
+Response ProblemFrom(const Error& e, const boost::json::object& extensions = {});
+
+// A problem with an explicit status: for the HTTP layer's own protocol answers that no Error
+// describes (405 with Allow, 411, 416 with Content-Range, 431). Services use ProblemFrom().
 Response Problem(Status status, std::string_view detail,
                  const boost::json::object& extensions = {});
-Response ProblemFrom(const Error& e);
+
+// If r carries a problem, adds correlation_id to it and serializes it into r.body. The server
+// calls this as it writes every response; a body already in text (a proxied upstream's own
+// problem) is left as it is.
+void RenderProblem(Response& r, std::string_view correlation_id);
 
 Response Json(Status status, const boost::json::value& v);
 Response Json(const boost::json::value& v);

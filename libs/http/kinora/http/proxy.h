@@ -1,9 +1,11 @@
 // ReverseProxy: forwards a request to an upstream HTTP service and relays its answer, with both
 // bodies streamed through a 64 KiB buffer (a 500 MB upload passes in constant memory).
-// Keep-alive connections to the upstream are pooled. Failures become problem documents that
-// name the service: 503 when it cannot be reached, 504 when it does not answer in time,
-// 502 when it answers nonsense or drops the connection. Requests without a body are retried
-// once on a fresh connection when a pooled one turns out to be dead or the connect fails.
+// Keep-alive connections to the upstream are pooled; one goes back to the pool only when its
+// exchange ended cleanly. Failures become problem documents that name the service: 503 when it
+// cannot be reached, 504 when it does not answer in time, 502 when it answers nonsense or drops
+// the connection. The upstream's own answers, problems included, pass through unchanged.
+// Requests without a body are retried once on a fresh connection when a pooled one turns out to
+// be dead; GET and HEAD also when the connect fails.
 // Thread safety: a ReverseProxy may be used by many connections (strands) at once.
 #pragma once
 
@@ -19,12 +21,16 @@ namespace kinora::http {
 
 struct Upstream {
   std::string name;  // for problem documents and logs: "uploader"
-  std::string host;
+  std::string host;  // a name, an IPv4 address, or an IPv6 address without brackets
   uint16_t port = 0;
+
+  // "host:port" as a Host header spells it: "[::1]:8081" for an IPv6 address.
+  std::string authority() const;
 };
 
-// "http://host:port" → Upstream; kInvalidArgument for anything else (https is not proxied:
-// services talk inside the cluster network).
+// "http://host:port" (the host may be an IPv6 literal: "http://[::1]:8081") → Upstream;
+// kInvalidArgument for anything else (https is not proxied: services talk inside the cluster
+// network).
 Result<Upstream> ParseUpstream(std::string_view name, std::string_view url);
 
 struct ProxyOptions {

@@ -8,8 +8,10 @@
 #include <cstdint>
 #include <functional>
 #include <map>
+#include <optional>
 #include <string>
 #include <string_view>
+#include <variant>
 #include <vector>
 
 #include "kinora/http/message.h"
@@ -23,15 +25,16 @@ using StreamHandler = std::function<boost::asio::awaitable<Response>(Request&, B
 
 struct RouteOptions {
   uint64_t body_limit = 64 * 1024;  // bytes; for streaming routes the hard cap on the body
-  bool streaming = false;           // use stream_handler
 };
 
+// A route holds exactly one handler; which kind it is decides how the server takes the body.
 struct Route {
   Verb method;
   std::string pattern;
   RouteOptions options;
-  Handler handler;
-  StreamHandler stream_handler;
+  std::variant<Handler, StreamHandler> handler;
+
+  bool streaming() const { return std::holds_alternative<StreamHandler>(handler); }
 };
 
 struct Match {
@@ -42,19 +45,22 @@ struct Match {
 
 class Router {
  public:
+  // REQUIRES: h is callable (an empty handler is a bug: std::invalid_argument).
   void Add(Verb method, std::string pattern, Handler h, RouteOptions o = {});
   void AddStreaming(Verb method, std::string pattern, StreamHandler h, RouteOptions o);
-  // Fallback for GET/HEAD paths nothing else matches (the static web app).
-  void SetFallback(Handler h) { fallback_ = std::move(h); }
+  // Fallback for GET/HEAD paths nothing else matches (the static web app). Find() returns it
+  // as a route with the pattern "(static)".
+  void SetFallback(Handler h);
 
-  // `path` is the decoded path. route == nullptr and allow empty means 404 (or fallback).
+  // `path` is the decoded path. route == nullptr: 405 when allow is non-empty, else 404.
   Match Find(Verb method, std::string_view path) const;
-  const Handler& fallback() const { return fallback_; }
   const std::vector<Route>& routes() const { return routes_; }
 
  private:
+  void AddRoute(Route r);
+
   std::vector<Route> routes_;
-  Handler fallback_;
+  std::optional<Route> fallback_;
 };
 
 // Splits "/a/b/" into {"a","b"}; empty segments are dropped.
