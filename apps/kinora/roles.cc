@@ -45,12 +45,12 @@ Result<std::string> SigningKey(const Config& c) {
   key.clear();
   for (int i = 0; i < 64; ++i) key.push_back(kHex[rd() % 16]);
   int fd = ::open(file.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-  if (fd < 0) return MakeError(ErrorCode::kUnavailable, "cannot write " + file.string());
+  if (fd < 0) return Unavailable("cannot write " + file.string());
   std::string line = key + "\n";
   bool ok = ::write(fd, line.data(), line.size()) == static_cast<ssize_t>(line.size()) &&
             ::fsync(fd) == 0;
   ::close(fd);
-  if (!ok) return MakeError(ErrorCode::kUnavailable, "cannot write " + file.string());
+  if (!ok) return Unavailable("cannot write " + file.string());
   return key;
 }
 
@@ -219,7 +219,7 @@ int RunRole(const Config& c, Role role) {
   fs::create_directories(c.data_dir, ec);
   if (ec) {
     return Fail("cannot create the data directory",
-                MakeError(ErrorCode::kUnavailable, ec.message()));
+                Unavailable(ec.message()));
   }
   if (auto r = OpenResources(p); !r) return Fail("cannot start", r.error());
   if (std::count(p.components.begin(), p.components.end(), Component::kWebApp) > 0) {

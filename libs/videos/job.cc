@@ -34,7 +34,7 @@ Result<ProcessingJob> ParseProcessingJob(std::string_view body) {
   boost::system::error_code ec;
   json::value v = json::parse(body, ec);
   if (ec || !v.is_object()) {
-    return MakeError(ErrorCode::kInvalidArgument, "the job message is not a JSON object");
+    return InvalidArgument("the job message is not a JSON object");
   }
   const json::object& o = v.get_object();
   auto str = [&](std::string_view key) {
@@ -42,15 +42,14 @@ Result<ProcessingJob> ParseProcessingJob(std::string_view body) {
     return f && f->is_string() ? std::string(f->get_string()) : std::string();
   };
   if (const json::value* t = o.if_contains("type"); t && *t != json::value(ProcessingJob::kType)) {
-    return MakeError(ErrorCode::kUnsupported, "the job is of a type this worker does not know");
+    return Unsupported("the job is of a type this worker does not know");
   }
   if (const json::value* ver = o.if_contains("version")) {
     if (!ver->is_int64() || ver->get_int64() < 1) {
-      return MakeError(ErrorCode::kInvalidArgument, "the job message has no valid version");
+      return InvalidArgument("the job message has no valid version");
     }
     if (ver->get_int64() > ProcessingJob::kVersion) {
-      return MakeError(ErrorCode::kUnsupported,
-                       "the job has version " + std::to_string(ver->get_int64()) +
+      return Unsupported("the job has version " + std::to_string(ver->get_int64()) +
                            "; this worker understands up to " +
                            std::to_string(ProcessingJob::kVersion));
     }
@@ -62,10 +61,10 @@ Result<ProcessingJob> ParseProcessingJob(std::string_view body) {
                     .original_filename = str("original_filename"),
                     .correlation_id = str("correlation_id")};
   if (!IsUuid(job.video_id)) {
-    return MakeError(ErrorCode::kInvalidArgument, "the job message has no valid video_id");
+    return InvalidArgument("the job message has no valid video_id");
   }
   if (job.video_key.empty()) {
-    return MakeError(ErrorCode::kInvalidArgument, "the job message has no s3_video_key");
+    return InvalidArgument("the job message has no s3_video_key");
   }
   return job;
 }

@@ -49,16 +49,15 @@ Result<void> Library::WriteMirror(const catalog::VideoRecord& v) {
 Result<catalog::VideoRecord> Library::ReadMirror(std::string_view metadata_key) {
   auto id = VideoIdOfMetadataKey(metadata_key);
   if (!id) {
-    return MakeError(ErrorCode::kInvalidArgument,
-                     "'" + std::string(metadata_key) + "' is not a metadata key");
+    return InvalidArgument("'" + std::string(metadata_key) + "' is not a metadata key");
   }
   KINORA_TRY(std::string text, storage::GetBytes(store_, metadata_key, kMaxMirrorBytes));
   boost::system::error_code ec;
   boost::json::value doc = boost::json::parse(text, ec);
-  if (ec || !doc.is_object()) return MakeError(ErrorCode::kInvalidArgument, "not a JSON object");
+  if (ec || !doc.is_object()) return InvalidArgument("not a JSON object");
   KINORA_TRY(catalog::VideoRecord v, catalog::FromJson(doc.as_object()));
   if (v.video_id != *id) {
-    return MakeError(ErrorCode::kInvalidArgument, "video_id " + v.video_id + " does not match");
+    return InvalidArgument("video_id " + v.video_id + " does not match");
   }
   return v;
 }

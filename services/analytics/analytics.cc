@@ -19,8 +19,7 @@ Result<int64_t> ParseInt(std::string_view name, std::string_view s, int64_t lo, 
   int64_t v = 0;
   auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
   if (ec != std::errc() || p != s.data() + s.size() || v < lo || v > hi) {
-    return MakeError(ErrorCode::kInvalidArgument,
-                     "'" + std::string(name) + "' must be an integer from " + std::to_string(lo) +
+    return InvalidArgument("'" + std::string(name) + "' must be an integer from " + std::to_string(lo) +
                          " to " + std::to_string(hi));
   }
   return v;
@@ -39,7 +38,7 @@ json::value Optional(const std::optional<double>& v) {
 // Validates the {id} path parameter; an error response when it is not a UUID.
 std::optional<Response> BadId(const std::string& id) {
   if (IsUuid(id)) return std::nullopt;
-  return http::Problem(Status::bad_request, "'" + id.substr(0, 64) + "' is not a video id");
+  return http::ProblemFrom(InvalidArgument("'" + id.substr(0, 64) + "' is not a video id"));
 }
 
 }  // namespace
@@ -56,9 +55,7 @@ Result<catalog::ListQuery> ParseListQuery(const http::Request& req) {
   if (auto v = req.Query("sort_by")) {
     auto key = catalog::ParseSortKey(*v);
     if (!key) {
-      return MakeError(
-          ErrorCode::kInvalidArgument,
-          "'sort_by' must be one of timestamp, views, likes, engagement, duration, size");
+      return InvalidArgument("'sort_by' must be one of timestamp, views, likes, engagement, duration, size");
     }
     q.sort = *key;
   }
@@ -68,19 +65,18 @@ Result<catalog::ListQuery> ParseListQuery(const http::Request& req) {
     else if (*v == "desc")
       q.descending = true;
     else
-      return MakeError(ErrorCode::kInvalidArgument, "'order' must be asc or desc");
+      return InvalidArgument("'order' must be asc or desc");
   }
   if (auto v = req.Query("status"); v && !v->empty()) {
     auto s = catalog::ParseVideoStatus(*v);
     if (!s) {
-      return MakeError(ErrorCode::kInvalidArgument,
-                       "'status' must be one of UPLOADED, PROCESSING, PROCESSED, FAILED");
+      return InvalidArgument("'status' must be one of UPLOADED, PROCESSING, PROCESSED, FAILED");
     }
     q.status = *s;
   }
   if (auto v = req.Query("q")) {
     if (v->size() > 200)
-      return MakeError(ErrorCode::kInvalidArgument, "'q' is longer than 200 bytes");
+      return InvalidArgument("'q' is longer than 200 bytes");
     q.title_query = *v;
   }
   return q;

@@ -73,8 +73,8 @@ Response Gateway::Ready(http::Request&) {
     if (!r) failed += (failed.empty() ? "" : ", ") + name;
   }
   if (!failed.empty()) {
-    return http::Problem(Status::service_unavailable, "not ready: " + failed + " unavailable",
-                         json::object{{"checks", std::move(checks)}});
+    return http::ProblemFrom(Unavailable("not ready: " + failed + " unavailable"),
+                             json::object{{"checks", std::move(checks)}});
   }
   return http::Json(json::object{{"status", "ready"}, {"checks", std::move(checks)}});
 }
@@ -93,12 +93,12 @@ Response Gateway::Media(http::Request& req) {
       signer_.Verify(key, req.Query("expires").value_or(""), req.Query("signature").value_or(""));
   if (!ok) return http::ProblemFrom(ok.error());
   if (auto valid = storage::ValidateKey(key); !valid) {
-    return http::Problem(Status::not_found, "no such media");
+    return http::ProblemFrom(NotFound("no such media"));
   }
   auto head = store_.Head(key);
   if (!head) {
     return head.error().code == ErrorCode::kNotFound
-               ? http::Problem(Status::not_found, "no such media")
+               ? http::ProblemFrom(NotFound("no such media"))
                : http::ProblemFrom(head.error());
   }
   if (key.size() > 5 && key.compare(key.size() - 5, 5, ".m3u8") == 0) return Playlist(req, key);
@@ -144,7 +144,7 @@ Response Gateway::Static(http::Request& req) {
     return NoWebApp();
   }
   if (api || options_.web_dir.empty()) {
-    return http::Problem(Status::not_found, "no such endpoint: " + req.path);
+    return http::ProblemFrom(NotFound("no such endpoint: " + req.path));
   }
   if (auto file = ResolveStatic(options_.web_dir, req.path)) {
     bool immutable = req.path.rfind("/assets/", 0) == 0;  // Vite's content-hashed files
@@ -152,12 +152,12 @@ Response Gateway::Static(http::Request& req) {
   }
   // Client-side routes (/library, /watch/…) get the app shell; missing assets stay 404.
   if (req.path.rfind("/assets/", 0) == 0) {
-    return http::Problem(Status::not_found, "no such file: " + req.path);
+    return http::ProblemFrom(NotFound("no such file: " + req.path));
   }
   if (auto index = ResolveStatic(options_.web_dir, "/index.html")) {
     return ServeFile(req, *index, false);
   }
-  return http::Problem(Status::not_found, "the web app has no index.html");
+  return http::ProblemFrom(NotFound("the web app has no index.html"));
 }
 
 }  // namespace kinora::gateway

@@ -58,13 +58,13 @@ std::string_view StaticContentType(const fs::path& file) {
 
 http::Response ServeFile(const http::Request& req, const fs::path& file, bool immutable) {
   int fd = ::open(file.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return http::Problem(http::Status::not_found, "no such file");
+  if (fd < 0) return http::ProblemFrom(NotFound("no such file"));
   auto closer = std::shared_ptr<int>(new int(fd), [](int* p) {
     ::close(*p);
     delete p;
   });
   struct stat st {};
-  if (::fstat(fd, &st) != 0) return http::Problem(http::Status::not_found, "no such file");
+  if (::fstat(fd, &st) != 0) return http::ProblemFrom(NotFound("no such file"));
   http::EntityInfo info;
   info.size = static_cast<uint64_t>(st.st_size);
   info.etag = "\"" + std::to_string(st.st_size) + "-" + std::to_string(st.st_mtim.tv_sec) + "." +
@@ -78,7 +78,7 @@ http::Response ServeFile(const http::Request& req, const fs::path& file, bool im
         return http::StreamBody{
             last - first + 1, [closer, pos](std::span<char> buf) -> Result<size_t> {
               ssize_t n = ::pread(*closer, buf.data(), buf.size(), static_cast<off_t>(*pos));
-              if (n < 0) return MakeError(ErrorCode::kUnavailable, "read failed");
+              if (n < 0) return Unavailable("read failed");
               *pos += static_cast<uint64_t>(n);
               return static_cast<size_t>(n);
             }};

@@ -56,7 +56,7 @@ std::string TrimmedTail(std::string s) {
 
 Result<void> Processor::SaveRecord(Job& job) {
   // Never write a row we could not read first: it would overwrite the real one with blanks.
-  if (job.record.video_key.empty()) return MakeError(ErrorCode::kUnavailable, "row not loaded");
+  if (job.record.video_key.empty()) return Unavailable("row not loaded");
   return videos::Library(catalog_, store_).Save(job.record);
 }
 

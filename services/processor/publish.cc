@@ -15,7 +15,7 @@ constexpr size_t kChunk = 1 << 20;
 
 Result<int64_t> Upload(storage::ObjectStore& store, const std::string& key, const fs::path& file) {
   std::ifstream in(file, std::ios::binary);
-  if (!in) return MakeError(ErrorCode::kInternal, "missing output " + file.string());
+  if (!in) return Internal("missing output " + file.string());
   KINORA_TRY(auto writer, store.BeginPut(key, storage::GuessContentType(key)));
   std::vector<char> buf(kChunk);
   while (in) {
@@ -29,7 +29,7 @@ Result<int64_t> Upload(storage::ObjectStore& store, const std::string& key, cons
   }
   if (in.bad()) {
     writer->Abort();
-    return MakeError(ErrorCode::kUnavailable, "cannot read " + file.string());
+    return Unavailable("cannot read " + file.string());
   }
   KINORA_TRY(auto info, writer->Commit());
   return static_cast<int64_t>(info.size);
@@ -46,7 +46,7 @@ int PublishOrder(const std::string& file) {
 Result<void> Download(storage::ObjectStore& store, const std::string& key, const fs::path& to) {
   KINORA_TRY(auto reader, store.Get(key, std::nullopt));
   std::ofstream out(to, std::ios::binary | std::ios::trunc);
-  if (!out) return MakeError(ErrorCode::kUnavailable, "cannot write " + to.string());
+  if (!out) return Unavailable("cannot write " + to.string());
   std::vector<char> buf(kChunk);
   for (;;) {
     KINORA_TRY(size_t n, reader->Read(buf));
@@ -54,7 +54,7 @@ Result<void> Download(storage::ObjectStore& store, const std::string& key, const
     out.write(buf.data(), static_cast<std::streamsize>(n));
   }
   out.close();
-  if (!out) return MakeError(ErrorCode::kUnavailable, "cannot write " + to.string());
+  if (!out) return Unavailable("cannot write " + to.string());
   return {};
 }
 
@@ -75,7 +75,7 @@ Result<Published> Publish(storage::ObjectStore& store, const std::string& video_
   };
   for (const std::string& f : ordered) {
     if (f.empty() || f.find("..") != std::string::npos || f.front() == '/') {
-      return undo(MakeError(ErrorCode::kInternal, "unexpected output file name " + f));
+      return undo(Internal("unexpected output file name " + f));
     }
     const std::string key = videos::OutputKey(video_id, f);
     auto size = Upload(store, key, out_dir / f);

@@ -60,17 +60,15 @@ catalog::VideoRecord NewRecord(const IncomingFile& f, const std::string& ext,
 Result<std::string> AcceptedExtension(std::string_view filename) {
   size_t dot = filename.rfind('.');
   if (dot == std::string_view::npos || dot + 1 == filename.size()) {
-    return MakeError(ErrorCode::kInvalidArgument,
-                     "the file name has no extension; accepted: " + AcceptedList());
+    return InvalidArgument("the file name has no extension; accepted: " + AcceptedList());
   }
   std::string ext(filename.substr(dot + 1));
   for (auto& c : ext) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   for (auto e : kExtensions) {
     if (ext == e) return ext;
   }
-  return MakeError(
-      ErrorCode::kInvalidArgument,
-      "files of type '." + ext.substr(0, 20) + "' are not accepted; accepted: " + AcceptedList());
+  return InvalidArgument("files of type '." + ext.substr(0, 20) +
+                         "' are not accepted; accepted: " + AcceptedList());
 }
 
 std::string SafeDisplayName(std::string_view filename) {
@@ -106,12 +104,11 @@ Result<IncomingFile> Ingest::Begin(std::string_view filename) {
 }
 
 Result<catalog::VideoRecord> Ingest::Finish(IncomingFile file, const UploadDetails& details) {
-  if (file.size() == 0) return MakeError(ErrorCode::kInvalidArgument, "the uploaded file is empty");
+  if (file.size() == 0) return InvalidArgument("the uploaded file is empty");
   const std::string tail = file.window_.tail();
   auto probe = options_.probe(file.window_.head(), tail, file.size());
   if (!probe) {
-    return MakeError(ErrorCode::kUnsupported,
-                     "the file is not a video Kinora can read: " + probe.error().message);
+    return Unsupported("the file is not a video Kinora can read: " + probe.error().message);
   }
   // Valid: make it visible — object, row and mirror, job — undoing on failure.
   KINORA_TRY(storage::ObjectInfo object, file.writer_->Commit());

@@ -30,9 +30,8 @@ struct UploadForm {
   UploadDetails details;
 };
 
-Error TooLarge(uint64_t limit) {
-  return MakeError(ErrorCode::kTooLarge,
-                   "the file exceeds the upload limit of " + std::to_string(limit) + " bytes");
+Error FileTooLarge(uint64_t limit) {
+  return TooLarge("the file exceeds the upload limit of " + std::to_string(limit) + " bytes");
 }
 
 }  // namespace
@@ -70,9 +69,7 @@ asio::awaitable<Response> Uploader::Upload(http::Request& req, http::BodyReader&
   };
   auto boundary = http::MultipartBoundary(req.Header(http::bhttp::field::content_type));
   if (!boundary) {
-    co_return refuse(boundary.error().code == ErrorCode::kUnsupported
-                         ? http::Problem(Status::unsupported_media_type, boundary.error().message)
-                         : http::ProblemFrom(boundary.error()));
+    co_return refuse(http::ProblemFrom(boundary.error()));
   }
   UploadForm form;
   form.details.correlation_id = req.correlation_id;
@@ -83,8 +80,7 @@ asio::awaitable<Response> Uploader::Upload(http::Request& req, http::BodyReader&
           [&](const http::PartHeader& h) -> Result<void> {
             if (h.name == "file") {
               if (form.file) {
-                return MakeError(ErrorCode::kInvalidArgument,
-                                 "the form has more than one 'file' part");
+                return InvalidArgument("the form has more than one 'file' part");
               }
               KINORA_TRY(form.file, ingest_.Begin(h.filename));
               form.part = Part::kFile;
@@ -101,21 +97,19 @@ asio::awaitable<Response> Uploader::Upload(http::Request& req, http::BodyReader&
             switch (form.part) {
               case Part::kFile:
                 if (form.file->size() + d.size() > options_.max_upload_bytes) {
-                  return TooLarge(options_.max_upload_bytes);
+                  return FileTooLarge(options_.max_upload_bytes);
                 }
                 return form.file->Append(d);
               case Part::kTitle:
                 form.details.title.append(d);
                 if (form.details.title.size() > kMaxTitle) {
-                  return MakeError(ErrorCode::kInvalidArgument,
-                                   "the title is longer than 300 bytes");
+                  return InvalidArgument("the title is longer than 300 bytes");
                 }
                 return {};
               case Part::kDescription:
                 form.details.description.append(d);
                 if (form.details.description.size() > kMaxDescription) {
-                  return MakeError(ErrorCode::kInvalidArgument,
-                                   "the description is longer than 5000 bytes");
+                  return InvalidArgument("the description is longer than 5000 bytes");
                 }
                 return {};
               default:
@@ -134,9 +128,9 @@ asio::awaitable<Response> Uploader::Upload(http::Request& req, http::BodyReader&
     auto n = co_await body.Read(buf);
     if (!n) {
       if (n.error().code == ErrorCode::kTooLarge) {
-        co_return refuse(http::Problem(Status::payload_too_large,
-                                       "the upload exceeds the limit of " +
-                                           std::to_string(options_.max_upload_bytes) + " bytes"));
+        co_return refuse(http::ProblemFrom(TooLarge(
+            "the upload exceeds the limit of " + std::to_string(options_.max_upload_bytes) +
+            " bytes")));
       }
       co_return refuse(http::ProblemFrom(n.error()));  // the put aborts as the form goes
     }
@@ -146,7 +140,7 @@ asio::awaitable<Response> Uploader::Upload(http::Request& req, http::BodyReader&
   }
   if (auto fin = parser.Finish(); !fin) co_return refuse(http::ProblemFrom(fin.error()));
   if (!form.file) {
-    co_return refuse(http::Problem(Status::bad_request, "the form has no 'file' part"));
+    co_return refuse(http::ProblemFrom(InvalidArgument("the form has no 'file' part")));
   }
 
   auto v = ingest_.Finish(std::move(*form.file), form.details);
@@ -167,7 +161,7 @@ asio::awaitable<Response> Uploader::Upload(http::Request& req, http::BodyReader&
 Response Uploader::Delete(http::Request& req) {
   const std::string& id = req.path_params["id"];
   if (!IsUuid(id))
-    return http::Problem(Status::bad_request, "'" + id.substr(0, 64) + "' is not a video id");
+    return http::ProblemFrom(InvalidArgument("'" + id.substr(0, 64) + "' is not a video id"));
   auto deleted = videos::Library(catalog_, store_).Delete(id);
   if (!deleted) return http::ProblemFrom(deleted.error());
   log::Info("video deleted", {{"video_id", id}, {"correlation_id", req.correlation_id}});
