@@ -1,5 +1,5 @@
 // The PostgreSQL catalog's schema: the same tables, indexes and trigger-kept aggregates as the
-// SQLite schema (sqlite_schema.cc), version for version, in PostgreSQL's dialect, and the
+// SQLite schema (sqlite/sqlite_schema.cc), version for version, in PostgreSQL's dialect, and the
 // column list and row mapping shared by the backend's translation units.
 // Thread safety: pure data and functions.
 #pragma once

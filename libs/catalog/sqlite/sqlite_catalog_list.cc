@@ -1,8 +1,8 @@
 // List: keyset pagination over the (sort expression, video_id) indexes.
 #include <string>
 
-#include "backend_common.h"
-#include "cursor.h"
+#include "../backend_common.h"
+#include "../cursor.h"
 #include "kinora/catalog/internal/sqlite_schema.h"
 #include "sqlite_catalog_impl.h"
 

@@ -1,6 +1,6 @@
 #include "kinora/catalog/sqlite_catalog.h"
 
-#include "backend_common.h"
+#include "../backend_common.h"
 #include "kinora/catalog/internal/sqlite_schema.h"
 #include "sqlite_catalog_impl.h"
 

@@ -7,7 +7,7 @@
 #include <chrono>
 #include <filesystem>
 
-#include "catalog_contract.h"
+#include "../catalog_contract.h"
 #include "kinora/catalog/internal/sqlite_schema.h"
 #include "kinora/sqlite/db.h"
 #include "sqlite_catalog_impl.h"
