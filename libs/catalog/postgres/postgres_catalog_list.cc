@@ -4,6 +4,7 @@
 
 #include "../backend_common.h"
 #include "../cursor.h"
+#include "../sort_keys.h"
 #include "postgres_catalog_impl.h"
 #include "postgres_schema.h"
 
@@ -68,17 +69,7 @@ PgQuery ListPageQuery(const ListQuery& lq, const CursorPosition* after) {
 }
 
 Result<ListPage> PostgresCatalog::List(const ListQuery& lq) {
-  if (lq.limit < 1 || lq.limit > 100) {
-    return MakeError(ErrorCode::kInvalidArgument, "limit must be between 1 and 100");
-  }
-  if (lq.offset < 0) return MakeError(ErrorCode::kInvalidArgument, "offset must not be negative");
-  std::optional<CursorPosition> after;
-  if (!lq.cursor.empty()) {
-    KINORA_TRY(after, DecodeCursor(lq.cursor));
-    if (after->sort != lq.sort || after->descending != lq.descending) {
-      return MakeError(ErrorCode::kInvalidArgument, "cursor belongs to a different sort order");
-    }
-  }
+  KINORA_TRY(const std::optional<CursorPosition> after, internal::CheckListQuery(lq));
   const PgQuery page_q = ListPageQuery(lq, after ? &*after : nullptr);
 
   Query count_q;

@@ -3,6 +3,7 @@
 
 #include "../backend_common.h"
 #include "../cursor.h"
+#include "../sort_keys.h"
 #include "kinora/catalog/internal/sqlite_schema.h"
 #include "sqlite_catalog_impl.h"
 
@@ -51,17 +52,7 @@ std::string ListPageSql(const ListQuery& q, bool has_cursor) {
 }
 
 Result<ListPage> SqliteCatalog::List(const ListQuery& q) {
-  if (q.limit < 1 || q.limit > 100) {
-    return MakeError(ErrorCode::kInvalidArgument, "limit must be between 1 and 100");
-  }
-  if (q.offset < 0) return MakeError(ErrorCode::kInvalidArgument, "offset must not be negative");
-  std::optional<CursorPosition> after;
-  if (!q.cursor.empty()) {
-    KINORA_TRY(after, DecodeCursor(q.cursor));
-    if (after->sort != q.sort || after->descending != q.descending) {
-      return MakeError(ErrorCode::kInvalidArgument, "cursor belongs to a different sort order");
-    }
-  }
+  KINORA_TRY(const std::optional<CursorPosition> after, internal::CheckListQuery(q));
   const std::string status = q.status ? std::string(ToString(*q.status)) : std::string();
   const std::string pattern = internal::LikePattern(q.title_query);
   const bool real_key = internal::SortIsReal(q.sort);
