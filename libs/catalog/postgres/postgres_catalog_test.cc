@@ -7,8 +7,10 @@
 
 #include <atomic>
 #include <cstdlib>
+#include <set>
 
 #include "../catalog_contract.h"
+#include "../columns.h"
 #include "../cursor.h"
 #include "pg.h"
 #include "postgres_catalog_impl.h"
@@ -57,6 +59,25 @@ TEST(PostgresCatalog, MigrationsRunOnceAcrossOpensAndProcesses) {
   auto c = NewPostgresCatalog(url);
   ASSERT_TRUE(c) << c.error().message;
   EXPECT_NE((*c)->Describe().find("schema t"), std::string::npos);
+}
+
+// The migrations and the column table (columns.h) describe the same videos table.
+TEST(PostgresCatalog, MigrationsCreateExactlyTheTablesColumns) {
+  const std::string url = FreshSchemaUrl();
+  ASSERT_TRUE(NewPostgresCatalog(url));
+  const std::string schema = url.substr(url.rfind("schema=") + 7);
+  auto conn = pg::PgConn::Connect(PgUrl(), schema);
+  ASSERT_TRUE(conn) << conn.error().message;
+  auto r = (*conn)->Exec(
+      "SELECT column_name FROM information_schema.columns WHERE table_schema = $1 AND "
+      "table_name = 'videos'",
+      {schema});
+  ASSERT_TRUE(r) << r.error().message;
+  std::set<std::string> have;
+  for (int i = 0; i < r->rows(); ++i) have.insert(std::string(r->Text(i, 0)));
+  std::set<std::string> want = {"duration_key"};  // generated, for the duration sort
+  for (const auto& c : internal::kColumns) want.insert(std::string(c.name));
+  EXPECT_EQ(have, want);
 }
 
 // Every List shape has an index that yields its order: with sequential scans and sorts priced

@@ -1,9 +1,24 @@
 #include "postgres_schema.h"
 
 #include <charconv>
-#include <cstdio>
+#include <type_traits>
+#include <variant>
+
+#include "../columns.h"
 
 namespace kinora::catalog::pgschema {
+
+using internal::Column;
+using internal::FromSql;
+using internal::ReadColumns;
+using internal::SqlArg;
+using internal::SqlType;
+using internal::SqlValue;
+using internal::ToSql;
+using internal::TypeOf;
+using internal::Write;
+using internal::WriteColumns;
+using internal::WriteSql;
 
 namespace {
 
@@ -185,16 +200,36 @@ CREATE TRIGGER videos_duration_buckets_update AFTER UPDATE OF duration_seconds O
   EXECUTE FUNCTION videos_duration_buckets();
 )sql";
 
-std::optional<std::string> Str(std::string_view s) { return std::string(s); }
-std::optional<std::string> Num(int64_t v) { return std::to_string(v); }
-std::optional<std::string> Num(double v) {
-  char buf[64];
-  auto [end, ec] = std::to_chars(buf, buf + sizeof buf, v);  // shortest round-trip form
-  return std::string(buf, end);
+// $N is the parameter's position in the statement: PostgreSQL must know every parameter's use.
+std::string ByPosition(size_t /*column*/, size_t position) {
+  return "$" + std::to_string(position + 1);
 }
-template <class T>
-std::optional<std::string> Opt(const std::optional<T>& v) {
-  return v ? Num(*v) : std::nullopt;
+
+pg::Param ToParam(const SqlArg& a) {
+  return std::visit(
+      [](auto x) -> pg::Param {
+        using T = decltype(x);
+        if constexpr (std::is_same_v<T, std::nullptr_t>) {
+          return std::nullopt;
+        } else if constexpr (std::is_same_v<T, std::string_view>) {
+          return std::string(x);
+        } else if constexpr (std::is_same_v<T, double>) {
+          char buf[64];
+          auto [end, ec] = std::to_chars(buf, buf + sizeof buf, x);  // shortest round-trip form
+          return std::string(buf, end);
+        } else {
+          return std::to_string(x);
+        }
+      },
+      a);
+}
+
+std::vector<pg::Param> Params(const VideoRecord& v, Write w) {
+  std::vector<pg::Param> out;
+  const auto cols = WriteColumns(w);
+  out.reserve(cols.size());
+  for (const Column* c : cols) out.push_back(ToParam(ToSql(*c, v)));
+  return out;
 }
 
 }  // namespace
@@ -227,91 +262,41 @@ Result<void> Migrate(pg::PgConn& c) {
   return tx.Commit();
 }
 
-const std::string_view kVideoColumns =
-    "video_id, title, description, original_filename, file_extension, content_type, size, "
-    "bucket, video_key, uploaded_at, status, error, progress, views, likes, duration_seconds, "
-    "width, height, fps, container, video_codec, audio_codec, bitrate, renditions_json, "
-    "thumbnail_key, mp4_key, hls_key, processed_at, processing_seconds, processed_bytes, "
-    "correlation_id, probe_json, poster_key";
-
-std::vector<pg::Param> VideoParams(const VideoRecord& v) {
-  std::optional<int64_t> processed_at;
-  if (v.processed_at) processed_at = UnixMillis(*v.processed_at);
-  return {Str(v.video_id),
-          Str(v.title),
-          Str(v.description),
-          Str(v.original_filename),
-          Str(v.file_extension),
-          Str(v.content_type),
-          Num(v.size),
-          Str(v.bucket),
-          Str(v.video_key),
-          Num(UnixMillis(v.uploaded_at)),
-          Str(ToString(v.status)),
-          Str(v.error),
-          Num(v.progress),
-          Num(v.views),
-          Num(v.likes),
-          Opt(v.duration_seconds),
-          Num(int64_t{v.width}),
-          Num(int64_t{v.height}),
-          Num(v.fps),
-          Str(v.container),
-          Str(v.video_codec),
-          Str(v.audio_codec),
-          Num(v.bitrate),
-          Str(v.renditions_json),
-          Str(v.thumbnail_key),
-          Str(v.mp4_key),
-          Str(v.hls_key),
-          Opt(processed_at),
-          Opt(v.processing_seconds),
-          Num(v.processed_bytes),
-          Str(v.correlation_id),
-          Num(Engagement(v)),
-          Str(v.probe_json),
-          Str(v.poster_key)};
+const std::string& InsertSql() {
+  static const std::string kSql = WriteSql(Write::kInsert, ByPosition);
+  return kSql;
 }
 
-VideoRecord ReadVideo(const pg::PgResult& r, int row, int first) {
-  auto c = [first](int i) { return first + i; };
-  auto text = [&](int i) { return std::string(r.Text(row, c(i))); };
+std::vector<pg::Param> InsertParams(const VideoRecord& v) { return Params(v, Write::kInsert); }
+
+const std::string& UpdateSql() {
+  static const std::string kSql = WriteSql(Write::kUpdate, ByPosition);
+  return kSql;
+}
+
+std::vector<pg::Param> UpdateParams(const VideoRecord& v) { return Params(v, Write::kUpdate); }
+
+VideoRecord ReadVideo(const pg::PgResult& r, int row) {
   VideoRecord v;
-  v.video_id = text(0);
-  v.title = text(1);
-  v.description = text(2);
-  v.original_filename = text(3);
-  v.file_extension = text(4);
-  v.content_type = text(5);
-  v.size = r.Int(row, c(6));
-  v.bucket = text(7);
-  v.video_key = text(8);
-  v.uploaded_at = SysTime{std::chrono::milliseconds(r.Int(row, c(9)))};
-  v.status = ParseVideoStatus(r.Text(row, c(10))).value_or(VideoStatus::kUploaded);
-  v.error = text(11);
-  v.progress = r.Double(row, c(12));
-  v.views = r.Int(row, c(13));
-  v.likes = r.Int(row, c(14));
-  if (!r.IsNull(row, c(15))) v.duration_seconds = r.Double(row, c(15));
-  v.width = static_cast<int>(r.Int(row, c(16)));
-  v.height = static_cast<int>(r.Int(row, c(17)));
-  v.fps = r.Double(row, c(18));
-  v.container = text(19);
-  v.video_codec = text(20);
-  v.audio_codec = text(21);
-  v.bitrate = r.Int(row, c(22));
-  v.renditions_json = text(23);
-  v.thumbnail_key = text(24);
-  v.mp4_key = text(25);
-  v.hls_key = text(26);
-  if (!r.IsNull(row, c(27))) {
-    v.processed_at = SysTime{std::chrono::milliseconds(r.Int(row, c(27)))};
+  int i = 0;
+  for (const Column* c : ReadColumns()) {
+    SqlValue value;  // NULL unless the row has one
+    if (!r.IsNull(row, i)) {
+      switch (TypeOf(*c)) {
+        case SqlType::kText:
+          value = std::string(r.Text(row, i));
+          break;
+        case SqlType::kInteger:
+          value = r.Int(row, i);
+          break;
+        case SqlType::kReal:
+          value = r.Double(row, i);
+          break;
+      }
+    }
+    FromSql(*c, std::move(value), v);
+    ++i;
   }
-  if (!r.IsNull(row, c(28))) v.processing_seconds = r.Double(row, c(28));
-  v.processed_bytes = r.Int(row, c(29));
-  v.correlation_id = text(30);
-  v.probe_json = text(31);
-  v.poster_key = text(32);
   return v;
 }
 

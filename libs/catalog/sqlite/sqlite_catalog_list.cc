@@ -2,6 +2,7 @@
 #include <string>
 
 #include "../backend_common.h"
+#include "../columns.h"
 #include "../cursor.h"
 #include "../sort_keys.h"
 #include "kinora/catalog/internal/sqlite_schema.h"
@@ -30,7 +31,7 @@ std::string ListPageSql(const ListQuery& q, bool has_cursor) {
   const std::string_view key = internal::SortColumn(q.sort);
   const std::string_view dir = q.descending ? " DESC" : " ASC";
   std::string sql = "SELECT ";
-  sql += internal::kVideoColumns;
+  sql += internal::SelectList();
   sql += ", ";
   sql += key;
   sql += " FROM videos WHERE 1";
@@ -83,9 +84,9 @@ Result<ListPage> SqliteCatalog::List(const ListQuery& q) {
       page.videos.push_back(internal::ReadVideo(*s));
       last.video_id = page.videos.back().video_id;
       if (real_key) {
-        last.value = s->Double(internal::kVideoColumnCount);
+        last.value = s->Double(internal::kReadColumnCount);
       } else {
-        last.value = s->Int(internal::kVideoColumnCount);
+        last.value = s->Int(internal::kReadColumnCount);
       }
     }
   }

@@ -6,8 +6,10 @@
 #include <atomic>
 #include <chrono>
 #include <filesystem>
+#include <set>
 
 #include "../catalog_contract.h"
+#include "../columns.h"
 #include "kinora/catalog/internal/sqlite_schema.h"
 #include "kinora/sqlite/db.h"
 #include "sqlite_catalog_impl.h"
@@ -93,6 +95,21 @@ TEST(SqliteCatalog, MigrationsAreIdempotentOnReopen) {
   auto& s = s_r.value();
   ASSERT_TRUE(s.Step().value());
   EXPECT_EQ(s.Int(0), static_cast<int64_t>(catalog::internal::SqliteMigrations().size()));
+}
+
+// The migrations and the column table (columns.h) describe the same videos table.
+TEST(SqliteCatalog, MigrationsCreateExactlyTheTablesColumns) {
+  auto file = ScratchDir::NewFile();
+  ASSERT_TRUE(NewSqliteCatalog(file));
+  auto db_r = sqlite::Db::Open(file);
+  ASSERT_TRUE(db_r);
+  auto s_r = db_r.value()->Prepare("SELECT name FROM pragma_table_xinfo('videos')");
+  ASSERT_TRUE(s_r);
+  std::set<std::string> have;
+  while (s_r->Step().value()) have.insert(s_r->Text(0));
+  std::set<std::string> want = {"duration_key"};  // generated, for the duration sort
+  for (const auto& c : internal::kColumns) want.insert(std::string(c.name));
+  EXPECT_EQ(have, want);
 }
 
 // A catalog made before the duration histogram (schema v2) gets its buckets filled from the rows
