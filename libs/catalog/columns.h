@@ -48,7 +48,9 @@ struct Column {
   std::string_view name;  // SQL
   Field field;
   Role role;
-  std::string_view json;  // the JSON field's name; empty with JsonForm::kNone
+  // The JSON field's name (FromJson prefers it to any alias video.cc also writes); empty with
+  // JsonForm::kNone.
+  std::string_view json;
   JsonForm json_form;
 };
 
@@ -72,7 +74,7 @@ inline constexpr auto kColumns = [] {
       {"content_type",       &V::content_type,       kPlain,   "content_type",        kValue},
       {"size",               &V::size,               kPlain,   "size",                kValue},
       {"bucket",             &V::bucket,             kPlain,   "s3_bucket",           kValue},
-      {"video_key",          &V::video_key,          kPlain,   "s3_key",              kValue},
+      {"video_key",          &V::video_key,          kPlain,   "s3_video_key",        kValue},
       {"uploaded_at",        &V::uploaded_at,        kPlain,   "upload_timestamp",    kValue},
       {"status",             &V::status,             kPlain,   "status",              kValue},
       {"error",              &V::error,              kPlain,   "error",               kNullIfEmpty},
@@ -102,11 +104,16 @@ inline constexpr auto kColumns = [] {
 }();
 // clang-format on
 
-// Whether c stores member m (for the few places that treat one column specially).
+// Whether c stores member m, or is computed by f (for the few places that treat one column
+// specially).
 template <class T>
 constexpr bool Is(const Column& c, Member<T> m) {
   const auto* held = std::get_if<Member<T>>(&c.field);
   return held && *held == m;
+}
+constexpr bool Is(const Column& c, double (*f)(const VideoRecord&)) {
+  const auto* held = std::get_if<double (*)(const VideoRecord&)>(&c.field);
+  return held && *held == f;
 }
 
 constexpr size_t IndexOf(const Column& c) { return static_cast<size_t>(&c - kColumns.data()); }
