@@ -1,7 +1,5 @@
 #include "columns.h"
 
-#include <chrono>
-#include <type_traits>
 #include <vector>
 
 namespace kinora::catalog::internal {
@@ -61,82 +59,6 @@ constexpr bool NamesUnique() {
 }
 static_assert(NamesUnique(), "SQL and JSON names are each used once");
 
-// --- Conversions --------------------------------------------------------------------------------
-
-template <class T>
-struct SqlTypeOf;
-template <>
-struct SqlTypeOf<std::string> : std::integral_constant<SqlType, SqlType::kText> {};
-template <>
-struct SqlTypeOf<VideoStatus> : std::integral_constant<SqlType, SqlType::kText> {};
-template <>
-struct SqlTypeOf<int64_t> : std::integral_constant<SqlType, SqlType::kInteger> {};
-template <>
-struct SqlTypeOf<int> : std::integral_constant<SqlType, SqlType::kInteger> {};
-template <>
-struct SqlTypeOf<SysTime> : std::integral_constant<SqlType, SqlType::kInteger> {};
-template <>
-struct SqlTypeOf<double> : std::integral_constant<SqlType, SqlType::kReal> {};
-template <class T>
-struct SqlTypeOf<std::optional<T>> : SqlTypeOf<T> {};
-
-// The value a Field yields.
-template <class F>
-struct FieldType;
-template <class T>
-struct FieldType<Member<T>> {
-  using type = T;
-};
-template <>
-struct FieldType<double (*)(const VideoRecord&)> {
-  using type = double;
-};
-
-SqlArg Arg(const std::string& s) { return std::string_view(s); }
-SqlArg Arg(VideoStatus s) { return ToString(s); }
-SqlArg Arg(int64_t n) { return n; }
-SqlArg Arg(int n) { return int64_t{n}; }
-SqlArg Arg(double d) { return d; }
-SqlArg Arg(SysTime t) { return UnixMillis(t); }
-template <class T>
-SqlArg Arg(const std::optional<T>& v) {
-  return v ? Arg(*v) : SqlArg(nullptr);
-}
-
-// Values arrive as the column's SqlType; anything else (NULL in a NOT NULL column cannot
-// happen) reads as the type's zero, as sqlite3_column_* and an empty PostgreSQL field do.
-int64_t AsInt(const SqlValue& x) {
-  const auto* n = std::get_if<int64_t>(&x);
-  return n ? *n : 0;
-}
-double AsReal(const SqlValue& x) {
-  if (const auto* d = std::get_if<double>(&x)) return *d;
-  return static_cast<double>(AsInt(x));
-}
-std::string AsText(SqlValue&& x) {
-  auto* s = std::get_if<std::string>(&x);
-  return s ? std::move(*s) : std::string();
-}
-
-SysTime FromMillis(int64_t ms) { return SysTime{std::chrono::milliseconds(ms)}; }
-
-void Assign(std::string& out, SqlValue&& x) { out = AsText(std::move(x)); }
-void Assign(VideoStatus& out, SqlValue&& x) {
-  out = ParseVideoStatus(AsText(std::move(x))).value_or(VideoStatus::kUploaded);
-}
-void Assign(int64_t& out, SqlValue&& x) { out = AsInt(x); }
-void Assign(int& out, SqlValue&& x) { out = static_cast<int>(AsInt(x)); }
-void Assign(double& out, SqlValue&& x) { out = AsReal(x); }
-void Assign(SysTime& out, SqlValue&& x) { out = FromMillis(AsInt(x)); }
-template <class T>
-void Assign(std::optional<T>& out, SqlValue&& x) {
-  if (std::holds_alternative<std::nullptr_t>(x)) {
-    out.reset();
-  } else {
-    Assign(out.emplace(), std::move(x));
-  }
-}
-
 std::vector<const Column*> Select(bool (*keep)(const Column&)) {
   std::vector<const Column*> out;
   for (const Column& c : kColumns) {
@@ -163,21 +85,6 @@ const std::string& SelectList() {
     return out;
   }();
   return kList;
-}
-
-SqlType TypeOf(const Column& c) {
-  return std::visit([]<class F>(F) { return SqlTypeOf<typename FieldType<F>::type>::value; },
-                    c.field);
-}
-
-void FromSql(const Column& c, SqlValue value, VideoRecord& v) {
-  std::visit(
-      [&](auto field) {
-        if constexpr (std::is_member_object_pointer_v<decltype(field)>) {
-          Assign(v.*field, std::move(value));
-        }
-      },
-      c.field);
 }
 
 std::span<const Column* const> WriteColumns(Write w) {
@@ -214,18 +121,6 @@ std::string WriteSql(Write w, ParamSpelling param) {
     sql += spell(i);
   }
   return sql + " WHERE " + std::string(cols[key]->name) + " = " + spell(key);
-}
-
-SqlArg ToSql(const Column& c, const VideoRecord& v) {
-  return std::visit(
-      [&](auto field) {
-        if constexpr (std::is_member_object_pointer_v<decltype(field)>) {
-          return Arg(v.*field);
-        } else {
-          return Arg(field(v));
-        }
-      },
-      c.field);
 }
 
 }  // namespace kinora::catalog::internal

@@ -1,17 +1,18 @@
-// The videos table's columns, listed once: each column's SQL name, the VideoRecord field it
-// stores (which fixes its SQL type), its role in writes, and its name and form in the video's
-// JSON. Both backends generate their SELECT list, INSERT, UPDATE, parameters and row reading
-// from this table, and video.cc writes and reads the plain JSON fields from it. The table is
-// not the schema: each backend's migrations create the columns (a test checks they agree).
-// Private to libs/catalog. Thread safety: constant data and pure functions.
+// The videos table's columns, each listed once: SQL name, the VideoRecord field it stores (whose
+// type fixes the conversion), its role in writes, its JSON name and form. Both backends generate
+// their SQL, parameters and row reading from it, and video.cc its plain JSON fields; each
+// backend's migrations create the columns (tests check they agree). Private to libs/catalog.
+// Thread safety: constant data and pure functions.
 #pragma once
 
 #include <array>
+#include <chrono>
 #include <cstdint>
 #include <optional>
 #include <span>
 #include <string>
 #include <string_view>
+#include <type_traits>
 #include <variant>
 
 #include "kinora/catalog/video.h"
@@ -104,8 +105,7 @@ inline constexpr auto kColumns = [] {
 }();
 // clang-format on
 
-// Whether c stores member m, or is computed by f (for the few places that treat one column
-// specially).
+// Whether c stores member m, or is computed by f.
 template <class T>
 constexpr bool Is(const Column& c, Member<T> m) {
   const auto* held = std::get_if<Member<T>>(&c.field);
@@ -117,6 +117,16 @@ constexpr bool Is(const Column& c, double (*f)(const VideoRecord&)) {
 }
 
 constexpr size_t IndexOf(const Column& c) { return static_cast<size_t>(&c - kColumns.data()); }
+// The index of the column storing m (or computed by m), for code that treats that column
+// specially; a constant expression, so `case IndexOf(&VideoRecord::size):` works, and naming a
+// member with no column fails to compile.
+template <class M>
+consteval size_t IndexOf(M m) {
+  for (const Column& c : kColumns) {
+    if (Is(c, m)) return IndexOf(c);
+  }
+  throw "no column stores this member";
+}
 
 // --- Reading rows -------------------------------------------------------------------------------
 
@@ -131,14 +141,11 @@ inline constexpr int kReadColumnCount = [] {
   return n;
 }();
 
-// The type each column is stored as (times are unix milliseconds, the status its name).
-enum class SqlType { kText, kInteger, kReal };
-SqlType TypeOf(const Column& c);
-
-// A value read from a row: NULL, or of the column's SqlType.
-using SqlValue = std::variant<std::nullptr_t, int64_t, double, std::string>;
-// Sets c's field of v from its stored value. REQUIRES: c is not derived.
-void FromSql(const Column& c, SqlValue value, VideoRecord& v);
+// Sets c's field of v from one value of a row, through the backend's `cell`:
+//   bool IsNull() const; int64_t Int() const; double Real() const; std::string Text() const;
+// Times are stored as unix milliseconds, the status as its name. REQUIRES: c is not derived.
+template <class Cell>
+void ReadColumn(const Column& c, const Cell& cell, VideoRecord& v);
 
 // --- Writing rows -------------------------------------------------------------------------------
 
@@ -154,8 +161,106 @@ std::span<const Column* const> WriteColumns(Write w);
 using ParamSpelling = std::string (*)(size_t column, size_t position);
 std::string WriteSql(Write w, ParamSpelling param);
 
-// A value to bind: NULL, or of the column's SqlType. Text views v (or static text).
-using SqlArg = std::variant<std::nullptr_t, int64_t, double, std::string_view>;
-SqlArg ToSql(const Column& c, const VideoRecord& v);
+// Hands c's value in v, as stored, to the backend's parameter `sink`:
+//   void Null(); void Int(int64_t); void Real(double); void Text(std::string_view);
+// (Text views v, or static text.)
+template <class Sink>
+void BindColumn(const Column& c, const VideoRecord& v, Sink& sink);
+
+// --- Implementation -----------------------------------------------------------------------------
+
+namespace columns_detail {
+
+template <class Cell>
+void Set(std::string& out, const Cell& cell) {
+  out = cell.Text();
+}
+template <class Cell>
+void Set(VideoStatus& out, const Cell& cell) {
+  out = ParseVideoStatus(cell.Text()).value_or(VideoStatus::kUploaded);
+}
+template <class Cell>
+void Set(int64_t& out, const Cell& cell) {
+  out = cell.Int();
+}
+template <class Cell>
+void Set(int& out, const Cell& cell) {
+  out = static_cast<int>(cell.Int());
+}
+template <class Cell>
+void Set(double& out, const Cell& cell) {
+  out = cell.Real();
+}
+template <class Cell>
+void Set(SysTime& out, const Cell& cell) {
+  out = SysTime{std::chrono::milliseconds(cell.Int())};
+}
+template <class Cell, class T>
+void Set(std::optional<T>& out, const Cell& cell) {
+  if (cell.IsNull()) {
+    out.reset();
+  } else {
+    Set(out.emplace(), cell);
+  }
+}
+
+template <class Sink>
+void Put(Sink& sink, const std::string& x) {
+  sink.Text(x);
+}
+template <class Sink>
+void Put(Sink& sink, VideoStatus x) {
+  sink.Text(ToString(x));
+}
+template <class Sink>
+void Put(Sink& sink, int64_t x) {
+  sink.Int(x);
+}
+template <class Sink>
+void Put(Sink& sink, int x) {
+  sink.Int(x);
+}
+template <class Sink>
+void Put(Sink& sink, double x) {
+  sink.Real(x);
+}
+template <class Sink>
+void Put(Sink& sink, SysTime x) {
+  sink.Int(UnixMillis(x));
+}
+template <class Sink, class T>
+void Put(Sink& sink, const std::optional<T>& x) {
+  if (x) {
+    Put(sink, *x);
+  } else {
+    sink.Null();
+  }
+}
+
+}  // namespace columns_detail
+
+template <class Cell>
+void ReadColumn(const Column& c, const Cell& cell, VideoRecord& v) {
+  std::visit(
+      [&](auto field) {
+        if constexpr (std::is_member_object_pointer_v<decltype(field)>) {
+          columns_detail::Set(v.*field, cell);
+        }
+      },
+      c.field);
+}
+
+template <class Sink>
+void BindColumn(const Column& c, const VideoRecord& v, Sink& sink) {
+  std::visit(
+      [&](auto field) {
+        if constexpr (std::is_member_object_pointer_v<decltype(field)>) {
+          columns_detail::Put(sink, v.*field);
+        } else {
+          columns_detail::Put(sink, field(v));
+        }
+      },
+      c.field);
+}
 
 }  // namespace kinora::catalog::internal

@@ -118,7 +118,6 @@ Result<bool> ReadTime(const json::object& o, std::string_view key, SysTime& out)
 }
 
 using internal::Column;
-using internal::Is;
 using internal::JsonForm;
 using internal::kColumns;
 
@@ -174,7 +173,7 @@ void WriteValue(Sink& s, const Column& c, const std::optional<T>& x) {
 
 // Column c's own field, as the table describes it.
 template <class Sink>
-void WriteColumn(Sink& s, const Column& c, const VideoRecord& v) {
+void WriteColumnField(Sink& s, const Column& c, const VideoRecord& v) {
   std::visit(
       [&](auto field) {
         if constexpr (std::is_member_object_pointer_v<decltype(field)>) {
@@ -184,55 +183,66 @@ void WriteColumn(Sink& s, const Column& c, const VideoRecord& v) {
       c.field);
 }
 
+using internal::IndexOf;
+
 // What the table leaves to this file: fields with no column of their own (the seed's aliases,
 // derived values, the API layer's URLs), each written just before or after the column it belongs
 // with, and the columns without a JSON form (WriteByHand).
 template <class Sink>
-void WriteBefore(Sink& s, const Column& c, const VideoRecord& v) {
-  if (Is(c, &VideoRecord::original_filename)) {
-    s.String("filename",
-             v.file_extension.empty() ? v.video_id : v.video_id + "." + v.file_extension);
-  } else if (Is(c, &VideoRecord::video_key)) {
-    s.String("s3_key", v.video_key);
-  } else if (Is(c, &VideoRecord::uploaded_at)) {
-    s.String("timestamp", FormatIso8601(v.uploaded_at, true));
+void WriteBefore(Sink& s, size_t column, const VideoRecord& v) {
+  switch (column) {
+    case IndexOf(&VideoRecord::original_filename):
+      s.String("filename",
+               v.file_extension.empty() ? v.video_id : v.video_id + "." + v.file_extension);
+      break;
+    case IndexOf(&VideoRecord::video_key):
+      s.String("s3_key", v.video_key);
+      break;
+    case IndexOf(&VideoRecord::uploaded_at):
+      s.String("timestamp", FormatIso8601(v.uploaded_at, true));
+      break;
   }
 }
 
 template <class Sink>
-void WriteByHand(Sink& s, const Column& c, const VideoRecord& v) {
-  if (Is(c, &Engagement)) {
-    s.Double("engagement", std::round(Engagement(v) * 10000.0) / 10000.0);
-  } else if (Is(c, &VideoRecord::duration_seconds)) {
-    const auto& d = v.duration_seconds;
-    if (d && std::isfinite(*d) && *d >= 0) {
-      s.String("runtime", Runtime(*d));
-      s.Double("duration_seconds", *d);
-    } else {
-      s.Null("runtime");
-      s.Null("duration_seconds");
-    }
-  }
-}
-
-template <class Sink>
-void WriteAfter(Sink& s, const Column& c, const VideoRecord& v, const VideoUrls* urls) {
-  if (Is(c, &VideoRecord::size)) {
-    s.Int("file_size", v.size);
-  } else if (Is(c, &VideoRecord::probe_json)) {
-    auto str_or_null = [&](std::string_view name, const std::string& value) {
-      if (value.empty()) {
-        s.Null(name);
+void WriteByHand(Sink& s, size_t column, const VideoRecord& v) {
+  switch (column) {
+    case IndexOf(&Engagement):
+      s.Double("engagement", std::round(Engagement(v) * 10000.0) / 10000.0);
+      break;
+    case IndexOf(&VideoRecord::duration_seconds):
+      if (const auto& d = v.duration_seconds; d && std::isfinite(*d) && *d >= 0) {
+        s.String("runtime", Runtime(*d));
+        s.Double("duration_seconds", *d);
       } else {
-        s.String(name, value);
+        s.Null("runtime");
+        s.Null("duration_seconds");
       }
-    };
-    static const std::string kNone;
-    str_or_null("thumbnail_url", urls ? urls->thumbnail_url : kNone);
-    str_or_null("video_url", urls ? urls->video_url : kNone);
-    str_or_null("hls_url", urls ? urls->hls_url : kNone);
-    str_or_null("poster_url", urls ? urls->poster_url : kNone);
-    if (urls) str_or_null("original_url", urls->original_url);
+      break;
+  }
+}
+
+template <class Sink>
+void WriteAfter(Sink& s, size_t column, const VideoRecord& v, const VideoUrls* urls) {
+  auto str_or_null = [&](std::string_view name, const std::string& value) {
+    if (value.empty()) {
+      s.Null(name);
+    } else {
+      s.String(name, value);
+    }
+  };
+  static const std::string kNone;
+  switch (column) {
+    case IndexOf(&VideoRecord::size):
+      s.Int("file_size", v.size);
+      break;
+    case IndexOf(&VideoRecord::probe_json):
+      str_or_null("thumbnail_url", urls ? urls->thumbnail_url : kNone);
+      str_or_null("video_url", urls ? urls->video_url : kNone);
+      str_or_null("hls_url", urls ? urls->hls_url : kNone);
+      str_or_null("poster_url", urls ? urls->poster_url : kNone);
+      if (urls) str_or_null("original_url", urls->original_url);
+      break;
   }
 }
 
@@ -240,14 +250,15 @@ void WriteAfter(Sink& s, const Column& c, const VideoRecord& v, const VideoUrls*
 // the text writer (AppendJson) are driven from here, so the two can never disagree.
 template <class Sink>
 void VisitFields(const VideoRecord& v, const VideoUrls* urls, Sink& s) {
-  for (const Column& c : kColumns) {
-    WriteBefore(s, c, v);
+  for (size_t i = 0; i < kColumns.size(); ++i) {
+    const Column& c = kColumns[i];
+    WriteBefore(s, i, v);
     if (c.json_form == JsonForm::kNone) {
-      WriteByHand(s, c, v);
+      WriteByHand(s, i, v);
     } else {
-      WriteColumn(s, c, v);
+      WriteColumnField(s, c, v);
     }
-    WriteAfter(s, c, v, urls);
+    WriteAfter(s, i, v, urls);
   }
 }
 
@@ -362,7 +373,7 @@ Result<bool> ReadValue(const json::object& o, const Column& c, std::optional<Sys
 }
 
 // Reads column c's own field; false when it is absent (or null, or c has no JSON form).
-Result<bool> ReadColumn(const json::object& o, const Column& c, VideoRecord& v) {
+Result<bool> ReadColumnField(const json::object& o, const Column& c, VideoRecord& v) {
   if (c.json_form == JsonForm::kNone) return false;
   return std::visit(
       [&](auto field) -> Result<bool> {
@@ -381,28 +392,23 @@ Result<VideoRecord> FromJson(const json::object& o) {
   VideoRecord v;
   std::bitset<kColumns.size()> found;
   for (const Column& c : kColumns) {
-    KINORA_TRY(bool f, ReadColumn(o, c, v));
-    found[internal::IndexOf(c)] = f;
+    KINORA_TRY(bool f, ReadColumnField(o, c, v));
+    found[IndexOf(c)] = f;
   }
-  auto has = [&](auto member) -> bool {
-    for (const Column& c : kColumns) {
-      if (Is(c, member)) return found[internal::IndexOf(c)];
-    }
-    return false;
-  };
   // What the table cannot say: required fields, the seed's aliases, values derived from others.
   if (v.video_id.empty()) return Invalid("video_id", "is required");
   if (v.video_key.empty()) KINORA_TRY_VOID(ReadString(o, "s3_key", v.video_key));
   if (v.video_key.empty()) return Invalid("s3_video_key", "is required");
-  if (!has(&VideoRecord::file_extension)) {
+  if (!found[IndexOf(&VideoRecord::file_extension)]) {
     auto dot = v.video_key.rfind('.');
     auto slash = v.video_key.rfind('/');
     if (dot != std::string::npos && (slash == std::string::npos || dot > slash)) {
       v.file_extension = v.video_key.substr(dot + 1);
     }
   }
-  if (!has(&VideoRecord::size)) KINORA_TRY_VOID(ReadNumber(o, "file_size", v.size));
-  if (!has(&VideoRecord::uploaded_at)) KINORA_TRY_VOID(ReadTime(o, "timestamp", v.uploaded_at));
+  if (!found[IndexOf(&VideoRecord::size)]) KINORA_TRY_VOID(ReadNumber(o, "file_size", v.size));
+  if (!found[IndexOf(&VideoRecord::uploaded_at)])
+    KINORA_TRY_VOID(ReadTime(o, "timestamp", v.uploaded_at));
   KINORA_TRY_VOID(ReadOptional(o, "duration_seconds", v.duration_seconds));
   return v;
 }

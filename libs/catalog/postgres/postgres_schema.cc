@@ -1,21 +1,15 @@
 #include "postgres_schema.h"
 
 #include <charconv>
-#include <type_traits>
-#include <variant>
 
 #include "../columns.h"
 
 namespace kinora::catalog::pgschema {
 
+using internal::BindColumn;
 using internal::Column;
-using internal::FromSql;
+using internal::ReadColumn;
 using internal::ReadColumns;
-using internal::SqlArg;
-using internal::SqlType;
-using internal::SqlValue;
-using internal::ToSql;
-using internal::TypeOf;
 using internal::Write;
 using internal::WriteColumns;
 using internal::WriteSql;
@@ -205,32 +199,36 @@ std::string ByPosition(size_t /*column*/, size_t position) {
   return "$" + std::to_string(position + 1);
 }
 
-pg::Param ToParam(const SqlArg& a) {
-  return std::visit(
-      [](auto x) -> pg::Param {
-        using T = decltype(x);
-        if constexpr (std::is_same_v<T, std::nullptr_t>) {
-          return std::nullopt;
-        } else if constexpr (std::is_same_v<T, std::string_view>) {
-          return std::string(x);
-        } else if constexpr (std::is_same_v<T, double>) {
-          char buf[64];
-          auto [end, ec] = std::to_chars(buf, buf + sizeof buf, x);  // shortest round-trip form
-          return std::string(buf, end);
-        } else {
-          return std::to_string(x);
-        }
-      },
-      a);
+// The parameters of a statement, appended in order as BindColumn hands them over.
+struct Params {
+  std::vector<pg::Param> out;
+  void Null() { out.emplace_back(); }
+  void Int(int64_t x) { out.emplace_back(std::to_string(x)); }
+  void Real(double x) {
+    char buf[64];
+    auto [end, ec] = std::to_chars(buf, buf + sizeof buf, x);  // shortest round-trip form
+    out.emplace_back(std::string(buf, end));
+  }
+  void Text(std::string_view x) { out.emplace_back(std::string(x)); }
+};
+
+std::vector<pg::Param> ParamsOf(const VideoRecord& v, Write w) {
+  Params p;
+  const auto cols = WriteColumns(w);
+  p.out.reserve(cols.size());
+  for (const Column* c : cols) BindColumn(*c, v, p);
+  return std::move(p.out);
 }
 
-std::vector<pg::Param> Params(const VideoRecord& v, Write w) {
-  std::vector<pg::Param> out;
-  const auto cols = WriteColumns(w);
-  out.reserve(cols.size());
-  for (const Column* c : cols) out.push_back(ToParam(ToSql(*c, v)));
-  return out;
-}
+// One value of a result row, as ReadColumn asks for it.
+struct Cell {
+  const pg::PgResult& r;
+  int row, i;
+  bool IsNull() const { return r.IsNull(row, i); }
+  int64_t Int() const { return r.Int(row, i); }
+  double Real() const { return r.Double(row, i); }
+  std::string Text() const { return std::string(r.Text(row, i)); }
+};
 
 }  // namespace
 
@@ -267,36 +265,19 @@ const std::string& InsertSql() {
   return kSql;
 }
 
-std::vector<pg::Param> InsertParams(const VideoRecord& v) { return Params(v, Write::kInsert); }
+std::vector<pg::Param> InsertParams(const VideoRecord& v) { return ParamsOf(v, Write::kInsert); }
 
 const std::string& UpdateSql() {
   static const std::string kSql = WriteSql(Write::kUpdate, ByPosition);
   return kSql;
 }
 
-std::vector<pg::Param> UpdateParams(const VideoRecord& v) { return Params(v, Write::kUpdate); }
+std::vector<pg::Param> UpdateParams(const VideoRecord& v) { return ParamsOf(v, Write::kUpdate); }
 
 VideoRecord ReadVideo(const pg::PgResult& r, int row) {
   VideoRecord v;
   int i = 0;
-  for (const Column* c : ReadColumns()) {
-    SqlValue value;  // NULL unless the row has one
-    if (!r.IsNull(row, i)) {
-      switch (TypeOf(*c)) {
-        case SqlType::kText:
-          value = std::string(r.Text(row, i));
-          break;
-        case SqlType::kInteger:
-          value = r.Int(row, i);
-          break;
-        case SqlType::kReal:
-          value = r.Double(row, i);
-          break;
-      }
-    }
-    FromSql(*c, std::move(value), v);
-    ++i;
-  }
+  for (const Column* c : ReadColumns()) ReadColumn(*c, Cell{r, row, i++}, v);
   return v;
 }
 

@@ -1,8 +1,6 @@
 #include "kinora/catalog/internal/sqlite_schema.h"
 
 #include <string>
-#include <type_traits>
-#include <variant>
 
 #include "../columns.h"
 
@@ -224,20 +222,32 @@ std::string ByColumn(size_t column, size_t /*position*/) {
   return "?" + std::to_string(column + 1);
 }
 
+// One parameter of a statement, as BindColumn hands it over.
+struct Param {
+  sqlite::Stmt& s;
+  int n;
+  void Null() { s.BindNull(n); }
+  void Int(int64_t x) { s.Bind(n, x); }
+  void Real(double x) { s.Bind(n, x); }
+  void Text(std::string_view x) { s.Bind(n, x); }
+};
+
 void Bind(sqlite::Stmt& s, const VideoRecord& v, Write w) {
   for (const Column* c : WriteColumns(w)) {
-    const int n = static_cast<int>(IndexOf(*c)) + 1;
-    std::visit(
-        [&](auto x) {
-          if constexpr (std::is_same_v<decltype(x), std::nullptr_t>) {
-            s.BindNull(n);
-          } else {
-            s.Bind(n, x);
-          }
-        },
-        ToSql(*c, v));
+    Param p{s, static_cast<int>(IndexOf(*c)) + 1};
+    BindColumn(*c, v, p);
   }
 }
+
+// One value of the current row, as ReadColumn asks for it.
+struct Cell {
+  const sqlite::Stmt& s;
+  int i;
+  bool IsNull() const { return s.IsNull(i); }
+  int64_t Int() const { return s.Int(i); }
+  double Real() const { return s.Double(i); }
+  std::string Text() const { return s.Text(i); }
+};
 
 }  // namespace
 
@@ -259,24 +269,7 @@ void BindUpdate(sqlite::Stmt& s, const VideoRecord& v) { Bind(s, v, Write::kUpda
 VideoRecord ReadVideo(const sqlite::Stmt& s) {
   VideoRecord v;
   int i = 0;
-  for (const Column* c : ReadColumns()) {
-    SqlValue value;  // NULL unless the row has one
-    if (!s.IsNull(i)) {
-      switch (TypeOf(*c)) {
-        case SqlType::kText:
-          value = s.Text(i);
-          break;
-        case SqlType::kInteger:
-          value = s.Int(i);
-          break;
-        case SqlType::kReal:
-          value = s.Double(i);
-          break;
-      }
-    }
-    FromSql(*c, std::move(value), v);
-    ++i;
-  }
+  for (const Column* c : ReadColumns()) ReadColumn(*c, Cell{s, i++}, v);
   return v;
 }
 
