@@ -12,6 +12,7 @@
 #include "../catalog_contract.h"
 #include "../columns.h"
 #include "../cursor.h"
+#include "../sort_keys.h"
 #include "pg.h"
 #include "postgres_catalog_impl.h"
 
@@ -90,8 +91,8 @@ TEST(PostgresCatalog, EveryListWalksAnIndexWithoutSorting) {
   auto conn = pg::PgConn::Connect(PgUrl(), schema);
   ASSERT_TRUE(conn) << conn.error().message;
   ASSERT_TRUE((*conn)->ExecScript("SET enable_seqscan = off; SET enable_sort = off"));
-  for (SortKey key : {SortKey::kTimestamp, SortKey::kViews, SortKey::kLikes, SortKey::kEngagement,
-                      SortKey::kDuration, SortKey::kSize}) {
+  for (const auto& info : internal::kSortKeys) {
+    const SortKey key = info.key;
     for (bool desc : {true, false}) {
       for (bool status : {false, true}) {
         for (bool cursor : {false, true}) {
@@ -100,7 +101,7 @@ TEST(PostgresCatalog, EveryListWalksAnIndexWithoutSorting) {
           q.descending = desc;
           if (status) q.status = VideoStatus::kProcessed;
           CursorPosition at{key, desc, int64_t{5}, "m"};
-          if (key == SortKey::kEngagement || key == SortKey::kDuration) at.value = 0.5;
+          if (info.real) at.value = 0.5;
           const PgQuery page = ListPageQuery(q, cursor ? &at : nullptr);
           auto plan = (*conn)->Exec("EXPLAIN " + page.sql, page.params);
           ASSERT_TRUE(plan) << plan.error().message << "\n" << page.sql;

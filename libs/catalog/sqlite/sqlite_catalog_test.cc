@@ -10,6 +10,7 @@
 
 #include "../catalog_contract.h"
 #include "../columns.h"
+#include "../sort_keys.h"
 #include "kinora/catalog/internal/sqlite_schema.h"
 #include "kinora/sqlite/db.h"
 #include "sqlite_catalog_impl.h"
@@ -185,8 +186,8 @@ TEST(SqliteCatalog, ListQueriesUseTheirIndexes) {
   auto db_r = sqlite::Db::Open(file);
   ASSERT_TRUE(db_r);
   auto& db = db_r.value();
-  for (SortKey key : {SortKey::kTimestamp, SortKey::kViews, SortKey::kLikes, SortKey::kEngagement,
-                      SortKey::kDuration, SortKey::kSize}) {
+  for (const auto& info : internal::kSortKeys) {
+    const SortKey key = info.key;
     for (bool desc : {true, false}) {
       for (bool status : {false, true}) {
         for (bool cursor : {false, true}) {
