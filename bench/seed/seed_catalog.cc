@@ -31,13 +31,13 @@ double Seconds(Clock::time_point since) {
 
 // Rows in one transaction: a failed seed leaves the catalog exactly as it was.
 Result<int64_t> InsertRows(sqlite::Db& db, int64_t n, uint64_t seed) {
-  KINORA_TRY(auto insert, db.Prepare(catalog::internal::kInsertVideoSql));
+  KINORA_TRY(auto insert, db.Prepare(catalog::internal::InsertVideoSql()));
   KINORA_TRY(auto daily, db.Prepare(catalog::internal::kInsertDailySql));
   bench::FakeVideos fake(seed, std::chrono::system_clock::now(), 60);
   int64_t days_written = 0;
   for (int64_t done = 0; done < n; ++done) {
     auto v = fake.Next();
-    catalog::internal::BindVideo(insert, v);
+    catalog::internal::BindInsert(insert, v);
     KINORA_TRY_VOID(insert.Run());
     insert.Reset();
     for (const auto& d : fake.DailyCounts(v)) {

@@ -19,25 +19,18 @@ Error VideoNotFound(std::string_view video_id) {
   return MakeError(ErrorCode::kNotFound, "video not found: " + std::string(video_id));
 }
 
-std::string_view SortColumn(SortKey k) {
-  switch (k) {
-    case SortKey::kTimestamp:
-      return "uploaded_at";
-    case SortKey::kViews:
-      return "views";
-    case SortKey::kLikes:
-      return "likes";
-    case SortKey::kEngagement:
-      return "engagement";
-    case SortKey::kDuration:
-      return "duration_key";
-    case SortKey::kSize:
-      return "size";
+Result<std::optional<CursorPosition>> CheckListQuery(const ListQuery& q) {
+  if (q.limit < 1 || q.limit > 100) {
+    return MakeError(ErrorCode::kInvalidArgument, "limit must be between 1 and 100");
   }
-  return "uploaded_at";
+  if (q.offset < 0) return MakeError(ErrorCode::kInvalidArgument, "offset must not be negative");
+  if (q.cursor.empty()) return std::optional<CursorPosition>();
+  KINORA_TRY(CursorPosition after, DecodeCursor(q.cursor));
+  if (after.sort != q.sort || after.descending != q.descending) {
+    return MakeError(ErrorCode::kInvalidArgument, "cursor belongs to a different sort order");
+  }
+  return std::optional<CursorPosition>(std::move(after));
 }
-
-bool SortIsReal(SortKey k) { return k == SortKey::kEngagement || k == SortKey::kDuration; }
 
 std::string LikePattern(std::string_view text) {
   std::string out = "%";

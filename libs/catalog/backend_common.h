@@ -1,11 +1,14 @@
 // What the catalog backends (SQLite, PostgreSQL) share beyond the schema: record validation,
-// the not-found error, the sort column of each sort key, and literal LIKE patterns.
+// the not-found error, List's argument checks, and literal LIKE patterns (sort columns:
+// sort_keys.h).
 // Private to libs/catalog. Thread safety: pure functions.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <string_view>
 
+#include "cursor.h"
 #include "kinora/catalog/catalog.h"
 
 namespace kinora::catalog::internal {
@@ -14,11 +17,10 @@ namespace kinora::catalog::internal {
 Result<void> ValidateRecord(const VideoRecord& v);
 Error VideoNotFound(std::string_view video_id);
 
-// The column a sort key orders by; each has (column, video_id) and (status, column, video_id)
-// indexes in every backend. Unknown durations sort as -1 (duration_key).
-std::string_view SortColumn(SortKey k);
-// Whether that column is floating point (cursors carry a double) rather than an integer.
-bool SortIsReal(SortKey k);
+// What every List checks before it queries: kInvalidArgument unless 1 ≤ limit ≤ 100, offset ≥ 0,
+// and the cursor (if any) decodes and belongs to q's sort and order. Returns where the page
+// starts: after the cursor's position, or nullopt (no cursor: at q.offset).
+Result<std::optional<CursorPosition>> CheckListQuery(const ListQuery& q);
 
 // "50%_off" -> "%50\%\_off%": the user's text matched literally, as a substring, with '\' as
 // the escape character.

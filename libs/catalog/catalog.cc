@@ -7,24 +7,6 @@
 
 namespace kinora::catalog {
 
-std::string_view ToString(SortKey k) {
-  switch (k) {
-    case SortKey::kTimestamp:
-      return "timestamp";
-    case SortKey::kViews:
-      return "views";
-    case SortKey::kLikes:
-      return "likes";
-    case SortKey::kEngagement:
-      return "engagement";
-    case SortKey::kDuration:
-      return "duration";
-    case SortKey::kSize:
-      return "size";
-  }
-  return "timestamp";
-}
-
 std::vector<DurationBucket> MakeDurationHistogram(const std::vector<int64_t>& counts) {
   std::vector<DurationBucket> out;
   double lower = 0;
@@ -36,16 +18,6 @@ std::vector<DurationBucket> MakeDurationHistogram(const std::vector<int64_t>& co
     out.push_back(b);
   }
   return out;
-}
-
-std::optional<SortKey> ParseSortKey(std::string_view s) {
-  if (s == "timestamp" || s == "upload_timestamp") return SortKey::kTimestamp;
-  if (s == "views") return SortKey::kViews;
-  if (s == "likes") return SortKey::kLikes;
-  if (s == "engagement") return SortKey::kEngagement;
-  if (s == "duration" || s == "duration_seconds" || s == "runtime") return SortKey::kDuration;
-  if (s == "size" || s == "file_size") return SortKey::kSize;
-  return std::nullopt;
 }
 
 Result<std::unique_ptr<Catalog>> OpenCatalog(std::string_view url) {

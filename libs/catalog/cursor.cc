@@ -6,6 +6,8 @@
 #include <optional>
 #include <vector>
 
+#include "sort_keys.h"
+
 namespace kinora::catalog {
 
 namespace {
@@ -116,7 +118,7 @@ Result<CursorPosition> DecodeCursor(std::string_view token) {
   } else {
     return Malformed();
   }
-  if (p.sort == SortKey::kEngagement || p.sort == SortKey::kDuration) {
+  if (internal::SortIsReal(p.sort)) {
     double d = 0;
     if (!ParseWhole(parts[3], d) || !std::isfinite(d)) return Malformed();
     p.value = d;

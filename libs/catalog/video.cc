@@ -1,12 +1,16 @@
 #include "kinora/catalog/video.h"
 
 #include <algorithm>
+#include <bitset>
 #include <boost/json.hpp>
 #include <cctype>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
+#include <type_traits>
+#include <variant>
 
+#include "columns.h"
 #include "kinora/core/json_text.h"
 
 namespace kinora::catalog {
@@ -113,78 +117,149 @@ Result<bool> ReadTime(const json::object& o, std::string_view key, SysTime& out)
   return true;
 }
 
-}  // namespace
+using internal::Column;
+using internal::JsonForm;
+using internal::kColumns;
 
-namespace {
+// --- Writing ------------------------------------------------------------------------------------
+
+template <class Sink>
+void WriteValue(Sink& s, const Column& c, const std::string& x) {
+  switch (c.json_form) {
+    case JsonForm::kArray:
+    case JsonForm::kObject:
+      s.Stored(c.json, x, c.json_form == JsonForm::kArray);
+      return;
+    case JsonForm::kNullIfEmpty:
+      if (x.empty()) {
+        s.Null(c.json);
+        return;
+      }
+      break;
+    case JsonForm::kNone:
+    case JsonForm::kValue:
+      break;
+  }
+  s.String(c.json, x);
+}
+template <class Sink>
+void WriteValue(Sink& s, const Column& c, VideoStatus x) {
+  s.String(c.json, ToString(x));
+}
+template <class Sink>
+void WriteValue(Sink& s, const Column& c, int64_t x) {
+  s.Int(c.json, x);
+}
+template <class Sink>
+void WriteValue(Sink& s, const Column& c, int x) {
+  s.Int(c.json, x);
+}
+template <class Sink>
+void WriteValue(Sink& s, const Column& c, double x) {
+  s.Double(c.json, x);
+}
+template <class Sink>
+void WriteValue(Sink& s, const Column& c, SysTime x) {
+  s.String(c.json, FormatIso8601(x, true));
+}
+template <class Sink, class T>
+void WriteValue(Sink& s, const Column& c, const std::optional<T>& x) {
+  if (x) {
+    WriteValue(s, c, *x);
+  } else {
+    s.Null(c.json);
+  }
+}
+
+// Column c's own field, as the table describes it.
+template <class Sink>
+void WriteColumnField(Sink& s, const Column& c, const VideoRecord& v) {
+  std::visit(
+      [&](auto field) {
+        if constexpr (std::is_member_object_pointer_v<decltype(field)>) {
+          WriteValue(s, c, v.*field);
+        }
+      },
+      c.field);
+}
+
+using internal::IndexOf;
+
+// What the table leaves to this file: fields with no column of their own (the seed's aliases,
+// derived values, the API layer's URLs), each written just before or after the column it belongs
+// with, and the columns without a JSON form (WriteByHand).
+template <class Sink>
+void WriteBefore(Sink& s, size_t column, const VideoRecord& v) {
+  switch (column) {
+    case IndexOf(&VideoRecord::original_filename):
+      s.String("filename",
+               v.file_extension.empty() ? v.video_id : v.video_id + "." + v.file_extension);
+      break;
+    case IndexOf(&VideoRecord::video_key):
+      s.String("s3_key", v.video_key);
+      break;
+    case IndexOf(&VideoRecord::uploaded_at):
+      s.String("timestamp", FormatIso8601(v.uploaded_at, true));
+      break;
+  }
+}
+
+template <class Sink>
+void WriteByHand(Sink& s, size_t column, const VideoRecord& v) {
+  switch (column) {
+    case IndexOf(&Engagement):
+      s.Double("engagement", std::round(Engagement(v) * 10000.0) / 10000.0);
+      break;
+    case IndexOf(&VideoRecord::duration_seconds):
+      if (const auto& d = v.duration_seconds; d && std::isfinite(*d) && *d >= 0) {
+        s.String("runtime", Runtime(*d));
+        s.Double("duration_seconds", *d);
+      } else {
+        s.Null("runtime");
+        s.Null("duration_seconds");
+      }
+      break;
+  }
+}
+
+template <class Sink>
+void WriteAfter(Sink& s, size_t column, const VideoRecord& v, const VideoUrls* urls) {
+  auto str_or_null = [&](std::string_view name, const std::string& value) {
+    if (value.empty()) {
+      s.Null(name);
+    } else {
+      s.String(name, value);
+    }
+  };
+  static const std::string kNone;
+  switch (column) {
+    case IndexOf(&VideoRecord::size):
+      s.Int("file_size", v.size);
+      break;
+    case IndexOf(&VideoRecord::probe_json):
+      str_or_null("thumbnail_url", urls ? urls->thumbnail_url : kNone);
+      str_or_null("video_url", urls ? urls->video_url : kNone);
+      str_or_null("hls_url", urls ? urls->hls_url : kNone);
+      str_or_null("poster_url", urls ? urls->poster_url : kNone);
+      if (urls) str_or_null("original_url", urls->original_url);
+      break;
+  }
+}
 
 // Every field of a video's public JSON, in order, handed to a sink. Both the tree (ToJson) and
 // the text writer (AppendJson) are driven from here, so the two can never disagree.
 template <class Sink>
 void VisitFields(const VideoRecord& v, const VideoUrls* urls, Sink& s) {
-  auto str_or_null = [&](std::string_view name, const std::string& value) {
-    if (value.empty())
-      s.Null(name);
-    else
-      s.String(name, value);
-  };
-  std::string uploaded = FormatIso8601(v.uploaded_at, true);
-  s.String("video_id", v.video_id);
-  s.String("title", v.title);
-  s.String("description", v.description);
-  s.String("filename", v.file_extension.empty() ? v.video_id : v.video_id + "." + v.file_extension);
-  s.String("original_filename", v.original_filename);
-  s.String("file_extension", v.file_extension);
-  s.String("content_type", v.content_type);
-  s.Int("size", v.size);
-  s.Int("file_size", v.size);
-  s.String("s3_bucket", v.bucket);
-  s.String("s3_key", v.video_key);
-  s.String("s3_video_key", v.video_key);
-  s.String("timestamp", uploaded);
-  s.String("upload_timestamp", uploaded);
-  s.String("status", ToString(v.status));
-  str_or_null("error", v.error);
-  s.Double("progress", v.progress);
-  s.Int("views", v.views);
-  s.Int("likes", v.likes);
-  s.Double("engagement", std::round(Engagement(v) * 10000.0) / 10000.0);
-  bool known = v.duration_seconds && std::isfinite(*v.duration_seconds) && *v.duration_seconds >= 0;
-  if (known) {
-    s.String("runtime", Runtime(*v.duration_seconds));
-    s.Double("duration_seconds", *v.duration_seconds);
-  } else {
-    s.Null("runtime");
-    s.Null("duration_seconds");
+  for (size_t i = 0; i < kColumns.size(); ++i) {
+    const Column& c = kColumns[i];
+    WriteBefore(s, i, v);
+    if (c.json_form == JsonForm::kNone) {
+      WriteByHand(s, i, v);
+    } else {
+      WriteColumnField(s, c, v);
+    }
+    WriteAfter(s, i, v, urls);
   }
-  s.Int("width", v.width);
-  s.Int("height", v.height);
-  s.Double("fps", v.fps);
-  str_or_null("container", v.container);
-  str_or_null("video_codec", v.video_codec);
-  str_or_null("audio_codec", v.audio_codec);
-  s.Int("bitrate", v.bitrate);
-  s.Stored("renditions", v.renditions_json, true);
-  s.Stored("probe", v.probe_json, false);
-  static const std::string kNone;
-  str_or_null("thumbnail_url", urls ? urls->thumbnail_url : kNone);
-  str_or_null("video_url", urls ? urls->video_url : kNone);
-  str_or_null("hls_url", urls ? urls->hls_url : kNone);
-  str_or_null("poster_url", urls ? urls->poster_url : kNone);
-  if (urls) str_or_null("original_url", urls->original_url);
-  str_or_null("thumbnail_key", v.thumbnail_key);
-  str_or_null("mp4_key", v.mp4_key);
-  str_or_null("hls_key", v.hls_key);
-  str_or_null("poster_key", v.poster_key);
-  if (v.processed_at)
-    s.String("processed_timestamp", FormatIso8601(*v.processed_at, true));
-  else
-    s.Null("processed_timestamp");
-  if (v.processing_seconds)
-    s.Double("processing_seconds", *v.processing_seconds);
-  else
-    s.Null("processing_seconds");
-  s.Int("processed_bytes", v.processed_bytes);
-  s.String("correlation_id", v.correlation_id);
 }
 
 struct TreeSink {
@@ -253,71 +328,88 @@ void AppendJson(std::string& out, const VideoRecord& v, const VideoUrls* urls) {
   out.push_back('}');
 }
 
+namespace {
+
+// --- Reading ------------------------------------------------------------------------------------
+
+Result<bool> ReadValue(const json::object& o, const Column& c, std::string& out) {
+  if (c.json_form != JsonForm::kArray && c.json_form != JsonForm::kObject) {
+    return ReadString(o, c.json, out);
+  }
+  const json::value* x = o.if_contains(c.json);
+  if (!x || x->is_null()) return false;
+  if (c.json_form == JsonForm::kArray && !x->is_array()) return Invalid(c.json, "must be an array");
+  if (c.json_form == JsonForm::kObject && !x->is_object()) {
+    return Invalid(c.json, "must be an object");
+  }
+  out = json::serialize(*x);
+  return true;
+}
+Result<bool> ReadValue(const json::object& o, const Column& c, VideoStatus& out) {
+  std::string text;
+  KINORA_TRY(bool found, ReadString(o, c.json, text));
+  if (!found) return false;
+  auto st = ParseVideoStatus(text);
+  if (!st) return Invalid(c.json, "is not a known status");
+  out = *st;
+  return true;
+}
+template <class T>
+requires std::is_arithmetic_v<T> Result<bool> ReadValue(const json::object& o, const Column& c,
+                                                        T& out) {
+  return ReadNumber(o, c.json, out);
+}
+Result<bool> ReadValue(const json::object& o, const Column& c, std::optional<double>& out) {
+  return ReadOptional(o, c.json, out);
+}
+Result<bool> ReadValue(const json::object& o, const Column& c, SysTime& out) {
+  return ReadTime(o, c.json, out);
+}
+Result<bool> ReadValue(const json::object& o, const Column& c, std::optional<SysTime>& out) {
+  SysTime t{};
+  KINORA_TRY(bool found, ReadTime(o, c.json, t));
+  if (found) out = t;
+  return found;
+}
+
+// Reads column c's own field; false when it is absent (or null, or c has no JSON form).
+Result<bool> ReadColumnField(const json::object& o, const Column& c, VideoRecord& v) {
+  if (c.json_form == JsonForm::kNone) return false;
+  return std::visit(
+      [&](auto field) -> Result<bool> {
+        if constexpr (std::is_member_object_pointer_v<decltype(field)>) {
+          return ReadValue(o, c, v.*field);
+        } else {
+          return false;  // derived: never read
+        }
+      },
+      c.field);
+}
+
+}  // namespace
+
 Result<VideoRecord> FromJson(const json::object& o) {
   VideoRecord v;
-  KINORA_TRY(bool has_id, ReadString(o, "video_id", v.video_id));
-  if (!has_id || v.video_id.empty()) return Invalid("video_id", "is required");
-  KINORA_TRY(bool has_key, ReadString(o, "s3_video_key", v.video_key));
-  if (!has_key || v.video_key.empty()) {
-    KINORA_TRY(has_key, ReadString(o, "s3_key", v.video_key));
+  std::bitset<kColumns.size()> found;
+  for (const Column& c : kColumns) {
+    KINORA_TRY(bool f, ReadColumnField(o, c, v));
+    found[IndexOf(c)] = f;
   }
-  if (!has_key || v.video_key.empty()) return Invalid("s3_video_key", "is required");
-
-  KINORA_TRY_VOID(ReadString(o, "title", v.title));
-  KINORA_TRY_VOID(ReadString(o, "description", v.description));
-  KINORA_TRY_VOID(ReadString(o, "original_filename", v.original_filename));
-  KINORA_TRY(bool has_ext, ReadString(o, "file_extension", v.file_extension));
-  if (!has_ext) {
+  // What the table cannot say: required fields, the seed's aliases, values derived from others.
+  if (v.video_id.empty()) return Invalid("video_id", "is required");
+  if (v.video_key.empty()) KINORA_TRY_VOID(ReadString(o, "s3_key", v.video_key));
+  if (v.video_key.empty()) return Invalid("s3_video_key", "is required");
+  if (!found[IndexOf(&VideoRecord::file_extension)]) {
     auto dot = v.video_key.rfind('.');
     auto slash = v.video_key.rfind('/');
     if (dot != std::string::npos && (slash == std::string::npos || dot > slash)) {
       v.file_extension = v.video_key.substr(dot + 1);
     }
   }
-  KINORA_TRY_VOID(ReadString(o, "content_type", v.content_type));
-  KINORA_TRY(bool has_size, ReadNumber(o, "size", v.size));
-  if (!has_size) KINORA_TRY_VOID(ReadNumber(o, "file_size", v.size));
-  KINORA_TRY_VOID(ReadString(o, "s3_bucket", v.bucket));
-  KINORA_TRY(bool has_time, ReadTime(o, "upload_timestamp", v.uploaded_at));
-  if (!has_time) KINORA_TRY_VOID(ReadTime(o, "timestamp", v.uploaded_at));
-
-  std::string status;
-  KINORA_TRY(bool has_status, ReadString(o, "status", status));
-  if (has_status) {
-    auto st = ParseVideoStatus(status);
-    if (!st) return Invalid("status", "is not a known status");
-    v.status = *st;
-  }
-  KINORA_TRY_VOID(ReadString(o, "error", v.error));
-  KINORA_TRY_VOID(ReadNumber(o, "progress", v.progress));
-  KINORA_TRY_VOID(ReadNumber(o, "views", v.views));
-  KINORA_TRY_VOID(ReadNumber(o, "likes", v.likes));
+  if (!found[IndexOf(&VideoRecord::size)]) KINORA_TRY_VOID(ReadNumber(o, "file_size", v.size));
+  if (!found[IndexOf(&VideoRecord::uploaded_at)])
+    KINORA_TRY_VOID(ReadTime(o, "timestamp", v.uploaded_at));
   KINORA_TRY_VOID(ReadOptional(o, "duration_seconds", v.duration_seconds));
-  KINORA_TRY_VOID(ReadNumber(o, "width", v.width));
-  KINORA_TRY_VOID(ReadNumber(o, "height", v.height));
-  KINORA_TRY_VOID(ReadNumber(o, "fps", v.fps));
-  KINORA_TRY_VOID(ReadString(o, "container", v.container));
-  KINORA_TRY_VOID(ReadString(o, "video_codec", v.video_codec));
-  KINORA_TRY_VOID(ReadString(o, "audio_codec", v.audio_codec));
-  KINORA_TRY_VOID(ReadNumber(o, "bitrate", v.bitrate));
-  if (const json::value* r = o.if_contains("renditions"); r && !r->is_null()) {
-    if (!r->is_array()) return Invalid("renditions", "must be an array");
-    v.renditions_json = json::serialize(*r);
-  }
-  KINORA_TRY_VOID(ReadString(o, "thumbnail_key", v.thumbnail_key));
-  KINORA_TRY_VOID(ReadString(o, "mp4_key", v.mp4_key));
-  KINORA_TRY_VOID(ReadString(o, "hls_key", v.hls_key));
-  KINORA_TRY_VOID(ReadString(o, "poster_key", v.poster_key));
-  if (const json::value* p = o.if_contains("probe"); p && !p->is_null()) {
-    if (!p->is_object()) return Invalid("probe", "must be an object");
-    v.probe_json = json::serialize(*p);
-  }
-  SysTime processed{};
-  KINORA_TRY(bool has_processed, ReadTime(o, "processed_timestamp", processed));
-  if (has_processed) v.processed_at = processed;
-  KINORA_TRY_VOID(ReadOptional(o, "processing_seconds", v.processing_seconds));
-  KINORA_TRY_VOID(ReadNumber(o, "processed_bytes", v.processed_bytes));
-  KINORA_TRY_VOID(ReadString(o, "correlation_id", v.correlation_id));
   return v;
 }
 

@@ -126,6 +126,62 @@ TEST(CatalogVideo, ToJsonEmitsEveryContractField) {
   EXPECT_EQ(o["processing_seconds"].as_double(), 4.25);
 }
 
+// The order is part of the contract (the integration tests compare documents as text); it follows
+// the column table (columns.h) with the derived fields placed by video.cc.
+TEST(CatalogVideo, FieldsComeInTheContractsOrder) {
+  const VideoUrls urls{"o", "v", "h", "t", "p"};
+  std::string text;
+  AppendJson(text, Full(), &urls);
+  std::vector<std::string> keys;
+  const json::value doc = json::parse(text);
+  for (const auto& kv : doc.as_object()) keys.emplace_back(kv.key());
+  const std::vector<std::string> want = {"video_id",
+                                         "title",
+                                         "description",
+                                         "filename",
+                                         "original_filename",
+                                         "file_extension",
+                                         "content_type",
+                                         "size",
+                                         "file_size",
+                                         "s3_bucket",
+                                         "s3_key",
+                                         "s3_video_key",
+                                         "timestamp",
+                                         "upload_timestamp",
+                                         "status",
+                                         "error",
+                                         "progress",
+                                         "views",
+                                         "likes",
+                                         "engagement",
+                                         "runtime",
+                                         "duration_seconds",
+                                         "width",
+                                         "height",
+                                         "fps",
+                                         "container",
+                                         "video_codec",
+                                         "audio_codec",
+                                         "bitrate",
+                                         "renditions",
+                                         "probe",
+                                         "thumbnail_url",
+                                         "video_url",
+                                         "hls_url",
+                                         "poster_url",
+                                         "original_url",
+                                         "thumbnail_key",
+                                         "mp4_key",
+                                         "hls_key",
+                                         "poster_key",
+                                         "processed_timestamp",
+                                         "processing_seconds",
+                                         "processed_bytes",
+                                         "correlation_id"};
+  EXPECT_EQ(keys, want);
+}
+
 TEST(CatalogVideo, RuntimeFormats) {
   auto runtime = [](std::optional<double> d) {
     VideoRecord v;

@@ -4,6 +4,7 @@
 #include <thread>
 
 #include "../backend_common.h"
+#include "../columns.h"
 #include "postgres_catalog_impl.h"
 #include "postgres_schema.h"
 
@@ -26,50 +27,6 @@ constexpr std::string_view kDailyLikeSql =
 
 Error NotFound(std::string_view id) { return internal::VideoNotFound(id); }
 Result<void> Validate(const VideoRecord& v) { return internal::ValidateRecord(v); }
-
-std::string InsertSql() {
-  std::string sql =
-      "INSERT INTO videos (" + std::string(pgschema::kVideoColumns) + ", engagement) VALUES (";
-  for (int i = 1; i <= 31; ++i) sql += "$" + std::to_string(i) + ", ";
-  return sql + "$33, $34, $32)";  // the column list ends probe_json, poster_key, engagement
-}
-
-std::vector<std::string> Columns() {
-  std::vector<std::string> out;
-  std::string_view all = pgschema::kVideoColumns;
-  while (!all.empty()) {
-    const size_t comma = all.find(", ");
-    out.emplace_back(all.substr(0, comma));
-    if (comma == std::string_view::npos) break;
-    all.remove_prefix(comma + 2);
-  }
-  return out;
-}
-
-// Update sets every column but the id and the counters, whose parameters UpdateParams drops.
-std::string UpdateSql() {
-  std::string sql = "UPDATE videos SET ";
-  int n = 1;
-  for (const std::string& col : Columns()) {
-    if (col == "video_id") continue;
-    ++n;
-    if (col == "views" || col == "likes") {
-      --n;
-      continue;
-    }
-    if (n > 2) sql += ", ";
-    sql += col + " = $" + std::to_string(n);
-  }
-  return sql + " WHERE video_id = $1";
-}
-
-std::vector<pg::Param> UpdateParams(const VideoRecord& v) {
-  auto p = pgschema::VideoParams(v);
-  p.erase(p.begin() + 31);  // engagement: kept by the counters
-  p.erase(p.begin() + 14);  // likes
-  p.erase(p.begin() + 13);  // views
-  return p;
-}
 
 bool ValidSchemaName(std::string_view s) {
   if (s.empty() || s.size() > 63 || std::isdigit(static_cast<unsigned char>(s[0]))) return false;
@@ -117,9 +74,8 @@ Result<std::unique_ptr<Catalog>> NewPostgresCatalog(std::string_view url) {
 
 Result<void> PostgresCatalog::Insert(const VideoRecord& v) {
   KINORA_TRY_VOID(Validate(v));
-  static const std::string kSql = InsertSql();
   KINORA_TRY(auto conn, pool_.Acquire());
-  auto r = conn->Exec(kSql, pgschema::VideoParams(v));
+  auto r = conn->Exec(pgschema::InsertSql(), pgschema::InsertParams(v));
   if (!r && r.error().code == ErrorCode::kAlreadyExists) {
     return MakeError(ErrorCode::kAlreadyExists, "video already exists: " + v.video_id);
   }
@@ -129,7 +85,7 @@ Result<void> PostgresCatalog::Insert(const VideoRecord& v) {
 
 Result<VideoRecord> PostgresCatalog::Get(std::string_view video_id) {
   static const std::string kSql =
-      "SELECT " + std::string(pgschema::kVideoColumns) + " FROM videos WHERE video_id = $1";
+      "SELECT " + internal::SelectList() + " FROM videos WHERE video_id = $1";
   KINORA_TRY(auto conn, pool_.Acquire());
   KINORA_TRY(pg::PgResult r, conn->Exec(kSql, {std::string(video_id)}));
   if (r.rows() == 0) return NotFound(video_id);
@@ -138,9 +94,8 @@ Result<VideoRecord> PostgresCatalog::Get(std::string_view video_id) {
 
 Result<void> PostgresCatalog::Update(const VideoRecord& v) {
   KINORA_TRY_VOID(Validate(v));
-  static const std::string kSql = UpdateSql();
   KINORA_TRY(auto conn, pool_.Acquire());
-  KINORA_TRY(pg::PgResult r, conn->Exec(kSql, UpdateParams(v)));
+  KINORA_TRY(pg::PgResult r, conn->Exec(pgschema::UpdateSql(), pgschema::UpdateParams(v)));
   if (r.affected() == 0) return NotFound(v.video_id);
   return {};
 }

@@ -3,7 +3,9 @@
 #include <string>
 
 #include "../backend_common.h"
+#include "../columns.h"
 #include "../cursor.h"
+#include "../sort_keys.h"
 #include "postgres_catalog_impl.h"
 #include "postgres_schema.h"
 
@@ -52,8 +54,7 @@ PgQuery ListPageQuery(const ListQuery& lq, const CursorPosition* after) {
   const std::string dir = lq.descending ? " DESC" : " ASC";
   const std::string type = SortIsReal(lq.sort) ? "::float8" : "::bigint";
   Query page_q;
-  page_q.sql =
-      "SELECT " + std::string(pgschema::kVideoColumns) + ", " + key + " FROM videos WHERE TRUE";
+  page_q.sql = "SELECT " + internal::SelectList() + ", " + key + " FROM videos WHERE TRUE";
   AddFilters(page_q, lq);
   if (after) {
     const std::string v = page_q.Next(CursorValue(*after));
@@ -68,17 +69,7 @@ PgQuery ListPageQuery(const ListQuery& lq, const CursorPosition* after) {
 }
 
 Result<ListPage> PostgresCatalog::List(const ListQuery& lq) {
-  if (lq.limit < 1 || lq.limit > 100) {
-    return MakeError(ErrorCode::kInvalidArgument, "limit must be between 1 and 100");
-  }
-  if (lq.offset < 0) return MakeError(ErrorCode::kInvalidArgument, "offset must not be negative");
-  std::optional<CursorPosition> after;
-  if (!lq.cursor.empty()) {
-    KINORA_TRY(after, DecodeCursor(lq.cursor));
-    if (after->sort != lq.sort || after->descending != lq.descending) {
-      return MakeError(ErrorCode::kInvalidArgument, "cursor belongs to a different sort order");
-    }
-  }
+  KINORA_TRY(const std::optional<CursorPosition> after, internal::CheckListQuery(lq));
   const PgQuery page_q = ListPageQuery(lq, after ? &*after : nullptr);
 
   Query count_q;
@@ -105,7 +96,7 @@ Result<ListPage> PostgresCatalog::List(const ListQuery& lq) {
   for (int i = 0; i < n; ++i) page.videos.push_back(pgschema::ReadVideo(rows, i));
   if (rows.rows() > lq.limit) {
     CursorPosition last{lq.sort, lq.descending, int64_t{0}, page.videos.back().video_id};
-    const int col = pgschema::kVideoColumnCount;
+    const int col = internal::kReadColumnCount;
     if (SortIsReal(lq.sort)) {
       last.value = rows.Double(n - 1, col);
     } else {

@@ -2,6 +2,7 @@
 // one snapshot; only the percentiles and the top videos touch indexes.
 #include <string>
 
+#include "../columns.h"
 #include "postgres_catalog_impl.h"
 #include "postgres_schema.h"
 
@@ -87,7 +88,7 @@ Result<CatalogStats> PostgresCatalog::Stats() {
   }
   st.duration_histogram = MakeDurationHistogram(buckets);
 
-  static const std::string kTopSql = "SELECT " + std::string(pgschema::kVideoColumns) +
+  static const std::string kTopSql = "SELECT " + internal::SelectList() +
                                      " FROM videos ORDER BY views DESC, uploaded_at DESC, "
                                      "video_id DESC LIMIT 10";
   KINORA_TRY(pg::PgResult top, conn->Exec(kTopSql));

@@ -7,9 +7,12 @@
 
 #include <atomic>
 #include <cstdlib>
+#include <set>
 
 #include "../catalog_contract.h"
+#include "../columns.h"
 #include "../cursor.h"
+#include "../sort_keys.h"
 #include "pg.h"
 #include "postgres_catalog_impl.h"
 
@@ -59,6 +62,25 @@ TEST(PostgresCatalog, MigrationsRunOnceAcrossOpensAndProcesses) {
   EXPECT_NE((*c)->Describe().find("schema t"), std::string::npos);
 }
 
+// The migrations and the column table (columns.h) describe the same videos table.
+TEST(PostgresCatalog, MigrationsCreateExactlyTheTablesColumns) {
+  const std::string url = FreshSchemaUrl();
+  ASSERT_TRUE(NewPostgresCatalog(url));
+  const std::string schema = url.substr(url.rfind("schema=") + 7);
+  auto conn = pg::PgConn::Connect(PgUrl(), schema);
+  ASSERT_TRUE(conn) << conn.error().message;
+  auto r = (*conn)->Exec(
+      "SELECT column_name FROM information_schema.columns WHERE table_schema = $1 AND "
+      "table_name = 'videos'",
+      {schema});
+  ASSERT_TRUE(r) << r.error().message;
+  std::set<std::string> have;
+  for (int i = 0; i < r->rows(); ++i) have.insert(std::string(r->Text(i, 0)));
+  std::set<std::string> want = {"duration_key"};  // generated, for the duration sort
+  for (const auto& c : internal::kColumns) want.insert(std::string(c.name));
+  EXPECT_EQ(have, want);
+}
+
 // Every List shape has an index that yields its order: with sequential scans and sorts priced
 // out, the plan contains no Sort, and a cursor becomes an index condition (a seek).
 TEST(PostgresCatalog, EveryListWalksAnIndexWithoutSorting) {
@@ -69,8 +91,8 @@ TEST(PostgresCatalog, EveryListWalksAnIndexWithoutSorting) {
   auto conn = pg::PgConn::Connect(PgUrl(), schema);
   ASSERT_TRUE(conn) << conn.error().message;
   ASSERT_TRUE((*conn)->ExecScript("SET enable_seqscan = off; SET enable_sort = off"));
-  for (SortKey key : {SortKey::kTimestamp, SortKey::kViews, SortKey::kLikes, SortKey::kEngagement,
-                      SortKey::kDuration, SortKey::kSize}) {
+  for (const auto& info : internal::kSortKeys) {
+    const SortKey key = info.key;
     for (bool desc : {true, false}) {
       for (bool status : {false, true}) {
         for (bool cursor : {false, true}) {
@@ -79,7 +101,7 @@ TEST(PostgresCatalog, EveryListWalksAnIndexWithoutSorting) {
           q.descending = desc;
           if (status) q.status = VideoStatus::kProcessed;
           CursorPosition at{key, desc, int64_t{5}, "m"};
-          if (key == SortKey::kEngagement || key == SortKey::kDuration) at.value = 0.5;
+          if (info.real) at.value = 0.5;
           const PgQuery page = ListPageQuery(q, cursor ? &at : nullptr);
           auto plan = (*conn)->Exec("EXPLAIN " + page.sql, page.params);
           ASSERT_TRUE(plan) << plan.error().message << "\n" << page.sql;

@@ -1,9 +1,18 @@
 #include "postgres_schema.h"
 
 #include <charconv>
-#include <cstdio>
+
+#include "../columns.h"
 
 namespace kinora::catalog::pgschema {
+
+using internal::BindColumn;
+using internal::Column;
+using internal::ReadColumn;
+using internal::ReadColumns;
+using internal::Write;
+using internal::WriteColumns;
+using internal::WriteSql;
 
 namespace {
 
@@ -185,17 +194,41 @@ CREATE TRIGGER videos_duration_buckets_update AFTER UPDATE OF duration_seconds O
   EXECUTE FUNCTION videos_duration_buckets();
 )sql";
 
-std::optional<std::string> Str(std::string_view s) { return std::string(s); }
-std::optional<std::string> Num(int64_t v) { return std::to_string(v); }
-std::optional<std::string> Num(double v) {
-  char buf[64];
-  auto [end, ec] = std::to_chars(buf, buf + sizeof buf, v);  // shortest round-trip form
-  return std::string(buf, end);
+// $N is the parameter's position in the statement: PostgreSQL must know every parameter's use.
+std::string ByPosition(size_t /*column*/, size_t position) {
+  return "$" + std::to_string(position + 1);
 }
-template <class T>
-std::optional<std::string> Opt(const std::optional<T>& v) {
-  return v ? Num(*v) : std::nullopt;
+
+// The parameters of a statement, appended in order as BindColumn hands them over.
+struct Params {
+  std::vector<pg::Param> out;
+  void Null() { out.emplace_back(); }
+  void Int(int64_t x) { out.emplace_back(std::to_string(x)); }
+  void Real(double x) {
+    char buf[64];
+    auto [end, ec] = std::to_chars(buf, buf + sizeof buf, x);  // shortest round-trip form
+    out.emplace_back(std::string(buf, end));
+  }
+  void Text(std::string_view x) { out.emplace_back(std::string(x)); }
+};
+
+std::vector<pg::Param> ParamsOf(const VideoRecord& v, Write w) {
+  Params p;
+  const auto cols = WriteColumns(w);
+  p.out.reserve(cols.size());
+  for (const Column* c : cols) BindColumn(*c, v, p);
+  return std::move(p.out);
 }
+
+// One value of a result row, as ReadColumn asks for it.
+struct Cell {
+  const pg::PgResult& r;
+  int row, i;
+  bool IsNull() const { return r.IsNull(row, i); }
+  int64_t Int() const { return r.Int(row, i); }
+  double Real() const { return r.Double(row, i); }
+  std::string Text() const { return std::string(r.Text(row, i)); }
+};
 
 }  // namespace
 
@@ -227,91 +260,24 @@ Result<void> Migrate(pg::PgConn& c) {
   return tx.Commit();
 }
 
-const std::string_view kVideoColumns =
-    "video_id, title, description, original_filename, file_extension, content_type, size, "
-    "bucket, video_key, uploaded_at, status, error, progress, views, likes, duration_seconds, "
-    "width, height, fps, container, video_codec, audio_codec, bitrate, renditions_json, "
-    "thumbnail_key, mp4_key, hls_key, processed_at, processing_seconds, processed_bytes, "
-    "correlation_id, probe_json, poster_key";
-
-std::vector<pg::Param> VideoParams(const VideoRecord& v) {
-  std::optional<int64_t> processed_at;
-  if (v.processed_at) processed_at = UnixMillis(*v.processed_at);
-  return {Str(v.video_id),
-          Str(v.title),
-          Str(v.description),
-          Str(v.original_filename),
-          Str(v.file_extension),
-          Str(v.content_type),
-          Num(v.size),
-          Str(v.bucket),
-          Str(v.video_key),
-          Num(UnixMillis(v.uploaded_at)),
-          Str(ToString(v.status)),
-          Str(v.error),
-          Num(v.progress),
-          Num(v.views),
-          Num(v.likes),
-          Opt(v.duration_seconds),
-          Num(int64_t{v.width}),
-          Num(int64_t{v.height}),
-          Num(v.fps),
-          Str(v.container),
-          Str(v.video_codec),
-          Str(v.audio_codec),
-          Num(v.bitrate),
-          Str(v.renditions_json),
-          Str(v.thumbnail_key),
-          Str(v.mp4_key),
-          Str(v.hls_key),
-          Opt(processed_at),
-          Opt(v.processing_seconds),
-          Num(v.processed_bytes),
-          Str(v.correlation_id),
-          Num(Engagement(v)),
-          Str(v.probe_json),
-          Str(v.poster_key)};
+const std::string& InsertSql() {
+  static const std::string kSql = WriteSql(Write::kInsert, ByPosition);
+  return kSql;
 }
 
-VideoRecord ReadVideo(const pg::PgResult& r, int row, int first) {
-  auto c = [first](int i) { return first + i; };
-  auto text = [&](int i) { return std::string(r.Text(row, c(i))); };
+std::vector<pg::Param> InsertParams(const VideoRecord& v) { return ParamsOf(v, Write::kInsert); }
+
+const std::string& UpdateSql() {
+  static const std::string kSql = WriteSql(Write::kUpdate, ByPosition);
+  return kSql;
+}
+
+std::vector<pg::Param> UpdateParams(const VideoRecord& v) { return ParamsOf(v, Write::kUpdate); }
+
+VideoRecord ReadVideo(const pg::PgResult& r, int row) {
   VideoRecord v;
-  v.video_id = text(0);
-  v.title = text(1);
-  v.description = text(2);
-  v.original_filename = text(3);
-  v.file_extension = text(4);
-  v.content_type = text(5);
-  v.size = r.Int(row, c(6));
-  v.bucket = text(7);
-  v.video_key = text(8);
-  v.uploaded_at = SysTime{std::chrono::milliseconds(r.Int(row, c(9)))};
-  v.status = ParseVideoStatus(r.Text(row, c(10))).value_or(VideoStatus::kUploaded);
-  v.error = text(11);
-  v.progress = r.Double(row, c(12));
-  v.views = r.Int(row, c(13));
-  v.likes = r.Int(row, c(14));
-  if (!r.IsNull(row, c(15))) v.duration_seconds = r.Double(row, c(15));
-  v.width = static_cast<int>(r.Int(row, c(16)));
-  v.height = static_cast<int>(r.Int(row, c(17)));
-  v.fps = r.Double(row, c(18));
-  v.container = text(19);
-  v.video_codec = text(20);
-  v.audio_codec = text(21);
-  v.bitrate = r.Int(row, c(22));
-  v.renditions_json = text(23);
-  v.thumbnail_key = text(24);
-  v.mp4_key = text(25);
-  v.hls_key = text(26);
-  if (!r.IsNull(row, c(27))) {
-    v.processed_at = SysTime{std::chrono::milliseconds(r.Int(row, c(27)))};
-  }
-  if (!r.IsNull(row, c(28))) v.processing_seconds = r.Double(row, c(28));
-  v.processed_bytes = r.Int(row, c(29));
-  v.correlation_id = text(30);
-  v.probe_json = text(31);
-  v.poster_key = text(32);
+  int i = 0;
+  for (const Column* c : ReadColumns()) ReadColumn(*c, Cell{r, row, i++}, v);
   return v;
 }
 

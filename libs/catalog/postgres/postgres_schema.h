@@ -1,9 +1,10 @@
 // The PostgreSQL catalog's schema: the same tables, indexes and trigger-kept aggregates as the
-// SQLite schema (sqlite_schema.cc), version for version, in PostgreSQL's dialect, and the
+// SQLite schema (sqlite/sqlite_schema.cc), version for version, in PostgreSQL's dialect, and the
 // column list and row mapping shared by the backend's translation units.
 // Thread safety: pure data and functions.
 #pragma once
 
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -18,12 +19,17 @@ const std::vector<std::string_view>& Migrations();
 // do not race.
 Result<void> Migrate(pg::PgConn& c);
 
-// Every VideoRecord column, in the order ReadVideo expects them.
-extern const std::string_view kVideoColumns;
-inline constexpr int kVideoColumnCount = 33;
+// The statements and the row mapping below are generated from the column table (../columns.h).
 
-// The 34 parameters of an INSERT/UPDATE ($1 video_id … $34 poster_key; $32 is engagement).
-std::vector<pg::Param> VideoParams(const VideoRecord& v);
-VideoRecord ReadVideo(const pg::PgResult& r, int row, int first = 0);
+// INSERT of one videos row, every column, with InsertParams(v) as its parameters.
+const std::string& InsertSql();
+std::vector<pg::Param> InsertParams(const VideoRecord& v);
+// UPDATE of one videos row by video_id (every column but the counters and engagement), with
+// UpdateParams(v) as its parameters.
+const std::string& UpdateSql();
+std::vector<pg::Param> UpdateParams(const VideoRecord& v);
+
+// Reads row `row` of a result whose first columns are SelectList() (columns.h).
+VideoRecord ReadVideo(const pg::PgResult& r, int row);
 
 }  // namespace kinora::catalog::pgschema

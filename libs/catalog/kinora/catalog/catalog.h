@@ -20,6 +20,8 @@ namespace kinora::catalog {
 enum class SortKey { kTimestamp, kViews, kLikes, kEngagement, kDuration, kSize };
 std::optional<SortKey> ParseSortKey(std::string_view s);  // "timestamp", "views", ...
 std::string_view ToString(SortKey k);                     // the canonical name ParseSortKey takes
+// "timestamp, views, likes, engagement, duration, size": every canonical name, for messages.
+std::string SortKeyNames();
 
 // Ordering: by the sort key, ties broken by video_id in the same direction; unknown durations
 // sort as -1 (first ascending). A cursor is bound to the sort and order that produced it;

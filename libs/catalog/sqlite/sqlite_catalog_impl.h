@@ -8,7 +8,7 @@
 #include <memory>
 #include <mutex>
 
-#include "group_commit.h"
+#include "../group_commit.h"
 #include "kinora/catalog/catalog.h"
 #include "sqlite_checkpointer.h"
 #include "sqlite_pool.h"

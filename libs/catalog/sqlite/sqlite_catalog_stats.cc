@@ -4,6 +4,7 @@
 #include <chrono>
 #include <string>
 
+#include "../columns.h"
 #include "kinora/catalog/internal/sqlite_schema.h"
 #include "sqlite_catalog_impl.h"
 
@@ -101,7 +102,7 @@ Result<CatalogStats> SqliteCatalog::Stats() {
                                }));
     st.duration_histogram = MakeDurationHistogram(counts);
   }
-  static const std::string kTopSql = "SELECT " + std::string(internal::kVideoColumns) +
+  static const std::string kTopSql = "SELECT " + internal::SelectList() +
                                      " FROM videos ORDER BY views DESC, uploaded_at DESC, "
                                      "video_id DESC LIMIT 10";
   KINORA_TRY_VOID(ForEachRow(

@@ -1,8 +1,10 @@
 // List: keyset pagination over the (sort expression, video_id) indexes.
 #include <string>
 
-#include "backend_common.h"
-#include "cursor.h"
+#include "../backend_common.h"
+#include "../columns.h"
+#include "../cursor.h"
+#include "../sort_keys.h"
 #include "kinora/catalog/internal/sqlite_schema.h"
 #include "sqlite_catalog_impl.h"
 
@@ -29,7 +31,7 @@ std::string ListPageSql(const ListQuery& q, bool has_cursor) {
   const std::string_view key = internal::SortColumn(q.sort);
   const std::string_view dir = q.descending ? " DESC" : " ASC";
   std::string sql = "SELECT ";
-  sql += internal::kVideoColumns;
+  sql += internal::SelectList();
   sql += ", ";
   sql += key;
   sql += " FROM videos WHERE 1";
@@ -51,17 +53,7 @@ std::string ListPageSql(const ListQuery& q, bool has_cursor) {
 }
 
 Result<ListPage> SqliteCatalog::List(const ListQuery& q) {
-  if (q.limit < 1 || q.limit > 100) {
-    return MakeError(ErrorCode::kInvalidArgument, "limit must be between 1 and 100");
-  }
-  if (q.offset < 0) return MakeError(ErrorCode::kInvalidArgument, "offset must not be negative");
-  std::optional<CursorPosition> after;
-  if (!q.cursor.empty()) {
-    KINORA_TRY(after, DecodeCursor(q.cursor));
-    if (after->sort != q.sort || after->descending != q.descending) {
-      return MakeError(ErrorCode::kInvalidArgument, "cursor belongs to a different sort order");
-    }
-  }
+  KINORA_TRY(const std::optional<CursorPosition> after, internal::CheckListQuery(q));
   const std::string status = q.status ? std::string(ToString(*q.status)) : std::string();
   const std::string pattern = internal::LikePattern(q.title_query);
   const bool real_key = internal::SortIsReal(q.sort);
@@ -92,9 +84,9 @@ Result<ListPage> SqliteCatalog::List(const ListQuery& q) {
       page.videos.push_back(internal::ReadVideo(*s));
       last.video_id = page.videos.back().video_id;
       if (real_key) {
-        last.value = s->Double(internal::kVideoColumnCount);
+        last.value = s->Double(internal::kReadColumnCount);
       } else {
-        last.value = s->Int(internal::kVideoColumnCount);
+        last.value = s->Int(internal::kReadColumnCount);
       }
     }
   }

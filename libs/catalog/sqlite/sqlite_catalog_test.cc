@@ -6,8 +6,11 @@
 #include <atomic>
 #include <chrono>
 #include <filesystem>
+#include <set>
 
-#include "catalog_contract.h"
+#include "../catalog_contract.h"
+#include "../columns.h"
+#include "../sort_keys.h"
 #include "kinora/catalog/internal/sqlite_schema.h"
 #include "kinora/sqlite/db.h"
 #include "sqlite_catalog_impl.h"
@@ -95,6 +98,21 @@ TEST(SqliteCatalog, MigrationsAreIdempotentOnReopen) {
   EXPECT_EQ(s.Int(0), static_cast<int64_t>(catalog::internal::SqliteMigrations().size()));
 }
 
+// The migrations and the column table (columns.h) describe the same videos table.
+TEST(SqliteCatalog, MigrationsCreateExactlyTheTablesColumns) {
+  auto file = ScratchDir::NewFile();
+  ASSERT_TRUE(NewSqliteCatalog(file));
+  auto db_r = sqlite::Db::Open(file);
+  ASSERT_TRUE(db_r);
+  auto s_r = db_r.value()->Prepare("SELECT name FROM pragma_table_xinfo('videos')");
+  ASSERT_TRUE(s_r);
+  std::set<std::string> have;
+  while (s_r->Step().value()) have.insert(s_r->Text(0));
+  std::set<std::string> want = {"duration_key"};  // generated, for the duration sort
+  for (const auto& c : internal::kColumns) want.insert(std::string(c.name));
+  EXPECT_EQ(have, want);
+}
+
 // A catalog made before the duration histogram (schema v2) gets its buckets filled from the rows
 // it already has when it is opened by this version.
 TEST(SqliteCatalog, MigrationToV3FillsTheDurationHistogramFromExistingRows) {
@@ -168,8 +186,8 @@ TEST(SqliteCatalog, ListQueriesUseTheirIndexes) {
   auto db_r = sqlite::Db::Open(file);
   ASSERT_TRUE(db_r);
   auto& db = db_r.value();
-  for (SortKey key : {SortKey::kTimestamp, SortKey::kViews, SortKey::kLikes, SortKey::kEngagement,
-                      SortKey::kDuration, SortKey::kSize}) {
+  for (const auto& info : internal::kSortKeys) {
+    const SortKey key = info.key;
     for (bool desc : {true, false}) {
       for (bool status : {false, true}) {
         for (bool cursor : {false, true}) {

@@ -1,27 +1,15 @@
 #include "kinora/catalog/sqlite_catalog.h"
 
-#include "backend_common.h"
+#include "../backend_common.h"
+#include "../columns.h"
 #include "kinora/catalog/internal/sqlite_schema.h"
 #include "sqlite_catalog_impl.h"
 
 namespace kinora::catalog {
 
-using internal::BindVideo;
 using internal::ReadVideo;
 
 namespace {
-
-// ?14 (views), ?15 (likes) and ?32 (engagement) of BindVideo's numbering are deliberately
-// absent: Update never touches the counters. SQLite accepts bindings to unused numbers.
-constexpr std::string_view kUpdateSql =
-    "UPDATE videos SET title = ?2, description = ?3, original_filename = ?4, "
-    "file_extension = ?5, content_type = ?6, size = ?7, bucket = ?8, video_key = ?9, "
-    "uploaded_at = ?10, status = ?11, error = ?12, progress = ?13, duration_seconds = ?16, "
-    "width = ?17, height = ?18, fps = ?19, container = ?20, video_codec = ?21, "
-    "audio_codec = ?22, bitrate = ?23, renditions_json = ?24, thumbnail_key = ?25, "
-    "mp4_key = ?26, hls_key = ?27, processed_at = ?28, processing_seconds = ?29, "
-    "processed_bytes = ?30, correlation_id = ?31, probe_json = ?33, poster_key = ?34 "
-    "WHERE video_id = ?1";
 
 // SET expressions see the old row, hence the "+ 1" inside the engagement formulas.
 constexpr std::string_view kIncrementViewsSql =
@@ -58,8 +46,8 @@ Result<std::unique_ptr<Catalog>> SqliteCatalog::Open(const std::filesystem::path
 Result<void> SqliteCatalog::Insert(const VideoRecord& v) {
   KINORA_TRY_VOID(Validate(v));
   std::lock_guard lock(write_mu_);
-  KINORA_TRY(auto s, writer_->Use(internal::kInsertVideoSql));
-  BindVideo(*s, v);
+  KINORA_TRY(auto s, writer_->Use(internal::InsertVideoSql()));
+  internal::BindInsert(*s, v);
   auto r = s->Run();
   if (!r && r.error().code == ErrorCode::kAlreadyExists) {
     return MakeError(ErrorCode::kAlreadyExists, "video already exists: " + v.video_id);
@@ -70,7 +58,7 @@ Result<void> SqliteCatalog::Insert(const VideoRecord& v) {
 Result<VideoRecord> SqliteCatalog::Get(std::string_view video_id) {
   KINORA_TRY(auto conn, readers_.Acquire());
   static const std::string kSql =
-      "SELECT " + std::string(internal::kVideoColumns) + " FROM videos WHERE video_id = ?1";
+      "SELECT " + internal::SelectList() + " FROM videos WHERE video_id = ?1";
   KINORA_TRY(auto s, conn->Use(kSql));
   s->Bind(1, video_id);
   KINORA_TRY(bool found, s->Step());
@@ -81,8 +69,8 @@ Result<VideoRecord> SqliteCatalog::Get(std::string_view video_id) {
 Result<void> SqliteCatalog::Update(const VideoRecord& v) {
   KINORA_TRY_VOID(Validate(v));
   std::lock_guard lock(write_mu_);
-  KINORA_TRY(auto s, writer_->Use(kUpdateSql));
-  BindVideo(*s, v);
+  KINORA_TRY(auto s, writer_->Use(internal::UpdateVideoSql()));
+  internal::BindUpdate(*s, v);
   KINORA_TRY_VOID(s->Run());
   if (writer_->db().Changes() == 0) return NotFound(v.video_id);
   return {};

@@ -1,6 +1,8 @@
 #include "kinora/catalog/internal/sqlite_schema.h"
 
-#include <chrono>
+#include <string>
+
+#include "../columns.h"
 
 namespace kinora::catalog::internal {
 
@@ -210,102 +212,64 @@ const std::vector<std::string_view>& SqliteMigrations() {
   return kMigrations;
 }
 
-const std::string_view kVideoColumns =
-    "video_id, title, description, original_filename, file_extension, content_type, size, "
-    "bucket, video_key, uploaded_at, status, error, progress, views, likes, duration_seconds, "
-    "width, height, fps, container, video_codec, audio_codec, bitrate, renditions_json, "
-    "thumbnail_key, mp4_key, hls_key, processed_at, processing_seconds, processed_bytes, "
-    "correlation_id, probe_json, poster_key";
-
-const std::string_view kInsertVideoSql =
-    "INSERT INTO videos (video_id, title, description, original_filename, file_extension, "
-    "content_type, size, bucket, video_key, uploaded_at, status, error, progress, views, likes, "
-    "duration_seconds, width, height, fps, container, video_codec, audio_codec, bitrate, "
-    "renditions_json, thumbnail_key, mp4_key, hls_key, processed_at, processing_seconds, "
-    "processed_bytes, correlation_id, engagement, probe_json, poster_key) VALUES (?1, ?2, ?3, "
-    "?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, "
-    "?23, ?24, ?25, ?26, ?27, ?28, ?29, ?30, ?31, ?32, ?33, ?34)";
-
 const std::string_view kInsertDailySql =
     "INSERT INTO daily_counts (video_id, day, views, likes) VALUES (?1, ?2, ?3, ?4)";
 
-void BindVideo(sqlite::Stmt& s, const VideoRecord& v) {
-  std::optional<int64_t> processed_at;
-  if (v.processed_at) processed_at = UnixMillis(*v.processed_at);
-  s.Bind(1, v.video_id)
-      .Bind(2, v.title)
-      .Bind(3, v.description)
-      .Bind(4, v.original_filename)
-      .Bind(5, v.file_extension)
-      .Bind(6, v.content_type)
-      .Bind(7, v.size)
-      .Bind(8, v.bucket)
-      .Bind(9, v.video_key)
-      .Bind(10, UnixMillis(v.uploaded_at))
-      .Bind(11, ToString(v.status))
-      .Bind(12, v.error)
-      .Bind(13, v.progress)
-      .Bind(14, v.views)
-      .Bind(15, v.likes)
-      .Bind(16, v.duration_seconds)
-      .Bind(17, v.width)
-      .Bind(18, v.height)
-      .Bind(19, v.fps)
-      .Bind(20, v.container)
-      .Bind(21, v.video_codec)
-      .Bind(22, v.audio_codec)
-      .Bind(23, v.bitrate)
-      .Bind(24, v.renditions_json)
-      .Bind(25, v.thumbnail_key)
-      .Bind(26, v.mp4_key)
-      .Bind(27, v.hls_key)
-      .Bind(28, processed_at)
-      .Bind(29, v.processing_seconds)
-      .Bind(30, v.processed_bytes)
-      .Bind(31, v.correlation_id)
-      .Bind(32, Engagement(v))
-      .Bind(33, v.probe_json)
-      .Bind(34, v.poster_key);
+namespace {
+
+// ?N is the column's place in kColumns, whichever statement it is in.
+std::string ByColumn(size_t column, size_t /*position*/) {
+  return "?" + std::to_string(column + 1);
 }
 
-SysTime FromMillis(int64_t ms) { return SysTime{std::chrono::milliseconds(ms)}; }
+// One parameter of a statement, as BindColumn hands it over.
+struct Param {
+  sqlite::Stmt& s;
+  int n;
+  void Null() { s.BindNull(n); }
+  void Int(int64_t x) { s.Bind(n, x); }
+  void Real(double x) { s.Bind(n, x); }
+  void Text(std::string_view x) { s.Bind(n, x); }
+};
 
-VideoRecord ReadVideo(const sqlite::Stmt& s, int first) {
-  auto c = [first](int i) { return first + i; };
+void Bind(sqlite::Stmt& s, const VideoRecord& v, Write w) {
+  for (const Column* c : WriteColumns(w)) {
+    Param p{s, static_cast<int>(IndexOf(*c)) + 1};
+    BindColumn(*c, v, p);
+  }
+}
+
+// One value of the current row, as ReadColumn asks for it.
+struct Cell {
+  const sqlite::Stmt& s;
+  int i;
+  bool IsNull() const { return s.IsNull(i); }
+  int64_t Int() const { return s.Int(i); }
+  double Real() const { return s.Double(i); }
+  std::string Text() const { return s.Text(i); }
+};
+
+}  // namespace
+
+const std::string& InsertVideoSql() {
+  static const std::string kSql = WriteSql(Write::kInsert, ByColumn);
+  return kSql;
+}
+
+void BindInsert(sqlite::Stmt& s, const VideoRecord& v) { Bind(s, v, Write::kInsert); }
+
+const std::string& UpdateVideoSql() {
+  static const std::string kSql = WriteSql(Write::kUpdate, ByColumn);
+  return kSql;
+}
+
+// Binds only the columns the UPDATE names; the numbers it skips stay unbound (NULL, unused).
+void BindUpdate(sqlite::Stmt& s, const VideoRecord& v) { Bind(s, v, Write::kUpdate); }
+
+VideoRecord ReadVideo(const sqlite::Stmt& s) {
   VideoRecord v;
-  v.video_id = s.Text(c(0));
-  v.title = s.Text(c(1));
-  v.description = s.Text(c(2));
-  v.original_filename = s.Text(c(3));
-  v.file_extension = s.Text(c(4));
-  v.content_type = s.Text(c(5));
-  v.size = s.Int(c(6));
-  v.bucket = s.Text(c(7));
-  v.video_key = s.Text(c(8));
-  v.uploaded_at = FromMillis(s.Int(c(9)));
-  v.status = ParseVideoStatus(s.Text(c(10))).value_or(VideoStatus::kUploaded);
-  v.error = s.Text(c(11));
-  v.progress = s.Double(c(12));
-  v.views = s.Int(c(13));
-  v.likes = s.Int(c(14));
-  if (!s.IsNull(c(15))) v.duration_seconds = s.Double(c(15));
-  v.width = static_cast<int>(s.Int(c(16)));
-  v.height = static_cast<int>(s.Int(c(17)));
-  v.fps = s.Double(c(18));
-  v.container = s.Text(c(19));
-  v.video_codec = s.Text(c(20));
-  v.audio_codec = s.Text(c(21));
-  v.bitrate = s.Int(c(22));
-  v.renditions_json = s.Text(c(23));
-  v.thumbnail_key = s.Text(c(24));
-  v.mp4_key = s.Text(c(25));
-  v.hls_key = s.Text(c(26));
-  if (!s.IsNull(c(27))) v.processed_at = FromMillis(s.Int(c(27)));
-  if (!s.IsNull(c(28))) v.processing_seconds = s.Double(c(28));
-  v.processed_bytes = s.Int(c(29));
-  v.correlation_id = s.Text(c(30));
-  v.probe_json = s.Text(c(31));
-  v.poster_key = s.Text(c(32));
+  int i = 0;
+  for (const Column* c : ReadColumns()) ReadColumn(*c, Cell{s, i++}, v);
   return v;
 }
 
