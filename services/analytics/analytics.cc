@@ -19,8 +19,8 @@ Result<int64_t> ParseInt(std::string_view name, std::string_view s, int64_t lo, 
   int64_t v = 0;
   auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
   if (ec != std::errc() || p != s.data() + s.size() || v < lo || v > hi) {
-    return InvalidArgument("'" + std::string(name) + "' must be an integer from " + std::to_string(lo) +
-                         " to " + std::to_string(hi));
+    return InvalidArgument("'" + std::string(name) + "' must be an integer from " +
+                           std::to_string(lo) + " to " + std::to_string(hi));
   }
   return v;
 }
@@ -55,7 +55,7 @@ Result<catalog::ListQuery> ParseListQuery(const http::Request& req) {
   if (auto v = req.Query("sort_by")) {
     auto key = catalog::ParseSortKey(*v);
     if (!key) {
-      return InvalidArgument("'sort_by' must be one of timestamp, views, likes, engagement, duration, size");
+      return InvalidArgument("'sort_by' must be one of " + catalog::SortKeyNames());
     }
     q.sort = *key;
   }
@@ -75,8 +75,7 @@ Result<catalog::ListQuery> ParseListQuery(const http::Request& req) {
     q.status = *s;
   }
   if (auto v = req.Query("q")) {
-    if (v->size() > 200)
-      return InvalidArgument("'q' is longer than 200 bytes");
+    if (v->size() > 200) return InvalidArgument("'q' is longer than 200 bytes");
     q.title_query = *v;
   }
   return q;
