@@ -27,8 +27,8 @@ TEST(Components, ServeRunsEveryRoleButProxiesNothing) {
 }
 
 TEST(Components, EveryRoleAnswersHealthAndRunsItsOwnPart) {
-  for (Role r : {Role::kServe, Role::kGateway, Role::kUploader, Role::kAnalytics,
-                 Role::kProcessor}) {
+  for (Role r :
+       {Role::kServe, Role::kGateway, Role::kUploader, Role::kAnalytics, Role::kProcessor}) {
     EXPECT_TRUE(Has(ComponentsOf(r), C::kOps)) << ToString(r);
   }
   EXPECT_TRUE(Has(ComponentsOf(Role::kGateway), C::kApiProxy));
@@ -44,8 +44,8 @@ TEST(Components, ResourcesFollowFromComponents) {
   EXPECT_FALSE(Needs(ComponentsOf(Role::kAnalytics), Resource::kJobQueue));
   EXPECT_TRUE(Needs(ComponentsOf(Role::kUploader), Resource::kJobQueue));
   EXPECT_FALSE(Needs(ComponentsOf(Role::kProcessor), Resource::kUrlSigner));
-  for (Resource res : {Resource::kObjectStore, Resource::kJobQueue, Resource::kCatalog,
-                       Resource::kUrlSigner}) {
+  for (Resource res :
+       {Resource::kObjectStore, Resource::kJobQueue, Resource::kCatalog, Resource::kUrlSigner}) {
     EXPECT_TRUE(Needs(ComponentsOf(Role::kServe), res));
   }
 }

@@ -30,7 +30,8 @@ int main(int argc, char** argv) {
                     "Object store URL: file:///dir or s3://bucket (env KINORA_STORAGE, default "
                     "file://<data>/objects)");
     sub->add_option("--queue", flags.queue,
-                    "Job queue URL: sqlite:///file, an SQS queue URL, or sqs:<queue URL> (env KINORA_QUEUE, default "
+                    "Job queue URL: sqlite:///file, an SQS queue URL, or sqs:<queue URL> (env "
+                    "KINORA_QUEUE, default "
                     "sqlite://<data>/queue.db)");
     sub->add_option("--db", flags.db,
                     "Catalog URL: sqlite:///file or postgresql://… (env KINORA_DB, default "
@@ -115,8 +116,8 @@ int main(int argc, char** argv) {
   process->add_option("input", process_args.input, "Source video file")
       ->required()
       ->check(CLI::ExistingFile);
-  process->add_option(flag(child::kOut), process_args.out_dir,
-                      "Output directory (created if missing)")
+  process
+      ->add_option(flag(child::kOut), process_args.out_dir, "Output directory (created if missing)")
       ->required();
   process->add_option(flag(child::kReport), process_args.report,
                       "Also write the JSON report to this file");

@@ -218,8 +218,7 @@ int RunRole(const Config& c, Role role) {
   std::error_code ec;
   fs::create_directories(c.data_dir, ec);
   if (ec) {
-    return Fail("cannot create the data directory",
-                Unavailable(ec.message()));
+    return Fail("cannot create the data directory", Unavailable(ec.message()));
   }
   if (auto r = OpenResources(p); !r) return Fail("cannot start", r.error());
   if (std::count(p.components.begin(), p.components.end(), Component::kWebApp) > 0) {
@@ -260,7 +259,8 @@ int RunRole(const Config& c, Role role) {
     });
     server.Run();
   }
-  if (p.processor) p.processor->Stop();  // running jobs are released to the queue for the next start
+  if (p.processor)
+    p.processor->Stop();  // running jobs are released to the queue for the next start
   log::Info("stopped");
   return 0;
 }

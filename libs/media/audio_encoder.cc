@@ -39,8 +39,8 @@ Result<void> AudioEncoder::Resample(const AVFrame* frame) {
       av_channel_layout_compare(&layout, &in_layout_) != 0) {
     SwrContext* raw = nullptr;
     int err = swr_alloc_set_opts2(&raw, &enc_->ch_layout, AV_SAMPLE_FMT_FLTP, kSampleRate, &layout,
-                                  static_cast<AVSampleFormat>(frame->format), frame->sample_rate,
-                                  0, nullptr);
+                                  static_cast<AVSampleFormat>(frame->format), frame->sample_rate, 0,
+                                  nullptr);
     swr_.reset(raw);
     if (err >= 0) err = swr_init(swr_.get());
     if (err < 0) {
@@ -60,8 +60,8 @@ Result<void> AudioEncoder::Resample(const AVFrame* frame) {
   if (av_samples_alloc_array_and_samples(&planes, nullptr, 2, max_out, AV_SAMPLE_FMT_FLTP, 0) < 0) {
     throw std::bad_alloc();
   }
-  int n = swr_convert(swr_.get(), planes, max_out, const_cast<const uint8_t**>(frame->extended_data),
-                      frame->nb_samples);
+  int n = swr_convert(swr_.get(), planes, max_out,
+                      const_cast<const uint8_t**>(frame->extended_data), frame->nb_samples);
   int err = n > 0 ? av_audio_fifo_write(fifo_.get(), reinterpret_cast<void**>(planes), n) : n;
   av_freep(&planes[0]);
   av_freep(&planes);

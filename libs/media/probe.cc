@@ -8,8 +8,8 @@ extern "C" {
 #include <libavutil/pixdesc.h>
 }
 
-#include <cmath>
 #include <algorithm>
+#include <cmath>
 #include <cstring>
 #include <memory>
 

@@ -59,7 +59,9 @@ RungEncoder::~RungEncoder() {
   }
 }
 
-void RungEncoder::Start() { thread_ = std::thread([this] { Run(); }); }
+void RungEncoder::Start() {
+  thread_ = std::thread([this] { Run(); });
+}
 
 Result<void> RungEncoder::Push(const AVFrame* frame) {
   Frame ref = NewFrame();
@@ -116,9 +118,8 @@ void RungEncoder::Run() {
 
 Result<void> RungEncoder::Scale(const AVFrame& src, AVFrame* dst) {
   sws_.reset(sws_getCachedContext(sws_.release(), src.width, src.height,
-                                  static_cast<AVPixelFormat>(src.format), rung_.width,
-                                  rung_.height, AV_PIX_FMT_YUV420P, SWS_BICUBIC, nullptr, nullptr,
-                                  nullptr));
+                                  static_cast<AVPixelFormat>(src.format), rung_.width, rung_.height,
+                                  AV_PIX_FMT_YUV420P, SWS_BICUBIC, nullptr, nullptr, nullptr));
   if (!sws_) return MakeError(ErrorCode::kUnsupported, "cannot convert the picture format");
   if (!dst->buf[0]) {  // one picture buffer, reused for every frame of the rung
     dst->width = rung_.width;

@@ -25,8 +25,8 @@ struct Decoded {
   int width = 0, height = 0, frames = 0;
   std::string pix_fmt, video_codec, audio_codec;
   int sample_rate = 0, channels = 0;
-  double duration = 0;                  // end of the last video frame, seconds
-  std::vector<double> keyframes;        // video key frame times, seconds
+  double duration = 0;            // end of the last video frame, seconds
+  std::vector<double> keyframes;  // video key frame times, seconds
 };
 
 // Decodes every video frame of a file or playlist.
@@ -106,7 +106,8 @@ class TranscodeTest : public ::testing::Test {
         "-bufsize 1200k -pix_fmt yuv420p -c:a aac -ar 48000 -ac 2 -movflags +faststart " +
         Path("web.mp4"));
     run("-f lavfi -i testsrc2=size=320x240:rate=25:duration=2 -c:v libx264 -preset ultrafast "
-        "-pix_fmt yuv444p10le " + Path("deep444.mkv"));
+        "-pix_fmt yuv444p10le " +
+        Path("deep444.mkv"));
     run("-i " + Path("plain.mp4") + " -c copy -metadata:s:v:0 rotate=90 " + Path("rotated.mp4"));
     run("-f lavfi -i color=black:size=320x240:rate=25:duration=3 "
         "-f lavfi -i testsrc2=size=320x240:rate=25:duration=3 -filter_complex concat=n=2:v=1:a=0 "
@@ -128,7 +129,7 @@ TEST_F(TranscodeTest, EveryOutputDecodesAtItsSizeFromOneSource) {
   const fs::path out = dir_ / "out_plain";
   auto r = Transcode(Path("plain.mp4"), out, o);
   ASSERT_TRUE(r) << r.error().message;
-  EXPECT_FALSE(r->audio_copy);  // 44.1 kHz mono becomes 48 kHz stereo
+  EXPECT_FALSE(r->audio_copy);          // 44.1 kHz mono becomes 48 kHz stereo
   ASSERT_EQ(r->renditions.size(), 2u);  // 360p and 240p: nothing taller than the source
   EXPECT_EQ(r->renditions[0].rung.name, "360p");
   EXPECT_EQ(r->renditions[1].rung.name, "240p");
@@ -150,8 +151,7 @@ TEST_F(TranscodeTest, EveryOutputDecodesAtItsSizeFromOneSource) {
   const std::string head = Slurp(out / kMp4File).substr(0, 4096);
   EXPECT_LT(head.find("moov"), head.find("mdat")) << "the MP4 is not faststart";
   const std::string master = Slurp(out / kMasterPlaylistFile);
-  EXPECT_NE(master.find("RESOLUTION=640x360,CODECS=\"avc1.64001e,mp4a.40.2\""),
-            std::string::npos)
+  EXPECT_NE(master.find("RESOLUTION=640x360,CODECS=\"avc1.64001e,mp4a.40.2\""), std::string::npos)
       << master;
   EXPECT_NE(Slurp(out / kThumbnailFile).size(), 0u);
   EXPECT_NE(Slurp(out / kPosterFile).size(), 0u);

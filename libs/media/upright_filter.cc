@@ -15,10 +15,14 @@ namespace {
 
 std::string RotationFilters(int rotation) {
   switch (rotation) {
-    case 90: return "transpose=clock,";
-    case 180: return "hflip,vflip,";
-    case 270: return "transpose=cclock,";
-    default: return "";
+    case 90:
+      return "transpose=clock,";
+    case 180:
+      return "hflip,vflip,";
+    case 270:
+      return "transpose=cclock,";
+    default:
+      return "";
   }
 }
 
@@ -37,8 +41,8 @@ Result<void> UprightFilter::Build(const AVFrame& like) {
   AVRational sar = like.sample_aspect_ratio.num > 0 ? like.sample_aspect_ratio : AVRational{1, 1};
   std::snprintf(args, sizeof args, "video_size=%dx%d:pix_fmt=%d:time_base=%d/%d:pixel_aspect=%d/%d",
                 like.width, like.height, like.format, in_tb_.num, in_tb_.den, sar.num, sar.den);
-  int err = avfilter_graph_create_filter(&src_, avfilter_get_by_name("buffer"), "in", args,
-                                         nullptr, graph_.get());
+  int err = avfilter_graph_create_filter(&src_, avfilter_get_by_name("buffer"), "in", args, nullptr,
+                                         graph_.get());
   if (err >= 0) {
     err = avfilter_graph_create_filter(&sink_, avfilter_get_by_name("buffersink"), "out", nullptr,
                                        nullptr, graph_.get());
@@ -83,9 +87,9 @@ Result<void> UprightFilter::Push(const AVFrame* frame, const Sink& sink) {
     KINORA_TRY_VOID(Build(*frame));
   }
   if (frame->pts != AV_NOPTS_VALUE) {  // where the stream ends if this frame is the last
-    int64_t step = frame->pkt_duration > 0 ? frame->pkt_duration
+    int64_t step = frame->pkt_duration > 0                                 ? frame->pkt_duration
                    : last_pts_ != AV_NOPTS_VALUE && frame->pts > last_pts_ ? frame->pts - last_pts_
-                                                                            : 0;
+                                                                           : 0;
     last_pts_ = frame->pts;
     end_pts_ = std::max(end_pts_, frame->pts + step);
   }
@@ -97,9 +101,8 @@ Result<void> UprightFilter::Push(const AVFrame* frame, const Sink& sink) {
 Result<void> UprightFilter::Finish(const Sink& sink) {
   if (!graph_) return {};
   // Closing at the last frame's end (not its start) lets fps emit that frame too.
-  int err = end_pts_ != AV_NOPTS_VALUE
-                ? av_buffersrc_close(src_, end_pts_, AV_BUFFERSRC_FLAG_PUSH)
-                : av_buffersrc_add_frame(src_, nullptr);
+  int err = end_pts_ != AV_NOPTS_VALUE ? av_buffersrc_close(src_, end_pts_, AV_BUFFERSRC_FLAG_PUSH)
+                                       : av_buffersrc_add_frame(src_, nullptr);
   if (err < 0) return MapAvError(err, "video filtering failed");
   Result<void> r = Drain(sink);
   graph_.reset();

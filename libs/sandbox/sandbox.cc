@@ -75,8 +75,7 @@ std::string Outcome::Describe(const Limits& limits) const {
     return "it took longer than " + std::to_string(limits.wall.count()) + " s and was stopped";
   }
   if (stalled) {
-    return "it made no progress for " + std::to_string(limits.stall.count()) +
-           " s and was stopped";
+    return "it made no progress for " + std::to_string(limits.stall.count()) + " s and was stopped";
   }
   if (signal == SIGXCPU || (signal == SIGKILL && limits.cpu.count() > 0 &&
                             cpu_seconds >= static_cast<double>(limits.cpu.count()))) {
@@ -86,13 +85,12 @@ std::string Outcome::Describe(const Limits& limits) const {
                    stderr_tail.find("out of memory") != std::string::npos ||
                    stderr_tail.find("Cannot allocate memory") != std::string::npos;
   if (oom) {
-    return "it needed more than " + std::to_string(limits.memory_bytes >> 20) +
-           " MiB of memory";
+    return "it needed more than " + std::to_string(limits.memory_bytes >> 20) + " MiB of memory";
   }
   if (signal != 0) {
     const char* name = sigabbrev_np(signal);
-    return std::string("the decoder crashed (SIG") + (name ? name : std::to_string(signal).c_str()) +
-           ")";
+    return std::string("the decoder crashed (SIG") +
+           (name ? name : std::to_string(signal).c_str()) + ")";
   }
   return "it exited with status " + std::to_string(exit_code);
 }

@@ -21,9 +21,10 @@ TEST(Sandbox, ReportsExitStatusStderrAndProgressLines) {
   std::vector<std::string> lines;
   Callbacks cb;
   cb.on_line = [&](std::string_view l) { lines.emplace_back(l); };
-  Outcome o = Sh("echo 'progress 0.5' >&3; printf 'progress 1' >&3; echo oops >&2; echo\n"
-                 "echo 'progress 1.0' >&3; exit 3",
-                 {}, cb);
+  Outcome o =
+      Sh("echo 'progress 0.5' >&3; printf 'progress 1' >&3; echo oops >&2; echo\n"
+         "echo 'progress 1.0' >&3; exit 3",
+         {}, cb);
   EXPECT_EQ(o.exit_code, 3);
   EXPECT_FALSE(o.ok());
   EXPECT_EQ(o.stderr_tail, "oops\n");

@@ -26,8 +26,8 @@ class FaultInjectingWriter final : public ObjectWriter {
 
 }  // namespace
 
-Result<std::unique_ptr<ObjectWriter>> FaultInjectingStore::BeginPut(
-    std::string_view key, std::string_view content_type) {
+Result<std::unique_ptr<ObjectWriter>> FaultInjectingStore::BeginPut(std::string_view key,
+                                                                    std::string_view content_type) {
   if (auto e = plan_.Next(StoreOp::kBeginPut)) return *e;
   KINORA_TRY(auto writer, target().BeginPut(key, content_type));
   return std::unique_ptr<ObjectWriter>(

@@ -88,8 +88,7 @@ class MemStore final : public ObjectStore {
     return it->second.info;
   }
 
-  Result<ListPage> List(std::string_view prefix, std::string_view after,
-                        size_t max_keys) override {
+  Result<ListPage> List(std::string_view prefix, std::string_view after, size_t max_keys) override {
     if (max_keys < 1 || max_keys > 1000) {
       return MakeError(ErrorCode::kInvalidArgument, "max_keys must be 1–1000");
     }
@@ -138,7 +137,9 @@ class MemStore final : public ObjectStore {
   uint64_t version_ = 0;                   // guarded by mu_; makes every ETag distinct
 };
 
-Result<ObjectInfo> MemWriter::Commit() { return store_.Store(key_, std::move(data_), content_type_); }
+Result<ObjectInfo> MemWriter::Commit() {
+  return store_.Store(key_, std::move(data_), content_type_);
+}
 
 }  // namespace
 

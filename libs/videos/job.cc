@@ -50,8 +50,8 @@ Result<ProcessingJob> ParseProcessingJob(std::string_view body) {
     }
     if (ver->get_int64() > ProcessingJob::kVersion) {
       return Unsupported("the job has version " + std::to_string(ver->get_int64()) +
-                           "; this worker understands up to " +
-                           std::to_string(ProcessingJob::kVersion));
+                         "; this worker understands up to " +
+                         std::to_string(ProcessingJob::kVersion));
     }
   }
   ProcessingJob job{.video_id = str("video_id"),

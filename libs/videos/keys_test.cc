@@ -14,15 +14,14 @@ TEST(Keys, FollowTheSeedLayout) {
   EXPECT_EQ(ThumbnailKey(id), "thumbnails/" + id + ".jpg");
   EXPECT_EQ(ProcessedPrefix(id), "processed/" + id + "/");
   EXPECT_EQ(OutputKey(id, "thumbnail.jpg"), "thumbnails/" + id + ".jpg");
-  EXPECT_EQ(OutputKey(id, "hls/720p/seg_00001.m4s"),
-            "processed/" + id + "/hls/720p/seg_00001.m4s");
+  EXPECT_EQ(OutputKey(id, "hls/720p/seg_00001.m4s"), "processed/" + id + "/hls/720p/seg_00001.m4s");
   EXPECT_EQ(OutputKey(id, "video.mp4"), "processed/" + id + "/video.mp4");
 }
 
 TEST(Keys, MetadataKeysNameTheirVideo) {
   EXPECT_EQ(VideoIdOfMetadataKey(MetadataKey(kId)), kId);
-  for (const char* other : {"metadata/.json", "metadata/a/b.json", "videos/x.json",
-                            "metadata/x.txt", "metadata/"}) {
+  for (const char* other :
+       {"metadata/.json", "metadata/a/b.json", "videos/x.json", "metadata/x.txt", "metadata/"}) {
     EXPECT_FALSE(VideoIdOfMetadataKey(other)) << other;
   }
 }

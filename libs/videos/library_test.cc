@@ -27,7 +27,8 @@ class LibraryTest : public ::testing::Test {
   void SetUp() override {
     dir_ = fs::temp_directory_path() / ("kinora-library-test-" + NewUuid());
     fs::create_directories(dir_);
-    catalog_ = std::move(catalog::OpenCatalog("sqlite://" + (dir_ / "catalog.db").string()).value());
+    catalog_ =
+        std::move(catalog::OpenCatalog("sqlite://" + (dir_ / "catalog.db").string()).value());
     library_ = std::make_unique<Library>(*catalog_, store_);
   }
   void TearDown() override { fs::remove_all(dir_); }
@@ -118,7 +119,8 @@ TEST_F(LibraryTest, ReadMirrorRefusesDocumentsOfAnotherVideo) {
   catalog::VideoRecord v = Record();
   ASSERT_TRUE(library_->Create(v));
   const std::string stolen = MetadataKey(NewUuid());
-  ASSERT_TRUE(storage::PutBytes(store_, stolen, storage::GetBytes(store_, MetadataKey(v.video_id)).value()));
+  ASSERT_TRUE(storage::PutBytes(store_, stolen,
+                                storage::GetBytes(store_, MetadataKey(v.video_id)).value()));
   EXPECT_EQ(library_->ReadMirror(stolen).error().code, ErrorCode::kInvalidArgument);
   ASSERT_TRUE(storage::PutBytes(store_, MetadataKey(v.video_id), "[1]"));
   EXPECT_EQ(library_->ReadMirror(MetadataKey(v.video_id)).error().code,

@@ -97,9 +97,8 @@ Response Gateway::Media(http::Request& req) {
   }
   auto head = store_.Head(key);
   if (!head) {
-    return head.error().code == ErrorCode::kNotFound
-               ? http::ProblemFrom(NotFound("no such media"))
-               : http::ProblemFrom(head.error());
+    return head.error().code == ErrorCode::kNotFound ? http::ProblemFrom(NotFound("no such media"))
+                                                     : http::ProblemFrom(head.error());
   }
   if (key.size() > 5 && key.compare(key.size() - 5, 5, ".m3u8") == 0) return Playlist(req, key);
   http::EntityInfo info;

@@ -6,11 +6,8 @@
 namespace kinora::processor {
 
 std::vector<std::string> ChildArgv(const std::string& executable, const ChildRequest& r) {
-  std::vector<std::string> argv = {executable,
-                                   std::string(child::kSubcommand),
-                                   r.input.string(),
-                                   std::string(child::kOut),
-                                   r.out_dir.string()};
+  std::vector<std::string> argv = {executable, std::string(child::kSubcommand), r.input.string(),
+                                   std::string(child::kOut), r.out_dir.string()};
   auto add = [&](std::string_view flag, std::string value) {
     argv.emplace_back(flag);
     argv.push_back(std::move(value));

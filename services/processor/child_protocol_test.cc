@@ -16,15 +16,14 @@ TEST(ChildProtocol, ArgvNamesEveryChoice) {
                  .quiet = true};
   EXPECT_EQ(ChildArgv("/bin/kinora", r),
             (std::vector<std::string>{"/bin/kinora", "process", "/w/source.mp4", "--out", "/w/out",
-                                      "--report", "/w/report.json", "--progress-fd", "3",
-                                      "--quiet", "--preset", "medium", "--crf", "20",
-                                      "--no-copy"}));
+                                      "--report", "/w/report.json", "--progress-fd", "3", "--quiet",
+                                      "--preset", "medium", "--crf", "20", "--no-copy"}));
   ChildRequest plain;
   plain.input = "in.mov";
   plain.out_dir = "out";
-  EXPECT_EQ(ChildArgv("k", plain), (std::vector<std::string>{"k", "process", "in.mov", "--out",
-                                                             "out", "--preset", "veryfast", "--crf",
-                                                             "23"}));
+  EXPECT_EQ(ChildArgv("k", plain),
+            (std::vector<std::string>{"k", "process", "in.mov", "--out", "out", "--preset",
+                                      "veryfast", "--crf", "23"}));
 }
 
 TEST(ChildProtocol, ProgressLinesRoundTrip) {

@@ -1,4 +1,6 @@
 // One job, from received message to PROCESSED or FAILED (Processor::Handle and its helpers).
+#include "kinora/videos/job.h"
+
 #include <unistd.h>
 
 #include <boost/json/parse.hpp>
@@ -10,7 +12,6 @@
 #include "kinora/media/transcode.h"
 #include "kinora/processor/child_protocol.h"
 #include "kinora/processor/processor.h"
-#include "kinora/videos/job.h"
 #include "kinora/videos/keys.h"
 #include "kinora/videos/library.h"
 #include "publish.h"
@@ -221,19 +222,17 @@ JobOutcome Processor::Run(Job& job) {
     return Retry(job, "cannot record the result: " + r.error().message);
   }
   (void)queue_.Delete(job.message.receipt_handle);
-  log::Info("processing finished",
-            {{"video_id", id},
-             {"correlation_id", job.msg.correlation_id},
-             {"seconds", std::to_string(*v.processing_seconds)},
-             {"renditions", std::to_string(report->renditions.size())}});
+  log::Info("processing finished", {{"video_id", id},
+                                    {"correlation_id", job.msg.correlation_id},
+                                    {"seconds", std::to_string(*v.processing_seconds)},
+                                    {"renditions", std::to_string(report->renditions.size())}});
   return JobOutcome::kProcessed;
 }
 
 JobOutcome Processor::Fail(Job& job, const std::string& reason) {
   const std::string& id = job.record.video_id;
-  log::Warn("processing failed", {{"video_id", id},
-                                  {"correlation_id", job.msg.correlation_id},
-                                  {"reason", reason}});
+  log::Warn("processing failed",
+            {{"video_id", id}, {"correlation_id", job.msg.correlation_id}, {"reason", reason}});
   // No partial outputs stay visible.
   (void)videos::Library(catalog_, store_).DeleteOutputs(id);
   ClearOutputs(job.record);
@@ -253,8 +252,8 @@ JobOutcome Processor::Retry(Job& job, const std::string& reason) {
   if (attempt >= max) {  // the last attempt: the video shows FAILED, the job goes to the DLQ
     job.record.status = catalog::VideoStatus::kFailed;
     job.record.progress = 0;
-    job.record.error = "processing gave up after " + std::to_string(attempt) +
-                       " attempts: " + reason;
+    job.record.error =
+        "processing gave up after " + std::to_string(attempt) + " attempts: " + reason;
     (void)SaveRecord(job);
     (void)queue_.ChangeVisibility(job.message.receipt_handle, std::chrono::seconds(0));
     log::Error("processing gave up", {{"video_id", job.record.video_id}, {"reason", reason}});
@@ -263,8 +262,8 @@ JobOutcome Processor::Retry(Job& job, const std::string& reason) {
   const auto backoff = std::min<std::chrono::seconds>(
       options_.max_backoff, std::chrono::seconds(5) * (1 << std::min(attempt - 1, 10)));
   job.record.error = "attempt " + std::to_string(attempt) + " of " + std::to_string(max) +
-                     " failed (" + reason + "); retrying in " +
-                     std::to_string(backoff.count()) + " s";
+                     " failed (" + reason + "); retrying in " + std::to_string(backoff.count()) +
+                     " s";
   if (!job.record.video_key.empty()) (void)catalog_.Update(job.record);
   (void)queue_.ChangeVisibility(job.message.receipt_handle, backoff);
   log::Warn("processing will be retried", {{"video_id", job.record.video_id},
@@ -275,8 +274,7 @@ JobOutcome Processor::Retry(Job& job, const std::string& reason) {
 
 JobOutcome Processor::Release(Job& job) {
   (void)queue_.ChangeVisibility(job.message.receipt_handle, std::chrono::seconds(0));
-  log::Info("job released for another worker (shutting down)",
-            {{"video_id", job.record.video_id}});
+  log::Info("job released for another worker (shutting down)", {{"video_id", job.record.video_id}});
   return JobOutcome::kReleased;
 }
 

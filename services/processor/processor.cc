@@ -30,9 +30,8 @@ void RemoveOrphanedScratch(const fs::path& dir) {
 
 }  // namespace
 
-Processor::Processor(storage::ObjectStore& store, queue::JobQueue& queue,
-                     catalog::Catalog& catalog, metrics::Registry& metrics,
-                     ProcessorOptions options)
+Processor::Processor(storage::ObjectStore& store, queue::JobQueue& queue, catalog::Catalog& catalog,
+                     metrics::Registry& metrics, ProcessorOptions options)
     : store_(store),
       queue_(queue),
       catalog_(catalog),

@@ -49,7 +49,8 @@ class ProcessorTest : public ::testing::Test {
     fs::create_directories(dir_);
     store_ = std::move(storage::OpenObjectStore("file://" + (dir_ / "objects").string()).value());
     queue_ = std::move(queue::NewSqliteQueue(dir_ / "queue.db", {.max_receives = 2}).value());
-    catalog_ = std::move(catalog::OpenCatalog("sqlite://" + (dir_ / "catalog.db").string()).value());
+    catalog_ =
+        std::move(catalog::OpenCatalog("sqlite://" + (dir_ / "catalog.db").string()).value());
   }
   void TearDown() override { fs::remove_all(dir_); }
 
@@ -138,8 +139,9 @@ echo '{"error":"the video stream has no frames","permanent":true}' > "$6"; exit 
 
 TEST_F(ProcessorTest, ACrashingChildFailsTheJobNotTheProcess) {
   const std::string id = Upload();
-  auto p = MakeProcessor("#!/bin/sh\nmkdir -p \"$4/hls\"; echo partial > \"$4/hls/x\"\n"
-                         "kill -SEGV $$\n");
+  auto p = MakeProcessor(
+      "#!/bin/sh\nmkdir -p \"$4/hls\"; echo partial > \"$4/hls/x\"\n"
+      "kill -SEGV $$\n");
   EXPECT_EQ(p->Handle(ReceiveOne()), JobOutcome::kFailed);
   auto v = catalog_->Get(id).value();
   EXPECT_EQ(v.status, VideoStatus::kFailed);

@@ -42,9 +42,9 @@ class PublishTest : public ::testing::Test {
   void TearDown() override { fs::remove_all(out_); }
 
   const std::string id_ = NewUuid();
-  const std::vector<std::string> files_ = {"hls/master.m3u8", "hls/240p/index.m3u8",
-                                           "hls/240p/seg_00001.m4s", "video.mp4", "poster.jpg",
-                                           "thumbnail.jpg"};
+  const std::vector<std::string> files_ = {
+      "hls/master.m3u8", "hls/240p/index.m3u8", "hls/240p/seg_00001.m4s",
+      "video.mp4",       "poster.jpg",          "thumbnail.jpg"};
   fs::path out_;
   std::unique_ptr<storage::ObjectStore> mem_ = storage::NewMemStore();
   storage::FaultInjectingStore store_{*mem_};
@@ -63,8 +63,8 @@ TEST_F(PublishTest, PublishesEveryFileAndRemovesWhatAnEarlierRunLeft) {
 TEST_F(PublishTest, EveryFailurePointLeavesTheStoreAsItWas) {
   ASSERT_TRUE(Publish(store_, id_, out_, files_));  // counts the calls a publish makes
   std::vector<std::pair<StoreOp, int>> points;
-  for (StoreOp op : {StoreOp::kBeginPut, StoreOp::kWrite, StoreOp::kCommit, StoreOp::kList,
-                     StoreOp::kDelete}) {
+  for (StoreOp op :
+       {StoreOp::kBeginPut, StoreOp::kWrite, StoreOp::kCommit, StoreOp::kList, StoreOp::kDelete}) {
     points.emplace_back(op, store_.calls(op));
   }
   int failed = 0;
@@ -82,13 +82,13 @@ TEST_F(PublishTest, EveryFailurePointLeavesTheStoreAsItWas) {
       std::vector<std::string> after = AllKeys(*mem_);
       // Nothing of this run stays; the stale rung stays only if the failure came before its
       // removal, which is harmless (the row never points at it).
-      after.erase(std::remove(after.begin(), after.end(),
-                              videos::OutputKey(id_, "hls/1080p/index.m3u8")),
-                  after.end());
+      after.erase(
+          std::remove(after.begin(), after.end(), videos::OutputKey(id_, "hls/1080p/index.m3u8")),
+          after.end());
       std::vector<std::string> want = before_;
-      want.erase(std::remove(want.begin(), want.end(),
-                             videos::OutputKey(id_, "hls/1080p/index.m3u8")),
-                 want.end());
+      want.erase(
+          std::remove(want.begin(), want.end(), videos::OutputKey(id_, "hls/1080p/index.m3u8")),
+          want.end());
       EXPECT_EQ(after, want);
       ++failed;
     }

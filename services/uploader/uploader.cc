@@ -75,52 +75,51 @@ asio::awaitable<Response> Uploader::Upload(http::Request& req, http::BodyReader&
   form.details.correlation_id = req.correlation_id;
   using Part = UploadForm::Part;
   http::MultipartParser parser(
-      *boundary,
-      {
-          [&](const http::PartHeader& h) -> Result<void> {
-            if (h.name == "file") {
-              if (form.file) {
-                return InvalidArgument("the form has more than one 'file' part");
-              }
-              KINORA_TRY(form.file, ingest_.Begin(h.filename));
-              form.part = Part::kFile;
-            } else if (h.name == "title") {
-              form.part = Part::kTitle;
-            } else if (h.name == "description") {
-              form.part = Part::kDescription;
-            } else {
-              form.part = Part::kIgnored;
-            }
-            return {};
-          },
-          [&](std::string_view d) -> Result<void> {
-            switch (form.part) {
-              case Part::kFile:
-                if (form.file->size() + d.size() > options_.max_upload_bytes) {
-                  return FileTooLarge(options_.max_upload_bytes);
-                }
-                return form.file->Append(d);
-              case Part::kTitle:
-                form.details.title.append(d);
-                if (form.details.title.size() > kMaxTitle) {
-                  return InvalidArgument("the title is longer than 300 bytes");
-                }
-                return {};
-              case Part::kDescription:
-                form.details.description.append(d);
-                if (form.details.description.size() > kMaxDescription) {
-                  return InvalidArgument("the description is longer than 5000 bytes");
-                }
-                return {};
-              default:
-                return {};
-            }
-          },
-          [&]() -> Result<void> {
-            form.part = Part::kNone;
-            return {};
-          },
-      });
+      *boundary, {
+                     [&](const http::PartHeader& h) -> Result<void> {
+                       if (h.name == "file") {
+                         if (form.file) {
+                           return InvalidArgument("the form has more than one 'file' part");
+                         }
+                         KINORA_TRY(form.file, ingest_.Begin(h.filename));
+                         form.part = Part::kFile;
+                       } else if (h.name == "title") {
+                         form.part = Part::kTitle;
+                       } else if (h.name == "description") {
+                         form.part = Part::kDescription;
+                       } else {
+                         form.part = Part::kIgnored;
+                       }
+                       return {};
+                     },
+                     [&](std::string_view d) -> Result<void> {
+                       switch (form.part) {
+                         case Part::kFile:
+                           if (form.file->size() + d.size() > options_.max_upload_bytes) {
+                             return FileTooLarge(options_.max_upload_bytes);
+                           }
+                           return form.file->Append(d);
+                         case Part::kTitle:
+                           form.details.title.append(d);
+                           if (form.details.title.size() > kMaxTitle) {
+                             return InvalidArgument("the title is longer than 300 bytes");
+                           }
+                           return {};
+                         case Part::kDescription:
+                           form.details.description.append(d);
+                           if (form.details.description.size() > kMaxDescription) {
+                             return InvalidArgument("the description is longer than 5000 bytes");
+                           }
+                           return {};
+                         default:
+                           return {};
+                       }
+                     },
+                     [&]() -> Result<void> {
+                       form.part = Part::kNone;
+                       return {};
+                     },
+                 });
 
   // Stream the body through the parser into the store; constant memory whatever the size.
   std::vector<char> buf(kReadChunk);
@@ -128,9 +127,9 @@ asio::awaitable<Response> Uploader::Upload(http::Request& req, http::BodyReader&
     auto n = co_await body.Read(buf);
     if (!n) {
       if (n.error().code == ErrorCode::kTooLarge) {
-        co_return refuse(http::ProblemFrom(TooLarge(
-            "the upload exceeds the limit of " + std::to_string(options_.max_upload_bytes) +
-            " bytes")));
+        co_return refuse(
+            http::ProblemFrom(TooLarge("the upload exceeds the limit of " +
+                                       std::to_string(options_.max_upload_bytes) + " bytes")));
       }
       co_return refuse(http::ProblemFrom(n.error()));  // the put aborts as the form goes
     }

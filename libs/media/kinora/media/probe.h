@@ -23,7 +23,7 @@ struct ProbeResult {
   int width = 0;
   int height = 0;
   double fps = 0;
-  int rotation = 0;  // display rotation in degrees (0, 90, 180, 270)
+  int rotation = 0;                  // display rotation in degrees (0, 90, 180, 270)
   int sar_num = 1, sar_den = 1;      // sample aspect ratio (1:1 when unknown)
   bool variable_frame_rate = false;  // timestamps do not follow one constant rate
   std::string pixel_format;

@@ -52,7 +52,7 @@ struct TranscodeReport {
   double fps = 0;                             // the outputs' constant frame rate
   std::vector<RenditionResult> renditions;    // tallest first
   Rung mp4;                                   // the MP4's size; mp4.copy when remuxed
-  bool audio_copy = false;  // the source's AAC-LC 48 kHz stereo carried as it is
+  bool audio_copy = false;                    // the source's AAC-LC 48 kHz stereo carried as it is
   int64_t frames_decoded = 0;
   double thumbnail_seconds = 0;  // where the thumbnail frame was taken from
   int poster_width = 0, poster_height = 0;

@@ -22,11 +22,11 @@ namespace kinora::sandbox {
 inline constexpr int kProgressFd = 3;
 
 struct Limits {
-  uint64_t memory_bytes = 0;                  // RLIMIT_AS; 0 = none (also none under ASan)
-  std::chrono::seconds cpu{0};                // RLIMIT_CPU; 0 = none
-  std::chrono::seconds wall{0};               // watchdog; 0 = none
-  std::chrono::seconds stall{0};              // killed when no progress line for this long
-  std::chrono::milliseconds tick{1000};       // how often on_tick runs while the child works
+  uint64_t memory_bytes = 0;             // RLIMIT_AS; 0 = none (also none under ASan)
+  std::chrono::seconds cpu{0};           // RLIMIT_CPU; 0 = none
+  std::chrono::seconds wall{0};          // watchdog; 0 = none
+  std::chrono::seconds stall{0};         // killed when no progress line for this long
+  std::chrono::milliseconds tick{1000};  // how often on_tick runs while the child works
 };
 
 struct Outcome {

@@ -23,8 +23,7 @@ class ObjectStoreWrapper : public ObjectStore {
     return target_.Get(key, range);
   }
   Result<ObjectInfo> Head(std::string_view key) override { return target_.Head(key); }
-  Result<ListPage> List(std::string_view prefix, std::string_view after,
-                        size_t max_keys) override {
+  Result<ListPage> List(std::string_view prefix, std::string_view after, size_t max_keys) override {
     return target_.List(prefix, after, max_keys);
   }
   Result<void> Delete(std::string_view key) override { return target_.Delete(key); }
@@ -64,8 +63,7 @@ class FaultInjectingStore : public ObjectStoreWrapper {
   Result<std::unique_ptr<ObjectReader>> Get(std::string_view key,
                                             std::optional<ByteRange> range) override;
   Result<ObjectInfo> Head(std::string_view key) override;
-  Result<ListPage> List(std::string_view prefix, std::string_view after,
-                        size_t max_keys) override;
+  Result<ListPage> List(std::string_view prefix, std::string_view after, size_t max_keys) override;
   Result<void> Delete(std::string_view key) override;
   Result<void> DeleteMany(const std::vector<std::string>& keys) override {
     return ObjectStore::DeleteMany(keys);  // one counted Delete per key

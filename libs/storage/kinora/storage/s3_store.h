@@ -22,7 +22,7 @@ struct S3Config {
   std::string prefix;    // optional key prefix inside the bucket ("site-a/"), ends with '/'
   std::string endpoint;  // "http://127.0.0.1:4568"; empty = AWS (https://s3.<region>.amazonaws.com)
   std::string region = "us-east-1";
-  bool path_style = true;  // bucket in the path; false = virtual-hosted (bucket.host)
+  bool path_style = true;        // bucket in the path; false = virtual-hosted (bucket.host)
   aws::Credentials credentials;  // fixed keys; when empty, the provider below is used
   // Temporary credentials (IRSA, Pod Identity); filled from the environment by New…() when
   // neither is given.

@@ -27,8 +27,7 @@ class Uploader {
  public:
   // Answers show a video as `presenter` does, the same document the analytics role serves.
   Uploader(storage::ObjectStore& store, catalog::Catalog& catalog, queue::JobQueue& queue,
-           const videos::Presenter& presenter, metrics::Registry& metrics,
-           UploaderOptions options);
+           const videos::Presenter& presenter, metrics::Registry& metrics, UploaderOptions options);
 
   // Registers POST {prefix}/upload and DELETE {prefix}/videos/{id}.
   void Register(http::Router& router, const std::string& prefix);
