@@ -105,15 +105,15 @@ inline constexpr auto kColumns = [] {
 }();
 // clang-format on
 
-// Whether c stores member m, or is computed by f.
+// Whether c stores member m, or is computed by f. (No std::get_if: its null check on the
+// variant's address is not a constant expression under UBSan's instrumentation.)
 template <class T>
 constexpr bool Is(const Column& c, Member<T> m) {
-  const auto* held = std::get_if<Member<T>>(&c.field);
-  return held && *held == m;
+  return std::holds_alternative<Member<T>>(c.field) && std::get<Member<T>>(c.field) == m;
 }
 constexpr bool Is(const Column& c, double (*f)(const VideoRecord&)) {
-  const auto* held = std::get_if<double (*)(const VideoRecord&)>(&c.field);
-  return held && *held == f;
+  using Fn = double (*)(const VideoRecord&);
+  return std::holds_alternative<Fn>(c.field) && std::get<Fn>(c.field) == f;
 }
 
 constexpr size_t IndexOf(const Column& c) { return static_cast<size_t>(&c - kColumns.data()); }
@@ -122,8 +122,8 @@ constexpr size_t IndexOf(const Column& c) { return static_cast<size_t>(&c - kCol
 // member with no column fails to compile.
 template <class M>
 consteval size_t IndexOf(M m) {
-  for (const Column& c : kColumns) {
-    if (Is(c, m)) return IndexOf(c);
+  for (size_t i = 0; i < kColumns.size(); ++i) {
+    if (Is(kColumns[i], m)) return i;
   }
   throw "no column stores this member";
 }
