@@ -8,7 +8,7 @@ build_pkgs=(
   libboost1.81-all-dev libboost-json1.81-dev libboost-url1.81-dev
   libavformat-dev libavcodec-dev libavfilter-dev libswscale-dev libswresample-dev libavutil-dev
   libsqlite3-dev libpq-dev libssl-dev libcurl4-openssl-dev
-  libspdlog-dev libfmt-dev libcli11-dev
+  libspdlog-dev libfmt-dev libcli11-dev libsodium-dev
   libgtest-dev libgmock-dev libbenchmark-dev
 )
 test_pkgs=(
