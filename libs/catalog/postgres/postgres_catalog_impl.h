@@ -6,7 +6,7 @@
 #include <string>
 
 #include "kinora/catalog/catalog.h"
-#include "pg.h"
+#include "kinora/pg/pg.h"
 
 namespace kinora::catalog {
 

@@ -13,7 +13,7 @@
 #include "../columns.h"
 #include "../cursor.h"
 #include "../sort_keys.h"
-#include "pg.h"
+#include "kinora/pg/pg.h"
 #include "postgres_catalog_impl.h"
 
 namespace kinora::catalog {

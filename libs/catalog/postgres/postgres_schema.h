@@ -9,7 +9,7 @@
 #include <vector>
 
 #include "kinora/catalog/catalog.h"
-#include "pg.h"
+#include "kinora/pg/pg.h"
 
 namespace kinora::catalog::pgschema {
 

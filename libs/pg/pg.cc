@@ -1,10 +1,10 @@
-#include "pg.h"
+#include "kinora/pg/pg.h"
 
 #include <charconv>
 #include <cstdlib>
 #include <cstring>
 
-namespace kinora::catalog::pg {
+namespace kinora::pg {
 
 int64_t PgResult::Int(int row, int col) const {
   std::string_view t = Text(row, col);
@@ -136,4 +136,4 @@ void PgPool::Release(std::unique_ptr<PgConn> c) {
   cv_.notify_one();
 }
 
-}  // namespace kinora::catalog::pg
+}  // namespace kinora::pg

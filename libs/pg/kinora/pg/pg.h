@@ -1,4 +1,4 @@
-// A thin RAII layer over libpq for the PostgreSQL catalog: connections, parameterised queries
+// A thin RAII layer over libpq for the PostgreSQL backends (catalog, identity): connections, parameterised queries
 // in text format, results, transactions, a bounded connection pool, and PostgreSQL's errors
 // mapped to Kinora errors in one function (Classify).
 // Thread safety: a PgConn is used by one thread at a time; PgPool may be shared.
@@ -17,7 +17,7 @@
 
 #include "kinora/core/error.h"
 
-namespace kinora::catalog::pg {
+namespace kinora::pg {
 
 // A query parameter in text form; nullopt is SQL NULL.
 using Param = std::optional<std::string>;
@@ -111,4 +111,4 @@ class PgPool {
   size_t open_ = 0;
 };
 
-}  // namespace kinora::catalog::pg
+}  // namespace kinora::pg
