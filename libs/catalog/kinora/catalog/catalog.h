@@ -26,6 +26,13 @@ std::string SortKeyNames();
 // Ordering: by the sort key, ties broken by video_id in the same direction; unknown durations
 // sort as -1 (first ascending). A cursor is bound to the sort and order that produced it;
 // using it with another gives kInvalidArgument.
+// Whose eyes a listing or a stats scope is for. The rule is identity::IsListedFor's:
+//   kEveryone  no visibility filter (moderators, admins, operators' tools, tests);
+//   kAnonymous only 'public' videos;
+//   kSignedIn  'public' and 'internal' videos, and every video of viewer_id.
+// Visibility values are the lowercase names identity::ToString(Visibility) gives.
+enum class Audience { kEveryone, kAnonymous, kSignedIn };
+
 struct ListQuery {
   int limit = 20;      // 1–100
   std::string cursor;  // opaque, from a previous page's next_cursor
@@ -34,6 +41,33 @@ struct ListQuery {
   bool descending = true;
   std::optional<VideoStatus> status;  // filter
   std::string title_query;            // case-insensitive substring of the title
+  Audience audience = Audience::kEveryone;
+  std::string viewer_id;  // the signed-in viewer (kSignedIn)
+  std::string owner_id;   // filter: only this owner's videos (empty: any owner)
+};
+
+// What Stats covers: the whole site, the public videos, or one owner's videos.
+struct StatsScope {
+  enum Kind { kAll, kPublic, kOwner } kind = kAll;
+  std::string owner_id;  // kOwner
+};
+
+// What an owner may change about a video (each field only when set). A visibility change bumps
+// the video's media_generation, which every signed media URL carries in its MAC: URLs handed
+// out before stop working.
+struct VideoEdit {
+  std::optional<std::string> title, description, visibility;
+};
+
+struct LikeResult {
+  int64_t likes = 0;  // the video's likes after the call
+  bool liked = false;  // whether the user likes it now
+};
+
+// Original bytes an owner has stored: in total, and uploaded since `since` (quotas).
+struct OwnerUsage {
+  int64_t total_bytes = 0;
+  int64_t bytes_since = 0;
 };
 
 struct ListPage {
@@ -84,17 +118,35 @@ class Catalog {
   virtual Result<void> Insert(const VideoRecord& v) = 0;
   // kNotFound if missing.
   virtual Result<VideoRecord> Get(std::string_view video_id) = 0;
-  // Replaces every field except the counters (views, likes). kNotFound if missing.
+  // Replaces every field except the counters (views, likes) and what Edit owns (title,
+  // description, owner_id, visibility, media_generation), so a long job's write cannot undo an
+  // owner's edit made meanwhile. kNotFound if missing.
   virtual Result<void> Update(const VideoRecord& v) = 0;
+  // Applies an owner's edit atomically and returns the row after it. kNotFound if missing;
+  // kInvalidArgument for an unknown visibility.
+  virtual Result<VideoRecord> Edit(std::string_view video_id, const VideoEdit& e) = 0;
   // Removes the row and its counters. kNotFound if missing.
   virtual Result<void> Delete(std::string_view video_id) = 0;
   // kInvalidArgument for a malformed cursor or limit out of range.
   virtual Result<ListPage> List(const ListQuery& q) = 0;
-  virtual Result<CatalogStats> Stats() = 0;
+  // kAll is served from the trigger-kept aggregates; kPublic and kOwner are computed from the
+  // rows in scope (views_per_day and likes_per_day from the per-video daily counts).
+  virtual Result<CatalogStats> Stats(const StatsScope& scope) = 0;
+  Result<CatalogStats> Stats() { return Stats(StatsScope{}); }
   // Atomically adds one and returns the new value; exact under any concurrency and durable
   // when it returns (survives kill -9). Also counts toward today's views/likes. kNotFound.
   virtual Result<int64_t> IncrementViews(std::string_view video_id) = 0;
   virtual Result<int64_t> IncrementLikes(std::string_view video_id) = 0;
+  // One like per user and video: Like is idempotent (likes only grow the first time), Unlike
+  // takes it back. Both count toward today's likes like IncrementLikes. kNotFound.
+  virtual Result<LikeResult> Like(std::string_view video_id, std::string_view user_id) = 0;
+  virtual Result<LikeResult> Unlike(std::string_view video_id, std::string_view user_id) = 0;
+  virtual Result<bool> Likes(std::string_view video_id, std::string_view user_id) = 0;
+  // For quotas; `since` in unix millis.
+  virtual Result<OwnerUsage> Usage(std::string_view owner_id, int64_t since) = 0;
+  // Gives every video without an owner (made before accounts existed) to `owner_id`; returns
+  // how many.
+  virtual Result<int64_t> AdoptUnowned(std::string_view owner_id) = 0;
   virtual Result<void> Ping() = 0;
   virtual std::string Describe() const = 0;
 };

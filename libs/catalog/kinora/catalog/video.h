@@ -55,6 +55,10 @@ struct VideoRecord {
   std::optional<double> processing_seconds;
   int64_t processed_bytes = 0;  // bytes of all outputs (for storage stats)
   std::string correlation_id;   // of the upload request
+  // Access (Catalog::Edit changes these; Update leaves them alone).
+  std::string owner_id;               // the uploading user's id; empty before accounts existed
+  std::string visibility = "public";  // public | unlisted | private | internal
+  int64_t media_generation = 0;       // bumped by every visibility change (signed URLs carry it)
 };
 
 // likes / max(views, 1): the share of viewers who liked the video.
