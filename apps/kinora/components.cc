@@ -15,7 +15,7 @@ struct RoleEntry {
 const std::vector<RoleEntry>& Roles() {
   using C = Component;
   static const std::vector<RoleEntry> kRoles = {
-      {Role::kGateway, "gateway", {C::kOps, C::kWebApp, C::kApiProxy}},
+      {Role::kGateway, "gateway", {C::kOps, C::kWebApp, C::kAccountsApi, C::kApiProxy}},
       {Role::kUploader, "uploader", {C::kOps, C::kUploaderApi}},
       {Role::kAnalytics, "analytics", {C::kOps, C::kAnalyticsApi}},
       {Role::kProcessor, "processor", {C::kOps, C::kWorkerPool}},
@@ -45,6 +45,8 @@ std::string_view ToString(Component c) {
       return "uploader API";
     case Component::kAnalyticsApi:
       return "analytics API";
+    case Component::kAccountsApi:
+      return "accounts API";
     case Component::kWorkerPool:
       return "worker pool";
   }
@@ -72,12 +74,14 @@ std::vector<Component> ComponentsOf(Role r) {
 std::vector<Resource> ResourcesOf(Component c) {
   using R = Resource;
   switch (c) {
-    case Component::kOps:  // /ready checks the store of every role
-      return {R::kObjectStore};
+    case Component::kOps:  // /ready checks the store of every role; /metrics takes admins
+      return {R::kObjectStore, R::kIdentityStore};
     case Component::kApiProxy:
       return {};
-    case Component::kWebApp:
-      return {R::kObjectStore, R::kUrlSigner};
+    case Component::kWebApp:  // /media checks each video's media generation in the catalog
+      return {R::kObjectStore, R::kUrlSigner, R::kCatalog};
+    case Component::kAccountsApi:
+      return {R::kIdentityStore, R::kCatalog};
     case Component::kUploaderApi:
       return {R::kObjectStore, R::kJobQueue, R::kCatalog, R::kUrlSigner};
     case Component::kAnalyticsApi:

@@ -19,10 +19,13 @@ enum class Component {
   kApiProxy,      // /api/uploader/* and /api/analytics/* forwarded to their roles
   kUploaderApi,   // /api/uploader/*, /api/upload
   kAnalyticsApi,  // /api/analytics/*
+  kAccountsApi,   // /api/auth/*, /api/admin/users*
   kWorkerPool,    // the processing workers
 };
 
-enum class Resource { kObjectStore, kJobQueue, kCatalog, kUrlSigner };
+// kIdentityStore lives in the catalog's database (same URL): every role that authenticates
+// (all of them: even /metrics takes an admin's token) opens it.
+enum class Resource { kObjectStore, kJobQueue, kCatalog, kUrlSigner, kIdentityStore };
 
 std::string_view ToString(Role r);
 std::string_view ToString(Component c);

@@ -39,7 +39,11 @@ TEST(Components, EveryRoleAnswersHealthAndRunsItsOwnPart) {
 
 TEST(Components, ResourcesFollowFromComponents) {
   // The gateway keeps no state of its own: no queue, no catalog.
-  EXPECT_FALSE(Needs(ComponentsOf(Role::kGateway), Resource::kCatalog));
+  // The gateway reads the catalog's database: media generations, sessions and tokens.
+  EXPECT_TRUE(Needs(ComponentsOf(Role::kGateway), Resource::kCatalog));
+  for (Role r : {Role::kGateway, Role::kUploader, Role::kAnalytics, Role::kProcessor}) {
+    EXPECT_TRUE(Needs(ComponentsOf(r), Resource::kIdentityStore)) << ToString(r);
+  }
   EXPECT_FALSE(Needs(ComponentsOf(Role::kGateway), Resource::kJobQueue));
   EXPECT_FALSE(Needs(ComponentsOf(Role::kAnalytics), Resource::kJobQueue));
   EXPECT_TRUE(Needs(ComponentsOf(Role::kUploader), Resource::kJobQueue));

@@ -46,6 +46,24 @@ constexpr std::pair<const char*, Field> kSettings[] = {
     {"KINORA_UPLOADER_URL", &RawSettings::uploader_url},
     {"KINORA_ANALYTICS_URL", &RawSettings::analytics_url},
     {"SQS_QUEUE_URL", &RawSettings::seed_queue_url},  // seed-compatible name
+    {"KINORA_ADMIN_USER", &RawSettings::admin_user},
+    {"KINORA_ADMIN_PASSWORD", &RawSettings::admin_password},
+    {"KINORA_SIGNUP", &RawSettings::signup},
+    {"KINORA_DEFAULT_VISIBILITY", &RawSettings::default_visibility},
+    {"KINORA_PUBLIC_URL", &RawSettings::public_url},
+    {"KINORA_TRUSTED_PROXIES", &RawSettings::trusted_proxies},
+    {"KINORA_CORS_ORIGINS", &RawSettings::cors_origins},
+    {"KINORA_RATE_LIMIT", &RawSettings::rate_limit},
+    {"KINORA_RATE_API", &RawSettings::rate_api},
+    {"KINORA_RATE_LOGIN", &RawSettings::rate_login},
+    {"KINORA_RATE_UPLOAD", &RawSettings::rate_upload},
+    {"KINORA_RATE_VIEW", &RawSettings::rate_view},
+    {"KINORA_INTERNAL_LISTEN", &RawSettings::internal_listen},
+    {"KINORA_SESSION_IDLE_HOURS", &RawSettings::session_idle_hours},
+    {"KINORA_SESSION_MAX_DAYS", &RawSettings::session_max_days},
+    {"KINORA_PRIVATE_URL_TTL_SECONDS", &RawSettings::private_url_ttl_seconds},
+    {"KINORA_DEFAULT_QUOTA_BYTES", &RawSettings::default_quota_bytes},
+    {"KINORA_DEFAULT_DAILY_QUOTA_BYTES", &RawSettings::default_daily_quota_bytes},
 };
 
 RawSettings FromEnvironment(const std::map<std::string, std::string>& env) {
@@ -185,6 +203,7 @@ Loaded Validate(const RawSettings& raw, unsigned hardware_threads) {
   c.db_url = raw.db.value_or(AbsoluteUrl("sqlite", c.data_dir / "catalog.db"));
   if (raw.uploader_url) c.uploader_url = *raw.uploader_url;
   if (raw.analytics_url) c.analytics_url = *raw.analytics_url;
+  ValidateAccess(raw, c.access, problems);
   return out;
 }
 

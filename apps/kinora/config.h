@@ -18,6 +18,31 @@ struct RawSettings {
       http_threads, url_ttl_seconds, web_dir, log_level, signing_key, bucket, job_lease_seconds,
       job_timeout_seconds, job_memory_mb, uploader_url, analytics_url, seed_queue_url,
       shutdown_grace_seconds;
+  // Accounts and access (access_config.cc).
+  std::optional<std::string> admin_user, admin_password, signup, default_visibility, public_url,
+      trusted_proxies, cors_origins, rate_limit, rate_api, rate_login, rate_upload, rate_view,
+      internal_listen, session_idle_hours, session_max_days, private_url_ttl_seconds,
+      default_quota_bytes, default_daily_quota_bytes;
+};
+
+// Accounts and access settings (docs/auth.md).
+struct AccessConfig {
+  std::string admin_user = "admin";
+  std::string admin_password;  // empty: generated at the first start, printed once
+  std::string signup = "closed";  // closed | open | approval
+  std::string default_visibility = "public";
+  std::string public_url;       // "https://video.example.org": cookies Secure, CSRF origin
+  std::string trusted_proxies;  // IPs and CIDRs whose X-Forwarded-* we believe
+  std::vector<std::string> cors_origins;
+  bool rate_limit = true;
+  double rate_api = 1200, rate_login = 10, rate_upload = 30, rate_view = 120;  // per minute
+  std::string internal_host;  // KINORA_INTERNAL_LISTEN: /metrics, /health, /ready
+  uint16_t internal_port = 0;
+  int session_idle_hours = 72;
+  int session_max_days = 30;
+  int private_url_ttl_seconds = 900;
+  int64_t default_quota_bytes = 0;
+  int64_t default_daily_quota_bytes = 0;
 };
 
 struct Config {
@@ -47,6 +72,7 @@ struct Config {
   // Split mode: where the gateway finds the other roles (http://host:port).
   std::string uploader_url;
   std::string analytics_url;
+  AccessConfig access;
 };
 
 // Reads KINORA_* (and seed-compatible S3_BUCKET) from an environment map.
@@ -60,5 +86,7 @@ struct Loaded {
   std::vector<std::string> problems;
 };
 Loaded Validate(const RawSettings& raw, unsigned hardware_threads);
+// The accounts and access part of Validate (access_config.cc).
+void ValidateAccess(const RawSettings& raw, AccessConfig& c, std::vector<std::string>& problems);
 
 }  // namespace kinora::app

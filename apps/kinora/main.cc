@@ -6,6 +6,7 @@
 #include "config.h"
 #include "process.h"
 #include "reindex.h"
+#include "routes_cli.h"
 #include "roles.h"
 #include "signals.h"
 
@@ -131,9 +132,15 @@ int main(int argc, char** argv) {
                     "Re-encode every rung even when the source could be copied");
   process->add_flag(flag(child::kQuiet), process_args.quiet, "Do not print the report");
 
+  bool routes_json = false;
+  auto* routes = app.add_subcommand(
+      "routes", "Print the authorization table: every route, who may call it, which token scope");
+  routes->add_flag("--json", routes_json, "As JSON (what the authorization matrix test reads)");
+
   CLI11_PARSE(app, argc, argv);
 
   if (*process) return RunProcess(process_args);
+  if (*routes) return PrintRoutes(routes_json);
 
   // Settings from the environment with the flags on top; every problem listed at once.
   auto load = [&flags]() -> std::optional<Config> {

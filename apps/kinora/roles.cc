@@ -10,6 +10,9 @@
 #include <sstream>
 #include <thread>
 
+#include "access_wiring.h"
+#include "kinora/access/guard.h"
+#include "kinora/accounts/accounts.h"
 #include "kinora/analytics/analytics.h"
 #include "kinora/catalog/catalog.h"
 #include "kinora/core/log.h"
@@ -85,7 +88,9 @@ struct Process {
   std::unique_ptr<storage::ObjectStore> store;
   std::unique_ptr<queue::JobQueue> queue;
   std::unique_ptr<catalog::Catalog> catalog;
+  std::unique_ptr<identity::IdentityStore> identity;
   std::unique_ptr<http::UrlSigner> signer;
+  std::unique_ptr<access::Guard> guard;  // made before the components: accounts use it
   metrics::Registry registry;
   http::Router router;
 
@@ -94,6 +99,7 @@ struct Process {
   std::unique_ptr<uploader::Uploader> uploader;
   std::unique_ptr<analytics::Analytics> analytics;
   std::unique_ptr<gateway::ApiProxy> proxy;
+  std::unique_ptr<accounts::Accounts> accounts;
   std::unique_ptr<processor::Processor> processor;
 };
 
@@ -115,6 +121,11 @@ Result<void> OpenResources(Process& p) {
     auto opened = catalog::OpenCatalog(c.db_url);
     if (!opened) return Annotate(opened.error(), "cannot open the catalog");
     p.catalog = std::move(*opened);
+  }
+  if (needs(Resource::kIdentityStore)) {
+    auto opened = identity::OpenIdentityStore(c.db_url);
+    if (!opened) return Annotate(opened.error(), "cannot open the accounts store");
+    p.identity = std::move(*opened);
   }
   std::string key = EphemeralKey();
   if (needs(Resource::kUrlSigner)) {
@@ -138,8 +149,12 @@ Result<void> OpenResources(Process& p) {
   }
   if (p.store) {
     p.presenter = std::make_unique<videos::Presenter>(
-        *p.signer, videos::PresenterOptions{.url_ttl = std::chrono::seconds(c.url_ttl_seconds),
-                                            .direct_store = p.store.get()});
+        *p.signer,
+        videos::PresenterOptions{
+            .url_ttl = std::chrono::seconds(c.url_ttl_seconds),
+            .private_url_ttl = std::chrono::seconds(c.access.private_url_ttl_seconds),
+            // Never presigned store URLs: they could not be revoked (docs/auth.md).
+            .direct_store = nullptr});
   }
   return {};
 }
@@ -155,7 +170,7 @@ Result<void> AddComponent(Process& p, Component part) {
       if (auto* k = p.catalog.get()) checks.push_back({"catalog", [k] { return k->Ping(); }});
       // The same object serves the web app and media when the role has kWebApp.
       p.gateway = std::make_unique<gateway::Gateway>(
-          *p.store, *p.signer, p.registry, std::move(checks),
+          *p.store, p.catalog.get(), *p.signer, p.registry, std::move(checks),
           gateway::GatewayOptions{.role = p.name, .web_dir = p.web_dir});
       p.gateway->RegisterOps(p.router);
       return {};
@@ -165,9 +180,10 @@ Result<void> AddComponent(Process& p, Component part) {
       return {};
     case Component::kUploaderApi: {
       p.uploader = std::make_unique<uploader::Uploader>(
-          *p.store, *p.catalog, *p.queue, *p.presenter, p.registry,
+          *p.store, *p.catalog, *p.queue, p.identity.get(), *p.presenter, p.registry,
           uploader::UploaderOptions{.max_upload_bytes = c.max_upload_bytes,
-                                    .ingest = {.bucket = c.bucket, .probe = {}}});
+                                    .ingest = {.bucket = c.bucket, .probe = {}},
+                                    .default_visibility = c.access.default_visibility});
       p.uploader->Register(p.router, "/api/uploader");
       uploader::Uploader* up = p.uploader.get();
       p.router.AddStreaming(
@@ -181,6 +197,15 @@ Result<void> AddComponent(Process& p, Component part) {
                                                            analytics::AnalyticsOptions{});
       p.analytics->Register(p.router, "/api/analytics");
       return {};
+    case Component::kAccountsApi: {
+      if (auto r = BootstrapAccounts(*p.identity, p.catalog.get(), c.access); !r) {
+        return Annotate(r.error(), "cannot set up the first account");
+      }
+      p.accounts = std::make_unique<accounts::Accounts>(*p.identity, p.catalog.get(),
+                                                        AccountsOptionsFrom(c, *p.guard));
+      p.accounts->Register(p.router);
+      return {};
+    }
     case Component::kApiProxy: {
       auto uploader_up = http::ParseUpstream("uploader", c.uploader_url);
       auto analytics_up = http::ParseUpstream("analytics", c.analytics_url);
@@ -224,11 +249,17 @@ int RunRole(const Config& c, Role role) {
   if (std::count(p.components.begin(), p.components.end(), Component::kWebApp) > 0) {
     p.web_dir = FindWebApp(c.web_dir, sandbox::SelfExecutable());
   }
+  const bool edge = role == Role::kServe || role == Role::kGateway;
+  auto guard_options = GuardOptionsFrom(c, edge);
+  if (!guard_options) return Fail("cannot start", guard_options.error());
+  p.guard = std::make_unique<access::Guard>(p.identity.get(), std::move(*guard_options));
   for (Component part : p.components) {
     if (auto r = AddComponent(p, part); !r) {
       return Fail("cannot start the " + std::string(ToString(part)), r.error());
     }
   }
+  // Every route must have its line in the authorization table, or nothing starts.
+  if (auto r = access::CheckRoutes(p.router); !r) return Fail("cannot start", r.error());
 
   http::ServerOptions so;
   so.host = c.host;
@@ -236,6 +267,27 @@ int RunRole(const Config& c, Role role) {
   so.threads = c.http_threads;
   so.shutdown_grace = std::chrono::seconds(c.shutdown_grace_seconds);
   so.metrics = &p.registry;
+  access::Guard* guard = p.guard.get();
+  so.guard = [guard](http::Request& req, const http::Route& route) {
+    return guard->Admit(req, route);
+  };
+  so.finish = [guard](const http::Request& req, http::Response& res) { guard->Finish(req, res); };
+  // The internal listener (KINORA_INTERNAL_LISTEN) serves only /health, /ready and /metrics,
+  // without the guard: it is for probes and Prometheus on the cluster network.
+  std::unique_ptr<http::Server> internal;
+  if (c.access.internal_port != 0 || !c.access.internal_host.empty()) {
+    http::Router ops;
+    p.gateway->RegisterOps(ops);
+    http::ServerOptions io;
+    io.host = c.access.internal_host;
+    io.port = c.access.internal_port;
+    io.threads = 1;
+    internal = std::make_unique<http::Server>(io, std::move(ops));
+    auto iport = internal->Listen();
+    if (!iport) return Fail("cannot start the internal HTTP listener", iport.error());
+    log::Info("internal listener (health, readiness, metrics)",
+              {{"address", "http://" + c.access.internal_host + ":" + std::to_string(*iport)}});
+  }
   http::Server server(so, std::move(p.router));
   auto port = server.Listen();
   if (!port) return Fail("cannot start the HTTP server", port.error());
@@ -252,12 +304,19 @@ int RunRole(const Config& c, Role role) {
              {"analytics", c.analytics_url}});
   if (p.processor) p.processor->Start();
   {
+    std::thread internal_thread;
+    if (internal) internal_thread = std::thread([&] { internal->Run(); });
     SignalWaiter waiter([&] {
       server.Stop();
+      if (internal) internal->Stop();
       if (p.processor) p.processor->RequestStop();
       if (p.queue) p.queue->Interrupt();
     });
     server.Run();
+    if (internal) {
+      internal->Stop();
+      internal_thread.join();
+    }
   }
   if (p.processor)
     p.processor->Stop();  // running jobs are released to the queue for the next start

@@ -29,6 +29,8 @@ Status StatusFor(ErrorCode code) {
       return Status::bad_gateway;
     case ErrorCode::kPermissionDenied:
       return Status::forbidden;
+    case ErrorCode::kUnauthenticated:
+      return Status::unauthorized;
     case ErrorCode::kCancelled:
       return Status::bad_request;
     case ErrorCode::kInternal:

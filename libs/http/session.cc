@@ -263,6 +263,9 @@ asio::awaitable<std::optional<Response>> Session::Respond(Request& req, Parser& 
   const Route& route = *m.route;
   req.route = route.pattern;
   req.path_params = std::move(m.params);
+  if (st_->options.guard) {
+    if (auto refused = st_->options.guard(req, route)) co_return refused;
+  }
   auto cl = parser.content_length();
   if (cl && *cl > route.options.body_limit) {
     co_return ProblemFrom(TooLarge("request body of " + std::to_string(*cl) +
@@ -321,6 +324,7 @@ asio::awaitable<std::optional<Response>> Session::CallStreaming(const StreamHand
 asio::awaitable<bool> Session::Write(const Request& req, Response& res, bool keep_alive) {
   res.headers.set(bhttp::field::server, "kinora");
   res.headers.set("X-Correlation-ID", req.correlation_id);
+  if (st_->options.finish) st_->options.finish(req, res);
   RenderProblem(res, req.correlation_id);
   const bool head = req.method == Verb::head;
   const bool bodiless = res.status == Status::not_modified || res.status == Status::no_content;

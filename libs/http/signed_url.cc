@@ -59,7 +59,8 @@ UrlSigner::UrlSigner(std::string secret, std::string prefix)
 
 UrlSigner::~UrlSigner() = default;
 
-std::string UrlSigner::Mac(std::string_view key, std::string_view expires) const {
+std::string UrlSigner::Mac(std::string_view key, std::string_view expires,
+                           int64_t generation) const {
   unsigned char inner_hash[EVP_MAX_MD_SIZE], out[EVP_MAX_MD_SIZE];
   unsigned int inner_len = 0, len = 0;
   MdCtx c = NewCtx();
@@ -67,6 +68,10 @@ std::string UrlSigner::Mac(std::string_view key, std::string_view expires) const
   EVP_DigestUpdate(c.get(), key.data(), key.size());
   EVP_DigestUpdate(c.get(), "\n", 1);
   EVP_DigestUpdate(c.get(), expires.data(), expires.size());
+  if (generation != 0) {  // generation 0 keeps the original form, so older URLs stay valid
+    const std::string g = "\ng" + std::to_string(generation);
+    EVP_DigestUpdate(c.get(), g.data(), g.size());
+  }
   EVP_DigestFinal_ex(c.get(), inner_hash, &inner_len);
   EVP_MD_CTX_copy_ex(c.get(), keyed_->outer.get());
   EVP_DigestUpdate(c.get(), inner_hash, inner_len);
@@ -80,21 +85,24 @@ std::string UrlSigner::Mac(std::string_view key, std::string_view expires) const
   return hex;
 }
 
-std::string UrlSigner::SignUntil(std::string_view key, int64_t expires_unix) const {
+std::string UrlSigner::SignUntil(std::string_view key, int64_t expires_unix,
+                                 int64_t generation) const {
   std::string exp = std::to_string(expires_unix);
-  return prefix_ + std::string(key) + "?expires=" + exp + "&signature=" + Mac(key, exp);
+  return prefix_ + std::string(key) + "?expires=" + exp +
+         "&signature=" + Mac(key, exp, generation);
 }
 
-std::string UrlSigner::Sign(std::string_view key, std::chrono::seconds ttl) const {
-  return SignUntil(key, UnixSeconds(std::chrono::system_clock::now() + ttl));
+std::string UrlSigner::Sign(std::string_view key, std::chrono::seconds ttl,
+                            int64_t generation) const {
+  return SignUntil(key, UnixSeconds(std::chrono::system_clock::now() + ttl), generation);
 }
 
 Result<void> UrlSigner::Verify(std::string_view key, std::string_view expires,
-                               std::string_view signature) const {
+                               std::string_view signature, int64_t generation) const {
   if (expires.empty() || signature.empty()) {
     return MakeError(ErrorCode::kPermissionDenied, "media URLs must carry expires and signature");
   }
-  std::string want = Mac(key, expires);
+  std::string want = Mac(key, expires, generation);
   if (signature.size() != want.size() ||
       CRYPTO_memcmp(signature.data(), want.data(), want.size()) != 0) {
     return MakeError(ErrorCode::kPermissionDenied, "the URL signature is not valid");

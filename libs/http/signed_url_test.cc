@@ -35,6 +35,18 @@ TEST(UrlSigner, MatchesHmacSha256) {
             "d10ccfbf1984298afcac13a0be1896f1076a492fd5e8de3c99ef9ca618da17b6");
 }
 
+// A generation revokes: the URL verifies only against the generation it was signed for.
+//   hmac.new(b"Jefe", b"k\n4102444800\ng7", hashlib.sha256).hexdigest()
+TEST(UrlSigner, GenerationIsInTheMacAndRevokesOlderUrls) {
+  UrlSigner s("Jefe", "");
+  const std::string url = s.SignUntil("k", 4102444800, 7);
+  EXPECT_EQ(url, "k?expires=4102444800&signature=ec832badccde44e71b59c7b09dcbada9864a27c7ae6a0f554f6ee410eb4f8403");
+  const std::string sig = url.substr(url.find("signature=") + 10);
+  EXPECT_TRUE(s.Verify("k", "4102444800", sig, 7));
+  EXPECT_FALSE(s.Verify("k", "4102444800", sig, 8));
+  EXPECT_FALSE(s.Verify("k", "4102444800", sig, 0));
+}
+
 TEST(UrlSigner, ExpiredUrlFails) {
   UrlSigner s("secret");
   int64_t past = UnixSeconds(std::chrono::system_clock::now()) - 1;

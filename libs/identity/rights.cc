@@ -29,6 +29,16 @@ const std::array<RoleRights, 3>& Table() {
   return kTable;
 }
 
+constexpr std::array<std::pair<Right, std::string_view>, 7> kRights = {{
+    {Right::kUpload, "upload"},
+    {Right::kLike, "like"},
+    {Right::kEditOwnVideos, "edit_own_videos"},
+    {Right::kEditAnyVideo, "edit_any_video"},
+    {Right::kSeeAnyVideo, "see_any_video"},
+    {Right::kManageUsers, "manage_users"},
+    {Right::kManageSettings, "manage_settings"},
+}};
+
 constexpr std::array<std::pair<Scope, std::string_view>, 4> kScopes = {{
     {Scope::kVideosRead, "videos:read"},
     {Scope::kVideosWrite, "videos:write"},
@@ -74,6 +84,16 @@ bool Has(Role role, Right right) {
     }
   }
   return false;
+}
+
+std::string_view ToString(Right r) { return NameOf(kRights, r); }
+
+std::vector<Right> RightsOf(Role role) {
+  std::vector<Right> out;
+  for (const auto& [right, name] : kRights) {
+    if (Has(role, right)) out.push_back(right);
+  }
+  return out;
 }
 
 std::string_view ToString(Role r) {

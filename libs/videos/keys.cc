@@ -34,4 +34,23 @@ std::optional<std::string> VideoIdOfMetadataKey(std::string_view key) {
   return std::string(key);
 }
 
+std::optional<std::string> VideoIdOfMediaKey(std::string_view key) {
+  auto id_before = [](std::string_view rest, char end) -> std::optional<std::string> {
+    const size_t n = rest.find(end);
+    if (n == 0 || n == std::string_view::npos) return std::nullopt;
+    std::string_view id = rest.substr(0, n);
+    if (id.find('/') != std::string_view::npos) return std::nullopt;
+    return std::string(id);
+  };
+  for (std::string_view prefix : {"videos/", "thumbnails/"}) {
+    if (key.starts_with(prefix)) {
+      std::string_view rest = key.substr(prefix.size());
+      if (rest.find('/') != std::string_view::npos) return std::nullopt;
+      return id_before(rest, '.');
+    }
+  }
+  if (key.starts_with("processed/")) return id_before(key.substr(10), '/');
+  return std::nullopt;
+}
+
 }  // namespace kinora::videos

@@ -27,4 +27,16 @@ TEST(Keys, MetadataKeysNameTheirVideo) {
 }
 
 }  // namespace
+TEST(Keys, MediaKeysNameTheirVideo) {
+  EXPECT_EQ(VideoIdOfMediaKey("videos/abc.mp4"), "abc");
+  EXPECT_EQ(VideoIdOfMediaKey("thumbnails/abc.jpg"), "abc");
+  EXPECT_EQ(VideoIdOfMediaKey("processed/abc/hls/720p/seg_00001.m4s"), "abc");
+  EXPECT_EQ(VideoIdOfMediaKey("processed/abc/video.mp4"), "abc");
+  EXPECT_EQ(VideoIdOfMediaKey("metadata/abc.json"), std::nullopt);
+  EXPECT_EQ(VideoIdOfMediaKey("videos/a/b.mp4"), std::nullopt);
+  EXPECT_EQ(VideoIdOfMediaKey("videos/.mp4"), std::nullopt);
+  EXPECT_EQ(VideoIdOfMediaKey("processed/abc"), std::nullopt);
+  EXPECT_EQ(VideoIdOfMediaKey("signing.key"), std::nullopt);
+}
+
 }  // namespace kinora::videos

@@ -3,18 +3,19 @@
 namespace kinora::videos {
 
 catalog::VideoUrls Presenter::Urls(const catalog::VideoRecord& v) const {
+  const bool is_public = v.visibility == "public";
+  const std::chrono::seconds ttl = is_public ? options_.url_ttl : options_.private_url_ttl;
+  auto gateway = [&](const std::string& key) {
+    return key.empty() ? std::string() : signer_.Sign(key, ttl, v.media_generation);
+  };
   auto direct = [&](const std::string& key) {
     if (key.empty()) return std::string();
-    if (options_.direct_store) {
-      if (std::string url = options_.direct_store->PresignedGet(key, options_.url_ttl);
-          !url.empty()) {
+    if (options_.direct_store && is_public) {
+      if (std::string url = options_.direct_store->PresignedGet(key, ttl); !url.empty()) {
         return url;
       }
     }
-    return signer_.Sign(key, options_.url_ttl);
-  };
-  auto gateway = [&](const std::string& key) {
-    return key.empty() ? std::string() : signer_.Sign(key, options_.url_ttl);
+    return gateway(key);
   };
   return catalog::VideoUrls{
       .original_url = direct(v.video_key),

@@ -35,10 +35,29 @@ json::value Optional(const std::optional<double>& v) {
   return v ? json::value(*v) : json::value(nullptr);
 }
 
-// Validates the {id} path parameter; an error response when it is not a UUID.
-std::optional<Response> BadId(const std::string& id) {
-  if (IsUuid(id)) return std::nullopt;
-  return http::ProblemFrom(InvalidArgument("'" + id.substr(0, 64) + "' is not a video id"));
+// The video, when the caller may watch it; an unknown id and a video the caller may not see
+// get the same 404.
+Result<catalog::VideoRecord> Watchable(catalog::Catalog& catalog, const http::Request& req,
+                                       const std::string& id) {
+  if (!IsUuid(id)) return InvalidArgument("'" + id.substr(0, 64) + "' is not a video id");
+  KINORA_TRY(catalog::VideoRecord v, catalog.Get(id));
+  const auto visibility = identity::ParseVisibility(v.visibility);
+  if (!visibility || !identity::CanWatch(req.principal.caller, v.owner_id, *visibility)) {
+    return NotFound("no video with id " + id);
+  }
+  return v;
+}
+
+// Which videos a listing shows the caller (identity::IsListedFor's rule, in the catalog).
+void LimitToAudience(const identity::Principal& p, catalog::ListQuery& q) {
+  if (!p.signed_in()) {
+    q.audience = catalog::Audience::kAnonymous;
+  } else if (p.Has(identity::Right::kSeeAnyVideo)) {
+    q.audience = catalog::Audience::kEveryone;
+  } else {
+    q.audience = catalog::Audience::kSignedIn;
+    q.viewer_id = p.caller.user_id;
+  }
 }
 
 }  // namespace
@@ -96,11 +115,19 @@ void Analytics::Register(http::Router& router, const std::string& prefix) {
   router.Add(Verb::get, prefix + "/stats", [this](http::Request& r) { return Stats(r); });
   router.Add(Verb::post, prefix + "/view/{id}", [this](http::Request& r) { return View(r); });
   router.Add(Verb::post, prefix + "/like/{id}", [this](http::Request& r) { return Like(r); });
+  router.Add(Verb::delete_, prefix + "/like/{id}", [this](http::Request& r) { return Like(r); });
 }
 
 Response Analytics::List(http::Request& req) {
   auto q = ParseListQuery(req);
   if (!q) return http::ProblemFrom(q.error());
+  LimitToAudience(req.principal, *q);
+  if (auto mine = req.Query("mine"); mine && (*mine == "true" || *mine == "1")) {
+    if (!req.principal.signed_in()) {
+      return http::ProblemFrom(Unauthenticated("sign in to list your own videos"));
+    }
+    q->owner_id = req.principal.caller.user_id;
+  }
   auto page = catalog_.List(*q);
   if (!page) return http::ProblemFrom(page.error());
   // Rendered straight to text: a page of 50 is the API's hottest path.
@@ -123,19 +150,68 @@ Response Analytics::List(http::Request& req) {
 }
 
 Response Analytics::Get(http::Request& req) {
-  const std::string& id = req.path_params["id"];
-  if (auto bad = BadId(id)) return *bad;
-  auto v = catalog_.Get(id);
+  auto v = Watchable(catalog_, req, req.path_params["id"]);
   if (!v) return http::ProblemFrom(v.error());
-  return http::Json(presenter_.Json(*v));
+  json::object out = presenter_.Json(*v);
+  const identity::Principal& p = req.principal;
+  bool liked = false;
+  if (p.signed_in()) {
+    if (auto l = catalog_.Likes(v->video_id, p.caller.user_id)) liked = *l;
+  }
+  out["liked"] = liked;
+  out["can_edit"] = identity::CanEdit(p.caller, v->owner_id);
+  Response r = http::Json(out);
+  if (v->visibility != "public") r.Set(http::bhttp::field::cache_control, "private, no-store");
+  return r;
 }
 
-Response Analytics::Stats(http::Request&) {
+Response Analytics::Stats(http::Request& req) {
+  const identity::Principal& p = req.principal;
+  catalog::StatsScope scope;
+  std::string scope_name = req.Query("scope").value_or(p.signed_in() ? "mine" : "public");
+  if (scope_name == "public") {
+    scope.kind = catalog::StatsScope::kPublic;
+  } else if (scope_name == "mine") {
+    if (!p.signed_in()) return http::ProblemFrom(Unauthenticated("sign in to see your own stats"));
+    scope.kind = catalog::StatsScope::kOwner;
+    scope.owner_id = p.caller.user_id;
+  } else if (scope_name == "all") {
+    if (!p.Has(identity::Right::kSeeAnyVideo)) {
+      return http::ProblemFrom(
+          PermissionDenied("site-wide stats are for moderators and administrators"));
+    }
+    scope.kind = catalog::StatsScope::kAll;
+  } else {
+    return http::ProblemFrom(InvalidArgument("'scope' must be public, mine or all"));
+  }
+  if (scope.kind == catalog::StatsScope::kOwner) {
+    auto s = catalog_.Stats(scope);
+    if (!s) return http::ProblemFrom(s.error());
+    Response r;
+    r.body = StatsText(*s, scope_name);
+    r.Set(http::bhttp::field::content_type, "application/json");
+    return r;
+  }
+  // The site-wide and public documents are shared by every caller: cached, briefly.
   std::lock_guard lock(stats_mu_);
   auto now = std::chrono::steady_clock::now();
-  if (!stats_body_ || now - stats_at_ >= options_.stats_max_age) {
-    auto s = catalog_.Stats();
+  CachedStats& cache = scope.kind == catalog::StatsScope::kAll ? all_stats_ : public_stats_;
+  if (!cache.body || now - cache.at >= options_.stats_max_age) {
+    auto s = catalog_.Stats(scope);
     if (!s) return http::ProblemFrom(s.error());
+    cache.body = StatsText(*s, scope_name);
+    cache.at = now;
+  }
+  Response r;
+  r.body = *cache.body;
+  r.Set(http::bhttp::field::content_type, "application/json");
+  return r;
+}
+
+std::string Analytics::StatsText(const catalog::CatalogStats& stats,
+                                 const std::string& scope_name) const {
+  {
+    const catalog::CatalogStats* s = &stats;
     json::object by_status, by_format;
     for (const auto& [k, n] : s->by_status) by_status[k] = n;
     for (const auto& [k, n] : s->by_format) by_format[k] = n;
@@ -167,32 +243,35 @@ Response Analytics::Stats(http::Request&) {
         {"top_videos", std::move(top)},
         {"duration_histogram", std::move(durations)},
         {"generated_at", FormatIso8601(std::chrono::system_clock::now(), true)},
+        {"scope", scope_name},
     };
-    stats_body_ = ToJsonText(out);
-    stats_at_ = now;
+    return ToJsonText(out);
   }
-  Response r;
-  r.body = *stats_body_;
-  r.Set(http::bhttp::field::content_type, "application/json");
-  return r;
 }
 
 Response Analytics::View(http::Request& req) {
   const std::string& id = req.path_params["id"];
-  if (auto bad = BadId(id)) return *bad;
+  if (auto v = Watchable(catalog_, req, id); !v) return http::ProblemFrom(v.error());
   auto n = catalog_.IncrementViews(id);
   if (!n) return http::ProblemFrom(n.error());
   views_.Inc();
   return http::Json(json::object{{"video_id", id}, {"views", *n}});
 }
 
+// POST likes, DELETE takes the like back; one like per user and video, so repeating either is
+// harmless.
 Response Analytics::Like(http::Request& req) {
   const std::string& id = req.path_params["id"];
-  if (auto bad = BadId(id)) return *bad;
-  auto n = catalog_.IncrementLikes(id);
-  if (!n) return http::ProblemFrom(n.error());
-  likes_.Inc();
-  return http::Json(json::object{{"video_id", id}, {"likes", *n}});
+  if (auto v = Watchable(catalog_, req, id); !v) return http::ProblemFrom(v.error());
+  const std::string& user = req.principal.caller.user_id;
+  const bool like = req.method != http::Verb::delete_;
+  auto r = like ? catalog_.Like(id, user) : catalog_.Unlike(id, user);
+  if (!r) return http::ProblemFrom(r.error());
+  if (like) likes_.Inc();
+  return http::Json(json::object{{"status", like ? "like_recorded" : "like_removed"},
+                                 {"video_id", id},
+                                 {"likes", r->likes},
+                                 {"liked", r->liked}});
 }
 
 }  // namespace kinora::analytics

@@ -7,6 +7,7 @@
 #include "kinora/gateway/static_files.h"
 #include "kinora/http/entity.h"
 #include "kinora/http/problem.h"
+#include "kinora/videos/keys.h"
 
 namespace kinora::gateway {
 namespace {
@@ -39,9 +40,11 @@ kinora serve                   # finds web/dist of the tree it was built from</p
 
 }  // namespace
 
-Gateway::Gateway(storage::ObjectStore& store, const http::UrlSigner& signer,
-                 metrics::Registry& metrics, std::vector<ReadyCheck> checks, GatewayOptions options)
+Gateway::Gateway(storage::ObjectStore& store, catalog::Catalog* catalog,
+                 const http::UrlSigner& signer, metrics::Registry& metrics,
+                 std::vector<ReadyCheck> checks, GatewayOptions options)
     : store_(store),
+      catalog_(catalog),
       signer_(signer),
       metrics_(metrics),
       checks_(std::move(checks)),
@@ -89,18 +92,28 @@ Response Gateway::Metrics(http::Request&) {
 
 Response Gateway::Media(http::Request& req) {
   const std::string& key = req.path_params["*"];
-  auto ok =
-      signer_.Verify(key, req.Query("expires").value_or(""), req.Query("signature").value_or(""));
-  if (!ok) return http::ProblemFrom(ok.error());
-  if (auto valid = storage::ValidateKey(key); !valid) {
+  // Only a video's media is served, and only while the URL's generation is the video's: a
+  // deleted video, or one whose visibility changed, no longer answers to URLs handed out before.
+  const std::optional<std::string> video_id = videos::VideoIdOfMediaKey(key);
+  if (!video_id || !storage::ValidateKey(key) || !catalog_) {
     return http::ProblemFrom(NotFound("no such media"));
   }
+  auto video = catalog_->Get(*video_id);
+  if (!video) {
+    return video.error().code == ErrorCode::kNotFound
+               ? http::ProblemFrom(NotFound("no such media"))
+               : http::ProblemFrom(video.error());
+  }
+  const int64_t generation = video->media_generation;
+  auto ok = signer_.Verify(key, req.Query("expires").value_or(""),
+                           req.Query("signature").value_or(""), generation);
+  if (!ok) return http::ProblemFrom(ok.error());
   auto head = store_.Head(key);
   if (!head) {
     return head.error().code == ErrorCode::kNotFound ? http::ProblemFrom(NotFound("no such media"))
                                                      : http::ProblemFrom(head.error());
   }
-  if (key.size() > 5 && key.compare(key.size() - 5, 5, ".m3u8") == 0) return Playlist(req, key);
+  if (key.ends_with(".m3u8")) return Playlist(req, key, generation);
   http::EntityInfo info;
   info.size = head->size;
   info.etag = head->etag;
@@ -117,21 +130,15 @@ Response Gateway::Media(http::Request& req) {
 }
 
 // Playlists are rewritten so every URI inside carries a signature (see playlist_signing.h).
-Response Gateway::Playlist(http::Request& req, const std::string& key) {
+Response Gateway::Playlist(http::Request& req, const std::string& key, int64_t generation) {
   auto text = storage::GetBytes(store_, key, 4 << 20);
   if (!text) return http::ProblemFrom(text.error());
   int64_t expires = 0;
   const std::string exp = req.Query("expires").value_or("0");
   std::from_chars(exp.data(), exp.data() + exp.size(), expires);
   Response r;
-  // Segments straight from the store when it can hand out URLs (S3), with what is left of
-  // the playlist's own lifetime.
-  const auto now = std::chrono::duration_cast<std::chrono::seconds>(
-                       std::chrono::system_clock::now().time_since_epoch())
-                       .count();
-  const std::chrono::seconds left(std::max<int64_t>(1, expires - now));
-  r.body = SignPlaylist(*text, key, signer_, expires,
-                        [&](const std::string& k) { return store_.PresignedGet(k, left); });
+  // Segments through /media/ too (never presigned store URLs, which could not be revoked).
+  r.body = SignPlaylist(*text, key, signer_, expires, {}, generation);
   r.Set(http::bhttp::field::content_type, "application/vnd.apple.mpegurl");
   r.Set(http::bhttp::field::cache_control, "private, no-cache");
   return r;

@@ -41,14 +41,15 @@ std::optional<std::string> Resolve(std::string_view base_key, std::string_view u
 
 std::string SignPlaylist(std::string_view text, std::string_view playlist_key,
                          const http::UrlSigner& signer, int64_t expires_unix,
-                         const std::function<std::string(const std::string& key)>& direct) {
+                         const std::function<std::string(const std::string& key)>& direct,
+                         int64_t generation) {
   auto sign = [&](std::string_view uri) -> std::string {
     auto key = Resolve(playlist_key, uri);
     if (!key) return std::string(uri);
     if (direct && !key->ends_with(".m3u8")) {
       if (std::string url = direct(*key); !url.empty()) return url;
     }
-    return signer.SignUntil(*key, expires_unix);
+    return signer.SignUntil(*key, expires_unix, generation);
   };
   std::string out;
   out.reserve(text.size() * 2);

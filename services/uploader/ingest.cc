@@ -52,6 +52,8 @@ catalog::VideoRecord NewRecord(const IncomingFile& f, const std::string& ext,
   v.bitrate = probe.bitrate;
   v.probe_json = ToJsonText(media::ToJson(probe));  // the processor refines it
   v.correlation_id = details.correlation_id;
+  v.owner_id = details.owner_id;
+  v.visibility = details.visibility;
   return v;
 }
 

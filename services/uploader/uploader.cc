@@ -1,11 +1,13 @@
 #include "kinora/uploader/uploader.h"
 
 #include <boost/json.hpp>
+#include <limits>
 #include <optional>
 #include <vector>
 
 #include "kinora/core/ids.h"
 #include "kinora/core/log.h"
+#include "kinora/core/time.h"
 #include "kinora/http/multipart.h"
 #include "kinora/http/problem.h"
 #include "kinora/videos/library.h"
@@ -25,9 +27,10 @@ constexpr size_t kReadChunk = 256 * 1024;
 // What the multipart form carries, collected as the body streams through: the file part goes
 // straight into the ingest, the small text fields are kept (bounded).
 struct UploadForm {
-  enum class Part { kNone, kFile, kTitle, kDescription, kIgnored } part = Part::kNone;
+  enum class Part { kNone, kFile, kTitle, kDescription, kVisibility, kIgnored } part = Part::kNone;
   std::optional<IncomingFile> file;
   UploadDetails details;
+  std::string visibility;  // as sent, checked at the end
 };
 
 Error FileTooLarge(uint64_t limit) {
@@ -37,10 +40,11 @@ Error FileTooLarge(uint64_t limit) {
 }  // namespace
 
 Uploader::Uploader(storage::ObjectStore& store, catalog::Catalog& catalog, queue::JobQueue& queue,
-                   const videos::Presenter& presenter, metrics::Registry& metrics,
-                   UploaderOptions options)
+                   identity::IdentityStore* users, const videos::Presenter& presenter,
+                   metrics::Registry& metrics, UploaderOptions options)
     : store_(store),
       catalog_(catalog),
+      users_(users),
       presenter_(presenter),
       options_(std::move(options)),
       ingest_(store, catalog, queue, options_.ingest),
@@ -60,6 +64,43 @@ void Uploader::Register(http::Router& router, const std::string& prefix) {
       upload_route_options());
   router.Add(http::Verb::delete_, prefix + "/videos/{id}",
              [this](http::Request& req) { return Delete(req); });
+  router.Add(http::Verb::patch, prefix + "/videos/{id}",
+             [this](http::Request& req) { return Edit(req); },
+             http::RouteOptions{.body_limit = 16 * 1024});
+}
+
+Result<uint64_t> Uploader::Allowance(const http::Request& req, uint64_t* quota_left) {
+  uint64_t allowed = options_.max_upload_bytes;
+  *quota_left = allowed;
+  if (!users_ || !req.principal.signed_in()) return allowed;
+  KINORA_TRY(identity::User user, users_->GetUser(req.principal.caller.user_id));
+  if (user.quota_bytes == 0 && user.daily_quota_bytes == 0) return allowed;
+  const auto now = std::chrono::system_clock::now();
+  const auto day_start = std::chrono::floor<std::chrono::days>(now);
+  KINORA_TRY(catalog::OwnerUsage usage,
+             catalog_.Usage(user.user_id, UnixMillis(SysTime(day_start))));
+  int64_t left = std::numeric_limits<int64_t>::max();
+  if (user.quota_bytes > 0) left = std::min(left, user.quota_bytes - usage.total_bytes);
+  if (user.daily_quota_bytes > 0) {
+    left = std::min(left, user.daily_quota_bytes - usage.bytes_since);
+  }
+  left = std::max<int64_t>(left, 0);
+  *quota_left = static_cast<uint64_t>(left);
+  if (left == 0) return TooLarge("your upload quota is used up");
+  return std::min(allowed, static_cast<uint64_t>(left));
+}
+
+Result<catalog::VideoRecord> Uploader::Editable(const http::Request& req, const std::string& id) {
+  if (!IsUuid(id)) return InvalidArgument("'" + id.substr(0, 64) + "' is not a video id");
+  KINORA_TRY(catalog::VideoRecord v, catalog_.Get(id));
+  const auto visibility = identity::ParseVisibility(v.visibility);
+  if (!visibility || !identity::CanWatch(req.principal.caller, v.owner_id, *visibility)) {
+    return NotFound("no video with id " + id);
+  }
+  if (!identity::CanEdit(req.principal.caller, v.owner_id)) {
+    return PermissionDenied("only the owner, moderators and admins may change this video");
+  }
+  return v;
 }
 
 asio::awaitable<Response> Uploader::Upload(http::Request& req, http::BodyReader& body) {
@@ -71,8 +112,31 @@ asio::awaitable<Response> Uploader::Upload(http::Request& req, http::BodyReader&
   if (!boundary) {
     co_return refuse(http::ProblemFrom(boundary.error()));
   }
+  uint64_t quota_left = 0;
+  auto allowance = Allowance(req, &quota_left);
+  auto over_quota = [&](const Error& e) {
+    return refuse(http::ProblemFrom(
+        e, json::object{{"quota_remaining_bytes", static_cast<int64_t>(quota_left)}}));
+  };
+  if (!allowance) {
+    co_return allowance.error().code == ErrorCode::kTooLarge
+                  ? over_quota(allowance.error())
+                  : refuse(http::ProblemFrom(allowance.error()));
+  }
+  const uint64_t limit = *allowance;
+  const bool quota_binds = limit < options_.max_upload_bytes;
+  // The declared length decides before any byte is stored (the form adds at most 1 MiB).
+  if (auto declared = body.content_length();
+      quota_binds && declared && *declared > limit + (1 << 20)) {
+    co_return over_quota(TooLarge("the upload (" + std::to_string(*declared) +
+                                  " bytes) exceeds your remaining quota of " +
+                                  std::to_string(quota_left) + " bytes"));
+  }
   UploadForm form;
   form.details.correlation_id = req.correlation_id;
+  form.details.owner_id = req.principal.caller.user_id;
+  form.details.visibility = options_.default_visibility;
+  bool over_limit = false;
   using Part = UploadForm::Part;
   http::MultipartParser parser(
       *boundary, {
@@ -87,6 +151,9 @@ asio::awaitable<Response> Uploader::Upload(http::Request& req, http::BodyReader&
                          form.part = Part::kTitle;
                        } else if (h.name == "description") {
                          form.part = Part::kDescription;
+                       } else if (h.name == "visibility") {
+                         form.part = Part::kVisibility;
+                         form.visibility.clear();
                        } else {
                          form.part = Part::kIgnored;
                        }
@@ -95,10 +162,18 @@ asio::awaitable<Response> Uploader::Upload(http::Request& req, http::BodyReader&
                      [&](std::string_view d) -> Result<void> {
                        switch (form.part) {
                          case Part::kFile:
-                           if (form.file->size() + d.size() > options_.max_upload_bytes) {
-                             return FileTooLarge(options_.max_upload_bytes);
+                           if (form.file->size() + d.size() > limit) {
+                             over_limit = quota_binds;
+                             return FileTooLarge(limit);
                            }
                            return form.file->Append(d);
+                         case Part::kVisibility:
+                           form.visibility.append(d);
+                           if (form.visibility.size() > 16) {
+                             return InvalidArgument(
+                                 "'visibility' must be public, unlisted, private or internal");
+                           }
+                           return {};
                          case Part::kTitle:
                            form.details.title.append(d);
                            if (form.details.title.size() > kMaxTitle) {
@@ -135,11 +210,18 @@ asio::awaitable<Response> Uploader::Upload(http::Request& req, http::BodyReader&
     }
     if (*n == 0) break;
     auto fed = parser.Feed(std::string_view(buf.data(), *n));
-    if (!fed) co_return refuse(http::ProblemFrom(fed.error()));
+    if (!fed) co_return over_limit ? over_quota(fed.error()) : refuse(http::ProblemFrom(fed.error()));
   }
   if (auto fin = parser.Finish(); !fin) co_return refuse(http::ProblemFrom(fin.error()));
   if (!form.file) {
     co_return refuse(http::ProblemFrom(InvalidArgument("the form has no 'file' part")));
+  }
+  if (!form.visibility.empty()) {
+    if (!identity::ParseVisibility(form.visibility)) {
+      co_return refuse(http::ProblemFrom(
+          InvalidArgument("'visibility' must be public, unlisted, private or internal")));
+    }
+    form.details.visibility = form.visibility;
   }
 
   auto v = ingest_.Finish(std::move(*form.file), form.details);
@@ -159,13 +241,52 @@ asio::awaitable<Response> Uploader::Upload(http::Request& req, http::BodyReader&
 
 Response Uploader::Delete(http::Request& req) {
   const std::string& id = req.path_params["id"];
-  if (!IsUuid(id))
-    return http::ProblemFrom(InvalidArgument("'" + id.substr(0, 64) + "' is not a video id"));
+  if (auto v = Editable(req, id); !v) return http::ProblemFrom(v.error());
   auto deleted = videos::Library(catalog_, store_).Delete(id);
   if (!deleted) return http::ProblemFrom(deleted.error());
   log::Info("video deleted", {{"video_id", id}, {"correlation_id", req.correlation_id}});
   return http::Json(
       json::object{{"status", "success"}, {"video_id", id}, {"message", "Video deleted"}});
+}
+
+Response Uploader::Edit(http::Request& req) {
+  const std::string& id = req.path_params["id"];
+  if (auto v = Editable(req, id); !v) return http::ProblemFrom(v.error());
+  boost::system::error_code ec;
+  json::value body = json::parse(req.body, ec);
+  if (ec || !body.is_object()) {
+    return http::ProblemFrom(InvalidArgument("the request body must be a JSON object"));
+  }
+  catalog::VideoEdit edit;
+  auto field = [&](std::string_view name, size_t max,
+                   std::optional<std::string>& out) -> Result<void> {
+    const json::value* f = body.as_object().if_contains(name);
+    if (!f || f->is_null()) return {};
+    if (!f->is_string() || f->as_string().size() > max) {
+      return InvalidArgument("'" + std::string(name) + "' must be a string of at most " +
+                             std::to_string(max) + " bytes");
+    }
+    out = std::string(f->as_string());
+    return {};
+  };
+  for (auto r : {field("title", kMaxTitle, edit.title),
+                 field("description", kMaxDescription, edit.description),
+                 field("visibility", 16, edit.visibility)}) {
+    if (!r) return http::ProblemFrom(r.error());
+  }
+  if (edit.visibility && !identity::ParseVisibility(*edit.visibility)) {
+    return http::ProblemFrom(
+        InvalidArgument("'visibility' must be public, unlisted, private or internal"));
+  }
+  auto updated = catalog_.Edit(id, edit);
+  if (!updated) return http::ProblemFrom(updated.error());
+  // The mirror follows (best effort: the catalog row is the truth; reindex rewrites it).
+  if (auto mirrored = videos::Library(catalog_, store_).WriteMirror(*updated); !mirrored) {
+    log::Warn("metadata mirror not updated",
+              {{"video_id", id}, {"error", mirrored.error().message}});
+  }
+  log::Info("video edited", {{"video_id", id}, {"correlation_id", req.correlation_id}});
+  return http::Json(presenter_.Json(*updated));
 }
 
 }  // namespace kinora::uploader

@@ -22,7 +22,8 @@ enum class ErrorCode {
   kUnavailable,           // a dependency is down or timed out; retrying may help
   kDeadlineExceeded,      // an upstream we relay to did not answer in time (a gateway timeout)
   kBadUpstream,           // an upstream we relay to sent something broken or dropped the exchange
-  kPermissionDenied,      // signature invalid or expired, or the OS refused
+  kPermissionDenied,      // signature invalid or expired, a right or scope missing, or the OS refused
+  kUnauthenticated,       // credentials are needed and none (or no valid ones) came
   kCancelled,             // the operation was aborted (client went away, shutdown)
   kInternal,              // anything else; a bug or an unexpected backend failure
 };
@@ -49,6 +50,7 @@ Error Unavailable(std::string message);
 Error DeadlineExceeded(std::string message);
 Error BadUpstream(std::string message);
 Error PermissionDenied(std::string message);
+Error Unauthenticated(std::string message);
 Error Cancelled(std::string message);
 Error Internal(std::string message);
 

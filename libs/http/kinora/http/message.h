@@ -17,6 +17,7 @@
 #include <string_view>
 
 #include "kinora/core/error.h"
+#include "kinora/identity/principal.h"
 
 namespace kinora::http {
 
@@ -35,6 +36,8 @@ struct Request {
   std::string correlation_id;  // validated inbound or generated
   std::string remote;          // peer address, for logs
   std::string route;           // the matched route pattern, for metrics
+  std::string client;          // the client's address (the peer, or a trusted proxy's word)
+  identity::Principal principal;  // set by the server's guard; anonymous otherwise
 
   // First value of a query parameter, if present.
   std::optional<std::string> Query(std::string_view name) const;

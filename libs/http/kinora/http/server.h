@@ -7,6 +7,8 @@
 
 #include <chrono>
 #include <cstdint>
+#include <functional>
+#include <optional>
 #include <memory>
 #include <string>
 
@@ -29,6 +31,12 @@ struct ServerOptions {
   std::chrono::seconds shutdown_grace{10};   // in-flight requests get this long to end
   size_t max_connections = 4096;
   metrics::Registry* metrics = nullptr;  // optional: request counters and latency
+  // Runs for every matched route before its body is read: authenticates, authorizes, limits
+  // (request.principal and request.client are its to set). An answer refuses the request.
+  // Runs on the I/O thread: it must not block for long.
+  std::function<std::optional<Response>(Request&, const Route&)> guard;
+  // Runs on every answer just before it is written (security headers, CORS).
+  std::function<void(const Request&, Response&)> finish;
 };
 
 class Server {

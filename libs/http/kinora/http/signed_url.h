@@ -1,5 +1,7 @@
-// Signed, expiring media URLs: /media/{key}?expires=UNIX&signature=HEX where the signature is
-// HMAC-SHA256(secret, key + "\n" + expires). Altering the key, the expiry or the signature
+// Signed, expiring, revocable media URLs: /media/{key}?expires=UNIX&signature=HEX where the
+// signature is HMAC-SHA256(secret, key + "\n" + expires [+ "\ng" + generation]). The generation
+// is not in the URL: the verifier supplies the current one (a video's media_generation), so
+// bumping it revokes every URL signed before. Altering the key, the expiry or the signature
 // invalidates it; comparisons are constant-time.
 // Thread safety: immutable after construction; safe to share. HMAC key schedules are computed
 // once (OpenSSL 3's one-shot HMAC() re-fetches the algorithm on every call, which dominated a
@@ -22,15 +24,16 @@ class UrlSigner {
   UrlSigner(const UrlSigner&) = delete;
   UrlSigner& operator=(const UrlSigner&) = delete;
 
-  // A relative URL valid until now + ttl.
-  std::string Sign(std::string_view key, std::chrono::seconds ttl) const;
-  std::string SignUntil(std::string_view key, int64_t expires_unix) const;
-  // kPermissionDenied (with the reason) unless signature matches and expires is in the future.
-  Result<void> Verify(std::string_view key, std::string_view expires,
-                      std::string_view signature) const;
+  // A relative URL valid until now + ttl, and while the generation stays `generation`.
+  std::string Sign(std::string_view key, std::chrono::seconds ttl, int64_t generation = 0) const;
+  std::string SignUntil(std::string_view key, int64_t expires_unix, int64_t generation = 0) const;
+  // kPermissionDenied (with the reason) unless the signature matches for `generation` and
+  // expires is in the future.
+  Result<void> Verify(std::string_view key, std::string_view expires, std::string_view signature,
+                      int64_t generation = 0) const;
 
  private:
-  std::string Mac(std::string_view key, std::string_view expires) const;
+  std::string Mac(std::string_view key, std::string_view expires, int64_t generation) const;
   struct Keyed;  // digest states after absorbing key^ipad and key^opad
   std::unique_ptr<Keyed> keyed_;
   std::string prefix_;

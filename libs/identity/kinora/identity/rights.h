@@ -7,6 +7,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace kinora::identity {
 
@@ -23,6 +24,11 @@ enum class Right {
 };
 
 bool Has(Role role, Right right);
+// "upload", "like", "edit_own_videos", "edit_any_video", "see_any_video", "manage_users",
+// "manage_settings".
+std::string_view ToString(Right r);
+// Every right of the role, in the order of the Right enum.
+std::vector<Right> RightsOf(Role role);
 
 std::string_view ToString(Role r);                     // "user", "moderator", "admin"
 std::optional<Role> ParseRole(std::string_view name);  // exact, lowercase

@@ -26,5 +26,8 @@ std::string OutputKey(std::string_view video_id, std::string_view file);
 
 // The video id a metadata key names ("metadata/{id}.json" -> id), if it is one.
 std::optional<std::string> VideoIdOfMetadataKey(std::string_view key);
+// The video a media key belongs to: "videos/{id}.{ext}", "thumbnails/{id}.jpg" or
+// "processed/{id}/…" (what /media/ serves); nullopt for any other key, metadata included.
+std::optional<std::string> VideoIdOfMediaKey(std::string_view key);
 
 }  // namespace kinora::videos

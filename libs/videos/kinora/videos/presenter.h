@@ -1,7 +1,7 @@
-// The public face of a video: its catalog JSON plus media URLs the caller can fetch. Local
-// stores get URLs signed for the gateway's /media route; stores that presign (S3) get direct
-// URLs, except the HLS master playlist, which stays on the gateway because it rewrites every
-// playlist so each URI in it is signed too. Every role that answers with a video uses this.
+// The public face of a video: its catalog JSON plus media URLs the caller can fetch, signed for
+// the gateway's /media route with the video's media generation (so a visibility change or a
+// delete revokes them) and a lifetime that depends on its visibility. Callers present a video
+// only to someone allowed to watch it. Every role that answers with a video uses this.
 // Thread safety: immutable after construction; safe to share.
 #pragma once
 
@@ -16,8 +16,11 @@
 namespace kinora::videos {
 
 struct PresenterOptions {
-  std::chrono::seconds url_ttl{3600};  // lifetime of every URL handed out
-  // When set and it hands out direct URLs (S3), media other than HLS points straight at it.
+  std::chrono::seconds url_ttl{3600};         // lifetime of a public video's URLs
+  std::chrono::seconds private_url_ttl{900};  // of an unlisted, internal or private video's
+  // When set and it hands out direct URLs (S3), a public video's media other than HLS points
+  // straight at it. Such URLs cannot be revoked before they expire, so `kinora` leaves this
+  // unset: every URL goes through /media/, which checks the video's media generation.
   const storage::ObjectStore* direct_store = nullptr;
 };
 

@@ -25,7 +25,8 @@ class Analytics {
             metrics::Registry& metrics, AnalyticsOptions options);
 
   // GET {prefix}/videos, GET {prefix}/video/{id}, GET {prefix}/stats,
-  // POST {prefix}/view/{id}, POST {prefix}/like/{id}.
+  // POST {prefix}/view/{id}, POST and DELETE {prefix}/like/{id}. Every answer shows only what
+  // the request's principal may see (a video they may not watch is a 404).
   void Register(http::Router& router, const std::string& prefix);
 
   http::Response List(http::Request& req);
@@ -41,9 +42,14 @@ class Analytics {
   metrics::Counter& views_;
   metrics::Counter& likes_;
 
+  std::string StatsText(const catalog::CatalogStats& stats, const std::string& scope_name) const;
+
+  struct CachedStats {
+    std::optional<std::string> body;
+    std::chrono::steady_clock::time_point at;
+  };
   std::mutex stats_mu_;  // one computation at a time; others wait and reuse it
-  std::optional<std::string> stats_body_;
-  std::chrono::steady_clock::time_point stats_at_;
+  CachedStats all_stats_, public_stats_;
 };
 
 // Parses the list query parameters; kInvalidArgument naming the bad parameter.

@@ -11,6 +11,7 @@
 #include <utility>
 #include <vector>
 
+#include "kinora/catalog/catalog.h"
 #include "kinora/http/router.h"
 #include "kinora/http/signed_url.h"
 #include "kinora/metrics/registry.h"
@@ -28,8 +29,10 @@ struct GatewayOptions {
 
 class Gateway {
  public:
-  Gateway(storage::ObjectStore& store, const http::UrlSigner& signer, metrics::Registry& metrics,
-          std::vector<ReadyCheck> checks, GatewayOptions options);
+  // `catalog` (may be null when the role serves no media) gives each video's media generation:
+  // a /media/ URL verifies only against the current one, so it is revocable.
+  Gateway(storage::ObjectStore& store, catalog::Catalog* catalog, const http::UrlSigner& signer,
+          metrics::Registry& metrics, std::vector<ReadyCheck> checks, GatewayOptions options);
 
   // /health, /ready and /metrics: what every role serves.
   void RegisterOps(http::Router& router);
@@ -40,11 +43,12 @@ class Gateway {
   http::Response Ready(http::Request& req);
   http::Response Metrics(http::Request& req);
   http::Response Media(http::Request& req);
-  http::Response Playlist(http::Request& req, const std::string& key);
+  http::Response Playlist(http::Request& req, const std::string& key, int64_t generation);
   http::Response Static(http::Request& req);
 
  private:
   storage::ObjectStore& store_;
+  catalog::Catalog* catalog_;
   const http::UrlSigner& signer_;
   metrics::Registry& metrics_;
   std::vector<ReadyCheck> checks_;

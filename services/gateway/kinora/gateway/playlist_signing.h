@@ -1,7 +1,7 @@
 // Signed HLS: a player resolves the URIs inside a playlist against the playlist's URL, which
 // drops the query string that carries the signature. So the gateway rewrites every URI of a
 // playlist it serves (variant playlists, #EXT-X-MAP and other URI="…" attributes, segments)
-// into a signed /media/ URL with the same expiry as the playlist's own URL.
+// into a signed /media/ URL with the same expiry (and media generation) as the playlist's own URL.
 // Thread safety: pure function (the signer is immutable).
 #pragma once
 
@@ -22,6 +22,7 @@ namespace kinora::gateway {
 // so segments come from S3 itself while playlists still pass through the gateway.
 std::string SignPlaylist(std::string_view text, std::string_view playlist_key,
                          const http::UrlSigner& signer, int64_t expires_unix,
-                         const std::function<std::string(const std::string& key)>& direct = {});
+                         const std::function<std::string(const std::string& key)>& direct = {},
+                         int64_t generation = 0);
 
 }  // namespace kinora::gateway

@@ -55,6 +55,8 @@ struct UploadDetails {
   std::string title;  // empty: the file name without its extension
   std::string description;
   std::string correlation_id;
+  std::string owner_id;               // the uploading user
+  std::string visibility = "public";  // checked by the caller
 };
 
 class Ingest {

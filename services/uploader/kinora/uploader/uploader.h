@@ -10,6 +10,7 @@
 
 #include "kinora/catalog/catalog.h"
 #include "kinora/http/router.h"
+#include "kinora/identity/store.h"
 #include "kinora/metrics/registry.h"
 #include "kinora/queue/job_queue.h"
 #include "kinora/storage/object_store.h"
@@ -21,24 +22,36 @@ namespace kinora::uploader {
 struct UploaderOptions {
   uint64_t max_upload_bytes = 524288000;  // of the file part
   IngestOptions ingest;
+  std::string default_visibility = "public";  // when the form names none
 };
 
 class Uploader {
  public:
   // Answers show a video as `presenter` does, the same document the analytics role serves.
+  // `users` (may be null: no quotas) gives each uploader's quota.
   Uploader(storage::ObjectStore& store, catalog::Catalog& catalog, queue::JobQueue& queue,
-           const videos::Presenter& presenter, metrics::Registry& metrics, UploaderOptions options);
+           identity::IdentityStore* users, const videos::Presenter& presenter,
+           metrics::Registry& metrics, UploaderOptions options);
 
-  // Registers POST {prefix}/upload and DELETE {prefix}/videos/{id}.
+  // Registers POST {prefix}/upload, PATCH and DELETE {prefix}/videos/{id}. The request guard
+  // has checked the caller may upload; these check the caller may edit the video.
   void Register(http::Router& router, const std::string& prefix);
   // The body limit for an upload route registered elsewhere (an alias).
   http::RouteOptions upload_route_options() const;
   boost::asio::awaitable<http::Response> Upload(http::Request& req, http::BodyReader& body);
   http::Response Delete(http::Request& req);
+  http::Response Edit(http::Request& req);
 
  private:
+  // How many bytes the caller may still upload (their quota, the upload limit): an error
+  // (413 with quota_remaining_bytes) when nothing is left.
+  Result<uint64_t> Allowance(const http::Request& req, uint64_t* quota_left);
+  // The video, when the caller may edit it: 404 when they may not even watch it, else 403.
+  Result<catalog::VideoRecord> Editable(const http::Request& req, const std::string& id);
+
   storage::ObjectStore& store_;
   catalog::Catalog& catalog_;
+  identity::IdentityStore* users_;
   const videos::Presenter& presenter_;
   UploaderOptions options_;
   Ingest ingest_;

@@ -1,0 +1,195 @@
+#include "kinora/access/access_table.h"
+
+#include <boost/json.hpp>
+#include <string>
+
+namespace kinora::access {
+namespace {
+
+using identity::Right;
+using identity::Scope;
+using http::Verb;
+
+AccessRule Anyone(Verb m, std::string_view p, std::optional<Scope> scope = std::nullopt,
+                  Target t = Target::kNone, Limit l = Limit::kApi) {
+  return AccessRule{.method = m, .pattern = p, .scope = scope, .target = t, .limit = l};
+}
+
+AccessRule WithRight(Verb m, std::string_view p, Right r, std::optional<Scope> scope,
+                     Target t = Target::kNone, Limit l = Limit::kApi) {
+  return AccessRule{
+      .method = m, .pattern = p, .need = Need::kRight, .right = r, .scope = scope, .target = t,
+      .limit = l};
+}
+
+AccessRule SignedIn(Verb m, std::string_view p, std::optional<Scope> scope, Target t) {
+  return AccessRule{.method = m, .pattern = p, .need = Need::kSignedIn, .scope = scope,
+                    .target = t};
+}
+
+// Credential management: a signed-in user's own session, never a token.
+AccessRule OwnSession(Verb m, std::string_view p, Target t = Target::kNone,
+                      bool while_must_change = false) {
+  return AccessRule{.method = m, .pattern = p, .need = Need::kSignedIn, .target = t,
+                    .session_only = true, .while_must_change = while_must_change};
+}
+
+AccessRule Upstream(Verb m, std::string_view p, Limit l = Limit::kApi) {
+  return AccessRule{.method = m, .pattern = p, .need = Need::kUpstream, .limit = l};
+}
+
+std::vector<AccessRule> MakeTable() {
+  const Scope read = Scope::kVideosRead, write = Scope::kVideosWrite,
+              stats = Scope::kAnalyticsRead, admin = Scope::kAdmin;
+  std::vector<AccessRule> t = {
+      // Every role: probes stay public; metrics need an admin (or the internal listener, which
+      // has no guard).
+      Anyone(Verb::get, "/health", std::nullopt, Target::kNone, Limit::kNone),
+      Anyone(Verb::get, "/ready", std::nullopt, Target::kNone, Limit::kNone),
+      WithRight(Verb::get, "/metrics", Right::kManageSettings, admin, Target::kNone,
+                Limit::kNone),
+      // The web app and media (a /media/ URL is its own credential: signed, expiring, revocable).
+      Anyone(Verb::get, "/media/*", std::nullopt, Target::kNone, Limit::kNone),
+      Anyone(Verb::get, "(static)", std::nullopt, Target::kNone, Limit::kNone),
+
+      // Uploader.
+      WithRight(Verb::post, "/api/uploader/upload", Right::kUpload, write, Target::kNone,
+                Limit::kUpload),
+      WithRight(Verb::post, "/api/upload", Right::kUpload, write, Target::kNone, Limit::kUpload),
+      SignedIn(Verb::patch, "/api/uploader/videos/{id}", write, Target::kVideoEdit),
+      SignedIn(Verb::delete_, "/api/uploader/videos/{id}", write, Target::kVideoEdit),
+
+      // Analytics.
+      Anyone(Verb::get, "/api/analytics/videos", read),
+      Anyone(Verb::get, "/api/analytics/video/{id}", read, Target::kVideoWatch),
+      Anyone(Verb::get, "/api/analytics/stats", stats),
+      Anyone(Verb::post, "/api/analytics/view/{id}", std::nullopt, Target::kVideoWatch,
+             Limit::kView),
+      WithRight(Verb::post, "/api/analytics/like/{id}", Right::kLike, write,
+                Target::kVideoWatch),
+      WithRight(Verb::delete_, "/api/analytics/like/{id}", Right::kLike, write,
+                Target::kVideoWatch),
+
+      // Accounts.
+      Anyone(Verb::post, "/api/auth/login", std::nullopt, Target::kNone, Limit::kLogin),
+      Anyone(Verb::post, "/api/auth/signup", std::nullopt, Target::kNone, Limit::kLogin),
+      AccessRule{.method = Verb::post, .pattern = "/api/auth/logout", .while_must_change = true},
+      OwnSession(Verb::post, "/api/auth/logout-all", Target::kNone, true),
+      AccessRule{.method = Verb::get, .pattern = "/api/auth/me", .need = Need::kSignedIn,
+                 .while_must_change = true},
+      OwnSession(Verb::post, "/api/auth/password", Target::kNone, true),
+      OwnSession(Verb::get, "/api/auth/tokens"),
+      OwnSession(Verb::post, "/api/auth/tokens"),
+      OwnSession(Verb::delete_, "/api/auth/tokens/{id}", Target::kOwnToken),
+
+      // Users (admins).
+      WithRight(Verb::get, "/api/admin/users", Right::kManageUsers, admin),
+      WithRight(Verb::post, "/api/admin/users", Right::kManageUsers, admin),
+      WithRight(Verb::patch, "/api/admin/users/{id}", Right::kManageUsers, admin, Target::kUser),
+      WithRight(Verb::post, "/api/admin/users/{id}/reset-password", Right::kManageUsers, admin,
+                Target::kUser),
+  };
+  // The split gateway's proxies: the uploader and analytics roles behind them authenticate the
+  // forwarded credentials again and apply the rules above.
+  for (Verb m : {Verb::get, Verb::post, Verb::put, Verb::patch, Verb::delete_}) {
+    t.push_back(Upstream(m, "/api/uploader/*", m == Verb::post ? Limit::kUpload : Limit::kApi));
+    t.push_back(Upstream(m, "/api/analytics/*"));
+  }
+  return t;
+}
+
+}  // namespace
+
+const std::vector<AccessRule>& AccessTable() {
+  static const std::vector<AccessRule> kTable = MakeTable();
+  return kTable;
+}
+
+const AccessRule* FindRule(http::Verb method, std::string_view pattern) {
+  for (const AccessRule& r : AccessTable()) {
+    if (r.method == method && r.pattern == pattern) return &r;
+  }
+  return nullptr;
+}
+
+Result<void> CheckRoutes(const http::Router& router) {
+  std::string missing;
+  for (const http::Route& r : router.routes()) {
+    if (FindRule(r.method, r.pattern)) continue;
+    missing += (missing.empty() ? "" : ", ") + std::string(http::bhttp::to_string(r.method)) +
+               " " + r.pattern;
+  }
+  if (!missing.empty()) {
+    return Internal("routes without an entry in the authorization table: " + missing);
+  }
+  return {};
+}
+
+std::string_view ToString(Need n) {
+  switch (n) {
+    case Need::kAnyone:
+      return "anyone";
+    case Need::kSignedIn:
+      return "signed_in";
+    case Need::kRight:
+      return "right";
+    case Need::kUpstream:
+      return "upstream";
+  }
+  return "";
+}
+
+std::string_view ToString(Target t) {
+  switch (t) {
+    case Target::kNone:
+      return "none";
+    case Target::kVideoWatch:
+      return "video_watch";
+    case Target::kVideoEdit:
+      return "video_edit";
+    case Target::kOwnToken:
+      return "own_token";
+    case Target::kUser:
+      return "user";
+  }
+  return "";
+}
+
+std::string_view ToString(Limit l) {
+  switch (l) {
+    case Limit::kNone:
+      return "none";
+    case Limit::kApi:
+      return "api";
+    case Limit::kLogin:
+      return "login";
+    case Limit::kUpload:
+      return "upload";
+    case Limit::kView:
+      return "view";
+  }
+  return "";
+}
+
+boost::json::array AccessTableJson() {
+  boost::json::array out;
+  for (const AccessRule& r : AccessTable()) {
+    boost::json::object o{
+        {"method", std::string(http::bhttp::to_string(r.method))},
+        {"pattern", r.pattern},
+        {"need", ToString(r.need)},
+        {"right", r.need == Need::kRight ? boost::json::value(identity::ToString(r.right))
+                                         : boost::json::value(nullptr)},
+        {"scope", r.scope ? boost::json::value(identity::ToString(*r.scope))
+                          : boost::json::value(nullptr)},
+        {"target", ToString(r.target)},
+        {"limit", ToString(r.limit)},
+        {"session_only", r.session_only},
+        {"while_must_change", r.while_must_change},
+    };
+    out.push_back(std::move(o));
+  }
+  return out;
+}
+
+}  // namespace kinora::access
