@@ -62,7 +62,7 @@ void ValidateAccess(const RawSettings& raw, AccessConfig& c, std::vector<std::st
     }
   }
   if (raw.trusted_proxies) {
-    if (auto parsed = http::ParseTrustedProxies(*raw.trusted_proxies); !parsed) {
+    if (auto parsed = http::TrustedProxies::Parse(*raw.trusted_proxies); !parsed) {
       problems.push_back("KINORA_TRUSTED_PROXIES: " + parsed.error().message);
     } else {
       c.trusted_proxies = *raw.trusted_proxies;

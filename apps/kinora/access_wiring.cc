@@ -16,7 +16,7 @@ Result<access::GuardOptions> GuardOptionsFrom(const Config& c, bool edge) {
   o.limits.login = {.per_minute = a.rate_login, .burst = std::max(3.0, a.rate_login)};
   o.limits.upload = {.per_minute = a.rate_upload, .burst = std::max(3.0, a.rate_upload / 3)};
   o.limits.view = {.per_minute = a.rate_view, .burst = std::max(5.0, a.rate_view / 2)};
-  KINORA_TRY(o.trusted_proxies, http::ParseTrustedProxies(a.trusted_proxies));
+  KINORA_TRY(o.trusted_proxies, http::TrustedProxies::Parse(a.trusted_proxies));
   o.public_origin = a.public_url;
   o.cors_origins = a.cors_origins;
   o.headers.https = a.public_url.starts_with("https://");

@@ -47,7 +47,7 @@ Guard::~Guard() = default;
 
 bool Guard::Https(const http::Request& req) const {
   if (options_.public_origin.starts_with("https://")) return true;
-  return http::ForwardedHttps(req.remote, req.Header(http::bhttp::field::unknown) /*unused*/,
+  return http::ForwardedHttps(req.remote, req.headers["X-Forwarded-Proto"],
                               options_.trusted_proxies);
 }
 
@@ -129,7 +129,7 @@ std::optional<Response> Guard::Limit(const http::Request& req, const AccessRule&
 }
 
 std::optional<Response> Guard::Admit(http::Request& req, const http::Route& route) {
-  req.client = http::ClientAddress(req.remote, req.Header(http::bhttp::field::unknown),
+  req.client = http::ClientAddress(req.remote, req.headers["X-Forwarded-For"],
                                    options_.trusted_proxies);
   const AccessRule* rule = FindRule(route.method, route.pattern);
   if (!rule) return http::ProblemFrom(Internal("this route has no authorization rule"));
@@ -150,7 +150,14 @@ std::optional<Response> Guard::Admit(http::Request& req, const http::Route& rout
   if (p.via == Principal::Via::kSession && Unsafe(req.method)) {
     http::CsrfInput in;
     in.method = req.method;
-    in.sec_fetch_site = req.Header(http::bhttp::field::unknown);
+    in.sec_fetch_site = req.headers["Sec-Fetch-Site"];
+    in.origin = req.Header(http::bhttp::field::origin);
+    in.host = req.Header(http::bhttp::field::host);
+    if (!options_.public_origin.empty()) in.public_origin = options_.public_origin;
+    in.content_type = req.Header(http::bhttp::field::content_type);
+    in.has_custom_header = !req.headers["X-Kinora-Request"].empty();
+    in.cookie_authenticated = true;
+    in.bearer_authenticated = false;
     auto csrf = http::CheckCsrf(in);
     if (!csrf) return http::ProblemFrom(csrf.error());
   }
