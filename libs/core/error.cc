@@ -26,6 +26,8 @@ std::string_view ToString(ErrorCode code) {
       return "bad_upstream";
     case ErrorCode::kPermissionDenied:
       return "permission_denied";
+    case ErrorCode::kResourceExhausted:
+      return "resource_exhausted";
     case ErrorCode::kCancelled:
       return "cancelled";
     case ErrorCode::kInternal:
@@ -61,6 +63,9 @@ Error BadUpstream(std::string message) {
 }
 Error PermissionDenied(std::string message) {
   return MakeError(ErrorCode::kPermissionDenied, std::move(message));
+}
+Error ResourceExhausted(std::string message) {
+  return MakeError(ErrorCode::kResourceExhausted, std::move(message));
 }
 Error Cancelled(std::string message) {
   return MakeError(ErrorCode::kCancelled, std::move(message));

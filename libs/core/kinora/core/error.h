@@ -23,6 +23,7 @@ enum class ErrorCode {
   kDeadlineExceeded,      // an upstream we relay to did not answer in time (a gateway timeout)
   kBadUpstream,           // an upstream we relay to sent something broken or dropped the exchange
   kPermissionDenied,      // signature invalid or expired, or the OS refused
+  kResourceExhausted,     // the caller used up a budget (a rate limit); retrying later may help
   kCancelled,             // the operation was aborted (client went away, shutdown)
   kInternal,              // anything else; a bug or an unexpected backend failure
 };
@@ -49,6 +50,7 @@ Error Unavailable(std::string message);
 Error DeadlineExceeded(std::string message);
 Error BadUpstream(std::string message);
 Error PermissionDenied(std::string message);
+Error ResourceExhausted(std::string message);
 Error Cancelled(std::string message);
 Error Internal(std::string message);
 
