@@ -28,6 +28,8 @@ std::string_view ToString(ErrorCode code) {
       return "permission_denied";
     case ErrorCode::kUnauthenticated:
       return "unauthenticated";
+    case ErrorCode::kResourceExhausted:
+      return "resource_exhausted";
     case ErrorCode::kCancelled:
       return "cancelled";
     case ErrorCode::kInternal:
@@ -66,6 +68,9 @@ Error PermissionDenied(std::string message) {
 }
 Error Unauthenticated(std::string message) {
   return MakeError(ErrorCode::kUnauthenticated, std::move(message));
+}
+Error ResourceExhausted(std::string message) {
+  return MakeError(ErrorCode::kResourceExhausted, std::move(message));
 }
 Error Cancelled(std::string message) {
   return MakeError(ErrorCode::kCancelled, std::move(message));

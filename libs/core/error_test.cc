@@ -21,6 +21,7 @@ TEST(Error, NamedConstructorsCarryTheirCodeAndMessage) {
       {DeadlineExceeded("m"), ErrorCode::kDeadlineExceeded},
       {BadUpstream("m"), ErrorCode::kBadUpstream},
       {PermissionDenied("m"), ErrorCode::kPermissionDenied},
+      {ResourceExhausted("m"), ErrorCode::kResourceExhausted},
       {Cancelled("m"), ErrorCode::kCancelled},
       {Internal("m"), ErrorCode::kInternal},
   };

@@ -1,7 +1,9 @@
 #include "kinora/http/problem.h"
 
+#include <algorithm>
 #include <boost/json/object.hpp>
 #include <cctype>
+#include <string>
 
 #include "kinora/core/json_text.h"
 
@@ -31,6 +33,8 @@ Status StatusFor(ErrorCode code) {
       return Status::forbidden;
     case ErrorCode::kUnauthenticated:
       return Status::unauthorized;
+    case ErrorCode::kResourceExhausted:
+      return Status::too_many_requests;
     case ErrorCode::kCancelled:
       return Status::bad_request;
     case ErrorCode::kInternal:
@@ -41,6 +45,12 @@ Status StatusFor(ErrorCode code) {
 
 Response ProblemFrom(const Error& e, const boost::json::object& extensions) {
   return Problem(StatusFor(e.code), e.message, extensions);
+}
+
+Response TooManyRequests(int retry_after_seconds, std::string detail) {
+  Response r = ProblemFrom(ResourceExhausted(std::move(detail)));
+  r.Set(bhttp::field::retry_after, std::to_string(std::max(1, retry_after_seconds)));
+  return r;
 }
 
 Response Problem(Status status, std::string_view detail, const boost::json::object& extensions) {

@@ -44,6 +44,7 @@ TEST(Problem, EveryNamedErrorBecomesItsStatus) {
       {DeadlineExceeded("m"), Status::gateway_timeout},
       {BadUpstream("m"), Status::bad_gateway},
       {PermissionDenied("m"), Status::forbidden},
+      {ResourceExhausted("m"), Status::too_many_requests},
       {Cancelled("m"), Status::bad_request},
       {Internal("m"), Status::internal_server_error},
   };
@@ -56,6 +57,21 @@ TEST(Problem, EveryNamedErrorBecomesItsStatus) {
     EXPECT_EQ((*r.problem)["status"].as_int64(), static_cast<int>(row.status));
     EXPECT_EQ((*r.problem)["detail"].as_string(), "m");
   }
+}
+
+TEST(Problem, TooManyRequestsSaysWhenToComeBack) {
+  Response r = TooManyRequests(7, "too many sign-in attempts");
+  EXPECT_EQ(r.status, Status::too_many_requests);
+  EXPECT_EQ(r.headers[bhttp::field::retry_after], "7");
+  EXPECT_EQ(r.headers[bhttp::field::content_type], "application/problem+json");
+  ASSERT_TRUE(r.problem);
+  EXPECT_EQ((*r.problem)["status"].as_int64(), 429);
+  EXPECT_EQ((*r.problem)["title"].as_string(), "Too Many Requests");
+  EXPECT_EQ((*r.problem)["type"].as_string(), "https://kinora.dev/problems/too-many-requests");
+  EXPECT_EQ((*r.problem)["detail"].as_string(), "too many sign-in attempts");
+  // Never "Retry-After: 0", which would invite an immediate retry.
+  EXPECT_EQ(TooManyRequests(0, "x").headers[bhttp::field::retry_after], "1");
+  EXPECT_EQ(TooManyRequests(-3, "x").headers[bhttp::field::retry_after], "1");
 }
 
 TEST(Problem, ProblemFromKeepsExtensions) {

@@ -24,6 +24,7 @@ enum class ErrorCode {
   kBadUpstream,           // an upstream we relay to sent something broken or dropped the exchange
   kPermissionDenied,      // signature invalid or expired, a right or scope missing, or the OS refused
   kUnauthenticated,       // credentials are needed and none (or no valid ones) came
+  kResourceExhausted,     // the caller used up a budget (a rate limit); retrying later may help
   kCancelled,             // the operation was aborted (client went away, shutdown)
   kInternal,              // anything else; a bug or an unexpected backend failure
 };
@@ -51,6 +52,7 @@ Error DeadlineExceeded(std::string message);
 Error BadUpstream(std::string message);
 Error PermissionDenied(std::string message);
 Error Unauthenticated(std::string message);
+Error ResourceExhausted(std::string message);
 Error Cancelled(std::string message);
 Error Internal(std::string message);
 

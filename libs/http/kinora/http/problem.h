@@ -7,6 +7,7 @@
 
 #include <boost/json/object.hpp>
 #include <boost/json/value.hpp>
+#include <string>
 #include <string_view>
 
 #include "kinora/core/error.h"
@@ -19,6 +20,10 @@ Status StatusFor(ErrorCode code);
 // The answer to a failed operation: status StatusFor(e.code), detail e.message, plus any
 // extension members (RFC 9457 §3.2), with Content-Type application/problem+json.
 Response ProblemFrom(const Error& e, const boost::json::object& extensions = {});
+
+// 429 Too Many Requests (ProblemFrom(ResourceExhausted(detail))) with Retry-After: the
+// seconds the caller should wait, at least 1 (a 0 would invite an immediate retry).
+Response TooManyRequests(int retry_after_seconds, std::string detail);
 
 // A problem with an explicit status: for the HTTP layer's own protocol answers that no Error
 // describes (405 with Allow, 411, 416 with Content-Range, 431). Services use ProblemFrom().
