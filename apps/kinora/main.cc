@@ -8,6 +8,7 @@
 #include "reindex.h"
 #include "roles.h"
 #include "signals.h"
+#include "users_cli.h"
 
 int main(int argc, char** argv) {
   using namespace kinora::app;
@@ -131,6 +132,8 @@ int main(int argc, char** argv) {
                     "Re-encode every rung even when the source could be copied");
   process->add_flag(flag(child::kQuiet), process_args.quiet, "Do not print the report");
 
+  auto users_cli = AddUsersCommands(app, flags);
+
   CLI11_PARSE(app, argc, argv);
 
   if (*process) return RunProcess(process_args);
@@ -148,6 +151,7 @@ int main(int argc, char** argv) {
     auto config = load();
     return config ? RunReindex(*config, reindex_args) : 2;
   }
+  if (auto code = RunUsersCommands(*users_cli, load)) return *code;
 
   std::optional<Role> role;
   if (*serve) role = Role::kServe;
