@@ -9,6 +9,7 @@
 #include "routes_cli.h"
 #include "roles.h"
 #include "signals.h"
+#include "users_cli.h"
 
 int main(int argc, char** argv) {
   using namespace kinora::app;
@@ -136,6 +137,7 @@ int main(int argc, char** argv) {
   auto* routes = app.add_subcommand(
       "routes", "Print the authorization table: every route, who may call it, which token scope");
   routes->add_flag("--json", routes_json, "As JSON (what the authorization matrix test reads)");
+  auto users_cli = AddUsersCommands(app, flags);
 
   CLI11_PARSE(app, argc, argv);
 
@@ -155,6 +157,7 @@ int main(int argc, char** argv) {
     auto config = load();
     return config ? RunReindex(*config, reindex_args) : 2;
   }
+  if (auto code = RunUsersCommands(*users_cli, load)) return *code;
 
   std::optional<Role> role;
   if (*serve) role = Role::kServe;

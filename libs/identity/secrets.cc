@@ -30,6 +30,8 @@ std::string NewSessionSecret() { return RandomBase64Url(32); }
 
 std::string NewApiToken() { return std::string(kApiTokenPrefix) + RandomBase64Url(32); }
 
+std::string GeneratePassword() { return RandomBase64Url(15); }
+
 bool LooksLikeApiToken(std::string_view s) {
   if (!s.starts_with(kApiTokenPrefix)) return false;
   s.remove_prefix(kApiTokenPrefix.size());

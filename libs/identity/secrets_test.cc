@@ -4,6 +4,8 @@
 
 #include <set>
 
+#include "kinora/identity/password.h"
+
 namespace kinora::identity {
 namespace {
 
@@ -30,6 +32,20 @@ TEST(Secrets, ApiTokensHaveTheirPrefixAndShape) {
   EXPECT_FALSE(LooksLikeApiToken("kin_" + std::string(42, 'a') + "!"));
   const std::string hint = TokenHint(t);
   EXPECT_EQ(hint, t.substr(0, 8) + "…" + t.substr(t.size() - 4));
+}
+
+TEST(Secrets, GeneratedPasswordsAre20Base64UrlCharactersThePolicyTakes) {
+  std::set<std::string> seen;
+  for (int i = 0; i < 100; ++i) {
+    std::string p = GeneratePassword();
+    EXPECT_EQ(p.size(), 20u) << p;
+    EXPECT_EQ(
+        p.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"),
+        std::string::npos);
+    EXPECT_TRUE(CheckNewPassword(p));
+    seen.insert(p);
+  }
+  EXPECT_EQ(seen.size(), 100u);
 }
 
 TEST(Secrets, OnlyTheDigestIsKept) {

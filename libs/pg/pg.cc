@@ -1,10 +1,53 @@
 #include "kinora/pg/pg.h"
 
+#include <boost/url.hpp>
+#include <cctype>
 #include <charconv>
 #include <cstdlib>
 #include <cstring>
 
 namespace kinora::pg {
+
+namespace {
+
+// The advisory lock every migration of the shared schema takes (key: "kinora").
+constexpr std::string_view kMigrationLock = "SELECT pg_advisory_xact_lock(7021983650)";
+
+bool ValidSchemaName(std::string_view s) {
+  if (s.empty() || s.size() > 63 || std::isdigit(static_cast<unsigned char>(s[0]))) return false;
+  for (char c : s) {
+    if (!(std::islower(static_cast<unsigned char>(c)) ||
+          std::isdigit(static_cast<unsigned char>(c)) || c == '_')) {
+      return false;
+    }
+  }
+  return true;
+}
+
+}  // namespace
+
+Result<Target> ParseUrl(std::string_view url) {
+  auto parsed = boost::urls::parse_uri(url);
+  if (!parsed || (parsed->scheme() != "postgresql" && parsed->scheme() != "postgres")) {
+    return MakeError(ErrorCode::kInvalidArgument,
+                     "PostgreSQL URL must look like postgresql://user@host:port/db");
+  }
+  boost::urls::url u = *parsed;
+  Target t;
+  if (auto it = u.params().find("schema"); it != u.params().end()) {
+    t.schema = (*it).value;
+    u.params().erase(it);
+    if (!ValidSchemaName(t.schema)) {
+      return MakeError(ErrorCode::kInvalidArgument,
+                       "schema '" + t.schema + "' must be [a-z_][a-z0-9_]*, ≤ 63 bytes");
+    }
+  }
+  t.conninfo = std::string(u.buffer());
+  boost::urls::url shown = u;
+  if (shown.has_password()) shown.set_password("***");
+  t.describe = std::string(shown.buffer()) + (t.schema.empty() ? "" : " schema " + t.schema);
+  return t;
+}
 
 int64_t PgResult::Int(int row, int col) const {
   std::string_view t = Text(row, col);
@@ -103,6 +146,32 @@ Result<void> Tx::Commit() {
   PgConn* c = c_;
   c_ = nullptr;
   return c->ExecScript("COMMIT");
+}
+
+Result<void> MigrateComponent(PgConn& c, std::string_view component,
+                              const std::vector<std::string_view>& migrations) {
+  KINORA_TRY(auto tx, Tx::Begin(c));
+  KINORA_TRY_VOID(c.ExecScript(std::string(kMigrationLock) +
+                               "; CREATE TABLE IF NOT EXISTS kinora_migrations ("
+                               "component TEXT PRIMARY KEY, version INTEGER NOT NULL)"));
+  const std::string name(component);
+  KINORA_TRY(PgResult v,
+             c.Exec("SELECT version FROM kinora_migrations WHERE component = $1", {name}));
+  const int64_t have = v.rows() > 0 ? v.Int(0, 0) : 0;
+  if (have > static_cast<int64_t>(migrations.size())) {
+    return MakeError(ErrorCode::kUnsupported, "the " + name + " schema (version " +
+                                                  std::to_string(have) +
+                                                  ") is newer than this program knows");
+  }
+  for (size_t i = static_cast<size_t>(have); i < migrations.size(); ++i) {
+    auto done = c.ExecScript(migrations[i]);
+    if (!done) return Annotate(done.error(), name + " migration " + std::to_string(i + 1));
+  }
+  KINORA_TRY_VOID(
+      c.Exec("INSERT INTO kinora_migrations (component, version) VALUES ($1, $2) "
+             "ON CONFLICT (component) DO UPDATE SET version = EXCLUDED.version",
+             {name, std::to_string(migrations.size())}));
+  return tx.Commit();
 }
 
 Result<PgPool::Lease> PgPool::Acquire() {

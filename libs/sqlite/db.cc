@@ -143,4 +143,36 @@ Result<void> Migrate(Db& db, const std::vector<std::string_view>& migrations) {
   return {};
 }
 
+Result<void> MigrateComponent(Db& db, std::string_view component,
+                              const std::vector<std::string_view>& migrations) {
+  KINORA_TRY(auto tx, Transaction::Begin(db));
+  KINORA_TRY_VOID(
+      db.Exec("CREATE TABLE IF NOT EXISTS kinora_migrations ("
+              "component TEXT PRIMARY KEY, version INTEGER NOT NULL)"));
+  KINORA_TRY(auto get, db.Prepare("SELECT version FROM kinora_migrations WHERE component = ?1"));
+  get.Bind(1, component);
+  KINORA_TRY(bool has, get.Step());
+  const int64_t version = has ? get.Int(0) : 0;
+  get.Reset();
+  if (version > static_cast<int64_t>(migrations.size())) {
+    return MakeError(ErrorCode::kUnsupported, "the " + std::string(component) +
+                                                  " schema (version " + std::to_string(version) +
+                                                  ") is newer than this program knows");
+  }
+  if (version == static_cast<int64_t>(migrations.size())) return {};  // rolls back: no change
+  for (size_t i = static_cast<size_t>(version); i < migrations.size(); ++i) {
+    auto applied = db.Exec(migrations[i]);
+    if (!applied) {
+      return Annotate(applied.error(),
+                      std::string(component) + " migration " + std::to_string(i + 1));
+    }
+  }
+  KINORA_TRY(auto set,
+             db.Prepare("INSERT INTO kinora_migrations (component, version) VALUES (?1, ?2) "
+                        "ON CONFLICT (component) DO UPDATE SET version = excluded.version"));
+  set.Bind(1, component).Bind(2, static_cast<int64_t>(migrations.size()));
+  KINORA_TRY_VOID(set.Run());
+  return tx.Commit();
+}
+
 }  // namespace kinora::sqlite

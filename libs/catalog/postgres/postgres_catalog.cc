@@ -1,6 +1,5 @@
 #include "kinora/catalog/postgres_catalog.h"
 
-#include <boost/url.hpp>
 #include <thread>
 
 #include "../backend_common.h"
@@ -28,41 +27,12 @@ constexpr std::string_view kDailyLikeSql =
 Error NotFound(std::string_view id) { return internal::VideoNotFound(id); }
 Result<void> Validate(const VideoRecord& v) { return internal::ValidateRecord(v); }
 
-bool ValidSchemaName(std::string_view s) {
-  if (s.empty() || s.size() > 63 || std::isdigit(static_cast<unsigned char>(s[0]))) return false;
-  for (char c : s) {
-    if (!(std::islower(static_cast<unsigned char>(c)) ||
-          std::isdigit(static_cast<unsigned char>(c)) || c == '_')) {
-      return false;
-    }
-  }
-  return true;
-}
-
 }  // namespace
 
 Result<std::unique_ptr<Catalog>> NewPostgresCatalog(std::string_view url) {
-  auto parsed = boost::urls::parse_uri(url);
-  if (!parsed || (parsed->scheme() != "postgresql" && parsed->scheme() != "postgres")) {
-    return MakeError(ErrorCode::kInvalidArgument,
-                     "PostgreSQL catalog URL must look like postgresql://user@host:port/db");
-  }
-  boost::urls::url u = *parsed;
-  std::string schema;
-  if (auto it = u.params().find("schema"); it != u.params().end()) {
-    schema = (*it).value;
-    u.params().erase(it);
-    if (!ValidSchemaName(schema)) {
-      return MakeError(ErrorCode::kInvalidArgument,
-                       "catalog schema '" + schema + "' must be [a-z_][a-z0-9_]*, ≤ 63 bytes");
-    }
-  }
-  std::string conninfo(u.buffer());
-  // For logs: the URL without its password.
-  boost::urls::url shown = u;
-  if (shown.has_password()) shown.set_password("***");
-  std::string describe = std::string(shown.buffer()) + (schema.empty() ? "" : " schema " + schema);
-
+  auto target = pg::ParseUrl(url);
+  if (!target) return Annotate(target.error(), "catalog URL");
+  auto [conninfo, schema, describe] = std::move(*target);
   auto catalog = std::make_unique<PostgresCatalog>(conninfo, schema, describe);
   {
     KINORA_TRY(auto conn, catalog->pool().Acquire());

@@ -17,6 +17,10 @@ std::string NewSessionSecret();
 std::string NewApiToken();
 // Whether `s` has the shape of a token NewApiToken makes (it may still be unknown or revoked).
 bool LooksLikeApiToken(std::string_view s);
+// A password for an account someone else signs in to first (the first admin, a reset, an
+// account the CLI creates): 120 random bits, 20 characters of base64url. It passes
+// CheckNewPassword (password.h) and must be changed at the first sign-in.
+std::string GeneratePassword();
 // What is stored and looked up: the lowercase hex SHA-256 of the secret.
 std::string HashSecret(std::string_view secret);
 // What a token list shows of a token: "kin_Ab3d…wxyz" (the prefix and its last four characters).

@@ -31,8 +31,8 @@ struct User {
   int64_t quota_bytes = 0;            // total original bytes; 0 = unlimited
   int64_t daily_quota_bytes = 0;      // original bytes per UTC day; 0 = unlimited
   int64_t created_at = 0;
-  int64_t failed_logins = 0;     // consecutive failures since the last success
-  int64_t locked_until = 0;      // sign-in refused before this time (back-off)
+  int64_t failed_logins = 0;  // consecutive failures since the last success
+  int64_t locked_until = 0;   // sign-in refused before this time (back-off)
 };
 
 struct Session {
@@ -41,7 +41,9 @@ struct Session {
   int64_t created_at = 0;
   int64_t last_seen_at = 0;
   int64_t expires_at = 0;  // absolute expiry; idle expiry is last_seen_at + the idle limit
-  std::string user_agent;  // as sent at sign-in (truncated to 256 bytes), for "your sessions"
+  // As sent at sign-in, for "your sessions"; the store keeps 256 bytes of printable ASCII
+  // (other bytes become '?').
+  std::string user_agent;
 };
 
 struct ApiToken {
@@ -56,6 +58,9 @@ struct ApiToken {
   int64_t last_used_at = 0;
   bool revoked = false;
 };
+
+// Whether `name` is a valid username: 1–64 characters of [A-Za-z0-9._-].
+bool IsValidUsername(std::string_view name);
 
 // A session or token found by its hash, with its user (one query: this is on every request).
 struct SessionAndUser {
@@ -73,37 +78,44 @@ class IdentityStore {
 
   // --- users
   // Fills user_id and created_at when empty. kAlreadyExists if the username is taken (in any
-  // case).
+  // case); kInvalidArgument for a username IsValidUsername refuses.
   virtual Result<User> CreateUser(User u) = 0;
   // By id, or by username case-insensitively. kNotFound.
   virtual Result<User> GetUser(std::string_view user_id) = 0;
   virtual Result<User> FindUser(std::string_view username) = 0;
-  // Every user, by username.
+  // Every user, by username case-insensitively (byte order of the lowercased names).
   virtual Result<std::vector<User>> ListUsers() = 0;
   // Replaces every field but user_id, username and created_at. kNotFound.
   virtual Result<void> UpdateUser(const User& u) = 0;
   virtual Result<int64_t> CountUsers() = 0;
 
   // --- sessions
+  // kNotFound if the user does not exist; kAlreadyExists if the hash is taken.
   virtual Result<void> CreateSession(const Session& s) = 0;
   // kNotFound when unknown (expiry is the caller's to judge: it knows the idle limit).
   virtual Result<SessionAndUser> FindSession(std::string_view id_hash) = 0;
+  // Sets last_seen_at to `now` unless it is later already. kNotFound when unknown.
   virtual Result<void> TouchSession(std::string_view id_hash, int64_t now) = 0;
+  // kNotFound when unknown.
   virtual Result<void> DeleteSession(std::string_view id_hash) = 0;
   // Ends every session of the user except `keep_hash` (may be empty); returns how many ended.
   virtual Result<int64_t> DeleteUserSessions(std::string_view user_id,
                                              std::string_view keep_hash) = 0;
 
   // --- personal API tokens
+  // The caller fills every field (token_id, hash, hint, created_at). kNotFound if the user does
+  // not exist; kAlreadyExists if the id or hash is taken.
   virtual Result<void> CreateToken(const ApiToken& t) = 0;
   // kNotFound when unknown; revoked and expired tokens are returned as they are.
   virtual Result<TokenAndUser> FindToken(std::string_view hash) = 0;
-  // The user's tokens, newest first, revoked ones included.
+  // The user's tokens, newest first (created_at, then token_id), revoked ones included.
   virtual Result<std::vector<ApiToken>> ListTokens(std::string_view user_id) = 0;
   // kNotFound unless the token exists and belongs to the user. Idempotent.
   virtual Result<void> RevokeToken(std::string_view user_id, std::string_view token_id) = 0;
+  // Sets last_used_at to `now` unless it is later already. kNotFound when unknown.
   virtual Result<void> TouchToken(std::string_view hash, int64_t now) = 0;
 
+  // Whether the database answers and has the identity tables.
   virtual Result<void> Ping() = 0;
 };
 

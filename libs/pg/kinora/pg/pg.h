@@ -1,6 +1,7 @@
-// A thin RAII layer over libpq for the PostgreSQL backends (catalog, identity): connections, parameterised queries
-// in text format, results, transactions, a bounded connection pool, and PostgreSQL's errors
-// mapped to Kinora errors in one function (Classify).
+// A thin RAII layer over libpq for the PostgreSQL backends (catalog, identity): their one URL
+// form, connections, parameterised queries in text format, results, transactions, a bounded
+// connection pool, migrations, and PostgreSQL's errors mapped to Kinora errors in one function
+// (Classify).
 // Thread safety: a PgConn is used by one thread at a time; PgPool may be shared.
 #pragma once
 
@@ -18,6 +19,17 @@
 #include "kinora/core/error.h"
 
 namespace kinora::pg {
+
+// Where a postgresql:// URL points: the catalog and the identity store read the same URL and
+// so keep their tables in the same schema.
+struct Target {
+  std::string conninfo;  // the URL without Kinora's own parameters, for libpq
+  std::string schema;    // [a-z_][a-z0-9_]*, at most 63 bytes; empty: the server's search_path
+  std::string describe;  // for logs: the URL with its password masked, and the schema
+};
+// postgresql://user[:password]@host[:port]/db[?…libpq parameters…][&schema=name] (also
+// postgres://). kInvalidArgument for another scheme or a bad schema name.
+Result<Target> ParseUrl(std::string_view url);
 
 // A query parameter in text form; nullopt is SQL NULL.
 using Param = std::optional<std::string>;
@@ -74,6 +86,14 @@ class Tx {
   explicit Tx(PgConn* c) : c_(c) {}
   PgConn* c_;
 };
+
+// For a component whose tables share a schema with others' (the identity store beside the
+// catalog): applies migrations[i] for every i >= the component's row in
+// kinora_migrations(component, version), in one transaction under the advisory lock the
+// catalog's migrations take, so processes starting together migrate once. kUnsupported when the
+// schema is newer than `migrations`.
+Result<void> MigrateComponent(PgConn& c, std::string_view component,
+                              const std::vector<std::string_view>& migrations);
 
 // A fixed-size pool; Acquire waits for a free connection (or opens one, up to max_size),
 // and connections that broke are replaced.

@@ -97,4 +97,11 @@ class Transaction {
 // transaction, bumping user_version after each. Idempotent.
 Result<void> Migrate(Db& db, const std::vector<std::string_view>& migrations);
 
+// For a component whose tables share a file with another's (the identity store beside the
+// catalog, which owns user_version): applies migrations[i] for every i >= the component's row in
+// kinora_migrations(component, version), all in one BEGIN IMMEDIATE transaction, so processes
+// opening the file together migrate once. kUnsupported when the file is newer than `migrations`.
+Result<void> MigrateComponent(Db& db, std::string_view component,
+                              const std::vector<std::string_view>& migrations);
+
 }  // namespace kinora::sqlite

@@ -1,11 +1,12 @@
-#include "sqlite_pool.h"
+#include "kinora/sqlite/pool.h"
 
-namespace kinora::catalog {
+namespace kinora::sqlite {
 
 Result<std::unique_ptr<Conn>> Conn::Open(const std::filesystem::path& file, bool read_only) {
-  KINORA_TRY(auto db, sqlite::Db::Open(file));
-  // List pages touch rows all over the table: memory-map the file (shared by every connection
-  // through the OS page cache, no pread+copy per page) and keep a larger private page cache.
+  KINORA_TRY(auto db, Db::Open(file));
+  // The catalog's list pages touch rows all over the table: memory-map the file (shared by every
+  // connection through the OS page cache, no pread+copy per page) and keep a larger private page
+  // cache.
   KINORA_TRY_VOID(db->Exec("PRAGMA mmap_size=1073741824; PRAGMA cache_size=-16384"));
   if (read_only) KINORA_TRY_VOID(db->Exec("PRAGMA query_only=ON"));
   return std::make_unique<Conn>(std::move(db));
@@ -69,4 +70,4 @@ void ReadPool::Release(std::unique_ptr<Conn> c) {
   returned_.notify_one();
 }
 
-}  // namespace kinora::catalog
+}  // namespace kinora::sqlite
