@@ -1,29 +1,99 @@
 // What the catalog backends (SQLite, PostgreSQL) share beyond the schema: record validation,
-// the not-found error, List's argument checks, and literal LIKE patterns (sort columns:
-// sort_keys.h).
-// Private to libs/catalog. Thread safety: pure functions.
+// the not-found error, List's argument checks and access conditions, literal LIKE patterns, and
+// the scoped Stats computed from rows (sort columns: sort_keys.h).
+// Private to libs/catalog. Thread safety: pure functions; a StatsBuilder is used by one thread.
 #pragma once
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "cursor.h"
 #include "kinora/catalog/catalog.h"
 
 namespace kinora::catalog::internal {
 
-// kInvalidArgument for an empty id or key, or renditions_json that is not a JSON array.
+// kInvalidArgument for an empty id or key, renditions_json that is not a JSON array, or an
+// unknown visibility.
 Result<void> ValidateRecord(const VideoRecord& v);
+// kInvalidArgument unless v is one of kVisibilities (columns.h).
+Result<void> CheckVisibility(std::string_view v);
 Error VideoNotFound(std::string_view video_id);
 
 // What every List checks before it queries: kInvalidArgument unless 1 ≤ limit ≤ 100, offset ≥ 0,
-// and the cursor (if any) decodes and belongs to q's sort and order. Returns where the page
-// starts: after the cursor's position, or nullopt (no cursor: at q.offset).
+// kSignedIn names its viewer, and the cursor (if any) decodes and belongs to q's sort and order.
+// Returns where the page starts: after the cursor's position, or nullopt (no cursor: at
+// q.offset).
 Result<std::optional<CursorPosition>> CheckListQuery(const ListQuery& q);
+
+// How a backend spells the conditions of AccessConditions.
+struct AccessSpelling {
+  std::string_view viewer;  // the parameter holding q.viewer_id (used only for kSignedIn)
+  std::string_view owner;   // the parameter holding q.owner_id (used only when set)
+  // SQLite plans without statistics, and would rather seek the visibility or owner index and
+  // sort what it finds than walk the page's sort index and filter. A unary "+" keeps a condition
+  // from choosing an index: the signed-in OR never does, and the anonymous visibility only when
+  // it leads the page's index (timestamp order, no owner filter). An owner filter keeps its
+  // index: one owner's videos are few, so sorting them is cheap.
+  bool sqlite_steering = false;
+};
+
+// The conditions q's audience and owner filter put on videos rows, each starting " AND " (empty
+// for kEveryone and no owner). The rule is identity::IsListedFor's.
+std::string AccessConditions(const ListQuery& q, const AccessSpelling& spell);
+// Whether q's total must be counted from the rows (a filter the trigger-kept counts cannot
+// answer: title, audience or owner), rather than read from status_counts.
+bool NeedsRowCount(const ListQuery& q);
 
 // "50%_off" -> "%50\%\_off%": the user's text matched literally, as a substring, with '\' as
 // the escape character.
 std::string LikePattern(std::string_view text);
+
+// --- Stats --------------------------------------------------------------------------------------
+
+inline constexpr int kStatsDays = 30;  // the per-day series cover the last 30 UTC days
+struct DayRange {
+  std::string first, last;  // "2026-10-26" .. "2026-11-24", inclusive
+};
+DayRange StatsDays(SysTime now);
+
+// kInvalidArgument for kOwner without an owner.
+Result<void> CheckStatsScope(const StatsScope& scope);
+// The condition on videos rows for a kPublic or kOwner scope; `owner` spells the parameter
+// holding scope.owner_id (used only for kOwner). REQUIRES: scope.kind != kAll.
+std::string ScopeCondition(const StatsScope& scope, std::string_view owner);
+
+// What Stats reads of one video in scope.
+struct StatsRow {
+  std::string status;  // as stored: "PROCESSED"
+  std::string file_extension;
+  int64_t views = 0, likes = 0, size = 0, processed_bytes = 0;
+  std::optional<double> duration_seconds, processing_seconds;
+  SysTime uploaded_at{};
+};
+
+// CatalogStats for a scope, computed from its rows the way the trigger-kept aggregates compute
+// the site's: the backend feeds every video in scope (AddVideo), the scope's views and likes per
+// day from daily_counts (AddDay, oldest first, days in StatsDays only) and its top videos
+// (AddTop, in order), then takes the result.
+class StatsBuilder {
+ public:
+  explicit StatsBuilder(SysTime now);
+  const DayRange& days() const { return days_; }
+
+  void AddVideo(const StatsRow& r);
+  void AddDay(const std::string& day, int64_t views, int64_t likes);
+  void AddTop(VideoRecord v);
+  CatalogStats Finish() &&;
+
+ private:
+  DayRange days_;
+  SysTime window_begin_, window_end_;  // the UTC days of days_, as times: [begin, end)
+  CatalogStats st_;
+  std::vector<double> processing_;  // PROCESSED videos' processing times
+  std::vector<int64_t> buckets_;    // duration histogram counts
+};
 
 }  // namespace kinora::catalog::internal

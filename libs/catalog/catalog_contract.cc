@@ -51,6 +51,9 @@ VideoRecord CatalogContract::SampleVideo(const std::string& id, SysTime uploaded
   v.processing_seconds = 41.5;
   v.processed_bytes = 9876543;
   v.correlation_id = "corr-" + id;
+  v.owner_id = "user-" + id;
+  v.visibility = "internal";
+  v.media_generation = 2;
   return v;
 }
 
@@ -143,8 +146,10 @@ TEST_P(CatalogContract, UpdateReplacesFieldsButNotCounters) {
   auto& got = got_r.value();
   EXPECT_EQ(got.views, 3);
   EXPECT_EQ(got.likes, 1);
+  EXPECT_EQ(got.title, v.title);  // Edit owns the title: Update leaves it alone
   changed.views = 3;
   changed.likes = 1;
+  changed.title = v.title;
   EXPECT_TRUE(SameVideo(got, changed));
 
   // The stored engagement still follows the real counters: 1 like / 3 views.

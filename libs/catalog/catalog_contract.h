@@ -44,6 +44,8 @@ class CatalogContract : public ::testing::TestWithParam<CatalogBackend> {
   void MustInsert(const VideoRecord& v);
   // Inserts the 57-row list fixture (ties on every sort key) and returns what it inserted.
   std::vector<VideoRecord> InsertListRows();
+  // Inserts 36 rows: each owner ("", "alice", "bob") has videos of every visibility.
+  std::vector<VideoRecord> InsertAccessRows();
   // Every id of every page of `q` followed by cursor; checks totals and page sizes on the way.
   std::vector<std::string> ListAllByCursor(ListQuery q, int64_t expected_total);
 

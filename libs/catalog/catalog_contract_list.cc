@@ -1,10 +1,12 @@
-// Contract: List — every sort key in both orders, cursor and offset pagination, filters.
+// Contract: List — every sort key in both orders, cursor and offset pagination, filters, and
+// the audiences (checked against identity::IsListedFor, the rule they implement).
 #include <algorithm>
 #include <cstdio>
 #include <set>
 #include <tuple>
 
 #include "catalog_contract.h"
+#include "kinora/identity/rights.h"
 
 namespace kinora::catalog {
 
@@ -218,6 +220,143 @@ TEST_P(CatalogContract, EmptyCatalogListsNothing) {
   EXPECT_TRUE(page.videos.empty());
   EXPECT_FALSE(page.next_cursor);
   EXPECT_EQ(page.total, 0);
+}
+
+// --- Audiences and owners -----------------------------------------------------------------------
+
+namespace {
+
+// Who asks, as identity sees it and as a ListQuery says it.
+struct Viewer {
+  std::string name;
+  identity::Caller caller;
+  Audience audience;
+};
+
+const Viewer kViewers[] = {
+    {"anonymous", {}, Audience::kAnonymous},
+    {"alice", {"alice", identity::Role::kUser}, Audience::kSignedIn},
+    {"carol", {"carol", identity::Role::kUser}, Audience::kSignedIn},  // owns nothing
+    {"moderator", {"mod", identity::Role::kModerator}, Audience::kEveryone},
+};
+
+bool ListedFor(const Viewer& who, const VideoRecord& v) {
+  auto vis = identity::ParseVisibility(v.visibility);
+  EXPECT_TRUE(vis) << v.visibility;
+  return vis && identity::IsListedFor(who.caller, v.owner_id, *vis);
+}
+
+}  // namespace
+
+// Each owner ("", alice, bob) has videos of every visibility, with ties on the upload time; no
+// two visibilities are equally many, so a wrong rule shows in the totals too.
+std::vector<VideoRecord> CatalogContract::InsertAccessRows() {
+  static const char* const kOwners[] = {"", "alice", "bob"};
+  static const char* const kVisibilities[] = {"public",   "unlisted", "private",
+                                              "internal", "public",   "public"};
+  std::vector<VideoRecord> rows;
+  const SysTime base = NowMillis() - std::chrono::hours(24 * 5);
+  for (int i = 0; i < 36; ++i) {
+    char id[16];
+    std::snprintf(id, sizeof id, "w%02d", (i * 7) % 36);
+    VideoRecord v = SampleVideo(id, base + std::chrono::seconds(i / 2));
+    v.owner_id = kOwners[i % 3];
+    v.visibility = kVisibilities[(i / 3) % 6];
+    v.views = i % 5;
+    v.status = i % 2 ? VideoStatus::kProcessed : VideoStatus::kFailed;
+    v.title = (i % 4 == 0 ? "Cat " : "Dog ") + std::to_string(i);
+    MustInsert(v);
+    rows.push_back(v);
+  }
+  return rows;
+}
+
+TEST_P(CatalogContract, AudiencesListWhatIdentityListsWithCursorsAndTotals) {
+  const auto rows = InsertAccessRows();
+  for (const Viewer& who : kViewers) {
+    for (const std::string owner : {"", "alice", "bob"}) {
+      std::vector<VideoRecord> want;
+      for (const auto& r : rows) {
+        if (ListedFor(who, r) && (owner.empty() || r.owner_id == owner)) want.push_back(r);
+      }
+      for (SortKey key : {SortKey::kTimestamp, SortKey::kViews}) {
+        for (bool desc : {true, false}) {
+          SCOPED_TRACE(who.name + " owner '" + owner + "' " + std::string(ToString(key)) +
+                       (desc ? " desc" : " asc"));
+          ListQuery q;
+          q.limit = 4;
+          q.sort = key;
+          q.descending = desc;
+          q.audience = who.audience;
+          q.viewer_id = who.caller.user_id;
+          q.owner_id = owner;
+          EXPECT_EQ(ListAllByCursor(q, static_cast<int64_t>(want.size())),
+                    ExpectedOrder(want, key, desc));
+        }
+      }
+    }
+  }
+}
+
+TEST_P(CatalogContract, AudiencesCombineWithStatusTitleAndOffset) {
+  const auto rows = InsertAccessRows();
+  const Viewer& alice = kViewers[1];
+  std::vector<VideoRecord> want;
+  for (const auto& r : rows) {
+    if (ListedFor(alice, r) && r.status == VideoStatus::kProcessed && r.title.starts_with("Dog")) {
+      want.push_back(r);
+    }
+  }
+  ASSERT_GE(want.size(), 4u);
+  ListQuery q;
+  q.limit = 3;
+  q.audience = Audience::kSignedIn;
+  q.viewer_id = "alice";
+  q.status = VideoStatus::kProcessed;
+  q.title_query = "dog";
+  EXPECT_EQ(ListAllByCursor(q, static_cast<int64_t>(want.size())),
+            ExpectedOrder(want, SortKey::kTimestamp, true));
+  q.offset = 2;
+  auto page = catalog().List(q);
+  ASSERT_TRUE(page) << page.error().message;
+  EXPECT_EQ(page->total, static_cast<int64_t>(want.size()));
+  ASSERT_EQ(page->videos.size(), 3u);
+  EXPECT_EQ(page->videos[0].video_id, ExpectedOrder(want, SortKey::kTimestamp, true)[2]);
+}
+
+TEST_P(CatalogContract, AnUnlistedVideoIsListedOnlyForItsOwnerAndEveryone) {
+  auto v = SampleVideo("hidden", NowMillis());
+  v.owner_id = "alice";
+  v.visibility = "unlisted";
+  MustInsert(v);
+  auto listed = [&](Audience a, std::string viewer, std::string owner = "") {
+    ListQuery q;
+    q.audience = a;
+    q.viewer_id = std::move(viewer);
+    q.owner_id = std::move(owner);
+    auto page = catalog().List(q);
+    EXPECT_TRUE(page) << page.error().message;
+    if (!page) return false;
+    EXPECT_EQ(page->total, static_cast<int64_t>(page->videos.size()));
+    return page->videos.size() == 1 && page->videos[0].video_id == "hidden";
+  };
+  EXPECT_TRUE(listed(Audience::kEveryone, ""));
+  EXPECT_TRUE(listed(Audience::kSignedIn, "alice"));
+  EXPECT_TRUE(listed(Audience::kSignedIn, "alice", "alice"));
+  EXPECT_FALSE(listed(Audience::kSignedIn, "bob"));
+  EXPECT_FALSE(listed(Audience::kSignedIn, "bob", "alice"));
+  EXPECT_FALSE(listed(Audience::kAnonymous, ""));
+  EXPECT_FALSE(listed(Audience::kAnonymous, "", "alice"));
+  // Its link still works: Get does not filter.
+  EXPECT_TRUE(catalog().Get("hidden"));
+}
+
+TEST_P(CatalogContract, ASignedInAudienceNeedsItsViewer) {
+  ListQuery q;
+  q.audience = Audience::kSignedIn;
+  auto page = catalog().List(q);
+  ASSERT_FALSE(page);
+  EXPECT_EQ(page.error().code, ErrorCode::kInvalidArgument);
 }
 
 }  // namespace kinora::catalog

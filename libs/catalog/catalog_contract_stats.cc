@@ -1,4 +1,5 @@
-// Contract: Stats on an empty catalog and on a small data set whose answers are known.
+// Contract: Stats on an empty catalog and on a small data set whose answers are known, for the
+// whole site and for the public and owner scopes.
 #include <map>
 
 #include "catalog_contract.h"
@@ -205,6 +206,184 @@ TEST_P(CatalogContract, StatsFollowUpdatesAndDeletes) {
   EXPECT_EQ(after.uploads_per_day[0].day, FormatDay(a.uploaded_at));
   ASSERT_EQ(after.top_videos.size(), 1u);
   EXPECT_EQ(after.top_videos[0].video_id, "a");
+}
+
+// --- Scopes -------------------------------------------------------------------------------------
+
+namespace {
+
+std::vector<std::string> Ids(const std::vector<VideoRecord>& videos) {
+  std::vector<std::string> ids;
+  for (const auto& v : videos) ids.push_back(v.video_id);
+  return ids;
+}
+
+std::map<std::string, int64_t> Series(const std::vector<DayCount>& days) {
+  std::map<std::string, int64_t> out;
+  for (const auto& d : days) {
+    EXPECT_TRUE(out.empty() || out.rbegin()->first < d.day) << "oldest first, once per day";
+    out[d.day] = d.count;
+  }
+  return out;
+}
+
+std::vector<int64_t> Histogram(const CatalogStats& st) {
+  std::vector<int64_t> c;
+  for (const auto& b : st.duration_histogram) c.push_back(b.count);
+  return c;
+}
+
+}  // namespace
+
+TEST_P(CatalogContract, StatsOfThePublicAndOfAnOwner) {
+  const SysTime now = NowMillis();
+  const std::string today = FormatDay(now);
+  auto add = [&](const char* id, const char* owner, const char* visibility, VideoStatus status,
+                 const char* ext, int64_t size, int64_t processed, std::optional<double> duration,
+                 std::optional<double> processing, SysTime at) {
+    auto v = SampleVideo(id, at);
+    v.owner_id = owner;
+    v.visibility = visibility;
+    v.status = status;
+    v.file_extension = ext;
+    v.size = size;
+    v.processed_bytes = processed;
+    v.duration_seconds = duration;
+    v.processing_seconds = processing;
+    MustInsert(v);
+  };
+  const auto kProcessed = VideoStatus::kProcessed;
+  add("a1", "alice", "public", kProcessed, "mp4", 1000, 100, 10, 2, now);
+  add("a2", "alice", "private", VideoStatus::kFailed, "mov", 2000, 0, {}, {}, now - hours(48));
+  add("a3", "alice", "public", kProcessed, "mp4", 500, 50, 4000, 6, now - hours(24 * 45));
+  add("b1", "bob", "public", kProcessed, "mp4", 4000, 400, 100, 4, now - hours(24 * 40));
+  add("b2", "bob", "unlisted", VideoStatus::kUploaded, "webm", 8000, 0, 1000, {}, now - hours(24));
+  add("c1", "", "internal", kProcessed, "mkv", 16000, 1600, 200, 8, now);
+  for (int i = 0; i < 3; ++i) ASSERT_TRUE(catalog().IncrementViews("a1"));
+  for (int i = 0; i < 2; ++i) ASSERT_TRUE(catalog().IncrementViews("b1"));
+  ASSERT_TRUE(catalog().IncrementViews("a2"));
+  for (int i = 0; i < 5; ++i) ASSERT_TRUE(catalog().IncrementViews("b2"));
+  ASSERT_TRUE(catalog().IncrementViews("c1"));
+  ASSERT_TRUE(catalog().Like("a1", "u1"));
+  ASSERT_TRUE(catalog().Like("a1", "u2"));
+  ASSERT_TRUE(catalog().Like("b2", "u1"));
+  ASSERT_TRUE(catalog().IncrementLikes("a2"));
+
+  StatsScope pub;
+  pub.kind = StatsScope::kPublic;
+  auto p = catalog().Stats(pub);
+  ASSERT_TRUE(p) << p.error().message;
+  EXPECT_EQ(p->total_videos, 3);  // a1, a3, b1
+  EXPECT_EQ(p->by_status,
+            (std::map<std::string, int64_t>{
+                {"UPLOADED", 0}, {"PROCESSING", 0}, {"PROCESSED", 3}, {"FAILED", 0}}));
+  EXPECT_EQ(p->by_format, (std::map<std::string, int64_t>{{"mp4", 3}}));
+  EXPECT_EQ(p->total_views, 5);
+  EXPECT_EQ(p->total_likes, 2);
+  EXPECT_EQ(p->storage_bytes, 1100 + 550 + 4400);
+  EXPECT_DOUBLE_EQ(p->total_duration_seconds, 4110);
+  ASSERT_TRUE(p->processing_p50 && p->processing_p90 && p->processing_p99);
+  EXPECT_DOUBLE_EQ(*p->processing_p50, 4);  // of 2, 4, 6
+  EXPECT_DOUBLE_EQ(*p->processing_p90, 6);
+  EXPECT_DOUBLE_EQ(*p->processing_p99, 6);
+  EXPECT_EQ(Series(p->uploads_per_day), (std::map<std::string, int64_t>{{today, 1}}));
+  EXPECT_EQ(Series(p->views_per_day), (std::map<std::string, int64_t>{{today, 5}}));
+  EXPECT_EQ(Series(p->likes_per_day), (std::map<std::string, int64_t>{{today, 2}}));
+  EXPECT_EQ(Ids(p->top_videos), (std::vector<std::string>{"a1", "b1", "a3"}));
+  EXPECT_EQ(Histogram(*p), (std::vector<int64_t>{1, 1, 0, 0, 0, 1}));
+
+  StatsScope alice;
+  alice.kind = StatsScope::kOwner;
+  alice.owner_id = "alice";
+  auto a = catalog().Stats(alice);
+  ASSERT_TRUE(a) << a.error().message;
+  EXPECT_EQ(a->total_videos, 3);  // a1, a2, a3: private ones too
+  EXPECT_EQ(a->by_status,
+            (std::map<std::string, int64_t>{
+                {"UPLOADED", 0}, {"PROCESSING", 0}, {"PROCESSED", 2}, {"FAILED", 1}}));
+  EXPECT_EQ(a->by_format, (std::map<std::string, int64_t>{{"mp4", 2}, {"mov", 1}}));
+  EXPECT_EQ(a->total_views, 4);
+  EXPECT_EQ(a->total_likes, 3);
+  EXPECT_EQ(a->storage_bytes, 1100 + 2000 + 550);
+  EXPECT_DOUBLE_EQ(a->total_duration_seconds, 4010);
+  ASSERT_TRUE(a->processing_p50);
+  EXPECT_DOUBLE_EQ(*a->processing_p50, 2);  // of 2, 6 (a2 failed)
+  EXPECT_DOUBLE_EQ(*a->processing_p99, 6);
+  EXPECT_EQ(Series(a->uploads_per_day),
+            (std::map<std::string, int64_t>{{today, 1}, {FormatDay(now - hours(48)), 1}}));
+  EXPECT_EQ(Series(a->views_per_day), (std::map<std::string, int64_t>{{today, 4}}));
+  EXPECT_EQ(Series(a->likes_per_day), (std::map<std::string, int64_t>{{today, 3}}));
+  EXPECT_EQ(Ids(a->top_videos), (std::vector<std::string>{"a1", "a2", "a3"}));
+  EXPECT_EQ(Histogram(*a), (std::vector<int64_t>{1, 0, 0, 0, 0, 1}));
+
+  StatsScope nobody;
+  nobody.kind = StatsScope::kOwner;
+  nobody.owner_id = "carol";
+  auto n = catalog().Stats(nobody);
+  ASSERT_TRUE(n) << n.error().message;
+  EXPECT_EQ(n->total_videos, 0);
+  EXPECT_EQ(n->by_status.size(), 4u);
+  EXPECT_TRUE(n->by_format.empty());
+  EXPECT_FALSE(n->processing_p50);
+  EXPECT_TRUE(n->views_per_day.empty());
+  EXPECT_TRUE(n->top_videos.empty());
+  EXPECT_EQ(Histogram(*n), (std::vector<int64_t>(6, 0)));
+
+  // The site's stats still count everything.
+  auto all = catalog().Stats(StatsScope{});
+  ASSERT_TRUE(all);
+  EXPECT_EQ(all->total_videos, 6);
+  EXPECT_EQ(all->total_views, 12);
+  EXPECT_EQ(all->total_likes, 4);
+
+  StatsScope no_owner;
+  no_owner.kind = StatsScope::kOwner;
+  auto bad = catalog().Stats(no_owner);
+  ASSERT_FALSE(bad);
+  EXPECT_EQ(bad.error().code, ErrorCode::kInvalidArgument);
+}
+
+// Computed from rows, a scope covering every video gives what the trigger-kept aggregates give.
+TEST_P(CatalogContract, APublicScopeOfAnAllPublicSiteIsTheSitesStats) {
+  auto rows = InsertListRows();
+  for (size_t i = 0; i < rows.size(); ++i) {
+    auto v = rows[i];
+    v.processing_seconds = static_cast<double>((i * 7) % 13);
+    v.uploaded_at = NowMillis() - hours(24 * static_cast<int64_t>(i % 35));
+    ASSERT_TRUE(catalog().Update(v));
+    VideoEdit e;
+    e.visibility = "public";
+    ASSERT_TRUE(catalog().Edit(v.video_id, e));
+    if (i % 5 == 0) {
+      ASSERT_TRUE(catalog().IncrementViews(v.video_id));
+    }
+    if (i % 7 == 0) {
+      ASSERT_TRUE(catalog().Like(v.video_id, "u"));
+    }
+  }
+  auto all_r = catalog().Stats();
+  StatsScope pub;
+  pub.kind = StatsScope::kPublic;
+  auto pub_r = catalog().Stats(pub);
+  ASSERT_TRUE(all_r && pub_r);
+  const CatalogStats &all = *all_r, &p = *pub_r;
+  EXPECT_EQ(p.total_videos, all.total_videos);
+  EXPECT_EQ(p.by_status, all.by_status);
+  EXPECT_EQ(p.by_format, all.by_format);
+  EXPECT_EQ(p.total_views, all.total_views);
+  EXPECT_EQ(p.total_likes, all.total_likes);
+  EXPECT_EQ(p.storage_bytes, all.storage_bytes);
+  EXPECT_DOUBLE_EQ(p.total_duration_seconds, all.total_duration_seconds);
+  EXPECT_EQ(p.processing_p50, all.processing_p50);
+  EXPECT_EQ(p.processing_p90, all.processing_p90);
+  EXPECT_EQ(p.processing_p99, all.processing_p99);
+  EXPECT_EQ(Series(p.uploads_per_day), Series(all.uploads_per_day));
+  EXPECT_EQ(Series(p.views_per_day), Series(all.views_per_day));
+  EXPECT_EQ(Series(p.likes_per_day), Series(all.likes_per_day));
+  EXPECT_EQ(Ids(p.top_videos), Ids(all.top_videos));
+  EXPECT_EQ(Histogram(p), Histogram(all));
+  EXPECT_EQ(all.total_videos, static_cast<int64_t>(rows.size()));
+  EXPECT_GT(all.uploads_per_day.size(), 20u);
 }
 
 }  // namespace kinora::catalog

@@ -48,6 +48,20 @@ static_assert(JsonFormsFit(),
               "a JSON name exactly when a JSON form; derived columns have none; text-only forms "
               "on strings");
 
+// Edit's statements (in each backend) name these columns; Update must never write them.
+constexpr bool EditedExactlyWhatEditOwns() {
+  using V = VideoRecord;
+  for (const Column& c : kColumns) {
+    const bool owned = Is(c, &V::title) || Is(c, &V::description) || Is(c, &V::owner_id) ||
+                       Is(c, &V::visibility) || Is(c, &V::media_generation);
+    if ((c.role == Role::kEdited) != owned) return false;
+  }
+  return true;
+}
+static_assert(EditedExactlyWhatEditOwns(),
+              "title, description, owner_id, visibility and media_generation, and only they, are "
+              "edited columns");
+
 constexpr bool NamesUnique() {
   for (size_t i = 0; i < kColumns.size(); ++i) {
     for (size_t j = i + 1; j < kColumns.size(); ++j) {

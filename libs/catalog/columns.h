@@ -34,6 +34,8 @@ enum class Role {
   kPlain,    // written by Insert and Update, read by every SELECT
   kCounter,  // views, likes: written by Insert (reindex restores them), never by Update
   kDerived,  // engagement: computed on Insert, kept by the counter statements, never read
+  kEdited,   // what Catalog::Edit owns (title, description, access): written by Insert, read by
+             // every SELECT, never by Update, so a long job's write cannot undo an owner's edit
 };
 
 // How a column appears in the JSON (video.h ToJson/FromJson).
@@ -62,14 +64,14 @@ struct Column {
 inline constexpr auto kColumns = [] {
   using V = VideoRecord;
   constexpr Role kKey = Role::kKey, kPlain = Role::kPlain, kCounter = Role::kCounter,
-                 kDerived = Role::kDerived;
+                 kDerived = Role::kDerived, kEdited = Role::kEdited;
   constexpr JsonForm kNone = JsonForm::kNone, kValue = JsonForm::kValue,
                      kNullIfEmpty = JsonForm::kNullIfEmpty, kArray = JsonForm::kArray,
                      kObject = JsonForm::kObject;
   return std::to_array<Column>({
       {"video_id",           &V::video_id,           kKey,     "video_id",            kValue},
-      {"title",              &V::title,              kPlain,   "title",               kValue},
-      {"description",        &V::description,        kPlain,   "description",         kValue},
+      {"title",              &V::title,              kEdited,  "title",               kValue},
+      {"description",        &V::description,        kEdited,  "description",         kValue},
       {"original_filename",  &V::original_filename,  kPlain,   "original_filename",   kValue},
       {"file_extension",     &V::file_extension,     kPlain,   "file_extension",      kValue},
       {"content_type",       &V::content_type,       kPlain,   "content_type",        kValue},
@@ -101,9 +103,22 @@ inline constexpr auto kColumns = [] {
       {"processing_seconds", &V::processing_seconds, kPlain,   "processing_seconds",  kValue},
       {"processed_bytes",    &V::processed_bytes,    kPlain,   "processed_bytes",     kValue},
       {"correlation_id",     &V::correlation_id,     kPlain,   "correlation_id",      kValue},
+      {"owner_id",           &V::owner_id,           kEdited,  "owner_id",            kNullIfEmpty},
+      {"visibility",         &V::visibility,         kEdited,  "visibility",          kValue},
+      {"media_generation",   &V::media_generation,   kEdited,  "media_generation",    kValue},
   });
 }();
 // clang-format on
+
+// The values of the visibility column: its CHECK in both backends' migrations spells the same
+// names, which are identity::ToString(Visibility)'s (the contract tests check both).
+inline constexpr std::string_view kVisibilities[] = {"public", "unlisted", "private", "internal"};
+constexpr bool IsVisibility(std::string_view s) {
+  for (std::string_view v : kVisibilities) {
+    if (s == v) return true;
+  }
+  return false;
+}
 
 // Whether c stores member m, or is computed by f. (No std::get_if: its null check on the
 // variant's address is not a constant expression under UBSan's instrumentation.)
@@ -152,7 +167,8 @@ void ReadColumn(const Column& c, const Cell& cell, VideoRecord& v);
 enum class Write { kInsert, kUpdate };
 
 // The columns a write binds, in parameter order: kInsert every column; kUpdate the columns
-// Update sets (neither the key, nor the counters, nor the derived columns), then the key.
+// Update sets (the plain ones: neither the key, the counters, the derived nor the edited
+// columns), then the key.
 std::span<const Column* const> WriteColumns(Write w);
 
 // The INSERT of one videos row (kInsert), or the UPDATE … WHERE video_id = of one (kUpdate).

@@ -48,6 +48,9 @@ VideoRecord Full() {
   v.processing_seconds = 4.25;
   v.processed_bytes = 500;
   v.correlation_id = "c1";
+  v.owner_id = "u1";
+  v.visibility = "unlisted";
+  v.media_generation = 3;
   return v;
 }
 
@@ -108,17 +111,22 @@ TEST(CatalogColumns, TimesAreUnixMillisStatusesTheirNamesEngagementComputed) {
   EXPECT_EQ(IndexOf(kColumns[3]), 3u);
 }
 
-TEST(CatalogColumns, UpdateSetsAllButTheKeyCountersAndDerivedColumns) {
+TEST(CatalogColumns, UpdateSetsOnlyThePlainColumns) {
   auto dollar = [](size_t, size_t position) { return "$" + std::to_string(position + 1); };
   auto question = [](size_t column, size_t) { return "?" + std::to_string(column + 1); };
   const std::string update = WriteSql(Write::kUpdate, dollar);
-  EXPECT_EQ(update.find("views"), std::string::npos) << update;
-  EXPECT_EQ(update.find("likes"), std::string::npos) << update;
-  EXPECT_EQ(update.find("engagement"), std::string::npos) << update;
-  EXPECT_NE(update.find("title = $1,"), std::string::npos) << update;
+  // Neither the counters, the derived column, nor what Edit owns.
+  for (const char* absent : {"views", "likes", "engagement", "title", "description", "owner_id",
+                             "visibility", "media_generation"}) {
+    EXPECT_EQ(update.find(absent), std::string::npos) << absent << ": " << update;
+  }
+  EXPECT_TRUE(update.starts_with("UPDATE videos SET original_filename = $1,")) << update;
   const size_t n = WriteColumns(Write::kUpdate).size();
   EXPECT_TRUE(update.ends_with(" WHERE video_id = $" + std::to_string(n))) << update;
-  EXPECT_EQ(n, kColumns.size() - 3);
+  size_t plain = 0;
+  for (const Column& c : kColumns) plain += c.role == Role::kPlain ? 1 : 0;
+  EXPECT_EQ(n, plain + 1);  // and the key
+  EXPECT_EQ(n, kColumns.size() - 3 - 5);
 
   const std::string insert = WriteSql(Write::kInsert, question);
   EXPECT_EQ(WriteColumns(Write::kInsert).size(), kColumns.size());
@@ -128,7 +136,25 @@ TEST(CatalogColumns, UpdateSetsAllButTheKeyCountersAndDerivedColumns) {
   EXPECT_TRUE(insert.starts_with("INSERT INTO videos (video_id, title,")) << insert;
   EXPECT_TRUE(insert.ends_with(", ?" + std::to_string(kColumns.size()) + ")")) << insert;
   // SQLite numbers by column, so the update's parameters match the insert's.
-  EXPECT_NE(WriteSql(Write::kUpdate, question).find("title = ?2"), std::string::npos);
+  EXPECT_NE(WriteSql(Write::kUpdate, question).find("original_filename = ?4"), std::string::npos);
+}
+
+TEST(CatalogColumns, EditedColumnsAreReadAndInsertedButNotUpdated) {
+  for (const auto m : {&VideoRecord::title, &VideoRecord::description, &VideoRecord::owner_id,
+                       &VideoRecord::visibility}) {
+    const Column* found = nullptr;
+    for (const Column& c : kColumns) {
+      if (Is(c, m)) found = &c;
+    }
+    ASSERT_TRUE(found);
+    EXPECT_EQ(found->role, Role::kEdited) << found->name;
+  }
+  EXPECT_EQ(kColumns[IndexOf(&VideoRecord::media_generation)].role, Role::kEdited);
+  const VideoRecord v = Full();
+  const VideoRecord back = RoundTrip(v);
+  EXPECT_EQ(back.owner_id, "u1");
+  EXPECT_EQ(back.visibility, "unlisted");
+  EXPECT_EQ(back.media_generation, 3);
 }
 
 TEST(CatalogColumns, SelectListsEveryColumnButTheDerivedOnes) {

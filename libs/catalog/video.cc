@@ -410,6 +410,9 @@ Result<VideoRecord> FromJson(const json::object& o) {
   if (!found[IndexOf(&VideoRecord::uploaded_at)])
     KINORA_TRY_VOID(ReadTime(o, "timestamp", v.uploaded_at));
   KINORA_TRY_VOID(ReadOptional(o, "duration_seconds", v.duration_seconds));
+  // Absent in documents written before accounts: the default, "public", stays.
+  if (!internal::IsVisibility(v.visibility)) return Invalid("visibility", "is not a visibility");
+  if (v.media_generation < 0) return Invalid("media_generation", "must not be negative");
   return v;
 }
 

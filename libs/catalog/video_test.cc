@@ -40,6 +40,9 @@ VideoRecord Full() {
   v.processing_seconds = 4.25;
   v.processed_bytes = 500;
   v.correlation_id = "c1";
+  v.owner_id = "u-42";
+  v.visibility = "private";
+  v.media_generation = 2;
   return v;
 }
 
@@ -104,7 +107,10 @@ TEST(CatalogVideo, ToJsonEmitsEveryContractField) {
                         "processed_timestamp",
                         "processing_seconds",
                         "processed_bytes",
-                        "correlation_id"}) {
+                        "correlation_id",
+                        "owner_id",
+                        "visibility",
+                        "media_generation"}) {
     EXPECT_TRUE(o.contains(f)) << f;
   }
   auto v = Full();
@@ -124,6 +130,11 @@ TEST(CatalogVideo, ToJsonEmitsEveryContractField) {
   EXPECT_EQ(o["renditions"], json::parse(R"([{"height":360}])"));
   EXPECT_EQ(o["processed_timestamp"], json::value("2025-11-24T16:00:05.123Z"));
   EXPECT_EQ(o["processing_seconds"].as_double(), 4.25);
+  EXPECT_EQ(o["owner_id"], json::value("u-42"));
+  EXPECT_EQ(o["visibility"], json::value("private"));
+  EXPECT_EQ(o["media_generation"], json::value(2));
+  EXPECT_TRUE(ToJson(VideoRecord{})["owner_id"].is_null());  // no owner (before accounts)
+  EXPECT_EQ(ToJson(VideoRecord{})["visibility"], json::value("public"));
 }
 
 // The order is part of the contract (the integration tests compare documents as text); it follows
@@ -178,7 +189,10 @@ TEST(CatalogVideo, FieldsComeInTheContractsOrder) {
                                          "processed_timestamp",
                                          "processing_seconds",
                                          "processed_bytes",
-                                         "correlation_id"};
+                                         "correlation_id",
+                                         "owner_id",
+                                         "visibility",
+                                         "media_generation"};
   EXPECT_EQ(keys, want);
 }
 
@@ -211,6 +225,9 @@ TEST(CatalogVideo, FromJsonInvertsToJson) {
   EXPECT_EQ(UnixMillis(back.uploaded_at), UnixMillis(v.uploaded_at));
   EXPECT_EQ(back.duration_seconds, v.duration_seconds);
   EXPECT_EQ(back.views, 3);
+  EXPECT_EQ(back.owner_id, "u-42");
+  EXPECT_EQ(back.visibility, "private");
+  EXPECT_EQ(back.media_generation, 2);
 }
 
 TEST(CatalogVideo, FromJsonToleratesSeedShapedDocuments) {
@@ -227,6 +244,10 @@ TEST(CatalogVideo, FromJsonToleratesSeedShapedDocuments) {
   EXPECT_EQ(FormatIso8601(v.uploaded_at), "2024-05-01T10:00:00Z");
   EXPECT_EQ(v.renditions_json, "[]");
   EXPECT_FALSE(v.duration_seconds);
+  // Made before accounts: no owner, public, generation 0.
+  EXPECT_EQ(v.owner_id, "");
+  EXPECT_EQ(v.visibility, "public");
+  EXPECT_EQ(v.media_generation, 0);
 }
 
 TEST(CatalogVideo, FromJsonRejectsMissingIdentityAndWrongTypes) {
@@ -237,7 +258,12 @@ TEST(CatalogVideo, FromJsonRejectsMissingIdentityAndWrongTypes) {
                           R"({"video_id":"a","s3_video_key":"k","status":"DONE"})",
                           R"({"video_id":"a","s3_video_key":"k","timestamp":"yesterday"})",
                           R"({"video_id":"a","s3_video_key":"k","renditions":{}})",
-                          R"({"video_id":"a","s3_video_key":"k","views":1.5})"}) {
+                          R"({"video_id":"a","s3_video_key":"k","views":1.5})",
+                          R"({"video_id":"a","s3_video_key":"k","visibility":"secret"})",
+                          R"({"video_id":"a","s3_video_key":"k","visibility":"Public"})",
+                          R"({"video_id":"a","s3_video_key":"k","visibility":1})",
+                          R"({"video_id":"a","s3_video_key":"k","owner_id":7})",
+                          R"({"video_id":"a","s3_video_key":"k","media_generation":-1})"}) {
     auto v = FromJson(json::parse(doc).as_object());
     ASSERT_FALSE(v) << doc;
     EXPECT_EQ(v.error().code, ErrorCode::kInvalidArgument) << doc;

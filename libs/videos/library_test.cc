@@ -74,10 +74,10 @@ TEST_F(LibraryTest, CreateLeavesNothingWhenTheMirrorCannotBeWritten) {
 TEST_F(LibraryTest, SaveUpdatesRowAndMirrorButNotAMissingRow) {
   catalog::VideoRecord v = Record();
   ASSERT_TRUE(library_->Create(v));
-  v.title = "renamed";
+  v.thumbnail_key = ThumbnailKey(v.video_id);  // a field Update writes (the title is Edit's)
   ASSERT_TRUE(library_->Save(v));
-  EXPECT_EQ(catalog_->Get(v.video_id)->title, "renamed");
-  EXPECT_EQ(library_->ReadMirror(MetadataKey(v.video_id))->title, "renamed");
+  EXPECT_EQ(catalog_->Get(v.video_id)->thumbnail_key, v.thumbnail_key);
+  EXPECT_EQ(library_->ReadMirror(MetadataKey(v.video_id))->thumbnail_key, v.thumbnail_key);
   catalog::VideoRecord gone = Record();
   auto r = library_->Save(gone);
   ASSERT_FALSE(r);

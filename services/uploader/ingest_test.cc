@@ -46,14 +46,31 @@ class FlakyCatalog final : public catalog::Catalog {
   }
   Result<catalog::VideoRecord> Get(std::string_view id) override { return t_.Get(id); }
   Result<void> Update(const catalog::VideoRecord& v) override { return t_.Update(v); }
+  Result<catalog::VideoRecord> Edit(std::string_view id, const catalog::VideoEdit& e) override {
+    return t_.Edit(id, e);
+  }
   Result<void> Delete(std::string_view id) override {
     if (fail_delete) return InjectedFault();
     return t_.Delete(id);
   }
   Result<catalog::ListPage> List(const catalog::ListQuery& q) override { return t_.List(q); }
-  Result<catalog::CatalogStats> Stats() override { return t_.Stats(); }
+  using catalog::Catalog::Stats;
+  Result<catalog::CatalogStats> Stats(const catalog::StatsScope& s) override { return t_.Stats(s); }
   Result<int64_t> IncrementViews(std::string_view id) override { return t_.IncrementViews(id); }
   Result<int64_t> IncrementLikes(std::string_view id) override { return t_.IncrementLikes(id); }
+  Result<catalog::LikeResult> Like(std::string_view id, std::string_view user) override {
+    return t_.Like(id, user);
+  }
+  Result<catalog::LikeResult> Unlike(std::string_view id, std::string_view user) override {
+    return t_.Unlike(id, user);
+  }
+  Result<bool> Likes(std::string_view id, std::string_view user) override {
+    return t_.Likes(id, user);
+  }
+  Result<catalog::OwnerUsage> Usage(std::string_view owner, int64_t since) override {
+    return t_.Usage(owner, since);
+  }
+  Result<int64_t> AdoptUnowned(std::string_view owner) override { return t_.AdoptUnowned(owner); }
   Result<void> Ping() override { return t_.Ping(); }
   std::string Describe() const override { return t_.Describe(); }
 

@@ -23,9 +23,36 @@ constexpr std::string_view kDailyViewSql =
 constexpr std::string_view kDailyLikeSql =
     "INSERT INTO daily_counts (video_id, day, views, likes) VALUES ($1, $2, 0, 1) "
     "ON CONFLICT (video_id, day) DO UPDATE SET likes = daily_counts.likes + 1";
+// Taking a like back never drives a counter below zero (a restored count may be lower than the
+// likes rows).
+constexpr std::string_view kDecrementLikesSql =
+    "UPDATE videos SET likes = GREATEST(likes - 1, 0), "
+    "engagement = GREATEST(likes - 1, 0)::float8 / GREATEST(views, 1) WHERE video_id = $1 "
+    "RETURNING likes";
+constexpr std::string_view kDailyUnlikeSql =
+    "UPDATE daily_counts SET likes = likes - 1 WHERE video_id = $1 AND day = $2 AND likes > 0";
+constexpr std::string_view kAddLikeSql =
+    "INSERT INTO video_likes (video_id, user_id, created_at) VALUES ($1, $2, $3) "
+    "ON CONFLICT (video_id, user_id) DO NOTHING";
+constexpr std::string_view kRemoveLikeSql =
+    "DELETE FROM video_likes WHERE video_id = $1 AND user_id = $2";
 
 Error NotFound(std::string_view id) { return internal::VideoNotFound(id); }
 Result<void> Validate(const VideoRecord& v) { return internal::ValidateRecord(v); }
+
+// Runs a transaction body again after a serialization failure or a lost connection
+// (kUnavailable), a few times, backing off.
+template <class F>
+auto Retrying(F&& attempt) -> decltype(attempt()) {
+  Error last = MakeError(ErrorCode::kUnavailable, "no attempt");
+  for (int i = 0; i < 3; ++i) {
+    auto r = attempt();
+    if (r || r.error().code != ErrorCode::kUnavailable) return r;
+    last = r.error();
+    std::this_thread::sleep_for(std::chrono::milliseconds(20 << i));
+  }
+  return last;
+}
 
 }  // namespace
 
@@ -70,6 +97,23 @@ Result<void> PostgresCatalog::Update(const VideoRecord& v) {
   return {};
 }
 
+// One statement: SET expressions see the old row, so the generation moves only when the new
+// visibility differs from the stored one.
+Result<VideoRecord> PostgresCatalog::Edit(std::string_view video_id, const VideoEdit& e) {
+  if (e.visibility) KINORA_TRY_VOID(internal::CheckVisibility(*e.visibility));
+  static const std::string kSql =
+      "UPDATE videos SET title = COALESCE($2, title), description = COALESCE($3, description), "
+      "media_generation = media_generation + "
+      "(CASE WHEN $4::text IS NOT NULL AND $4::text <> visibility THEN 1 ELSE 0 END), "
+      "visibility = COALESCE($4::text, visibility) WHERE video_id = $1 RETURNING " +
+      internal::SelectList();
+  KINORA_TRY(auto conn, pool_.Acquire());
+  KINORA_TRY(pg::PgResult r,
+             conn->Exec(kSql, {std::string(video_id), e.title, e.description, e.visibility}));
+  if (r.rows() == 0) return NotFound(video_id);
+  return pgschema::ReadVideo(r, 0);
+}
+
 Result<void> PostgresCatalog::Delete(std::string_view video_id) {
   KINORA_TRY(auto conn, pool_.Acquire());
   KINORA_TRY(pg::PgResult r,
@@ -92,25 +136,85 @@ Result<int64_t> PostgresCatalog::IncrementLikes(std::string_view video_id) {
 // A serialization failure or lost connection is retried a few times.
 Result<int64_t> PostgresCatalog::Increment(std::string_view video_id, bool views) {
   const std::string day = FormatDay(std::chrono::system_clock::now());
-  Error last = MakeError(ErrorCode::kUnavailable, "no attempt");
-  for (int attempt = 0; attempt < 3; ++attempt) {
-    auto r = [&]() -> Result<int64_t> {
-      KINORA_TRY(auto conn, pool_.Acquire());
-      KINORA_TRY(auto tx, pg::Tx::Begin(*conn));
-      KINORA_TRY(pg::PgResult u, conn->Exec(views ? kIncrementViewsSql : kIncrementLikesSql,
-                                            {std::string(video_id)}));
-      if (u.rows() == 0) return NotFound(video_id);
-      const int64_t n = u.Int(0, 0);
-      KINORA_TRY_VOID(
-          conn->Exec(views ? kDailyViewSql : kDailyLikeSql, {std::string(video_id), day}));
-      KINORA_TRY_VOID(tx.Commit());
-      return n;
-    }();
-    if (r || r.error().code != ErrorCode::kUnavailable) return r;
-    last = r.error();
-    std::this_thread::sleep_for(std::chrono::milliseconds(20 << attempt));
+  return Retrying([&]() -> Result<int64_t> {
+    KINORA_TRY(auto conn, pool_.Acquire());
+    KINORA_TRY(auto tx, pg::Tx::Begin(*conn));
+    KINORA_TRY(pg::PgResult u, conn->Exec(views ? kIncrementViewsSql : kIncrementLikesSql,
+                                          {std::string(video_id)}));
+    if (u.rows() == 0) return NotFound(video_id);
+    const int64_t n = u.Int(0, 0);
+    KINORA_TRY_VOID(
+        conn->Exec(views ? kDailyViewSql : kDailyLikeSql, {std::string(video_id), day}));
+    KINORA_TRY_VOID(tx.Commit());
+    return n;
+  });
+}
+
+Result<LikeResult> PostgresCatalog::Like(std::string_view video_id, std::string_view user_id) {
+  return SetLike(video_id, user_id, /*add=*/true);
+}
+
+Result<LikeResult> PostgresCatalog::Unlike(std::string_view video_id, std::string_view user_id) {
+  return SetLike(video_id, user_id, /*add=*/false);
+}
+
+// The like row, the video's counter and today's count change together, and only when the like
+// row did. The video's row is locked first (as Increment's UPDATE does), so likes of one video
+// serialise, a concurrent Delete waits (or wins, and the like finds no video), and the locks are
+// taken in Increment's order.
+Result<LikeResult> PostgresCatalog::SetLike(std::string_view video_id, std::string_view user_id,
+                                            bool add) {
+  const SysTime now = std::chrono::system_clock::now();
+  const std::string id(video_id), user(user_id), day = FormatDay(now);
+  return Retrying([&]() -> Result<LikeResult> {
+    KINORA_TRY(auto conn, pool_.Acquire());
+    KINORA_TRY(auto tx, pg::Tx::Begin(*conn));
+    KINORA_TRY(pg::PgResult v,
+               conn->Exec("SELECT likes FROM videos WHERE video_id = $1 FOR UPDATE", {id}));
+    if (v.rows() == 0) return NotFound(video_id);
+    LikeResult out{v.Int(0, 0), add};
+    KINORA_TRY(pg::PgResult changed,
+               add ? conn->Exec(kAddLikeSql, {id, user, std::to_string(UnixMillis(now))})
+                   : conn->Exec(kRemoveLikeSql, {id, user}));
+    if (changed.affected() == 0) return out;  // already so: nothing else changes
+    KINORA_TRY(pg::PgResult n, conn->Exec(add ? kIncrementLikesSql : kDecrementLikesSql, {id}));
+    if (n.rows() == 1) out.likes = n.Int(0, 0);
+    KINORA_TRY_VOID(conn->Exec(add ? kDailyLikeSql : kDailyUnlikeSql, {id, day}));
+    KINORA_TRY_VOID(tx.Commit());
+    return out;
+  });
+}
+
+Result<bool> PostgresCatalog::Likes(std::string_view video_id, std::string_view user_id) {
+  KINORA_TRY(auto conn, pool_.Acquire());
+  KINORA_TRY(pg::PgResult r,
+             conn->Exec("SELECT EXISTS (SELECT 1 FROM video_likes WHERE video_id = $1 AND "
+                        "user_id = $2) FROM videos WHERE video_id = $1",
+                        {std::string(video_id), std::string(user_id)}));
+  if (r.rows() == 0) return NotFound(video_id);
+  return r.Text(0, 0) == "t";
+}
+
+Result<OwnerUsage> PostgresCatalog::Usage(std::string_view owner_id, int64_t since) {
+  KINORA_TRY(auto conn, pool_.Acquire());
+  KINORA_TRY(pg::PgResult r,
+             conn->Exec("SELECT COALESCE(SUM(size), 0)::bigint, COALESCE(SUM(size) FILTER "
+                        "(WHERE uploaded_at >= $2), 0)::bigint FROM videos WHERE owner_id = $1",
+                        {std::string(owner_id), std::to_string(since)}));
+  OwnerUsage u;
+  if (r.rows() == 1) {
+    u.total_bytes = r.Int(0, 0);
+    u.bytes_since = r.Int(0, 1);
   }
-  return last;
+  return u;
+}
+
+Result<int64_t> PostgresCatalog::AdoptUnowned(std::string_view owner_id) {
+  if (owner_id.empty()) return MakeError(ErrorCode::kInvalidArgument, "owner_id is empty");
+  KINORA_TRY(auto conn, pool_.Acquire());
+  KINORA_TRY(pg::PgResult r, conn->Exec("UPDATE videos SET owner_id = $1 WHERE owner_id = ''",
+                                        {std::string(owner_id)}));
+  return r.affected();
 }
 
 Result<void> PostgresCatalog::Ping() {

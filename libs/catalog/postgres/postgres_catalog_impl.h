@@ -1,5 +1,6 @@
-// The PostgreSQL Catalog's class, shared by its translation units (CRUD and counters in
-// postgres_catalog.cc, List in postgres_catalog_list.cc, Stats in postgres_catalog_stats.cc).
+// The PostgreSQL Catalog's class, shared by its translation units (CRUD, edits, counters, likes
+// and owners in postgres_catalog.cc, List in postgres_catalog_list.cc, Stats in
+// postgres_catalog_stats.cc).
 // Thread safety: as Catalog; every call borrows a pooled connection.
 #pragma once
 
@@ -31,11 +32,18 @@ class PostgresCatalog final : public Catalog {
   Result<void> Insert(const VideoRecord& v) override;
   Result<VideoRecord> Get(std::string_view video_id) override;
   Result<void> Update(const VideoRecord& v) override;
+  Result<VideoRecord> Edit(std::string_view video_id, const VideoEdit& e) override;
   Result<void> Delete(std::string_view video_id) override;
   Result<ListPage> List(const ListQuery& q) override;
-  Result<CatalogStats> Stats() override;
+  using Catalog::Stats;
+  Result<CatalogStats> Stats(const StatsScope& scope) override;
   Result<int64_t> IncrementViews(std::string_view video_id) override;
   Result<int64_t> IncrementLikes(std::string_view video_id) override;
+  Result<LikeResult> Like(std::string_view video_id, std::string_view user_id) override;
+  Result<LikeResult> Unlike(std::string_view video_id, std::string_view user_id) override;
+  Result<bool> Likes(std::string_view video_id, std::string_view user_id) override;
+  Result<OwnerUsage> Usage(std::string_view owner_id, int64_t since) override;
+  Result<int64_t> AdoptUnowned(std::string_view owner_id) override;
   Result<void> Ping() override;
   std::string Describe() const override { return describe_; }
 
@@ -43,6 +51,8 @@ class PostgresCatalog final : public Catalog {
 
  private:
   Result<int64_t> Increment(std::string_view video_id, bool views);
+  Result<LikeResult> SetLike(std::string_view video_id, std::string_view user_id, bool add);
+  Result<CatalogStats> ScopedStats(const StatsScope& scope);
 
   pg::PgPool pool_;
   std::string schema_;

@@ -31,6 +31,10 @@ void AddFilters(Query& q, const ListQuery& lq) {
   if (lq.status) q.sql += " AND status = " + q.Next(std::string(ToString(*lq.status)));
   // ILIKE: case-insensitive, as SQLite's LIKE is for ASCII.
   if (!lq.title_query.empty()) q.sql += " AND title ILIKE " + q.Next(LikePattern(lq.title_query));
+  // Only the parameters the conditions use: PostgreSQL must infer every parameter's type.
+  const std::string viewer = lq.audience == Audience::kSignedIn ? q.Next(lq.viewer_id) : "";
+  const std::string owner = lq.owner_id.empty() ? "" : q.Next(lq.owner_id);
+  q.sql += internal::AccessConditions(lq, {.viewer = viewer, .owner = owner});
 }
 
 std::string CursorValue(const CursorPosition& p) {
@@ -73,7 +77,7 @@ Result<ListPage> PostgresCatalog::List(const ListQuery& lq) {
   const PgQuery page_q = ListPageQuery(lq, after ? &*after : nullptr);
 
   Query count_q;
-  if (lq.title_query.empty()) {
+  if (!internal::NeedsRowCount(lq)) {
     // Trigger-maintained, so totals cost O(1) instead of a scan per page.
     count_q.sql = lq.status ? "SELECT n FROM status_counts WHERE status = " +
                                   count_q.Next(std::string(ToString(*lq.status)))

@@ -1,7 +1,9 @@
 // Stats on PostgreSQL: the same answers as SQLite's, from the trigger-kept aggregate tables in
-// one snapshot; only the percentiles and the top videos touch indexes.
+// one snapshot; only the percentiles and the top videos touch indexes. A public or owner scope
+// is computed from its rows (StatsBuilder, backend_common.h).
 #include <string>
 
+#include "../backend_common.h"
 #include "../columns.h"
 #include "postgres_catalog_impl.h"
 #include "postgres_schema.h"
@@ -9,8 +11,6 @@
 namespace kinora::catalog {
 
 namespace {
-
-constexpr int kStatsDays = 30;
 
 // Nearest-rank percentile, read off the (status, processing_seconds) index from whichever end
 // is nearer.
@@ -32,10 +32,10 @@ Result<std::optional<double>> Percentile(pg::PgConn& conn, int64_t n, int percen
 
 }  // namespace
 
-Result<CatalogStats> PostgresCatalog::Stats() {
-  const auto now = std::chrono::system_clock::now();
-  const std::string first_day = FormatDay(now - std::chrono::hours(24 * (kStatsDays - 1)));
-  const std::string last_day = FormatDay(now);
+Result<CatalogStats> PostgresCatalog::Stats(const StatsScope& scope) {
+  KINORA_TRY_VOID(internal::CheckStatsScope(scope));
+  if (scope.kind != StatsScope::kAll) return ScopedStats(scope);
+  const auto [first_day, last_day] = internal::StatsDays(std::chrono::system_clock::now());
 
   KINORA_TRY(auto conn, pool_.Acquire());
   KINORA_TRY(auto tx, pg::Tx::Begin(*conn, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY"));
@@ -95,6 +95,58 @@ Result<CatalogStats> PostgresCatalog::Stats() {
   for (int i = 0; i < top.rows(); ++i) st.top_videos.push_back(pgschema::ReadVideo(top, i));
   KINORA_TRY_VOID(tx.Commit());
   return st;
+}
+
+// Parameters: $1 owner_id (kOwner only), then the first and last day of the series.
+Result<CatalogStats> PostgresCatalog::ScopedStats(const StatsScope& scope) {
+  const bool by_owner = scope.kind == StatsScope::kOwner;
+  const std::string where = " WHERE " + internal::ScopeCondition(scope, "$1");
+  std::vector<pg::Param> params;
+  if (by_owner) params.emplace_back(scope.owner_id);
+  internal::StatsBuilder b(std::chrono::system_clock::now());
+  std::vector<pg::Param> day_params = params;
+  day_params.emplace_back(b.days().first);
+  day_params.emplace_back(b.days().last);
+  const std::string first = by_owner ? "$2" : "$1", last = by_owner ? "$3" : "$2";
+
+  KINORA_TRY(auto conn, pool_.Acquire());
+  KINORA_TRY(auto tx, pg::Tx::Begin(*conn, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY"));
+  KINORA_TRY(pg::PgResult rows,
+             conn->Exec("SELECT status, file_extension, views, likes, size, processed_bytes, "
+                        "duration_seconds, processing_seconds, uploaded_at FROM videos" +
+                            where,
+                        params));
+  internal::StatsRow r;
+  for (int i = 0; i < rows.rows(); ++i) {
+    r.status = rows.Text(i, 0);
+    r.file_extension = rows.Text(i, 1);
+    r.views = rows.Int(i, 2);
+    r.likes = rows.Int(i, 3);
+    r.size = rows.Int(i, 4);
+    r.processed_bytes = rows.Int(i, 5);
+    r.duration_seconds =
+        rows.IsNull(i, 6) ? std::nullopt : std::optional<double>(rows.Double(i, 6));
+    r.processing_seconds =
+        rows.IsNull(i, 7) ? std::nullopt : std::optional<double>(rows.Double(i, 7));
+    r.uploaded_at = SysTime{std::chrono::milliseconds(rows.Int(i, 8))};
+    b.AddVideo(r);
+  }
+  KINORA_TRY(pg::PgResult daily,
+             conn->Exec("SELECT d.day, SUM(d.views)::bigint, SUM(d.likes)::bigint FROM "
+                        "daily_counts d JOIN videos ON videos.video_id = d.video_id" +
+                            where + " AND d.day >= " + first + " AND d.day <= " + last +
+                            " GROUP BY d.day ORDER BY d.day",
+                        day_params));
+  for (int i = 0; i < daily.rows(); ++i) {
+    b.AddDay(std::string(daily.Text(i, 0)), daily.Int(i, 1), daily.Int(i, 2));
+  }
+  KINORA_TRY(pg::PgResult top,
+             conn->Exec("SELECT " + internal::SelectList() + " FROM videos" + where +
+                            " ORDER BY views DESC, uploaded_at DESC, video_id DESC LIMIT 10",
+                        params));
+  for (int i = 0; i < top.rows(); ++i) b.AddTop(pgschema::ReadVideo(top, i));
+  KINORA_TRY_VOID(tx.Commit());
+  return std::move(b).Finish();
 }
 
 }  // namespace kinora::catalog

@@ -194,6 +194,23 @@ CREATE TRIGGER videos_duration_buckets_update AFTER UPDATE OF duration_seconds O
   EXECUTE FUNCTION videos_duration_buckets();
 )sql";
 
+// Version 4 (accounts): owner, visibility (kVisibilities, columns.h), media generation and one
+// like per user, as in the SQLite schema. Existing videos become public and unowned.
+constexpr std::string_view kSchemaV4 = R"sql(
+ALTER TABLE videos ADD COLUMN owner_id TEXT NOT NULL DEFAULT '';
+ALTER TABLE videos ADD COLUMN visibility TEXT NOT NULL DEFAULT 'public'
+  CHECK (visibility IN ('public', 'unlisted', 'private', 'internal'));
+ALTER TABLE videos ADD COLUMN media_generation BIGINT NOT NULL DEFAULT 0;
+CREATE INDEX videos_owner_by_time      ON videos (owner_id, uploaded_at, video_id);
+CREATE INDEX videos_visibility_by_time ON videos (visibility, uploaded_at, video_id);
+CREATE TABLE video_likes (
+  video_id   TEXT NOT NULL REFERENCES videos (video_id) ON DELETE CASCADE,
+  user_id    TEXT NOT NULL,
+  created_at BIGINT NOT NULL,
+  PRIMARY KEY (video_id, user_id)
+);
+)sql";
+
 // $N is the parameter's position in the statement: PostgreSQL must know every parameter's use.
 std::string ByPosition(size_t /*column*/, size_t position) {
   return "$" + std::to_string(position + 1);
@@ -233,7 +250,8 @@ struct Cell {
 }  // namespace
 
 const std::vector<std::string_view>& Migrations() {
-  static const std::vector<std::string_view> kMigrations = {kSchemaV1, kSchemaV2, kSchemaV3};
+  static const std::vector<std::string_view> kMigrations = {kSchemaV1, kSchemaV2, kSchemaV3,
+                                                            kSchemaV4};
   return kMigrations;
 }
 

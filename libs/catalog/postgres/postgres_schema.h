@@ -24,7 +24,8 @@ Result<void> Migrate(pg::PgConn& c);
 // INSERT of one videos row, every column, with InsertParams(v) as its parameters.
 const std::string& InsertSql();
 std::vector<pg::Param> InsertParams(const VideoRecord& v);
-// UPDATE of one videos row by video_id (every column but the counters and engagement), with
+// UPDATE of one videos row by video_id (the plain columns: not the counters, engagement or what
+// Edit owns), with
 // UpdateParams(v) as its parameters.
 const std::string& UpdateSql();
 std::vector<pg::Param> UpdateParams(const VideoRecord& v);

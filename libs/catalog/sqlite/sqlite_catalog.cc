@@ -24,6 +24,19 @@ constexpr std::string_view kDailyViewSql =
 constexpr std::string_view kDailyLikeSql =
     "INSERT INTO daily_counts (video_id, day, views, likes) VALUES (?1, ?2, 0, 1) "
     "ON CONFLICT (video_id, day) DO UPDATE SET likes = likes + 1";
+// Taking a like back never drives a counter below zero (a restored count may be lower than the
+// likes rows).
+constexpr std::string_view kDecrementLikesSql =
+    "UPDATE videos SET likes = MAX(likes - 1, 0), "
+    "engagement = CAST(MAX(likes - 1, 0) AS REAL) / MAX(views, 1) WHERE video_id = ?1 "
+    "RETURNING likes";
+constexpr std::string_view kDailyUnlikeSql =
+    "UPDATE daily_counts SET likes = likes - 1 WHERE video_id = ?1 AND day = ?2 AND likes > 0";
+constexpr std::string_view kAddLikeSql =
+    "INSERT INTO video_likes (video_id, user_id, created_at) VALUES (?1, ?2, ?3) "
+    "ON CONFLICT (video_id, user_id) DO NOTHING";
+constexpr std::string_view kRemoveLikeSql =
+    "DELETE FROM video_likes WHERE video_id = ?1 AND user_id = ?2";
 
 Error NotFound(std::string_view id) { return internal::VideoNotFound(id); }
 Result<void> Validate(const VideoRecord& v) { return internal::ValidateRecord(v); }
@@ -76,6 +89,26 @@ Result<void> SqliteCatalog::Update(const VideoRecord& v) {
   return {};
 }
 
+// One statement, so one transaction: SET expressions see the old row, so the generation moves
+// only when the new visibility differs from the stored one.
+Result<VideoRecord> SqliteCatalog::Edit(std::string_view video_id, const VideoEdit& e) {
+  if (e.visibility) KINORA_TRY_VOID(internal::CheckVisibility(*e.visibility));
+  static const std::string kSql =
+      "UPDATE videos SET title = COALESCE(?2, title), description = COALESCE(?3, description), "
+      "media_generation = media_generation + "
+      "(CASE WHEN ?4 IS NOT NULL AND ?4 <> visibility THEN 1 ELSE 0 END), "
+      "visibility = COALESCE(?4, visibility) WHERE video_id = ?1 RETURNING " +
+      internal::SelectList();
+  std::lock_guard lock(write_mu_);
+  KINORA_TRY(auto s, writer_->Use(kSql));
+  s->Bind(1, video_id).Bind(2, e.title).Bind(3, e.description).Bind(4, e.visibility);
+  KINORA_TRY(bool found, s->Step());
+  if (!found) return NotFound(video_id);
+  VideoRecord v = ReadVideo(*s);
+  KINORA_TRY_VOID(s->Run());
+  return v;
+}
+
 Result<void> SqliteCatalog::Delete(std::string_view video_id) {
   std::lock_guard lock(write_mu_);
   KINORA_TRY(auto s, writer_->Use("DELETE FROM videos WHERE video_id = ?1"));
@@ -121,6 +154,88 @@ Result<void> SqliteCatalog::ApplyCountersTx(const std::vector<CounterOp*>& ops) 
     KINORA_TRY_VOID(s->Run());
   }
   return tx.Commit();
+}
+
+Result<LikeResult> SqliteCatalog::Like(std::string_view video_id, std::string_view user_id) {
+  std::lock_guard lock(write_mu_);
+  return SetLikeLocked(video_id, user_id, /*add=*/true);
+}
+
+Result<LikeResult> SqliteCatalog::Unlike(std::string_view video_id, std::string_view user_id) {
+  std::lock_guard lock(write_mu_);
+  return SetLikeLocked(video_id, user_id, /*add=*/false);
+}
+
+// The like row, the video's counter and today's count change together, and only when the like
+// row did: the single writer makes the check and the change one step.
+Result<LikeResult> SqliteCatalog::SetLikeLocked(std::string_view video_id, std::string_view user_id,
+                                                bool add) {
+  const SysTime now = std::chrono::system_clock::now();
+  KINORA_TRY(auto tx, sqlite::Transaction::Begin(writer_->db()));
+  LikeResult out;
+  {
+    KINORA_TRY(auto s, writer_->Use("SELECT likes FROM videos WHERE video_id = ?1"));
+    s->Bind(1, video_id);
+    KINORA_TRY(bool found, s->Step());
+    if (!found) return NotFound(video_id);  // before the insert: no like row for a missing video
+    out.likes = s->Int(0);
+  }
+  {
+    KINORA_TRY(auto s, writer_->Use(add ? kAddLikeSql : kRemoveLikeSql));
+    s->Bind(1, video_id).Bind(2, user_id);
+    if (add) s->Bind(3, UnixMillis(now));
+    KINORA_TRY_VOID(s->Run());
+  }
+  out.liked = add;
+  if (writer_->db().Changes() == 0) return out;  // already so: nothing else changes
+  {
+    KINORA_TRY(auto s, writer_->Use(add ? kIncrementLikesSql : kDecrementLikesSql));
+    s->Bind(1, video_id);
+    KINORA_TRY(bool row, s->Step());
+    if (row) out.likes = s->Int(0);
+    KINORA_TRY_VOID(s->Run());
+  }
+  {
+    KINORA_TRY(auto s, writer_->Use(add ? kDailyLikeSql : kDailyUnlikeSql));
+    s->Bind(1, video_id).Bind(2, FormatDay(now));
+    KINORA_TRY_VOID(s->Run());
+  }
+  KINORA_TRY_VOID(tx.Commit());
+  return out;
+}
+
+Result<bool> SqliteCatalog::Likes(std::string_view video_id, std::string_view user_id) {
+  KINORA_TRY(auto conn, readers_.Acquire());
+  KINORA_TRY(auto s, conn->Use("SELECT EXISTS (SELECT 1 FROM video_likes WHERE video_id = ?1 AND "
+                               "user_id = ?2) FROM videos WHERE video_id = ?1"));
+  s->Bind(1, video_id).Bind(2, user_id);
+  KINORA_TRY(bool found, s->Step());
+  if (!found) return NotFound(video_id);
+  return s->Int(0) != 0;
+}
+
+Result<OwnerUsage> SqliteCatalog::Usage(std::string_view owner_id, int64_t since) {
+  KINORA_TRY(auto conn, readers_.Acquire());
+  KINORA_TRY(auto s, conn->Use("SELECT COALESCE(SUM(size), 0), COALESCE(SUM(CASE WHEN "
+                               "uploaded_at >= ?2 THEN size ELSE 0 END), 0) FROM videos "
+                               "WHERE owner_id = ?1"));
+  s->Bind(1, owner_id).Bind(2, since);
+  KINORA_TRY(bool row, s->Step());
+  OwnerUsage u;
+  if (row) {
+    u.total_bytes = s->Int(0);
+    u.bytes_since = s->Int(1);
+  }
+  return u;
+}
+
+Result<int64_t> SqliteCatalog::AdoptUnowned(std::string_view owner_id) {
+  if (owner_id.empty()) return MakeError(ErrorCode::kInvalidArgument, "owner_id is empty");
+  std::lock_guard lock(write_mu_);
+  KINORA_TRY(auto s, writer_->Use("UPDATE videos SET owner_id = ?1 WHERE owner_id = ''"));
+  s->Bind(1, owner_id);
+  KINORA_TRY_VOID(s->Run());
+  return writer_->db().Changes();
 }
 
 Result<void> SqliteCatalog::Ping() {

@@ -1,5 +1,5 @@
-// The SQLite Catalog's class, shared by its translation units (CRUD and counters in
-// sqlite_catalog.cc, List in sqlite_catalog_list.cc, Stats in sqlite_catalog_stats.cc).
+// The SQLite Catalog's class, shared by its translation units (CRUD, edits, counters, likes and
+// owners in sqlite_catalog.cc, List in sqlite_catalog_list.cc, Stats in sqlite_catalog_stats.cc).
 // Thread safety: as Catalog. Writes serialize on write_mu_ and one connection; reads borrow
 // pooled connections and never wait for writes (WAL).
 #pragma once
@@ -16,7 +16,8 @@
 namespace kinora::catalog {
 
 // The page query List runs for `q` (exposed so a test can check its query plan).
-// Parameters: ?1 status, ?2 title pattern, ?3/?4 cursor (value, video_id), ?5 limit, ?6 offset.
+// Parameters: ?1 status, ?2 title pattern, ?3/?4 cursor (value, video_id), ?5 limit, ?6 offset,
+// ?7 viewer_id, ?8 owner_id.
 std::string ListPageSql(const ListQuery& q, bool has_cursor);
 
 class SqliteCatalog final : public Catalog {
@@ -28,11 +29,18 @@ class SqliteCatalog final : public Catalog {
   Result<void> Insert(const VideoRecord& v) override;
   Result<VideoRecord> Get(std::string_view video_id) override;
   Result<void> Update(const VideoRecord& v) override;
+  Result<VideoRecord> Edit(std::string_view video_id, const VideoEdit& e) override;
   Result<void> Delete(std::string_view video_id) override;
   Result<ListPage> List(const ListQuery& q) override;
-  Result<CatalogStats> Stats() override;
+  using Catalog::Stats;
+  Result<CatalogStats> Stats(const StatsScope& scope) override;
   Result<int64_t> IncrementViews(std::string_view video_id) override;
   Result<int64_t> IncrementLikes(std::string_view video_id) override;
+  Result<LikeResult> Like(std::string_view video_id, std::string_view user_id) override;
+  Result<LikeResult> Unlike(std::string_view video_id, std::string_view user_id) override;
+  Result<bool> Likes(std::string_view video_id, std::string_view user_id) override;
+  Result<OwnerUsage> Usage(std::string_view owner_id, int64_t since) override;
+  Result<int64_t> AdoptUnowned(std::string_view owner_id) override;
   Result<void> Ping() override;
   std::string Describe() const override;
 
@@ -50,6 +58,10 @@ class SqliteCatalog final : public Catalog {
   // Applies a batch of counter increments in one transaction (see group_commit.h).
   void ApplyCounters(const std::vector<CounterOp*>& ops);
   Result<void> ApplyCountersTx(const std::vector<CounterOp*>& ops);
+  // Like (add) or Unlike in one write transaction. REQUIRES: write_mu_ held.
+  Result<LikeResult> SetLikeLocked(std::string_view video_id, std::string_view user_id, bool add);
+  // Stats over the videos of a kPublic or kOwner scope.
+  Result<CatalogStats> ScopedStats(const StatsScope& scope);
 
   const std::filesystem::path file_;
   std::unique_ptr<Checkpointer> checkpointer_;  // outlives writer_, whose WAL hook points here

@@ -12,21 +12,42 @@ namespace kinora::catalog {
 
 namespace {
 
+// The WHERE conditions of q's filters, each starting " AND ". A page steers SQLite's choice of
+// index (AccessSpelling); a count needs no order, so it lets SQLite choose. An owner filter leads
+// a page: its index finds the owner's few videos, so the status gets a unary "+" too, which keeps
+// SQLite (planning without statistics) from walking every video of that status instead.
+std::string Filters(const ListQuery& q, bool page) {
+  const bool steer_status = page && !q.owner_id.empty();
+  std::string sql;
+  if (q.status) sql += steer_status ? " AND +status = ?1" : " AND status = ?1";
+  if (!q.title_query.empty()) sql += " AND title LIKE ?2 ESCAPE '\\'";
+  sql += internal::AccessConditions(q, {.viewer = "?7", .owner = "?8", .sqlite_steering = page});
+  return sql;
+}
+
 std::string CountSql(const ListQuery& q) {
-  if (q.title_query.empty()) {
+  if (!internal::NeedsRowCount(q)) {
     // Trigger-maintained, so totals cost O(1) instead of a scan per page.
     return q.status ? "SELECT n FROM status_counts WHERE status = ?1"
                     : "SELECT COALESCE(SUM(n), 0) FROM status_counts";
   }
-  std::string sql = "SELECT COUNT(*) FROM videos WHERE title LIKE ?2 ESCAPE '\\'";
-  if (q.status) sql += " AND status = ?1";
-  return sql;
+  return "SELECT COUNT(*) FROM videos WHERE 1" + Filters(q, /*page=*/false);
+}
+
+// Binds what Filters(q) names.
+void BindFilters(sqlite::Stmt& s, const ListQuery& q, const std::string& status,
+                 const std::string& pattern) {
+  if (q.status) s.Bind(1, status);
+  if (!q.title_query.empty()) s.Bind(2, pattern);
+  if (q.audience == Audience::kSignedIn) s.Bind(7, q.viewer_id);
+  if (!q.owner_id.empty()) s.Bind(8, q.owner_id);
 }
 
 }  // namespace
 
 // One SQL text per shape of query, so each shape is prepared once per connection.
-// Parameters: ?1 status, ?2 title pattern, ?3/?4 cursor (value, video_id), ?5 limit, ?6 offset.
+// Parameters: ?1 status, ?2 title pattern, ?3/?4 cursor (value, video_id), ?5 limit, ?6 offset,
+// ?7 viewer_id, ?8 owner_id.
 std::string ListPageSql(const ListQuery& q, bool has_cursor) {
   const std::string_view key = internal::SortColumn(q.sort);
   const std::string_view dir = q.descending ? " DESC" : " ASC";
@@ -35,8 +56,7 @@ std::string ListPageSql(const ListQuery& q, bool has_cursor) {
   sql += ", ";
   sql += key;
   sql += " FROM videos WHERE 1";
-  if (q.status) sql += " AND status = ?1";
-  if (!q.title_query.empty()) sql += " AND title LIKE ?2 ESCAPE '\\'";
+  sql += Filters(q, /*page=*/true);
   if (has_cursor) {
     sql += " AND (";
     sql += key;
@@ -63,8 +83,7 @@ Result<ListPage> SqliteCatalog::List(const ListQuery& q) {
   ListPage page;
   {
     KINORA_TRY(auto s, conn->Use(ListPageSql(q, after.has_value())));
-    if (q.status) s->Bind(1, status);
-    if (!q.title_query.empty()) s->Bind(2, pattern);
+    BindFilters(*s, q, status, pattern);
     if (after) {
       std::visit([&](auto v) { s->Bind(3, v); }, after->value);
       s->Bind(4, after->video_id);
@@ -92,8 +111,7 @@ Result<ListPage> SqliteCatalog::List(const ListQuery& q) {
   }
   {
     KINORA_TRY(auto s, conn->Use(CountSql(q)));
-    if (q.status) s->Bind(1, status);
-    if (!q.title_query.empty()) s->Bind(2, pattern);
+    BindFilters(*s, q, status, pattern);
     KINORA_TRY(bool row, s->Step());
     page.total = row ? s->Int(0) : 0;
   }

@@ -1,9 +1,11 @@
-// Stats: library totals and breakdowns, read from one snapshot. The sums and per-day series come
-// from the trigger-maintained aggregate tables (see sqlite_schema.cc); only the percentiles and
-// the top videos touch indexes.
+// Stats: library totals and breakdowns, read from one snapshot. The site's sums and per-day
+// series come from the trigger-maintained aggregate tables (see sqlite_schema.cc); only the
+// percentiles and the top videos touch indexes. A public or owner scope is computed from its
+// rows (StatsBuilder, backend_common.h).
 #include <chrono>
 #include <string>
 
+#include "../backend_common.h"
 #include "../columns.h"
 #include "kinora/catalog/internal/sqlite_schema.h"
 #include "sqlite_catalog_impl.h"
@@ -11,8 +13,6 @@
 namespace kinora::catalog {
 
 namespace {
-
-constexpr int kStatsDays = 30;
 
 // Nearest-rank percentile over the PROCESSED videos' processing times, read off the
 // (status, processing_seconds) index with OFFSET, from whichever end is nearer.
@@ -44,10 +44,10 @@ Result<void> ForEachRow(Conn& conn, std::string_view sql, F&& row_fn) {
 
 }  // namespace
 
-Result<CatalogStats> SqliteCatalog::Stats() {
-  const auto now = std::chrono::system_clock::now();
-  const std::string first_day = FormatDay(now - std::chrono::hours(24 * (kStatsDays - 1)));
-  const std::string last_day = FormatDay(now);
+Result<CatalogStats> SqliteCatalog::Stats(const StatsScope& scope) {
+  KINORA_TRY_VOID(internal::CheckStatsScope(scope));
+  if (scope.kind != StatsScope::kAll) return ScopedStats(scope);
+  const auto [first_day, last_day] = internal::StatsDays(std::chrono::system_clock::now());
 
   KINORA_TRY(auto conn, readers_.Acquire());
   KINORA_TRY(auto txn, ReadTxn::Begin(*conn));
@@ -108,6 +108,64 @@ Result<CatalogStats> SqliteCatalog::Stats() {
   KINORA_TRY_VOID(ForEachRow(
       *conn, kTopSql, [&](sqlite::Stmt& s) { st.top_videos.push_back(internal::ReadVideo(s)); }));
   return st;
+}
+
+// Parameters: ?1 owner_id (kOwner), ?2/?3 the first and last day of the series.
+Result<CatalogStats> SqliteCatalog::ScopedStats(const StatsScope& scope) {
+  const std::string where = " WHERE " + internal::ScopeCondition(scope, "?1");
+  internal::StatsBuilder b(std::chrono::system_clock::now());
+  auto bind = [&](sqlite::Stmt& s) {
+    if (scope.kind == StatsScope::kOwner) s.Bind(1, scope.owner_id);
+  };
+
+  KINORA_TRY(auto conn, readers_.Acquire());
+  KINORA_TRY(auto txn, ReadTxn::Begin(*conn));
+  {
+    KINORA_TRY(auto s, conn->Use("SELECT status, file_extension, views, likes, size, "
+                                 "processed_bytes, duration_seconds, processing_seconds, "
+                                 "uploaded_at FROM videos" +
+                                 where));
+    bind(*s);
+    internal::StatsRow r;
+    for (;;) {
+      KINORA_TRY(bool row, s->Step());
+      if (!row) break;
+      r.status = s->Text(0);
+      r.file_extension = s->Text(1);
+      r.views = s->Int(2);
+      r.likes = s->Int(3);
+      r.size = s->Int(4);
+      r.processed_bytes = s->Int(5);
+      r.duration_seconds = s->IsNull(6) ? std::nullopt : std::optional<double>(s->Double(6));
+      r.processing_seconds = s->IsNull(7) ? std::nullopt : std::optional<double>(s->Double(7));
+      r.uploaded_at = SysTime{std::chrono::milliseconds(s->Int(8))};
+      b.AddVideo(r);
+    }
+  }
+  {
+    KINORA_TRY(auto s,
+               conn->Use("SELECT d.day, SUM(d.views), SUM(d.likes) FROM daily_counts d "
+                         "JOIN videos ON videos.video_id = d.video_id" +
+                         where + " AND d.day >= ?2 AND d.day <= ?3 GROUP BY d.day ORDER BY d.day"));
+    bind(*s);
+    s->Bind(2, b.days().first).Bind(3, b.days().last);
+    for (;;) {
+      KINORA_TRY(bool row, s->Step());
+      if (!row) break;
+      b.AddDay(s->Text(0), s->Int(1), s->Int(2));
+    }
+  }
+  {
+    KINORA_TRY(auto s, conn->Use("SELECT " + internal::SelectList() + " FROM videos" + where +
+                                 " ORDER BY views DESC, uploaded_at DESC, video_id DESC LIMIT 10"));
+    bind(*s);
+    for (;;) {
+      KINORA_TRY(bool row, s->Step());
+      if (!row) break;
+      b.AddTop(internal::ReadVideo(*s));
+    }
+  }
+  return std::move(b).Finish();
 }
 
 }  // namespace kinora::catalog

@@ -205,10 +205,33 @@ constexpr std::string_view kSchemaV3 =
     "END;\n";
 #undef KINORA_DURATION_BUCKET
 
+// Version 4 (accounts): who owns a video, who may see it, the generation every signed media URL
+// carries, and one like per user. Existing videos become public and unowned (AdoptUnowned gives
+// them to the first admin). The visibility names are kVisibilities (columns.h). Listings filter
+// on visibility and owner; their timestamp order has an index each, other orders walk the sort
+// key's index and filter (an owner's videos are few; most videos are public). A like goes with
+// its video (foreign keys are on for every connection).
+constexpr std::string_view kSchemaV4 = R"sql(
+ALTER TABLE videos ADD COLUMN owner_id TEXT NOT NULL DEFAULT '';
+ALTER TABLE videos ADD COLUMN visibility TEXT NOT NULL DEFAULT 'public'
+  CHECK (visibility IN ('public', 'unlisted', 'private', 'internal'));
+ALTER TABLE videos ADD COLUMN media_generation INTEGER NOT NULL DEFAULT 0;
+CREATE INDEX videos_owner_by_time      ON videos (owner_id, uploaded_at, video_id);
+CREATE INDEX videos_visibility_by_time ON videos (visibility, uploaded_at, video_id);
+
+CREATE TABLE video_likes (
+  video_id   TEXT NOT NULL REFERENCES videos (video_id) ON DELETE CASCADE,
+  user_id    TEXT NOT NULL,
+  created_at INTEGER NOT NULL,                     -- unix millis
+  PRIMARY KEY (video_id, user_id)
+) WITHOUT ROWID;
+)sql";
+
 }  // namespace
 
 const std::vector<std::string_view>& SqliteMigrations() {
-  static const std::vector<std::string_view> kMigrations = {kSchemaV1, kSchemaV2, kSchemaV3};
+  static const std::vector<std::string_view> kMigrations = {kSchemaV1, kSchemaV2, kSchemaV3,
+                                                            kSchemaV4};
   return kMigrations;
 }
 

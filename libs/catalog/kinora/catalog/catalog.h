@@ -60,7 +60,7 @@ struct VideoEdit {
 };
 
 struct LikeResult {
-  int64_t likes = 0;  // the video's likes after the call
+  int64_t likes = 0;   // the video's likes after the call
   bool liked = false;  // whether the user likes it now
 };
 

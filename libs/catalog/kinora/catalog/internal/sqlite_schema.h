@@ -21,8 +21,8 @@ const std::vector<std::string_view>& SqliteMigrations();
 const std::string& InsertVideoSql();
 void BindInsert(sqlite::Stmt& s, const VideoRecord& v);
 
-// UPDATE of one videos row by video_id: every column but the counters and engagement; bind with
-// BindUpdate.
+// UPDATE of one videos row by video_id: the plain columns (not the counters, engagement or what
+// Edit owns); bind with BindUpdate.
 const std::string& UpdateVideoSql();
 void BindUpdate(sqlite::Stmt& s, const VideoRecord& v);
 
