@@ -52,13 +52,16 @@ export function usersQuery() {
 
 /**
  * After signing in or out: the caller changed, so every cached answer (what is listed, what may be
- * edited, who liked what) may be wrong. `me` is set at once; everything else is reset, so pages on
- * screen fetch again as the new caller and nothing of the previous one is shown meanwhile.
+ * edited, who liked what, the tokens) may be wrong. They are dropped, not refetched here: a page
+ * still on screen re-renders with the new `me` and fetches what it needs as the new caller, while
+ * a page that needs a session (tokens, admin) shows its sign-in prompt instead of asking the
+ * server for what would now be refused. `me` is set at once; what the login answer lacks (via,
+ * scopes) comes with the next /me.
  */
 export function sessionChanged(client: QueryClient, me: Me | null): void {
+  void client.cancelQueries({ predicate: (q) => q.queryKey[0] !== queryKeys.me[0] });
+  client.removeQueries({ predicate: (q) => q.queryKey[0] !== queryKeys.me[0] });
   client.setQueryData(queryKeys.me, me);
-  void client.resetQueries({ predicate: (q) => q.queryKey[0] !== queryKeys.me[0] });
-  // What the login answer lacks (via, scopes) comes with the next /me.
   if (me) void client.invalidateQueries({ queryKey: queryKeys.me });
 }
 
