@@ -1,12 +1,15 @@
 // The web app in a real browser against a real `kinora serve`: one person's day, in order.
-// Upload a video through the file chooser and follow it to PROCESSED; play it through HLS; like
-// it; see the dashboard's totals move and match /api/analytics/stats; have a renamed text file
-// refused with the server's reason. Every page is screenshotted and must log no console errors.
+// Sign in as the first admin; upload a video through the file chooser and follow it to
+// PROCESSED; play it through HLS; like it; see the dashboard's totals (scope "mine") move and
+// match /api/analytics/stats?scope=mine; have a renamed text file refused with the server's
+// reason. Every page is screenshotted and must log no console errors. (Accounts themselves:
+// auth.e2e.ts.)
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
+import { sessionCookie, signIn } from './harness/accounts';
 import { ConsoleWatch, launchBrowser, screenshot, type Browser } from './harness/browser';
 import { makeClip, makeFakeVideo } from './harness/media';
-import { startKinora, type KinoraServer } from './harness/server';
+import { ADMIN_PASSWORD, ADMIN_USER, startKinora, type KinoraServer } from './harness/server';
 
 let server: KinoraServer;
 let browser: Browser;
@@ -27,6 +30,8 @@ beforeAll(async () => {
   browser = await launchBrowser();
   page = await browser.context.newPage();
   consoleWatch = new ConsoleWatch(page);
+  // Uploading and liking need a signed-in user (docs/auth.md).
+  await signIn(page, server.url, ADMIN_USER, ADMIN_PASSWORD);
 }, 60_000);
 
 afterAll(async () => {
@@ -41,7 +46,10 @@ afterEach(() => {
 async function apiStats(): Promise<
   Record<string, unknown> & { total_videos: number; total_views: number; total_likes: number }
 > {
-  const res = await fetch(`${server.url}/api/analytics/stats`);
+  // The dashboard's default scope for a signed-in caller, asked as the same user.
+  const res = await fetch(`${server.url}/api/analytics/stats?scope=mine`, {
+    headers: { Cookie: await sessionCookie(browser.context, server.url) },
+  });
   expect(res.status).toBe(200);
   return res.json();
 }
