@@ -18,11 +18,12 @@ type Answer = ResponseBody<'uploadVideo', 201>;
  * `quota_remaining_bytes` over quota).
  */
 export async function uploadVideo(file: File, opts: UploadOptions = {}): Promise<Answer> {
+  // The small fields go first, so a server that streams the file knows them before its bytes.
   const form = new FormData();
-  form.append('file', file, file.name);
   if (opts.title) form.append('title', opts.title);
   if (opts.description) form.append('description', opts.description);
   if (opts.visibility) form.append('visibility', opts.visibility);
+  form.append('file', file, file.name);
   const res = await api.post<Answer>(apiPath('/api/uploader/upload'), form, {
     signal: opts.signal,
     timeout: 0, // large files take as long as they take; the user can cancel

@@ -196,23 +196,25 @@ export function LibraryPage() {
             </select>
           </div>
         </div>
-        {me && (
-          <div role="group" aria-label="Whose videos" className="flex rounded-lg border border-slate-700 p-0.5">
-            <Toggle pressed={mine} onClick={() => setParam('mine', '1')}>
-              My videos
+        <div className="flex flex-wrap gap-3">
+          {me && (
+            <div role="group" aria-label="Whose videos" className="flex rounded-lg border border-slate-700 p-0.5">
+              <Toggle pressed={mine} onClick={() => setParam('mine', '1')}>
+                My videos
+              </Toggle>
+              <Toggle pressed={!mine} onClick={() => setParam('mine', null)}>
+                All
+              </Toggle>
+            </div>
+          )}
+          <div role="group" aria-label="View" className="flex rounded-lg border border-slate-700 p-0.5">
+            <Toggle label="Grid view" pressed={view === 'grid'} onClick={() => setParam('view', null)}>
+              <LayoutGrid aria-hidden className="h-4 w-4" />
             </Toggle>
-            <Toggle pressed={!mine} onClick={() => setParam('mine', null)}>
-              All
+            <Toggle label="Table view" pressed={view === 'table'} onClick={() => setParam('view', 'table')}>
+              <List aria-hidden className="h-4 w-4" />
             </Toggle>
           </div>
-        )}
-        <div role="group" aria-label="View" className="flex rounded-lg border border-slate-700 p-0.5">
-          <Toggle label="Grid view" pressed={view === 'grid'} onClick={() => setParam('view', null)}>
-            <LayoutGrid aria-hidden className="h-4 w-4" />
-          </Toggle>
-          <Toggle label="Table view" pressed={view === 'table'} onClick={() => setParam('view', 'table')}>
-            <List aria-hidden className="h-4 w-4" />
-          </Toggle>
         </div>
       </div>
 
