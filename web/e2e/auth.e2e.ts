@@ -125,7 +125,7 @@ describe('Accounts in a browser', () => {
     privateVideoId = answer.video_id;
     expect(answer.video?.visibility).toBe('private');
     const row = page.getByRole('listitem', { name: CLIP_TITLE });
-    await expect.poll(() => row.getByText('Private', { exact: true }).count()).toBe(1);
+    await expect.poll(() => row.getByText('Visibility: Private', { exact: true }).count()).toBe(1);
     await screenshot(page, 'auth-05-alice-upload-private');
 
     // Her library lists it, as hers.
@@ -189,9 +189,9 @@ describe('Accounts in a browser', () => {
 
   it('alice’s token uploads with Node’s fetch; anonymous callers are refused and see nothing private', async () => {
     const form = new FormData();
-    form.append('file', new Blob([readFileSync(clip)], { type: 'video/quicktime' }), 'from-a-script.mov');
     form.append('title', 'uploaded by a script');
     form.append('visibility', 'private');
+    form.append('file', new Blob([readFileSync(clip)], { type: 'video/quicktime' }), 'from-a-script.mov');
     const res = await fetch(`${server.url}/api/uploader/upload`, {
       method: 'POST',
       headers: { Authorization: `Bearer ${aliceToken}` },

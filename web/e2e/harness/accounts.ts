@@ -1,5 +1,6 @@
 // Signing in and out through the web app as a person does, for the end-to-end tests, and reading
-// a secret the app shows once (a generated password, a new API token).
+// a secret the app shows once (a generated password, a new API token). They use expect.poll, so
+// call them inside a test, not in beforeAll.
 import { expect } from 'vitest';
 import type { BrowserContext, Locator, Page } from 'playwright-core';
 
