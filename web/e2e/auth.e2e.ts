@@ -73,7 +73,8 @@ describe('Accounts in a browser', () => {
   it('refuses a wrong password with the server’s reason', async () => {
     await page.goto(`${server.url}/login`);
     const form = page.getByRole('form', { name: 'Sign in' });
-    await form.getByLabel('Username').fill(ADMIN_USER);
+    // Not the admin: failures back off per account (429), and the admin signs in next.
+    await form.getByLabel('Username').fill('mallory');
     await form.getByLabel('Password').fill('not-the-password');
     const refused = page.waitForResponse((r) => r.url().endsWith('/api/auth/login'));
     await form.getByRole('button', { name: 'Sign in' }).click();
