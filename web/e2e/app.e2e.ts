@@ -1,12 +1,15 @@
 // The web app in a real browser against a real `kinora serve`: one person's day, in order.
-// Upload a video through the file chooser and follow it to PROCESSED; play it through HLS; like
-// it; see the dashboard's totals move and match /api/analytics/stats; have a renamed text file
-// refused with the server's reason. Every page is screenshotted and must log no console errors.
+// Sign in as the first admin; upload a video through the file chooser and follow it to
+// PROCESSED; play it through HLS; like it; see the dashboard's totals (scope "mine") move and
+// match /api/analytics/stats?scope=mine; have a renamed text file refused with the server's
+// reason. Every page is screenshotted and must log no console errors. (Accounts themselves:
+// auth.e2e.ts.)
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
+import { sessionCookie, signIn } from './harness/accounts';
 import { ConsoleWatch, launchBrowser, screenshot, type Browser } from './harness/browser';
 import { makeClip, makeFakeVideo } from './harness/media';
-import { startKinora, type KinoraServer } from './harness/server';
+import { ADMIN_PASSWORD, ADMIN_USER, startKinora, type KinoraServer } from './harness/server';
 
 let server: KinoraServer;
 let browser: Browser;
@@ -41,7 +44,10 @@ afterEach(() => {
 async function apiStats(): Promise<
   Record<string, unknown> & { total_videos: number; total_views: number; total_likes: number }
 > {
-  const res = await fetch(`${server.url}/api/analytics/stats`);
+  // The dashboard's default scope for a signed-in caller, asked as the same user.
+  const res = await fetch(`${server.url}/api/analytics/stats?scope=mine`, {
+    headers: { Cookie: await sessionCookie(browser.context, server.url) },
+  });
   expect(res.status).toBe(200);
   return res.json();
 }
@@ -54,7 +60,10 @@ async function kpi(label: string): Promise<number> {
 
 async function dashboardTotals(): Promise<Totals> {
   await page.goto(`${server.url}/analytics`);
-  await expect.poll(() => page.getByRole('region', { name: 'Videos', exact: true }).count()).toBe(1);
+  // Who is signed in is asked first (the scope depends on it), then the stats: allow for both.
+  await expect
+    .poll(() => page.getByRole('region', { name: 'Videos', exact: true }).count(), { timeout: 10_000 })
+    .toBe(1);
   return { videos: await kpi('Videos'), views: await kpi('Total views'), likes: await kpi('Likes') };
 }
 
@@ -62,6 +71,10 @@ let before: Totals;
 let videoId = '';
 
 describe('Kinora in a browser', () => {
+  it('signs in as the first admin (uploading and liking need a user)', async () => {
+    await signIn(page, server.url, ADMIN_USER, ADMIN_PASSWORD);
+  });
+
   it('shows a useful empty library', async () => {
     await page.goto(server.url);
     await expect.poll(() => page.getByText('Your library is empty').count()).toBe(1);

@@ -1,5 +1,6 @@
 // Starts a real `kinora serve` for the end-to-end tests: a free loopback port, a throw-away data
-// directory, one processing worker, and the built web app (web/dist) served at `/`.
+// directory, one processing worker, the built web app (web/dist) served at `/`, and a first admin
+// account with a known password (ADMIN_USER / ADMIN_PASSWORD, docs/auth.md "Signing in").
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -16,6 +17,10 @@ export interface KinoraServer {
 }
 
 const webRoot = resolve(fileURLToPath(new URL('.', import.meta.url)), '..', '..');
+
+/** The first admin the server creates on an empty catalog (KINORA_ADMIN_USER / _PASSWORD). */
+export const ADMIN_USER = 'admin';
+export const ADMIN_PASSWORD = process.env.KINORA_E2E_ADMIN_PASSWORD ?? 'e2e-Admin-passw0rd-2c8f';
 
 /** The binary under test: KINORA_BIN, else the dev build, else the release build. */
 export function kinoraBinary(): string {
@@ -56,7 +61,8 @@ async function waitReady(url: string, child: ChildProcess, log: () => string): P
   throw new Error(`kinora serve did not become ready in 30 s:\n${log()}`);
 }
 
-export async function startKinora(): Promise<KinoraServer> {
+/** `env` adds to (or overrides) the server's environment, e.g. rate limits for one suite. */
+export async function startKinora(env: Record<string, string> = {}): Promise<KinoraServer> {
   const webDir = process.env.KINORA_E2E_WEB_DIR ?? join(webRoot, 'dist');
   if (!existsSync(join(webDir, 'index.html'))) {
     throw new Error(`${webDir}/index.html is missing: run \`npm run build\` first`);
@@ -71,6 +77,9 @@ export async function startKinora(): Promise<KinoraServer> {
       KINORA_WEB_DIR: webDir,
       KINORA_WORKERS: '1',
       KINORA_LOG_LEVEL: 'info',
+      KINORA_ADMIN_USER: ADMIN_USER,
+      KINORA_ADMIN_PASSWORD: ADMIN_PASSWORD,
+      ...env,
     },
     stdio: ['ignore', 'ignore', 'pipe'],
   });

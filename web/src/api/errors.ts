@@ -10,10 +10,18 @@ export class ApiError extends Error {
   readonly correlationId?: string;
   readonly problem?: Problem;
   readonly cancelled: boolean;
+  /** Seconds the server asked the client to wait (`Retry-After`, on 429 and 503), when it said. */
+  readonly retryAfterSeconds?: number;
 
   constructor(
     message: string,
-    opts: { status?: number; correlationId?: string; problem?: Problem; cancelled?: boolean } = {},
+    opts: {
+      status?: number;
+      correlationId?: string;
+      problem?: Problem;
+      cancelled?: boolean;
+      retryAfterSeconds?: number;
+    } = {},
   ) {
     super(message);
     this.name = 'ApiError';
@@ -21,11 +29,26 @@ export class ApiError extends Error {
     this.correlationId = opts.correlationId;
     this.problem = opts.problem;
     this.cancelled = opts.cancelled ?? false;
+    this.retryAfterSeconds = opts.retryAfterSeconds;
   }
+}
+
+/**
+ * A `Retry-After` value in seconds: delta-seconds ("120") or an HTTP date (counted from `now`,
+ * in ms). Undefined when absent or unreadable; never negative.
+ */
+export function parseRetryAfter(value: unknown, now: number = Date.now()): number | undefined {
+  if (typeof value !== 'string' || !value.trim()) return undefined;
+  const text = value.trim();
+  if (/^\d+$/.test(text)) return Number(text);
+  const at = Date.parse(text);
+  if (Number.isNaN(at)) return undefined;
+  return Math.max(0, Math.ceil((at - now) / 1000));
 }
 
 const STATUS_MESSAGES: Record<number, string> = {
   400: 'The request was not valid.',
+  401: 'Sign in to do that.',
   403: 'Access was refused.',
   404: 'Not found.',
   405: 'That action is not allowed.',
@@ -68,6 +91,7 @@ export function toApiError(err: unknown): ApiError {
     if (res) {
       const data = parseMaybeJson(res.data);
       const headerId = (res.headers?.['x-correlation-id'] as string | undefined) ?? undefined;
+      const retryAfterSeconds = parseRetryAfter(res.headers?.['retry-after']);
       if (isProblem(data)) {
         const problem = data as Problem;
         const message =
@@ -79,11 +103,13 @@ export function toApiError(err: unknown): ApiError {
           status: res.status,
           correlationId: problem.correlation_id ?? headerId,
           problem,
+          retryAfterSeconds,
         });
       }
       return new ApiError(STATUS_MESSAGES[res.status] ?? `Request failed (HTTP ${res.status}).`, {
         status: res.status,
         correlationId: headerId,
+        retryAfterSeconds,
       });
     }
     if (err.code === 'ECONNABORTED' || err.code === 'ETIMEDOUT') {

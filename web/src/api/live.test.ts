@@ -1,7 +1,9 @@
 // @vitest-environment node
 // Runs every API module against a real Kinora server when KINORA_API_URL is set, e.g.
 //   KINORA_API_URL=http://127.0.0.1:18123 npx vitest run src/api/live.test.ts
-// Skipped otherwise, so `npm test` needs no server.
+// Skipped otherwise, so `npm test` needs no server. With accounts, uploads need a user: pass a
+// personal API token with videos:read and videos:write as KINORA_API_TOKEN
+// (`kinora tokens create admin --name live-test --scope videos:read --scope videos:write`).
 import { readFileSync } from 'node:fs';
 import { api } from './client';
 import { ApiError } from './errors';
@@ -9,16 +11,18 @@ import { deleteVideo } from './deleteVideo';
 import { getStats } from './getStats';
 import { getVideo } from './getVideo';
 import { listVideos } from './listVideos';
-import { recordLike } from './recordLike';
+import { likeVideo } from './likeVideo';
 import { recordView } from './recordView';
 import { uploadVideo } from './uploadVideo';
 
 const base = process.env.KINORA_API_URL;
 const sample = process.env.KINORA_SAMPLE_VIDEO; // path to a small playable video
+const token = process.env.KINORA_API_TOKEN;
 
 describe.skipIf(!base)('API modules against a live server', () => {
   beforeAll(() => {
     api.defaults.baseURL = base;
+    if (token) api.defaults.headers.common.Authorization = `Bearer ${token}`;
   });
 
   it('maps a 404 problem document to its detail', async () => {
@@ -49,7 +53,7 @@ describe.skipIf(!base)('API modules against a live server', () => {
       expect(list.videos.map((v) => v.video_id)).toContain(id);
       expect(typeof list.total).toBe('number');
       expect((await recordView(id)).views).toBeGreaterThanOrEqual(1);
-      expect((await recordLike(id)).likes).toBeGreaterThanOrEqual(1);
+      expect((await likeVideo(id)).likes).toBeGreaterThanOrEqual(1);
       const stats = await getStats();
       expect(stats.total_videos).toBeGreaterThanOrEqual(1);
       expect(stats.videos_by_status).toHaveProperty('PROCESSED');

@@ -1,15 +1,17 @@
 import { screen } from '@testing-library/react';
 import { MemoryRouter } from 'react-router-dom';
 import { App } from './App';
-import { renderWithQueryClient } from '@/test/render';
+import { createTestQueryClient, renderWithQueryClient } from '@/test/render';
+import { makeMe, seedMe } from '@/test/session';
 
 vi.mock('@/api/listVideos', () => ({ listVideos: vi.fn(() => new Promise(() => {})) }));
 
-const renderAt = (path: string) =>
+const renderAt = (path: string, me = makeMe()) =>
   renderWithQueryClient(
     <MemoryRouter initialEntries={[path]} future={{ v7_startTransition: true, v7_relativeSplatPath: true }}>
       <App />
     </MemoryRouter>,
+    seedMe(createTestQueryClient(), me),
   );
 
 describe('App routes', () => {

@@ -1,6 +1,8 @@
 import { lazy, Suspense } from 'react';
 import { Route, Routes } from 'react-router-dom';
 import { LoadingState } from '@/components';
+import { LoginPage } from '@/features/auth/LoginPage';
+import { SignupPage } from '@/features/auth/SignupPage';
 import { LibraryPage } from '@/features/library/LibraryPage';
 import { UploadPage } from '@/features/upload/UploadPage';
 import { Layout } from './Layout';
@@ -11,6 +13,14 @@ const WatchPage = lazy(() => import('@/features/watch/WatchPage').then((m) => ({
 const AnalyticsPage = lazy(() =>
   import('@/features/analytics/AnalyticsPage').then((m) => ({ default: m.AnalyticsPage })),
 );
+// Account pages are visited rarely: their own chunks too.
+const AccountPage = lazy(() => import('@/features/auth/AccountPage').then((m) => ({ default: m.AccountPage })));
+const TokensPage = lazy(() => import('@/features/tokens/TokensPage').then((m) => ({ default: m.TokensPage })));
+const AdminUsersPage = lazy(() =>
+  import('@/features/admin/AdminUsersPage').then((m) => ({ default: m.AdminUsersPage })),
+);
+
+const loading = <LoadingState />;
 
 export function App() {
   return (
@@ -31,6 +41,32 @@ export function App() {
           element={
             <Suspense fallback={<LoadingState label="Loading analytics…" />}>
               <AnalyticsPage />
+            </Suspense>
+          }
+        />
+        <Route path="login" element={<LoginPage />} />
+        <Route path="signup" element={<SignupPage />} />
+        <Route
+          path="account"
+          element={
+            <Suspense fallback={loading}>
+              <AccountPage />
+            </Suspense>
+          }
+        />
+        <Route
+          path="account/tokens"
+          element={
+            <Suspense fallback={loading}>
+              <TokensPage />
+            </Suspense>
+          }
+        />
+        <Route
+          path="admin/users"
+          element={
+            <Suspense fallback={loading}>
+              <AdminUsersPage />
             </Suspense>
           }
         />

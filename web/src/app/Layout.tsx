@@ -2,6 +2,8 @@ import { useState } from 'react';
 import { NavLink, Outlet, useLocation } from 'react-router-dom';
 import { BarChart3, Clapperboard, LibraryBig, Menu, UploadCloud, X } from 'lucide-react';
 import { cn } from '@/lib/cn';
+import { AccountMenu } from '@/features/auth/AccountMenu';
+import { PasswordChangeGate } from '@/features/auth/PasswordChangeGate';
 import { useActiveUploads } from '@/features/upload/useUploadQueue';
 
 const NAV = [
@@ -74,20 +76,25 @@ export function Layout() {
         </nav>
         <p className="mt-auto px-2 text-xs text-slate-600">Self-hosted video platform</p>
       </aside>
-      {/* Mobile top bar */}
-      <div className="sticky top-0 z-40 flex items-center justify-between border-b border-slate-800 bg-slate-950/90 px-4 py-3 backdrop-blur lg:hidden">
-        <Brand />
-        <button
-          type="button"
-          className="btn-ghost p-2"
-          aria-label={open ? 'Close menu' : 'Open menu'}
-          aria-expanded={open}
-          aria-controls="mobile-nav"
-          onClick={() => setOpen(!open)}
-        >
-          {open ? <X className="h-5 w-5" /> : <Menu className="h-5 w-5" />}
-        </button>
-      </div>
+      {/* Top bar: the brand and menu button on small screens, the account menu on every size. */}
+      <header className="sticky top-0 z-40 flex items-center justify-between gap-3 border-b border-slate-800 bg-slate-950/90 px-4 py-3 backdrop-blur lg:justify-end lg:px-8 lg:py-2.5">
+        <div className="lg:hidden">
+          <Brand />
+        </div>
+        <div className="flex items-center gap-2">
+          <AccountMenu />
+          <button
+            type="button"
+            className="btn-ghost p-2 lg:hidden"
+            aria-label={open ? 'Close menu' : 'Open menu'}
+            aria-expanded={open}
+            aria-controls="mobile-nav"
+            onClick={() => setOpen(!open)}
+          >
+            {open ? <X className="h-5 w-5" /> : <Menu className="h-5 w-5" />}
+          </button>
+        </div>
+      </header>
       {open && (
         <nav
           id="mobile-nav"
@@ -98,7 +105,9 @@ export function Layout() {
         </nav>
       )}
       <main id="main" className="mx-auto max-w-7xl px-4 py-6 sm:px-6 lg:px-8 lg:py-8">
-        <Outlet />
+        <PasswordChangeGate>
+          <Outlet />
+        </PasswordChangeGate>
       </main>
     </div>
   );

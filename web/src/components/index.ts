@@ -5,3 +5,8 @@ export { ProgressBar } from './ProgressBar';
 export { ConfirmDialog } from './ConfirmDialog';
 export { PageHeader } from './PageHeader';
 export { Thumbnail } from './Thumbnail';
+export { Dialog } from './Dialog';
+export { SecretReveal } from './SecretReveal';
+export { VisibilityBadge, VisibilitySelect, VISIBILITY_INFO } from './VisibilityBadge';
+export { SignInPrompt } from './SignInPrompt';
+export { RoleBadge, ROLE_LABELS } from './RoleBadge';

@@ -3,7 +3,9 @@ import {
   formatBytes,
   formatCount,
   formatDay,
+  epochToIso,
   formatDuration,
+  formatEpoch,
   formatEta,
   formatPercent,
   formatRate,
@@ -87,5 +89,20 @@ describe('formatPercent / formatCount / formatDay / formatRelative', () => {
     expect(formatRelative('2025-01-31T11:55:00Z', now)).toBe('5 minutes ago');
     expect(formatRelative('2025-01-30T12:00:00Z', now)).toBe('yesterday');
     expect(formatRelative(null, now)).toBe('—');
+  });
+});
+
+describe('formatEpoch / epochToIso', () => {
+  it('reads epoch seconds, epoch milliseconds and ISO strings alike', () => {
+    expect(epochToIso(1_738_324_800)).toBe('2025-01-31T12:00:00.000Z');
+    expect(epochToIso(1_738_324_800_000)).toBe('2025-01-31T12:00:00.000Z');
+    expect(epochToIso('1738324800')).toBe('2025-01-31T12:00:00.000Z');
+    expect(epochToIso('2025-01-31T12:00:00Z')).toBe('2025-01-31T12:00:00.000Z');
+  });
+  it('shows a dash for nothing', () => {
+    expect(epochToIso(null)).toBeNull();
+    expect(epochToIso('not a time')).toBeNull();
+    expect(formatEpoch(undefined)).toBe('—');
+    expect(formatEpoch(1_738_324_800)).toMatch(/Jan 31, 2025/);
   });
 });

@@ -107,3 +107,25 @@ export function formatSeconds(seconds: number | null | undefined): string {
   if (seconds < 60) return `${seconds.toFixed(1)} s`;
   return formatDuration(seconds);
 }
+
+/**
+ * A time the accounts API sent, in whatever form: epoch seconds (what docs/auth.md names for
+ * `created_at`), epoch milliseconds, or an ISO 8601 string → "Jan 31, 2025, 14:05". Null → "—".
+ */
+export function formatEpoch(value: number | string | null | undefined): string {
+  return formatDateTime(epochToIso(value));
+}
+
+/** The same inputs as formatEpoch, as an ISO string (null when absent or unreadable). */
+export function epochToIso(value: number | string | null | undefined): string | null {
+  if (value == null || value === '') return null;
+  if (typeof value === 'number' || /^\d+(\.\d+)?$/.test(value)) {
+    const n = Number(value);
+    if (!Number.isFinite(n)) return null;
+    // Seconds until the year 33658; anything larger is already milliseconds.
+    const ms = n < 1e12 ? n * 1000 : n;
+    return new Date(ms).toISOString();
+  }
+  const t = Date.parse(value);
+  return Number.isNaN(t) ? null : new Date(t).toISOString();
+}

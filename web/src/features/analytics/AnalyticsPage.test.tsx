@@ -1,9 +1,11 @@
-import { screen, within } from '@testing-library/react';
+import { fireEvent, screen, waitFor, within } from '@testing-library/react';
 import { MemoryRouter } from 'react-router-dom';
 import type { Stats, Video } from '@/api/types';
 import { getStats } from '@/api/getStats';
 import { AnalyticsPage } from './AnalyticsPage';
-import { renderWithQueryClient } from '@/test/render';
+import type { Me } from '@/api/authTypes';
+import { createTestQueryClient, renderWithQueryClient } from '@/test/render';
+import { makeMe, seedMe } from '@/test/session';
 
 vi.mock('@/api/getStats', () => ({ getStats: vi.fn() }));
 
@@ -53,14 +55,18 @@ const stats: Stats = {
   generated_at: '2025-01-31T12:00:00Z',
 };
 
+const renderPage = (me: Me | null = makeMe()) =>
+  renderWithQueryClient(
+    <MemoryRouter future={{ v7_startTransition: true, v7_relativeSplatPath: true }}>
+      <AnalyticsPage />
+    </MemoryRouter>,
+    seedMe(createTestQueryClient(), me),
+  );
+
 describe('AnalyticsPage', () => {
   it('renders the KPIs and the top videos from /api/analytics/stats', async () => {
     vi.mocked(getStats).mockResolvedValue(stats);
-    renderWithQueryClient(
-      <MemoryRouter future={{ v7_startTransition: true, v7_relativeSplatPath: true }}>
-        <AnalyticsPage />
-      </MemoryRouter>,
-    );
+    renderPage();
     expect(await screen.findByRole('region', { name: 'Videos' })).toHaveTextContent('3');
     expect(screen.getByRole('region', { name: 'Total views' })).toHaveTextContent('1,234');
     expect(screen.getByRole('region', { name: 'Likes' })).toHaveTextContent('56');
@@ -81,12 +87,37 @@ describe('AnalyticsPage', () => {
       ...stats,
       duration_histogram: stats.duration_histogram.map((bucket) => ({ ...bucket, count: 0 })),
     });
-    renderWithQueryClient(
-      <MemoryRouter future={{ v7_startTransition: true, v7_relativeSplatPath: true }}>
-        <AnalyticsPage />
-      </MemoryRouter>,
-    );
+    renderPage();
     const duration = await screen.findByRole('region', { name: 'Duration' });
     expect(within(duration).getByText('No data yet')).toBeInTheDocument();
+  });
+
+  it('offers the scopes the caller may ask for and passes the one chosen as scope=', async () => {
+    vi.mocked(getStats).mockClear().mockResolvedValue(stats);
+    renderPage(makeMe({ role: 'moderator' }));
+    const group = await screen.findByRole('group', { name: 'Scope' });
+    expect(
+      within(group)
+        .getAllByRole('button')
+        .map((b) => b.textContent),
+    ).toEqual(['Mine', 'Public', 'All']);
+    expect(within(group).getByRole('button', { name: 'Mine' })).toHaveAttribute('aria-pressed', 'true');
+    expect(getStats).toHaveBeenLastCalledWith('mine', expect.anything());
+    fireEvent.click(within(group).getByRole('button', { name: 'All' }));
+    await waitFor(() => expect(getStats).toHaveBeenLastCalledWith('all', expect.anything()));
+  });
+
+  it('has no "All" for a user without see_any_video, and only public stats for anonymous callers', async () => {
+    vi.mocked(getStats).mockClear().mockResolvedValue(stats);
+    const { unmount } = renderPage(makeMe({ role: 'user' }));
+    const group = await screen.findByRole('group', { name: 'Scope' });
+    expect(within(group).queryByRole('button', { name: 'All' })).toBeNull();
+    unmount();
+
+    vi.mocked(getStats).mockClear();
+    renderPage(null);
+    expect(await screen.findByRole('region', { name: 'Videos' })).toBeInTheDocument();
+    expect(screen.queryByRole('group', { name: 'Scope' })).toBeNull();
+    expect(getStats).toHaveBeenCalledWith('public', expect.anything());
   });
 });

@@ -1,9 +1,13 @@
-import { Link } from 'react-router-dom';
+import { Link, useSearchParams } from 'react-router-dom';
 import { Clock, Eye, Film, Gauge, HardDrive, Heart, RefreshCw } from 'lucide-react';
 import { useQuery } from '@tanstack/react-query';
 import { errorMessage } from '@/api/errors';
 import { statsQuery } from '@/api/queries';
+import type { StatsScope } from '@/api/authTypes';
 import { ErrorState, KpiCard, LoadingState, PageHeader, StatusBadge } from '@/components';
+import { resolveStatsScope, statsScopes } from '@/lib/access';
+import { cn } from '@/lib/cn';
+import { useMe } from '@/lib/useMe';
 import { formatBytes, formatCount, formatDateTime, formatDuration, formatPercent, formatSeconds } from '@/lib/format';
 import { ChartCard, DailyChart, DurationChart, FormatChart, StatusChart } from './Charts';
 import { durationBars, formatBreakdown, mergeDaily, statusBreakdown } from './transform';
@@ -11,15 +15,35 @@ import { durationBars, formatBreakdown, mergeDaily, statusBreakdown } from './tr
 /** The dashboard refreshes itself this often. */
 const REFRESH_MS = 15_000;
 
+const SCOPE_LABELS: Record<StatsScope, { label: string; subtitle: string }> = {
+  mine: { label: 'Mine', subtitle: 'Your videos' },
+  public: { label: 'Public', subtitle: 'Public videos' },
+  all: { label: 'All', subtitle: 'Every video on the site' },
+};
+
 export function AnalyticsPage() {
+  const [params, setParams] = useSearchParams();
+  const { me, loading: meLoading } = useMe();
+  const scopes = statsScopes(me);
+  const scope = resolveStatsScope(params.get('scope'), me);
   const {
     data: stats,
     error,
     isPending,
     refetch,
-  } = useQuery({ ...statsQuery(), refetchInterval: (q) => (q.state.data ? REFRESH_MS : false) });
+  } = useQuery({
+    ...statsQuery(scope),
+    enabled: !meLoading,
+    refetchInterval: (q) => (q.state.data ? REFRESH_MS : false),
+  });
+  const setScope = (next: StatsScope) => {
+    const p = new URLSearchParams(params);
+    if (next === scopes[0]) p.delete('scope');
+    else p.set('scope', next);
+    setParams(p, { replace: true });
+  };
 
-  if (isPending) return <LoadingState label="Loading analytics…" />;
+  if (meLoading || isPending) return <LoadingState label="Loading analytics…" />;
   if (!stats) {
     return <ErrorState title="Could not load analytics" message={errorMessage(error)} onRetry={() => void refetch()} />;
   }
@@ -34,11 +58,31 @@ export function AnalyticsPage() {
     <div>
       <PageHeader
         title="Analytics"
-        subtitle={`Updated ${formatDateTime(stats.generated_at)}`}
+        subtitle={`${SCOPE_LABELS[scope].subtitle} · updated ${formatDateTime(stats.generated_at)}`}
         actions={
-          <button type="button" className="btn-secondary" onClick={() => void refetch()}>
-            <RefreshCw aria-hidden className="h-4 w-4" /> Refresh
-          </button>
+          <>
+            {scopes.length > 1 && (
+              <div role="group" aria-label="Scope" className="flex rounded-lg border border-slate-700 p-0.5">
+                {scopes.map((s) => (
+                  <button
+                    key={s}
+                    type="button"
+                    aria-pressed={s === scope}
+                    className={cn(
+                      'btn px-2.5 py-1.5',
+                      s === scope ? 'bg-slate-700 text-white' : 'text-slate-400 hover:text-white',
+                    )}
+                    onClick={() => setScope(s)}
+                  >
+                    {SCOPE_LABELS[s].label}
+                  </button>
+                ))}
+              </div>
+            )}
+            <button type="button" className="btn-secondary" onClick={() => void refetch()}>
+              <RefreshCw aria-hidden className="h-4 w-4" /> Refresh
+            </button>
+          </>
         }
       />
       <div className="grid grid-cols-2 gap-4 md:grid-cols-3 xl:grid-cols-6">

@@ -1,9 +1,11 @@
-import { screen, waitFor } from '@testing-library/react';
+import { fireEvent, screen, waitFor, within } from '@testing-library/react';
 import { MemoryRouter } from 'react-router-dom';
+import type { Me } from '@/api/authTypes';
 import type { Video, VideoList } from '@/api/types';
 import { listVideos } from '@/api/listVideos';
 import { LibraryPage } from './LibraryPage';
-import { renderWithQueryClient } from '@/test/render';
+import { createTestQueryClient, renderWithQueryClient } from '@/test/render';
+import { makeMe, seedMe } from '@/test/session';
 
 vi.mock('@/api/listVideos', () => ({ listVideos: vi.fn() }));
 const mocked = vi.mocked(listVideos);
@@ -30,11 +32,12 @@ function page(videos: Video[], next: string | null = null): VideoList {
   return { videos, count: videos.length, total: videos.length + (next ? 10 : 0), next_cursor: next };
 }
 
-const renderPage = () =>
+const renderPage = (me: Me | null = makeMe()) =>
   renderWithQueryClient(
     <MemoryRouter future={{ v7_startTransition: true, v7_relativeSplatPath: true }}>
       <LibraryPage />
     </MemoryRouter>,
+    seedMe(createTestQueryClient(), me),
   );
 
 describe('LibraryPage', () => {
@@ -79,5 +82,44 @@ describe('LibraryPage', () => {
     mocked.mockRejectedValue(new Error('The service is temporarily unavailable; try again shortly.'));
     renderPage();
     expect(await screen.findByRole('alert')).toHaveTextContent('temporarily unavailable');
+  });
+
+  it('switches between "My videos" and "All" for a signed-in user, passing mine=true', async () => {
+    mocked.mockResolvedValue(page([video({})]));
+    renderPage(makeMe({ username: 'alice' }));
+    const whose = await screen.findByRole('group', { name: 'Whose videos' });
+    expect(within(whose).getByRole('button', { name: 'All' })).toHaveAttribute('aria-pressed', 'true');
+    expect(mocked.mock.lastCall?.[0]).not.toHaveProperty('mine');
+    fireEvent.click(within(whose).getByRole('button', { name: 'My videos' }));
+    await waitFor(() => expect(mocked.mock.lastCall?.[0]).toMatchObject({ mine: true }));
+    expect(within(whose).getByRole('button', { name: 'My videos' })).toHaveAttribute('aria-pressed', 'true');
+  });
+
+  it('offers an anonymous visitor no "My videos" toggle and a way to sign in', async () => {
+    mocked.mockResolvedValue(page([]));
+    renderPage(null);
+    expect(await screen.findByText('No public videos yet')).toBeInTheDocument();
+    expect(screen.queryByRole('group', { name: 'Whose videos' })).toBeNull();
+    expect(screen.getByRole('link', { name: 'Sign in' })).toHaveAttribute('href', '/login');
+  });
+
+  it('shows visibility, and delete only on the caller’s own videos (or to moderators)', async () => {
+    mocked.mockResolvedValue(
+      page([
+        video({ video_id: 'a', title: 'Mine', owner_id: 'u-alice', visibility: 'private' } as Partial<Video>),
+        video({ video_id: 'b', title: 'Theirs', owner_id: 'u-bob', visibility: 'public' } as Partial<Video>),
+      ]),
+    );
+    const { unmount } = renderPage(makeMe({ username: 'alice', user_id: 'u-alice' }));
+    expect(await screen.findByText('Mine')).toBeInTheDocument();
+    expect(screen.getByText('Private')).toBeInTheDocument();
+    expect(screen.getByText('Public')).toBeInTheDocument();
+    expect(screen.getByRole('button', { name: 'Delete Mine' })).toBeInTheDocument();
+    expect(screen.queryByRole('button', { name: 'Delete Theirs' })).toBeNull();
+    unmount();
+
+    renderPage(makeMe({ username: 'mo', user_id: 'u-mo', role: 'moderator' }));
+    expect(await screen.findByRole('button', { name: 'Delete Theirs' })).toBeInTheDocument();
+    expect(screen.getByRole('button', { name: 'Delete Mine' })).toBeInTheDocument();
   });
 });

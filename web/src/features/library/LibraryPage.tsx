@@ -1,12 +1,19 @@
-import { useState } from 'react';
+import { useCallback, useState, type ReactNode } from 'react';
 import { Link, useSearchParams } from 'react-router-dom';
-import { LayoutGrid, List, Loader2, Search, UploadCloud } from 'lucide-react';
-import type { SortBy, SortOrder, VideoStatus } from '@/api/types';
+import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { LayoutGrid, List, Loader2, LogIn, Search, UploadCloud } from 'lucide-react';
+import { videoAccess } from '@/api/authTypes';
+import { deleteVideo } from '@/api/deleteVideo';
+import { errorMessage } from '@/api/errors';
+import { videoDeleted } from '@/api/queries';
+import type { SortBy, SortOrder, Video, VideoStatus } from '@/api/types';
 import { VIDEO_STATUSES } from '@/api/types';
-import { EmptyState, ErrorState, PageHeader, Skeleton } from '@/components';
+import { ConfirmDialog, EmptyState, ErrorState, PageHeader, Skeleton } from '@/components';
+import { canEditVideo, signInPath } from '@/lib/access';
 import { cn } from '@/lib/cn';
 import { formatCount } from '@/lib/format';
 import { useDebouncedCallback } from '@/lib/useDebouncedCallback';
+import { useMe } from '@/lib/useMe';
 import { useVideoLibrary } from './useVideoLibrary';
 import { VideoGrid } from './VideoGrid';
 import { VideoTable } from './VideoTable';
@@ -30,8 +37,52 @@ const STATUS_LABELS: Record<VideoStatus, string> = {
   FAILED: 'Failed',
 };
 
+function Toggle({
+  label,
+  pressed,
+  onClick,
+  children,
+}: {
+  label?: string;
+  pressed: boolean;
+  onClick: () => void;
+  children: ReactNode;
+}) {
+  return (
+    <button
+      type="button"
+      aria-pressed={pressed}
+      aria-label={label}
+      className={cn('btn px-2.5 py-1.5', pressed ? 'bg-slate-700 text-white' : 'text-slate-400 hover:text-white')}
+      onClick={onClick}
+    >
+      {children}
+    </button>
+  );
+}
+
 export function LibraryPage() {
   const [params, setParams] = useSearchParams();
+  const queryClient = useQueryClient();
+  const { me, can } = useMe();
+  // "My videos" is for signed-in callers (the server answers 401 to an anonymous `mine`).
+  const mine = me !== null && params.get('mine') === '1';
+  const [deleting, setDeleting] = useState<Video | null>(null);
+  const [deleteError, setDeleteError] = useState<string | null>(null);
+  const remove = useMutation({
+    mutationFn: (video: Video) => deleteVideo(video.video_id),
+    onMutate: () => setDeleteError(null),
+    onSuccess: (_, video) => {
+      setDeleting(null);
+      videoDeleted(queryClient, video.video_id);
+    },
+    onError: (e) => {
+      setDeleting(null);
+      setDeleteError(errorMessage(e));
+    },
+  });
+  const cancelDelete = useCallback(() => setDeleting(null), []);
+  const canDelete = (video: Video) => canEditVideo(me, videoAccess(video));
   const view = params.get('view') === 'table' ? 'table' : 'grid';
   const sort = params.get('sort') ?? 'timestamp:desc';
   const status = (params.get('status') ?? '') as VideoStatus | '';
@@ -49,7 +100,13 @@ export function LibraryPage() {
   const commitQuery = useDebouncedCallback((text: string) => setParam('q', text.trim() || null), 300);
 
   const [sortBy, order] = sort.split(':') as [SortBy, SortOrder];
-  const lib = useVideoLibrary({ sort_by: sortBy, order, status: status || undefined, q: q || undefined });
+  const lib = useVideoLibrary({
+    sort_by: sortBy,
+    order,
+    status: status || undefined,
+    q: q || undefined,
+    ...(mine ? { mine: true } : {}),
+  });
   const filtered = Boolean(q || status);
 
   return (
@@ -71,9 +128,11 @@ export function LibraryPage() {
           )
         }
         actions={
-          <Link to="/upload" className="btn-primary">
-            <UploadCloud aria-hidden className="h-4 w-4" /> Upload
-          </Link>
+          (!me || can('upload')) && (
+            <Link to="/upload" className="btn-primary">
+              <UploadCloud aria-hidden className="h-4 w-4" /> Upload
+            </Link>
+          )
         }
       />
 
@@ -137,31 +196,25 @@ export function LibraryPage() {
             </select>
           </div>
         </div>
-        <div role="group" aria-label="View" className="flex rounded-lg border border-slate-700 p-0.5">
-          <button
-            type="button"
-            aria-pressed={view === 'grid'}
-            aria-label="Grid view"
-            className={cn(
-              'btn px-2.5 py-1.5',
-              view === 'grid' ? 'bg-slate-700 text-white' : 'text-slate-400 hover:text-white',
-            )}
-            onClick={() => setParam('view', null)}
-          >
-            <LayoutGrid aria-hidden className="h-4 w-4" />
-          </button>
-          <button
-            type="button"
-            aria-pressed={view === 'table'}
-            aria-label="Table view"
-            className={cn(
-              'btn px-2.5 py-1.5',
-              view === 'table' ? 'bg-slate-700 text-white' : 'text-slate-400 hover:text-white',
-            )}
-            onClick={() => setParam('view', 'table')}
-          >
-            <List aria-hidden className="h-4 w-4" />
-          </button>
+        <div className="flex flex-wrap gap-3">
+          {me && (
+            <div role="group" aria-label="Whose videos" className="flex rounded-lg border border-slate-700 p-0.5">
+              <Toggle pressed={mine} onClick={() => setParam('mine', '1')}>
+                My videos
+              </Toggle>
+              <Toggle pressed={!mine} onClick={() => setParam('mine', null)}>
+                All
+              </Toggle>
+            </div>
+          )}
+          <div role="group" aria-label="View" className="flex rounded-lg border border-slate-700 p-0.5">
+            <Toggle label="Grid view" pressed={view === 'grid'} onClick={() => setParam('view', null)}>
+              <LayoutGrid aria-hidden className="h-4 w-4" />
+            </Toggle>
+            <Toggle label="Table view" pressed={view === 'table'} onClick={() => setParam('view', 'table')}>
+              <List aria-hidden className="h-4 w-4" />
+            </Toggle>
+          </div>
         </div>
       </div>
 
@@ -194,22 +247,38 @@ export function LibraryPage() {
                 onClick={() => {
                   commitQuery.cancel();
                   setQuery('');
-                  setParams(new URLSearchParams(view === 'table' ? { view } : {}), { replace: true });
+                  const keep = new URLSearchParams();
+                  if (view === 'table') keep.set('view', view);
+                  if (mine) keep.set('mine', '1');
+                  setParams(keep, { replace: true });
                 }}
               >
                 Clear filters
               </button>
             }
           />
+        ) : !me ? (
+          <EmptyState
+            icon={<LogIn className="h-7 w-7" />}
+            title="No public videos yet"
+            message="Nothing has been shared publicly. Sign in to see the videos shared with you, or to upload your own."
+            action={
+              <Link to={signInPath('/')} className="btn-primary">
+                Sign in
+              </Link>
+            }
+          />
         ) : (
           <EmptyState
             icon={<UploadCloud className="h-7 w-7" />}
-            title="Your library is empty"
+            title={mine ? 'You have not uploaded any videos yet' : 'Your library is empty'}
             message="Upload a video (mp4, mov, avi, webm, mkv, flv, wmv or m4v, up to 500 MB). Kinora transcodes it for streaming and makes thumbnails automatically."
             action={
-              <Link to="/upload" className="btn-primary">
-                Upload your first video
-              </Link>
+              can('upload') && (
+                <Link to="/upload" className="btn-primary">
+                  Upload your first video
+                </Link>
+              )
             }
           />
         )
@@ -220,7 +289,16 @@ export function LibraryPage() {
               {lib.error}
             </p>
           )}
-          {view === 'grid' ? <VideoGrid videos={lib.videos} /> : <VideoTable videos={lib.videos} />}
+          {deleteError && (
+            <p role="alert" className="mb-4 text-sm text-rose-300">
+              {deleteError}
+            </p>
+          )}
+          {view === 'grid' ? (
+            <VideoGrid videos={lib.videos} canDelete={canDelete} onDelete={setDeleting} />
+          ) : (
+            <VideoTable videos={lib.videos} canDelete={canDelete} onDelete={setDeleting} />
+          )}
           <div className="mt-8 flex flex-col items-center gap-2">
             <p className="text-xs text-slate-500">
               Showing {formatCount(lib.videos.length)} of {formatCount(lib.total)}
@@ -239,6 +317,15 @@ export function LibraryPage() {
           </div>
         </>
       )}
+      <ConfirmDialog
+        open={deleting !== null}
+        title="Delete this video?"
+        message={`"${deleting?.title ?? ''}" and all its renditions, thumbnails and counters will be removed. This cannot be undone.`}
+        confirmLabel="Delete video"
+        busy={remove.isPending}
+        onConfirm={() => deleting && remove.mutate(deleting)}
+        onCancel={cancelDelete}
+      />
     </div>
   );
 }

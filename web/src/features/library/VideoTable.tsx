@@ -1,9 +1,11 @@
 import { Link } from 'react-router-dom';
+import { Trash2 } from 'lucide-react';
 import type { Video } from '@/api/types';
 import { StatusBadge } from '@/components';
 import { formatBytes, formatCount, formatDateTime, formatDuration, formatPercent } from '@/lib/format';
+import { VisibilityOf, type VideoActions } from './VideoGrid';
 
-export function VideoTable({ videos }: { videos: Video[] }) {
+export function VideoTable({ videos, canDelete, onDelete }: { videos: Video[] } & VideoActions) {
   return (
     <div className="card overflow-x-auto">
       <table className="min-w-full divide-y divide-slate-800">
@@ -32,7 +34,13 @@ export function VideoTable({ videos }: { videos: Video[] }) {
               Engagement
             </th>
             <th scope="col" className="th">
+              Visibility
+            </th>
+            <th scope="col" className="th">
               Uploaded
+            </th>
+            <th scope="col" className="th">
+              <span className="sr-only">Actions</span>
             </th>
           </tr>
         </thead>
@@ -56,7 +64,23 @@ export function VideoTable({ videos }: { videos: Video[] }) {
               <td className="td text-right tabular-nums">{formatCount(v.views)}</td>
               <td className="td text-right tabular-nums">{formatCount(v.likes)}</td>
               <td className="td text-right tabular-nums">{formatPercent(v.engagement)}</td>
+              <td className="td">
+                <VisibilityOf video={v} fallback="—" />
+              </td>
               <td className="td whitespace-nowrap text-slate-400">{formatDateTime(v.timestamp)}</td>
+              <td className="td text-right">
+                {canDelete(v) && (
+                  <button
+                    type="button"
+                    className="btn-ghost p-1.5 text-slate-400 hover:text-rose-300"
+                    aria-label={`Delete ${v.title}`}
+                    title="Delete"
+                    onClick={() => onDelete(v)}
+                  >
+                    <Trash2 aria-hidden className="h-4 w-4" />
+                  </button>
+                )}
+              </td>
             </tr>
           ))}
         </tbody>

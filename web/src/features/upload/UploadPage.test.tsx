@@ -1,8 +1,11 @@
-import { fireEvent, screen, within } from '@testing-library/react';
+import { fireEvent, screen, waitFor, within } from '@testing-library/react';
+import type { Me } from '@/api/authTypes';
+import { uploadVideo } from '@/api/uploadVideo';
 import { MemoryRouter } from 'react-router-dom';
 import { UploadPage } from './UploadPage';
 import { resetUploadQueue } from './useUploadQueue';
-import { renderWithQueryClient } from '@/test/render';
+import { createTestQueryClient, renderWithQueryClient } from '@/test/render';
+import { makeMe, seedMe } from '@/test/session';
 
 vi.mock('@/api/uploadVideo', () => ({
   uploadVideo: vi.fn(
@@ -22,21 +25,18 @@ function pick(files: File[]) {
 
 afterEach(() => resetUploadQueue());
 
-function renderPage() {
+function renderPage(me: Me | null = makeMe()) {
   return renderWithQueryClient(
     <MemoryRouter future={{ v7_startTransition: true, v7_relativeSplatPath: true }}>
       <UploadPage />
     </MemoryRouter>,
+    seedMe(createTestQueryClient(), me),
   );
 }
 
 describe('UploadPage', () => {
   it('rejects unsupported files with a clear message and uploads valid ones', async () => {
-    renderWithQueryClient(
-      <MemoryRouter future={{ v7_startTransition: true, v7_relativeSplatPath: true }}>
-        <UploadPage />
-      </MemoryRouter>,
-    );
+    renderPage();
     pick([new File(['hello'], 'notes.txt'), new File(['x'.repeat(1024)], 'clip.mp4')]);
 
     const bad = screen.getByRole('listitem', { name: 'notes.txt' });
@@ -64,5 +64,34 @@ describe('UploadPage', () => {
       'aria-valuenow',
       '50',
     );
+  });
+
+  it('sends the chosen visibility with each file (public by default)', async () => {
+    renderPage();
+    const select = screen.getByLabelText('Visibility');
+    expect(select).toHaveValue('public');
+    fireEvent.change(select, { target: { value: 'private' } });
+    pick([new File(['x'.repeat(1024)], 'secret.mp4')]);
+    await waitFor(() =>
+      expect(uploadVideo).toHaveBeenLastCalledWith(
+        expect.any(File),
+        expect.objectContaining({ visibility: 'private' }),
+      ),
+    );
+    expect(within(screen.getByRole('listitem', { name: 'secret.mp4' })).getByText('Private')).toBeInTheDocument();
+  });
+
+  it('asks an anonymous visitor to sign in instead of offering the upload', () => {
+    renderPage(null);
+    expect(screen.getByRole('heading', { name: 'Sign in to upload' })).toBeInTheDocument();
+    expect(screen.getByRole('link', { name: 'Sign in' })).toHaveAttribute('href', '/login');
+    expect(screen.queryByRole('button', { name: 'Choose files' })).toBeNull();
+  });
+
+  it('tells a signed-in user without the upload right why there is no upload', () => {
+    renderPage(makeMe({ rights: ['like'] }));
+    expect(screen.getByRole('heading', { name: 'Your account cannot upload' })).toBeInTheDocument();
+    expect(screen.queryByRole('button', { name: 'Choose files' })).toBeNull();
+    expect(screen.queryByRole('link', { name: 'Sign in' })).toBeNull();
   });
 });

@@ -1,21 +1,55 @@
+import { useState } from 'react';
 import { AnimatePresence } from 'framer-motion';
-import { PageHeader } from '@/components';
+import { ShieldAlert } from 'lucide-react';
+import type { Visibility } from '@/api/authTypes';
+import { LoadingState, PageHeader, SignInPrompt, VisibilitySelect } from '@/components';
+import { useMe } from '@/lib/useMe';
 import { DropZone } from './DropZone';
 import { UploadRow } from './UploadRow';
 import { useUploadQueue } from './useUploadQueue';
 
+const SUBTITLE =
+  'Add several videos at once. Each one is checked here first, then stored, transcoded for streaming and given a thumbnail.';
+
 export function UploadPage() {
+  const { me, loading, can } = useMe();
+  if (loading) return <LoadingState label="Loading…" />;
+  if (!me || !can('upload')) {
+    return (
+      <div className="mx-auto max-w-3xl">
+        <PageHeader title="Upload" subtitle={SUBTITLE} />
+        {me ? (
+          <SignInPrompt
+            signedIn
+            icon={<ShieldAlert className="h-7 w-7" />}
+            title="Your account cannot upload"
+            message="Ask an admin for a role that may upload videos."
+          />
+        ) : (
+          <SignInPrompt
+            title="Sign in to upload"
+            message="Uploading needs an account: sign in, then add your videos."
+          />
+        )}
+      </div>
+    );
+  }
+  return <Uploader />;
+}
+
+function Uploader() {
   const { queue, items } = useUploadQueue();
+  const [visibility, setVisibility] = useState<Visibility>('public');
   const finished = items.some((i) => !['queued', 'uploading', 'processing'].includes(i.phase));
   const active = items.filter((i) => i.phase === 'uploading' || i.phase === 'queued').length;
 
   return (
     <div className="mx-auto max-w-3xl">
-      <PageHeader
-        title="Upload"
-        subtitle="Add several videos at once. Each one is checked here first, then stored, transcoded for streaming and given a thumbnail."
-      />
-      <DropZone onFiles={(files) => queue.add(files)} />
+      <PageHeader title="Upload" subtitle={SUBTITLE} />
+      <div className="mb-4 max-w-xs">
+        <VisibilitySelect id="upload-visibility" value={visibility} onChange={setVisibility} />
+      </div>
+      <DropZone onFiles={(files) => queue.add(files, { visibility })} />
       {items.length > 0 && (
         <section className="mt-8" aria-labelledby="queue-title">
           <div className="mb-3 flex items-center justify-between">

@@ -1,7 +1,7 @@
 import { Link } from 'react-router-dom';
 import { motion } from 'framer-motion';
 import { AlertTriangle, CheckCircle2, FileVideo, Loader2, PlayCircle, X } from 'lucide-react';
-import { ProgressBar } from '@/components';
+import { ProgressBar, VisibilityBadge } from '@/components';
 import { formatBytes, formatEta, formatRate } from '@/lib/format';
 import type { UploadItem } from './queue';
 
@@ -84,7 +84,10 @@ export function UploadRow({
           <p className="truncate text-sm font-medium text-white" title={item.name}>
             {item.name}
           </p>
-          <span className="shrink-0 text-xs tabular-nums text-slate-500">{formatBytes(item.size)}</span>
+          <span className="flex shrink-0 items-center gap-2 text-xs tabular-nums text-slate-500">
+            {item.visibility && item.phase !== 'invalid' && <VisibilityBadge visibility={item.visibility} />}
+            {formatBytes(item.size)}
+          </span>
         </div>
         <div aria-live="polite">
           <Status item={item} />

@@ -2,6 +2,7 @@
 // following each upload through processing. Framework-free so it can be unit-tested; the React
 // hook in useUploadQueue.ts subscribes to it.
 
+import type { Visibility } from '@/api/authTypes';
 import type { UploadResponse, Video, VideoExtension, VideoStatus } from '@/api/types';
 
 // The extensions the server accepts: exactly the OpenAPI document's `file_extension` enum (a
@@ -97,12 +98,23 @@ export interface UploadItem {
   videoStatus: VideoStatus | null;
   /** Server-side processing progress, 0–1. */
   processing: number;
+  /** Sent with the file; undefined leaves it to the server's default. */
+  visibility?: Visibility;
+}
+
+/** What applies to every file of one add(). */
+export interface AddOptions {
+  visibility?: Visibility;
 }
 
 export interface QueueDeps {
   upload: (
     file: File,
-    opts: { signal: AbortSignal; onProgress: (loaded: number, total: number | undefined) => void },
+    opts: {
+      signal: AbortSignal;
+      onProgress: (loaded: number, total: number | undefined) => void;
+      visibility?: Visibility;
+    },
   ) => Promise<UploadResponse>;
   getVideo: (id: string) => Promise<Video>;
   /**
@@ -151,7 +163,7 @@ export class UploadQueue {
   }
 
   /** Adds files; invalid ones are listed with their reason and never sent. Returns the new ids. */
-  add(files: Iterable<File>): string[] {
+  add(files: Iterable<File>, options: AddOptions = {}): string[] {
     const ids: string[] = [];
     for (const file of files) {
       const error = validateFile(file, this.maxBytes);
@@ -173,6 +185,7 @@ export class UploadQueue {
           videoId: null,
           videoStatus: null,
           processing: 0,
+          visibility: options.visibility,
         },
       ];
     }
@@ -265,6 +278,7 @@ export class UploadQueue {
     try {
       const res = await this.deps.upload(item.file, {
         signal: controller.signal,
+        visibility: item.visibility,
         onProgress: (loaded, total) => {
           if (!controller.signal.aborted) this.progress(id, loaded, total ?? item.size);
         },

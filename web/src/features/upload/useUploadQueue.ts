@@ -11,7 +11,8 @@ let shared: UploadQueue | null = null;
 
 function sharedQueue(queryClient: QueryClient): UploadQueue {
   shared ??= new UploadQueue({
-    upload: (file, opts) => uploadVideo(file, { signal: opts.signal, onProgress: opts.onProgress }),
+    upload: (file, opts) =>
+      uploadVideo(file, { signal: opts.signal, onProgress: opts.onProgress, visibility: opts.visibility }),
     getVideo: (id) => getVideo(id),
     // A new video, or one whose processing moved on: the cached lists and totals are stale.
     onVideo: (video) => videoChanged(queryClient, video),

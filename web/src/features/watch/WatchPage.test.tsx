@@ -1,17 +1,23 @@
-import { fireEvent, screen, waitFor } from '@testing-library/react';
+import { fireEvent, screen, waitFor, within } from '@testing-library/react';
 import { MemoryRouter, Route, Routes } from 'react-router-dom';
 import { ApiError } from '@/api/errors';
 import { queryKeys } from '@/api/queries';
 import type { Stats, Video } from '@/api/types';
 import { getVideo } from '@/api/getVideo';
-import { recordLike } from '@/api/recordLike';
+import type { Me } from '@/api/authTypes';
+import { likeVideo } from '@/api/likeVideo';
 import { recordView } from '@/api/recordView';
+import { unlikeVideo } from '@/api/unlikeVideo';
+import { updateVideo } from '@/api/updateVideo';
 import { WatchPage } from './WatchPage';
 import { createTestQueryClient, renderWithQueryClient } from '@/test/render';
+import { makeMe, seedMe } from '@/test/session';
 
 vi.mock('@/api/getVideo', () => ({ getVideo: vi.fn() }));
 vi.mock('@/api/recordView', () => ({ recordView: vi.fn() }));
-vi.mock('@/api/recordLike', () => ({ recordLike: vi.fn() }));
+vi.mock('@/api/likeVideo', () => ({ likeVideo: vi.fn() }));
+vi.mock('@/api/unlikeVideo', () => ({ unlikeVideo: vi.fn() }));
+vi.mock('@/api/updateVideo', () => ({ updateVideo: vi.fn() }));
 vi.mock('@/api/deleteVideo', () => ({ deleteVideo: vi.fn() }));
 
 const ID = '0b6a1f52-8c1e-4d7a-9a53-2f4f0c8f9e21';
@@ -55,20 +61,29 @@ const video = {
     },
   ],
   probe: { container: 'mov,mp4,m4a,3gp,3g2,mj2', pixel_format: 'yuv420p', bit_depth: 8 },
+  owner_id: 'id-alice',
+  visibility: 'public',
+  can_edit: false,
+  liked: false,
 } as unknown as Video;
+
+function renderWatch(me: Me | null = makeMe({ username: 'bob' }), queryClient = createTestQueryClient()) {
+  return renderWithQueryClient(
+    <MemoryRouter initialEntries={[`/watch/${ID}`]} future={{ v7_startTransition: true, v7_relativeSplatPath: true }}>
+      <Routes>
+        <Route path="/watch/:id" element={<WatchPage />} />
+      </Routes>
+    </MemoryRouter>,
+    seedMe(queryClient, me),
+  );
+}
 
 describe('WatchPage', () => {
   it('plays the MP4 when hls.js cannot run, counts one view per playback, and likes', async () => {
     vi.mocked(getVideo).mockResolvedValue(video);
     vi.mocked(recordView).mockResolvedValue({ video_id: ID, views: 5 });
-    vi.mocked(recordLike).mockResolvedValue({ video_id: ID, likes: 2 });
-    renderWithQueryClient(
-      <MemoryRouter initialEntries={[`/watch/${ID}`]} future={{ v7_startTransition: true, v7_relativeSplatPath: true }}>
-        <Routes>
-          <Route path="/watch/:id" element={<WatchPage />} />
-        </Routes>
-      </MemoryRouter>,
-    );
+    vi.mocked(likeVideo).mockResolvedValue({ video_id: ID, likes: 2, liked: true });
+    renderWatch();
 
     expect(await screen.findByRole('heading', { name: 'Test pattern' })).toBeInTheDocument();
     const player = screen.getByLabelText('Video player: Test pattern') as HTMLVideoElement;
@@ -84,20 +99,71 @@ describe('WatchPage', () => {
     expect(recordView).toHaveBeenCalledTimes(1);
     expect(await screen.findByText('5 views')).toBeInTheDocument();
 
-    fireEvent.click(screen.getByRole('button', { name: 'Like (1 likes)' }));
-    expect(await screen.findByRole('button', { name: 'Like (2 likes)' })).toBeInTheDocument();
+    const likeButton = screen.getByRole('button', { name: 'Like (1 likes)' });
+    expect(likeButton).toHaveAttribute('aria-pressed', 'false');
+    fireEvent.click(likeButton);
+    expect(await screen.findByRole('button', { name: 'Like (2 likes)' })).toHaveAttribute('aria-pressed', 'true');
+  });
+
+  it('takes a like back with a second press (DELETE), as the server answers', async () => {
+    vi.mocked(getVideo).mockResolvedValue({ ...video, likes: 2, liked: true } as Video);
+    vi.mocked(unlikeVideo).mockResolvedValue({ video_id: ID, likes: 1, liked: false });
+    vi.mocked(likeVideo).mockClear();
+    renderWatch();
+    const liked = await screen.findByRole('button', { name: 'Like (2 likes)' });
+    expect(liked).toHaveAttribute('aria-pressed', 'true');
+    fireEvent.click(liked);
+    expect(await screen.findByRole('button', { name: 'Like (1 likes)' })).toHaveAttribute('aria-pressed', 'false');
+    expect(unlikeVideo).toHaveBeenCalledWith(ID);
+    expect(likeVideo).not.toHaveBeenCalled();
+  });
+
+  it('asks an anonymous viewer to sign in to like, and offers no edit or delete', async () => {
+    vi.mocked(getVideo).mockResolvedValue(video);
+    renderWatch(null);
+    const prompt = await screen.findByRole('link', { name: 'Sign in to like (1 likes)' });
+    expect(prompt).toHaveAttribute('href', `/login?next=${encodeURIComponent(`/watch/${ID}`)}`);
+    expect(screen.queryByRole('button', { name: /^Like/ })).toBeNull();
+    expect(screen.queryByRole('button', { name: 'Edit' })).toBeNull();
+    expect(screen.queryByRole('button', { name: 'Delete' })).toBeNull();
+    expect(screen.getByText('Public')).toBeInTheDocument();
+  });
+
+  it('shows Edit and Delete only when the server says the caller can edit', async () => {
+    vi.mocked(getVideo).mockResolvedValue(video);
+    const { unmount } = renderWatch(makeMe({ username: 'bob' }));
+    await screen.findByRole('heading', { name: 'Test pattern' });
+    expect(screen.queryByRole('button', { name: 'Edit' })).toBeNull();
+    expect(screen.queryByRole('button', { name: 'Delete' })).toBeNull();
+    unmount();
+
+    vi.mocked(getVideo).mockResolvedValue({ ...video, can_edit: true } as Video);
+    renderWatch(makeMe({ username: 'alice' }));
+    expect(await screen.findByRole('button', { name: 'Edit' })).toBeInTheDocument();
+    expect(screen.getByRole('button', { name: 'Delete' })).toBeInTheDocument();
+  });
+
+  it('edits title, description and visibility, sending only what changed', async () => {
+    const editable = { ...video, can_edit: true } as Video;
+    vi.mocked(getVideo).mockResolvedValue(editable);
+    vi.mocked(updateVideo).mockResolvedValue({ ...editable, title: 'Renamed', visibility: 'private' } as Video);
+    renderWatch(makeMe({ username: 'alice' }));
+    fireEvent.click(await screen.findByRole('button', { name: 'Edit' }));
+    const form = screen.getByRole('form', { name: 'Edit video' });
+    fireEvent.change(within(form).getByLabelText('Title'), { target: { value: ' Renamed ' } });
+    fireEvent.change(within(form).getByLabelText('Visibility'), { target: { value: 'private' } });
+    vi.mocked(getVideo).mockResolvedValue({ ...editable, title: 'Renamed', visibility: 'private' } as Video);
+    fireEvent.click(within(form).getByRole('button', { name: 'Save changes' }));
+    await waitFor(() => expect(updateVideo).toHaveBeenCalledWith(ID, { title: 'Renamed', visibility: 'private' }));
+    expect(await screen.findByRole('heading', { name: 'Renamed' })).toBeInTheDocument();
+    expect(screen.queryByRole('form', { name: 'Edit video' })).toBeNull();
+    expect(screen.getByText('Private')).toBeInTheDocument();
   });
 
   it('refreshes the library lists and totals after a like, without refetching the video', async () => {
     vi.mocked(getVideo).mockClear().mockResolvedValue(video);
-    vi.mocked(recordLike).mockResolvedValue({ video_id: ID, likes: 2 });
-    const { queryClient } = renderWithQueryClient(
-      <MemoryRouter initialEntries={[`/watch/${ID}`]} future={{ v7_startTransition: true, v7_relativeSplatPath: true }}>
-        <Routes>
-          <Route path="/watch/:id" element={<WatchPage />} />
-        </Routes>
-      </MemoryRouter>,
-    );
+    vi.mocked(likeVideo).mockResolvedValue({ video_id: ID, likes: 2, liked: true });
+    const { queryClient } = renderWatch();
     queryClient.setQueryData(queryKeys.stats, {} as Stats);
     queryClient.setQueryData(queryKeys.videoList({}, 24), { pages: [], pageParams: [] });
     fireEvent.click(await screen.findByRole('button', { name: 'Like (1 likes)' }));
@@ -112,14 +178,7 @@ describe('WatchPage', () => {
     vi.mocked(getVideo).mockRejectedValue(new ApiError('No video with that id.', { status: 404 }));
     const queryClient = createTestQueryClient();
     queryClient.setQueryData(queryKeys.video(ID), video);
-    renderWithQueryClient(
-      <MemoryRouter initialEntries={[`/watch/${ID}`]} future={{ v7_startTransition: true, v7_relativeSplatPath: true }}>
-        <Routes>
-          <Route path="/watch/:id" element={<WatchPage />} />
-        </Routes>
-      </MemoryRouter>,
-      queryClient,
-    );
+    renderWatch(makeMe(), queryClient);
     expect(await screen.findByRole('alert')).toHaveTextContent('No video with that id.');
   });
 
@@ -131,13 +190,7 @@ describe('WatchPage', () => {
       hls_url: null,
       video_url: null,
     });
-    renderWithQueryClient(
-      <MemoryRouter initialEntries={[`/watch/${ID}`]} future={{ v7_startTransition: true, v7_relativeSplatPath: true }}>
-        <Routes>
-          <Route path="/watch/:id" element={<WatchPage />} />
-        </Routes>
-      </MemoryRouter>,
-    );
+    renderWatch();
     expect(await screen.findByText('no video stream')).toBeInTheDocument();
     expect(screen.getByText('Processing failed')).toBeInTheDocument();
   });

@@ -1,15 +1,20 @@
 import { useCallback, useState } from 'react';
 import { Link, useNavigate, useParams } from 'react-router-dom';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { ArrowLeft, Download, Eye, Heart, Loader2, Trash2 } from 'lucide-react';
+import { ArrowLeft, Download, Eye, Heart, Loader2, Pencil, Trash2 } from 'lucide-react';
+import { videoAccess } from '@/api/authTypes';
 import { deleteVideo } from '@/api/deleteVideo';
 import { ApiError, errorMessage } from '@/api/errors';
-import { setVideoCounter, videoDeleted, videoQuery } from '@/api/queries';
-import { recordLike } from '@/api/recordLike';
+import { likeVideo } from '@/api/likeVideo';
+import { setVideoCounter, videoDeleted, videoLiked, videoQuery } from '@/api/queries';
 import { recordView } from '@/api/recordView';
 import { isSettled } from '@/api/types';
-import { ConfirmDialog, ErrorState, LoadingState, ProgressBar, StatusBadge } from '@/components';
+import { unlikeVideo } from '@/api/unlikeVideo';
+import { ConfirmDialog, ErrorState, LoadingState, ProgressBar, StatusBadge, VisibilityBadge } from '@/components';
+import { canEditVideo, signInPath } from '@/lib/access';
 import { formatCount, formatDateTime, formatPercent } from '@/lib/format';
+import { useMe } from '@/lib/useMe';
+import { EditVideoPanel } from './EditVideoPanel';
 import { VideoDetails } from './VideoDetails';
 import { VideoPlayer } from './VideoPlayer';
 
@@ -29,9 +34,10 @@ export function WatchPage() {
     // Follow an upload through processing; a settled video does not change by itself.
     refetchInterval: (q) => (q.state.data && !isSettled(q.state.data.status) ? PROCESSING_REFRESH_MS : false),
   });
-  const [liked, setLiked] = useState(false);
+  const { me, can } = useMe();
   const [actionError, setActionError] = useState<string | null>(null);
   const [confirming, setConfirming] = useState(false);
+  const [editing, setEditing] = useState(false);
 
   // The view is sent from the play event itself, not a microtask later as a mutation would send
   // it, so the count is taken the moment playback starts; the mutation follows its answer. A lost
@@ -42,13 +48,11 @@ export function WatchPage() {
       if (res.views != null) setVideoCounter(queryClient, id, 'views', res.views);
     },
   });
+  // One like per user: the button toggles between liking and taking the like back.
   const like = useMutation({
-    mutationFn: () => recordLike(id),
+    mutationFn: (want: boolean) => (want ? likeVideo(id) : unlikeVideo(id)),
     onMutate: () => setActionError(null),
-    onSuccess: (res) => {
-      setLiked(true);
-      if (res.likes != null) setVideoCounter(queryClient, id, 'likes', res.likes);
-    },
+    onSuccess: (res, want) => videoLiked(queryClient, id, res.likes, res.liked ?? want),
     onError: (e) => setActionError(errorMessage(e)),
   });
   const remove = useMutation({
@@ -74,6 +78,9 @@ export function WatchPage() {
     );
   }
   if (!video) return null;
+  const access = videoAccess(video);
+  const liked = access.liked ?? false;
+  const editable = canEditVideo(me, access);
 
   return (
     <div>
@@ -110,6 +117,7 @@ export function WatchPage() {
             <div className="min-w-0">
               <h1 className="break-words text-xl font-semibold text-white">{video.title}</h1>
               <p className="mt-1 flex flex-wrap items-center gap-x-3 gap-y-1 text-sm text-slate-400">
+                {access.visibility && <VisibilityBadge visibility={access.visibility} />}
                 <span className="inline-flex items-center gap-1">
                   <Eye aria-hidden className="h-4 w-4" /> {formatCount(video.views)} views
                 </span>
@@ -117,31 +125,69 @@ export function WatchPage() {
                 <span>Uploaded {formatDateTime(video.timestamp)}</span>
               </p>
             </div>
-            <div className="flex shrink-0 gap-2">
-              <button
-                type="button"
-                className={liked ? 'btn-primary' : 'btn-secondary'}
-                onClick={() => like.mutate()}
-                disabled={like.isPending}
-                aria-label={`Like (${video.likes} likes)`}
-              >
-                <Heart aria-hidden className={`h-4 w-4 ${liked ? 'fill-current' : ''}`} />
-                <span className="tabular-nums">{formatCount(video.likes)}</span>
-              </button>
+            <div className="flex shrink-0 flex-wrap gap-2">
+              {me && can('like') ? (
+                <button
+                  type="button"
+                  className={liked ? 'btn-primary' : 'btn-secondary'}
+                  onClick={() => like.mutate(!liked)}
+                  disabled={like.isPending}
+                  aria-pressed={liked}
+                  aria-label={`Like (${video.likes} likes)`}
+                  title={liked ? 'You like this. Click to take your like back.' : 'Like'}
+                >
+                  <Heart aria-hidden className={`h-4 w-4 ${liked ? 'fill-current' : ''}`} />
+                  <span className="tabular-nums">{formatCount(video.likes)}</span>
+                </button>
+              ) : (
+                !me && (
+                  <Link
+                    to={signInPath(`/watch/${id}`)}
+                    className="btn-secondary"
+                    aria-label={`Sign in to like (${video.likes} likes)`}
+                    title="Sign in to like"
+                  >
+                    <Heart aria-hidden className="h-4 w-4" />
+                    <span className="tabular-nums">{formatCount(video.likes)}</span>
+                  </Link>
+                )
+              )}
               {video.status === 'PROCESSED' && video.video_url && (
                 <a href={video.video_url} download className="btn-secondary" aria-label="Download the MP4">
                   <Download aria-hidden className="h-4 w-4" /> <span className="hidden sm:inline">Download</span>
                 </a>
               )}
-              <button
-                type="button"
-                className="btn-secondary text-rose-300 hover:text-rose-200"
-                onClick={() => setConfirming(true)}
-              >
-                <Trash2 aria-hidden className="h-4 w-4" /> Delete
-              </button>
+              {editable && (
+                <button
+                  type="button"
+                  className="btn-secondary"
+                  aria-expanded={editing}
+                  aria-controls="edit-video"
+                  onClick={() => setEditing(!editing)}
+                >
+                  <Pencil aria-hidden className="h-4 w-4" /> Edit
+                </button>
+              )}
+              {editable && (
+                <button
+                  type="button"
+                  className="btn-secondary text-rose-300 hover:text-rose-200"
+                  onClick={() => setConfirming(true)}
+                >
+                  <Trash2 aria-hidden className="h-4 w-4" /> Delete
+                </button>
+              )}
             </div>
           </div>
+          {editable && editing && (
+            <div id="edit-video">
+              <EditVideoPanel
+                video={video}
+                visibility={access.visibility ?? 'public'}
+                onDone={() => setEditing(false)}
+              />
+            </div>
+          )}
           {actionError && (
             <p role="alert" className="mt-3 text-sm text-rose-300">
               {actionError}
