@@ -40,7 +40,7 @@ Result<void> BootstrapAccounts(identity::IdentityStore& store, catalog::Catalog*
                                const AccessConfig& c) {
   KINORA_TRY(std::string admin_id,
              identity::EnsureFirstAdmin(store, c.admin_user, c.admin_password,
-                                        [](const std::string& message) { log::Warn(message); }));
+                                        [](std::string_view message) { log::Warn(message); }));
   if (catalog) {
     KINORA_TRY(int64_t adopted, catalog->AdoptUnowned(admin_id));
     if (adopted > 0) {

@@ -10,32 +10,61 @@ using identity::Right;
 using identity::Scope;
 using http::Verb;
 
-AccessRule Anyone(Verb m, std::string_view p, std::optional<Scope> scope = std::nullopt,
-                  Target t = Target::kNone, Limit l = Limit::kApi) {
-  return AccessRule{.method = m, .pattern = p, .scope = scope, .target = t, .limit = l};
+AccessRule Rule(Verb m, std::string_view p, Need need) {
+  AccessRule r;
+  r.method = m;
+  r.pattern = p;
+  r.need = need;
+  return r;
 }
 
-AccessRule WithRight(Verb m, std::string_view p, Right r, std::optional<Scope> scope,
+AccessRule Anyone(Verb m, std::string_view p, std::optional<Scope> scope = std::nullopt,
+                  Target t = Target::kNone, Limit l = Limit::kApi) {
+  AccessRule r = Rule(m, p, Need::kAnyone);
+  r.scope = scope;
+  r.target = t;
+  r.limit = l;
+  return r;
+}
+
+AccessRule WithRight(Verb m, std::string_view p, Right right, std::optional<Scope> scope,
                      Target t = Target::kNone, Limit l = Limit::kApi) {
-  return AccessRule{
-      .method = m, .pattern = p, .need = Need::kRight, .right = r, .scope = scope, .target = t,
-      .limit = l};
+  AccessRule r = Rule(m, p, Need::kRight);
+  r.right = right;
+  r.scope = scope;
+  r.target = t;
+  r.limit = l;
+  return r;
 }
 
 AccessRule SignedIn(Verb m, std::string_view p, std::optional<Scope> scope, Target t) {
-  return AccessRule{.method = m, .pattern = p, .need = Need::kSignedIn, .scope = scope,
-                    .target = t};
+  AccessRule r = Rule(m, p, Need::kSignedIn);
+  r.scope = scope;
+  r.target = t;
+  return r;
 }
 
 // Credential management: a signed-in user's own session, never a token.
 AccessRule OwnSession(Verb m, std::string_view p, Target t = Target::kNone,
                       bool while_must_change = false) {
-  return AccessRule{.method = m, .pattern = p, .need = Need::kSignedIn, .target = t,
-                    .session_only = true, .while_must_change = while_must_change};
+  AccessRule r = Rule(m, p, Need::kSignedIn);
+  r.target = t;
+  r.session_only = true;
+  r.while_must_change = while_must_change;
+  return r;
+}
+
+// Allowed before a forced password change: looking at yourself, signing out.
+AccessRule BeforePasswordChange(Verb m, std::string_view p, Need need) {
+  AccessRule r = Rule(m, p, need);
+  r.while_must_change = true;
+  return r;
 }
 
 AccessRule Upstream(Verb m, std::string_view p, Limit l = Limit::kApi) {
-  return AccessRule{.method = m, .pattern = p, .need = Need::kUpstream, .limit = l};
+  AccessRule r = Rule(m, p, Need::kUpstream);
+  r.limit = l;
+  return r;
 }
 
 std::vector<AccessRule> MakeTable() {
@@ -73,10 +102,9 @@ std::vector<AccessRule> MakeTable() {
       // Accounts.
       Anyone(Verb::post, "/api/auth/login", std::nullopt, Target::kNone, Limit::kLogin),
       Anyone(Verb::post, "/api/auth/signup", std::nullopt, Target::kNone, Limit::kLogin),
-      AccessRule{.method = Verb::post, .pattern = "/api/auth/logout", .while_must_change = true},
+      BeforePasswordChange(Verb::post, "/api/auth/logout", Need::kAnyone),
       OwnSession(Verb::post, "/api/auth/logout-all", Target::kNone, true),
-      AccessRule{.method = Verb::get, .pattern = "/api/auth/me", .need = Need::kSignedIn,
-                 .while_must_change = true},
+      BeforePasswordChange(Verb::get, "/api/auth/me", Need::kSignedIn),
       OwnSession(Verb::post, "/api/auth/password", Target::kNone, true),
       OwnSession(Verb::get, "/api/auth/tokens"),
       OwnSession(Verb::post, "/api/auth/tokens"),

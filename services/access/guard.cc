@@ -106,7 +106,7 @@ Result<Principal> Guard::Authenticate(const http::Request& req) {
 std::optional<Response> Guard::Limit(const http::Request& req, const AccessRule& rule) {
   if (!options_.limits.enabled || rule.limit == access::Limit::kNone) return std::nullopt;
   const auto now = std::chrono::steady_clock::now();
-  auto refuse = [](const http::RateDecision& d, std::string_view what) {
+  auto refuse = [](const http::RateLimiter::Decision& d, std::string_view what) {
     return http::TooManyRequests(d.retry_after_seconds,
                                  "too many " + std::string(what) + "; try again in " +
                                      std::to_string(d.retry_after_seconds) + " s");
@@ -153,7 +153,7 @@ std::optional<Response> Guard::Admit(http::Request& req, const http::Route& rout
     in.sec_fetch_site = req.headers["Sec-Fetch-Site"];
     in.origin = req.Header(http::bhttp::field::origin);
     in.host = req.Header(http::bhttp::field::host);
-    if (!options_.public_origin.empty()) in.public_origin = options_.public_origin;
+    in.public_origin = options_.public_origin;
     in.content_type = req.Header(http::bhttp::field::content_type);
     in.has_custom_header = !req.headers["X-Kinora-Request"].empty();
     in.cookie_authenticated = true;

@@ -40,17 +40,10 @@ std::string TruncatedUserAgent(const http::Request& req) {
 Accounts::Accounts(identity::IdentityStore& store, catalog::Catalog* catalog,
                    AccountsOptions options)
     : store_(store), catalog_(catalog), options_(std::move(options)), hasher_(2), pool_(2) {
-  dummy_hash_ = identity::HashPassword("kinora-dummy-password-for-timing").value_or("");
+  if (auto h = identity::HashPassword(identity::GeneratePassword())) dummy_hash_ = *h;
 }
 
 Accounts::~Accounts() { pool_.join(); }
-
-template <class F>
-asio::awaitable<std::invoke_result_t<F>> Accounts::OffThread(F f) {
-  co_return co_await asio::co_spawn(
-      pool_, [&]() -> asio::awaitable<std::invoke_result_t<F>> { co_return f(); },
-      asio::use_awaitable);
-}
 
 void Accounts::Register(http::Router& router) {
   using http::Verb;

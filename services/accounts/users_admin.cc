@@ -14,10 +14,7 @@ using http::Response;
 using http::Status;
 
 // A password for an admin to hand over once; the user must change it at first sign-in.
-std::string GeneratedPassword() {
-  // A session secret is 43 characters of base64url: 20 of them carry ~120 bits.
-  return identity::NewSessionSecret().substr(0, 20);
-}
+std::string GeneratedPassword() { return identity::GeneratePassword(); }
 
 Result<int64_t> Bytes(const json::object& o, std::string_view name, int64_t current) {
   const json::value* v = o.if_contains(name);

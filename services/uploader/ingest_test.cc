@@ -99,7 +99,11 @@ class IngestTest : public ::testing::Test {
     const size_t half = bytes.size() / 2;
     KINORA_TRY_VOID(f.Append(bytes.substr(0, half)));
     KINORA_TRY_VOID(f.Append(bytes.substr(half)));
-    return ingest_->Finish(std::move(f), {.title = "", .description = "d", .correlation_id = "c"});
+    return ingest_->Finish(std::move(f), {.title = "",
+                                              .description = "d",
+                                              .correlation_id = "c",
+                                              .owner_id = "u",
+                                              .visibility = "public"});
   }
 
   // Nothing of any upload anywhere: no object, no row, no job.

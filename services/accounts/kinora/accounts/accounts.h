@@ -8,6 +8,8 @@
 #pragma once
 
 #include <boost/asio/awaitable.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/thread_pool.hpp>
 #include <chrono>
 #include <functional>
@@ -63,7 +65,11 @@ class Accounts {
  private:
   // Runs `f` on the hashing pool and resumes the caller's coroutine with its result.
   template <class F>
-  boost::asio::awaitable<std::invoke_result_t<F>> OffThread(F f);
+  boost::asio::awaitable<std::invoke_result_t<F>> OffThread(F f) {
+    co_return co_await boost::asio::co_spawn(
+        pool_, [&]() -> boost::asio::awaitable<std::invoke_result_t<F>> { co_return f(); },
+        boost::asio::use_awaitable);
+  }
   boost::json::object UserJson(const identity::User& u);
   // When an unknown username may try again (failures are kept in memory for those).
   int64_t UnknownLockedUntil(const std::string& name, int64_t now);
