@@ -23,7 +23,7 @@ TEST(Components, ServeRunsEveryRoleButProxiesNothing) {
   }
   EXPECT_FALSE(Has(serve, C::kApiProxy));
   EXPECT_EQ(serve.front(), C::kOps);
-  EXPECT_EQ(serve.size(), 5u);
+  EXPECT_EQ(serve.size(), 6u);
 }
 
 TEST(Components, EveryRoleAnswersHealthAndRunsItsOwnPart) {

@@ -45,7 +45,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Prometheus metrics */
+        /**
+         * Prometheus metrics
+         * @description Needs an admin (session or admin-scoped token) on the public listener; served without credentials on KINORA_INTERNAL_LISTEN.
+         */
         get: operations["getMetrics"];
         put?: never;
         post?: never;
@@ -66,7 +69,7 @@ export interface paths {
         put?: never;
         /**
          * Upload a video
-         * @description Streams the `file` part into the object store (never whole in memory). Nothing is visible in the store or the catalog until the upload is complete and validated: refused uploads (no file part, bad extension, empty file, oversized body, malformed multipart, not a video) leave nothing behind.
+         * @description Streams the `file` part into the object store (never whole in memory). Nothing is visible in the store or the catalog until the upload is complete and validated: refused uploads (no file part, bad extension, empty file, oversized body, malformed multipart, not a video) leave nothing behind. Needs a signed-in user or a videos:write token; the declared length and then the stream are checked against the user's quota (413 with quota_remaining_bytes).
          */
         post: operations["uploadVideo"];
         delete?: never;
@@ -86,7 +89,7 @@ export interface paths {
         put?: never;
         /**
          * Upload a video (alias)
-         * @description Same as `POST /api/uploader/upload`.
+         * @description Same as `POST /api/uploader/upload`. Needs a signed-in user or a videos:write token; the declared length and then the stream are checked against the user's quota (413 with quota_remaining_bytes).
          */
         post: operations["uploadVideoAlias"];
         delete?: never;
@@ -109,7 +112,11 @@ export interface paths {
         delete: operations["deleteVideo"];
         options?: never;
         head?: never;
-        patch?: never;
+        /**
+         * Edit a video's title, description or visibility
+         * @description Owner, moderators and admins. A visibility change revokes every media URL handed out before.
+         */
+        patch: operations["editVideo"];
         trace?: never;
     };
     "/api/analytics/videos": {
@@ -197,10 +204,11 @@ export interface paths {
         put?: never;
         /**
          * Count one like
-         * @description Counted exactly under any concurrency.
+         * @description One like per user and video; repeating it changes nothing.
          */
         post: operations["recordLike"];
-        delete?: never;
+        /** Take a like back */
+        delete: operations["removeLike"];
         options?: never;
         head?: never;
         patch?: never;
@@ -244,6 +252,207 @@ export interface paths {
         get: operations["getWebApp"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/auth/login": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Sign in
+         * @description A wrong username and a wrong password get the same 401. Failures back off per account (429 with Retry-After).
+         */
+        post: operations["login"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/auth/logout": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Sign out (this session) */
+        post: operations["logout"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/auth/logout-all": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Sign out everywhere */
+        post: operations["logoutAll"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/auth/me": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The signed-in user */
+        get: operations["getMe"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/auth/password": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Change the password
+         * @description Ends the user's other sessions.
+         */
+        post: operations["changePassword"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/auth/signup": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Create an account (when sign-up is open) */
+        post: operations["signUp"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/auth/tokens": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Your personal API tokens */
+        get: operations["listTokens"];
+        put?: never;
+        /** Create a personal API token */
+        post: operations["createToken"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/auth/tokens/{token_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Revoke a token */
+        delete: operations["revokeToken"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/users": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Every user */
+        get: operations["listUsers"];
+        put?: never;
+        /** Create a user */
+        post: operations["createUser"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/users/{user_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Change a user's role, status or quotas
+         * @description Disabling ends the user's sessions at once and stops their tokens.
+         */
+        patch: operations["updateUser"];
+        trace?: never;
+    };
+    "/api/admin/users/{user_id}/reset-password": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Reset a user's password
+         * @description Ends the user's sessions.
+         */
+        post: operations["resetPassword"];
         delete?: never;
         options?: never;
         head?: never;
@@ -483,6 +692,18 @@ export interface components {
             processed_bytes?: number;
             /** @description The probe of the original: the upload's, refined by the processor. */
             probe: (components["schemas"]["Probe"] | Record<string, never>) | null;
+            /** Format: uuid */
+            owner_id: string | null;
+            visibility: components["schemas"]["Visibility"];
+            /**
+             * Format: int64
+             * @description Bumped by every visibility change; media URLs signed for an older one stop working.
+             */
+            media_generation: number;
+            /** @description Details only: whether the caller likes it. */
+            liked?: boolean;
+            /** @description Details only: whether the caller may edit or delete it. */
+            can_edit?: boolean;
         } & {
             [key: string]: unknown;
         };
@@ -564,6 +785,8 @@ export interface components {
             duration_histogram: components["schemas"]["DurationBucket"][];
             /** Format: date-time */
             generated_at: string;
+            /** @enum {string} */
+            scope?: "public" | "mine" | "all";
         };
         Health: {
             /** @enum {string} */
@@ -607,6 +830,121 @@ export interface components {
             max_seconds: number | null;
             count: number;
         };
+        /**
+         * @description public: listed for everyone; unlisted: anyone with the link; internal: signed-in users; private: the owner, moderators and admins.
+         * @enum {string}
+         */
+        Visibility: "public" | "unlisted" | "private" | "internal";
+        User: {
+            /** Format: uuid */
+            user_id: string;
+            username: string;
+            /** @enum {string} */
+            role: "user" | "moderator" | "admin";
+            disabled: boolean;
+            approved: boolean;
+            must_change_password: boolean;
+            /**
+             * Format: int64
+             * @description 0: no limit
+             */
+            quota_bytes: number;
+            /** Format: int64 */
+            daily_quota_bytes: number;
+            /** Format: int64 */
+            used_bytes: number;
+            /**
+             * Format: int64
+             * @description epoch seconds
+             */
+            created_at: number;
+            rights: ("upload" | "like" | "edit_own_videos" | "edit_any_video" | "see_any_video" | "manage_users" | "manage_settings")[];
+        };
+        UserResponse: {
+            user: components["schemas"]["User"];
+        };
+        Me: {
+            user: components["schemas"]["User"];
+            /** @enum {string} */
+            via: "session" | "token";
+            scopes: ("videos:read" | "videos:write" | "analytics:read" | "admin")[];
+        };
+        Credentials: {
+            username: string;
+            password: string;
+        };
+        PasswordChange: {
+            current_password: string;
+            new_password: string;
+        };
+        Token: {
+            /** Format: uuid */
+            token_id: string;
+            name: string;
+            /** @description kin_ and the first and last characters */
+            hint: string;
+            scopes: ("videos:read" | "videos:write" | "analytics:read" | "admin")[];
+            /** Format: int64 */
+            created_at: number;
+            /** Format: int64 */
+            expires_at: number | null;
+            /** Format: int64 */
+            last_used_at: number | null;
+            revoked: boolean;
+        };
+        TokenList: {
+            tokens: components["schemas"]["Token"][];
+        };
+        TokenCreate: {
+            name: string;
+            scopes: ("videos:read" | "videos:write" | "analytics:read" | "admin")[];
+            expires_in_days?: number | null;
+        };
+        TokenCreated: components["schemas"]["Token"] & {
+            /** @description The secret, shown this once. */
+            token: string;
+        };
+        UserList: {
+            users: components["schemas"]["User"][];
+        };
+        UserCreate: {
+            username: string;
+            /** @description Omitted: one is generated, returned once and must be changed at first sign-in. */
+            password?: string | null;
+            /** @enum {string} */
+            role?: "user" | "moderator" | "admin";
+            quota_bytes?: number;
+            daily_quota_bytes?: number;
+        };
+        UserCreated: {
+            user: components["schemas"]["User"];
+            password?: string;
+        };
+        UserUpdate: {
+            /** @enum {string} */
+            role?: "user" | "moderator" | "admin";
+            disabled?: boolean;
+            approved?: boolean;
+            quota_bytes?: number;
+            daily_quota_bytes?: number;
+        };
+        PasswordReset: {
+            password: string;
+        };
+        VideoEdit: {
+            title?: string;
+            description?: string;
+            visibility?: components["schemas"]["Visibility"];
+        };
+        LikeResponse: {
+            /** @enum {string} */
+            status: "like_recorded" | "like_removed";
+            /** Format: uuid */
+            video_id: string;
+            /** Format: int64 */
+            likes: number;
+            liked: boolean;
+        };
     };
     responses: {
         /** @description Bad input: an invalid parameter, id, or malformed multipart body. */
@@ -619,7 +957,7 @@ export interface components {
                 "application/problem+json": components["schemas"]["Problem"];
             };
         };
-        /** @description The media URL's signature is missing, wrong, altered or expired. */
+        /** @description Not allowed: the caller's role lacks the right, the token lacks the scope, a cookie-authenticated write came from another site, or a media URL's signature is missing, wrong, altered, expired or revoked. */
         Forbidden: {
             headers: {
                 "X-Correlation-ID": components["headers"]["X-Correlation-ID"];
@@ -717,6 +1055,26 @@ export interface components {
             headers: {
                 "X-Correlation-ID": components["headers"]["X-Correlation-ID"];
                 "Retry-After": components["headers"]["Retry-After"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /** @description Credentials are needed and none (or no valid ones) came: sign in, or send a valid personal API token. */
+        Unauthorized: {
+            headers: {
+                "X-Correlation-ID": components["headers"]["X-Correlation-ID"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /** @description The name is taken. */
+        Conflict: {
+            headers: {
+                "X-Correlation-ID": components["headers"]["X-Correlation-ID"];
                 [name: string]: unknown;
             };
             content: {
@@ -849,6 +1207,8 @@ export interface operations {
                     "text/plain": string;
                 };
             };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
         };
     };
     uploadVideo: {
@@ -871,6 +1231,7 @@ export interface operations {
                     file: string;
                     title?: string;
                     description?: string;
+                    visibility?: components["schemas"]["Visibility"];
                 };
             };
         };
@@ -886,6 +1247,8 @@ export interface operations {
                 };
             };
             400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
             411: components["responses"]["LengthRequired"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
@@ -929,6 +1292,8 @@ export interface operations {
                 };
             };
             400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
             411: components["responses"]["LengthRequired"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
@@ -962,6 +1327,44 @@ export interface operations {
                 };
             };
             400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    editVideo: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Echoed unchanged when it is 1–128 characters of `[A-Za-z0-9._-]`; otherwise the server generates a UUIDv4. */
+                "X-Correlation-ID"?: components["parameters"]["CorrelationId"];
+            };
+            path: {
+                video_id: components["parameters"]["VideoId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["VideoEdit"];
+            };
+        };
+        responses: {
+            /** @description The video after the edit. */
+            200: {
+                headers: {
+                    "X-Correlation-ID": components["headers"]["X-Correlation-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Video"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             429: components["responses"]["TooManyRequests"];
             503: components["responses"]["ServiceUnavailable"];
@@ -981,6 +1384,8 @@ export interface operations {
                 status?: components["parameters"]["Status"];
                 /** @description Title search (substring match). */
                 q?: components["parameters"]["Q"];
+                /** @description Only the caller's own videos (needs sign-in). */
+                mine?: boolean;
             };
             header?: {
                 /** @description Echoed unchanged when it is 1–128 characters of `[A-Za-z0-9._-]`; otherwise the server generates a UUIDv4. */
@@ -1002,6 +1407,8 @@ export interface operations {
                 };
             };
             400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
             429: components["responses"]["TooManyRequests"];
             503: components["responses"]["ServiceUnavailable"];
         };
@@ -1031,6 +1438,8 @@ export interface operations {
                 };
             };
             400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             429: components["responses"]["TooManyRequests"];
             503: components["responses"]["ServiceUnavailable"];
@@ -1038,7 +1447,10 @@ export interface operations {
     };
     getStats: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description Default: mine when signed in, public otherwise; all needs moderators or admins. */
+                scope?: "public" | "mine" | "all";
+            };
             header?: {
                 /** @description Echoed unchanged when it is 1–128 characters of `[A-Za-z0-9._-]`; otherwise the server generates a UUIDv4. */
                 "X-Correlation-ID"?: components["parameters"]["CorrelationId"];
@@ -1058,6 +1470,9 @@ export interface operations {
                     "application/json": components["schemas"]["Stats"];
                 };
             };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
             429: components["responses"]["TooManyRequests"];
             503: components["responses"]["ServiceUnavailable"];
         };
@@ -1087,6 +1502,8 @@ export interface operations {
                 };
             };
             400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             429: components["responses"]["TooManyRequests"];
             503: components["responses"]["ServiceUnavailable"];
@@ -1113,10 +1530,44 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["CounterResponse"] & unknown;
+                    "application/json": components["schemas"]["LikeResponse"];
                 };
             };
             400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    removeLike: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Echoed unchanged when it is 1–128 characters of `[A-Za-z0-9._-]`; otherwise the server generates a UUIDv4. */
+                "X-Correlation-ID"?: components["parameters"]["CorrelationId"];
+            };
+            path: {
+                video_id: components["parameters"]["VideoId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The like count after it. */
+            200: {
+                headers: {
+                    "X-Correlation-ID": components["headers"]["X-Correlation-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LikeResponse"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             429: components["responses"]["TooManyRequests"];
             503: components["responses"]["ServiceUnavailable"];
@@ -1268,6 +1719,407 @@ export interface operations {
                 };
             };
             404: components["responses"]["NotFound"];
+        };
+    };
+    login: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Echoed unchanged when it is 1–128 characters of `[A-Za-z0-9._-]`; otherwise the server generates a UUIDv4. */
+                "X-Correlation-ID"?: components["parameters"]["CorrelationId"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["Credentials"];
+            };
+        };
+        responses: {
+            /** @description Signed in; the session cookie is set. */
+            200: {
+                headers: {
+                    "X-Correlation-ID": components["headers"]["X-Correlation-ID"];
+                    /** @description kinora_session=…; HttpOnly; SameSite=Lax; Path=/ (Secure over HTTPS) */
+                    "Set-Cookie"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UserResponse"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    logout: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Echoed unchanged when it is 1–128 characters of `[A-Za-z0-9._-]`; otherwise the server generates a UUIDv4. */
+                "X-Correlation-ID"?: components["parameters"]["CorrelationId"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Done. */
+            204: {
+                headers: {
+                    "X-Correlation-ID": components["headers"]["X-Correlation-ID"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    logoutAll: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Echoed unchanged when it is 1–128 characters of `[A-Za-z0-9._-]`; otherwise the server generates a UUIDv4. */
+                "X-Correlation-ID"?: components["parameters"]["CorrelationId"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Done. */
+            204: {
+                headers: {
+                    "X-Correlation-ID": components["headers"]["X-Correlation-ID"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    getMe: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Echoed unchanged when it is 1–128 characters of `[A-Za-z0-9._-]`; otherwise the server generates a UUIDv4. */
+                "X-Correlation-ID"?: components["parameters"]["CorrelationId"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Who the credentials belong to. */
+            200: {
+                headers: {
+                    "X-Correlation-ID": components["headers"]["X-Correlation-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Me"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    changePassword: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Echoed unchanged when it is 1–128 characters of `[A-Za-z0-9._-]`; otherwise the server generates a UUIDv4. */
+                "X-Correlation-ID"?: components["parameters"]["CorrelationId"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PasswordChange"];
+            };
+        };
+        responses: {
+            /** @description Done. */
+            204: {
+                headers: {
+                    "X-Correlation-ID": components["headers"]["X-Correlation-ID"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    signUp: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Echoed unchanged when it is 1–128 characters of `[A-Za-z0-9._-]`; otherwise the server generates a UUIDv4. */
+                "X-Correlation-ID"?: components["parameters"]["CorrelationId"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["Credentials"];
+            };
+        };
+        responses: {
+            /** @description Created (active at once with KINORA_SIGNUP=open, after approval with approval). */
+            201: {
+                headers: {
+                    "X-Correlation-ID": components["headers"]["X-Correlation-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UserResponse"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            403: components["responses"]["Forbidden"];
+            409: components["responses"]["Conflict"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    listTokens: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Echoed unchanged when it is 1–128 characters of `[A-Za-z0-9._-]`; otherwise the server generates a UUIDv4. */
+                "X-Correlation-ID"?: components["parameters"]["CorrelationId"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Newest first, revoked ones included; never the secrets. */
+            200: {
+                headers: {
+                    "X-Correlation-ID": components["headers"]["X-Correlation-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TokenList"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    createToken: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Echoed unchanged when it is 1–128 characters of `[A-Za-z0-9._-]`; otherwise the server generates a UUIDv4. */
+                "X-Correlation-ID"?: components["parameters"]["CorrelationId"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TokenCreate"];
+            };
+        };
+        responses: {
+            /** @description The token; its secret is shown this once. */
+            201: {
+                headers: {
+                    "X-Correlation-ID": components["headers"]["X-Correlation-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TokenCreated"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    revokeToken: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Echoed unchanged when it is 1–128 characters of `[A-Za-z0-9._-]`; otherwise the server generates a UUIDv4. */
+                "X-Correlation-ID"?: components["parameters"]["CorrelationId"];
+            };
+            path: {
+                token_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Done. */
+            204: {
+                headers: {
+                    "X-Correlation-ID": components["headers"]["X-Correlation-ID"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    listUsers: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Echoed unchanged when it is 1–128 characters of `[A-Za-z0-9._-]`; otherwise the server generates a UUIDv4. */
+                "X-Correlation-ID"?: components["parameters"]["CorrelationId"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description By username. */
+            200: {
+                headers: {
+                    "X-Correlation-ID": components["headers"]["X-Correlation-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UserList"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    createUser: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Echoed unchanged when it is 1–128 characters of `[A-Za-z0-9._-]`; otherwise the server generates a UUIDv4. */
+                "X-Correlation-ID"?: components["parameters"]["CorrelationId"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UserCreate"];
+            };
+        };
+        responses: {
+            /** @description Created; a generated password is returned once. */
+            201: {
+                headers: {
+                    "X-Correlation-ID": components["headers"]["X-Correlation-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UserCreated"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            409: components["responses"]["Conflict"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    updateUser: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Echoed unchanged when it is 1–128 characters of `[A-Za-z0-9._-]`; otherwise the server generates a UUIDv4. */
+                "X-Correlation-ID"?: components["parameters"]["CorrelationId"];
+            };
+            path: {
+                user_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UserUpdate"];
+            };
+        };
+        responses: {
+            /** @description The user after the change. */
+            200: {
+                headers: {
+                    "X-Correlation-ID": components["headers"]["X-Correlation-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UserResponse"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    resetPassword: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Echoed unchanged when it is 1–128 characters of `[A-Za-z0-9._-]`; otherwise the server generates a UUIDv4. */
+                "X-Correlation-ID"?: components["parameters"]["CorrelationId"];
+            };
+            path: {
+                user_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": Record<string, never>;
+            };
+        };
+        responses: {
+            /** @description A generated password, shown once; it must be changed at sign-in. */
+            200: {
+                headers: {
+                    "X-Correlation-ID": components["headers"]["X-Correlation-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PasswordReset"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
 }
