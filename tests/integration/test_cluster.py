@@ -12,126 +12,18 @@ listener (KINORA_INTERNAL_LISTEN).
 """
 from __future__ import annotations
 
-import json
-import re
 import signal
-import subprocess
-import sys
 import threading
 import time
-import urllib.request
 from concurrent.futures import ThreadPoolExecutor
-from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
 
 from harness import api, auth, processing
 from harness.client import Client
-from harness.server import HOST, base_env, free_port
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "peers"))
-import peers  # noqa: E402
-
-SIGNING_KEY = "cluster-test-signing-key-" + "0123456789abcdef" * 3
-READY_TIMEOUT = 30.0
-
-
-class RoleProcess:
-    """One `kinora <role>` process on a free port, logging to a file."""
-
-    def __init__(self, binary: str, role: str, name: str, env: dict, root: Path):
-        self.binary, self.role, self.name, self.env = binary, role, name, env
-        self.data_dir = root / name
-        self.log_path = root / f"{name}.log"
-        self.port = free_port()
-        self.internal_port = free_port()
-        self.env = {**env, "KINORA_INTERNAL_LISTEN": f"{HOST}:{self.internal_port}"}
-        self.proc: subprocess.Popen | None = None
-
-    def start(self) -> "RoleProcess":
-        self.data_dir.mkdir(parents=True, exist_ok=True)
-        cmd = [self.binary, self.role, "--listen", f"{HOST}:{self.port}",
-               "--data-dir", str(self.data_dir)]
-        with open(self.log_path, "ab") as log:
-            self.proc = subprocess.Popen(cmd, env=self.env, stdin=subprocess.DEVNULL,
-                                         stdout=log, stderr=log)
-        return self
-
-    @property
-    def url(self) -> str:
-        return f"http://{HOST}:{self.port}"
-
-    @property
-    def client(self) -> Client:
-        return Client(HOST, self.port)
-
-    @property
-    def internal_client(self) -> Client:
-        return Client(HOST, self.internal_port)
-
-    def wait_ready(self) -> None:
-        deadline = time.monotonic() + READY_TIMEOUT
-        while time.monotonic() < deadline:
-            if self.proc.poll() is not None:
-                raise AssertionError(f"{self.name} exited with {self.proc.returncode}\n"
-                                     f"{self.log_tail()}")
-            try:
-                if self.client.get("/ready").status == 200:
-                    return
-            except OSError:
-                pass
-            time.sleep(0.1)
-        raise AssertionError(f"{self.name} not ready after {READY_TIMEOUT}s\n{self.log_tail()}")
-
-    def metric(self, name: str, labels: str = "") -> float:
-        text = self.internal_client.get("/metrics").body.decode()
-        pattern = re.escape(name) + (re.escape("{" + labels + "}") if labels else r"(?:\{\})?")
-        m = re.search(r"^" + pattern + r" ([0-9.e+-]+)$", text, re.M)
-        return float(m.group(1)) if m else 0.0
-
-    def rss_kib(self) -> int:
-        for line in Path(f"/proc/{self.proc.pid}/status").read_text().splitlines():
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1])
-        return 0
-
-    def stop(self, sig: int = signal.SIGTERM) -> None:
-        if self.proc and self.proc.poll() is None:
-            self.proc.send_signal(sig)
-            try:
-                self.proc.wait(15)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
-
-    def log_tail(self, lines: int = 25) -> str:
-        try:
-            return "\n".join(self.log_path.read_text(errors="replace").splitlines()[-lines:])
-        except OSError:
-            return "(no log)"
-
-
-def sqs_call(endpoint: str, action: str, body: dict) -> dict:
-    req = urllib.request.Request(
-        endpoint + "/", data=json.dumps(body).encode(), method="POST",
-        headers={"Content-Type": "application/x-amz-json-1.0",
-                 "X-Amz-Target": f"AmazonSQS.{action}",
-                 # fauxqs does not verify signatures; it reads the region from the scope.
-                 "Authorization": "AWS4-HMAC-SHA256 Credential=S3RVER/20260101/us-east-1/sqs/"
-                                  "aws4_request, SignedHeaders=host, Signature=0"})
-    with urllib.request.urlopen(req, timeout=10) as resp:
-        return json.loads(resp.read() or b"{}")
-
-
-def make_queue(endpoint: str) -> str:
-    dlq = sqs_call(endpoint, "CreateQueue", {"QueueName": "kinora-jobs-dlq"})["QueueUrl"]
-    arn = sqs_call(endpoint, "GetQueueAttributes",
-                   {"QueueUrl": dlq, "AttributeNames": ["QueueArn"]})["Attributes"]["QueueArn"]
-    policy = json.dumps({"deadLetterTargetArn": arn, "maxReceiveCount": "4"})
-    return sqs_call(endpoint, "CreateQueue", {
-        "QueueName": "kinora-jobs",
-        "Attributes": {"RedrivePolicy": policy, "VisibilityTimeout": "30"}})["QueueUrl"]
+from harness.cluster import RoleProcess, make_queue, peers, split_env
+from harness.server import HOST
 
 
 @pytest.fixture(scope="module")
@@ -140,18 +32,7 @@ def cluster(kinora_bin, tmp_path_factory):
     with peers.running(["s3", "sqs", "postgres"]) as p:
         s3, sqs, pg = p["s3"], p["sqs"], p["postgres"]
         queue_url = make_queue(sqs.endpoint)
-        env = base_env({
-            "AWS_ACCESS_KEY_ID": "S3RVER", "AWS_SECRET_ACCESS_KEY": "S3RVER",
-            "AWS_REGION": "us-east-1",
-            "AWS_ENDPOINT_URL_S3": s3.endpoint, "AWS_ENDPOINT_URL_SQS": sqs.endpoint,
-            "KINORA_STORAGE": "s3", "S3_BUCKET": s3.env["KINORA_TEST_S3_BUCKET"],
-            "KINORA_QUEUE": "sqs", "SQS_QUEUE_URL": queue_url,
-            "KINORA_DB": pg.url,
-            "KINORA_SIGNING_KEY": SIGNING_KEY,
-            "KINORA_WORKERS": "1",
-            "KINORA_JOB_LEASE_SECONDS": "4",  # a killed processor's job comes back quickly
-            "NO_PROXY": "127.0.0.1,localhost", "no_proxy": "127.0.0.1,localhost",
-        })
+        env = split_env(p, queue_url)
         roles: list[RoleProcess] = []
 
         def role(kind: str, name: str, **extra) -> RoleProcess:
