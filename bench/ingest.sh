@@ -25,8 +25,10 @@ for i in $(seq "$RUNS"); do
 
   data="$OUT/ingest-data-$i"; rm -rf "$data" "$data.log"
   start_server "$data"
+  token=$(admin_token "http://127.0.0.1:$PORT")
   before=$(proc_kb "$SERVER_PID" VmRSS)
   secs=$(curl -s -o "$OUT/ingest-response.json" -w '%{time_total}' \
+    -H "Authorization: Bearer $token" \
     -F "file=@$src;type=video/x-matroska" "http://127.0.0.1:$PORT/api/uploader/upload")
   peak=$(proc_kb "$SERVER_PID" VmHWM)
   grep -q '"status":"success"' "$OUT/ingest-response.json" || { cat "$OUT/ingest-response.json"; exit 1; }

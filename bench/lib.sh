@@ -4,11 +4,15 @@ KINORA="${KINORA:-$ROOT/build/release/apps/kinora/kinora}"
 
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 
+# The first admin of every benchmark server; rate limits off (a benchmark is one client).
+BENCH_ADMIN_PASSWORD="bench-admin-password-0123"
+
 # start_server DATA_DIR [ENV=VAL ...] -> sets SERVER_PID, PORT
 start_server() {
   local data="$1"; shift
   PORT=$(free_port)
-  env KINORA_WORKERS=0 KINORA_LOG_LEVEL="${BENCH_LOG_LEVEL:-info}" "$@" \
+  env KINORA_WORKERS=0 KINORA_LOG_LEVEL="${BENCH_LOG_LEVEL:-info}" KINORA_RATE_LIMIT=off \
+    KINORA_ADMIN_PASSWORD="$BENCH_ADMIN_PASSWORD" "$@" \
     "$KINORA" serve --listen "127.0.0.1:$PORT" --data-dir "$data" 2>>"$data.log" &
   SERVER_PID=$!
   for _ in $(seq 100); do
@@ -37,4 +41,26 @@ r = resource.getrusage(resource.RUSAGE_CHILDREN)
 with open(sys.argv[1], "w") as f:
     f.write(f"{wall:.3f} {r.ru_utime:.3f} {r.ru_stime:.3f}\n")
 sys.exit(rc)' "$@"
+}
+
+# session_cookie BASE_URL USER PASSWORD -> the kinora_session cookie's value
+session_cookie() {
+  curl -fsS -o /dev/null -D - -H 'Content-Type: application/json' \
+    -d "{\"username\":\"$2\",\"password\":\"$3\"}" "$1/api/auth/login" |
+    sed -n 's/^[Ss]et-[Cc]ookie: kinora_session=\([^;]*\).*/\1/p'
+}
+
+# api_token BASE_URL COOKIE SCOPE... -> a personal API token made with that session
+api_token() {
+  local base=$1 cookie=$2; shift 2
+  local scopes; scopes=$(printf '"%s",' "$@"); scopes="[${scopes%,}]"
+  curl -fsS -H 'Content-Type: application/json' -H 'X-Kinora-Request: 1' \
+    -H 'Sec-Fetch-Site: same-origin' -H "Cookie: kinora_session=$cookie" \
+    -d "{\"name\":\"bench\",\"scopes\":$scopes}" "$base/api/auth/tokens" |
+    python3 -c 'import json,sys; print(json.load(sys.stdin)["token"])'
+}
+
+# admin_token BASE_URL -> a videos:write + videos:read token of the first admin (for uploads)
+admin_token() {
+  api_token "$1" "$(session_cookie "$1" admin "$BENCH_ADMIN_PASSWORD")" videos:write videos:read
 }

@@ -34,6 +34,7 @@ export KINORA_STORAGE=s3 S3_BUCKET="$KINORA_TEST_S3_BUCKET" KINORA_QUEUE=sqs SQS
 export AWS_ENDPOINT_URL_S3="$KINORA_TEST_S3_ENDPOINT" AWS_ENDPOINT_URL_SQS="$KINORA_TEST_SQS_ENDPOINT"
 export KINORA_DB="$KINORA_TEST_PG_URL" KINORA_SIGNING_KEY="bench-signing-key-0123456789abcdef0123456789"
 export KINORA_LOG_LEVEL="${BENCH_LOG_LEVEL:-info}" KINORA_WORKERS=0
+export KINORA_RATE_LIMIT=off KINORA_ADMIN_PASSWORD="$BENCH_ADMIN_PASSWORD"
 
 PIDS=()
 cleanup() { for p in "${PIDS[@]}"; do kill -TERM "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; }
@@ -64,6 +65,11 @@ role gateway gateway KINORA_UPLOADER_URL="http://127.0.0.1:$uploader" \
 gateway=$PORT; GATEWAY_PID=$PID
 # The embedded baseline: every role in one process on local files and SQLite.
 role embedded serve -u KINORA_STORAGE -u KINORA_QUEUE -u KINORA_DB; embedded=$PORT
+# Uploads need a user: the admin's token from each catalog (PostgreSQL's works on every role
+# of the split deployment, the uploader included).
+declare -A TOKEN
+TOKEN[$gateway]=$(admin_token "http://127.0.0.1:$gateway"); TOKEN[$uploader]=${TOKEN[$gateway]}
+TOKEN[$embedded]=$(admin_token "http://127.0.0.1:$embedded")
 
 # -- ingest -------------------------------------------------------------------------------------
 src="${BENCH_OUT:-$ROOT/bench/out}/ingest-source.mkv"
@@ -76,7 +82,7 @@ bytes=$(stat -c %s "$src"); mb=$(python3 -c "print($bytes/1e6)")
 upload() {  # PORT -> MB/s
   local secs
   secs=$(curl -s -o "$OUT/upload.json" -w '%{time_total}' -F "file=@$src;type=video/x-matroska" \
-    "http://127.0.0.1:$1/api/uploader/upload")
+    -H "Authorization: Bearer ${TOKEN[$1]}" "http://127.0.0.1:$1/api/uploader/upload")
   grep -q '"status":"success"' "$OUT/upload.json" || { cat "$OUT/upload.json" >&2; exit 1; }
   python3 -c "print($mb/$secs)"
 }

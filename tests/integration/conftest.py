@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 
+from harness import cluster as cluster_mod
 from harness import server as server_mod
 from harness.media import MediaFixtures
 from harness.server import KinoraServer
@@ -112,3 +113,5 @@ def pytest_runtest_makereport(item, call):
     if report.failed:
         for srv in server_mod.LIVE:
             report.sections.append((f"kinora log ({srv.data_dir.name})", srv.log_tail(60)))
+        for cluster in cluster_mod.LIVE:
+            report.sections.append(("kinora split cluster logs", cluster.log_tails(30)))

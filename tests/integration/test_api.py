@@ -15,8 +15,8 @@ from pathlib import Path
 
 import pytest
 
-from harness import api
-from harness.server import KinoraServer
+from harness import api, auth
+from harness.server import KinoraServer, free_port
 
 # title, extension, views, likes — ties on views and likes on purpose.
 LIBRARY = [
@@ -40,14 +40,17 @@ CONTRACT_FIELDS = [
 
 @pytest.fixture(scope="module")
 def library(module_server_factory, media):
-    """A read-only library of six videos with known counters (tests must not change it)."""
+    """A read-only library of six videos with known counters (tests must not change it).
+    Views are anonymous; each like comes from another user (one like per user and video)."""
     srv = module_server_factory.start()
+    likers = auth.many_users(srv, "liker", max(likes for *_, likes in LIBRARY))
     videos = {}
     for title, ext, views, likes in LIBRARY:
         video = api.upload_ok(srv.client, media.clip(ext), filename=f"{title}.{ext}", title=title)
-        for path, n in ((api.view_path, views), (api.like_path, likes)):
-            for _ in range(n):
-                assert srv.client.post(path(video["video_id"])).status == 200
+        for _ in range(views):
+            assert srv.client.post(api.view_path(video["video_id"])).status == 200
+        for liker in likers[:likes]:
+            assert api.like(srv.client, video["video_id"], auth=liker).status == 200
         videos[video["video_id"]] = api.get_video(srv.client, video["video_id"])
     return SimpleNamespace(server=srv, client=srv.client, videos=videos)
 
@@ -354,7 +357,7 @@ def family_total(samples, name: str) -> float:
 
 
 def test_metrics_pass_promtool(library):
-    resp = library.client.get("/metrics")
+    resp = api.metrics(library.server)
     assert resp.status == 200, resp
     assert resp.content_type == "text/plain"
     check = subprocess.run(["promtool", "check", "metrics"], input=resp.body,
@@ -363,7 +366,7 @@ def test_metrics_pass_promtool(library):
 
 
 def test_metrics_names_and_families(library):
-    text = library.client.get("/metrics").body.decode()
+    text = api.metrics(library.server).body.decode()
     names = {name for name, _, _ in metric_samples(text)}
     assert names and all(n.startswith("kinora_") for n in names), sorted(names)
     assert re.search(r"^# TYPE kinora_http_requests_total counter$", text, re.M)
@@ -374,7 +377,7 @@ def test_metrics_names_and_families(library):
 
 def test_metrics_count_requests_and_uploads(scratch, media):
     def totals():
-        samples = metric_samples(scratch.client.get("/metrics").body.decode())
+        samples = metric_samples(api.metrics(scratch).body.decode())
         return (family_total(samples, "kinora_http_requests_total"),
                 family_total(samples, "kinora_uploads_total"))
     requests_before, uploads_before = totals()
@@ -384,6 +387,46 @@ def test_metrics_count_requests_and_uploads(scratch, media):
     requests_after, uploads_after = totals()
     assert requests_after >= requests_before + 6
     assert uploads_after >= uploads_before + 1
+
+
+@pytest.fixture(scope="module")
+def internal(module_server_factory):
+    """A server with the internal listener (KINORA_INTERNAL_LISTEN) for probes and metrics."""
+    return module_server_factory.start(env={"KINORA_INTERNAL_LISTEN": f"127.0.0.1:{free_port()}"})
+
+
+def test_metrics_on_the_main_listener_need_an_admin(internal):
+    srv = internal
+    resp = srv.client.get("/metrics")
+    api.assert_problem(resp, 401)
+    assert b"kinora_http_requests_total" not in resp.body
+    user = auth.new_user(srv, "metrics-reader")
+    api.assert_problem(user.get("/metrics"), 403)
+    api.assert_problem(auth.create_token(user, auth.USER_SCOPES).get("/metrics"), 403)
+    admin_session = auth.admin_session(srv)
+    api.assert_problem(auth.create_token(admin_session, auth.USER_SCOPES).get("/metrics"), 403)
+    for caller in (admin_session, srv.admin):
+        resp = caller.get("/metrics")
+        assert resp.status == 200 and b"kinora_http_requests_total" in resp.body, (caller, resp)
+    for path in ("/health", "/ready"):   # probes stay public
+        assert srv.client.get(path).status == 200, path
+
+
+def test_the_internal_listener_serves_probes_and_metrics_without_credentials(internal):
+    inner = internal.internal_client
+    resp = inner.get("/metrics")
+    assert resp.status == 200, resp
+    assert resp.content_type == "text/plain"
+    assert b"kinora_http_requests_total" in resp.body
+    check = subprocess.run(["promtool", "check", "metrics"], input=resp.body,
+                           capture_output=True, timeout=30)
+    assert check.returncode == 0, check.stdout.decode() + check.stderr.decode()
+    assert inner.get("/health").json()["status"] == "ok"
+    assert inner.get("/ready").status == 200
+    # Only the operations routes: no API, no media, no accounts there.
+    for method, path in (("GET", api.VIDEOS), ("POST", auth.LOGIN), ("GET", auth.USERS),
+                         ("POST", api.UPLOAD)):
+        assert inner.request(method, path).status in (404, 405), (method, path)
 
 
 # -- delete --------------------------------------------------------------------------------
@@ -396,7 +439,7 @@ def test_delete_removes_everything(scratch, media):
     client.post(api.view_path(vid))
     total = api.total_videos(client)
 
-    resp = client.delete(api.delete_path(vid))
+    resp = api.delete_video(client, vid)
     assert resp.status == 200, resp
     doc = resp.json()
     assert doc["status"] == "success" and doc["video_id"] == vid and isinstance(doc["message"], str)
@@ -408,18 +451,19 @@ def test_delete_removes_everything(scratch, media):
     assert not leftovers, f"objects left after delete: {leftovers}"
     api.assert_problem(api.media_get(client, url), 404)
     api.assert_problem(client.post(api.view_path(vid)), 404)
-    api.assert_problem(client.delete(api.delete_path(vid)), 404)
+    api.assert_problem(api.delete_video(client, vid), 404)
     assert scratch.catalog_db.exists() and scratch.queue_db.exists()
 
 
 def test_delete_unknown_video_is_404(scratch):
-    api.assert_problem(scratch.client.delete(api.delete_path(str(uuid.uuid4()))), 404)
+    api.assert_problem(api.delete_video(scratch.client, str(uuid.uuid4())), 404)
 
 
 @pytest.mark.parametrize("bad_id", ["..%2F..%2Fetc", "..%2F..%2Fcatalog.db", "not-a-uuid", "%00"])
 def test_delete_malformed_id_is_refused_and_harmless(scratch, bad_id):
     total = api.total_videos(scratch.client)
-    api.assert_problem(scratch.client.delete(f"/api/uploader/videos/{bad_id}"), 400, 404)
+    api.assert_problem(api.delete_video(scratch.client, bad_id,
+                                        path=f"/api/uploader/videos/{bad_id}"), 400, 404)
     assert scratch.catalog_db.exists()
     assert api.total_videos(scratch.client) == total
 

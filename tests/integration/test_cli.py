@@ -9,7 +9,7 @@ import time
 
 import pytest
 
-from harness import api, multipart
+from harness import api, auth, multipart
 from harness.server import base_env, free_port
 
 TIMEOUT = 15
@@ -66,7 +66,14 @@ def test_invalid_settings_are_all_listed_at_once(kinora_bin, tmp_path):
 
 @pytest.mark.parametrize("name,value", [("KINORA_MAX_UPLOAD_BYTES", "-5"),
                                         ("KINORA_URL_TTL_SECONDS", "soon"),
-                                        ("KINORA_LOG_LEVEL", "loud")])
+                                        ("KINORA_LOG_LEVEL", "loud"),
+                                        ("KINORA_SIGNUP", "sometimes"),
+                                        ("KINORA_DEFAULT_VISIBILITY", "secret"),
+                                        ("KINORA_RATE_LIMIT", "maybe"),
+                                        ("KINORA_RATE_LOGIN", "0"),
+                                        ("KINORA_INTERNAL_LISTEN", "nowhere"),
+                                        ("KINORA_SESSION_MAX_DAYS", "0"),
+                                        ("KINORA_PUBLIC_URL", "ftp://example.org")])
 def test_each_invalid_setting_is_named(kinora_bin, tmp_path, name, value):
     result = run(kinora_bin, *serve_args(tmp_path), env={name: value})
     assert result.returncode == 2, result
@@ -97,7 +104,7 @@ def stalled_upload(server, path, send_bytes: int) -> http.client.HTTPConnection:
     body = multipart.MultipartBody([multipart.path_file("file", path, "cut.mp4")])
     conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=10)
     conn.putrequest("POST", api.UPLOAD)
-    for name, value in body.headers().items():
+    for name, value in {**body.headers(), **auth.admin_headers(server)}.items():
         conn.putheader(name, value)
     conn.endheaders()
     sent = 0

@@ -5,130 +5,25 @@ gateways, one uploader, two processors and two analytics processes, each a real 
 process configured only through the environment, as on Kubernetes. The tests upload through
 both gateways, see both processors take jobs, read from either analytics, SIGKILL a processor
 mid-job and see the job finish on the other, count views arriving through both gateways at
-once, and stream a 300 MB upload through a gateway while sampling its memory.
+once, and stream a 300 MB upload through a gateway while sampling its memory. Every role
+authenticates against the catalog database (docs/auth.md, split mode): uploads and likes carry
+credentials the gateway forwards untouched, and metrics are read on each role's internal
+listener (KINORA_INTERNAL_LISTEN).
 """
 from __future__ import annotations
 
-import json
-import re
 import signal
-import subprocess
-import sys
 import threading
 import time
-import urllib.request
 from concurrent.futures import ThreadPoolExecutor
-from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
 
-from harness import api, processing
+from harness import api, auth, processing
 from harness.client import Client
-from harness.server import HOST, base_env, free_port
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "peers"))
-import peers  # noqa: E402
-
-SIGNING_KEY = "cluster-test-signing-key-" + "0123456789abcdef" * 3
-READY_TIMEOUT = 30.0
-
-
-class RoleProcess:
-    """One `kinora <role>` process on a free port, logging to a file."""
-
-    def __init__(self, binary: str, role: str, name: str, env: dict, root: Path):
-        self.binary, self.role, self.name, self.env = binary, role, name, env
-        self.data_dir = root / name
-        self.log_path = root / f"{name}.log"
-        self.port = free_port()
-        self.proc: subprocess.Popen | None = None
-
-    def start(self) -> "RoleProcess":
-        self.data_dir.mkdir(parents=True, exist_ok=True)
-        cmd = [self.binary, self.role, "--listen", f"{HOST}:{self.port}",
-               "--data-dir", str(self.data_dir)]
-        with open(self.log_path, "ab") as log:
-            self.proc = subprocess.Popen(cmd, env=self.env, stdin=subprocess.DEVNULL,
-                                         stdout=log, stderr=log)
-        return self
-
-    @property
-    def url(self) -> str:
-        return f"http://{HOST}:{self.port}"
-
-    @property
-    def client(self) -> Client:
-        return Client(HOST, self.port)
-
-    def wait_ready(self) -> None:
-        deadline = time.monotonic() + READY_TIMEOUT
-        while time.monotonic() < deadline:
-            if self.proc.poll() is not None:
-                raise AssertionError(f"{self.name} exited with {self.proc.returncode}\n"
-                                     f"{self.log_tail()}")
-            try:
-                if self.client.get("/ready").status == 200:
-                    return
-            except OSError:
-                pass
-            time.sleep(0.1)
-        raise AssertionError(f"{self.name} not ready after {READY_TIMEOUT}s\n{self.log_tail()}")
-
-    def metric(self, name: str, labels: str = "") -> float:
-        text = self.client.get("/metrics").body.decode()
-        pattern = re.escape(name) + (re.escape("{" + labels + "}") if labels else r"(?:\{\})?")
-        m = re.search(r"^" + pattern + r" ([0-9.e+-]+)$", text, re.M)
-        return float(m.group(1)) if m else 0.0
-
-    def rss_kib(self) -> int:
-        for line in Path(f"/proc/{self.proc.pid}/status").read_text().splitlines():
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1])
-        return 0
-
-    def stop(self, sig: int = signal.SIGTERM) -> None:
-        if self.proc and self.proc.poll() is None:
-            self.proc.send_signal(sig)
-            try:
-                self.proc.wait(15)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
-
-    def log_tail(self, lines: int = 25) -> str:
-        try:
-            return "\n".join(self.log_path.read_text(errors="replace").splitlines()[-lines:])
-        except OSError:
-            return "(no log)"
-
-
-def fetch(url: str) -> tuple[int, dict, bytes]:
-    """GET an absolute URL (a presigned S3 URL): status, headers, body."""
-    with urllib.request.urlopen(url, timeout=30) as resp:
-        return resp.status, dict(resp.headers), resp.read()
-
-
-def sqs_call(endpoint: str, action: str, body: dict) -> dict:
-    req = urllib.request.Request(
-        endpoint + "/", data=json.dumps(body).encode(), method="POST",
-        headers={"Content-Type": "application/x-amz-json-1.0",
-                 "X-Amz-Target": f"AmazonSQS.{action}",
-                 # fauxqs does not verify signatures; it reads the region from the scope.
-                 "Authorization": "AWS4-HMAC-SHA256 Credential=S3RVER/20260101/us-east-1/sqs/"
-                                  "aws4_request, SignedHeaders=host, Signature=0"})
-    with urllib.request.urlopen(req, timeout=10) as resp:
-        return json.loads(resp.read() or b"{}")
-
-
-def make_queue(endpoint: str) -> str:
-    dlq = sqs_call(endpoint, "CreateQueue", {"QueueName": "kinora-jobs-dlq"})["QueueUrl"]
-    arn = sqs_call(endpoint, "GetQueueAttributes",
-                   {"QueueUrl": dlq, "AttributeNames": ["QueueArn"]})["Attributes"]["QueueArn"]
-    policy = json.dumps({"deadLetterTargetArn": arn, "maxReceiveCount": "4"})
-    return sqs_call(endpoint, "CreateQueue", {
-        "QueueName": "kinora-jobs",
-        "Attributes": {"RedrivePolicy": policy, "VisibilityTimeout": "30"}})["QueueUrl"]
+from harness.cluster import RoleProcess, make_queue, peers, split_env
+from harness.server import HOST
 
 
 @pytest.fixture(scope="module")
@@ -137,18 +32,7 @@ def cluster(kinora_bin, tmp_path_factory):
     with peers.running(["s3", "sqs", "postgres"]) as p:
         s3, sqs, pg = p["s3"], p["sqs"], p["postgres"]
         queue_url = make_queue(sqs.endpoint)
-        env = base_env({
-            "AWS_ACCESS_KEY_ID": "S3RVER", "AWS_SECRET_ACCESS_KEY": "S3RVER",
-            "AWS_REGION": "us-east-1",
-            "AWS_ENDPOINT_URL_S3": s3.endpoint, "AWS_ENDPOINT_URL_SQS": sqs.endpoint,
-            "KINORA_STORAGE": "s3", "S3_BUCKET": s3.env["KINORA_TEST_S3_BUCKET"],
-            "KINORA_QUEUE": "sqs", "SQS_QUEUE_URL": queue_url,
-            "KINORA_DB": pg.url,
-            "KINORA_SIGNING_KEY": SIGNING_KEY,
-            "KINORA_WORKERS": "1",
-            "KINORA_JOB_LEASE_SECONDS": "4",  # a killed processor's job comes back quickly
-            "NO_PROXY": "127.0.0.1,localhost", "no_proxy": "127.0.0.1,localhost",
-        })
+        env = split_env(p, queue_url)
         roles: list[RoleProcess] = []
 
         def role(kind: str, name: str, **extra) -> RoleProcess:
@@ -187,13 +71,18 @@ def show_logs_on_failure(request, cluster):
 
 
 def test_every_role_is_healthy_ready_and_measured(cluster):
+    admin = auth.admin(cluster.g1)   # signed in through a gateway; every role knows the token
     for r in cluster.roles:
         health = r.client.get("/health")
         assert health.status == 200 and health.json()["role"] == r.role, (r.name, health)
         ready = r.client.get("/ready")
         assert ready.status == 200, (r.name, ready)
-        metrics = r.client.get("/metrics")
+        metrics = r.internal_client.get("/metrics")
         assert metrics.status == 200 and b"kinora_http_requests_total" in metrics.body, r.name
+        api.assert_problem(r.client.get("/metrics"), 401)
+        metrics = r.client.get("/metrics", headers=admin.headers)
+        assert metrics.status == 200 and b"kinora_http_requests_total" in metrics.body, \
+            (r.name, metrics)
     # The gateway reaches the backends only through the other roles.
     assert set(cluster.g1.client.get("/ready").json()["checks"]) == {"storage"}
 
@@ -217,15 +106,17 @@ def test_uploads_through_both_gateways_are_processed_by_both_processors(cluster,
     assert sum(processed) == len(clips), processed
     assert all(n >= 1 for n in processed), f"one processor took every job: {processed}"
 
-    # With the objects in S3, the MP4 and the pictures come straight from S3 (presigned URLs);
-    # playlists come through the gateway, rewritten so that segments again point at S3.
+    # With the objects in S3, media still comes through the gateway's /media/ (a presigned S3
+    # URL could not be revoked: docs/auth.md, protected media): the MP4, the pictures, the
+    # playlists and, rewritten into them, every init segment and segment. No URL names the S3
+    # endpoint.
     video = api.get_video(cluster.g2.client, cluster.videos[0])
     for field, kind in (("thumbnail_url", "image/jpeg"), ("video_url", "video/mp4"),
                         ("poster_url", "image/jpeg")):
-        assert video[field].startswith(cluster.s3.endpoint + "/"), (field, video[field])
-        assert "X-Amz-Signature=" in video[field], video[field]
-        status, headers, body = fetch(video[field])
-        assert status == 200 and headers.get("Content-Type") == kind, (field, status, headers)
+        assert video[field].startswith("/media/"), (field, video[field])
+        assert cluster.s3.endpoint not in video[field] and "X-Amz-" not in video[field]
+        resp = api.media_get(cluster.g1.client, video[field])
+        assert resp.status == 200 and resp.content_type == kind, (field, resp)
     assert video["hls_url"].startswith("/media/"), video["hls_url"]
     master = api.media_get(cluster.g1.client, video["hls_url"])
     assert master.status == 200 and master.body.startswith(b"#EXTM3U"), master
@@ -237,9 +128,11 @@ def test_uploads_through_both_gateways_are_processed_by_both_processors(cluster,
     init = re.search(r'URI="([^"]+)"', next(l for l in lines if l.startswith("#EXT-X-MAP")))[1]
     segment = next(l for l in lines if l and l[0] != "#")
     for url in (init, segment):
-        assert url.startswith(cluster.s3.endpoint + "/"), url
-        status, _, body = fetch(url)
-        assert status == 200 and len(body) > 0, (url, status)
+        assert url.startswith("/media/") and cluster.s3.endpoint not in url, url
+        resp = api.media_get(cluster.g2.client, url)
+        assert resp.status == 200 and len(resp.body) > 0, (url, resp)
+    # (s3rver serves unsigned requests, so the bucket's privacy itself is not checked here.)
+    assert cluster.s3.endpoint.encode() not in master.body + variant.body
     listing = api.list_videos(cluster.g1.client, limit=100)
     assert listing["total"] == len(clips)
 
@@ -268,15 +161,21 @@ def test_views_through_both_gateways_at_once_are_counted_exactly(cluster):
     vid = cluster.videos[0]
     before = api.get_video(cluster.g1.client, vid)
     per_thread, threads = 60, 4
+    # One like per user and video: each like comes from its own user, signed in on g1 and
+    # liking through whichever gateway its thread uses.
+    fans = auth.many_users(cluster.g1, "fan", per_thread * threads)
 
-    def hammer(gateway):
+    def hammer(gateway, mine):
         client = gateway.client
-        for _ in range(per_thread):
+        for fan in mine:
             assert client.post(api.view_path(vid)).status == 200
-            assert client.post(api.like_path(vid)).status == 200
+            resp = client.post(api.like_path(vid), headers=fan.headers)
+            assert resp.status == 200, resp
 
-    workers = [threading.Thread(target=hammer, args=(g,))
-               for g in [cluster.g1, cluster.g2] * (threads // 2)]
+    gateways = [cluster.g1, cluster.g2] * (threads // 2)
+    workers = [threading.Thread(target=hammer,
+                                args=(g, fans[i * per_thread:(i + 1) * per_thread]))
+               for i, g in enumerate(gateways)]
     for w in workers:
         w.start()
     for w in workers:

@@ -1,4 +1,5 @@
-"""View and like counters: exact under concurrency, durable across kill -9."""
+"""View and like counters: exact under concurrency, durable across kill -9. Views are
+anonymous; a like is one per user and video, so concurrent likes come from as many users."""
 from __future__ import annotations
 
 import threading
@@ -7,20 +8,24 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from harness import api
+from harness import api, auth
 
 
-def hammer(client, path: str, field: str, threads: int, per_thread: int) -> list[int]:
+def hammer(client, path: str, field: str, threads: int, per_thread: int,
+           callers: list | None = None) -> list[int]:
     """`threads` keep-alive connections each POST `path` `per_thread` times, all starting
-    together. Returns every counter value the server answered."""
+    together. With `callers` (threads * per_thread of them), every request comes from its own
+    caller. Returns every counter value the server answered."""
     barrier = threading.Barrier(threads)
+    assert callers is None or len(callers) == threads * per_thread
 
-    def worker(_) -> list[int]:
+    def worker(t) -> list[int]:
         values = []
         with client.connection() as conn:
             barrier.wait(timeout=30)
-            for _ in range(per_thread):
-                resp = conn.request("POST", path)
+            for i in range(per_thread):
+                headers = callers[t * per_thread + i].headers if callers else None
+                resp = conn.request("POST", path, headers=headers)
                 assert resp.status == 200, resp
                 values.append(resp.json()[field])
         return values
@@ -35,6 +40,12 @@ def assert_exact(values: list[int], start: int, n: int, what: str) -> None:
     assert max(values) == start + n, f"{what}: final count {max(values)} != {start + n}"
     assert sorted(values) == list(range(start + 1, start + n + 1)), \
         f"{what}: answers are not the distinct counts {start + 1}..{start + n}"
+
+
+@pytest.fixture(scope="module")
+def likers(module_server):
+    """200 signed-in users."""
+    return auth.many_users(module_server, "fan", 200)
 
 
 @pytest.fixture(scope="module")
@@ -54,10 +65,11 @@ def test_thousand_concurrent_views_are_counted_exactly(module_server, target):
                    message="stats total_views == 1000")
 
 
-def test_concurrent_likes_are_counted_exactly(module_server, target):
+def test_concurrent_likes_are_counted_exactly(module_server, target, likers):
     client = module_server.client
     views = api.get_video(client, target)["views"]
-    values = hammer(client, api.like_path(target), "likes", threads=20, per_thread=10)
+    values = hammer(client, api.like_path(target), "likes", threads=20, per_thread=10,
+                    callers=likers)
     assert_exact(values, 0, 200, "likes")
     video = api.get_video(client, target)
     assert video["likes"] == 200
@@ -68,24 +80,48 @@ def test_concurrent_likes_are_counted_exactly(module_server, target):
 
 def test_counter_answers_name_the_video(module_server, target):
     for path, field in ((api.view_path(target), "views"), (api.like_path(target), "likes")):
-        doc = module_server.client.post(path).json()
+        doc = module_server.client.post(path, headers=module_server.admin.headers).json()
         assert doc["video_id"] == target and isinstance(doc[field], int)
+
+
+def test_a_like_is_one_per_user_and_can_be_taken_back(module_server, media):
+    client = module_server.client
+    vid = api.upload_ok(client, media.clip("mp4"), filename="liked.mp4")["video_id"]
+    fan, other = auth.many_users(module_server, "once", 2)
+    for _ in range(3):   # repeating a like changes nothing
+        resp = api.like(client, vid, auth=fan)
+        assert resp.status == 200, resp
+        assert resp.json() == {"status": "like_recorded", "video_id": vid, "likes": 1,
+                               "liked": True}, resp.json()
+    assert api.get_video(fan.client, vid)["liked"] is True
+    assert api.get_video(other.client, vid)["liked"] is False
+    assert api.like(client, vid, auth=other).json()["likes"] == 2
+    resp = api.unlike(client, vid, auth=fan)
+    assert resp.status == 200, resp
+    assert (resp.json()["likes"], resp.json()["liked"]) == (1, False), resp.json()
+    assert api.unlike(client, vid, auth=fan).json()["likes"] == 1   # taking it back twice
+    assert api.get_video(fan.client, vid)["liked"] is False
+    assert api.get_video(client, vid)["likes"] == 1
+    api.assert_problem(api.like(client, vid, auth=None), 401)   # anonymous
 
 
 @pytest.mark.parametrize("path", [api.view_path, api.like_path])
 def test_counting_an_unknown_video_is_404(module_server, path):
-    api.assert_problem(module_server.client.post(path(str(uuid.uuid4()))), 404)
+    api.assert_problem(module_server.client.post(path(str(uuid.uuid4())),
+                                                 headers=module_server.admin.headers), 404)
 
 
 @pytest.mark.parametrize("path", [api.view_path, api.like_path])
 def test_counting_a_malformed_id_is_refused(module_server, path):
-    api.assert_problem(module_server.client.post(path("not-a-uuid")), 400, 404)
+    api.assert_problem(module_server.client.post(path("not-a-uuid"),
+                                                 headers=module_server.admin.headers), 400, 404)
 
 
 def test_counts_survive_kill_9(server, media):
     client = server.client
     vid = api.upload_ok(client, media.clip("webm"), filename="durable.webm")["video_id"]
-    likes = hammer(client, api.like_path(vid), "likes", threads=10, per_thread=5)
+    fans = auth.many_users(server, "durable-fan", 50)
+    likes = hammer(client, api.like_path(vid), "likes", threads=10, per_thread=5, callers=fans)
     views = hammer(client, api.view_path(vid), "views", threads=20, per_thread=25)
     server.kill()  # right after the last answer
     assert_exact(views, 0, 500, "views")

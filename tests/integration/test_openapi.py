@@ -11,7 +11,7 @@ from typing import Callable
 
 import pytest
 
-from harness import api, multipart, schema
+from harness import api, auth, multipart, schema
 from harness.client import Response
 
 SPEC_PATH = Path(__file__).resolve().parents[2] / "api" / "openapi.json"
@@ -21,15 +21,23 @@ METHODS = {"get", "put", "post", "delete", "options", "head", "patch", "trace"}
 SERVER_ROUTES = {
     ("GET", "/health"), ("GET", "/ready"), ("GET", "/metrics"),
     ("POST", "/api/uploader/upload"), ("POST", "/api/upload"),
-    ("DELETE", "/api/uploader/videos/{video_id}"),
+    ("DELETE", "/api/uploader/videos/{video_id}"), ("PATCH", "/api/uploader/videos/{video_id}"),
     ("GET", "/api/analytics/videos"), ("GET", "/api/analytics/video/{video_id}"),
     ("GET", "/api/analytics/stats"),
     ("POST", "/api/analytics/view/{video_id}"), ("POST", "/api/analytics/like/{video_id}"),
+    ("DELETE", "/api/analytics/like/{video_id}"),
     ("GET", "/media/{key}"), ("HEAD", "/media/{key}"),
     ("GET", "/"),
+    ("POST", "/api/auth/login"), ("POST", "/api/auth/logout"), ("POST", "/api/auth/logout-all"),
+    ("GET", "/api/auth/me"), ("POST", "/api/auth/password"), ("POST", "/api/auth/signup"),
+    ("GET", "/api/auth/tokens"), ("POST", "/api/auth/tokens"),
+    ("DELETE", "/api/auth/tokens/{token_id}"),
+    ("GET", "/api/admin/users"), ("POST", "/api/admin/users"),
+    ("PATCH", "/api/admin/users/{user_id}"), ("POST", "/api/admin/users/{user_id}/reset-password"),
 }
 
-PROBLEM_RESPONSES = {400: "BadRequest", 403: "Forbidden", 404: "NotFound",
+PROBLEM_RESPONSES = {400: "BadRequest", 401: "Unauthorized", 403: "Forbidden", 404: "NotFound",
+                     409: "Conflict",
                      405: "MethodNotAllowed", 411: "LengthRequired", 413: "PayloadTooLarge",
                      415: "UnsupportedMediaType", 422: "UnprocessableEntity",
                      429: "TooManyRequests", 503: "ServiceUnavailable"}
@@ -87,7 +95,9 @@ def test_operations_are_well_formed(spec):
 
 def test_required_schemas_exist(spec):
     schemas = spec["components"]["schemas"]
-    for name in ("Video", "VideoList", "Stats", "UploadResponse", "Problem", "CounterResponse"):
+    for name in ("Video", "VideoList", "Stats", "UploadResponse", "Problem", "CounterResponse",
+                 "User", "UserResponse", "Me", "Token", "TokenList", "UserList", "UserCreated",
+                 "LikeResponse"):
         assert schemas[name]["type"] == "object", name
     assert set(schemas["Problem"]["required"]) >= set(api.PROBLEM_FIELDS)
 
@@ -125,14 +135,40 @@ def test_every_server_route_is_documented(spec):
 
 @pytest.fixture(scope="module")
 def ctx(module_server_factory, media, web_dir):
-    srv = module_server_factory.start(args=("--web-dir", str(web_dir)))
+    srv = module_server_factory.start(args=("--web-dir", str(web_dir)),
+                                      env={"KINORA_SIGNUP": "open"})
     video = api.upload_ok(srv.client, media.clip("mp4"), filename="spec.mp4", title="spec")
-    return SimpleNamespace(server=srv, client=srv.client, media=media,
+    user = auth.new_user(srv, "spec-user")
+    return SimpleNamespace(server=srv, client=srv.client, media=media, admin=srv.admin,
+                           admin_session=auth.admin_session(srv), user=user,
                            video=api.get_video(srv.client, video["video_id"]))
 
 
 def fresh_upload(ctx) -> str:
     return api.upload_ok(ctx.client, ctx.media.clip("webm"), filename="spare.webm")["video_id"]
+
+
+def unique(prefix: str) -> str:
+    return f"{prefix}-{uuid.uuid4().hex[:10]}"
+
+
+def throwaway_user(ctx) -> dict:
+    return auth.create_user(ctx.admin, unique("spare"))["user"]
+
+
+def throwaway_session(ctx) -> auth.Caller:
+    return auth.new_user(ctx.server, unique("spare"), admin=ctx.admin)
+
+
+def revoke_fresh_token(c) -> Response:
+    token = auth.create_token(c.admin_session, ["videos:read"], name="to revoke")
+    return c.admin_session.delete(auth.token_path(token.token_id))
+
+
+def change_password(c) -> Response:
+    who = throwaway_session(c)
+    return who.post(auth.PASSWORD, json_body={"current_password": auth.USER_PASSWORD,
+                                              "new_password": "another-strong-password-1"})
 
 
 def media_target(ctx) -> str:
@@ -147,18 +183,38 @@ def upload_file(ctx, endpoint=api.UPLOAD, path=None, filename="spec.mp4") -> Res
 SUCCESS_CALLS: dict[str, Callable[[SimpleNamespace], Response]] = {
     "getHealth": lambda c: c.client.get("/health"),
     "getReady": lambda c: c.client.get("/ready"),
-    "getMetrics": lambda c: c.client.get("/metrics"),
+    "getMetrics": lambda c: c.admin.get("/metrics"),
     "uploadVideo": lambda c: upload_file(c),
     "uploadVideoAlias": lambda c: upload_file(c, api.UPLOAD_ALIAS),
-    "deleteVideo": lambda c: c.client.delete(api.delete_path(fresh_upload(c))),
+    "deleteVideo": lambda c: api.delete_video(c.client, fresh_upload(c)),
+    "editVideo": lambda c: api.edit_video(c.client, fresh_upload(c), title="edited",
+                                          description="by the spec test", visibility="unlisted"),
     "listVideos": lambda c: c.client.get(api.VIDEOS, params={"limit": 10}),
     "getVideo": lambda c: c.client.get(api.video_path(c.video["video_id"])),
     "getStats": lambda c: c.client.get(api.STATS),
     "recordView": lambda c: c.client.post(api.view_path(c.video["video_id"])),
-    "recordLike": lambda c: c.client.post(api.like_path(c.video["video_id"])),
+    "recordLike": lambda c: api.like(c.client, c.video["video_id"], auth=c.user),
+    "removeLike": lambda c: api.unlike(c.client, c.video["video_id"], auth=c.user),
     "getMedia": lambda c: c.client.get(media_target(c)),
     "headMedia": lambda c: c.client.head(media_target(c)),
     "getWebApp": lambda c: c.client.get("/"),
+    "login": lambda c: auth.try_login(c.client, auth.ADMIN_USER, auth.ADMIN_PASSWORD),
+    "logout": lambda c: throwaway_session(c).post(auth.LOGOUT),
+    "logoutAll": lambda c: throwaway_session(c).post(auth.LOGOUT_ALL),
+    "getMe": lambda c: c.user.get(auth.ME),
+    "changePassword": change_password,
+    "signUp": lambda c: c.client.post(auth.SIGNUP, json_body={
+        "username": unique("signup"), "password": "a-strong-sign-up-password"}),
+    "listTokens": lambda c: c.admin_session.get(auth.TOKENS),
+    "createToken": lambda c: auth.try_create_token(c.admin_session, ["videos:read"],
+                                                   expires_in_days=30),
+    "revokeToken": revoke_fresh_token,
+    "listUsers": lambda c: c.admin.get(auth.USERS),
+    "createUser": lambda c: c.admin.post(auth.USERS, json_body={"username": unique("new"),
+                                                                "role": "moderator"}),
+    "updateUser": lambda c: c.admin.patch(auth.user_path(throwaway_user(c)["user_id"]),
+                                          json_body={"quota_bytes": 10**9}),
+    "resetPassword": lambda c: c.admin.post(auth.reset_path(throwaway_user(c)["user_id"])),
 }
 
 
@@ -180,8 +236,52 @@ ERROR_CALLS: list[tuple[str, int, Callable[[SimpleNamespace], Response]]] = [
     ("listVideos", 400, lambda c: c.client.get(api.VIDEOS, params={"limit": 0})),
     ("listVideos", 400, lambda c: c.client.get(api.VIDEOS, params={"sort_by": "nope"})),
     ("recordView", 404, lambda c: c.client.post(api.view_path(unknown_id()))),
-    ("recordLike", 404, lambda c: c.client.post(api.like_path(unknown_id()))),
-    ("deleteVideo", 404, lambda c: c.client.delete(api.delete_path(unknown_id()))),
+    ("recordLike", 404, lambda c: api.like(c.client, unknown_id())),
+    ("recordLike", 401, lambda c: api.like(c.client, c.video["video_id"], auth=None)),
+    ("removeLike", 401, lambda c: api.unlike(c.client, c.video["video_id"], auth=None)),
+    ("deleteVideo", 404, lambda c: api.delete_video(c.client, unknown_id())),
+    ("deleteVideo", 401, lambda c: api.delete_video(c.client, c.video["video_id"], auth=None)),
+    ("deleteVideo", 403, lambda c: api.delete_video(c.client, c.video["video_id"], auth=c.user)),
+    ("editVideo", 404, lambda c: api.edit_video(c.client, unknown_id(), title="x")),
+    ("editVideo", 400, lambda c: api.edit_video(c.client, c.video["video_id"],
+                                                visibility="secret")),
+    ("editVideo", 403, lambda c: api.edit_video(c.client, c.video["video_id"], auth=c.user,
+                                                title="not mine")),
+    ("uploadVideo", 401, lambda c: api.upload(c.client, c.media.clip("mp4"), auth=None)),
+    ("uploadVideoAlias", 401, lambda c: api.upload(c.client, c.media.clip("mp4"), auth=None,
+                                                   endpoint=api.UPLOAD_ALIAS)),
+    ("getMetrics", 401, lambda c: c.client.get("/metrics")),
+    ("getMetrics", 403, lambda c: c.user.get("/metrics")),
+    ("getStats", 400, lambda c: c.client.get(api.STATS, params={"scope": "everything"})),
+    ("getStats", 401, lambda c: c.client.get(api.STATS, params={"scope": "mine"})),
+    ("getStats", 403, lambda c: c.user.get(api.STATS, params={"scope": "all"})),
+    ("listVideos", 401, lambda c: c.client.get(api.VIDEOS, params={"mine": "true"})),
+    ("login", 401, lambda c: auth.try_login(c.client, auth.ADMIN_USER, "not-the-password")),
+    ("login", 400, lambda c: c.client.post(auth.LOGIN, json_body={"username": "admin"})),
+    ("getMe", 401, lambda c: c.client.get(auth.ME)),
+    ("logoutAll", 401, lambda c: c.client.post(auth.LOGOUT_ALL)),
+    ("changePassword", 400, lambda c: throwaway_session(c).post(auth.PASSWORD, json_body={
+        "current_password": auth.USER_PASSWORD, "new_password": "short"})),
+    ("changePassword", 401, lambda c: c.client.post(auth.PASSWORD, json_body={
+        "current_password": "x", "new_password": "another-strong-password-2"})),
+    ("signUp", 409, lambda c: c.client.post(auth.SIGNUP, json_body={
+        "username": "spec-user", "password": "a-strong-sign-up-password"})),
+    ("listTokens", 401, lambda c: c.client.get(auth.TOKENS)),
+    ("listTokens", 403, lambda c: c.admin.get(auth.TOKENS)),   # tokens need a session
+    ("createToken", 400, lambda c: auth.try_create_token(c.admin_session, [])),
+    ("createToken", 403, lambda c: auth.try_create_token(c.user, ["admin"])),
+    ("revokeToken", 404, lambda c: c.admin_session.delete(auth.token_path(unknown_id()))),
+    ("listUsers", 401, lambda c: c.client.get(auth.USERS)),
+    ("listUsers", 403, lambda c: c.user.get(auth.USERS)),
+    ("createUser", 409, lambda c: c.admin.post(auth.USERS, json_body={
+        "username": "spec-user", "password": "a-strong-password-again"})),
+    ("createUser", 400, lambda c: c.admin.post(auth.USERS, json_body={
+        "username": "bad name!", "password": "a-strong-password-again"})),
+    ("updateUser", 404, lambda c: c.admin.patch(auth.user_path(unknown_id()),
+                                                json_body={"disabled": False})),
+    ("updateUser", 400, lambda c: c.admin.patch(auth.user_path(c.user.user_id),
+                                                json_body={"role": "emperor"})),
+    ("resetPassword", 404, lambda c: c.admin.post(auth.reset_path(unknown_id()))),
     ("getMedia", 403, lambda c: c.client.get(media_target(c) + "0")),
     ("getMedia", 416, lambda c: c.client.get(media_target(c), headers={"Range": "bytes=999999999-"})),
     ("uploadVideo", 400, upload_without_file),

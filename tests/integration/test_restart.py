@@ -41,7 +41,7 @@ def test_graceful_restart_keeps_everything(server, media):
     some = next(iter(library))
     for _ in range(3):
         assert client.post(api.view_path(some)).status == 200
-    assert client.post(api.like_path(some)).status == 200
+    assert api.like(client, some).status == 200
     before = snapshot(client)
     assert set(before) == set(library)
 

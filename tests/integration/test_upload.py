@@ -11,7 +11,7 @@ from typing import Callable
 
 import pytest
 
-from harness import api, multipart
+from harness import api, auth, multipart
 from harness.client import raw_request
 from harness.media import ACCEPTED_EXTENSIONS, MediaFixtures, sha256_file
 
@@ -231,14 +231,17 @@ def test_refused_upload_leaves_nothing_behind(srv, media, case):
     refusal = REFUSALS[case]
     headers, body, chunked = refusal.build(media)
     before, total = api.files_under(srv.objects_dir), api.total_videos(srv.client)
-    resp = srv.client.post(api.UPLOAD, body, headers=headers, chunked=chunked)
+    resp = srv.client.post(api.UPLOAD, body, headers={**headers, **srv.admin.headers},
+                           chunked=chunked)
     api.assert_problem(resp, *refusal.statuses)
     api.assert_nothing_left_behind(srv, before, total)
 
 
 def test_upload_without_length_or_chunking_is_refused(srv):
     before, total = api.files_under(srv.objects_dir), api.total_videos(srv.client)
+    token = srv.admin.headers["Authorization"]
     request = (f"POST {api.UPLOAD} HTTP/1.1\r\nHost: 127.0.0.1:{srv.port}\r\n"
+               f"Authorization: {token}\r\n"
                "Content-Type: multipart/form-data; boundary=x\r\nConnection: close\r\n\r\n")
     resp = raw_request("127.0.0.1", srv.port, request.encode(), method="POST")
     api.assert_problem(resp, 411)
@@ -249,10 +252,85 @@ def test_other_requests_are_served_while_an_upload_is_refused(srv, media):
     """An oversized upload in flight does not stop the server answering others."""
     headers, body, chunked = oversized(chunked=True)(media)
     with ThreadPoolExecutor(2) as pool:
-        refused = pool.submit(srv.client.post, api.UPLOAD, body, headers=headers, chunked=True)
+        refused = pool.submit(srv.client.post, api.UPLOAD, body,
+                              headers={**headers, **srv.admin.headers}, chunked=True)
         assert srv.client.get("/health").status == 200
         api.upload_ok(srv.client, media.clip("webm"), filename="meanwhile.webm")
         api.assert_problem(refused.result(), 413)
+
+
+# -- who may upload -------------------------------------------------------------------------
+
+def without_write_scope(srv) -> auth.Caller:
+    return auth.create_token(auth.admin_session(srv), ["videos:read", "analytics:read"])
+
+
+CREDENTIAL_REFUSALS = {
+    "anonymous": (401, lambda srv: {}),
+    "unknown token": (401, lambda srv: auth.bearer_headers("kin_" + "A" * 43)),
+    "not a bearer token": (401, lambda srv: {"Authorization": "Basic YWRtaW46YWRtaW4="}),
+    "token without videos:write": (403, lambda srv: without_write_scope(srv).headers),
+    "session without CSRF proof": (403, lambda srv: {
+        "Cookie": auth.admin_session(srv).headers["Cookie"]}),
+}
+
+
+@pytest.mark.parametrize("case", list(CREDENTIAL_REFUSALS))
+@pytest.mark.parametrize("endpoint", [api.UPLOAD, api.UPLOAD_ALIAS])
+def test_uploads_need_a_user_allowed_to_upload(srv, media, case, endpoint):
+    """Refused before a byte is stored: 401 without valid credentials, 403 without the right
+    scope or (a multipart form post with the session cookie) without CSRF proof."""
+    status, headers_of = CREDENTIAL_REFUSALS[case]
+    before, total = api.files_under(srv.objects_dir), api.total_videos(srv.client)
+    resp = api.upload(srv.client, media.clip("mp4"), filename="nobody.mp4", title="nobody",
+                      endpoint=endpoint, auth=None, headers=headers_of(srv))
+    problem = api.assert_problem(resp, status)
+    if status == 401:
+        assert resp.header("WWW-Authenticate", "").lower().startswith("bearer"), resp.headers
+    assert "detail" in problem
+    api.assert_nothing_left_behind(srv, before, total)
+
+
+def test_a_big_anonymous_upload_is_refused_before_its_body(srv):
+    """The 401 comes from the headers: a 5 MB body is not read first (early answer)."""
+    headers, body, chunked = oversized(chunked=False)(None)
+    before, total = api.files_under(srv.objects_dir), api.total_videos(srv.client)
+    api.assert_problem(srv.client.post(api.UPLOAD, body, headers=headers), 401)
+    api.assert_nothing_left_behind(srv, before, total)
+
+
+@pytest.mark.parametrize("caller", ["session", "token"])
+def test_a_user_session_or_write_token_uploads_as_that_user(srv, media, caller):
+    user = auth.new_user(srv, f"uploader-{caller}")
+    who = user if caller == "session" else auth.create_token(user, ["videos:write"])
+    video = api.upload_ok(who.client, media.clip("webm"), filename="mine.webm", title="mine")
+    assert video["owner_id"] == user.user_id, video
+    assert video["visibility"] == "public", video   # KINORA_DEFAULT_VISIBILITY's default
+    mine = api.list_videos(user.client, mine="true", limit=100)["videos"]
+    assert [v["video_id"] for v in mine] == [video["video_id"]]
+
+
+@pytest.mark.parametrize("visibility", ["public", "unlisted", "internal", "private"])
+def test_the_form_may_name_the_visibility(srv, media, visibility):
+    video = api.upload_ok(srv.client, media.clip("mp4"), filename="vis.mp4",
+                          visibility=visibility)
+    assert video["visibility"] == visibility
+    assert api.get_video(srv.admin.client, video["video_id"])["visibility"] == visibility
+
+
+def test_an_unknown_visibility_is_refused_and_leaves_nothing(srv, media):
+    before, total = api.files_under(srv.objects_dir), api.total_videos(srv.client)
+    resp = api.upload(srv.client, media.clip("mp4"), filename="vis.mp4", visibility="secret")
+    api.assert_problem(resp, 400)
+    api.assert_nothing_left_behind(srv, before, total)
+
+
+def test_default_visibility_setting(server_factory, media):
+    srv = server_factory.start(env={"KINORA_DEFAULT_VISIBILITY": "private"})
+    video = api.upload_ok(srv.client, media.clip("mp4"), filename="default.mp4")
+    assert video["visibility"] == "private"
+    api.assert_problem(srv.client.get(api.video_path(video["video_id"])), 404)
+    assert api.total_videos(srv.client) == 0
 
 
 # -- concurrency ---------------------------------------------------------------------------

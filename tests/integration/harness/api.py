@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Callable, TypeVar
 from urllib.parse import parse_qs, urlsplit
 
-from . import multipart
+from . import auth, multipart
 from .client import Client, Response
 from .media import CONTENT_TYPES
 
@@ -23,6 +23,22 @@ SIGNED_MEDIA_RE = re.compile(r"^/media/[^?]+\?(?=.*\bexpires=\d+)(?=.*\bsignatur
 PROBLEM_FIELDS = ("type", "title", "status", "detail", "correlation_id")
 
 T = TypeVar("T")
+
+# `auth=` of the write helpers: DEFAULT = the client's own credentials if it carries any, else
+# the server's admin token (auth.admin); None = exactly as given (anonymous for a plain
+# Client); an auth.Caller = that caller's credentials.
+DEFAULT = object()
+
+
+def credentials(client: Client, auth_=DEFAULT) -> dict[str, str]:
+    """The headers that authenticate a write helper's request (see DEFAULT)."""
+    if auth_ is None:
+        return {}
+    if auth_ is DEFAULT:
+        if auth.has_credentials(client.default_headers):
+            return {}
+        return auth.admin_headers(client)
+    return dict(auth_.headers)
 
 
 def video_path(video_id: str) -> str:
@@ -44,7 +60,8 @@ def like_path(video_id: str) -> str:
 # -- uploads -------------------------------------------------------------------------------
 
 def upload_body(path: Path, *, filename: str | None = None, title: str | None = None,
-                description: str | None = None) -> multipart.MultipartBody:
+                description: str | None = None,
+                visibility: str | None = None) -> multipart.MultipartBody:
     filename = filename if filename is not None else Path(path).name
     ext = filename.rsplit(".", 1)[-1].lower()
     parts = []
@@ -52,25 +69,31 @@ def upload_body(path: Path, *, filename: str | None = None, title: str | None = 
         parts.append(multipart.field("title", title))
     if description is not None:
         parts.append(multipart.field("description", description))
+    if visibility is not None:
+        parts.append(multipart.field("visibility", visibility))
     parts.append(multipart.path_file("file", path, filename,
                                      CONTENT_TYPES.get(ext, "application/octet-stream")))
     return multipart.MultipartBody(parts)
 
 
 def send_multipart(client: Client, body: multipart.MultipartBody, *, chunked: bool = False,
-                   headers: dict | None = None, path: str = UPLOAD) -> Response:
+                   headers: dict | None = None, path: str = UPLOAD, auth=DEFAULT) -> Response:
     hdrs = {"Content-Type": body.content_type}
     if not chunked:
         hdrs["Content-Length"] = str(len(body))
+    hdrs.update(credentials(client, auth))
     hdrs.update(headers or {})
     return client.post(path, body, headers=hdrs, chunked=chunked)
 
 
 def upload(client: Client, path: Path, *, filename: str | None = None, title: str | None = None,
-           description: str | None = None, headers: dict | None = None, chunked: bool = False,
-           endpoint: str = UPLOAD) -> Response:
-    body = upload_body(path, filename=filename, title=title, description=description)
-    return send_multipart(client, body, chunked=chunked, headers=headers, path=endpoint)
+           description: str | None = None, visibility: str | None = None,
+           headers: dict | None = None, chunked: bool = False, endpoint: str = UPLOAD,
+           auth=DEFAULT) -> Response:
+    body = upload_body(path, filename=filename, title=title, description=description,
+                       visibility=visibility)
+    return send_multipart(client, body, chunked=chunked, headers=headers, path=endpoint,
+                          auth=auth)
 
 
 def upload_ok(client: Client, path: Path, **kw) -> dict:
@@ -82,6 +105,38 @@ def upload_ok(client: Client, path: Path, **kw) -> dict:
     assert UUID_RE.match(doc["video_id"]), doc
     assert doc["video"]["video_id"] == doc["video_id"], doc
     return doc["video"]
+
+
+# -- other writes (authenticated like uploads: see DEFAULT) ---------------------------------
+
+def delete_video(client: Client, video_id: str, *, auth=DEFAULT, path: str | None = None,
+                 headers: dict | None = None) -> Response:
+    hdrs = credentials(client, auth)
+    hdrs.update(headers or {})
+    return client.delete(path or delete_path(video_id), headers=hdrs)
+
+
+def like(client: Client, video_id: str, *, auth=DEFAULT, path: str | None = None,
+         headers: dict | None = None) -> Response:
+    hdrs = credentials(client, auth)
+    hdrs.update(headers or {})
+    return client.post(path or like_path(video_id), headers=hdrs)
+
+
+def unlike(client: Client, video_id: str, *, auth=DEFAULT) -> Response:
+    return client.delete(like_path(video_id), headers=credentials(client, auth))
+
+
+def edit_video(client: Client, video_id: str, *, auth=DEFAULT, **fields) -> Response:
+    """PATCH /api/uploader/videos/{id} with a JSON body of `fields`."""
+    return client.patch(delete_path(video_id), json_body=fields,
+                        headers=credentials(client, auth))
+
+
+def metrics(target) -> Response:
+    """GET /metrics on the main listener with the admin's token (a server or a client)."""
+    client = target if isinstance(target, Client) else target.client
+    return client.get("/metrics", headers=auth.admin_headers(client))
 
 
 # -- reads ---------------------------------------------------------------------------------

@@ -51,6 +51,19 @@ class Response:
         return f"<Response {self.status} {self.content_type or '-'} {len(self.body)}B {preview!r}>"
 
 
+def merge_headers(base: Mapping[str, str] | None,
+                  extra: Mapping[str, str] | None) -> dict[str, str]:
+    """base updated with extra, header names compared case-insensitively (extra wins); a
+    value of None in extra removes the header."""
+    out = dict(base or {})
+    for name, value in (extra or {}).items():
+        for old in [k for k in out if k.lower() == name.lower()]:
+            del out[old]
+        if value is not None:
+            out[name] = value
+    return out
+
+
 def path_with_query(path: str, params: Mapping[str, object] | None = None) -> str:
     if not params:
         return path
@@ -65,10 +78,13 @@ def relative_url(url: str) -> str:
 
 
 class Connection:
-    """One keep-alive connection to the server (reopened when the server closes it)."""
+    """One keep-alive connection to the server (reopened when the server closes it).
+    `headers` go with every request (a request's own headers win): credentials, see auth.py."""
 
-    def __init__(self, host: str, port: int, timeout: float = DEFAULT_TIMEOUT):
+    def __init__(self, host: str, port: int, timeout: float = DEFAULT_TIMEOUT,
+                 headers: Mapping[str, str] | None = None):
         self.host, self.port, self.timeout = host, port, timeout
+        self.default_headers = dict(headers or {})
         self._conn: http.client.HTTPConnection | None = None
 
     def close(self) -> None:
@@ -85,7 +101,7 @@ class Connection:
     def request(self, method: str, path: str, body: bytes | Iterable[bytes] | None = None,
                 headers: Mapping[str, str] | None = None, *, chunked: bool = False,
                 params: Mapping[str, object] | None = None, json_body=None) -> Response:
-        headers = dict(headers or {})
+        headers = merge_headers(self.default_headers, headers)
         if json_body is not None:
             body = json.dumps(json_body).encode()
             headers.setdefault("Content-Type", "application/json")
@@ -168,13 +184,24 @@ class Connection:
 
 
 class Client:
-    """Convenience wrapper: each call uses a fresh connection (closed afterwards)."""
+    """Convenience wrapper: each call uses a fresh connection (closed afterwards). `headers`
+    go with every request (a request's own headers win): a Client with credentials is what
+    auth.Caller hands out; a plain Client is anonymous."""
 
-    def __init__(self, host: str, port: int, timeout: float = DEFAULT_TIMEOUT):
+    def __init__(self, host: str, port: int, timeout: float = DEFAULT_TIMEOUT,
+                 headers: Mapping[str, str] | None = None):
         self.host, self.port, self.timeout = host, port, timeout
+        self.default_headers = dict(headers or {})
 
     def connection(self) -> Connection:
-        return Connection(self.host, self.port, self.timeout)
+        return Connection(self.host, self.port, self.timeout, self.default_headers)
+
+    def with_headers(self, headers: Mapping[str, str] | None) -> "Client":
+        """The same server with other default headers (None or {}: anonymous)."""
+        return Client(self.host, self.port, self.timeout, headers)
+
+    def patch(self, path: str, body=None, **kw) -> Response:
+        return self.request("PATCH", path, body, **kw)
 
     def request(self, method: str, path: str, body=None, headers=None, **kw) -> Response:
         with self.connection() as conn:

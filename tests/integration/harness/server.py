@@ -14,6 +14,7 @@ import subprocess
 import time
 from pathlib import Path
 
+from . import auth
 from .client import Client
 
 HOST = "127.0.0.1"
@@ -34,6 +35,8 @@ def base_env(extra: dict[str, str | None] | None = None) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("KINORA_")}
     env["KINORA_WORKERS"] = "0"   # no processing unless a test asks: videos stay UPLOADED
     env["KINORA_WEB_DIR"] = ""    # API only unless a test serves a web app
+    env["KINORA_ADMIN_PASSWORD"] = auth.ADMIN_PASSWORD   # the first admin (auth.admin())
+    env["KINORA_RATE_LIMIT"] = "off"   # tests of the limits turn them on
     env.update(extra or {})
     return {k: v for k, v in env.items() if v is not None}   # None: leave the variable unset
 
@@ -60,6 +63,7 @@ class KinoraServer:
         assert self.proc is None, "already running"
         self.data_dir.mkdir(parents=True, exist_ok=True)
         self.port = free_port()
+        auth.forget(HOST, self.port)   # a token cached for an earlier server on this port
         cmd = [self.binary, "serve", "--listen", f"{HOST}:{self.port}",
                "--data-dir", str(self.data_dir), *self.args]
         with open(self.log_path, "ab") as log:
@@ -132,6 +136,19 @@ class KinoraServer:
     def client(self) -> Client:
         assert self.port is not None, "server never started"
         return Client(HOST, self.port)
+
+    @property
+    def admin(self) -> "auth.Caller":
+        """The first admin's API token (every scope), made on first use."""
+        return auth.admin(self.client)
+
+    @property
+    def internal_client(self) -> Client:
+        """The KINORA_INTERNAL_LISTEN listener (start the server with it set to HOST:PORT)."""
+        listen = self.env.get("KINORA_INTERNAL_LISTEN")
+        assert listen, "started without KINORA_INTERNAL_LISTEN"
+        host, port = listen.rsplit(":", 1)
+        return Client(host, int(port))
 
     @property
     def objects_dir(self) -> Path:
