@@ -18,7 +18,9 @@ Result<access::GuardOptions> GuardOptionsFrom(const Config& c, bool edge) {
   o.limits.view = {.per_minute = a.rate_view, .burst = std::max(5.0, a.rate_view / 2)};
   KINORA_TRY(o.trusted_proxies, http::TrustedProxies::Parse(a.trusted_proxies));
   o.public_origin = a.public_url;
-  o.cors_origins = a.cors_origins;
+  std::string origins;
+  for (const auto& origin : a.cors_origins) origins += (origins.empty() ? "" : ",") + origin;
+  KINORA_TRY(o.cors, http::CorsPolicy::Parse(origins));
   o.headers.https = a.public_url.starts_with("https://");
   return o;
 }

@@ -28,7 +28,7 @@ struct RawSettings {
 // Accounts and access settings (docs/auth.md).
 struct AccessConfig {
   std::string admin_user = "admin";
-  std::string admin_password;  // empty: generated at the first start, printed once
+  std::string admin_password;     // empty: generated at the first start, printed once
   std::string signup = "closed";  // closed | open | approval
   std::string default_visibility = "public";
   std::string public_url;       // "https://video.example.org": cookies Secure, CSRF origin

@@ -6,8 +6,8 @@
 #include "config.h"
 #include "process.h"
 #include "reindex.h"
-#include "routes_cli.h"
 #include "roles.h"
+#include "routes_cli.h"
 #include "signals.h"
 #include "users_cli.h"
 

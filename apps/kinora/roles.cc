@@ -149,12 +149,11 @@ Result<void> OpenResources(Process& p) {
   }
   if (p.store) {
     p.presenter = std::make_unique<videos::Presenter>(
-        *p.signer,
-        videos::PresenterOptions{
-            .url_ttl = std::chrono::seconds(c.url_ttl_seconds),
-            .private_url_ttl = std::chrono::seconds(c.access.private_url_ttl_seconds),
-            // Never presigned store URLs: they could not be revoked (docs/auth.md).
-            .direct_store = nullptr});
+        *p.signer, videos::PresenterOptions{
+                       .url_ttl = std::chrono::seconds(c.url_ttl_seconds),
+                       .private_url_ttl = std::chrono::seconds(c.access.private_url_ttl_seconds),
+                       // Never presigned store URLs: they could not be revoked (docs/auth.md).
+                       .direct_store = nullptr});
   }
   return {};
 }

@@ -88,8 +88,7 @@ std::string UrlSigner::Mac(std::string_view key, std::string_view expires,
 std::string UrlSigner::SignUntil(std::string_view key, int64_t expires_unix,
                                  int64_t generation) const {
   std::string exp = std::to_string(expires_unix);
-  return prefix_ + std::string(key) + "?expires=" + exp +
-         "&signature=" + Mac(key, exp, generation);
+  return prefix_ + std::string(key) + "?expires=" + exp + "&signature=" + Mac(key, exp, generation);
 }
 
 std::string UrlSigner::Sign(std::string_view key, std::chrono::seconds ttl,

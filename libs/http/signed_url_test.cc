@@ -40,7 +40,9 @@ TEST(UrlSigner, MatchesHmacSha256) {
 TEST(UrlSigner, GenerationIsInTheMacAndRevokesOlderUrls) {
   UrlSigner s("Jefe", "");
   const std::string url = s.SignUntil("k", 4102444800, 7);
-  EXPECT_EQ(url, "k?expires=4102444800&signature=ec832badccde44e71b59c7b09dcbada9864a27c7ae6a0f554f6ee410eb4f8403");
+  EXPECT_EQ(url,
+            "k?expires=4102444800&signature="
+            "ec832badccde44e71b59c7b09dcbada9864a27c7ae6a0f554f6ee410eb4f8403");
   const std::string sig = url.substr(url.find("signature=") + 10);
   EXPECT_TRUE(s.Verify("k", "4102444800", sig, 7));
   EXPECT_FALSE(s.Verify("k", "4102444800", sig, 8));

@@ -6,9 +6,9 @@
 namespace kinora::access {
 namespace {
 
+using http::Verb;
 using identity::Right;
 using identity::Scope;
-using http::Verb;
 
 AccessRule Rule(Verb m, std::string_view p, Need need) {
   AccessRule r;
@@ -68,15 +68,14 @@ AccessRule Upstream(Verb m, std::string_view p, Limit l = Limit::kApi) {
 }
 
 std::vector<AccessRule> MakeTable() {
-  const Scope read = Scope::kVideosRead, write = Scope::kVideosWrite,
-              stats = Scope::kAnalyticsRead, admin = Scope::kAdmin;
+  const Scope read = Scope::kVideosRead, write = Scope::kVideosWrite, stats = Scope::kAnalyticsRead,
+              admin = Scope::kAdmin;
   std::vector<AccessRule> t = {
       // Every role: probes stay public; metrics need an admin (or the internal listener, which
       // has no guard).
       Anyone(Verb::get, "/health", std::nullopt, Target::kNone, Limit::kNone),
       Anyone(Verb::get, "/ready", std::nullopt, Target::kNone, Limit::kNone),
-      WithRight(Verb::get, "/metrics", Right::kManageSettings, admin, Target::kNone,
-                Limit::kNone),
+      WithRight(Verb::get, "/metrics", Right::kManageSettings, admin, Target::kNone, Limit::kNone),
       // The web app and media (a /media/ URL is its own credential: signed, expiring, revocable).
       Anyone(Verb::get, "/media/*", std::nullopt, Target::kNone, Limit::kNone),
       Anyone(Verb::get, "(static)", std::nullopt, Target::kNone, Limit::kNone),
@@ -94,8 +93,7 @@ std::vector<AccessRule> MakeTable() {
       Anyone(Verb::get, "/api/analytics/stats", stats),
       Anyone(Verb::post, "/api/analytics/view/{id}", std::nullopt, Target::kVideoWatch,
              Limit::kView),
-      WithRight(Verb::post, "/api/analytics/like/{id}", Right::kLike, write,
-                Target::kVideoWatch),
+      WithRight(Verb::post, "/api/analytics/like/{id}", Right::kLike, write, Target::kVideoWatch),
       WithRight(Verb::delete_, "/api/analytics/like/{id}", Right::kLike, write,
                 Target::kVideoWatch),
 
@@ -144,8 +142,8 @@ Result<void> CheckRoutes(const http::Router& router) {
   std::string missing;
   for (const http::Route& r : router.routes()) {
     if (FindRule(r.method, r.pattern)) continue;
-    missing += (missing.empty() ? "" : ", ") + std::string(http::bhttp::to_string(r.method)) +
-               " " + r.pattern;
+    missing += (missing.empty() ? "" : ", ") + std::string(http::bhttp::to_string(r.method)) + " " +
+               r.pattern;
   }
   if (!missing.empty()) {
     return Internal("routes without an entry in the authorization table: " + missing);
@@ -208,8 +206,8 @@ boost::json::array AccessTableJson() {
         {"need", ToString(r.need)},
         {"right", r.need == Need::kRight ? boost::json::value(identity::ToString(r.right))
                                          : boost::json::value(nullptr)},
-        {"scope", r.scope ? boost::json::value(identity::ToString(*r.scope))
-                          : boost::json::value(nullptr)},
+        {"scope",
+         r.scope ? boost::json::value(identity::ToString(*r.scope)) : boost::json::value(nullptr)},
         {"target", ToString(r.target)},
         {"limit", ToString(r.limit)},
         {"session_only", r.session_only},

@@ -62,8 +62,8 @@ TEST(AccessTable, JsonListsEveryRule) {
   auto j = AccessTableJson();
   ASSERT_EQ(j.size(), AccessTable().size());
   const auto& first = j.at(0).as_object();
-  for (auto key : {"method", "pattern", "need", "right", "scope", "target", "limit",
-                   "session_only", "while_must_change"}) {
+  for (auto key : {"method", "pattern", "need", "right", "scope", "target", "limit", "session_only",
+                   "while_must_change"}) {
     EXPECT_TRUE(first.contains(key)) << key;
   }
 }

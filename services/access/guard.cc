@@ -9,8 +9,8 @@
 namespace kinora::access {
 namespace {
 
-using identity::Principal;
 using http::Response;
+using identity::Principal;
 
 // Last-seen stamps are written at most this often per session or token: a write per request
 // would make every authenticated read a database write.
@@ -129,8 +129,8 @@ std::optional<Response> Guard::Limit(const http::Request& req, const AccessRule&
 }
 
 std::optional<Response> Guard::Admit(http::Request& req, const http::Route& route) {
-  req.client = http::ClientAddress(req.remote, req.headers["X-Forwarded-For"],
-                                   options_.trusted_proxies);
+  req.client =
+      http::ClientAddress(req.remote, req.headers["X-Forwarded-For"], options_.trusted_proxies);
   const AccessRule* rule = FindRule(route.method, route.pattern);
   if (!rule) return http::ProblemFrom(Internal("this route has no authorization rule"));
   if (auto limited = Limit(req, *rule)) return limited;
@@ -172,9 +172,9 @@ std::optional<Response> Guard::Admit(http::Request& req, const http::Route& rout
     case Need::kRight:
       if (!p.signed_in()) return http::ProblemFrom(Unauthenticated("sign in first"));
       if (!p.Has(rule->right)) {
-        return http::ProblemFrom(PermissionDenied(
-            "your role may not do this (it needs the right '" +
-            std::string(identity::ToString(rule->right)) + "')"));
+        return http::ProblemFrom(
+            PermissionDenied("your role may not do this (it needs the right '" +
+                             std::string(identity::ToString(rule->right)) + "')"));
       }
       break;
   }
@@ -184,9 +184,8 @@ std::optional<Response> Guard::Admit(http::Request& req, const http::Route& rout
           PermissionDenied("this needs a signed-in session; API tokens cannot manage credentials"));
     }
     if (rule->scope && !p.Allows(*rule->scope)) {
-      return http::ProblemFrom(PermissionDenied("the API token lacks the scope '" +
-                                                std::string(identity::ToString(*rule->scope)) +
-                                                "'"));
+      return http::ProblemFrom(PermissionDenied(
+          "the API token lacks the scope '" + std::string(identity::ToString(*rule->scope)) + "'"));
     }
   }
   if (p.must_change_password && !rule->while_must_change) {
@@ -198,7 +197,16 @@ std::optional<Response> Guard::Admit(http::Request& req, const http::Route& rout
 
 void Guard::Finish(const http::Request& req, http::Response& res) const {
   http::AddSecurityHeaders(res, options_.headers);
-  (void)req;
+  if (!options_.cors.empty()) {
+    if (std::string_view origin = req.Header(http::bhttp::field::origin); !origin.empty()) {
+      options_.cors.Apply(res, origin, false);
+    }
+  }
+  // Every 401 says how to authenticate (RFC 9110 §11.6.1).
+  if (res.status == http::Status::unauthorized &&
+      res.headers.find(http::bhttp::field::www_authenticate) == res.headers.end()) {
+    res.Set(http::bhttp::field::www_authenticate, "Bearer realm=\"kinora\"");
+  }
 }
 
 }  // namespace kinora::access

@@ -76,8 +76,8 @@ class FakeStore final : public identity::IdentityStore {
 class GuardTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    for (auto [id, role] : {std::pair{"alice", identity::Role::kUser},
-                            std::pair{"root", identity::Role::kAdmin}}) {
+    for (auto [id, role] :
+         {std::pair{"alice", identity::Role::kUser}, std::pair{"root", identity::Role::kAdmin}}) {
       identity::User u;
       u.user_id = id;
       u.username = id;
@@ -114,9 +114,8 @@ class GuardTest : public ::testing::Test {
   // The status the guard answers for a request to the route (0: admitted).
   int Admit(Verb m, std::string pattern, const std::map<std::string, std::string>& headers,
             Principal* seen = nullptr) {
-    http::Route route{m, std::move(pattern), {}, http::Handler([](http::Request&) {
-                        return http::Response{};
-                      })};
+    http::Route route{
+        m, std::move(pattern), {}, http::Handler([](http::Request&) { return http::Response{}; })};
     http::Request req;
     req.method = m;
     req.remote = "127.0.0.1";

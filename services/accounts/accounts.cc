@@ -95,8 +95,8 @@ json::object Accounts::UserJson(const identity::User& u) {
 int64_t Accounts::BackoffUntil(int64_t failures, int64_t now) const {
   if (failures < options_.free_failures) return 0;
   const int64_t steps = std::min<int64_t>(failures - options_.free_failures, 12);
-  const int64_t ms = std::min<int64_t>((int64_t{1} << steps) * 2000,
-                                       options_.max_backoff.count() * 1000);
+  const int64_t ms =
+      std::min<int64_t>((int64_t{1} << steps) * 2000, options_.max_backoff.count() * 1000);
   return now + ms;
 }
 
@@ -104,7 +104,7 @@ int64_t Accounts::UnknownLockedUntil(const std::string& name, int64_t now) {
   std::lock_guard lock(unknown_mu_);
   auto it = unknown_.find(name);
   if (it == unknown_.end()) return 0;
-  if (it->second.second <= now && now - it->second.second > 3'600'000) {
+  if (it->second.second != 0 && it->second.second <= now && now - it->second.second > 3'600'000) {
     unknown_.erase(it);  // an hour after the lock ended, forget the name
     return 0;
   }
@@ -175,7 +175,8 @@ asio::awaitable<Response> Accounts::Login(http::Request& req, http::BodyReader& 
   }
   if (user->disabled) co_return http::ProblemFrom(PermissionDenied("this account is disabled"));
   if (!user->approved) {
-    co_return http::ProblemFrom(PermissionDenied("this account awaits an administrator's approval"));
+    co_return http::ProblemFrom(
+        PermissionDenied("this account awaits an administrator's approval"));
   }
   bool changed = user->failed_logins != 0 || user->locked_until != 0;
   user->failed_logins = 0;

@@ -77,10 +77,14 @@ json::object TokenJson(const identity::ApiToken& t) {
   for (auto s : t.scopes) scopes.push_back(json::string(identity::ToString(s)));
   auto secs = [](int64_t ms) { return ms ? json::value(ms / 1000) : json::value(nullptr); };
   return json::object{
-      {"token_id", t.token_id},      {"name", t.name},
-      {"hint", t.hint},              {"scopes", std::move(scopes)},
-      {"created_at", t.created_at / 1000}, {"expires_at", secs(t.expires_at)},
-      {"last_used_at", secs(t.last_used_at)}, {"revoked", t.revoked},
+      {"token_id", t.token_id},
+      {"name", t.name},
+      {"hint", t.hint},
+      {"scopes", std::move(scopes)},
+      {"created_at", t.created_at / 1000},
+      {"expires_at", secs(t.expires_at)},
+      {"last_used_at", secs(t.last_used_at)},
+      {"revoked", t.revoked},
   };
 }
 

@@ -45,7 +45,8 @@ boost::asio::awaitable<Response> Accounts::CreateUser(http::Request&, http::Body
   u.role = identity::Role::kUser;
   if (const json::value* r = in->if_contains("role"); r && !r->is_null()) {
     auto role = r->is_string() ? identity::ParseRole(r->as_string()) : std::nullopt;
-    if (!role) co_return http::ProblemFrom(InvalidArgument("'role' must be user, moderator or admin"));
+    if (!role)
+      co_return http::ProblemFrom(InvalidArgument("'role' must be user, moderator or admin"));
     u.role = *role;
   }
   auto quota = Bytes(*in, "quota_bytes", options_.default_quota_bytes);
@@ -96,7 +97,9 @@ Response Accounts::UpdateUser(http::Request& req) {
   for (auto [name, field] : {std::pair{"disabled", &identity::User::disabled},
                              std::pair{"approved", &identity::User::approved}}) {
     if (const json::value* b = in->if_contains(name); b && !b->is_null()) {
-      if (!b->is_bool()) return http::ProblemFrom(InvalidArgument(std::string("'") + name + "' must be true or false"));
+      if (!b->is_bool())
+        return http::ProblemFrom(
+            InvalidArgument(std::string("'") + name + "' must be true or false"));
       (*user).*field = b->as_bool();
     }
   }

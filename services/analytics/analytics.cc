@@ -43,7 +43,7 @@ Result<catalog::VideoRecord> Watchable(catalog::Catalog& catalog, const http::Re
   KINORA_TRY(catalog::VideoRecord v, catalog.Get(id));
   const auto visibility = identity::ParseVisibility(v.visibility);
   if (!visibility || !identity::CanWatch(req.principal.caller, v.owner_id, *visibility)) {
-    return NotFound("no video with id " + id);
+    return NotFound("video not found: " + id);
   }
   return v;
 }

@@ -95,14 +95,12 @@ Response Gateway::Media(http::Request& req) {
   // Only a video's media is served, and only while the URL's generation is the video's: a
   // deleted video, or one whose visibility changed, no longer answers to URLs handed out before.
   const std::optional<std::string> video_id = videos::VideoIdOfMediaKey(key);
-  if (!video_id || !storage::ValidateKey(key) || !catalog_) {
-    return http::ProblemFrom(NotFound("no such media"));
-  }
+  // A key of no video cannot carry a valid signature: the same 403 as any altered URL.
+  const Error invalid = PermissionDenied("the URL signature is not valid");
+  if (!video_id || !storage::ValidateKey(key) || !catalog_) return http::ProblemFrom(invalid);
   auto video = catalog_->Get(*video_id);
   if (!video) {
-    return video.error().code == ErrorCode::kNotFound
-               ? http::ProblemFrom(NotFound("no such media"))
-               : http::ProblemFrom(video.error());
+    return http::ProblemFrom(video.error().code == ErrorCode::kNotFound ? invalid : video.error());
   }
   const int64_t generation = video->media_generation;
   auto ok = signer_.Verify(key, req.Query("expires").value_or(""),

@@ -100,10 +100,10 @@ class IngestTest : public ::testing::Test {
     KINORA_TRY_VOID(f.Append(bytes.substr(0, half)));
     KINORA_TRY_VOID(f.Append(bytes.substr(half)));
     return ingest_->Finish(std::move(f), {.title = "",
-                                              .description = "d",
-                                              .correlation_id = "c",
-                                              .owner_id = "u",
-                                              .visibility = "public"});
+                                          .description = "d",
+                                          .correlation_id = "c",
+                                          .owner_id = "u",
+                                          .visibility = "public"});
   }
 
   // Nothing of any upload anywhere: no object, no row, no job.

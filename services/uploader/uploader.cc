@@ -64,9 +64,9 @@ void Uploader::Register(http::Router& router, const std::string& prefix) {
       upload_route_options());
   router.Add(http::Verb::delete_, prefix + "/videos/{id}",
              [this](http::Request& req) { return Delete(req); });
-  router.Add(http::Verb::patch, prefix + "/videos/{id}",
-             [this](http::Request& req) { return Edit(req); },
-             http::RouteOptions{.body_limit = 16 * 1024});
+  router.Add(
+      http::Verb::patch, prefix + "/videos/{id}", [this](http::Request& req) { return Edit(req); },
+      http::RouteOptions{.body_limit = 16 * 1024});
 }
 
 Result<uint64_t> Uploader::Allowance(const http::Request& req, uint64_t* quota_left) {
@@ -95,7 +95,7 @@ Result<catalog::VideoRecord> Uploader::Editable(const http::Request& req, const 
   KINORA_TRY(catalog::VideoRecord v, catalog_.Get(id));
   const auto visibility = identity::ParseVisibility(v.visibility);
   if (!visibility || !identity::CanWatch(req.principal.caller, v.owner_id, *visibility)) {
-    return NotFound("no video with id " + id);
+    return NotFound("video not found: " + id);
   }
   if (!identity::CanEdit(req.principal.caller, v.owner_id)) {
     return PermissionDenied("only the owner, moderators and admins may change this video");
@@ -120,8 +120,8 @@ asio::awaitable<Response> Uploader::Upload(http::Request& req, http::BodyReader&
   };
   if (!allowance) {
     co_return allowance.error().code == ErrorCode::kTooLarge
-                  ? over_quota(allowance.error())
-                  : refuse(http::ProblemFrom(allowance.error()));
+        ? over_quota(allowance.error())
+        : refuse(http::ProblemFrom(allowance.error()));
   }
   const uint64_t limit = *allowance;
   const bool quota_binds = limit < options_.max_upload_bytes;
@@ -210,7 +210,8 @@ asio::awaitable<Response> Uploader::Upload(http::Request& req, http::BodyReader&
     }
     if (*n == 0) break;
     auto fed = parser.Feed(std::string_view(buf.data(), *n));
-    if (!fed) co_return over_limit ? over_quota(fed.error()) : refuse(http::ProblemFrom(fed.error()));
+    if (!fed)
+      co_return over_limit ? over_quota(fed.error()) : refuse(http::ProblemFrom(fed.error()));
   }
   if (auto fin = parser.Finish(); !fin) co_return refuse(http::ProblemFrom(fin.error()));
   if (!form.file) {

@@ -12,6 +12,7 @@ listener (KINORA_INTERNAL_LISTEN).
 """
 from __future__ import annotations
 
+import re
 import signal
 import threading
 import time
@@ -83,8 +84,9 @@ def test_every_role_is_healthy_ready_and_measured(cluster):
         metrics = r.client.get("/metrics", headers=admin.headers)
         assert metrics.status == 200 and b"kinora_http_requests_total" in metrics.body, \
             (r.name, metrics)
-    # The gateway reaches the backends only through the other roles.
-    assert set(cluster.g1.client.get("/ready").json()["checks"]) == {"storage"}
+    # The gateway reaches storage and the catalog database (media generations, sessions) itself;
+    # the queue only through the other roles.
+    assert set(cluster.g1.client.get("/ready").json()["checks"]) == {"storage", "catalog"}
 
 
 def test_uploads_through_both_gateways_are_processed_by_both_processors(cluster, media):

@@ -223,7 +223,8 @@ def unknown_id() -> str:
 
 
 def json_upload(c) -> Response:
-    return c.client.post(api.UPLOAD, b"{}", headers={"Content-Type": "application/json"})
+    return c.client.post(api.UPLOAD, b"{}", headers={"Content-Type": "application/json",
+                                                     **api.credentials(c.client)})
 
 
 def upload_without_file(c) -> Response:

@@ -196,6 +196,11 @@ def test_a_cross_origin_form_post_with_the_cookie_is_refused(srv, video):
     assert resp.status == 200 and resp.json()["liked"] is True, resp
 
 
+@pytest.fixture(scope="module")
+def csrf_probe(srv) -> auth.Caller:
+    return auth.new_user(srv, "csrf-probe")
+
+
 @pytest.mark.parametrize("case,headers,ok", [
     ("same-origin, X-Kinora-Request", {"Sec-Fetch-Site": "same-origin", "X-Kinora-Request": "1"},
      True),
@@ -214,11 +219,6 @@ def test_a_cross_origin_form_post_with_the_cookie_is_refused(srv, video):
                                            "X-Kinora-Request": "1"}, False),
     ("Origin null", {"Origin": "null", "X-Kinora-Request": "1"}, False),
 ])
-@pytest.fixture(scope="module")
-def csrf_probe(srv) -> auth.Caller:
-    return auth.new_user(srv, "csrf-probe")
-
-
 def test_what_a_cookie_write_needs(srv, video, csrf_probe, case, headers, ok):
     sent = {**cookie_only(csrf_probe), **headers}
     if sent.get("Origin") == "SITE":

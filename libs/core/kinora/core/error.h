@@ -22,11 +22,11 @@ enum class ErrorCode {
   kUnavailable,           // a dependency is down or timed out; retrying may help
   kDeadlineExceeded,      // an upstream we relay to did not answer in time (a gateway timeout)
   kBadUpstream,           // an upstream we relay to sent something broken or dropped the exchange
-  kPermissionDenied,      // signature invalid or expired, a right or scope missing, or the OS refused
-  kUnauthenticated,       // credentials are needed and none (or no valid ones) came
-  kResourceExhausted,     // the caller used up a budget (a rate limit); retrying later may help
-  kCancelled,             // the operation was aborted (client went away, shutdown)
-  kInternal,              // anything else; a bug or an unexpected backend failure
+  kPermissionDenied,   // signature invalid or expired, a right or scope missing, or the OS refused
+  kUnauthenticated,    // credentials are needed and none (or no valid ones) came
+  kResourceExhausted,  // the caller used up a budget (a rate limit); retrying later may help
+  kCancelled,          // the operation was aborted (client went away, shutdown)
+  kInternal,           // anything else; a bug or an unexpected backend failure
 };
 
 std::string_view ToString(ErrorCode code);

@@ -32,11 +32,11 @@ struct Request {
   std::multimap<std::string, std::string> query;   // percent-decoded parameters
   std::map<std::string, std::string> path_params;  // from "{name}" and "*" in the route
   bhttp::fields headers;
-  std::string body;            // filled for non-streaming routes
-  std::string correlation_id;  // validated inbound or generated
-  std::string remote;          // peer address, for logs
-  std::string route;           // the matched route pattern, for metrics
-  std::string client;          // the client's address (the peer, or a trusted proxy's word)
+  std::string body;               // filled for non-streaming routes
+  std::string correlation_id;     // validated inbound or generated
+  std::string remote;             // peer address, for logs
+  std::string route;              // the matched route pattern, for metrics
+  std::string client;             // the client's address (the peer, or a trusted proxy's word)
   identity::Principal principal;  // set by the server's guard; anonymous otherwise
 
   // First value of a query parameter, if present.

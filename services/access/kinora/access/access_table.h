@@ -41,7 +41,7 @@ struct AccessRule {
   std::string_view pattern;
   Need need = Need::kAnyone;
   identity::Right right = identity::Right::kUpload;  // with Need::kRight
-  std::optional<identity::Scope> scope;             // a token must carry it (403 otherwise)
+  std::optional<identity::Scope> scope;              // a token must carry it (403 otherwise)
   Target target = Target::kNone;
   Limit limit = Limit::kApi;
   bool session_only = false;       // tokens refused (403): managing credentials needs a session

@@ -14,6 +14,7 @@
 
 #include "kinora/access/access_table.h"
 #include "kinora/http/client_address.h"
+#include "kinora/http/cors.h"
 #include "kinora/http/rate_limiter.h"
 #include "kinora/http/router.h"
 #include "kinora/http/security_headers.h"
@@ -22,7 +23,7 @@
 namespace kinora::access {
 
 struct SessionPolicy {
-  std::chrono::seconds idle{std::chrono::hours(72)};     // unused this long: ended
+  std::chrono::seconds idle{std::chrono::hours(72)};      // unused this long: ended
   std::chrono::seconds max_age{std::chrono::hours(720)};  // after sign-in: ended
 };
 
@@ -39,7 +40,7 @@ struct GuardOptions {
   RateLimits limits;
   http::TrustedProxies trusted_proxies;
   std::string public_origin;  // "https://video.example.org" (KINORA_PUBLIC_URL), may be empty
-  std::vector<std::string> cors_origins;
+  http::CorsPolicy cors;      // KINORA_CORS_ORIGINS; empty: no CORS headers
   http::SecurityHeaderOptions headers;
 };
 

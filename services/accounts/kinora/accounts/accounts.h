@@ -9,8 +9,8 @@
 
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/co_spawn.hpp>
-#include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/thread_pool.hpp>
+#include <boost/asio/use_awaitable.hpp>
 #include <chrono>
 #include <functional>
 #include <map>
@@ -30,9 +30,9 @@ enum class Signup { kClosed, kOpen, kApproval };
 struct AccountsOptions {
   Signup signup = Signup::kClosed;
   access::SessionPolicy sessions;
-  int free_failures = 5;                                // failed sign-ins before back-off
-  std::chrono::seconds max_backoff{15 * 60};            // the longest lock
-  int64_t default_quota_bytes = 0;                      // for new users; 0 = unlimited
+  int free_failures = 5;                      // failed sign-ins before back-off
+  std::chrono::seconds max_backoff{15 * 60};  // the longest lock
+  int64_t default_quota_bytes = 0;            // for new users; 0 = unlimited
   int64_t default_daily_quota_bytes = 0;
   std::function<bool(const http::Request&)> https;  // whether to mark cookies Secure
 };
@@ -49,8 +49,7 @@ class Accounts {
   http::Response Logout(http::Request& req);
   http::Response LogoutAll(http::Request& req);
   http::Response Me(http::Request& req);
-  boost::asio::awaitable<http::Response> ChangePassword(http::Request& req,
-                                                        http::BodyReader& body);
+  boost::asio::awaitable<http::Response> ChangePassword(http::Request& req, http::BodyReader& body);
   boost::asio::awaitable<http::Response> SignUp(http::Request& req, http::BodyReader& body);
   http::Response ListTokens(http::Request& req);
   http::Response CreateToken(http::Request& req);
@@ -59,8 +58,7 @@ class Accounts {
   http::Response ListUsers(http::Request& req);
   boost::asio::awaitable<http::Response> CreateUser(http::Request& req, http::BodyReader& body);
   http::Response UpdateUser(http::Request& req);
-  boost::asio::awaitable<http::Response> ResetPassword(http::Request& req,
-                                                       http::BodyReader& body);
+  boost::asio::awaitable<http::Response> ResetPassword(http::Request& req, http::BodyReader& body);
 
  private:
   // Runs `f` on the hashing pool and resumes the caller's coroutine with its result.
