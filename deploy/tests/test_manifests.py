@@ -450,6 +450,7 @@ def test_config_names_existing_services_and_the_environment(env):
         "KINORA_STORAGE": "s3",
         "KINORA_QUEUE": "sqs",
         "KINORA_LISTEN": "0.0.0.0:8080",
+        "KINORA_INTERNAL_LISTEN": "0.0.0.0:9090",
         "KINORA_DATA_DIR": "/var/lib/kinora",
         "KINORA_LOG_LEVEL": "debug" if env == "dev" else "info",
         "S3_BUCKET": f"kinora-{env}-media-{ACCOUNT}",
@@ -614,8 +615,15 @@ def test_alb_and_prometheus_can_reach_the_pods(env):
             f"{env}: {component} is reachable from the whole VPC")
     for role in KINORA_ROLES:
         labels = pod_labels(deployment_of(env, role))
-        assert policy_allows(env, "ingress", labels, "monitoring", {}, 8080), (
-            f"{env}: Prometheus in namespace monitoring may not scrape {role} on 8080")
+        assert policy_allows(env, "ingress", labels, "monitoring", {}, 9090), (
+            f"{env}: Prometheus in namespace monitoring may not scrape {role} on 9090")
+        assert not policy_allows(env, "ingress", labels, "monitoring", {}, 8080), (
+            f"{env}: Prometheus needs only the internal listener, not {role}'s 8080")
+        [(where, c)] = all_containers(deployment_of(env, role))
+        assert {"name": "internal", "containerPort": 9090, "protocol": "TCP"} in c["ports"], (
+            f"{env}: {where} does not expose the internal listener on 9090")
+        annotations = deployment_of(env, role)["spec"]["template"]["metadata"]["annotations"]
+        assert annotations.get("prometheus.io/port") == "9090", f"{env}: {where} scrape port"
 
 
 @env_param
@@ -626,10 +634,9 @@ def test_only_the_roles_that_need_aws_reach_it(env):
         assert ip_egress_allowed(env, role, s3, 443), f"{env}: {role} may not reach AWS on 443"
         assert not ip_egress_allowed(env, role, postgres, 443), (
             f"{env}: {role} may reach any address in the VPC on 443")
-    for role in ("uploader", "analytics", "processor"):
+    # The gateway too: it reads sessions, tokens and media generations (the accounts issue).
+    for role in ("gateway", "uploader", "analytics", "processor"):
         assert ip_egress_allowed(env, role, postgres, 5432), (
             f"{env}: {role} may not reach PostgreSQL in the VPC on 5432")
-    assert not ip_egress_allowed(env, "gateway", postgres, 5432), (
-        f"{env}: the gateway has no catalog and must not reach PostgreSQL")
     for port in (443, 5432, 80):
         assert not ip_egress_allowed(env, "web", s3, port), f"{env}: web may reach {s3}:{port}"
