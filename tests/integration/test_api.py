@@ -449,7 +449,8 @@ def test_delete_removes_everything(scratch, media):
     assert vid not in ids(api.walk_cursor(client, limit=100))
     leftovers = [k for k in api.files_under(scratch.objects_dir) if vid in k]
     assert not leftovers, f"objects left after delete: {leftovers}"
-    api.assert_problem(api.media_get(client, url), 404)
+    # A deleted video answers to no URL handed out before: the 403 of any URL not valid now.
+    api.assert_problem(api.media_get(client, url), 403)
     api.assert_problem(client.post(api.view_path(vid)), 404)
     api.assert_problem(api.delete_video(client, vid), 404)
     assert scratch.catalog_db.exists() and scratch.queue_db.exists()
