@@ -76,6 +76,23 @@ bool NeedsRowCount(const ListQuery& q) {
   return !q.title_query.empty() || q.audience != Audience::kEveryone || !q.owner_id.empty();
 }
 
+std::optional<std::string> AudienceCountSql(const ListQuery& q, std::string_view status,
+                                            std::string_view viewer) {
+  if (!q.title_query.empty() || !q.owner_id.empty() || q.audience == Audience::kEveryone) {
+    return std::nullopt;
+  }
+  const std::string by_status = q.status ? " AND status = " + std::string(status) : "";
+  if (q.audience == Audience::kAnonymous) {
+    return "SELECT COALESCE(SUM(n), 0) FROM visibility_counts WHERE visibility = 'public'" +
+           by_status;
+  }
+  // Public and internal videos of everyone, and the viewer's own others: disjoint sets.
+  return "SELECT (SELECT COALESCE(SUM(n), 0) FROM visibility_counts WHERE visibility IN "
+         "('public', 'internal')" +
+         by_status + ") + (SELECT COUNT(*) FROM videos WHERE owner_id = " + std::string(viewer) +
+         " AND visibility IN ('private', 'unlisted')" + by_status + ")";
+}
+
 std::string LikePattern(std::string_view text) {
   std::string out = "%";
   for (char c : text) {

@@ -46,6 +46,13 @@ std::string AccessConditions(const ListQuery& q, const AccessSpelling& spell);
 // Whether q's total must be counted from the rows (a filter the trigger-kept counts cannot
 // answer: title, audience or owner), rather than read from status_counts.
 bool NeedsRowCount(const ListQuery& q);
+// The total of a query whose only filters are an audience and maybe a status, from the
+// trigger-kept visibility_counts (plus, for a signed-in viewer, a count of their own private and
+// unlisted videos over the owner index) instead of a scan of the table; nullopt for any other
+// query. `status` and `viewer` name the parameters holding the status (used only when q.status is
+// set) and q.viewer_id (used only for kSignedIn).
+std::optional<std::string> AudienceCountSql(const ListQuery& q, std::string_view status,
+                                            std::string_view viewer);
 
 // "50%_off" -> "%50\%\_off%": the user's text matched literally, as a substring, with '\' as
 // the escape character.

@@ -82,6 +82,10 @@ Result<ListPage> PostgresCatalog::List(const ListQuery& lq) {
     count_q.sql = lq.status ? "SELECT n FROM status_counts WHERE status = " +
                                   count_q.Next(std::string(ToString(*lq.status)))
                             : "SELECT COALESCE(SUM(n), 0) FROM status_counts";
+  } else if (internal::AudienceCountSql(lq, "", "")) {
+    const std::string status = lq.status ? count_q.Next(std::string(ToString(*lq.status))) : "";
+    const std::string viewer = lq.audience == Audience::kSignedIn ? count_q.Next(lq.viewer_id) : "";
+    count_q.sql = *internal::AudienceCountSql(lq, status, viewer);
   } else {
     count_q.sql = "SELECT COUNT(*) FROM videos WHERE TRUE";
     AddFilters(count_q, lq);

@@ -211,6 +211,37 @@ CREATE TABLE video_likes (
 );
 )sql";
 
+// Version 5: videos per (status, visibility), kept by a trigger, for the totals of anonymous and
+// signed-in listings (as in the SQLite schema).
+constexpr std::string_view kSchemaV5 = R"sql(
+CREATE TABLE visibility_counts (
+  status     TEXT NOT NULL,
+  visibility TEXT NOT NULL,
+  n          BIGINT NOT NULL,
+  PRIMARY KEY (status, visibility)
+);
+INSERT INTO visibility_counts (status, visibility, n)
+  SELECT status, visibility, COUNT(*) FROM videos GROUP BY status, visibility;
+CREATE FUNCTION videos_visibility_counts() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  IF TG_OP IN ('DELETE', 'UPDATE') THEN
+    UPDATE visibility_counts SET n = n - 1
+      WHERE status = OLD.status AND visibility = OLD.visibility;
+  END IF;
+  IF TG_OP IN ('INSERT', 'UPDATE') THEN
+    INSERT INTO visibility_counts VALUES (NEW.status, NEW.visibility, 1)
+      ON CONFLICT (status, visibility) DO UPDATE SET n = visibility_counts.n + 1;
+    RETURN NEW;
+  END IF;
+  RETURN OLD;
+END $$;
+CREATE TRIGGER videos_visibility_counts_insert_delete AFTER INSERT OR DELETE ON videos
+  FOR EACH ROW EXECUTE FUNCTION videos_visibility_counts();
+CREATE TRIGGER videos_visibility_counts_update AFTER UPDATE OF status, visibility ON videos
+  FOR EACH ROW WHEN (OLD.status <> NEW.status OR OLD.visibility <> NEW.visibility)
+  EXECUTE FUNCTION videos_visibility_counts();
+)sql";
+
 // $N is the parameter's position in the statement: PostgreSQL must know every parameter's use.
 std::string ByPosition(size_t /*column*/, size_t position) {
   return "$" + std::to_string(position + 1);
@@ -251,7 +282,7 @@ struct Cell {
 
 const std::vector<std::string_view>& Migrations() {
   static const std::vector<std::string_view> kMigrations = {kSchemaV1, kSchemaV2, kSchemaV3,
-                                                            kSchemaV4};
+                                                            kSchemaV4, kSchemaV5};
   return kMigrations;
 }
 

@@ -31,6 +31,7 @@ std::string CountSql(const ListQuery& q) {
     return q.status ? "SELECT n FROM status_counts WHERE status = ?1"
                     : "SELECT COALESCE(SUM(n), 0) FROM status_counts";
   }
+  if (auto sql = internal::AudienceCountSql(q, "?1", "?7")) return *sql;
   return "SELECT COUNT(*) FROM videos WHERE 1" + Filters(q, /*page=*/false);
 }
 

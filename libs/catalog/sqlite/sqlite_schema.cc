@@ -227,11 +227,39 @@ CREATE TABLE video_likes (
 ) WITHOUT ROWID;
 )sql";
 
+// Version 5: videos per (status, visibility), kept by triggers, so the totals of an anonymous or
+// signed-in listing are a few small rows instead of a scan of the table.
+constexpr std::string_view kSchemaV5 = R"sql(
+CREATE TABLE visibility_counts (
+  status     TEXT NOT NULL,
+  visibility TEXT NOT NULL,
+  n          INTEGER NOT NULL,
+  PRIMARY KEY (status, visibility)
+) WITHOUT ROWID;
+INSERT INTO visibility_counts (status, visibility, n)
+  SELECT status, visibility, COUNT(*) FROM videos GROUP BY status, visibility;
+CREATE TRIGGER videos_visibility_count_insert AFTER INSERT ON videos BEGIN
+  INSERT INTO visibility_counts (status, visibility, n) VALUES (NEW.status, NEW.visibility, 1)
+    ON CONFLICT (status, visibility) DO UPDATE SET n = n + 1;
+END;
+CREATE TRIGGER videos_visibility_count_delete AFTER DELETE ON videos BEGIN
+  UPDATE visibility_counts SET n = n - 1
+    WHERE status = OLD.status AND visibility = OLD.visibility;
+END;
+CREATE TRIGGER videos_visibility_count_update AFTER UPDATE OF status, visibility ON videos
+  WHEN OLD.status <> NEW.status OR OLD.visibility <> NEW.visibility BEGIN
+  UPDATE visibility_counts SET n = n - 1
+    WHERE status = OLD.status AND visibility = OLD.visibility;
+  INSERT INTO visibility_counts (status, visibility, n) VALUES (NEW.status, NEW.visibility, 1)
+    ON CONFLICT (status, visibility) DO UPDATE SET n = n + 1;
+END;
+)sql";
+
 }  // namespace
 
 const std::vector<std::string_view>& SqliteMigrations() {
   static const std::vector<std::string_view> kMigrations = {kSchemaV1, kSchemaV2, kSchemaV3,
-                                                            kSchemaV4};
+                                                            kSchemaV4, kSchemaV5};
   return kMigrations;
 }
 
