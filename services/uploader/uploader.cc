@@ -113,6 +113,9 @@ asio::awaitable<Response> Uploader::Upload(http::Request& req, http::BodyReader&
   if (!boundary) {
     co_return refuse(http::ProblemFrom(boundary.error()));
   }
+  if (options_.disk_check) {  // 507 while the disk is low: nothing is stored
+    if (auto room = options_.disk_check(); !room) co_return refuse(http::ProblemFrom(room.error()));
+  }
   uint64_t quota_left = 0;
   auto allowance = Allowance(req, &quota_left);
   auto over_quota = [&](const Error& e) {
