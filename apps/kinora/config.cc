@@ -32,6 +32,7 @@ constexpr std::pair<const char*, Field> kSettings[] = {
     {"KINORA_QUEUE", &RawSettings::queue},
     {"KINORA_DB", &RawSettings::db},
     {"KINORA_MAX_UPLOAD_BYTES", &RawSettings::max_upload_bytes},
+    {"KINORA_MIN_FREE_BYTES", &RawSettings::min_free_bytes},
     {"KINORA_WORKERS", &RawSettings::workers},
     {"KINORA_HTTP_THREADS", &RawSettings::http_threads},
     {"KINORA_URL_TTL_SECONDS", &RawSettings::url_ttl_seconds},
@@ -125,6 +126,11 @@ Loaded Validate(const RawSettings& raw, unsigned hardware_threads) {
       !ParseNumber<uint64_t>(*raw.max_upload_bytes, 1, uint64_t{1} << 42, &c.max_upload_bytes)) {
     problems.push_back("KINORA_MAX_UPLOAD_BYTES: '" + *raw.max_upload_bytes +
                        "' is not a byte count from 1 to 4398046511104");
+  }
+  if (raw.min_free_bytes &&
+      !ParseNumber<uint64_t>(*raw.min_free_bytes, 0, uint64_t{1} << 50, &c.min_free_bytes)) {
+    problems.push_back("KINORA_MIN_FREE_BYTES: '" + *raw.min_free_bytes +
+                       "' is not a byte count from 0 (no reserve) to 1125899906842624");
   }
   if (raw.workers && !ParseNumber<int>(*raw.workers, 0, 256, &c.workers)) {
     problems.push_back("KINORA_WORKERS: '" + *raw.workers + "' is not a number from 0 to 256");

@@ -23,6 +23,7 @@ struct RawSettings {
       trusted_proxies, cors_origins, rate_limit, rate_api, rate_login, rate_upload, rate_view,
       internal_listen, session_idle_hours, session_max_days, private_url_ttl_seconds,
       default_quota_bytes, default_daily_quota_bytes;
+  std::optional<std::string> min_free_bytes;  // the data directory's disk reserve
 };
 
 // Accounts and access settings (docs/auth.md).
@@ -53,6 +54,8 @@ struct Config {
   std::string queue_url;    // default sqlite://<data>/queue.db
   std::string db_url;       // default sqlite://<data>/catalog.db
   uint64_t max_upload_bytes = 524288000;
+  // Below this much free space under the data directory: uploads 507, no new job, not ready.
+  uint64_t min_free_bytes = uint64_t{512} << 20;
   int workers = 0;  // processing workers; 0 = none
   int http_threads = 4;
   int url_ttl_seconds = 3600;

@@ -37,6 +37,15 @@ TEST(Config, ShutdownGrace) {
   EXPECT_NE(bad.problems[0].find("KINORA_SHUTDOWN_GRACE_SECONDS"), std::string::npos);
 }
 
+TEST(Config, DiskReserve) {
+  EXPECT_EQ(Validate(FromEnvironment({}), 2).config.min_free_bytes, uint64_t{512} << 20);
+  EXPECT_EQ(Validate(FromEnvironment({{"KINORA_MIN_FREE_BYTES", "0"}}), 2).config.min_free_bytes,
+            0u);
+  auto bad = Validate(FromEnvironment({{"KINORA_MIN_FREE_BYTES", "-1"}}), 2);
+  ASSERT_EQ(bad.problems.size(), 1u);
+  EXPECT_NE(bad.problems[0].find("KINORA_MIN_FREE_BYTES"), std::string::npos);
+}
+
 TEST(Config, ListsEveryProblemAtOnceWithoutSecrets) {
   auto l = Validate(FromEnvironment({{"KINORA_LISTEN", "nonsense"},
                                      {"KINORA_MAX_UPLOAD_BYTES", "abc"},

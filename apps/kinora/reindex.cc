@@ -4,6 +4,7 @@
 #include <cstdio>
 
 #include "kinora/catalog/catalog.h"
+#include "kinora/core/json_text.h"
 #include "kinora/core/log.h"
 #include "kinora/storage/object_store.h"
 #include "kinora/videos/keys.h"
@@ -48,6 +49,7 @@ int RunReindex(const Config& c, const ReindexArgs& args) {
     return 1;
   }
   int64_t inserted = 0, updated = 0, kept = 0, failed = 0;
+  json::array not_restored;
   std::string after;
   for (;;) {
     auto page = (*store)->List(kPrefix, after, 1000);
@@ -60,8 +62,13 @@ int RunReindex(const Config& c, const ReindexArgs& args) {
       if (!o.key.ends_with(".json")) continue;
       auto r = Restore(**store, **cat, o.key, args.update_existing);
       if (!r) {
+        // Never silent: each video not restored is logged and listed in the summary.
         ++failed;
-        log::Warn("skipped a metadata document", {{"key", o.key}, {"error", r.error().message}});
+        const std::string id(videos::VideoIdOfMetadataKey(o.key).value_or(""));
+        log::Warn("could not restore a video from its metadata document",
+                  {{"key", o.key}, {"video_id", id}, {"error", r.error().message}});
+        not_restored.push_back(
+            json::object{{"key", o.key}, {"video_id", id}, {"error", r.error().message}});
         continue;
       }
       if (*r == "inserted") ++inserted;
@@ -75,9 +82,10 @@ int RunReindex(const Config& c, const ReindexArgs& args) {
                              {"updated", updated},
                              {"kept", kept},
                              {"failed", failed},
+                             {"not_restored", std::move(not_restored)},
                              {"catalog", (*cat)->Describe()},
                              {"storage", (*store)->Describe()}};
-  std::printf("%s\n", json::serialize(summary).c_str());
+  std::printf("%s\n", ToJsonText(summary).c_str());
   return failed > 0 ? 1 : 0;
 }
 

@@ -4,8 +4,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <fstream>
+#include <functional>
 #include <random>
 #include <sstream>
 #include <thread>
@@ -23,6 +25,7 @@
 #include "kinora/metrics/registry.h"
 #include "kinora/queue/job_queue.h"
 #include "kinora/sandbox/sandbox.h"
+#include "kinora/storage/disk_reserve.h"
 #include "kinora/storage/object_store.h"
 #include "kinora/uploader/uploader.h"
 #include "kinora/videos/presenter.h"
@@ -90,7 +93,8 @@ struct Process {
   std::unique_ptr<catalog::Catalog> catalog;
   std::unique_ptr<identity::IdentityStore> identity;
   std::unique_ptr<http::UrlSigner> signer;
-  std::unique_ptr<access::Guard> guard;  // made before the components: accounts use it
+  std::unique_ptr<access::Guard> guard;        // made before the components: accounts use it
+  std::unique_ptr<storage::DiskReserve> disk;  // when the process keeps anything in data_dir
   metrics::Registry registry;
   http::Router router;
 
@@ -102,6 +106,40 @@ struct Process {
   std::unique_ptr<accounts::Accounts> accounts;
   std::unique_ptr<processor::Processor> processor;
 };
+
+// Whether the process keeps anything under the data directory: embedded backends, or the
+// processor's scratch space.
+bool UsesDataDir(const Process& p) {
+  const Config& c = p.config;
+  auto needs = [&](Resource r) { return Needs(p.components, r); };
+  return (needs(Resource::kObjectStore) && c.storage_url.starts_with("file:")) ||
+         (needs(Resource::kJobQueue) && c.queue_url.starts_with("sqlite:")) ||
+         ((needs(Resource::kCatalog) || needs(Resource::kIdentityStore)) &&
+          c.db_url.starts_with("sqlite:")) ||
+         std::find(p.components.begin(), p.components.end(), Component::kWorkerPool) !=
+             p.components.end();
+}
+
+// The data directory's disk reserve: a /ready check, metrics, and a check uploads and the
+// processor make before taking work.
+void WatchDisk(Process& p) {
+  if (!UsesDataDir(p)) return;
+  p.disk = std::make_unique<storage::DiskReserve>(p.config.data_dir, p.config.min_free_bytes);
+  const storage::DiskReserve* d = p.disk.get();
+  p.registry.AddCallbackGauge("kinora_disk_free_bytes",
+                              "Free space of the filesystem holding the data directory.",
+                              [d] { return d->FreeBytes(); });
+  p.registry.AddCallbackGauge(
+      "kinora_disk_reserve_bytes",
+      "Free space below which uploads and jobs stop (KINORA_MIN_FREE_BYTES).",
+      [d] { return static_cast<double>(d->min_free_bytes()); });
+}
+
+std::function<Result<void>()> DiskCheck(const Process& p) {
+  if (!p.disk) return {};
+  const storage::DiskReserve* d = p.disk.get();
+  return [d] { return d->Check(); };
+}
 
 // Opens what the components need; the first failure is returned with what failed.
 Result<void> OpenResources(Process& p) {
@@ -134,6 +172,7 @@ Result<void> OpenResources(Process& p) {
     key = *configured;
   }
   p.signer = std::make_unique<http::UrlSigner>(key);
+  WatchDisk(p);
   if (p.queue) {
     queue::JobQueue* qp = p.queue.get();
     p.registry.AddCallbackGauge("kinora_queue_visible_messages", "Jobs waiting in the queue.",
@@ -167,6 +206,7 @@ Result<void> AddComponent(Process& p, Component part) {
       if (auto* s = p.store.get()) checks.push_back({"storage", [s] { return s->Ping(); }});
       if (auto* q = p.queue.get()) checks.push_back({"queue", [q] { return q->Ping(); }});
       if (auto* k = p.catalog.get()) checks.push_back({"catalog", [k] { return k->Ping(); }});
+      if (auto* d = p.disk.get()) checks.push_back({"disk", [d] { return d->Check(); }});
       // The same object serves the web app and media when the role has kWebApp.
       p.gateway = std::make_unique<gateway::Gateway>(
           *p.store, p.catalog.get(), *p.signer, p.registry, std::move(checks),
@@ -182,7 +222,8 @@ Result<void> AddComponent(Process& p, Component part) {
           *p.store, *p.catalog, *p.queue, p.identity.get(), *p.presenter, p.registry,
           uploader::UploaderOptions{.max_upload_bytes = c.max_upload_bytes,
                                     .ingest = {.bucket = c.bucket, .probe = {}},
-                                    .default_visibility = c.access.default_visibility});
+                                    .default_visibility = c.access.default_visibility,
+                                    .disk_check = DiskCheck(p)});
       p.uploader->Register(p.router, "/api/uploader");
       uploader::Uploader* up = p.uploader.get();
       p.router.AddStreaming(
@@ -222,6 +263,7 @@ Result<void> AddComponent(Process& p, Component part) {
       processor::ProcessorOptions o = ProcessorOptionsFrom(c, std::thread::hardware_concurrency());
       if (p.role == Role::kProcessor) o.workers = std::max(1, o.workers);
       if (o.workers == 0) return {};  // `serve` with KINORA_WORKERS=0: no processing here
+      o.disk_check = DiskCheck(p);
       p.processor =
           std::make_unique<processor::Processor>(*p.store, *p.queue, *p.catalog, p.registry, o);
       return {};

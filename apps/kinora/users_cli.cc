@@ -11,6 +11,7 @@
 
 #include "kinora/core/ids.h"
 #include "kinora/core/time.h"
+#include "kinora/core/utf8.h"
 #include "kinora/identity/password.h"
 #include "kinora/identity/rights.h"
 #include "kinora/identity/secrets.h"
@@ -211,6 +212,7 @@ int CreateToken(IdentityStore& store, const UsersCommands& a) {
   if (a.token_name.empty() || a.token_name.size() > 100) {
     return Fail(cmd, "--name must be 1 to 100 characters");
   }
+  if (!IsValidUtf8(a.token_name)) return Fail(cmd, "--name is not valid UTF-8 text");
   identity::ApiToken t;
   for (const std::string& name : a.scopes) {
     const auto scope = identity::ParseScope(name);

@@ -32,6 +32,8 @@ std::string_view ToString(ErrorCode code) {
       return "resource_exhausted";
     case ErrorCode::kCancelled:
       return "cancelled";
+    case ErrorCode::kInsufficientStorage:
+      return "insufficient_storage";
     case ErrorCode::kInternal:
       return "internal";
   }
@@ -74,6 +76,9 @@ Error ResourceExhausted(std::string message) {
 }
 Error Cancelled(std::string message) {
   return MakeError(ErrorCode::kCancelled, std::move(message));
+}
+Error InsufficientStorage(std::string message) {
+  return MakeError(ErrorCode::kInsufficientStorage, std::move(message));
 }
 Error Internal(std::string message) { return MakeError(ErrorCode::kInternal, std::move(message)); }
 

@@ -23,6 +23,7 @@ TEST(Error, NamedConstructorsCarryTheirCodeAndMessage) {
       {PermissionDenied("m"), ErrorCode::kPermissionDenied},
       {ResourceExhausted("m"), ErrorCode::kResourceExhausted},
       {Cancelled("m"), ErrorCode::kCancelled},
+      {InsufficientStorage("m"), ErrorCode::kInsufficientStorage},
       {Internal("m"), ErrorCode::kInternal},
   };
   std::set<std::string_view> names;

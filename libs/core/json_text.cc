@@ -3,16 +3,29 @@
 #include <charconv>
 #include <cmath>
 
+#include "kinora/core/utf8.h"
+
 namespace kinora {
 namespace {}  // namespace
 
-// RFC 8259 string escaping; UTF-8 passes through unchanged.
+// RFC 8259 string escaping; valid UTF-8 passes through unchanged and each invalid sequence
+// becomes U+FFFD, so the text is valid JSON whatever bytes a row holds.
 void AppendJsonString(std::string& out, std::string_view s) {
   static constexpr char kHex[] = "0123456789abcdef";
   out.push_back('"');
   size_t run = 0;  // start of the pending run of bytes that need no escaping
   for (size_t i = 0; i < s.size(); ++i) {
     unsigned char c = static_cast<unsigned char>(s[i]);
+    if (c >= 0x80) {
+      const Utf8Step step = NextUtf8(s, i);
+      if (!step.valid) {
+        out.append(s.data() + run, i - run);
+        out += kReplacementCharacter;
+        run = i + step.length;
+      }
+      i += step.length - 1;
+      continue;
+    }
     if (c >= 0x20 && c != '"' && c != '\\') continue;
     out.append(s.data() + run, i - run);
     run = i + 1;

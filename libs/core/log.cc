@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <mutex>
 
+#include "kinora/core/json_text.h"
 #include "kinora/core/time.h"
 
 namespace kinora::log {
@@ -63,7 +64,7 @@ void Write(Level level, std::string_view message, std::initializer_list<Field> f
   for (const auto& [k, v] : fields) {
     if (!v.empty()) o[k] = v;
   }
-  std::string line = boost::json::serialize(o);
+  std::string line = ToJsonText(o);  // valid JSON even when a field holds invalid UTF-8
   line.push_back('\n');
   std::lock_guard lock(g_mu);
   std::fwrite(line.data(), 1, line.size(), stderr);

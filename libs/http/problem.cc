@@ -6,6 +6,7 @@
 #include <string>
 
 #include "kinora/core/json_text.h"
+#include "kinora/core/public_text.h"
 
 namespace kinora::http {
 
@@ -37,6 +38,8 @@ Status StatusFor(ErrorCode code) {
       return Status::too_many_requests;
     case ErrorCode::kCancelled:
       return Status::bad_request;
+    case ErrorCode::kInsufficientStorage:
+      return Status::insufficient_storage;
     case ErrorCode::kInternal:
       return Status::internal_server_error;
   }
@@ -65,7 +68,7 @@ Response Problem(Status status, std::string_view detail, const boost::json::obje
   o["type"] = "https://kinora.dev/problems/" + slug;
   o["title"] = title;
   o["status"] = static_cast<int>(status);
-  o["detail"] = detail;
+  o["detail"] = WithoutServerPaths(detail);  // every problem passes here: no server paths out
   for (const auto& kv : extensions) o[kv.key()] = kv.value();
   Response r;
   r.status = status;

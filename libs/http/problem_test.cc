@@ -46,6 +46,7 @@ TEST(Problem, EveryNamedErrorBecomesItsStatus) {
       {PermissionDenied("m"), Status::forbidden},
       {ResourceExhausted("m"), Status::too_many_requests},
       {Cancelled("m"), Status::bad_request},
+      {InsufficientStorage("m"), Status::insufficient_storage},
       {Internal("m"), Status::internal_server_error},
   };
   for (const auto& row : kTable) {
@@ -109,6 +110,14 @@ TEST(Problem, RenderLeavesATextProblemAlone) {
   const std::string upstream = r.body;
   RenderProblem(r, "c1");
   EXPECT_EQ(r.body, upstream);
+}
+
+TEST(Problem, NeverCarriesServerPaths) {
+  Response r = ProblemFrom(
+      InsufficientStorage("write /srv/kinora/data/objects/.tmp/x-1.part: No space left on device"));
+  EXPECT_EQ(r.status, Status::insufficient_storage);
+  ASSERT_TRUE(r.problem);
+  EXPECT_EQ((*r.problem)["detail"].as_string(), "write x-1.part: No space left on device");
 }
 
 }  // namespace kinora::http

@@ -1,5 +1,6 @@
 #include "kinora/sqlite/db.h"
 
+#include <cerrno>
 #include <string>
 #include <vector>
 
@@ -9,12 +10,16 @@ Error MapError(int rc, sqlite3* db, std::string_view context) {
   std::string msg(context);
   msg += ": ";
   msg += db ? sqlite3_errmsg(db) : sqlite3_errstr(rc);
+  const int sys_errno = db ? sqlite3_system_errno(db) : 0;
+  if ((rc & 0xff) == SQLITE_FULL ||
+      ((rc & 0xff) == SQLITE_IOERR && (sys_errno == ENOSPC || sys_errno == EDQUOT))) {
+    return MakeError(ErrorCode::kInsufficientStorage, msg);
+  }
   switch (rc & 0xff) {
     case SQLITE_BUSY:
     case SQLITE_LOCKED:
     case SQLITE_CANTOPEN:
     case SQLITE_IOERR:
-    case SQLITE_FULL:
     case SQLITE_READONLY:
       return MakeError(ErrorCode::kUnavailable, msg);
     case SQLITE_CONSTRAINT:

@@ -30,6 +30,7 @@ Error ErrnoError(int err, std::string_view op, std::string_view path) {
       return MakeError(ErrorCode::kPermissionDenied, std::move(msg));
     case ENOSPC:
     case EDQUOT:
+      return MakeError(ErrorCode::kInsufficientStorage, std::move(msg));
     case EIO:
     case EMFILE:
     case ENFILE:

@@ -3,6 +3,7 @@
 #include <boost/json.hpp>
 
 #include "kinora/core/json_text.h"
+#include "kinora/core/utf8.h"
 #include "kinora/videos/keys.h"
 
 namespace kinora::videos {
@@ -52,9 +53,13 @@ Result<catalog::VideoRecord> Library::ReadMirror(std::string_view metadata_key) 
     return InvalidArgument("'" + std::string(metadata_key) + "' is not a metadata key");
   }
   KINORA_TRY(std::string text, storage::GetBytes(store_, metadata_key, kMaxMirrorBytes));
+  // Mirrors written before text was checked may hold invalid UTF-8, which the parser refuses:
+  // keep the video, with U+FFFD for the bytes that cannot be read.
+  if (!IsValidUtf8(text)) text = ToValidUtf8(text);
   boost::system::error_code ec;
   boost::json::value doc = boost::json::parse(text, ec);
-  if (ec || !doc.is_object()) return InvalidArgument("not a JSON object");
+  if (ec) return InvalidArgument("not JSON: " + ec.message());
+  if (!doc.is_object()) return InvalidArgument("not a JSON object");
   KINORA_TRY(catalog::VideoRecord v, catalog::FromJson(doc.as_object()));
   if (v.video_id != *id) {
     return InvalidArgument("video_id " + v.video_id + " does not match");

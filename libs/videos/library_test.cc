@@ -7,6 +7,7 @@
 #include <filesystem>
 
 #include "kinora/core/ids.h"
+#include "kinora/core/utf8.h"
 #include "kinora/storage/fault_injection.h"
 #include "kinora/storage/mem_store.h"
 #include "kinora/videos/keys.h"
@@ -126,6 +127,25 @@ TEST_F(LibraryTest, ReadMirrorRefusesDocumentsOfAnotherVideo) {
   EXPECT_EQ(library_->ReadMirror(MetadataKey(v.video_id)).error().code,
             ErrorCode::kInvalidArgument);
   EXPECT_EQ(library_->ReadMirror("videos/x.mp4").error().code, ErrorCode::kInvalidArgument);
+}
+
+// A mirror written before text was checked (raw invalid UTF-8 in the title) is still read —
+// the video is kept, the unreadable bytes become U+FFFD — and mirrors written now are valid.
+TEST_F(LibraryTest, ReadMirrorKeepsAVideoWhoseMirrorHoldsInvalidUtf8) {
+  catalog::VideoRecord v = Record();
+  v.title = "bad \xFF\xC0\xAF title";
+  ASSERT_TRUE(library_->Create(v));
+  const std::string written = storage::GetBytes(store_, MetadataKey(v.video_id)).value();
+  EXPECT_TRUE(IsValidUtf8(written));
+  std::string raw = written;
+  const std::string fixed = "bad \xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD title";
+  raw.replace(raw.find(fixed), fixed.size(), v.title);  // as an old writer left it
+  ASSERT_FALSE(IsValidUtf8(raw));
+  ASSERT_TRUE(storage::PutBytes(store_, MetadataKey(v.video_id), raw));
+  auto back = library_->ReadMirror(MetadataKey(v.video_id));
+  ASSERT_TRUE(back) << back.error().message;
+  EXPECT_EQ(back->video_id, v.video_id);
+  EXPECT_EQ(back->title, fixed);
 }
 
 }  // namespace

@@ -3,6 +3,7 @@
 #include <boost/json.hpp>
 
 #include "kinora/core/ids.h"
+#include "kinora/core/utf8.h"
 
 namespace kinora::accounts {
 
@@ -26,6 +27,9 @@ boost::asio::awaitable<Result<json::object>> ReadJsonBody(http::BodyReader& body
 Result<json::object> ParseJsonObject(std::string_view text) {
   boost::system::error_code ec;
   json::value v = json::parse(text, ec);
+  if (ec && !IsValidUtf8(text)) {
+    return InvalidArgument("the request body is not valid UTF-8 (JSON text must be)");
+  }
   if (ec || !v.is_object()) return InvalidArgument("the request body must be a JSON object");
   return std::move(v.as_object());
 }

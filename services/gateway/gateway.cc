@@ -3,6 +3,7 @@
 #include <boost/json.hpp>
 #include <charconv>
 
+#include "kinora/core/public_text.h"
 #include "kinora/gateway/playlist_signing.h"
 #include "kinora/gateway/static_files.h"
 #include "kinora/http/entity.h"
@@ -72,7 +73,7 @@ Response Gateway::Ready(http::Request&) {
   std::string failed;
   for (const auto& [name, check] : checks_) {
     auto r = check();
-    checks[name] = r ? "ok" : r.error().message;
+    checks[name] = r ? std::string("ok") : WithoutServerPaths(r.error().message);
     if (!r) failed += (failed.empty() ? "" : ", ") + name;
   }
   if (!failed.empty()) {

@@ -7,8 +7,10 @@
 #include <cmath>
 #include <fstream>
 #include <random>
+#include <thread>
 
 #include "kinora/core/log.h"
+#include "kinora/core/public_text.h"
 #include "kinora/media/transcode.h"
 #include "kinora/processor/child_protocol.h"
 #include "kinora/processor/processor.h"
@@ -238,7 +240,7 @@ JobOutcome Processor::Fail(Job& job, const std::string& reason) {
   ClearOutputs(job.record);
   job.record.status = catalog::VideoStatus::kFailed;
   job.record.progress = 0;
-  job.record.error = reason;
+  job.record.error = WithoutServerPaths(reason);  // public; the log above keeps the paths
   if (auto r = SaveRecord(job); !r && r.error().code != ErrorCode::kNotFound) {
     return Retry(job, "cannot record the failure: " + r.error().message);
   }
@@ -252,8 +254,8 @@ JobOutcome Processor::Retry(Job& job, const std::string& reason) {
   if (attempt >= max) {  // the last attempt: the video shows FAILED, the job goes to the DLQ
     job.record.status = catalog::VideoStatus::kFailed;
     job.record.progress = 0;
-    job.record.error =
-        "processing gave up after " + std::to_string(attempt) + " attempts: " + reason;
+    job.record.error = "processing gave up after " + std::to_string(attempt) +
+                       " attempts: " + WithoutServerPaths(reason);
     (void)SaveRecord(job);
     (void)queue_.ChangeVisibility(job.message.receipt_handle, std::chrono::seconds(0));
     log::Error("processing gave up", {{"video_id", job.record.video_id}, {"reason", reason}});
@@ -262,14 +264,41 @@ JobOutcome Processor::Retry(Job& job, const std::string& reason) {
   const auto backoff = std::min<std::chrono::seconds>(
       options_.max_backoff, std::chrono::seconds(5) * (1 << std::min(attempt - 1, 10)));
   job.record.error = "attempt " + std::to_string(attempt) + " of " + std::to_string(max) +
-                     " failed (" + reason + "); retrying in " + std::to_string(backoff.count()) +
-                     " s";
-  if (!job.record.video_key.empty()) (void)catalog_.Update(job.record);
-  (void)queue_.ChangeVisibility(job.message.receipt_handle, backoff);
+                     " failed (" + WithoutServerPaths(reason) + "); retrying in " +
+                     std::to_string(backoff.count()) + " s";
+  if (!job.record.video_key.empty()) {
+    if (auto r = catalog_.Update(job.record); !r) {
+      log::Warn("cannot record the retry in the catalog",
+                {{"video_id", job.record.video_id}, {"error", r.error().message}});
+    }
+  }
   log::Warn("processing will be retried", {{"video_id", job.record.video_id},
                                            {"reason", reason},
                                            {"backoff_seconds", std::to_string(backoff.count())}});
+  if (auto delayed = queue_.ChangeVisibility(job.message.receipt_handle, backoff); !delayed) {
+    log::Error("cannot delay the retry in the queue; holding the job for its backoff",
+               {{"video_id", job.record.video_id}, {"error", delayed.error().message}});
+    HoldForBackoff(job, backoff);
+  }
   return JobOutcome::kRetrying;
+}
+
+void Processor::HoldForBackoff(Job& job, std::chrono::seconds backoff) {
+  const auto until = Clock::now() + backoff;
+  while (!stopping_ && Clock::now() < until) {
+    std::this_thread::sleep_for(
+        std::min<Clock::duration>(std::chrono::seconds(1), until - Clock::now()));
+    const auto left = std::chrono::ceil<std::chrono::seconds>(until - Clock::now());
+    if (left <= std::chrono::seconds(0)) break;
+    auto delayed = queue_.ChangeVisibility(job.message.receipt_handle, left);
+    if (delayed) {
+      log::Info("retry delay recorded", {{"video_id", job.record.video_id},
+                                         {"backoff_seconds", std::to_string(left.count())}});
+      return;
+    }
+    if (delayed.error().code == ErrorCode::kNotFound) return;  // another worker has it now
+  }
+  // Stopping, or the backoff is over: the job may run again as soon as the queue lets it.
 }
 
 JobOutcome Processor::Release(Job& job) {

@@ -67,11 +67,13 @@ void Processor::Stop() {
 void Processor::Work(int index) {
   auto next_sweep = std::chrono::steady_clock::now();
   int failures = 0;
+  bool disk_paused = false;
   while (!stopping_) {
     if (index == 0 && std::chrono::steady_clock::now() >= next_sweep) {
       SweepDeadLetters();
       next_sweep = std::chrono::steady_clock::now() + std::chrono::seconds(30);
     }
+    if (!DiskAllowsWork(disk_paused)) continue;
     auto got = queue_.Receive(1, options_.poll_wait, options_.lease);
     if (!got) {
       // The queue is unreachable: back off (up to 30 s) without spinning.
@@ -91,6 +93,22 @@ void Processor::Work(int index) {
       Handle(m);
     }
   }
+}
+
+bool Processor::DiskAllowsWork(bool& paused) {
+  if (!options_.disk_check) return true;
+  auto ok = options_.disk_check();
+  if (ok) {
+    if (paused) log::Info("disk space is back; taking jobs again");
+    paused = false;
+    return true;
+  }
+  if (!paused) log::Warn("not taking jobs", {{"reason", ok.error().message}});
+  paused = true;
+  for (int i = 0; i < 10 && !stopping_; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(500));
+  }
+  return false;
 }
 
 void Processor::SweepDeadLetters() {

@@ -10,6 +10,7 @@
 
 #include "kinora/core/ids.h"
 #include "kinora/core/json_text.h"
+#include "kinora/queue/fault_injection.h"
 #include "kinora/queue/sqlite_queue.h"
 
 namespace kinora::processor {
@@ -54,7 +55,9 @@ class ProcessorTest : public ::testing::Test {
   }
   void TearDown() override { fs::remove_all(dir_); }
 
-  std::unique_ptr<Processor> MakeProcessor(const std::string& script) {
+  std::unique_ptr<Processor> MakeProcessor(
+      const std::string& script, queue::JobQueue* queue = nullptr,
+      const std::function<void(ProcessorOptions&)>& tune = {}) {
     const fs::path exe = dir_ / ("child-" + NewUuid() + ".sh");
     std::ofstream(exe) << script;
     fs::permissions(exe, fs::perms::owner_all);
@@ -62,7 +65,8 @@ class ProcessorTest : public ::testing::Test {
     o.work_dir = dir_ / "work";
     o.executable = exe.string();
     o.limits.wall = 20s;
-    return std::make_unique<Processor>(*store_, *queue_, *catalog_, registry_, o);
+    if (tune) tune(o);
+    return std::make_unique<Processor>(*store_, queue ? *queue : *queue_, *catalog_, registry_, o);
   }
 
   // An uploaded video with its queued job, as the uploader leaves it.
@@ -166,6 +170,57 @@ echo '{"error":"cannot write (No space left on device)","permanent":false}' > "$
   EXPECT_NE(v.error.find("gave up after 2 attempts"), std::string::npos) << v.error;
   EXPECT_TRUE(queue_->Receive(1, 0s, 60s).value().empty());
   EXPECT_EQ(queue_->Stats().value().dead, 1);
+}
+
+constexpr const char* kDiskFull = R"SH(#!/bin/sh
+echo '{"error":"cannot finish /srv/kinora/data/work/x-1-2/out/video.mp4 (No space left on device)","permanent":false}' > "$6"; exit 1)SH";
+
+// Disk full: the queue cannot record the retry's delay. Before, the job came back as soon as
+// its receive lease lapsed (here 1 s) and burned its attempts; now the worker holds it and
+// records the delay once the queue takes writes again, so the 5 s backoff holds.
+TEST_F(ProcessorTest, ARetryDelayHoldsWhenTheQueueCannotRecordIt) {
+  const std::string id = Upload();
+  queue::FaultInjectingQueue faulty(*queue_);
+  faulty.FailAt(queue::QueueOp::kChangeVisibility, 0,
+                InsufficientStorage("database or disk is full"));
+  auto p = MakeProcessor(kDiskFull, &faulty);
+  const auto start = std::chrono::steady_clock::now();
+  auto got = queue_->Receive(1, 0s, 1s);
+  ASSERT_TRUE(got && got->size() == 1);
+  EXPECT_EQ(p->Handle(got->front()), JobOutcome::kRetrying);
+  EXPECT_GE(faulty.calls(queue::QueueOp::kChangeVisibility), 2);  // tried again, recorded
+  std::this_thread::sleep_until(start + 1500ms);                  // past the receive lease
+  EXPECT_TRUE(queue_->Receive(1, 0s, 60s).value().empty()) << "the backoff did not hold";
+  // The public reason names no server path; the log keeps it.
+  const std::string error = catalog_->Get(id).value().error;
+  EXPECT_NE(error.find("cannot finish video.mp4 (No space left on device)"), std::string::npos)
+      << error;
+  EXPECT_EQ(error.find("/srv/"), std::string::npos) << error;
+}
+
+// While the disk reserve is not met no worker receives a job (no attempt is used up); once
+// space is back the job runs, without a restart.
+TEST_F(ProcessorTest, NoJobIsTakenWhileTheDiskReserveIsNotMet) {
+  const std::string id = Upload();
+  std::atomic<bool> low{true};
+  auto p = MakeProcessor(kSucceeds, nullptr, [&](ProcessorOptions& o) {
+    o.poll_wait = 1s;
+    o.disk_check = [&]() -> Result<void> {
+      if (low) return InsufficientStorage("low disk space");
+      return {};
+    };
+  });
+  p->Start();
+  std::this_thread::sleep_for(1500ms);
+  EXPECT_EQ(queue_->Stats().value().visible, 1);  // never received
+  EXPECT_EQ(catalog_->Get(id).value().status, VideoStatus::kUploaded);
+  low = false;
+  for (int i = 0; i < 300 && catalog_->Get(id).value().status != VideoStatus::kProcessed; ++i) {
+    std::this_thread::sleep_for(50ms);
+  }
+  queue_->Interrupt();
+  p->Stop();
+  EXPECT_EQ(catalog_->Get(id).value().status, VideoStatus::kProcessed);
 }
 
 TEST_F(ProcessorTest, DeadLettersOfPendingVideosAreMarkedFailed) {

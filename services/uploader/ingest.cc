@@ -5,6 +5,7 @@
 
 #include "kinora/core/ids.h"
 #include "kinora/core/json_text.h"
+#include "kinora/core/utf8.h"
 #include "kinora/videos/job.h"
 #include "kinora/videos/keys.h"
 #include "kinora/videos/library.h"
@@ -80,8 +81,9 @@ std::string SafeDisplayName(std::string_view filename) {
   for (char c : filename) {
     if (static_cast<unsigned char>(c) >= 0x20 && c != 0x7f) out.push_back(c);
   }
-  if (out.size() > 255) out.resize(255);
-  return out;
+  // Kept, not refused: invalid UTF-8 becomes U+FFFD, and the cut never splits a character.
+  out = ToValidUtf8(out);
+  return std::string(TruncateUtf8(out, 255));
 }
 
 Result<void> IncomingFile::Append(std::string_view data) {

@@ -8,6 +8,7 @@
 #include "kinora/core/ids.h"
 #include "kinora/core/log.h"
 #include "kinora/core/time.h"
+#include "kinora/core/utf8.h"
 #include "kinora/http/multipart.h"
 #include "kinora/http/problem.h"
 #include "kinora/videos/library.h"
@@ -111,6 +112,9 @@ asio::awaitable<Response> Uploader::Upload(http::Request& req, http::BodyReader&
   auto boundary = http::MultipartBoundary(req.Header(http::bhttp::field::content_type));
   if (!boundary) {
     co_return refuse(http::ProblemFrom(boundary.error()));
+  }
+  if (options_.disk_check) {  // 507 while the disk is low: nothing is stored
+    if (auto room = options_.disk_check(); !room) co_return refuse(http::ProblemFrom(room.error()));
   }
   uint64_t quota_left = 0;
   auto allowance = Allowance(req, &quota_left);
@@ -217,6 +221,10 @@ asio::awaitable<Response> Uploader::Upload(http::Request& req, http::BodyReader&
   if (!form.file) {
     co_return refuse(http::ProblemFrom(InvalidArgument("the form has no 'file' part")));
   }
+  for (auto checked : {CheckUtf8Field("title", form.details.title),
+                       CheckUtf8Field("description", form.details.description)}) {
+    if (!checked) co_return refuse(http::ProblemFrom(checked.error()));
+  }
   if (!form.visibility.empty()) {
     if (!identity::ParseVisibility(form.visibility)) {
       co_return refuse(http::ProblemFrom(
@@ -253,8 +261,11 @@ Response Uploader::Delete(http::Request& req) {
 Response Uploader::Edit(http::Request& req) {
   const std::string& id = req.path_params["id"];
   if (auto v = Editable(req, id); !v) return http::ProblemFrom(v.error());
+  // Invalid UTF-8 is let through the parser so that the refusal can name the field.
+  boost::json::parse_options lax;
+  lax.allow_invalid_utf8 = true;
   boost::system::error_code ec;
-  json::value body = json::parse(req.body, ec);
+  json::value body = json::parse(req.body, ec, {}, lax);
   if (ec || !body.is_object()) {
     return http::ProblemFrom(InvalidArgument("the request body must be a JSON object"));
   }
@@ -267,6 +278,7 @@ Response Uploader::Edit(http::Request& req) {
       return InvalidArgument("'" + std::string(name) + "' must be a string of at most " +
                              std::to_string(max) + " bytes");
     }
+    KINORA_TRY_VOID(CheckUtf8Field(name, f->as_string()));
     out = std::string(f->as_string());
     return {};
   };

@@ -40,7 +40,8 @@ PROBLEM_RESPONSES = {400: "BadRequest", 401: "Unauthorized", 403: "Forbidden", 4
                      409: "Conflict",
                      405: "MethodNotAllowed", 411: "LengthRequired", 413: "PayloadTooLarge",
                      415: "UnsupportedMediaType", 422: "UnprocessableEntity",
-                     429: "TooManyRequests", 503: "ServiceUnavailable"}
+                     429: "TooManyRequests", 503: "ServiceUnavailable",
+                     507: "InsufficientStorage"}
 
 
 @pytest.fixture(scope="module")

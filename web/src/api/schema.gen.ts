@@ -805,6 +805,8 @@ export interface components {
                 storage?: string;
                 queue?: string;
                 catalog?: string;
+                /** @description Free space under the data directory against KINORA_MIN_FREE_BYTES (roles that keep files there). */
+                disk?: string;
             } & {
                 [key: string]: string;
             };
@@ -1061,6 +1063,16 @@ export interface components {
                 "application/problem+json": components["schemas"]["Problem"];
             };
         };
+        /** @description The server's disk is below its reserve (KINORA_MIN_FREE_BYTES): nothing was stored; retry once space is freed. */
+        InsufficientStorage: {
+            headers: {
+                "X-Correlation-ID": components["headers"]["X-Correlation-ID"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
         /** @description Credentials are needed and none (or no valid ones) came: sign in, or send a valid personal API token. */
         Unauthorized: {
             headers: {
@@ -1255,6 +1267,7 @@ export interface operations {
             422: components["responses"]["UnprocessableEntity"];
             429: components["responses"]["TooManyRequests"];
             503: components["responses"]["ServiceUnavailable"];
+            507: components["responses"]["InsufficientStorage"];
         };
     };
     uploadVideoAlias: {
@@ -1300,6 +1313,7 @@ export interface operations {
             422: components["responses"]["UnprocessableEntity"];
             429: components["responses"]["TooManyRequests"];
             503: components["responses"]["ServiceUnavailable"];
+            507: components["responses"]["InsufficientStorage"];
         };
     };
     deleteVideo: {

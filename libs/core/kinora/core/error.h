@@ -26,7 +26,8 @@ enum class ErrorCode {
   kUnauthenticated,    // credentials are needed and none (or no valid ones) came
   kResourceExhausted,  // the caller used up a budget (a rate limit); retrying later may help
   kCancelled,          // the operation was aborted (client went away, shutdown)
-  kInternal,           // anything else; a bug or an unexpected backend failure
+  kInsufficientStorage,  // the disk (or the store behind it) is full or below its reserve
+  kInternal,             // anything else; a bug or an unexpected backend failure
 };
 
 std::string_view ToString(ErrorCode code);
@@ -54,6 +55,7 @@ Error PermissionDenied(std::string message);
 Error Unauthenticated(std::string message);
 Error ResourceExhausted(std::string message);
 Error Cancelled(std::string message);
+Error InsufficientStorage(std::string message);
 Error Internal(std::string message);
 
 // Prefixes the message with context ("put videos/x.mp4: ...") keeping the code.

@@ -10,13 +10,16 @@
 // video at once with a reason; anything else (storage or catalog unavailable) is retried with
 // exponential backoff, and the last permitted attempt marks the video FAILED and leaves the
 // message to the dead-letter queue. A sweep marks FAILED any video whose job reached the
-// dead-letter queue another way (e.g. the whole process kept crashing).
+// dead-letter queue another way (e.g. the whole process kept crashing). A retry's backoff holds
+// even when the queue cannot record it (a full disk): the worker then holds the job itself; and
+// while the disk reserve is not met no worker takes a job at all.
 // Thread safety: Start/Stop from one thread; workers run on their own threads.
 #pragma once
 
 #include <atomic>
 #include <chrono>
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <string>
 #include <thread>
@@ -40,6 +43,9 @@ struct ProcessorOptions {
   std::string x264_preset = "veryfast";
   int crf = 23;
   std::chrono::seconds max_backoff{300};
+  // The disk reserve of the scratch space (storage::DiskReserve::Check): while it fails, no
+  // worker receives a job, so a full disk burns no attempts. Empty: no check.
+  std::function<Result<void>()> disk_check;
 };
 
 // What happened to one message.
@@ -74,6 +80,11 @@ class Processor {
   JobOutcome Fail(Job& job, const std::string& reason);
   JobOutcome Retry(Job& job, const std::string& reason);
   JobOutcome Release(Job& job);
+  // When the queue could not record a retry's delay: hold the job here for the backoff,
+  // trying to record it again, so the delay holds whatever state could not be written.
+  void HoldForBackoff(Job& job, std::chrono::seconds backoff);
+  // False (after waiting a little) while the disk reserve is not met.
+  bool DiskAllowsWork(bool& paused);
   Result<void> SaveRecord(Job& job);
 
   storage::ObjectStore& store_;

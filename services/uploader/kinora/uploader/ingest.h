@@ -23,7 +23,8 @@ namespace kinora::uploader {
 
 // Lowercase extension of an accepted video filename, or kInvalidArgument saying what is allowed.
 Result<std::string> AcceptedExtension(std::string_view filename);
-// The client's filename made safe to show: no directories, no control characters, ≤ 255 bytes.
+// The client's filename made safe to show: no directories, no control characters, invalid
+// UTF-8 replaced by U+FFFD, ≤ 255 bytes cut at a character boundary.
 std::string SafeDisplayName(std::string_view filename);
 
 // Reads what a file is from its first and last bytes (kUnsupported: not a video).

@@ -6,6 +6,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <string>
 
 #include "kinora/catalog/catalog.h"
@@ -23,6 +24,9 @@ struct UploaderOptions {
   uint64_t max_upload_bytes = 524288000;  // of the file part
   IngestOptions ingest;
   std::string default_visibility = "public";  // when the form names none
+  // The disk reserve where uploads land (storage::DiskReserve::Check): when it fails an upload
+  // is refused (507) before any byte is stored. Empty: no check.
+  std::function<Result<void>()> disk_check;
 };
 
 class Uploader {

@@ -1,16 +1,31 @@
-import { useEffect, useRef, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import Hls from 'hls.js';
 import { Settings2 } from 'lucide-react';
 import type { Video } from '@/api/types';
-import { choosePlaybackSource, qualityLevels, type QualityLevel } from './playback';
+import { choosePlaybackSource, isExpiredUrlError, qualityLevels, refreshDelayMs, type QualityLevel } from './playback';
 
 export interface VideoPlayerProps {
   video: Video;
   /** Called once per mounted player, on the first `play`. */
   onFirstPlay?: () => void;
+  /**
+   * Fetches the video again (fresh signed URLs, after the server has checked the viewer may
+   * still watch it); null when it may not. The player calls it before its URLs expire and when
+   * a playlist or segment answers 403, then carries on from the same position.
+   */
+  refresh?: () => Promise<Video | null | undefined>;
 }
 
-export function VideoPlayer({ video, onFirstPlay }: VideoPlayerProps) {
+/** Where playback was when the sources were renewed, to carry on from there. */
+interface ResumePoint {
+  time: number;
+  playing: boolean;
+}
+
+// A 403 right after a renewal is not an expiry: do not renew again in a loop.
+const MIN_RENEW_INTERVAL_MS = 10_000;
+
+export function VideoPlayer({ video, onFirstPlay, refresh }: VideoPlayerProps) {
   const ref = useRef<HTMLVideoElement>(null);
   const hlsRef = useRef<Hls | null>(null);
   const [levels, setLevels] = useState<QualityLevel[]>([]);
@@ -24,10 +39,40 @@ export function VideoPlayer({ video, onFirstPlay }: VideoPlayerProps) {
   // so only a new id, or a source appearing or going, loads them again; until then the URLs
   // first seen are kept (React's "state from the previous render" pattern, no effect needed).
   const sourceKey = `${video.video_id}|${Boolean(video.hls_url)}|${Boolean(video.video_url)}`;
-  const [sources, setSources] = useState({ key: sourceKey, hls_url: video.hls_url, video_url: video.video_url });
+  // Renewed URLs (renew below) replace them, keeping the key, with the position to resume from.
+  const [sources, setSources] = useState<{
+    key: string;
+    hls_url: string | null;
+    video_url: string | null;
+    resume?: ResumePoint;
+  }>({ key: sourceKey, hls_url: video.hls_url, video_url: video.video_url });
   if (sources.key !== sourceKey) {
     setSources({ key: sourceKey, hls_url: video.hls_url, video_url: video.video_url });
   }
+
+  // Fresh signed URLs for the same video, so playback outlives the URLs' lifetime (a long film, a
+  // paused tab). Revocation still holds: the server hands out new URLs only to a viewer who may
+  // watch, and URLs of an older media generation keep failing. Resolves false when none came.
+  const lastRenew = useRef(0);
+  const renew = useCallback(async (): Promise<boolean> => {
+    if (!refresh || Date.now() - lastRenew.current < MIN_RENEW_INTERVAL_MS) return false;
+    lastRenew.current = Date.now();
+    let fresh: Video | null | undefined;
+    try {
+      fresh = await refresh();
+    } catch {
+      return false;
+    }
+    if (!fresh || fresh.video_id !== video.video_id || (!fresh.hls_url && !fresh.video_url)) return false;
+    const el = ref.current;
+    const resume = el ? { time: el.currentTime, playing: !el.paused && !el.ended } : undefined;
+    setSources((s) => ({ key: s.key, hls_url: fresh.hls_url, video_url: fresh.video_url, resume }));
+    return true;
+  }, [refresh, video.video_id]);
+  const renewRef = useRef(renew);
+  useEffect(() => {
+    renewRef.current = renew;
+  }, [renew]);
 
   useEffect(() => {
     const el = ref.current;
@@ -39,10 +84,21 @@ export function VideoPlayer({ video, onFirstPlay }: VideoPlayerProps) {
     setLevel(-1);
     setNotice(null);
 
+    const resume = sources.resume;
+    const carryOn = () => {
+      if (resume?.playing) void el.play().catch(() => undefined);
+    };
+    // Renew the URLs a little before they expire, paused or not.
+    const delay = refreshDelayMs([sources.hls_url, sources.video_url], Date.now());
+    const timer = delay === null ? undefined : window.setTimeout(() => void renewRef.current(), delay);
+
     if (source.kind === 'hls') {
-      const hls = new Hls({ capLevelToPlayerSize: true });
+      const hls = new Hls({ capLevelToPlayerSize: true, startPosition: resume ? resume.time : -1 });
       hlsRef.current = hls;
-      hls.on(Hls.Events.MANIFEST_PARSED, () => setLevels(qualityLevels(hls.levels)));
+      hls.on(Hls.Events.MANIFEST_PARSED, () => {
+        setLevels(qualityLevels(hls.levels));
+        carryOn();
+      });
       hls.on(Hls.Events.LEVEL_SWITCHED, (_e, data) => {
         const l = hls.levels[data.level];
         setAutoLabel(l?.height ? `${l.height}p` : '');
@@ -53,23 +109,44 @@ export function VideoPlayer({ video, onFirstPlay }: VideoPlayerProps) {
           hls.recoverMediaError();
           return;
         }
-        hls.destroy();
-        hlsRef.current = null;
-        setLevels([]);
-        if (source.fallback) {
-          setMode('mp4');
-          setNotice('Adaptive streaming failed; playing the MP4 instead.');
-          el.src = source.fallback;
-        } else {
-          setNotice('This video could not be played.');
+        const giveUp = () => {
+          hls.destroy();
+          if (hlsRef.current === hls) hlsRef.current = null;
+          setLevels([]);
+          if (source.fallback) {
+            setMode('mp4');
+            setNotice('Adaptive streaming failed; playing the MP4 instead.');
+            el.src = source.fallback;
+          } else {
+            setNotice('This video could not be played.');
+          }
+        };
+        // An expired URL (a long film, a tab left paused): fresh URLs, same position.
+        if (isExpiredUrlError(data)) {
+          void renewRef.current().then((renewed) => {
+            if (!renewed) giveUp();
+          });
+          return;
         }
+        giveUp();
       });
       hls.loadSource(source.url);
       hls.attachMedia(el);
     } else if (source.kind === 'mp4') {
       el.src = source.url;
+      if (resume) {
+        el.addEventListener(
+          'loadedmetadata',
+          () => {
+            el.currentTime = resume.time;
+            carryOn();
+          },
+          { once: true },
+        );
+      }
     }
     return () => {
+      window.clearTimeout(timer);
       hlsRef.current?.destroy();
       hlsRef.current = null;
       el.removeAttribute('src');
@@ -98,10 +175,13 @@ export function VideoPlayer({ video, onFirstPlay }: VideoPlayerProps) {
           preload="metadata"
           poster={video.poster_url ?? video.thumbnail_url ?? undefined}
           onPlay={onPlay}
-          onError={() =>
-            mode === 'mp4' &&
-            setNotice('The video file could not be loaded. The link may have expired; reload the page.')
-          }
+          onError={() => {
+            if (mode !== 'mp4') return;
+            void renew().then((renewed) => {
+              if (!renewed)
+                setNotice('The video file could not be loaded. The link may have expired; reload the page.');
+            });
+          }}
           className="aspect-video w-full bg-black"
           aria-label={`Video player: ${video.title}`}
         />

@@ -68,6 +68,11 @@ export function WatchPage() {
   });
   const onFirstPlay = useCallback(() => followView(recordView(id)), [followView, id]);
   const closeConfirm = useCallback(() => setConfirming(false), []);
+  // Fresh signed URLs for the player; none when the viewer may no longer watch (404, 403).
+  const refreshVideo = useCallback(async () => {
+    const result = await refetch();
+    return result.isError ? null : result.data;
+  }, [refetch]);
 
   // A video deleted while it was on screen (or since it was cached) is gone, whatever was shown.
   const gone = error instanceof ApiError && error.status === 404;
@@ -90,7 +95,7 @@ export function WatchPage() {
       <div className="grid gap-6 lg:grid-cols-3">
         <div className="lg:col-span-2">
           {video.status === 'PROCESSED' ? (
-            <VideoPlayer video={video} onFirstPlay={onFirstPlay} />
+            <VideoPlayer video={video} onFirstPlay={onFirstPlay} refresh={refreshVideo} />
           ) : (
             <div className="card flex aspect-video flex-col items-center justify-center gap-4 p-8 text-center">
               <StatusBadge status={video.status} progress={video.progress} />

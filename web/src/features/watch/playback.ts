@@ -31,3 +31,39 @@ export function qualityLevels(levels: Array<{ height?: number; bitrate?: number;
     })
     .sort((a, b) => (levels[b.index].height ?? 0) - (levels[a.index].height ?? 0));
 }
+
+/** When a signed media URL stops working: its `expires` (Unix seconds) in milliseconds, or null. */
+export function urlExpiryMs(url: string | null | undefined): number | null {
+  if (!url) return null;
+  const query = url.split('#')[0].split('?')[1];
+  if (!query) return null;
+  const expires = new URLSearchParams(query).get('expires');
+  const seconds = expires === null ? NaN : Number(expires);
+  return Number.isFinite(seconds) && seconds > 0 ? seconds * 1000 : null;
+}
+
+/** Fetch fresh URLs this long before the old ones expire (a fetch and a reload fit well inside). */
+export const REFRESH_MARGIN_MS = 60_000;
+const MIN_REFRESH_DELAY_MS = 5_000;
+
+/**
+ * How long until the player should fetch fresh signed URLs: a margin before the earliest expiry
+ * among `urls`, at least a few seconds (short-lived URLs are refreshed at about a tenth of their
+ * life before the end), or null when no URL expires.
+ */
+export function refreshDelayMs(urls: Array<string | null | undefined>, nowMs: number): number | null {
+  const expiries = urls.map(urlExpiryMs).filter((e): e is number => e !== null);
+  if (expiries.length === 0) return null;
+  const left = Math.min(...expiries) - nowMs;
+  const margin = Math.min(REFRESH_MARGIN_MS, Math.max(0, left) / 10);
+  return Math.max(MIN_REFRESH_DELAY_MS, left - margin);
+}
+
+/**
+ * Whether a fatal hls.js error is an expired (or revoked) URL: a 403 on a playlist or segment.
+ * The player then asks for fresh URLs; if the viewer may still watch it gets them, otherwise
+ * the refresh itself fails and the error is shown.
+ */
+export function isExpiredUrlError(data: { type?: string; response?: { code?: number } | null }): boolean {
+  return data.type === 'networkError' && data.response?.code === 403;
+}
