@@ -54,6 +54,31 @@ void CopyHeaders(const bhttp::fields& from, Message& to) {
   for (const auto& f : from) to.insert(f.name_string(), f.value());
 }
 
+// What a failed body read means: the body broke HTTP's framing (a bad chunk: the client gets a
+// 400), it outgrew the limit, or the connection failed or timed out (no one left to answer).
+Error BodyReadError(const boost::system::error_code& ec, std::string_view limit_message) {
+  if (ec == bhttp::error::body_limit) return TooLarge(std::string(limit_message));
+  const bool framing =
+      ec.category() == bhttp::make_error_code(bhttp::error::bad_chunk).category() &&
+      ec != bhttp::error::end_of_stream && ec != bhttp::error::partial_message;
+  if (framing) return InvalidArgument("malformed request body: " + ec.message());
+  return Cancelled("reading the request body: " + ec.message());
+}
+
+// Transfer-Encoding, if present, must be exactly `chunked`: we decode no other coding, and a
+// coding we would pass through undecoded (`gzip, chunked`) must not be taken as the body.
+bool TransferCodingSupported(const bhttp::fields& headers) {
+  int seen = 0;
+  for (const auto& f : headers) {
+    if (f.name() != bhttp::field::transfer_encoding) continue;
+    std::string_view v = f.value();
+    while (!v.empty() && (v.front() == ' ' || v.front() == '\t')) v.remove_prefix(1);
+    while (!v.empty() && (v.back() == ' ' || v.back() == '\t')) v.remove_suffix(1);
+    if (++seen > 1 || !beast::iequals(v, "chunked")) return false;
+  }
+  return true;
+}
+
 }  // namespace
 
 class Session : public std::enable_shared_from_this<Session> {
@@ -93,7 +118,8 @@ class Session : public std::enable_shared_from_this<Session> {
   bool continue_sent_ = false;
 };
 
-// Streams the request body to a handler, with the idle timeout before every read.
+// Streams the request body to a handler. The idle timeout is armed before every socket read,
+// so it means "no byte arrived for that long", however slowly a steady client sends.
 class Session::Reader final : public BodyReader {
  public:
   Reader(Session& s, Parser& p) : s_(s), p_(p) {}
@@ -112,10 +138,9 @@ class Session::Reader final : public BodyReader {
       p_.get().body().data = buf.data();
       p_.get().body().size = buf.size();
       s_.stream_.expires_after(s_.st_->options.idle_timeout);
-      auto [ec, n] = co_await bhttp::async_read(s_.stream_, s_.buffer_, p_, kTuple);
+      auto [ec, n] = co_await bhttp::async_read_some(s_.stream_, s_.buffer_, p_, kTuple);
       if (ec == bhttp::error::need_buffer) ec = {};
-      if (ec == bhttp::error::body_limit) co_return TooLarge("request body exceeds the limit");
-      if (ec) co_return Cancelled("reading the request body: " + ec.message());
+      if (ec) co_return BodyReadError(ec, "request body exceeds the limit");
       size_t got = buf.size() - p_.get().body().size;
       if (got > 0 || p_.is_done()) co_return got;
     }
@@ -157,10 +182,9 @@ asio::awaitable<Result<std::string>> Session::ReadWhole(Parser& parser, uint64_t
     parser.get().body().size = sizeof buf;
     auto [ec, n] = co_await bhttp::async_read(stream_, buffer_, parser, kTuple);
     if (ec == bhttp::error::need_buffer) ec = {};
-    if (ec == bhttp::error::body_limit) {
-      co_return TooLarge("request body exceeds " + std::to_string(limit) + " bytes");
+    if (ec) {
+      co_return BodyReadError(ec, "request body exceeds " + std::to_string(limit) + " bytes");
     }
-    if (ec) co_return Cancelled("reading the request body: " + ec.message());
     body.append(buf, sizeof buf - parser.get().body().size);
   }
   co_return body;
@@ -247,6 +271,10 @@ asio::awaitable<bool> Session::Serve(Parser& parser) {
 // nothing matches, or the route could never take the body announced.
 asio::awaitable<std::optional<Response>> Session::Respond(Request& req, Parser& parser) {
   if (!ParseTarget(req)) co_return ProblemFrom(InvalidArgument("malformed request target"));
+  if (!TransferCodingSupported(req.headers)) {
+    co_return Problem(Status::not_implemented,
+                      "only Transfer-Encoding: chunked is supported for request bodies");
+  }
   Match m = st_->router.Find(req.method, req.path);
   if (!m.route && !m.allow.empty()) {
     req.route = "(method not allowed)";
