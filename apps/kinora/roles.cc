@@ -265,6 +265,7 @@ int RunRole(const Config& c, Role role) {
   so.port = c.port;
   so.threads = c.http_threads;
   so.shutdown_grace = std::chrono::seconds(c.shutdown_grace_seconds);
+  so.idle_timeout = std::chrono::seconds(c.http.idle_timeout_seconds);
   so.metrics = &p.registry;
   access::Guard* guard = p.guard.get();
   so.guard = [guard](http::Request& req, const http::Route& route) {
