@@ -11,6 +11,7 @@
 #include <thread>
 
 #include "access_wiring.h"
+#include "file_limit.h"
 #include "kinora/access/guard.h"
 #include "kinora/accounts/accounts.h"
 #include "kinora/analytics/analytics.h"
@@ -238,6 +239,10 @@ int RunRole(const Config& c, Role role) {
   log::ParseLevel(c.log_level, &level);
   log::Configure(p.name, level);
   media::InstallLibavLogging();
+  const FileLimit files = RaiseOpenFileLimit();
+  log::Info("open file limit", {{"soft", std::to_string(files.soft)},
+                                {"hard", std::to_string(files.hard)},
+                                {"raised", files.raised ? "true" : "false"}});
 
   std::error_code ec;
   fs::create_directories(c.data_dir, ec);
