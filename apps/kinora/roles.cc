@@ -271,6 +271,23 @@ int RunRole(const Config& c, Role role) {
   so.threads = c.http_threads;
   so.shutdown_grace = std::chrono::seconds(c.shutdown_grace_seconds);
   so.idle_timeout = std::chrono::seconds(c.http.idle_timeout_seconds);
+  if (edge) {
+    // DNS rebinding: the edge answers only the names it is known by. The inner roles of split
+    // mode are reached through the gateway, which names them by their upstream address.
+    auto hosts = http::HostPolicy::Make(c.http.allowed_hosts, c.access.public_url,
+                                        http::IsLoopbackHost(c.host));
+    if (!hosts) return Fail("cannot start", hosts.error());
+    so.hosts = std::move(*hosts);
+    // Upload caps per client and in total; the inner uploader sees only the gateway as client.
+    so.max_uploads_per_client = c.http.max_uploads_per_client;
+    so.max_uploads = c.http.max_uploads;
+    if (so.hosts.open_by_default()) {
+      log::Warn(
+          "every Host header is answered: set KINORA_PUBLIC_URL or KINORA_ALLOWED_HOSTS to the "
+          "names of this site (DNS rebinding from the network could otherwise reach it)",
+          {{"listen", c.host}});
+    }
+  }
   so.metrics = &p.registry;
   access::Guard* guard = p.guard.get();
   so.guard = [guard](http::Request& req, const http::Route& route) {

@@ -30,8 +30,9 @@ namespace {
 constexpr auto kTuple = asio::as_tuple(asio::use_awaitable);
 constexpr size_t kChunk = 64 * 1024;
 // Beast reads "capacity − size" bytes at a time into the connection buffer, so a streamed body
-// needs a large buffer or it arrives 512 bytes per syscall. Only streaming requests get one.
-constexpr size_t kStreamReadBuffer = 256 * 1024;
+// needs a large buffer or it arrives 512 bytes per syscall; it never reads more than 64 KiB at
+// once, so a larger one only costs memory per upload. Only streaming requests get one.
+constexpr size_t kStreamReadBuffer = 64 * 1024;
 using Parser = bhttp::request_parser<bhttp::buffer_body>;
 
 // Fills path and query from the request-target; false if it is not a valid origin-form.
@@ -43,6 +44,29 @@ bool ParseTarget(Request& req) {
   for (auto p : u->params()) req.query.emplace(p.key, p.has_value ? p.value : "");
   return true;
 }
+
+constexpr int kUploadRetryAfterSeconds = 10;
+
+// A slot of UploadSlots, given back when the request's answer is ready.
+class UploadSlot {
+ public:
+  UploadSlot(UploadSlots& slots, std::string client) : slots_(slots), client_(std::move(client)) {}
+  ~UploadSlot() {
+    if (taken_) slots_.Give(client_);
+  }
+  UploadSlot(const UploadSlot&) = delete;
+  UploadSlot& operator=(const UploadSlot&) = delete;
+  UploadSlots::Taken Take() {
+    auto t = slots_.Take(client_);
+    taken_ = t == UploadSlots::Taken::kYes;
+    return t;
+  }
+
+ private:
+  UploadSlots& slots_;
+  std::string client_;
+  bool taken_ = false;
+};
 
 template <class... F>
 struct Overloaded : F... {
@@ -270,6 +294,14 @@ asio::awaitable<bool> Session::Serve(Parser& parser) {
 // The answer to one request: the route's, or the server's own when the target is malformed,
 // nothing matches, or the route could never take the body announced.
 asio::awaitable<std::optional<Response>> Session::Respond(Request& req, Parser& parser) {
+  if (req.headers.count(bhttp::field::host) > 1) {
+    co_return ProblemFrom(InvalidArgument("more than one Host header"));
+  }
+  if (!st_->options.hosts.Allows(req.Header(bhttp::field::host))) {
+    req.route = "(misdirected)";
+    co_return Problem(Status::misdirected_request,
+                      "this server does not answer for the host named in the Host header");
+  }
   if (!ParseTarget(req)) co_return ProblemFrom(InvalidArgument("malformed request target"));
   if (!TransferCodingSupported(req.headers)) {
     co_return Problem(Status::not_implemented,
@@ -306,6 +338,26 @@ asio::awaitable<std::optional<Response>> Session::Respond(Request& req, Parser& 
     // either simply have no body; ordinary routes then read an empty one.)
     co_return Problem(Status::length_required,
                       "send the body with Content-Length or chunked transfer encoding");
+  }
+  // An upload holds a slot until its answer is ready; over the caps it is refused before a
+  // byte of its body is read.
+  UploadSlot slot(st_->uploads, req.client.empty() ? req.remote : req.client);
+  if (route.options.upload) {
+    switch (slot.Take()) {
+      case UploadSlots::Taken::kYes:
+        break;
+      case UploadSlots::Taken::kClientFull:
+        co_return TooManyRequests(kUploadRetryAfterSeconds,
+                                  "too many uploads at once from your address (at most " +
+                                      std::to_string(st_->options.max_uploads_per_client) +
+                                      "); retry when one has finished");
+      case UploadSlots::Taken::kServerFull: {
+        Response busy = Problem(Status::service_unavailable,
+                                "the server is taking as many uploads as it can; retry later");
+        busy.Set(bhttp::field::retry_after, std::to_string(kUploadRetryAfterSeconds));
+        co_return busy;
+      }
+    }
   }
   co_return co_await Invoke(route, req, parser);
 }
