@@ -65,6 +65,10 @@ constexpr std::pair<const char*, Field> kSettings[] = {
     {"KINORA_PRIVATE_URL_TTL_SECONDS", &RawSettings::private_url_ttl_seconds},
     {"KINORA_DEFAULT_QUOTA_BYTES", &RawSettings::default_quota_bytes},
     {"KINORA_DEFAULT_DAILY_QUOTA_BYTES", &RawSettings::default_daily_quota_bytes},
+    {"KINORA_IDLE_TIMEOUT_SECONDS", &RawSettings::idle_timeout_seconds},
+    {"KINORA_ALLOWED_HOSTS", &RawSettings::allowed_hosts},
+    {"KINORA_MAX_UPLOADS_PER_CLIENT", &RawSettings::max_uploads_per_client},
+    {"KINORA_MAX_UPLOADS", &RawSettings::max_uploads},
 };
 
 RawSettings FromEnvironment(const std::map<std::string, std::string>& env) {
@@ -210,6 +214,7 @@ Loaded Validate(const RawSettings& raw, unsigned hardware_threads) {
   if (raw.uploader_url) c.uploader_url = *raw.uploader_url;
   if (raw.analytics_url) c.analytics_url = *raw.analytics_url;
   ValidateAccess(raw, c.access, problems);
+  ValidateHttp(raw, c.http, problems);
   return out;
 }
 

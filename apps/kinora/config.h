@@ -24,6 +24,18 @@ struct RawSettings {
       internal_listen, session_idle_hours, session_max_days, private_url_ttl_seconds,
       default_quota_bytes, default_daily_quota_bytes;
   std::optional<std::string> min_free_bytes;  // the data directory's disk reserve
+  // HTTP edge limits (http_config.cc).
+  std::optional<std::string> idle_timeout_seconds, allowed_hosts, max_uploads_per_client,
+      max_uploads;
+};
+
+// HTTP edge settings (http_config.cc).
+struct HttpConfig {
+  int idle_timeout_seconds = 30;  // no byte in either direction for this long closes
+  // Host header check (DNS rebinding): empty = the default for the listen address.
+  std::vector<std::string> allowed_hosts;
+  int max_uploads_per_client = 4;  // request bodies streamed at once, per client address
+  int max_uploads = 64;            // … and in total
 };
 
 // Accounts and access settings (docs/auth.md).
@@ -76,6 +88,7 @@ struct Config {
   std::string uploader_url;
   std::string analytics_url;
   AccessConfig access;
+  HttpConfig http;
 };
 
 // Reads KINORA_* (and seed-compatible S3_BUCKET) from an environment map.
@@ -91,5 +104,7 @@ struct Loaded {
 Loaded Validate(const RawSettings& raw, unsigned hardware_threads);
 // The accounts and access part of Validate (access_config.cc).
 void ValidateAccess(const RawSettings& raw, AccessConfig& c, std::vector<std::string>& problems);
+// The HTTP edge part of Validate (http_config.cc).
+void ValidateHttp(const RawSettings& raw, HttpConfig& c, std::vector<std::string>& problems);
 
 }  // namespace kinora::app

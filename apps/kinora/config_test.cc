@@ -46,6 +46,26 @@ TEST(Config, DiskReserve) {
   EXPECT_NE(bad.problems[0].find("KINORA_MIN_FREE_BYTES"), std::string::npos);
 }
 
+TEST(Config, HttpEdgeSettings) {
+  auto d = Validate(FromEnvironment({}), 2).config.http;
+  EXPECT_EQ(d.idle_timeout_seconds, 30);
+  EXPECT_EQ(d.max_uploads_per_client, 4);
+  EXPECT_EQ(d.max_uploads, 64);
+  auto l = Validate(FromEnvironment({{"KINORA_IDLE_TIMEOUT_SECONDS", "5"},
+                                     {"KINORA_MAX_UPLOADS_PER_CLIENT", "2"},
+                                     {"KINORA_MAX_UPLOADS", "10"}}),
+                    2);
+  EXPECT_TRUE(l.problems.empty());
+  EXPECT_EQ(l.config.http.idle_timeout_seconds, 5);
+  EXPECT_EQ(l.config.http.max_uploads_per_client, 2);
+  EXPECT_EQ(l.config.http.max_uploads, 10);
+  auto bad = Validate(FromEnvironment({{"KINORA_IDLE_TIMEOUT_SECONDS", "0"},
+                                       {"KINORA_MAX_UPLOADS_PER_CLIENT", "many"},
+                                       {"KINORA_MAX_UPLOADS", "-1"}}),
+                      2);
+  EXPECT_EQ(bad.problems.size(), 3u);
+}
+
 TEST(Config, ListsEveryProblemAtOnceWithoutSecrets) {
   auto l = Validate(FromEnvironment({{"KINORA_LISTEN", "nonsense"},
                                      {"KINORA_MAX_UPLOAD_BYTES", "abc"},

@@ -13,6 +13,7 @@
 #include <thread>
 
 #include "access_wiring.h"
+#include "file_limit.h"
 #include "kinora/access/guard.h"
 #include "kinora/accounts/accounts.h"
 #include "kinora/analytics/analytics.h"
@@ -280,6 +281,10 @@ int RunRole(const Config& c, Role role) {
   log::ParseLevel(c.log_level, &level);
   log::Configure(p.name, level);
   media::InstallLibavLogging();
+  const FileLimit files = RaiseOpenFileLimit();
+  log::Info("open file limit", {{"soft", std::to_string(files.soft)},
+                                {"hard", std::to_string(files.hard)},
+                                {"raised", files.raised ? "true" : "false"}});
 
   std::error_code ec;
   fs::create_directories(c.data_dir, ec);
@@ -307,6 +312,24 @@ int RunRole(const Config& c, Role role) {
   so.port = c.port;
   so.threads = c.http_threads;
   so.shutdown_grace = std::chrono::seconds(c.shutdown_grace_seconds);
+  so.idle_timeout = std::chrono::seconds(c.http.idle_timeout_seconds);
+  if (edge) {
+    // DNS rebinding: the edge answers only the names it is known by. The inner roles of split
+    // mode are reached through the gateway, which names them by their upstream address.
+    auto hosts = http::HostPolicy::Make(c.http.allowed_hosts, c.access.public_url,
+                                        http::IsLoopbackHost(c.host));
+    if (!hosts) return Fail("cannot start", hosts.error());
+    so.hosts = std::move(*hosts);
+    // Upload caps per client and in total; the inner uploader sees only the gateway as client.
+    so.max_uploads_per_client = c.http.max_uploads_per_client;
+    so.max_uploads = c.http.max_uploads;
+    if (so.hosts.open_by_default()) {
+      log::Warn(
+          "every Host header is answered: set KINORA_PUBLIC_URL or KINORA_ALLOWED_HOSTS to the "
+          "names of this site (DNS rebinding from the network could otherwise reach it)",
+          {{"listen", c.host}});
+    }
+  }
   so.metrics = &p.registry;
   access::Guard* guard = p.guard.get();
   so.guard = [guard](http::Request& req, const http::Route& route) {

@@ -121,8 +121,9 @@ Result<void> MultipartParser::Feed(std::string_view data) {
         continue;
       }
       case State::kHeaders: {
-        size_t end = v.find("\r\n\r\n");
-        if (end == std::string_view::npos) {
+        // The limit holds however the bytes arrive: a whole oversized block in one read too.
+        size_t end = v.substr(0, kMaxHeaderBlock + 4).find("\r\n\r\n");
+        if (end == std::string_view::npos || end > kMaxHeaderBlock) {
           if (v.size() > kMaxHeaderBlock) return Malformed("part headers exceed 16 KiB");
           goto need_more;
         }

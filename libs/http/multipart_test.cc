@@ -85,6 +85,25 @@ TEST(Multipart, RefusesMalformedBodies) {
   EXPECT_FALSE(Parse("XyZ", "--XyZjunk", 5));
 }
 
+TEST(Multipart, RefusesPartHeadersOverTheLimitEvenInOneRead) {
+  // 20 KiB of part headers, whole in one buffer and split into pieces: refused either way.
+  std::string body =
+      "--b\r\nContent-Disposition: form-data; name=\"f\"\r\nX-Pad: " + std::string(20 * 1024, 'a') +
+      "\r\n\r\ndata\r\n--b--\r\n";
+  for (size_t step : {body.size(), size_t{4096}, size_t{100}}) {
+    auto parts = Parse("b", body, step);
+    ASSERT_FALSE(parts) << "step " << step;
+    EXPECT_EQ(parts.error().code, ErrorCode::kInvalidArgument);
+    EXPECT_NE(parts.error().message.find("part headers exceed"), std::string::npos)
+        << parts.error().message;
+  }
+  // Just under the limit is fine.
+  std::string ok =
+      "--b\r\nContent-Disposition: form-data; name=\"f\"\r\nX-Pad: " + std::string(15 * 1024, 'a') +
+      "\r\n\r\ndata\r\n--b--\r\n";
+  EXPECT_TRUE(Parse("b", ok, ok.size()));
+}
+
 TEST(Multipart, CallbackErrorsStopParsing) {
   MultipartParser p(
       "b",

@@ -3,11 +3,13 @@
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <thread>
 #include <vector>
 
+#include "accept_backoff.h"
 #include "kinora/core/log.h"
 #include "server_state.h"
 
@@ -17,16 +19,30 @@ using tcp = asio::ip::tcp;
 
 namespace {
 
+// Accepts until Stop(). A failed accept (out of file descriptors, most often) backs off
+// instead of spinning on the still-readable listener; open connections are served meanwhile.
 asio::awaitable<void> AcceptLoop(std::shared_ptr<Server::State> st) {
+  AcceptBackoff backoff;
+  asio::steady_timer pause(st->acceptor.get_executor());
   for (;;) {
     auto [ec, socket] = co_await st->acceptor.async_accept(asio::make_strand(st->ioc),
                                                            asio::as_tuple(asio::use_awaitable));
     if (st->stopping) co_return;
     if (ec) {
       if (ec == asio::error::operation_aborted) co_return;
-      log::Warn("accept failed", {{"error", ec.message()}});
+      AcceptBackoff::Step step = backoff.Failed(AcceptBackoff::Clock::now());
+      if (step.log) {
+        log::Warn("accept failed; backing off",
+                  {{"error", ec.message()},
+                   {"retry_in_ms", std::to_string(step.wait.count())},
+                   {"not_logged_since_last", std::to_string(step.suppressed)}});
+      }
+      pause.expires_after(step.wait);
+      co_await pause.async_wait(asio::as_tuple(asio::use_awaitable));
+      if (st->stopping) co_return;
       continue;
     }
+    backoff.Succeeded();
     size_t active;
     {
       std::lock_guard lock(st->mu);

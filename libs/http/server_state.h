@@ -12,6 +12,7 @@
 
 #include "kinora/http/server.h"
 #include "kinora/metrics/registry.h"
+#include "upload_slots.h"
 
 namespace kinora::http {
 
@@ -30,7 +31,12 @@ struct Server::State {
   metrics::Family<metrics::Counter>* requests = nullptr;
   metrics::Family<metrics::Histogram>* latency = nullptr;
 
-  explicit State(ServerOptions o, Router r) : options(std::move(o)), router(std::move(r)) {}
+  UploadSlots uploads;
+
+  explicit State(ServerOptions o, Router r)
+      : options(std::move(o)),
+        router(std::move(r)),
+        uploads(options.max_uploads_per_client, options.max_uploads) {}
   void Remove(const std::shared_ptr<Session>& s);
 };
 

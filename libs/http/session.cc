@@ -30,8 +30,9 @@ namespace {
 constexpr auto kTuple = asio::as_tuple(asio::use_awaitable);
 constexpr size_t kChunk = 64 * 1024;
 // Beast reads "capacity − size" bytes at a time into the connection buffer, so a streamed body
-// needs a large buffer or it arrives 512 bytes per syscall. Only streaming requests get one.
-constexpr size_t kStreamReadBuffer = 256 * 1024;
+// needs a large buffer or it arrives 512 bytes per syscall; it never reads more than 64 KiB at
+// once, so a larger one only costs memory per upload. Only streaming requests get one.
+constexpr size_t kStreamReadBuffer = 64 * 1024;
 using Parser = bhttp::request_parser<bhttp::buffer_body>;
 
 // Fills path and query from the request-target; false if it is not a valid origin-form.
@@ -44,6 +45,29 @@ bool ParseTarget(Request& req) {
   return true;
 }
 
+constexpr int kUploadRetryAfterSeconds = 10;
+
+// A slot of UploadSlots, given back when the request's answer is ready.
+class UploadSlot {
+ public:
+  UploadSlot(UploadSlots& slots, std::string client) : slots_(slots), client_(std::move(client)) {}
+  ~UploadSlot() {
+    if (taken_) slots_.Give(client_);
+  }
+  UploadSlot(const UploadSlot&) = delete;
+  UploadSlot& operator=(const UploadSlot&) = delete;
+  UploadSlots::Taken Take() {
+    auto t = slots_.Take(client_);
+    taken_ = t == UploadSlots::Taken::kYes;
+    return t;
+  }
+
+ private:
+  UploadSlots& slots_;
+  std::string client_;
+  bool taken_ = false;
+};
+
 template <class... F>
 struct Overloaded : F... {
   using F::operator()...;
@@ -52,6 +76,31 @@ struct Overloaded : F... {
 template <class Message>
 void CopyHeaders(const bhttp::fields& from, Message& to) {
   for (const auto& f : from) to.insert(f.name_string(), f.value());
+}
+
+// What a failed body read means: the body broke HTTP's framing (a bad chunk: the client gets a
+// 400), it outgrew the limit, or the connection failed or timed out (no one left to answer).
+Error BodyReadError(const boost::system::error_code& ec, std::string_view limit_message) {
+  if (ec == bhttp::error::body_limit) return TooLarge(std::string(limit_message));
+  const bool framing =
+      ec.category() == bhttp::make_error_code(bhttp::error::bad_chunk).category() &&
+      ec != bhttp::error::end_of_stream && ec != bhttp::error::partial_message;
+  if (framing) return InvalidArgument("malformed request body: " + ec.message());
+  return Cancelled("reading the request body: " + ec.message());
+}
+
+// Transfer-Encoding, if present, must be exactly `chunked`: we decode no other coding, and a
+// coding we would pass through undecoded (`gzip, chunked`) must not be taken as the body.
+bool TransferCodingSupported(const bhttp::fields& headers) {
+  int seen = 0;
+  for (const auto& f : headers) {
+    if (f.name() != bhttp::field::transfer_encoding) continue;
+    std::string_view v = f.value();
+    while (!v.empty() && (v.front() == ' ' || v.front() == '\t')) v.remove_prefix(1);
+    while (!v.empty() && (v.back() == ' ' || v.back() == '\t')) v.remove_suffix(1);
+    if (++seen > 1 || !beast::iequals(v, "chunked")) return false;
+  }
+  return true;
 }
 
 }  // namespace
@@ -93,7 +142,8 @@ class Session : public std::enable_shared_from_this<Session> {
   bool continue_sent_ = false;
 };
 
-// Streams the request body to a handler, with the idle timeout before every read.
+// Streams the request body to a handler. The idle timeout is armed before every socket read,
+// so it means "no byte arrived for that long", however slowly a steady client sends.
 class Session::Reader final : public BodyReader {
  public:
   Reader(Session& s, Parser& p) : s_(s), p_(p) {}
@@ -112,10 +162,9 @@ class Session::Reader final : public BodyReader {
       p_.get().body().data = buf.data();
       p_.get().body().size = buf.size();
       s_.stream_.expires_after(s_.st_->options.idle_timeout);
-      auto [ec, n] = co_await bhttp::async_read(s_.stream_, s_.buffer_, p_, kTuple);
+      auto [ec, n] = co_await bhttp::async_read_some(s_.stream_, s_.buffer_, p_, kTuple);
       if (ec == bhttp::error::need_buffer) ec = {};
-      if (ec == bhttp::error::body_limit) co_return TooLarge("request body exceeds the limit");
-      if (ec) co_return Cancelled("reading the request body: " + ec.message());
+      if (ec) co_return BodyReadError(ec, "request body exceeds the limit");
       size_t got = buf.size() - p_.get().body().size;
       if (got > 0 || p_.is_done()) co_return got;
     }
@@ -157,10 +206,9 @@ asio::awaitable<Result<std::string>> Session::ReadWhole(Parser& parser, uint64_t
     parser.get().body().size = sizeof buf;
     auto [ec, n] = co_await bhttp::async_read(stream_, buffer_, parser, kTuple);
     if (ec == bhttp::error::need_buffer) ec = {};
-    if (ec == bhttp::error::body_limit) {
-      co_return TooLarge("request body exceeds " + std::to_string(limit) + " bytes");
+    if (ec) {
+      co_return BodyReadError(ec, "request body exceeds " + std::to_string(limit) + " bytes");
     }
-    if (ec) co_return Cancelled("reading the request body: " + ec.message());
     body.append(buf, sizeof buf - parser.get().body().size);
   }
   co_return body;
@@ -246,7 +294,19 @@ asio::awaitable<bool> Session::Serve(Parser& parser) {
 // The answer to one request: the route's, or the server's own when the target is malformed,
 // nothing matches, or the route could never take the body announced.
 asio::awaitable<std::optional<Response>> Session::Respond(Request& req, Parser& parser) {
+  if (req.headers.count(bhttp::field::host) > 1) {
+    co_return ProblemFrom(InvalidArgument("more than one Host header"));
+  }
+  if (!st_->options.hosts.Allows(req.Header(bhttp::field::host))) {
+    req.route = "(misdirected)";
+    co_return Problem(Status::misdirected_request,
+                      "this server does not answer for the host named in the Host header");
+  }
   if (!ParseTarget(req)) co_return ProblemFrom(InvalidArgument("malformed request target"));
+  if (!TransferCodingSupported(req.headers)) {
+    co_return Problem(Status::not_implemented,
+                      "only Transfer-Encoding: chunked is supported for request bodies");
+  }
   Match m = st_->router.Find(req.method, req.path);
   if (!m.route && !m.allow.empty()) {
     req.route = "(method not allowed)";
@@ -278,6 +338,26 @@ asio::awaitable<std::optional<Response>> Session::Respond(Request& req, Parser& 
     // either simply have no body; ordinary routes then read an empty one.)
     co_return Problem(Status::length_required,
                       "send the body with Content-Length or chunked transfer encoding");
+  }
+  // An upload holds a slot until its answer is ready; over the caps it is refused before a
+  // byte of its body is read.
+  UploadSlot slot(st_->uploads, req.client.empty() ? req.remote : req.client);
+  if (route.options.upload) {
+    switch (slot.Take()) {
+      case UploadSlots::Taken::kYes:
+        break;
+      case UploadSlots::Taken::kClientFull:
+        co_return TooManyRequests(kUploadRetryAfterSeconds,
+                                  "too many uploads at once from your address (at most " +
+                                      std::to_string(st_->options.max_uploads_per_client) +
+                                      "); retry when one has finished");
+      case UploadSlots::Taken::kServerFull: {
+        Response busy = Problem(Status::service_unavailable,
+                                "the server is taking as many uploads as it can; retry later");
+        busy.Set(bhttp::field::retry_after, std::to_string(kUploadRetryAfterSeconds));
+        co_return busy;
+      }
+    }
   }
   co_return co_await Invoke(route, req, parser);
 }

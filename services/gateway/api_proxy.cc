@@ -27,11 +27,14 @@ void ApiProxy::Register(http::Router& router) {
   auto to = [](http::ReverseProxy* p) {
     return [p](http::Request& req, http::BodyReader& body) { return p->Forward(req, &body); };
   };
+  http::RouteOptions counted = upload;  // a POST to the uploader is an upload (edge caps)
+  counted.upload = true;
   for (Verb v : {Verb::get, Verb::post, Verb::put, Verb::patch, Verb::delete_}) {
-    router.AddStreaming(v, "/api/uploader/*", to(uploader_.get()), upload);
+    router.AddStreaming(v, "/api/uploader/*", to(uploader_.get()),
+                        v == Verb::post ? counted : upload);
     router.AddStreaming(v, "/api/analytics/*", to(analytics_.get()), small);
   }
-  router.AddStreaming(Verb::post, "/api/upload", to(uploader_.get()), upload);
+  router.AddStreaming(Verb::post, "/api/upload", to(uploader_.get()), counted);
 }
 
 }  // namespace kinora::gateway

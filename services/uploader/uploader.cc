@@ -23,7 +23,7 @@ using http::Status;
 
 constexpr size_t kMaxTitle = 300;
 constexpr size_t kMaxDescription = 5000;
-constexpr size_t kReadChunk = 256 * 1024;
+constexpr size_t kReadChunk = 64 * 1024;  // the server hands over at most 64 KiB per read
 
 // What the multipart form carries, collected as the body streams through: the file part goes
 // straight into the ingest, the small text fields are kept (bounded).
@@ -55,7 +55,7 @@ Uploader::Uploader(storage::ObjectStore& store, catalog::Catalog& catalog, queue
 
 http::RouteOptions Uploader::upload_route_options() const {
   // The file may be max_upload_bytes; the form around it gets 1 MiB of slack.
-  return http::RouteOptions{.body_limit = options_.max_upload_bytes + (1 << 20)};
+  return http::RouteOptions{.body_limit = options_.max_upload_bytes + (1 << 20), .upload = true};
 }
 
 void Uploader::Register(http::Router& router, const std::string& prefix) {

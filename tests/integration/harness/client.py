@@ -141,7 +141,7 @@ class Connection:
             elif "content-length" not in lower:
                 raise ValueError("a streamed body needs Content-Length or chunked=True")
 
-        conn.putrequest(method, target, skip_accept_encoding=True)
+        conn.putrequest(method, target, skip_accept_encoding=True, skip_host="host" in lower)
         for name, value in headers.items():
             conn.putheader(name, value)
         conn.endheaders()

@@ -69,7 +69,7 @@ export interface paths {
         put?: never;
         /**
          * Upload a video
-         * @description Streams the `file` part into the object store (never whole in memory). Nothing is visible in the store or the catalog until the upload is complete and validated: refused uploads (no file part, bad extension, empty file, oversized body, malformed multipart, not a video) leave nothing behind. Needs a signed-in user or a videos:write token; the declared length and then the stream are checked against the user's quota (413 with quota_remaining_bytes).
+         * @description Streams the `file` part into the object store (never whole in memory). Nothing is visible in the store or the catalog until the upload is complete and validated: refused uploads (no file part, bad extension, empty file, oversized body, malformed multipart, not a video) leave nothing behind. Needs a signed-in user or a videos:write token; the declared length and then the stream are checked against the user's quota (413 with quota_remaining_bytes). At most KINORA_MAX_UPLOADS_PER_CLIENT uploads stream at once per client address (429 with Retry-After) and KINORA_MAX_UPLOADS in total (503 with Retry-After); both are answered before the body is read.
          */
         post: operations["uploadVideo"];
         delete?: never;
@@ -89,7 +89,7 @@ export interface paths {
         put?: never;
         /**
          * Upload a video (alias)
-         * @description Same as `POST /api/uploader/upload`. Needs a signed-in user or a videos:write token; the declared length and then the stream are checked against the user's quota (413 with quota_remaining_bytes).
+         * @description Same as `POST /api/uploader/upload`. Needs a signed-in user or a videos:write token; the declared length and then the stream are checked against the user's quota (413 with quota_remaining_bytes). At most KINORA_MAX_UPLOADS_PER_CLIENT uploads stream at once per client address (429 with Retry-After) and KINORA_MAX_UPLOADS in total (503 with Retry-After); both are answered before the body is read.
          */
         post: operations["uploadVideoAlias"];
         delete?: never;

@@ -25,6 +25,8 @@ using StreamHandler = std::function<boost::asio::awaitable<Response>(Request&, B
 
 struct RouteOptions {
   uint64_t body_limit = 64 * 1024;  // bytes; for streaming routes the hard cap on the body
+  // An upload: counted against ServerOptions' max_uploads_per_client and max_uploads.
+  bool upload = false;
 };
 
 // A route holds exactly one handler; which kind it is decides how the server takes the body.

@@ -13,6 +13,7 @@
 #include <string>
 
 #include "kinora/core/error.h"
+#include "kinora/http/host_policy.h"
 #include "kinora/http/router.h"
 
 namespace kinora::metrics {
@@ -30,6 +31,12 @@ struct ServerOptions {
   std::chrono::seconds request_timeout{15};  // reading an ordinary request's body
   std::chrono::seconds shutdown_grace{10};   // in-flight requests get this long to end
   size_t max_connections = 4096;
+  HostPolicy hosts;  // Host headers answered (others: 421); every one by default
+  // Uploads (routes marked `upload`) streaming at once, per client (request.client, else the
+  // peer) and in total; over either, 429 / 503 with Retry-After before the body is read.
+  // 0 = no limit.
+  int max_uploads_per_client = 0;
+  int max_uploads = 0;
   metrics::Registry* metrics = nullptr;  // optional: request counters and latency
   // Runs for every matched route before its body is read: authenticates, authorizes, limits
   // (request.principal and request.client are its to set). An answer refuses the request.
