@@ -5,6 +5,7 @@
 // Thread safety: handlers may run concurrently; the Uploader holds no per-request state.
 #pragma once
 
+#include <boost/asio/thread_pool.hpp>
 #include <cstdint>
 #include <string>
 
@@ -23,6 +24,9 @@ struct UploaderOptions {
   uint64_t max_upload_bytes = 524288000;  // of the file part
   IngestOptions ingest;
   std::string default_visibility = "public";  // when the form names none
+  // Threads that finish uploads (probe child, commit, row, job) off the HTTP I/O threads; also
+  // how many probes run at once.
+  int finish_threads = 2;
 };
 
 class Uploader {
@@ -55,6 +59,7 @@ class Uploader {
   const videos::Presenter& presenter_;
   UploaderOptions options_;
   Ingest ingest_;
+  boost::asio::thread_pool finish_pool_;
   metrics::Family<metrics::Counter>& uploads_;
   metrics::Counter& upload_bytes_;
 };
