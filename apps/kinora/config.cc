@@ -44,6 +44,8 @@ constexpr std::pair<const char*, Field> kSettings[] = {
     {"KINORA_JOB_TIMEOUT_SECONDS", &RawSettings::job_timeout_seconds},
     {"KINORA_JOB_MEMORY_MB", &RawSettings::job_memory_mb},
     {"KINORA_SHUTDOWN_GRACE_SECONDS", &RawSettings::shutdown_grace_seconds},
+    {"KINORA_MAX_PIXELS", &RawSettings::max_pixels},
+    {"KINORA_MAX_DURATION_SECONDS", &RawSettings::max_duration_seconds},
     {"KINORA_UPLOADER_URL", &RawSettings::uploader_url},
     {"KINORA_ANALYTICS_URL", &RawSettings::analytics_url},
     {"SQS_QUEUE_URL", &RawSettings::seed_queue_url},  // seed-compatible name
@@ -191,6 +193,16 @@ Loaded Validate(const RawSettings& raw, unsigned hardware_threads) {
       !ParseNumber<int>(*raw.shutdown_grace_seconds, 0, 3600, &c.shutdown_grace_seconds)) {
     problems.push_back("KINORA_SHUTDOWN_GRACE_SECONDS: '" + *raw.shutdown_grace_seconds +
                        "' is not a number of seconds from 0 to 3600");
+  }
+  if (raw.max_pixels &&
+      !ParseNumber<int64_t>(*raw.max_pixels, 64 * 64, int64_t{16384} * 16384, &c.max_pixels)) {
+    problems.push_back("KINORA_MAX_PIXELS: '" + *raw.max_pixels +
+                       "' is not a pixel count from 4096 to 268435456");
+  }
+  if (raw.max_duration_seconds &&
+      !ParseNumber<int>(*raw.max_duration_seconds, 0, 7 * 24 * 3600, &c.max_duration_seconds)) {
+    problems.push_back("KINORA_MAX_DURATION_SECONDS: '" + *raw.max_duration_seconds +
+                       "' is not a number of seconds from 0 (no limit) to 604800");
   }
   c.storage_url = raw.storage.value_or(AbsoluteUrl("file", c.data_dir / "objects"));
   if (c.storage_url == "s3") {

@@ -18,6 +18,8 @@ struct RawSettings {
       http_threads, url_ttl_seconds, web_dir, log_level, signing_key, bucket, job_lease_seconds,
       job_timeout_seconds, job_memory_mb, uploader_url, analytics_url, seed_queue_url,
       shutdown_grace_seconds;
+  // Untrusted media (libs/media input_policy.h).
+  std::optional<std::string> max_pixels, max_duration_seconds;
   // Accounts and access (access_config.cc).
   std::optional<std::string> admin_user, admin_password, signup, default_visibility, public_url,
       trusted_proxies, cors_origins, rate_limit, rate_api, rate_login, rate_upload, rate_view,
@@ -84,6 +86,10 @@ struct Config {
   int job_memory_mb = 4096;
   // On SIGTERM, how long requests in flight (uploads) get to finish before connections close.
   int shutdown_grace_seconds = 10;
+  // What a source video may be: pixels a frame and seconds (0: no limit), checked by the
+  // upload-time probe and by the processing child.
+  int64_t max_pixels = int64_t{8192} * 4320;
+  int max_duration_seconds = 6 * 3600;
   // Split mode: where the gateway finds the other roles (http://host:port).
   std::string uploader_url;
   std::string analytics_url;

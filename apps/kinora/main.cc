@@ -4,6 +4,7 @@
 #include <thread>
 
 #include "config.h"
+#include "probe_child.h"
 #include "process.h"
 #include "reindex.h"
 #include "roles.h"
@@ -132,6 +133,22 @@ int main(int argc, char** argv) {
   process->add_flag(flag(child::kNoCopy) + "{false}", process_args.allow_copy,
                     "Re-encode every rung even when the source could be copied");
   process->add_flag(flag(child::kQuiet), process_args.quiet, "Do not print the report");
+  process->add_option(flag(child::kMaxPixels), process_args.limits.max_pixels,
+                      "Refuse sources with more pixels a frame (default 35389440, 8192x4320)");
+  process->add_option(flag(child::kMaxDuration), process_args.limits.max_duration_seconds,
+                      "Refuse sources longer than this many seconds (default 21600; 0: none)");
+
+  // The uploader's probe child: its flags come from uploader/probe_child.h.
+  namespace probe = kinora::uploader::probe_child;
+  kinora::uploader::ProbeChildRequest probe_args;
+  auto* probe_child = app.add_subcommand(
+      flag(probe::kSubcommand),
+      "Probe an upload's head and tail read from stdin (the uploader runs this in a sandbox)");
+  probe_child->group("");  // internal: not listed in --help
+  probe_child->add_option(flag(probe::kHeadBytes), probe_args.head_bytes)->required();
+  probe_child->add_option(flag(probe::kTotalBytes), probe_args.total_bytes)->required();
+  probe_child->add_option(flag(probe::kMaxPixels), probe_args.limits.max_pixels);
+  probe_child->add_option(flag(probe::kMaxDuration), probe_args.limits.max_duration_seconds);
 
   bool routes_json = false;
   auto* routes = app.add_subcommand(
@@ -142,6 +159,7 @@ int main(int argc, char** argv) {
   CLI11_PARSE(app, argc, argv);
 
   if (*process) return RunProcess(process_args);
+  if (*probe_child) return RunProbeChild(probe_args);
   if (*routes) return PrintRoutes(routes_json);
 
   // Settings from the environment with the flags on top; every problem listed at once.

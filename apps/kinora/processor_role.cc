@@ -14,6 +14,11 @@
 
 namespace kinora::app {
 
+media::MediaLimits MediaLimitsFrom(const Config& c) {
+  return media::MediaLimits{.max_pixels = c.max_pixels,
+                            .max_duration_seconds = static_cast<double>(c.max_duration_seconds)};
+}
+
 processor::ProcessorOptions ProcessorOptionsFrom(const Config& c, unsigned hardware_threads) {
   processor::ProcessorOptions o;
   o.workers = c.workers;
@@ -24,6 +29,7 @@ processor::ProcessorOptions ProcessorOptionsFrom(const Config& c, unsigned hardw
   // CPU time: the watchdog's span on every core; no progress for 10 minutes is a hang.
   o.limits.cpu = o.limits.wall * std::max(1u, hardware_threads);
   o.limits.stall = std::min(o.limits.wall, std::chrono::seconds(600));
+  o.media_limits = MediaLimitsFrom(c);
   return o;
 }
 

@@ -28,6 +28,7 @@
 #include "kinora/sandbox/sandbox.h"
 #include "kinora/storage/disk_reserve.h"
 #include "kinora/storage/object_store.h"
+#include "kinora/uploader/probe_child.h"
 #include "kinora/uploader/uploader.h"
 #include "kinora/videos/presenter.h"
 #include "processor_role.h"
@@ -221,10 +222,15 @@ Result<void> AddComponent(Process& p, Component part) {
     case Component::kUploaderApi: {
       p.uploader = std::make_unique<uploader::Uploader>(
           *p.store, *p.catalog, *p.queue, p.identity.get(), *p.presenter, p.registry,
-          uploader::UploaderOptions{.max_upload_bytes = c.max_upload_bytes,
-                                    .ingest = {.bucket = c.bucket, .probe = {}},
-                                    .default_visibility = c.access.default_visibility,
-                                    .disk_check = DiskCheck(p)});
+          uploader::UploaderOptions{
+              .max_upload_bytes = c.max_upload_bytes,
+              .ingest = {.bucket = c.bucket,
+                         .probe = uploader::SandboxedProber(
+                             {.executable = {}, .media = MediaLimitsFrom(c), .limits = {}}),
+                         .limits = MediaLimitsFrom(c)},
+              .default_visibility = c.access.default_visibility,
+              .disk_check = DiskCheck(p),
+              .finish_threads = 2});
       p.uploader->Register(p.router, "/api/uploader");
       uploader::Uploader* up = p.uploader.get();
       p.router.AddStreaming(

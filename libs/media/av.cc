@@ -4,9 +4,14 @@ extern "C" {
 #include <libavutil/display.h>
 }
 
+#include <climits>
 #include <cmath>
+#include <fstream>
 #include <new>
 #include <string>
+#include <vector>
+
+#include "kinora/media/input_policy.h"
 
 namespace kinora::media {
 
@@ -44,12 +49,37 @@ int DisplayRotation(const AVStream* stream) {
   return (deg + 45) / 90 * 90 % 360;
 }
 
-Result<InputFormat> OpenInput(const char* path) {
-  AVFormatContext* raw = nullptr;
-  int err = avformat_open_input(&raw, path, nullptr, nullptr);
+Result<InputFormat> OpenAcceptedInput(const std::filesystem::path& path, int64_t probesize,
+                                      int analyze_seconds) {
+  std::string head(1 << 20, '\0');
+  {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) return MakeError(ErrorCode::kNotFound, "cannot open the media file");
+    in.read(head.data(), static_cast<std::streamsize>(head.size()));
+    head.resize(static_cast<size_t>(in.gcount()));
+  }
+  KINORA_TRY(const AVInputFormat* container, DetectContainer(head));
+  AVFormatContext* raw = avformat_alloc_context();
+  if (!raw) throw std::bad_alloc();
+  raw->probesize = probesize;
+  raw->max_analyze_duration = int64_t{analyze_seconds} * AV_TIME_BASE;
+  AVDictionary* opts = nullptr;
+  av_dict_set(&opts, "format_whitelist", kContainerWhitelist, 0);
+  av_dict_set(&opts, "protocol_whitelist", kProtocolWhitelist, 0);
+  int err = avformat_open_input(&raw, path.c_str(), container, &opts);
+  av_dict_free(&opts);
   if (err < 0) return MapAvError(err, "cannot open the media file");
-  InputFormat in(raw);
-  err = avformat_find_stream_info(in.get(), nullptr);
+  return InputFormat(raw);
+}
+
+Result<InputFormat> OpenInput(const std::filesystem::path& path, int64_t max_pixels) {
+  KINORA_TRY(InputFormat in, OpenAcceptedInput(path, 5 << 20, 10));
+  std::vector<AVDictionary*> options(in->nb_streams, nullptr);
+  for (AVDictionary*& d : options) {
+    av_dict_set_int(&d, "max_pixels", max_pixels > 0 ? max_pixels : INT_MAX, 0);
+  }
+  int err = avformat_find_stream_info(in.get(), options.data());
+  for (AVDictionary*& d : options) av_dict_free(&d);
   if (err < 0) return MapAvError(err, "cannot read the streams of the media file");
   return in;
 }

@@ -5,6 +5,8 @@
 #include <new>
 #include <string>
 
+#include "kinora/media/input_policy.h"
+
 namespace kinora::media::internal {
 namespace {
 
@@ -125,10 +127,12 @@ Result<void> Pass::Setup() {
   return {};
 }
 
-void Pass::Progress(double seconds) {
-  video_end_ = std::max(video_end_, seconds);
-  if (!o_.on_progress || report_.probe.duration_seconds <= 0) return;
-  int percent = static_cast<int>(std::min(99.0, 100 * seconds / report_.probe.duration_seconds));
+void Pass::Progress() {
+  if (!o_.on_progress || !m_.fmt->pb) return;
+  const int64_t size = avio_size(m_.fmt->pb), pos = avio_tell(m_.fmt->pb);
+  if (size <= 0 || pos < 0) return;
+  int percent =
+      static_cast<int>(std::min(99.0, 100 * static_cast<double>(pos) / static_cast<double>(size)));
   if (percent > last_percent_) {
     last_percent_ = percent;
     o_.on_progress(percent / 100.0);
@@ -184,7 +188,6 @@ Result<void> Pass::OnVideoPacket(const AVPacket* pkt) {
   if (pkt->pts != AV_NOPTS_VALUE) {
     double at = static_cast<double>(pkt->pts - video_offset_) * av_q2d(m_.video->time_base);
     double end = at + static_cast<double>(pkt->duration) * av_q2d(m_.video->time_base);
-    Progress(at);
     video_end_ = std::max(video_end_, end);
   }
   if (!copies_.empty()) {
@@ -221,7 +224,7 @@ Result<void> Pass::OnAudioPacket(const AVPacket* pkt) {
 }
 
 Result<void> Pass::CheckComplete(int read_error) {
-  const double expected = report_.probe.duration_seconds;
+  const double expected = report_.probe.duration_seconds - gaps_.closed_seconds();
   if (packets_ == 0) return Unsupported("the video stream has no frames");
   if (decode_video_ && report_.frames_decoded == 0) {
     return Unsupported("no frame of the video stream could be decoded");
@@ -255,13 +258,37 @@ Result<void> Pass::Finish() {
   return mp4_->Finish();
 }
 
+Result<void> Pass::Retime(AVPacket* pkt) {
+  const AVStream* st = m_.fmt->streams[pkt->stream_index];
+  const int64_t offset = st == m_.video ? video_offset_ : audio_offset_;
+  const int64_t ts = pkt->dts != AV_NOPTS_VALUE ? pkt->dts : pkt->pts;
+  if (ts == AV_NOPTS_VALUE) return {};
+  const double tb = av_q2d(st->time_base);
+  const double shift = gaps_.Shift(pkt->stream_index, static_cast<double>(ts - offset) * tb,
+                                   static_cast<double>(std::max<int64_t>(pkt->duration, 0)) * tb);
+  if (shift > 0) {
+    const int64_t ticks = std::llround(shift / tb);
+    if (pkt->pts != AV_NOPTS_VALUE) pkt->pts -= ticks;
+    if (pkt->dts != AV_NOPTS_VALUE) pkt->dts -= ticks;
+  }
+  return CheckDuration(gaps_.end(), o_.limits);
+}
+
 Result<void> Pass::Run() {
   Packet pkt = NewPacket();
   int err = 0;
   for (;;) {
     err = av_read_frame(m_.fmt.get(), pkt.get());
     if (err < 0) break;
+    Progress();
     Result<void> r;
+    const bool wanted =
+        pkt->stream_index == m_.video->index || (m_.audio && pkt->stream_index == m_.audio->index);
+    if (wanted) r = Retime(pkt.get());
+    if (!r) {
+      av_packet_unref(pkt.get());
+      return r;
+    }
     if (pkt->stream_index == m_.video->index) {
       r = OnVideoPacket(pkt.get());
     } else if (audio_ && pkt->stream_index == m_.audio->index) {
@@ -273,7 +300,12 @@ Result<void> Pass::Run() {
     if (!r) return r;
   }
   KINORA_TRY_VOID(Finish());
-  return CheckComplete(err);
+  KINORA_TRY_VOID(CheckComplete(err));
+  if (gaps_.closed_seconds() > 0) {  // the content's own length, not the timestamps'
+    report_.gaps_closed_seconds = gaps_.closed_seconds();
+    report_.probe.duration_seconds = gaps_.end();
+  }
+  return {};
 }
 
 }  // namespace kinora::media::internal

@@ -9,16 +9,20 @@ extern "C" {
 }
 
 #include <algorithm>
+#include <climits>
 #include <cmath>
 #include <cstring>
 #include <memory>
+#include <vector>
 
 #include "kinora/core/log.h"
+#include "kinora/media/input_policy.h"
 
 namespace kinora::media {
 namespace {
 
 constexpr int kAvioBuffer = 64 * 1024;
+constexpr size_t kDetectBytes = 1 << 20;  // what container detection looks at
 
 // A read-only, seekable view of a file whose middle is missing.
 struct SparseFile {
@@ -72,11 +76,6 @@ int64_t SeekPacket(void* opaque, int64_t offset, int whence) {
   return static_cast<SparseFile*>(opaque)->Seek(offset, whence);
 }
 
-bool IsStillImageFormat(std::string_view name) {
-  return name.find("_pipe") != std::string_view::npos || name == "image2" || name == "gif" ||
-         name == "apng" || name == "webp";
-}
-
 // A stream is variable-rate when its average rate differs from the rate its timestamps tick
 // at (r_frame_rate, the lowest rate that represents every timestamp exactly) by over 1 %.
 bool IsVariableRate(const AVStream* st) {
@@ -86,9 +85,30 @@ bool IsVariableRate(const AVStream* st) {
   return std::fabs(a - b) > 0.01 * b;
 }
 
-// What the opened container holds. Reads stream info (bounded by the context's probe sizes).
-Result<ProbeResult> Describe(AVFormatContext* fmt, uint64_t total_size) {
-  int err = avformat_find_stream_info(fmt, nullptr);
+// Refuses a frame size the container's header already declares out of bounds, before any
+// decoder runs (avformat_find_stream_info decodes frames).
+Result<void> CheckDeclaredGeometry(const AVFormatContext* fmt, const MediaLimits& limits) {
+  for (unsigned i = 0; i < fmt->nb_streams; ++i) {
+    const AVCodecParameters* par = fmt->streams[i]->codecpar;
+    if (par->codec_type != AVMEDIA_TYPE_VIDEO || (par->width == 0 && par->height == 0)) continue;
+    if (fmt->streams[i]->disposition & AV_DISPOSITION_ATTACHED_PIC) continue;
+    KINORA_TRY_VOID(CheckGeometry(par->width, par->height, 1, 1, limits));
+  }
+  return {};
+}
+
+// What the opened container holds. Reads stream info (bounded by the context's probe sizes),
+// with decoders that refuse frames over the pixel limit and use one thread.
+Result<ProbeResult> Describe(AVFormatContext* fmt, uint64_t total_size, const MediaLimits& limits) {
+  KINORA_TRY_VOID(CheckDeclaredGeometry(fmt, limits));
+  const unsigned streams = fmt->nb_streams;
+  std::vector<AVDictionary*> options(streams, nullptr);
+  for (AVDictionary*& d : options) {
+    av_dict_set_int(&d, "max_pixels", limits.max_pixels > 0 ? limits.max_pixels : INT_MAX, 0);
+    av_dict_set(&d, "threads", "1", 0);
+  }
+  int err = avformat_find_stream_info(fmt, options.data());
+  for (AVDictionary*& d : options) av_dict_free(&d);
   if (err < 0) return MapAvError(err, "could not read the streams of the file");
 
   ProbeResult r;
@@ -140,14 +160,17 @@ Result<ProbeResult> Describe(AVFormatContext* fmt, uint64_t total_size) {
   if (r.video_bitrate == 0 && r.bitrate > 0) {  // containers that only know the total rate
     r.video_bitrate = std::max<int64_t>(0, r.bitrate - r.audio_bitrate);
   }
+  KINORA_TRY_VOID(CheckProbe(r, limits));
   return r;
 }
 
 }  // namespace
 
-Result<ProbeResult> ProbeHeadTail(std::string_view head, std::string_view tail,
-                                  uint64_t total_size) {
+Result<ProbeResult> ProbeHeadTail(std::string_view head, std::string_view tail, uint64_t total_size,
+                                  const MediaLimits& limits) {
   if (total_size == 0) return MakeError(ErrorCode::kUnsupported, "the file is empty");
+  KINORA_TRY(const AVInputFormat* container,
+             DetectContainer(head.substr(0, std::min<size_t>(head.size(), kDetectBytes))));
   SparseFile file{head, tail, total_size, 0};
   auto* buffer = static_cast<uint8_t*>(av_malloc(kAvioBuffer));
   if (!buffer) return MakeError(ErrorCode::kInternal, "out of memory");
@@ -165,30 +188,19 @@ Result<ProbeResult> ProbeHeadTail(std::string_view head, std::string_view tail,
   raw->max_analyze_duration = 5 * AV_TIME_BASE;
   raw->format_probesize = 1 << 20;
   AVDictionary* opts = nullptr;
-  int err = avformat_open_input(&raw, nullptr, nullptr, &opts);
+  av_dict_set(&opts, "format_whitelist", kContainerWhitelist, 0);
+  int err = avformat_open_input(&raw, nullptr, container, &opts);
   av_dict_free(&opts);
   if (err < 0) return MapAvError(err, "not a recognised video container");
   InputFormat fmt(raw);
-  if (IsStillImageFormat(fmt->iformat->name)) {
-    return MakeError(ErrorCode::kUnsupported, "the file is a still image, not a video");
-  }
-  return Describe(fmt.get(), total_size);
+  return Describe(fmt.get(), total_size, limits);
 }
 
-Result<ProbeResult> ProbeFile(const std::filesystem::path& path) {
-  AVFormatContext* raw = avformat_alloc_context();
-  if (!raw) return MakeError(ErrorCode::kInternal, "out of memory");
-  raw->probesize = 5 << 20;
-  raw->max_analyze_duration = 10 * AV_TIME_BASE;
-  int err = avformat_open_input(&raw, path.c_str(), nullptr, nullptr);
-  if (err < 0) return MapAvError(err, "not a recognised video container");
-  InputFormat fmt(raw);
-  if (IsStillImageFormat(fmt->iformat->name)) {
-    return MakeError(ErrorCode::kUnsupported, "the file is a still image, not a video");
-  }
+Result<ProbeResult> ProbeFile(const std::filesystem::path& path, const MediaLimits& limits) {
+  KINORA_TRY(InputFormat fmt, OpenAcceptedInput(path, 5 << 20, 10));
   std::error_code ec;
   uint64_t size = std::filesystem::file_size(path, ec);
-  return Describe(fmt.get(), ec ? 0 : size);
+  return Describe(fmt.get(), ec ? 0 : size, limits);
 }
 
 boost::json::object ToJson(const ProbeResult& p) {

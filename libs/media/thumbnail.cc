@@ -3,6 +3,7 @@
 extern "C" {}
 
 #include <algorithm>
+#include <climits>
 #include <cmath>
 #include <cstring>
 #include <new>
@@ -39,9 +40,9 @@ struct Decoder {
   bool draining = false;
 };
 
-Result<Decoder> OpenDecoder(const std::filesystem::path& input) {
+Result<Decoder> OpenDecoder(const std::filesystem::path& input, int64_t max_pixels) {
   Decoder d;
-  KINORA_TRY(d.fmt, OpenInput(input.c_str()));
+  KINORA_TRY(d.fmt, OpenInput(input, max_pixels));
   for (unsigned i = 0; i < d.fmt->nb_streams; ++i) {
     AVStream* st = d.fmt->streams[i];
     bool video = st->codecpar->codec_type == AVMEDIA_TYPE_VIDEO &&
@@ -58,6 +59,7 @@ Result<Decoder> OpenDecoder(const std::filesystem::path& input) {
   d.dec.reset(avcodec_alloc_context3(codec));
   if (!d.dec) throw std::bad_alloc();
   int err = avcodec_parameters_to_context(d.dec.get(), d.stream->codecpar);
+  d.dec->max_pixels = max_pixels > 0 && max_pixels < INT_MAX ? max_pixels : INT_MAX;
   if (err >= 0) err = avcodec_open2(d.dec.get(), codec, nullptr);
   if (err < 0) return MapAvError(err, "cannot open the video decoder");
   return d;
@@ -319,7 +321,7 @@ Result<Thumbnails> MakeThumbnails(const std::filesystem::path& input, const Thum
       o.card_width > 8192 || o.card_height > 8192) {
     return MakeError(ErrorCode::kInvalidArgument, "thumbnail options out of range");
   }
-  KINORA_TRY(Decoder d, OpenDecoder(input));
+  KINORA_TRY(Decoder d, OpenDecoder(input, o.max_pixels));
   std::vector<int64_t> targets = Targets(d, o.candidates);
   Picker picker;
   bool seekable = true;
@@ -334,7 +336,7 @@ Result<Thumbnails> MakeThumbnails(const std::filesystem::path& input, const Thum
   }
   if (!seekable || !picker.best) {
     // Unseekable or too short to seek in: decode once from the start, sampling as we go.
-    KINORA_TRY(d, OpenDecoder(input));
+    KINORA_TRY(d, OpenDecoder(input, o.max_pixels));
     for (int64_t target : targets) KINORA_TRY_VOID(OfferFrameAt(d, target, picker));
   }
   if (!picker.best) return Unsupported("no frame could be decoded");

@@ -196,8 +196,17 @@ TEST_F(ThumbnailTest, HonoursCardSizeOption) {
   EXPECT_EQ(t->poster_height, 112);  // 200 * 9/16 = 112.5, rounded to even
 }
 
-TEST_F(ThumbnailTest, OneFrameClipAndRawStreamStillGiveThumbnails) {
-  for (const char* name : {"one_frame.mp4", "raw.h264"}) {
+TEST_F(ThumbnailTest, RawStreamsAreNotAcceptedContainers) {
+  // Elementary streams are outside the container whitelist (input_policy.h).
+  auto t = MakeThumbnails(Path("raw.h264"));
+  ASSERT_FALSE(t);
+  EXPECT_EQ(t.error().code, ErrorCode::kUnsupported);
+  EXPECT_NE(t.error().message.find("not a video container"), std::string::npos)
+      << t.error().message;
+}
+
+TEST_F(ThumbnailTest, OneFrameClipStillGivesThumbnails) {
+  for (const char* name : {"one_frame.mp4"}) {
     auto t = MakeThumbnails(Path(name));
     ASSERT_TRUE(t) << name << ": " << t.error().message;
     Decoded card = DecodeJpeg(t->card_jpeg);

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <climits>
 #include <cmath>
 #include <fstream>
 #include <memory>
@@ -60,7 +61,7 @@ bool KeyframesFitSegments(const AVFormatContext* fmt, const AVStream* st, double
   return true;
 }
 
-Result<CodecContext> OpenDecoder(const AVStream* st, bool video) {
+Result<CodecContext> OpenDecoder(const AVStream* st, bool video, int64_t max_pixels) {
   const AVCodec* codec = avcodec_find_decoder(st->codecpar->codec_id);
   if (!codec) {
     return Unsupported(std::string("there is no decoder for the ") + (video ? "video" : "audio") +
@@ -71,6 +72,7 @@ Result<CodecContext> OpenDecoder(const AVStream* st, bool video) {
   int err = avcodec_parameters_to_context(c.get(), st->codecpar);
   if (err < 0) return MapAvError(err, "cannot set up the decoder");
   c->pkt_timebase = st->time_base;
+  c->max_pixels = max_pixels > 0 && max_pixels < INT_MAX ? max_pixels : INT_MAX;
   if (video) {
     c->thread_count = 0;  // libavcodec picks from the core count
     c->thread_type = FF_THREAD_FRAME | FF_THREAD_SLICE;
@@ -80,9 +82,9 @@ Result<CodecContext> OpenDecoder(const AVStream* st, bool video) {
   return c;
 }
 
-Result<Media> OpenMedia(const fs::path& input) {
+Result<Media> OpenMedia(const fs::path& input, int64_t max_pixels) {
   Media m;
-  KINORA_TRY(m.fmt, OpenInput(input.c_str()));
+  KINORA_TRY(m.fmt, OpenInput(input, max_pixels));
   for (unsigned i = 0; i < m.fmt->nb_streams; ++i) {
     AVStream* st = m.fmt->streams[i];
     auto type = st->codecpar->codec_type;
@@ -96,9 +98,9 @@ Result<Media> OpenMedia(const fs::path& input) {
     }
   }
   if (!m.video) return Unsupported("the file has no video stream");
-  KINORA_TRY(m.video_dec, OpenDecoder(m.video, true));
+  KINORA_TRY(m.video_dec, OpenDecoder(m.video, true, max_pixels));
   if (m.audio) {
-    auto dec = OpenDecoder(m.audio, false);
+    auto dec = OpenDecoder(m.audio, false, max_pixels);
     if (dec) {
       m.audio_dec = std::move(*dec);
     } else {  // undecodable audio: the outputs go without it
@@ -152,8 +154,8 @@ Result<TranscodeReport> Transcode(const fs::path& input, const fs::path& out_dir
   const auto started = std::chrono::steady_clock::now();
   const double cpu_started = CpuSeconds();
   TranscodeReport report;
-  KINORA_TRY(report.probe, ProbeFile(input));
-  KINORA_TRY(Media media, OpenMedia(input));
+  KINORA_TRY(report.probe, ProbeFile(input, o.limits));
+  KINORA_TRY(Media media, OpenMedia(input, o.limits.max_pixels));
   KINORA_TRY(Plan plan, PlanRenditions(FactsOf(report.probe, media.audio != nullptr)));
   const bool copy_ok =
       o.allow_copy && KeyframesFitSegments(media.fmt.get(), media.video, plan.segment_seconds);
@@ -184,7 +186,9 @@ Result<TranscodeReport> Transcode(const fs::path& input, const fs::path& out_dir
     if (pass.thumbnails().has_frame()) {
       KINORA_TRY(thumbs, pass.thumbnails().Encode());
     } else {  // a pure remux decoded nothing: sample a few frames instead
-      KINORA_TRY(thumbs, (MakeThumbnails(input, o.thumbnails)));
+      ThumbnailOptions t = o.thumbnails;
+      t.max_pixels = o.limits.max_pixels;
+      KINORA_TRY(thumbs, (MakeThumbnails(input, t)));
     }
   }
   if (o.on_progress) o.on_progress(0.99);

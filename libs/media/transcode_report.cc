@@ -55,7 +55,9 @@ Rung RungFrom(const json::object& o) {
   return r;
 }
 
-ProbeResult ProbeFrom(const json::object& o) {
+}  // namespace
+
+ProbeResult ProbeFromJson(const json::object& o) {
   ProbeResult p;
   p.container = Str(o, "container");
   p.duration_seconds = Num(o, "duration_seconds");
@@ -78,8 +80,6 @@ ProbeResult ProbeFrom(const json::object& o) {
   return p;
 }
 
-}  // namespace
-
 json::object ToJson(const TranscodeReport& r) {
   json::array renditions;
   for (const RenditionResult& rr : r.renditions) {
@@ -100,6 +100,7 @@ json::object ToJson(const TranscodeReport& r) {
           {"mp4", RungJson(r.mp4)},
           {"audio_copy", r.audio_copy},
           {"frames_decoded", r.frames_decoded},
+          {"gaps_closed_seconds", r.gaps_closed_seconds},
           {"thumbnail_seconds", r.thumbnail_seconds},
           {"poster_width", r.poster_width},
           {"poster_height", r.poster_height},
@@ -110,7 +111,7 @@ json::object ToJson(const TranscodeReport& r) {
 
 Result<TranscodeReport> TranscodeReportFromJson(const json::object& o) {
   TranscodeReport r;
-  r.probe = ProbeFrom(Obj(o, "probe"));
+  r.probe = ProbeFromJson(Obj(o, "probe"));
   r.display_width = static_cast<int>(Int(o, "display_width"));
   r.display_height = static_cast<int>(Int(o, "display_height"));
   r.fps = Num(o, "fps");
@@ -127,6 +128,7 @@ Result<TranscodeReport> TranscodeReportFromJson(const json::object& o) {
   r.mp4 = RungFrom(Obj(o, "mp4"));
   r.audio_copy = Bool(o, "audio_copy");
   r.frames_decoded = Int(o, "frames_decoded");
+  r.gaps_closed_seconds = Num(o, "gaps_closed_seconds");
   r.thumbnail_seconds = Num(o, "thumbnail_seconds");
   r.poster_width = static_cast<int>(Int(o, "poster_width"));
   r.poster_height = static_cast<int>(Int(o, "poster_height"));

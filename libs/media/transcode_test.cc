@@ -32,10 +32,14 @@ struct Decoded {
 // Decodes every video frame of a file or playlist.
 Decoded Decode(const fs::path& path) {
   Decoded d;
-  auto in = OpenInput(path.c_str());
-  EXPECT_TRUE(in) << path << ": " << (in ? "" : in.error().message);
-  if (!in) return d;
-  AVFormatContext* fmt = in->get();
+  // Test outputs (playlists included) are trusted: any demuxer may open them.
+  AVFormatContext* raw = nullptr;
+  const int opened = avformat_open_input(&raw, path.c_str(), nullptr, nullptr);
+  EXPECT_GE(opened, 0) << path;
+  if (opened < 0) return d;
+  InputFormat in(raw);
+  EXPECT_GE(avformat_find_stream_info(in.get(), nullptr), 0) << path;
+  AVFormatContext* fmt = in.get();
   int vi = av_find_best_stream(fmt, AVMEDIA_TYPE_VIDEO, -1, -1, nullptr, 0);
   int ai = av_find_best_stream(fmt, AVMEDIA_TYPE_AUDIO, -1, -1, nullptr, 0);
   EXPECT_GE(vi, 0) << path;

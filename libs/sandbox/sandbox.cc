@@ -27,14 +27,14 @@ constexpr bool kAddressSanitizer = false;
 using Clock = std::chrono::steady_clock;
 
 // Runs in the forked child: async-signal-safe calls only, then exec.
-[[noreturn]] void ExecChild(char* const* argv, int progress_w, int stderr_w, const Limits& l,
-                            pid_t parent) {
+[[noreturn]] void ExecChild(char* const* argv, int progress_w, int stderr_w, int stdin_fd,
+                            const Limits& l, pid_t parent) {
   prctl(PR_SET_PDEATHSIG, SIGKILL);
   if (getppid() != parent) _exit(127);  // the parent died before prctl took effect
   setpgid(0, 0);  // its own group, so the watchdog can kill anything it started too
   int devnull = open("/dev/null", O_RDWR);
   if (devnull < 0) _exit(127);
-  dup2(devnull, 0);
+  dup2(stdin_fd >= 0 ? stdin_fd : devnull, 0);
   dup2(devnull, 1);
   dup2(stderr_w, 2);
   dup2(progress_w, kProgressFd);
@@ -101,8 +101,8 @@ std::string SelfExecutable() {
   return ec ? std::string("/proc/self/exe") : p.string();
 }
 
-Result<Outcome> Run(const std::vector<std::string>& argv, const Limits& limits,
-                    const Callbacks& cb) {
+Result<Outcome> Run(const std::vector<std::string>& argv, const Limits& limits, const Callbacks& cb,
+                    int stdin_fd) {
   if (argv.empty()) return MakeError(ErrorCode::kInvalidArgument, "no program to run");
   std::vector<char*> args;
   for (const std::string& a : argv) args.push_back(const_cast<char*>(a.c_str()));
@@ -124,7 +124,7 @@ Result<Outcome> Run(const std::vector<std::string>& argv, const Limits& limits,
     for (int fd : {progress[0], progress[1], err[0], err[1]}) close(fd);
     return MakeError(ErrorCode::kUnavailable, std::string("fork: ") + std::strerror(errno));
   }
-  if (pid == 0) ExecChild(args.data(), progress[1], err[1], limits, parent);
+  if (pid == 0) ExecChild(args.data(), progress[1], err[1], stdin_fd, limits, parent);
   setpgid(pid, pid);  // also here, so the group exists before either side goes on
   close(progress[1]);
   close(err[1]);

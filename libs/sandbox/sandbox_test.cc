@@ -4,6 +4,7 @@
 #include <signal.h>
 
 #include <atomic>
+#include <cstdio>
 #include <thread>
 
 namespace kinora::sandbox {
@@ -29,6 +30,26 @@ TEST(Sandbox, ReportsExitStatusStderrAndProgressLines) {
   EXPECT_FALSE(o.ok());
   EXPECT_EQ(o.stderr_tail, "oops\n");
   EXPECT_EQ(lines, (std::vector<std::string>{"progress 0.5", "progress 1progress 1.0"}));
+}
+
+TEST(Sandbox, FeedsStdinFromTheGivenDescriptor) {
+  FILE* in = std::tmpfile();
+  ASSERT_NE(in, nullptr);
+  std::fputs("hello child\n", in);
+  std::fflush(in);
+  std::rewind(in);
+  std::vector<std::string> lines;
+  Callbacks cb;
+  cb.on_line = [&](std::string_view l) { lines.emplace_back(l); };
+  auto r = sandbox::Run({"/bin/sh", "-c", "cat >&3"}, {}, cb, fileno(in));
+  std::fclose(in);
+  ASSERT_TRUE(r) << r.error().message;
+  EXPECT_TRUE(r->ok());
+  EXPECT_EQ(lines, (std::vector<std::string>{"hello child"}));
+  // Without one, stdin is empty (/dev/null).
+  lines.clear();
+  Outcome o = Sh("cat >&3; echo end >&3", {}, cb);
+  EXPECT_EQ(lines, (std::vector<std::string>{"end"}));
 }
 
 TEST(Sandbox, ACrashIsASignalNotAnError) {

@@ -13,17 +13,20 @@ TEST(ChildProtocol, ArgvNamesEveryChoice) {
                  .preset = "medium",
                  .crf = 20,
                  .allow_copy = false,
-                 .quiet = true};
+                 .quiet = true,
+                 .limits = {}};
   EXPECT_EQ(ChildArgv("/bin/kinora", r),
             (std::vector<std::string>{"/bin/kinora", "process", "/w/source.mp4", "--out", "/w/out",
                                       "--report", "/w/report.json", "--progress-fd", "3", "--quiet",
-                                      "--preset", "medium", "--crf", "20", "--no-copy"}));
+                                      "--preset", "medium", "--crf", "20", "--no-copy",
+                                      "--max-pixels", "35389440", "--max-duration", "21600"}));
   ChildRequest plain;
   plain.input = "in.mov";
   plain.out_dir = "out";
   EXPECT_EQ(ChildArgv("k", plain),
             (std::vector<std::string>{"k", "process", "in.mov", "--out", "out", "--preset",
-                                      "veryfast", "--crf", "23"}));
+                                      "veryfast", "--crf", "23", "--max-pixels", "35389440",
+                                      "--max-duration", "21600"}));
 }
 
 TEST(ChildProtocol, ProgressLinesRoundTrip) {

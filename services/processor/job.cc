@@ -146,7 +146,8 @@ JobOutcome Processor::Run(Job& job) {
                                                   .progress_fd = sandbox::kProgressFd,
                                                   .preset = options_.x264_preset,
                                                   .crf = options_.crf,
-                                                  .quiet = true});
+                                                  .quiet = true,
+                                                  .limits = options_.media_limits});
   auto last_lease = Clock::now();
   auto last_saved = Clock::now();
   double saved_progress = 0;

@@ -94,7 +94,12 @@ Result<void> IncomingFile::Append(std::string_view data) {
 Ingest::Ingest(storage::ObjectStore& store, catalog::Catalog& catalog, queue::JobQueue& queue,
                IngestOptions options)
     : store_(store), catalog_(catalog), queue_(queue), options_(std::move(options)) {
-  if (!options_.probe) options_.probe = media::ProbeHeadTail;
+  if (!options_.probe) {
+    options_.probe = [limits = options_.limits](std::string_view head, std::string_view tail,
+                                                uint64_t total) {
+      return media::ProbeHeadTail(head, tail, total, limits);
+    };
+  }
 }
 
 Result<IncomingFile> Ingest::Begin(std::string_view filename) {
@@ -111,6 +116,7 @@ Result<catalog::VideoRecord> Ingest::Finish(IncomingFile file, const UploadDetai
   if (file.size() == 0) return InvalidArgument("the uploaded file is empty");
   const std::string tail = file.window_.tail();
   auto probe = options_.probe(file.window_.head(), tail, file.size());
+  if (!probe && probe.error().code == ErrorCode::kUnavailable) return probe.error();
   if (!probe) {
     return Unsupported("the file is not a video Kinora can read: " + probe.error().message);
   }

@@ -88,8 +88,9 @@ class IngestTest : public ::testing::Test {
     real_queue_ = std::move(queue::NewSqliteQueue(dir_ / "queue.db", {}).value());
     catalog_ = std::make_unique<FlakyCatalog>(*real_catalog_);
     queue_ = std::make_unique<queue::FaultInjectingQueue>(*real_queue_);
-    ingest_ = std::make_unique<Ingest>(store_, *catalog_, *queue_,
-                                       IngestOptions{.bucket = "media", .probe = FakeProbe});
+    ingest_ = std::make_unique<Ingest>(
+        store_, *catalog_, *queue_,
+        IngestOptions{.bucket = "media", .probe = FakeProbe, .limits = {}});
   }
   void TearDown() override { fs::remove_all(dir_); }
 

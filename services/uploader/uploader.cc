@@ -1,5 +1,7 @@
 #include "kinora/uploader/uploader.h"
 
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/use_awaitable.hpp>
 #include <boost/json.hpp>
 #include <limits>
 #include <optional>
@@ -49,6 +51,7 @@ Uploader::Uploader(storage::ObjectStore& store, catalog::Catalog& catalog, queue
       presenter_(presenter),
       options_(std::move(options)),
       ingest_(store, catalog, queue, options_.ingest),
+      finish_pool_(static_cast<size_t>(std::max(1, options_.finish_threads))),
       uploads_(metrics.AddCounter("kinora_uploads_total", "Uploads by outcome.", {"result"})),
       upload_bytes_(
           metrics.AddCounter("kinora_upload_bytes_total", "Bytes of accepted uploads.").With()) {}
@@ -233,7 +236,17 @@ asio::awaitable<Response> Uploader::Upload(http::Request& req, http::BodyReader&
     form.details.visibility = form.visibility;
   }
 
-  auto v = ingest_.Finish(std::move(*form.file), form.details);
+  // The probe runs a child and the commit does blocking I/O: on the finishing pool, never on
+  // an I/O thread (other requests keep being served meanwhile).
+  std::optional<Result<catalog::VideoRecord>> finished;
+  co_await asio::co_spawn(
+      finish_pool_,
+      [&]() -> asio::awaitable<void> {
+        finished.emplace(ingest_.Finish(std::move(*form.file), form.details));
+        co_return;
+      },
+      asio::use_awaitable);
+  Result<catalog::VideoRecord>& v = *finished;
   if (!v) co_return refuse(http::ProblemFrom(v.error()));
   uploads_.With({"accepted"}).Inc();
   upload_bytes_.Inc(static_cast<double>(v->size));

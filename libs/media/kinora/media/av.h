@@ -10,6 +10,8 @@ extern "C" {
 #include <libswscale/swscale.h>
 }
 
+#include <cstdint>
+#include <filesystem>
 #include <memory>
 #include <string_view>
 
@@ -58,7 +60,15 @@ Error MapAvError(int err, std::string_view what);
 // upright, from its display matrix — the same convention as the ffmpeg program's autorotate.
 int DisplayRotation(const AVStream* stream);
 
-// Opens a local file for demuxing and reads its stream info.
-Result<InputFormat> OpenInput(const char* path);
+// Opens a local file for demuxing when its content is an accepted video container
+// (input_policy.h: the demuxer is chosen from the first bytes, only whitelisted ones, only the
+// file protocol), with bounded probe sizes. Does not read stream info. kUnsupported with the
+// reason for any other file.
+Result<InputFormat> OpenAcceptedInput(const std::filesystem::path& path, int64_t probesize,
+                                      int analyze_seconds);
+
+// OpenAcceptedInput, then the stream info, read by decoders that refuse frames of more than
+// max_pixels.
+Result<InputFormat> OpenInput(const std::filesystem::path& path, int64_t max_pixels);
 
 }  // namespace kinora::media

@@ -11,6 +11,7 @@
 #include <string_view>
 
 #include "kinora/core/error.h"
+#include "kinora/media/input_policy.h"
 
 namespace kinora::media {
 
@@ -41,14 +42,19 @@ struct ProbeResult {
 boost::json::object ToJson(const ProbeResult& p);
 
 // Probes a file of total_size bytes of which only `head` (its first bytes) and `tail` (its
-// last bytes) are available; reads outside them fail, as on a truncated file. Errors:
+// last bytes) are available; reads outside them fail, as on a truncated file. Only accepted
+// containers are opened and the result must pass `limits` (input_policy.h). Errors:
 // kUnsupported with a human-readable reason ("not a recognised video container", "no video
-// stream"), never a crash on hostile input.
-Result<ProbeResult> ProbeHeadTail(std::string_view head, std::string_view tail,
-                                  uint64_t total_size);
+// stream", "the video is 16000x16000 …"). Hostile input may still make libav allocate up to the
+// pixel limit's worth of memory: run it where that cannot hurt (the uploader's probe child).
+Result<ProbeResult> ProbeHeadTail(std::string_view head, std::string_view tail, uint64_t total_size,
+                                  const MediaLimits& limits = {});
 
 // Probes a whole local file (bounded probe sizes as well). Same errors as ProbeHeadTail.
-Result<ProbeResult> ProbeFile(const std::filesystem::path& path);
+Result<ProbeResult> ProbeFile(const std::filesystem::path& path, const MediaLimits& limits = {});
+
+// The probe a ToJson document describes (missing fields left at their defaults).
+ProbeResult ProbeFromJson(const boost::json::object& o);
 
 // Routes libav's own log output into Kinora's JSON log (at debug level). Call once at start.
 void InstallLibavLogging();

@@ -4,6 +4,7 @@
 // Thread safety: MakeThumbnails is safe to call concurrently (each call owns its libav contexts).
 #pragma once
 
+#include <cstdint>
 #include <filesystem>
 #include <memory>
 #include <string>
@@ -16,10 +17,11 @@ struct AVFrame;
 namespace kinora::media {
 
 struct ThumbnailOptions {
-  int card_width = 320, card_height = 180;  // the seed's card size, letterboxed, never stretched
-  int poster_max_width = 1280;              // poster keeps the display aspect, even dimensions
-  int candidates = 5;                       // frames sampled across the video
-  int jpeg_quality = 85;                    // 1..100, mapped to the MJPEG encoder's qscale
+  int card_width = 320, card_height = 180;    // the seed's card size, letterboxed, never stretched
+  int poster_max_width = 1280;                // poster keeps the display aspect, even dimensions
+  int candidates = 5;                         // frames sampled across the video
+  int jpeg_quality = 85;                      // 1..100, mapped to the MJPEG encoder's qscale
+  int64_t max_pixels = int64_t{8192} * 4320;  // decoders refuse larger frames (MediaLimits)
 };
 
 struct Thumbnails {

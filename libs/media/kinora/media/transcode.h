@@ -33,6 +33,9 @@ struct TranscodeOptions {
   int64_t audio_bitrate = 128000;
   bool allow_copy = true;
   ThumbnailOptions thumbnails;
+  // What the source may be (input_policy.h): checked on the probe, enforced by the decoders
+  // (pixels) and on the content actually decoded (duration).
+  MediaLimits limits;
   // Called from the pipeline's thread with the share of the source done (0..1), at most every
   // percent.
   std::function<void(double)> on_progress;
@@ -54,7 +57,8 @@ struct TranscodeReport {
   Rung mp4;                                   // the MP4's size; mp4.copy when remuxed
   bool audio_copy = false;                    // the source's AAC-LC 48 kHz stereo carried as it is
   int64_t frames_decoded = 0;
-  double thumbnail_seconds = 0;  // where the thumbnail frame was taken from
+  double gaps_closed_seconds = 0;  // timestamp gaps taken out (probe.duration_seconds is after)
+  double thumbnail_seconds = 0;    // where the thumbnail frame was taken from
   int poster_width = 0, poster_height = 0;
   double wall_seconds = 0, cpu_seconds = 0;
   std::vector<std::string> files;  // every file written, relative to the output directory

@@ -47,10 +47,11 @@ struct Callbacks {
   const std::atomic<bool>* cancel = nullptr;           // when set, the child is killed
 };
 
-// Runs argv[0] with argv (no shell), stdin from /dev/null, stdout discarded. Errors only when
-// the child cannot be started (kUnavailable); everything after is in Outcome.
+// Runs argv[0] with argv (no shell), stdin from `stdin_fd` (a descriptor the caller keeps
+// owning; -1: /dev/null), stdout discarded. Errors only when the child cannot be started
+// (kUnavailable); everything after is in Outcome.
 Result<Outcome> Run(const std::vector<std::string>& argv, const Limits& limits,
-                    const Callbacks& callbacks = {});
+                    const Callbacks& callbacks = {}, int stdin_fd = -1);
 
 // The path of the running binary (/proc/self/exe resolved), to run "the same binary".
 std::string SelfExecutable();

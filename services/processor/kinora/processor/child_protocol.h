@@ -27,6 +27,7 @@ struct ChildRequest {
   int crf = 23;
   bool allow_copy = true;
   bool quiet = false;  // no report on stdout
+  media::MediaLimits limits;
 };
 
 namespace child {
@@ -40,6 +41,8 @@ inline constexpr std::string_view kPreset = "--preset";
 inline constexpr std::string_view kCrf = "--crf";
 inline constexpr std::string_view kNoCopy = "--no-copy";
 inline constexpr std::string_view kQuiet = "--quiet";
+inline constexpr std::string_view kMaxPixels = "--max-pixels";
+inline constexpr std::string_view kMaxDuration = "--max-duration";
 
 // Exit codes. On any failure the report is {"error": "...", "permanent": bool}.
 inline constexpr int kExitOk = 0;

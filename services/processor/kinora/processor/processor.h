@@ -26,6 +26,7 @@
 #include <vector>
 
 #include "kinora/catalog/catalog.h"
+#include "kinora/media/input_policy.h"
 #include "kinora/metrics/registry.h"
 #include "kinora/queue/job_queue.h"
 #include "kinora/sandbox/sandbox.h"
@@ -40,6 +41,7 @@ struct ProcessorOptions {
   std::filesystem::path work_dir;      // scratch space: downloads and outputs, per job
   std::string executable;              // runs `<executable> process ...`; default: this binary
   sandbox::Limits limits;              // for each job's child process
+  media::MediaLimits media_limits;     // what a source may be (pixels, duration)
   std::string x264_preset = "veryfast";
   int crf = 23;
   std::chrono::seconds max_backoff{300};

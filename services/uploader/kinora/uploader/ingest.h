@@ -27,13 +27,16 @@ Result<std::string> AcceptedExtension(std::string_view filename);
 // UTF-8 replaced by U+FFFD, ≤ 255 bytes cut at a character boundary.
 std::string SafeDisplayName(std::string_view filename);
 
-// Reads what a file is from its first and last bytes (kUnsupported: not a video).
+// Reads what a file is from its first and last bytes (kUnsupported: not a video, or not one
+// within the limits; kUnavailable: the probe could not run). Called off the I/O threads; the
+// server's own is SandboxedProber (probe_child.h).
 using Prober = std::function<Result<media::ProbeResult>(std::string_view head,
                                                         std::string_view tail, uint64_t total)>;
 
 struct IngestOptions {
   std::string bucket = "local";  // reported as s3_bucket
-  Prober probe;                  // empty: media::ProbeHeadTail
+  Prober probe;                  // empty: media::ProbeHeadTail in this process, with `limits`
+  media::MediaLimits limits;
 };
 
 // A file being received: its bytes stream into an uncommitted put, and its head and tail are
@@ -67,8 +70,9 @@ class Ingest {
 
   // kInvalidArgument for a name Kinora does not accept; a store error if the put cannot start.
   Result<IncomingFile> Begin(std::string_view filename);
-  // Refuses an empty file (kInvalidArgument) or one that is not a video (kUnsupported), then
-  // commits, records and enqueues it. Returns the new row. On any error nothing remains.
+  // Refuses an empty file (kInvalidArgument) or one that is not a video within the limits
+  // (kUnsupported), then commits, records and enqueues it. Returns the new row. On any error
+  // nothing remains. Blocks (the probe runs a child): call it off the I/O threads.
   Result<catalog::VideoRecord> Finish(IncomingFile file, const UploadDetails& details);
 
  private:

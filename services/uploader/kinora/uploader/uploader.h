@@ -5,6 +5,7 @@
 // Thread safety: handlers may run concurrently; the Uploader holds no per-request state.
 #pragma once
 
+#include <boost/asio/thread_pool.hpp>
 #include <cstdint>
 #include <functional>
 #include <string>
@@ -27,6 +28,9 @@ struct UploaderOptions {
   // The disk reserve where uploads land (storage::DiskReserve::Check): when it fails an upload
   // is refused (507) before any byte is stored. Empty: no check.
   std::function<Result<void>()> disk_check;
+  // Threads that finish uploads (probe child, commit, row, job) off the HTTP I/O threads; also
+  // how many probes run at once.
+  int finish_threads = 2;
 };
 
 class Uploader {
@@ -59,6 +63,7 @@ class Uploader {
   const videos::Presenter& presenter_;
   UploaderOptions options_;
   Ingest ingest_;
+  boost::asio::thread_pool finish_pool_;
   metrics::Family<metrics::Counter>& uploads_;
   metrics::Counter& upload_bytes_;
 };

@@ -12,6 +12,7 @@
 #include "kinora/core/error.h"
 #include "kinora/media/av.h"
 #include "kinora/media/internal/audio_encoder.h"
+#include "kinora/media/internal/gap_closer.h"
 #include "kinora/media/internal/muxer.h"
 #include "kinora/media/internal/rung_encoder.h"
 #include "kinora/media/internal/upright_filter.h"
@@ -27,6 +28,9 @@ struct Media {
   AVStream* audio = nullptr;
   CodecContext video_dec, audio_dec;
 };
+
+// Where no stream has content for longer than this, the gap is closed.
+inline constexpr double kMaxGapSeconds = 2.0;
 
 // The decode-once pass: state shared by the loop's steps.
 class Pass {
@@ -49,7 +53,11 @@ class Pass {
   Result<void> ToRungs(AVFrame* upright);
   Result<void> Finish();
   Result<void> CheckComplete(int read_error);
-  void Progress(double seconds);
+  // Closes timestamp gaps (gap_closer.h) in place and enforces the duration limit on the
+  // content actually present.
+  Result<void> Retime(AVPacket* pkt);
+  // The share of the file read so far (bytes, not timestamps: a jumpy stream cannot freeze it).
+  void Progress();
 
   Media& m_;
   const Plan& plan_;
@@ -74,6 +82,7 @@ class Pass {
   int64_t packets_ = 0, decode_errors_ = 0;
   double first_error_at_ = -1, video_end_ = 0;
   int last_percent_ = -1;
+  GapCloser gaps_{kMaxGapSeconds};
 };
 
 }  // namespace kinora::media::internal
