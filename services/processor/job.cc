@@ -95,6 +95,9 @@ JobOutcome Processor::Handle(const queue::Message& m) {
   job.record = std::move(*record);
   if (job.record.status == catalog::VideoStatus::kProcessed) {  // a duplicate delivery
     log::Info("job already done", {{"video_id", job.msg.video_id}});
+    // A crash between the final row write and its mirror leaves the mirror behind the row and
+    // the message undeleted; this redelivery is where the mirror catches up.
+    (void)videos::Library(catalog_, store_).WriteMirror(job.record);
     (void)queue_.Delete(m.receipt_handle);
     jobs_.With({"duplicate"}).Inc();
     return JobOutcome::kDropped;

@@ -211,6 +211,26 @@ CREATE TABLE video_likes (
 );
 )sql";
 
+// Version 5: the outbox and tombstones (see the SQLite schema's version 5).
+constexpr std::string_view kSchemaV5 = R"sql(
+CREATE TABLE outbox (
+  id              BIGSERIAL PRIMARY KEY,
+  video_id        TEXT NOT NULL,
+  body            TEXT NOT NULL,
+  created_at      BIGINT NOT NULL,
+  next_attempt_at BIGINT NOT NULL,
+  attempts        INTEGER NOT NULL DEFAULT 0,
+  last_error      TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX outbox_due ON outbox (next_attempt_at, id);
+CREATE INDEX outbox_video ON outbox (video_id);
+
+CREATE TABLE tombstones (
+  video_id   TEXT PRIMARY KEY,
+  deleted_at BIGINT NOT NULL
+);
+)sql";
+
 // $N is the parameter's position in the statement: PostgreSQL must know every parameter's use.
 std::string ByPosition(size_t /*column*/, size_t position) {
   return "$" + std::to_string(position + 1);
@@ -251,7 +271,7 @@ struct Cell {
 
 const std::vector<std::string_view>& Migrations() {
   static const std::vector<std::string_view> kMigrations = {kSchemaV1, kSchemaV2, kSchemaV3,
-                                                            kSchemaV4};
+                                                            kSchemaV4, kSchemaV5};
   return kMigrations;
 }
 

@@ -227,11 +227,34 @@ CREATE TABLE video_likes (
 ) WITHOUT ROWID;
 )sql";
 
+// Version 5: crash-consistent ingest. The outbox holds each processing job from the moment its
+// video's row is written (same transaction) until the queue has it; tombstones remember deleted
+// videos so reindex and the reconciler never bring one back. Neither references videos: an
+// outbox entry is removed by Delete explicitly, and a tombstone outlives its row by design.
+constexpr std::string_view kSchemaV5 = R"sql(
+CREATE TABLE outbox (
+  id              INTEGER PRIMARY KEY AUTOINCREMENT,
+  video_id        TEXT NOT NULL,
+  body            TEXT NOT NULL,
+  created_at      INTEGER NOT NULL,                 -- unix millis
+  next_attempt_at INTEGER NOT NULL,                 -- unix millis
+  attempts        INTEGER NOT NULL DEFAULT 0,
+  last_error      TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX outbox_due ON outbox (next_attempt_at, id);
+CREATE INDEX outbox_video ON outbox (video_id);
+
+CREATE TABLE tombstones (
+  video_id   TEXT PRIMARY KEY NOT NULL,
+  deleted_at INTEGER NOT NULL                       -- unix millis
+) WITHOUT ROWID;
+)sql";
+
 }  // namespace
 
 const std::vector<std::string_view>& SqliteMigrations() {
   static const std::vector<std::string_view> kMigrations = {kSchemaV1, kSchemaV2, kSchemaV3,
-                                                            kSchemaV4};
+                                                            kSchemaV4, kSchemaV5};
   return kMigrations;
 }
 
