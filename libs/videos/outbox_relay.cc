@@ -15,8 +15,8 @@ constexpr std::chrono::seconds kClaimLease{30};
 }  // namespace
 
 std::chrono::seconds OutboxRelay::Backoff(int attempts) {
-  return std::min<std::chrono::seconds>(std::chrono::seconds(300), std::chrono::seconds(5)
-                                                                       << std::min(attempts, 6));
+  return std::min(std::chrono::seconds(300),
+                  std::chrono::seconds(int64_t{5} << std::clamp(attempts, 0, 6)));
 }
 
 Result<RelayPass> OutboxRelay::RunOnce() {

@@ -33,6 +33,7 @@ class Answered:
     """What the workload was told succeeded (only these are promised)."""
     uploads: set[str] = field(default_factory=set)
     deletes: set[str] = field(default_factory=set)
+    tried_deletes: set[str] = field(default_factory=set)   # sent, answered or not
     views: dict[str, int] = field(default_factory=dict)   # video id -> views answered 200
     likes: dict[str, int] = field(default_factory=dict)   # answered first likes (one user each)
 
@@ -176,7 +177,7 @@ def check(source, client, answered: Answered, timeout: float = 120.0) -> Snapsho
     problems: list[str] = []
 
     # 1. answered writes
-    for vid in answered.uploads - answered.deletes:
+    for vid in answered.uploads - answered.deletes - answered.tried_deletes:
         if vid not in s.rows:
             problems.append(f"answered upload {vid} has no row")
     for vid in answered.deletes:
