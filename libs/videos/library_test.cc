@@ -179,6 +179,7 @@ TEST_F(LibraryTest, CreateWithAJobPutsItInTheOutbox) {
   EXPECT_TRUE(catalog_->HasPendingJob(v.video_id).value());
   EXPECT_TRUE(mem_->Head(MetadataKey(v.video_id)));
   catalog::VideoRecord w = Record();
+  store_.Reset();
   store_.FailAt(storage::StoreOp::kCommit, 0);
   ASSERT_FALSE(library_->Create(w, "job"));
   EXPECT_EQ(catalog_->Get(w.video_id).error().code, ErrorCode::kNotFound);

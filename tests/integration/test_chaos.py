@@ -122,7 +122,11 @@ def test_kill_9_at_random_points_loses_nothing_and_leaves_nothing(server_factory
         holder["client"] = server.client
         auth.admin(server.client)
     assert answered.uploads, "the workload never got an upload through"
-    check(EmbeddedSource(server), server.client, answered, timeout=120)
+    final = check(EmbeddedSource(server), server.client, answered, timeout=120)
+    statuses = [r["status"] for r in final.rows.values()]
+    print(f"chaos: {len(answered.uploads)} uploads, {len(answered.deletes)} deletes, "
+          f"{sum(answered.views.values())} views answered; final: {len(final.rows)} videos, "
+          f"{statuses.count('PROCESSED')} PROCESSED, {statuses.count('FAILED')} FAILED")
 
 
 def test_a_catalog_rebuilt_by_reindex_keeps_views_and_likes(server_factory, media, kinora_bin):
@@ -167,7 +171,7 @@ def test_reindex_never_brings_back_a_deleted_video(server_factory, media, kinora
     # What a delete that lost the race with the end of processing used to leave.
     (server.objects_dir / "metadata" / f"{gone}.json").write_bytes(mirror)
     result = subprocess.run([kinora_bin, "reindex", "--data-dir", str(server.data_dir),
-                             "--update-existing"], capture_output=True, text=True, timeout=60)
+                             "--update"], capture_output=True, text=True, timeout=60)
     summary = json.loads(result.stdout)
     assert summary["deleted"] == 1 and summary["inserted"] == 0, summary
     server.start()

@@ -97,7 +97,10 @@ class EmbeddedSource:
         try:
             rows = {vid: {"status": st, "views": v, "likes": lk} for vid, st, v, lk in
                     db.execute("SELECT video_id, status, views, likes FROM videos")}
-            outbox = db.execute("SELECT COUNT(*) FROM outbox").fetchone()[0]
+            try:
+                outbox = db.execute("SELECT COUNT(*) FROM outbox").fetchone()[0]
+            except sqlite3.OperationalError:   # a catalog from before the outbox
+                outbox = 0
         finally:
             db.close()
         q = sqlite3.connect(f"file:{data / 'queue.db'}?mode=ro", uri=True, timeout=10)
