@@ -16,7 +16,7 @@ const std::vector<RoleEntry>& Roles() {
   using C = Component;
   static const std::vector<RoleEntry> kRoles = {
       {Role::kGateway, "gateway", {C::kOps, C::kWebApp, C::kAccountsApi, C::kApiProxy}},
-      {Role::kUploader, "uploader", {C::kOps, C::kUploaderApi}},
+      {Role::kUploader, "uploader", {C::kOps, C::kUploaderApi, C::kRepair}},
       {Role::kAnalytics, "analytics", {C::kOps, C::kAnalyticsApi}},
       {Role::kProcessor, "processor", {C::kOps, C::kWorkerPool}},
       {Role::kServe, "serve", {}},
@@ -49,6 +49,8 @@ std::string_view ToString(Component c) {
       return "accounts API";
     case Component::kWorkerPool:
       return "worker pool";
+    case Component::kRepair:
+      return "repair loop";
   }
   return "?";
 }
@@ -87,6 +89,7 @@ std::vector<Resource> ResourcesOf(Component c) {
     case Component::kAnalyticsApi:
       return {R::kObjectStore, R::kCatalog, R::kUrlSigner};
     case Component::kWorkerPool:
+    case Component::kRepair:
       return {R::kObjectStore, R::kJobQueue, R::kCatalog};
   }
   return {};

@@ -21,6 +21,7 @@ enum class Component {
   kAnalyticsApi,  // /api/analytics/*
   kAccountsApi,   // /api/auth/*, /api/admin/users*
   kWorkerPool,    // the processing workers
+  kRepair,        // crash repair: the outbox relay and the reconciler (repair_loop.h)
 };
 
 // kIdentityStore lives in the catalog's database (same URL): every role that authenticates

@@ -23,7 +23,7 @@ TEST(Components, ServeRunsEveryRoleButProxiesNothing) {
   }
   EXPECT_FALSE(Has(serve, C::kApiProxy));
   EXPECT_EQ(serve.front(), C::kOps);
-  EXPECT_EQ(serve.size(), 6u);
+  EXPECT_EQ(serve.size(), 7u);
 }
 
 TEST(Components, EveryRoleAnswersHealthAndRunsItsOwnPart) {
@@ -35,6 +35,9 @@ TEST(Components, EveryRoleAnswersHealthAndRunsItsOwnPart) {
   EXPECT_TRUE(Has(ComponentsOf(Role::kGateway), C::kWebApp));
   EXPECT_FALSE(Has(ComponentsOf(Role::kUploader), C::kWebApp));
   EXPECT_EQ(ToString(Role::kAnalytics), "analytics");
+  // Crash repair runs where uploads are written (and so in serve), once per deployment role.
+  EXPECT_TRUE(Has(ComponentsOf(Role::kUploader), C::kRepair));
+  EXPECT_TRUE(Has(ComponentsOf(Role::kServe), C::kRepair));
 }
 
 TEST(Components, ResourcesFollowFromComponents) {

@@ -46,6 +46,9 @@ constexpr std::pair<const char*, Field> kSettings[] = {
     {"KINORA_SHUTDOWN_GRACE_SECONDS", &RawSettings::shutdown_grace_seconds},
     {"KINORA_MAX_PIXELS", &RawSettings::max_pixels},
     {"KINORA_MAX_DURATION_SECONDS", &RawSettings::max_duration_seconds},
+    {"KINORA_RECONCILE_SECONDS", &RawSettings::reconcile_seconds},
+    {"KINORA_STUCK_GRACE_SECONDS", &RawSettings::stuck_grace_seconds},
+    {"KINORA_ORPHAN_GRACE_SECONDS", &RawSettings::orphan_grace_seconds},
     {"KINORA_UPLOADER_URL", &RawSettings::uploader_url},
     {"KINORA_ANALYTICS_URL", &RawSettings::analytics_url},
     {"SQS_QUEUE_URL", &RawSettings::seed_queue_url},  // seed-compatible name
@@ -203,6 +206,21 @@ Loaded Validate(const RawSettings& raw, unsigned hardware_threads) {
       !ParseNumber<int>(*raw.max_duration_seconds, 0, 7 * 24 * 3600, &c.max_duration_seconds)) {
     problems.push_back("KINORA_MAX_DURATION_SECONDS: '" + *raw.max_duration_seconds +
                        "' is not a number of seconds from 0 (no limit) to 604800");
+  }
+  if (raw.reconcile_seconds &&
+      !ParseNumber<int>(*raw.reconcile_seconds, 1, 86400, &c.reconcile_seconds)) {
+    problems.push_back("KINORA_RECONCILE_SECONDS: '" + *raw.reconcile_seconds +
+                       "' is not a number of seconds from 1 to 86400");
+  }
+  if (raw.stuck_grace_seconds &&
+      !ParseNumber<int>(*raw.stuck_grace_seconds, 0, 30 * 86400, &c.stuck_grace_seconds)) {
+    problems.push_back("KINORA_STUCK_GRACE_SECONDS: '" + *raw.stuck_grace_seconds +
+                       "' is not a number of seconds from 0 to 2592000");
+  }
+  if (raw.orphan_grace_seconds &&
+      !ParseNumber<int>(*raw.orphan_grace_seconds, 0, 30 * 86400, &c.orphan_grace_seconds)) {
+    problems.push_back("KINORA_ORPHAN_GRACE_SECONDS: '" + *raw.orphan_grace_seconds +
+                       "' is not a number of seconds from 0 to 2592000");
   }
   c.storage_url = raw.storage.value_or(AbsoluteUrl("file", c.data_dir / "objects"));
   if (c.storage_url == "s3") {

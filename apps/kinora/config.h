@@ -17,7 +17,7 @@ struct RawSettings {
   std::optional<std::string> listen, data_dir, storage, queue, db, max_upload_bytes, workers,
       http_threads, url_ttl_seconds, web_dir, log_level, signing_key, bucket, job_lease_seconds,
       job_timeout_seconds, job_memory_mb, uploader_url, analytics_url, seed_queue_url,
-      shutdown_grace_seconds;
+      shutdown_grace_seconds, reconcile_seconds, stuck_grace_seconds, orphan_grace_seconds;
   // Untrusted media (libs/media input_policy.h).
   std::optional<std::string> max_pixels, max_duration_seconds;
   // Accounts and access (access_config.cc).
@@ -84,6 +84,12 @@ struct Config {
   int job_lease_seconds = 60;
   int job_timeout_seconds = 3600;
   int job_memory_mb = 4096;
+  // Crash repair (the outbox relay and the reconciler, kinora/videos/reconciler.h): how often a
+  // pass runs, how late a pending video's job may be before it is queued again, and how old an
+  // original with no row must be before it is removed.
+  int reconcile_seconds = 60;
+  int stuck_grace_seconds = 600;
+  int orphan_grace_seconds = 3600;
   // On SIGTERM, how long requests in flight (uploads) get to finish before connections close.
   int shutdown_grace_seconds = 10;
   // What a source video may be: pixels a frame and seconds (0: no limit), checked by the

@@ -18,15 +18,24 @@ namespace {
 
 constexpr std::string_view kPrefix = videos::kMetadataPrefix;
 
-// One document → the catalog. Returns "inserted", "updated", "kept", or an error.
+// One document → the catalog. Returns "inserted", "updated", "kept", "deleted" (the catalog
+// remembers deleting it: a leftover of a delete, never brought back), "no_original" (its media
+// is gone: restoring it would list a video that cannot play), or an error.
 Result<std::string_view> Restore(storage::ObjectStore& store, catalog::Catalog& cat,
                                  const std::string& key, bool update_existing) {
   KINORA_TRY(catalog::VideoRecord v, videos::Library(cat, store).ReadMirror(key));
-  auto inserted = cat.Insert(v);
+  KINORA_TRY(bool deleted, cat.WasDeleted(v.video_id));
+  if (deleted) return std::string_view("deleted");
+  auto original = store.Head(v.video_key);
+  if (!original && original.error().code == ErrorCode::kNotFound) {
+    return std::string_view("no_original");
+  }
+  if (!original) return original.error();
+  auto inserted = cat.Insert(v);  // counters as the mirror last recorded them
   if (inserted) return std::string_view("inserted");
   if (inserted.error().code != ErrorCode::kAlreadyExists) return inserted.error();
   if (!update_existing) return std::string_view("kept");
-  KINORA_TRY_VOID(cat.Update(v));
+  KINORA_TRY_VOID(cat.Update(v));  // the catalog's own counters stay: they are newer
   return std::string_view("updated");
 }
 
@@ -48,8 +57,8 @@ int RunReindex(const Config& c, const ReindexArgs& args) {
                  cat.error().message.c_str());
     return 1;
   }
-  int64_t inserted = 0, updated = 0, kept = 0, failed = 0;
-  json::array not_restored;
+  int64_t inserted = 0, updated = 0, kept = 0, failed = 0, deleted = 0, no_original = 0;
+  json::array not_restored;  // every document not restored, and why
   std::string after;
   for (;;) {
     auto page = (*store)->List(kPrefix, after, 1000);
@@ -71,6 +80,13 @@ int RunReindex(const Config& c, const ReindexArgs& args) {
             json::object{{"key", o.key}, {"video_id", id}, {"error", r.error().message}});
         continue;
       }
+      if (*r == "deleted") ++deleted;
+      if (*r == "no_original") {
+        ++no_original;
+        const std::string id(videos::VideoIdOfMetadataKey(o.key).value_or(""));
+        not_restored.push_back(json::object{
+            {"key", o.key}, {"video_id", id}, {"error", "the original is missing"}});
+      }
       if (*r == "inserted") ++inserted;
       if (*r == "updated") ++updated;
       if (*r == "kept") ++kept;
@@ -82,10 +98,21 @@ int RunReindex(const Config& c, const ReindexArgs& args) {
                              {"updated", updated},
                              {"kept", kept},
                              {"failed", failed},
+                             {"deleted", deleted},
+                             {"no_original", no_original},
                              {"not_restored", std::move(not_restored)},
                              {"catalog", (*cat)->Describe()},
                              {"storage", (*store)->Describe()}};
   std::printf("%s\n", ToJsonText(summary).c_str());
+  if (inserted > 0) {
+    // Said plainly, on stderr, so nobody takes a restored catalog for a perfect one.
+    std::fprintf(stderr,
+                 "kinora reindex: restored %lld video(s) from their mirrors. Not recoverable from "
+                 "the store: views and likes counted after a mirror was last written (the "
+                 "reconciler rewrites mirrors every KINORA_RECONCILE_SECONDS), who liked what, "
+                 "and the per-day view and like history.\n",
+                 static_cast<long long>(inserted));
+  }
   return failed > 0 ? 1 : 0;
 }
 

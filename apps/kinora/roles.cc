@@ -32,6 +32,7 @@
 #include "kinora/uploader/uploader.h"
 #include "kinora/videos/presenter.h"
 #include "processor_role.h"
+#include "repair_loop.h"
 #include "signals.h"
 #include "web_app.h"
 
@@ -107,6 +108,7 @@ struct Process {
   std::unique_ptr<gateway::ApiProxy> proxy;
   std::unique_ptr<accounts::Accounts> accounts;
   std::unique_ptr<processor::Processor> processor;
+  std::unique_ptr<RepairLoop> repair;
 };
 
 // Whether the process keeps anything under the data directory: embedded backends, or the
@@ -266,6 +268,12 @@ Result<void> AddComponent(Process& p, Component part) {
       p.proxy->Register(p.router);
       return {};
     }
+    case Component::kRepair:
+      p.repair = std::make_unique<RepairLoop>(
+          *p.catalog, *p.store, *p.queue, std::chrono::seconds(c.reconcile_seconds),
+          videos::ReconcilerOptions{.stuck_grace = std::chrono::seconds(c.stuck_grace_seconds),
+                                    .orphan_grace = std::chrono::seconds(c.orphan_grace_seconds)});
+      return {};
     case Component::kWorkerPool: {
       processor::ProcessorOptions o = ProcessorOptionsFrom(c, std::thread::hardware_concurrency());
       if (p.role == Role::kProcessor) o.workers = std::max(1, o.workers);
@@ -373,6 +381,7 @@ int RunRole(const Config& c, Role role) {
              {"uploader", c.uploader_url},
              {"analytics", c.analytics_url}});
   if (p.processor) p.processor->Start();
+  if (p.repair) p.repair->Start();
   {
     std::thread internal_thread;
     if (internal) internal_thread = std::thread([&] { internal->Run(); });
@@ -380,6 +389,7 @@ int RunRole(const Config& c, Role role) {
       server.Stop();
       if (internal) internal->Stop();
       if (p.processor) p.processor->RequestStop();
+      if (p.repair) p.repair->RequestStop();
       if (p.queue) p.queue->Interrupt();
     });
     server.Run();
@@ -390,6 +400,7 @@ int RunRole(const Config& c, Role role) {
   }
   if (p.processor)
     p.processor->Stop();  // running jobs are released to the queue for the next start
+  if (p.repair) p.repair->Stop();
   log::Info("stopped");
   return 0;
 }

@@ -5,13 +5,11 @@
 #include "kinora/storage/local_store.h"
 
 #include <fcntl.h>
-#include <signal.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <cerrno>
-#include <charconv>
 #include <cstdio>
 #include <string>
 #include <system_error>
@@ -19,6 +17,7 @@
 #include <vector>
 
 #include "key_rules.h"
+#include "kinora/core/file_lock.h"
 #include "kinora/core/ids.h"
 #include "posix_file.h"
 
@@ -31,8 +30,6 @@ using posix::UniqueFd;
 
 constexpr std::string_view kTmpDir = ".tmp";
 constexpr std::string_view kTmpSuffix = ".part";
-// A temp file untouched this long belongs to a dead writer even if its pid was reused.
-constexpr auto kStaleTempAge = std::chrono::hours(1);
 
 ObjectInfo InfoFromStat(std::string key, const struct stat& st) {
   ObjectInfo info;
@@ -155,6 +152,11 @@ class LocalStore final : public ObjectStore {
     std::string name = std::to_string(::getpid()) + "-" + NewUuid() + std::string(kTmpSuffix);
     fs::path tmp = tmp_ / name;
     KINORA_TRY(UniqueFd fd, posix::Open(tmp, O_WRONLY | O_CREAT | O_EXCL, 0644));
+    // The writer's lock is what tells a live temp file from a crash leftover (file_lock.h).
+    if (auto locked = FileLock::LockOpenFd(fd.get()); !locked) {
+      ::unlink(tmp.c_str());
+      return Annotate(locked.error(), key);
+    }
     return std::unique_ptr<ObjectWriter>(std::make_unique<LocalWriter>(
         std::string(key), std::move(path), std::move(tmp), std::move(fd)));
   }
@@ -239,22 +241,16 @@ class LocalStore final : public ObjectStore {
 
   std::string Describe() const override { return "local:" + root_.string(); }
 
+  // Removes every temp file no live writer holds a lock on. Names carry a pid only for
+  // operators; a pid says nothing once a container's PID 1 is reused by the next start.
   Result<void> CleanStaleTemps() {
     std::error_code ec;
     fs::directory_iterator it(tmp_, ec);
     if (ec) return ErrnoError(ec.value(), "list", tmp_.native());
-    auto now = fs::file_time_type::clock::now();
-    int self = ::getpid();
     for (; it != fs::directory_iterator(); it.increment(ec)) {
-      std::string name = it->path().filename().string();
-      int pid = 0;
-      auto [end, perr] = std::from_chars(name.data(), name.data() + name.size(), pid);
-      bool owner_alive = perr == std::errc() && pid > 0 && end != name.data() + name.size() &&
-                         *end == '-' && (pid == self || ::kill(pid, 0) == 0 || errno != ESRCH);
-      std::error_code tec;
-      auto mtime = it->last_write_time(tec);
-      bool old = !tec && now - mtime > kStaleTempAge;
-      if (!owner_alive || old) fs::remove_all(it->path(), tec);  // best effort
+      if (IsLockHeld(it->path())) continue;
+      std::error_code rec;
+      fs::remove_all(it->path(), rec);  // best effort
     }
     if (ec) return ErrnoError(ec.value(), "list", tmp_.native());
     return {};

@@ -10,6 +10,7 @@
 #include <thread>
 #include <vector>
 
+#include "kinora/core/file_lock.h"
 #include "kinora/storage/object_store_contract.h"
 
 namespace kinora::storage {
@@ -64,23 +65,43 @@ void Touch(const fs::path& p) { std::ofstream(p) << "partial"; }
 TEST_F(LocalStoreTest, StaleTempFilesAreCleanedAtOpen) {
   store_.reset();
   fs::path tmp = root_ / ".tmp";
-  Touch(tmp / "999999999-dead-writer.part");  // above pid_max: that process cannot exist
+  Touch(tmp / "999999999-dead-writer.part");
   Touch(tmp / "not-a-temp-name");
-  fs::path old_own = tmp / (std::to_string(::getpid()) + "-old.part");
-  Touch(old_own);
-  fs::last_write_time(old_own, fs::file_time_type::clock::now() - std::chrono::hours(3));
   fs::path live = tmp / (std::to_string(::getpid()) + "-live.part");  // another open store's
   Touch(live);
+  auto live_lock = FileLock::Acquire(live);
+  ASSERT_TRUE(live_lock);
 
   auto s = NewLocalStore(root_);
   ASSERT_TRUE(s) << s.error().message;
   EXPECT_FALSE(fs::exists(tmp / "999999999-dead-writer.part"));
   EXPECT_FALSE(fs::exists(tmp / "not-a-temp-name"));
-  EXPECT_FALSE(fs::exists(old_own));
   EXPECT_TRUE(fs::exists(live));
   auto page = (*s)->List("", "", 1000);
   ASSERT_TRUE(page);
   EXPECT_TRUE(page->objects.empty());
+}
+
+// In a container the restarted server is PID 1 again, like the one that crashed: a leftover
+// named for our own pid but locked by nobody is a dead writer's and must go.
+TEST_F(LocalStoreTest, LeftoverNamedForOurOwnPidWithoutALockIsCleaned) {
+  store_.reset();
+  fs::path leftover = root_ / ".tmp" / (std::to_string(::getpid()) + "-crashed.part");
+  Touch(leftover);
+  auto s = NewLocalStore(root_);
+  ASSERT_TRUE(s) << s.error().message;
+  EXPECT_FALSE(fs::exists(leftover));
+}
+
+TEST_F(LocalStoreTest, AnOpenWriterSurvivesAnotherStoreOpening) {
+  auto w = store_->BeginPut("videos/a.mp4", "");
+  ASSERT_TRUE(w);
+  ASSERT_TRUE((*w)->Write(std::span<const char>("abc", 3)));
+  auto other = NewLocalStore(root_);  // a second process starting on the same directory
+  ASSERT_TRUE(other);
+  EXPECT_EQ(TmpEntries(), 1u);
+  ASSERT_TRUE((*w)->Commit());
+  EXPECT_TRUE(fs::is_regular_file(root_ / "videos" / "a.mp4"));
 }
 
 TEST_F(LocalStoreTest, UncommittedWriterLeavesTmpEmpty) {

@@ -22,6 +22,15 @@ Result<void> Library::Create(const catalog::VideoRecord& v) {
   return {};
 }
 
+Result<int64_t> Library::Create(const catalog::VideoRecord& v, std::string_view job) {
+  KINORA_TRY(int64_t entry, catalog_.InsertWithJob(v, job, kPublishGrace));
+  if (auto r = WriteMirror(v); !r) {
+    (void)catalog_.Delete(v.video_id);  // the job goes with the row
+    return r.error();
+  }
+  return entry;
+}
+
 Result<void> Library::Save(const catalog::VideoRecord& v) {
   KINORA_TRY_VOID(catalog_.Update(v));
   return WriteMirror(v);
@@ -30,8 +39,9 @@ Result<void> Library::Save(const catalog::VideoRecord& v) {
 Result<catalog::VideoRecord> Library::Delete(std::string_view video_id) {
   KINORA_TRY(catalog::VideoRecord v, catalog_.Get(video_id));
   KINORA_TRY_VOID(catalog_.Delete(video_id));
-  KINORA_TRY_VOID(store_.DeleteMany({v.video_key, MetadataKey(video_id), ThumbnailKey(video_id)}));
+  KINORA_TRY_VOID(store_.DeleteMany({v.video_key, ThumbnailKey(video_id)}));
   KINORA_TRY_VOID(storage::DeletePrefix(store_, ProcessedPrefix(video_id)));
+  KINORA_TRY_VOID(store_.Delete(MetadataKey(video_id)));
   return v;
 }
 
@@ -41,9 +51,17 @@ Result<void> Library::DeleteOutputs(std::string_view video_id) {
 }
 
 Result<void> Library::WriteMirror(const catalog::VideoRecord& v) {
-  auto put = storage::PutBytes(store_, MetadataKey(v.video_id), ToJsonText(catalog::ToJson(v)),
-                               "application/json");
+  const std::string key = MetadataKey(v.video_id);
+  auto put = storage::PutBytes(store_, key, ToJsonText(catalog::ToJson(v)), "application/json");
   if (!put) return put.error();
+  // A Delete between our row write and this put has already removed the mirror it knew of;
+  // the row is gone now, so this one must go too. (Either the Delete removes the row before
+  // this check, or it removes the mirror after this put: one of the two always sees the other.)
+  auto row = catalog_.Get(v.video_id);
+  if (!row && row.error().code == ErrorCode::kNotFound) {
+    (void)store_.Delete(key);
+    return row.error();
+  }
   return {};
 }
 

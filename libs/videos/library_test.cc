@@ -5,6 +5,8 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <functional>
+#include <utility>
 
 #include "kinora/core/ids.h"
 #include "kinora/core/utf8.h"
@@ -146,6 +148,62 @@ TEST_F(LibraryTest, ReadMirrorKeepsAVideoWhoseMirrorHoldsInvalidUtf8) {
   ASSERT_TRUE(back) << back.error().message;
   EXPECT_EQ(back->video_id, v.video_id);
   EXPECT_EQ(back->title, fixed);
+}
+
+// Runs `hook` once, just before the put of `key` begins: a deterministic interleaving.
+class HookStore final : public storage::ObjectStoreWrapper {
+ public:
+  using ObjectStoreWrapper::ObjectStoreWrapper;
+  std::string key;
+  std::function<void()> hook;
+  Result<std::unique_ptr<storage::ObjectWriter>> BeginPut(std::string_view k,
+                                                          std::string_view type) override {
+    if (k == key && hook) std::exchange(hook, nullptr)();
+    return target().BeginPut(k, type);
+  }
+};
+
+// The processor's last Save writes the row, then the mirror; a DELETE landing between the two
+// used to leave metadata/{id}.json behind (and reindex brought the video back).
+TEST_F(LibraryTest, ADeleteBetweenTheRowAndTheMirrorWins) {
+  catalog::VideoRecord v = Record();
+  ASSERT_TRUE(library_->Create(v));
+  ASSERT_TRUE(storage::PutBytes(store_, v.video_key, "original"));
+  HookStore hooked(store_);
+  hooked.key = MetadataKey(v.video_id);
+  hooked.hook = [&] { ASSERT_TRUE(library_->Delete(v.video_id)); };
+  v.status = catalog::VideoStatus::kProcessed;
+  auto saved = Library(*catalog_, hooked).Save(v);
+  ASSERT_FALSE(saved);
+  EXPECT_EQ(saved.error().code, ErrorCode::kNotFound);
+  EXPECT_TRUE(AllKeys(*mem_).empty());
+  EXPECT_TRUE(catalog_->WasDeleted(v.video_id).value());
+}
+
+TEST_F(LibraryTest, DeleteRemovesTheMirrorLast) {
+  catalog::VideoRecord v = Record();
+  ASSERT_TRUE(library_->Create(v));
+  ASSERT_TRUE(storage::PutBytes(store_, v.video_key, "original"));
+  ASSERT_TRUE(storage::PutBytes(store_, OutputKey(v.video_id, "video.mp4"), "mp4"));
+  store_.Reset();
+  store_.FailAt(storage::StoreOp::kDelete, 2);  // original and card went; the outputs do not
+  EXPECT_FALSE(library_->Delete(v.video_id));
+  EXPECT_TRUE(mem_->Head(MetadataKey(v.video_id)));  // still there for the reconciler to finish
+  EXPECT_TRUE(catalog_->WasDeleted(v.video_id).value());
+}
+
+TEST_F(LibraryTest, CreateWithAJobPutsItInTheOutbox) {
+  catalog::VideoRecord v = Record();
+  auto entry = library_->Create(v, "job");
+  ASSERT_TRUE(entry) << entry.error().message;
+  EXPECT_TRUE(catalog_->HasPendingJob(v.video_id).value());
+  EXPECT_TRUE(mem_->Head(MetadataKey(v.video_id)));
+  catalog::VideoRecord w = Record();
+  store_.Reset();
+  store_.FailAt(storage::StoreOp::kCommit, 0);
+  ASSERT_FALSE(library_->Create(w, "job"));
+  EXPECT_EQ(catalog_->Get(w.video_id).error().code, ErrorCode::kNotFound);
+  EXPECT_FALSE(catalog_->HasPendingJob(w.video_id).value());
 }
 
 }  // namespace

@@ -9,6 +9,7 @@
 #include <random>
 #include <thread>
 
+#include "kinora/core/file_lock.h"
 #include "kinora/core/log.h"
 #include "kinora/core/public_text.h"
 #include "kinora/media/transcode.h"
@@ -28,6 +29,7 @@ struct Processor::Job {
   videos::ProcessingJob msg;
   catalog::VideoRecord record;
   fs::path scratch;
+  FileLock scratch_lock;  // held while the job runs: tells our scratch from a dead process's
   Clock::time_point started = Clock::now();
   std::atomic<bool> cancel{false};
   bool shutdown = false;  // cancelled because we are stopping (not because the job is gone)
@@ -80,7 +82,7 @@ JobOutcome Processor::Handle(const queue::Message& m) {
     jobs_.With({"dropped"}).Inc();
     return JobOutcome::kDropped;
   }
-  Job job{m, *parsed, {}, {}};
+  Job job{m, *parsed, {}, {}, {}};
   auto record = catalog_.Get(job.msg.video_id);
   if (!record) {
     if (record.error().code == ErrorCode::kNotFound) {  // deleted before we got to it
@@ -95,6 +97,9 @@ JobOutcome Processor::Handle(const queue::Message& m) {
   job.record = std::move(*record);
   if (job.record.status == catalog::VideoStatus::kProcessed) {  // a duplicate delivery
     log::Info("job already done", {{"video_id", job.msg.video_id}});
+    // A crash between the final row write and its mirror leaves the mirror behind the row and
+    // the message undeleted; this redelivery is where the mirror catches up.
+    (void)videos::Library(catalog_, store_).WriteMirror(job.record);
     (void)queue_.Delete(m.receipt_handle);
     jobs_.With({"duplicate"}).Inc();
     return JobOutcome::kDropped;
@@ -102,8 +107,12 @@ JobOutcome Processor::Handle(const queue::Message& m) {
 
   running_.Add(1);
   job.scratch = options_.work_dir / ScratchName(job.msg.video_id);
-  JobOutcome outcome = Run(job);
   std::error_code ec;
+  if (fs::create_directories(job.scratch, ec); !ec) {
+    if (auto lock = FileLock::Acquire(job.scratch)) job.scratch_lock = std::move(*lock);
+  }
+  JobOutcome outcome = Run(job);
+  job.scratch_lock.Release();
   fs::remove_all(job.scratch, ec);
   running_.Add(-1);
   job_seconds_.Observe(std::chrono::duration<double>(Clock::now() - job.started).count());

@@ -1,10 +1,8 @@
 #include "kinora/processor/processor.h"
 
-#include <signal.h>
-
-#include <charconv>
 #include <random>
 
+#include "kinora/core/file_lock.h"
 #include "kinora/core/log.h"
 #include "kinora/videos/job.h"
 #include "kinora/videos/library.h"
@@ -14,17 +12,14 @@ namespace {
 
 namespace fs = std::filesystem;
 
-// Scratch directories are "<video_id>-<pid>-<random>"; one whose process is gone is garbage.
+// Scratch directories are "<video_id>-<pid>-<random>", each locked by the job using it
+// (file_lock.h); one nobody locks belongs to a dead process, whatever pid it names.
 void RemoveOrphanedScratch(const fs::path& dir) {
   std::error_code ec;
   for (const auto& entry : fs::directory_iterator(dir, ec)) {
-    const std::string name = entry.path().filename().string();
-    size_t a = name.find('-', 36), b = a == std::string::npos ? a : name.find('-', a + 1);
-    int pid = 0;
-    if (a == std::string::npos || b == std::string::npos) continue;
-    std::from_chars(name.data() + a + 1, name.data() + b, pid);
-    if (pid > 0 && (::kill(pid, 0) == 0 || errno == EPERM)) continue;  // still alive
-    fs::remove_all(entry.path(), ec);
+    if (IsLockHeld(entry.path())) continue;  // a live job's
+    std::error_code rec;
+    fs::remove_all(entry.path(), rec);
   }
 }
 

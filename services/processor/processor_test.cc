@@ -8,6 +8,7 @@
 
 #include <fstream>
 
+#include "kinora/core/file_lock.h"
 #include "kinora/core/ids.h"
 #include "kinora/core/json_text.h"
 #include "kinora/queue/fault_injection.h"
@@ -281,6 +282,24 @@ TEST_F(ProcessorTest, WorkersConsumeTheQueueUntilStopped) {
   queue_->Interrupt();
   p->Stop();
   EXPECT_EQ(catalog_->Get(id).value().status, VideoStatus::kProcessed);
+}
+
+// Under PID 1 in a container the restarted server has the crashed one's pid: the scratch of a
+// dead job is recognised by the lock nobody holds, not by the pid in its name.
+TEST_F(ProcessorTest, ScratchOfADeadJobIsRemovedEvenWhenItNamesOurPid) {
+  const std::string pid = std::to_string(::getpid());
+  const fs::path dead = dir_ / "work" / (NewUuid() + "-" + pid + "-1");
+  const fs::path live = dir_ / "work" / (NewUuid() + "-" + pid + "-2");
+  fs::create_directories(dead / "out");
+  fs::create_directories(live / "out");
+  auto live_lock = FileLock::Acquire(live);
+  ASSERT_TRUE(live_lock);
+  auto p = MakeProcessor(kSucceeds);
+  p->Start();
+  queue_->Interrupt();
+  p->Stop();
+  EXPECT_FALSE(fs::exists(dead));
+  EXPECT_TRUE(fs::exists(live));
 }
 
 }  // namespace

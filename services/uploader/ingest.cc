@@ -5,6 +5,7 @@
 
 #include "kinora/core/ids.h"
 #include "kinora/core/json_text.h"
+#include "kinora/core/log.h"
 #include "kinora/core/utf8.h"
 #include "kinora/videos/job.h"
 #include "kinora/videos/keys.h"
@@ -124,14 +125,21 @@ Result<catalog::VideoRecord> Ingest::Finish(IncomingFile file, const UploadDetai
   KINORA_TRY(storage::ObjectInfo object, file.writer_->Commit());
   catalog::VideoRecord v = NewRecord(file, file.extension_, file.display_name_, object, *probe,
                                      details, options_.bucket);
-  videos::Library library(catalog_, store_);
-  if (auto r = library.Create(v); !r) {
+  // The row and its job are one transaction (the outbox): from here on a crash cannot leave
+  // the video without its job. A crash before it leaves an original with no row, which the
+  // reconciler removes after a grace period.
+  const std::string job = videos::ToJsonText(videos::JobFor(v, details.correlation_id));
+  auto entry = videos::Library(catalog_, store_).Create(v, job);
+  if (!entry) {
     (void)store_.Delete(object.key);
-    return r.error();
+    return entry.error();
   }
-  if (auto r = queue_.Send(videos::ToJsonText(videos::JobFor(v, details.correlation_id))); !r) {
-    (void)library.Delete(v.video_id);
-    return r.error();
+  // Publish at once; if the queue is down the relay publishes it later, and the upload stands.
+  if (auto sent = queue_.Send(job); !sent) {
+    log::Warn("the job stays in the outbox for the relay",
+              {{"video_id", v.video_id}, {"error", sent.error().message}});
+  } else {
+    (void)catalog_.JobPublished(*entry);  // if this fails the relay sends a harmless duplicate
   }
   return v;
 }

@@ -53,6 +53,23 @@ class FlakyCatalog final : public catalog::Catalog {
     if (fail_delete) return InjectedFault();
     return t_.Delete(id);
   }
+  Result<bool> WasDeleted(std::string_view id) override { return t_.WasDeleted(id); }
+  Result<int64_t> InsertWithJob(const catalog::VideoRecord& v, std::string_view job,
+                                std::chrono::seconds after) override {
+    if (fail_insert) return InjectedFault();
+    return t_.InsertWithJob(v, job, after);
+  }
+  Result<int64_t> AddJob(std::string_view id, std::string_view job) override {
+    return t_.AddJob(id, job);
+  }
+  Result<std::vector<catalog::OutboxEntry>> ClaimDueJobs(int n, std::chrono::seconds l) override {
+    return t_.ClaimDueJobs(n, l);
+  }
+  Result<void> JobPublished(int64_t id) override { return t_.JobPublished(id); }
+  Result<void> JobDeferred(int64_t id, std::chrono::seconds d, std::string_view e) override {
+    return t_.JobDeferred(id, d, e);
+  }
+  Result<bool> HasPendingJob(std::string_view id) override { return t_.HasPendingJob(id); }
   Result<catalog::ListPage> List(const catalog::ListQuery& q) override { return t_.List(q); }
   using catalog::Catalog::Stats;
   Result<catalog::CatalogStats> Stats(const catalog::StatsScope& s) override { return t_.Stats(s); }
@@ -199,13 +216,27 @@ TEST_F(IngestTest, EveryFailurePointLeavesNothing) {
     }
   }
   store_.Reset();
-  queue_->FailAt(queue::QueueOp::kSend, queue_->calls(queue::QueueOp::kSend));
-  EXPECT_FALSE(Upload("clip.mp4", "VIDEO bytes"));
-  ExpectNothingLeft();
   catalog_->fail_insert = true;
   EXPECT_FALSE(Upload("clip.mp4", "VIDEO bytes"));
   ExpectNothingLeft();
   EXPECT_GE(points, 6);  // two puts (original, mirror), each begun, written and committed
+}
+
+// The queue being down does not lose the upload or its job: the job waits in the outbox, in
+// the row's transaction, for the relay.
+TEST_F(IngestTest, AQueueThatIsDownLeavesTheJobInTheOutbox) {
+  queue_->FailAt(queue::QueueOp::kSend, queue_->calls(queue::QueueOp::kSend));
+  auto v = Upload("clip.mp4", "VIDEO bytes");
+  ASSERT_TRUE(v) << v.error().message;
+  EXPECT_TRUE(real_catalog_->Get(v->video_id));
+  EXPECT_TRUE(mem_->Head(videos::MetadataKey(v->video_id)));
+  EXPECT_EQ(real_queue_->Stats().value().visible, 0);
+  EXPECT_TRUE(real_catalog_->HasPendingJob(v->video_id).value());
+  // A normal upload's job is published at once and leaves no outbox entry behind.
+  auto w = Upload("clip.mp4", "VIDEO bytes");
+  ASSERT_TRUE(w);
+  EXPECT_FALSE(real_catalog_->HasPendingJob(w->video_id).value());
+  EXPECT_EQ(real_queue_->Stats().value().visible, 1);
 }
 
 }  // namespace

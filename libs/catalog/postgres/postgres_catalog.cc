@@ -115,11 +115,19 @@ Result<VideoRecord> PostgresCatalog::Edit(std::string_view video_id, const Video
 }
 
 Result<void> PostgresCatalog::Delete(std::string_view video_id) {
-  KINORA_TRY(auto conn, pool_.Acquire());
-  KINORA_TRY(pg::PgResult r,
-             conn->Exec("DELETE FROM videos WHERE video_id = $1", {std::string(video_id)}));
-  if (r.affected() == 0) return NotFound(video_id);
-  return {};
+  const std::string id(video_id);
+  return Retrying([&]() -> Result<void> {
+    KINORA_TRY(auto conn, pool_.Acquire());
+    KINORA_TRY(auto tx, pg::Tx::Begin(*conn));
+    KINORA_TRY(pg::PgResult r, conn->Exec("DELETE FROM videos WHERE video_id = $1", {id}));
+    if (r.affected() == 0) return NotFound(video_id);
+    KINORA_TRY_VOID(conn->Exec("DELETE FROM outbox WHERE video_id = $1", {id}));
+    KINORA_TRY_VOID(
+        conn->Exec("INSERT INTO tombstones (video_id, deleted_at) VALUES ($1, $2) "
+                   "ON CONFLICT (video_id) DO NOTHING",
+                   {id, std::to_string(UnixMillis(std::chrono::system_clock::now()))}));
+    return tx.Commit();
+  });
 }
 
 Result<int64_t> PostgresCatalog::IncrementViews(std::string_view video_id) {

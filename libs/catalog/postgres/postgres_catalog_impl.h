@@ -1,7 +1,7 @@
 // The PostgreSQL Catalog's class, shared by its translation units (CRUD, edits, counters, likes
-// and owners in postgres_catalog.cc, List in postgres_catalog_list.cc, Stats in
-// postgres_catalog_stats.cc).
-// Thread safety: as Catalog; every call borrows a pooled connection.
+// and owners in postgres_catalog.cc, the outbox and tombstones in postgres_catalog_outbox.cc, List
+// in postgres_catalog_list.cc, Stats in postgres_catalog_stats.cc). Thread safety: as Catalog;
+// every call borrows a pooled connection.
 #pragma once
 
 #include <string>
@@ -34,6 +34,14 @@ class PostgresCatalog final : public Catalog {
   Result<void> Update(const VideoRecord& v) override;
   Result<VideoRecord> Edit(std::string_view video_id, const VideoEdit& e) override;
   Result<void> Delete(std::string_view video_id) override;
+  Result<bool> WasDeleted(std::string_view video_id) override;
+  Result<int64_t> InsertWithJob(const VideoRecord& v, std::string_view job,
+                                std::chrono::seconds publish_after) override;
+  Result<int64_t> AddJob(std::string_view video_id, std::string_view job) override;
+  Result<std::vector<OutboxEntry>> ClaimDueJobs(int limit, std::chrono::seconds lease) override;
+  Result<void> JobPublished(int64_t id) override;
+  Result<void> JobDeferred(int64_t id, std::chrono::seconds delay, std::string_view error) override;
+  Result<bool> HasPendingJob(std::string_view video_id) override;
   Result<ListPage> List(const ListQuery& q) override;
   using Catalog::Stats;
   Result<CatalogStats> Stats(const StatsScope& scope) override;

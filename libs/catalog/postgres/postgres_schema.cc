@@ -211,9 +211,29 @@ CREATE TABLE video_likes (
 );
 )sql";
 
-// Version 5: videos per (status, visibility), kept by a trigger, for the totals of anonymous and
-// signed-in listings (as in the SQLite schema).
+// Version 5: the outbox and tombstones (see the SQLite schema's version 5).
 constexpr std::string_view kSchemaV5 = R"sql(
+CREATE TABLE outbox (
+  id              BIGSERIAL PRIMARY KEY,
+  video_id        TEXT NOT NULL,
+  body            TEXT NOT NULL,
+  created_at      BIGINT NOT NULL,
+  next_attempt_at BIGINT NOT NULL,
+  attempts        INTEGER NOT NULL DEFAULT 0,
+  last_error      TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX outbox_due ON outbox (next_attempt_at, id);
+CREATE INDEX outbox_video ON outbox (video_id);
+
+CREATE TABLE tombstones (
+  video_id   TEXT PRIMARY KEY,
+  deleted_at BIGINT NOT NULL
+);
+)sql";
+
+// Version 6: videos per (status, visibility), kept by a trigger, for the totals of anonymous and
+// signed-in listings (as in the SQLite schema).
+constexpr std::string_view kSchemaV6 = R"sql(
 CREATE TABLE visibility_counts (
   status     TEXT NOT NULL,
   visibility TEXT NOT NULL,
@@ -282,7 +302,7 @@ struct Cell {
 
 const std::vector<std::string_view>& Migrations() {
   static const std::vector<std::string_view> kMigrations = {kSchemaV1, kSchemaV2, kSchemaV3,
-                                                            kSchemaV4, kSchemaV5};
+                                                            kSchemaV4, kSchemaV5, kSchemaV6};
   return kMigrations;
 }
 

@@ -59,6 +59,10 @@ Result<std::unique_ptr<Catalog>> SqliteCatalog::Open(const std::filesystem::path
 Result<void> SqliteCatalog::Insert(const VideoRecord& v) {
   KINORA_TRY_VOID(Validate(v));
   std::lock_guard lock(write_mu_);
+  return InsertLocked(v);
+}
+
+Result<void> SqliteCatalog::InsertLocked(const VideoRecord& v) {
   KINORA_TRY(auto s, writer_->Use(internal::InsertVideoSql()));
   internal::BindInsert(*s, v);
   auto r = s->Run();
@@ -111,11 +115,25 @@ Result<VideoRecord> SqliteCatalog::Edit(std::string_view video_id, const VideoEd
 
 Result<void> SqliteCatalog::Delete(std::string_view video_id) {
   std::lock_guard lock(write_mu_);
-  KINORA_TRY(auto s, writer_->Use("DELETE FROM videos WHERE video_id = ?1"));
-  s->Bind(1, video_id);
-  KINORA_TRY_VOID(s->Run());
-  if (writer_->db().Changes() == 0) return NotFound(video_id);
-  return {};
+  KINORA_TRY(auto tx, sqlite::Transaction::Begin(writer_->db()));
+  {
+    KINORA_TRY(auto s, writer_->Use("DELETE FROM videos WHERE video_id = ?1"));
+    s->Bind(1, video_id);
+    KINORA_TRY_VOID(s->Run());
+    if (writer_->db().Changes() == 0) return NotFound(video_id);
+  }
+  {
+    KINORA_TRY(auto s, writer_->Use("DELETE FROM outbox WHERE video_id = ?1"));
+    s->Bind(1, video_id);
+    KINORA_TRY_VOID(s->Run());
+  }
+  {
+    KINORA_TRY(auto s, writer_->Use("INSERT INTO tombstones (video_id, deleted_at) VALUES (?1, ?2) "
+                                    "ON CONFLICT (video_id) DO NOTHING"));
+    s->Bind(1, video_id).Bind(2, UnixMillis(std::chrono::system_clock::now()));
+    KINORA_TRY_VOID(s->Run());
+  }
+  return tx.Commit();
 }
 
 Result<int64_t> SqliteCatalog::IncrementViews(std::string_view video_id) {

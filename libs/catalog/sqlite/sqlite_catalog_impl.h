@@ -1,7 +1,8 @@
 // The SQLite Catalog's class, shared by its translation units (CRUD, edits, counters, likes and
-// owners in sqlite_catalog.cc, List in sqlite_catalog_list.cc, Stats in sqlite_catalog_stats.cc).
-// Thread safety: as Catalog. Writes serialize on write_mu_ and one connection; reads borrow
-// pooled connections and never wait for writes (WAL).
+// owners in sqlite_catalog.cc, the outbox and tombstones in sqlite_catalog_outbox.cc, List in
+// sqlite_catalog_list.cc, Stats in sqlite_catalog_stats.cc). Thread safety: as Catalog. Writes
+// serialize on write_mu_ and one connection; reads borrow pooled connections and never wait for
+// writes (WAL).
 #pragma once
 
 #include <filesystem>
@@ -31,6 +32,14 @@ class SqliteCatalog final : public Catalog {
   Result<void> Update(const VideoRecord& v) override;
   Result<VideoRecord> Edit(std::string_view video_id, const VideoEdit& e) override;
   Result<void> Delete(std::string_view video_id) override;
+  Result<bool> WasDeleted(std::string_view video_id) override;
+  Result<int64_t> InsertWithJob(const VideoRecord& v, std::string_view job,
+                                std::chrono::seconds publish_after) override;
+  Result<int64_t> AddJob(std::string_view video_id, std::string_view job) override;
+  Result<std::vector<OutboxEntry>> ClaimDueJobs(int limit, std::chrono::seconds lease) override;
+  Result<void> JobPublished(int64_t id) override;
+  Result<void> JobDeferred(int64_t id, std::chrono::seconds delay, std::string_view error) override;
+  Result<bool> HasPendingJob(std::string_view video_id) override;
   Result<ListPage> List(const ListQuery& q) override;
   using Catalog::Stats;
   Result<CatalogStats> Stats(const StatsScope& scope) override;
@@ -62,6 +71,10 @@ class SqliteCatalog final : public Catalog {
   Result<LikeResult> SetLikeLocked(std::string_view video_id, std::string_view user_id, bool add);
   // Stats over the videos of a kPublic or kOwner scope.
   Result<CatalogStats> ScopedStats(const StatsScope& scope);
+  // The row's INSERT. REQUIRES: write_mu_ held.
+  Result<void> InsertLocked(const VideoRecord& v);
+  // An outbox entry due at `due` (unix millis); returns its id. REQUIRES: write_mu_ held.
+  Result<int64_t> AddJobLocked(std::string_view video_id, std::string_view job, int64_t due);
 
   const std::filesystem::path file_;
   std::unique_ptr<Checkpointer> checkpointer_;  // outlives writer_, whose WAL hook points here

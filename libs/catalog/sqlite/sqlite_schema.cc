@@ -227,9 +227,32 @@ CREATE TABLE video_likes (
 ) WITHOUT ROWID;
 )sql";
 
-// Version 5: videos per (status, visibility), kept by triggers, so the totals of an anonymous or
-// signed-in listing are a few small rows instead of a scan of the table.
+// Version 5: crash-consistent ingest. The outbox holds each processing job from the moment its
+// video's row is written (same transaction) until the queue has it; tombstones remember deleted
+// videos so reindex and the reconciler never bring one back. Neither references videos: an
+// outbox entry is removed by Delete explicitly, and a tombstone outlives its row by design.
 constexpr std::string_view kSchemaV5 = R"sql(
+CREATE TABLE outbox (
+  id              INTEGER PRIMARY KEY AUTOINCREMENT,
+  video_id        TEXT NOT NULL,
+  body            TEXT NOT NULL,
+  created_at      INTEGER NOT NULL,                 -- unix millis
+  next_attempt_at INTEGER NOT NULL,                 -- unix millis
+  attempts        INTEGER NOT NULL DEFAULT 0,
+  last_error      TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX outbox_due ON outbox (next_attempt_at, id);
+CREATE INDEX outbox_video ON outbox (video_id);
+
+CREATE TABLE tombstones (
+  video_id   TEXT PRIMARY KEY NOT NULL,
+  deleted_at INTEGER NOT NULL                       -- unix millis
+) WITHOUT ROWID;
+)sql";
+
+// Version 6: videos per (status, visibility), kept by triggers, so the totals of an anonymous or
+// signed-in listing are a few small rows instead of a scan of the table.
+constexpr std::string_view kSchemaV6 = R"sql(
 CREATE TABLE visibility_counts (
   status     TEXT NOT NULL,
   visibility TEXT NOT NULL,
@@ -259,7 +282,7 @@ END;
 
 const std::vector<std::string_view>& SqliteMigrations() {
   static const std::vector<std::string_view> kMigrations = {kSchemaV1, kSchemaV2, kSchemaV3,
-                                                            kSchemaV4, kSchemaV5};
+                                                            kSchemaV4, kSchemaV5, kSchemaV6};
   return kMigrations;
 }
 

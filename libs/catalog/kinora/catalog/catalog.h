@@ -5,6 +5,7 @@
 // Thread safety: a Catalog may be used from many threads at once.
 #pragma once
 
+#include <chrono>
 #include <map>
 #include <memory>
 #include <optional>
@@ -110,6 +111,16 @@ struct CatalogStats {
   std::vector<DurationBucket> duration_histogram;
 };
 
+// A processing job in the transactional outbox: written in the same transaction as its video's
+// row (InsertWithJob), so a crash can never leave a row without its job, and published to the
+// queue by the relay (kinora/videos/outbox_relay.h) until the queue has it.
+struct OutboxEntry {
+  int64_t id = 0;
+  std::string video_id;
+  std::string body;  // the queue message
+  int attempts = 0;  // publish attempts before this one
+};
+
 class Catalog {
  public:
   virtual ~Catalog() = default;
@@ -125,8 +136,32 @@ class Catalog {
   // Applies an owner's edit atomically and returns the row after it. kNotFound if missing;
   // kInvalidArgument for an unknown visibility.
   virtual Result<VideoRecord> Edit(std::string_view video_id, const VideoEdit& e) = 0;
-  // Removes the row and its counters. kNotFound if missing.
+  // Removes the row, its counters and its outbox entries, and leaves a tombstone (WasDeleted),
+  // all in one transaction. kNotFound if missing.
   virtual Result<void> Delete(std::string_view video_id) = 0;
+  // Whether the video was deleted (its tombstone): reindex and the reconciler never bring back
+  // a deleted video from leftovers in the store.
+  virtual Result<bool> WasDeleted(std::string_view video_id) = 0;
+
+  // Insert plus an outbox entry holding `job`, in one transaction; the relay may publish the
+  // entry once `publish_after` has passed (the caller publishes it at once itself, normally).
+  // Returns the entry's id. kAlreadyExists as Insert.
+  virtual Result<int64_t> InsertWithJob(const VideoRecord& v, std::string_view job,
+                                        std::chrono::seconds publish_after) = 0;
+  // An outbox entry for an existing video (the reconciler re-queueing a stuck one). kNotFound.
+  virtual Result<int64_t> AddJob(std::string_view video_id, std::string_view job) = 0;
+  // Claims up to `limit` entries due for publishing, oldest first: each is hidden from other
+  // claims for `lease` and its attempts counted, so relays in several processes rarely publish
+  // one entry twice (and a duplicate job is harmless: jobs are idempotent).
+  virtual Result<std::vector<OutboxEntry>> ClaimDueJobs(int limit, std::chrono::seconds lease) = 0;
+  // The queue has the entry's job: the entry is removed. Missing entries are fine.
+  virtual Result<void> JobPublished(int64_t id) = 0;
+  // Publishing failed: retry after `delay`, remembering why.
+  virtual Result<void> JobDeferred(int64_t id, std::chrono::seconds delay,
+                                   std::string_view error) = 0;
+  // Whether an outbox entry for the video still waits to be published.
+  virtual Result<bool> HasPendingJob(std::string_view video_id) = 0;
+
   // kInvalidArgument for a malformed cursor or limit out of range.
   virtual Result<ListPage> List(const ListQuery& q) = 0;
   // kAll is served from the trigger-kept aggregates; kPublic and kOwner are computed from the

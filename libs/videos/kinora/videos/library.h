@@ -4,6 +4,7 @@
 // Thread safety: as Catalog and ObjectStore (any thread); the Library holds no state of its own.
 #pragma once
 
+#include <chrono>
 #include <string_view>
 
 #include "kinora/catalog/catalog.h"
@@ -16,21 +17,31 @@ class Library {
   Library(catalog::Catalog& catalog, storage::ObjectStore& store)
       : catalog_(catalog), store_(store) {}
 
+  // How long the relay leaves a new outbox entry to the uploader that wrote it (which publishes
+  // it at once) before publishing it itself.
+  static constexpr std::chrono::seconds kPublishGrace{10};
+
   // Inserts the row and writes its mirror; when either fails, neither remains.
   // kAlreadyExists when the id is taken (the existing video is untouched).
   Result<void> Create(const catalog::VideoRecord& v);
+  // Create, with the processing job `job` written to the outbox in the row's transaction, so a
+  // crash at any point leaves either nothing in the catalog or the row with its job. Returns the
+  // outbox entry's id (for JobPublished once the caller has sent it).
+  Result<int64_t> Create(const catalog::VideoRecord& v, std::string_view job);
   // Replaces the row (all but its counters) and then rewrites its mirror. kNotFound when the
-  // row is gone (nothing is written then).
+  // row is gone (nothing is left written then, even when a Delete ran between the two).
   Result<void> Save(const catalog::VideoRecord& v);
-  // Deletes the row first, so the video vanishes from the API at once, then every object: the
-  // original, the mirror, the card and everything under processed/{id}/. A failure after the row
-  // leaves only unreferenced objects, never a row pointing at missing media. Returns the deleted
-  // row. kNotFound when there was no row (no object is touched then).
+  // Deletes the row first (leaving a tombstone), so the video vanishes from the API at once,
+  // then every object: the original, the card, everything under processed/{id}/ and, last, the
+  // mirror, so a delete cut short leaves a mirror the reconciler can finish it from. A failure
+  // after the row leaves only unreferenced objects, never a row pointing at missing media.
+  // Returns the deleted row. kNotFound when there was no row (no object is touched then).
   Result<catalog::VideoRecord> Delete(std::string_view video_id);
   // Removes what the pipeline made (the card and processed/{id}/), keeping row and original.
   Result<void> DeleteOutputs(std::string_view video_id);
 
-  // Writes metadata/{id}.json from the row as given.
+  // Writes metadata/{id}.json from the row as given, then checks the row still exists: a
+  // Delete that ran meanwhile wins, the mirror is removed again and the result is kNotFound.
   Result<void> WriteMirror(const catalog::VideoRecord& v);
   // Reads a mirror back (kinora reindex). kInvalidArgument when the document is not a video's
   // mirror or names another video than its key.

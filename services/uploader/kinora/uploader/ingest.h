@@ -1,9 +1,11 @@
 // Ingest: the domain side of an upload, apart from HTTP. A file arrives through Begin (its
 // name checked, an id chosen, an uncommitted put opened) and Append; Finish checks that it is
 // a video and then makes it exist everywhere at once: the object committed, the catalog row and
-// its metadata/{id}.json mirror written, the processing job enqueued. Every transport (the
-// multipart form today) ends here, and any failure undoes what was done, so a refused or
-// failed upload leaves nothing in the store, the catalog or the queue.
+// its processing job written in one transaction (the outbox), its metadata/{id}.json mirror
+// written, the job sent to the queue. Every transport ends here, and any failure before the
+// row undoes what was done, so a refused or failed upload leaves nothing in the store, the
+// catalog or the queue. A queue that is down does not fail the upload: the job waits in the
+// outbox for the relay (kinora/videos/outbox_relay.h).
 // Thread safety: an Ingest may be shared by concurrent uploads; an IncomingFile belongs to one.
 #pragma once
 
@@ -72,7 +74,8 @@ class Ingest {
   Result<IncomingFile> Begin(std::string_view filename);
   // Refuses an empty file (kInvalidArgument) or one that is not a video within the limits
   // (kUnsupported), then commits, records and enqueues it. Returns the new row. On any error
-  // nothing remains. Blocks (the probe runs a child): call it off the I/O threads.
+  // nothing remains. A failed send is not an error: the relay publishes the job from the outbox.
+  // Blocks (the probe runs a child): call it off the I/O threads.
   Result<catalog::VideoRecord> Finish(IncomingFile file, const UploadDetails& details);
 
  private:
