@@ -20,8 +20,9 @@ if(KINORA_FUZZ)
   if(NOT CMAKE_CXX_COMPILER_ID STREQUAL "Clang")
     message(FATAL_ERROR "KINORA_FUZZ needs clang (libFuzzer): use the fuzz preset")
   endif()
+  # -Wno-c99-extensions: FFmpeg's AV_TIME_BASE_Q is a C compound literal, which clang flags.
   add_compile_options(-fsanitize=fuzzer-no-link,address,undefined -fno-omit-frame-pointer
-                      -fno-sanitize-recover=undefined)
+                      -fno-sanitize-recover=undefined -Wno-c99-extensions)
   add_link_options(-fsanitize=address,undefined)
 endif()
 
