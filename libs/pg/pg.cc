@@ -45,6 +45,8 @@ Result<Target> ParseUrl(std::string_view url) {
   t.conninfo = std::string(u.buffer());
   boost::urls::url shown = u;
   if (shown.has_password()) shown.set_password("***");
+  // libpq also takes the password as a parameter (?password=…, however percent-encoded).
+  if (shown.params().contains("password")) shown.params().set("password", "***");
   t.describe = std::string(shown.buffer()) + (t.schema.empty() ? "" : " schema " + t.schema);
   return t;
 }
