@@ -38,5 +38,13 @@ TEST(ParseUrl, TheDescriptionMasksAPasswordParameter) {
   }
 }
 
+// Found by fuzz/settings_url_fuzz.cc (corpus/settings_url/regress_empty_query_fragment): a
+// crash in Boost.URL's params().find() under ASan.
+TEST(ParseUrl, AnEmptyQueryBeforeAFragmentIsNoCrash) {
+  auto t = ParseUrl("postgres:?#schema=ehttpt_a");
+  ASSERT_TRUE(t) << t.error().message;
+  EXPECT_EQ(t->schema, "");
+}
+
 }  // namespace
 }  // namespace kinora::pg
