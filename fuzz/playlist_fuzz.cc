@@ -8,6 +8,7 @@
 
 #include "fuzz_check.h"
 #include "kinora/gateway/playlist_signing.h"
+#include "kinora/storage/object_store.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   static const kinora::http::UrlSigner signer("fuzz-secret-0123456789abcdef");
@@ -15,6 +16,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const std::string key = in.ConsumeRandomLengthString(120);
   const bool direct = in.ConsumeBool();
   const std::string text = in.ConsumeRemainingBytesAsString();
+  // The gateway serves only playlists whose key is valid (no control characters, no "..").
+  if (!kinora::storage::ValidateKey(key)) return 0;
   auto check_key = [](const std::string& k) {
     KINORA_FUZZ_CHECK(!k.empty() && k.front() != '/');
     size_t start = 0;
