@@ -19,12 +19,28 @@ if(KINORA_SANITIZE)
   add_link_options(-fsanitize=address,undefined)
 endif()
 
+# Fuzzing (fuzz/): every object is instrumented for libFuzzer's coverage feedback and checked by
+# ASan + UBSan; only the harnesses link libFuzzer's main (kinora_fuzzer in fuzz/CMakeLists.txt).
+if(KINORA_FUZZ)
+  if(NOT CMAKE_CXX_COMPILER_ID STREQUAL "Clang")
+    message(FATAL_ERROR "KINORA_FUZZ needs clang (libFuzzer): use the fuzz preset")
+  endif()
+  # -Wno-c99-extensions: FFmpeg's AV_TIME_BASE_Q is a C compound literal, which clang flags.
+  add_compile_options(-fsanitize=fuzzer-no-link,address,undefined -fno-omit-frame-pointer
+                      -fno-sanitize-recover=undefined -Wno-c99-extensions)
+  add_link_options(-fsanitize=address,undefined)
+endif()
+
 # kinora_test(NAME src... LIBS lib...) — a GoogleTest binary registered with CTest.
 function(kinora_test name)
   cmake_parse_arguments(T "" "" "SOURCES;LIBS" ${ARGN})
   add_executable(${name} ${T_SOURCES})
   kinora_options(${name})
   target_link_libraries(${name} PRIVATE ${T_LIBS} GTest::gtest GTest::gtest_main GTest::gmock)
+  if(KINORA_FUZZ)  # the fuzz build builds and runs the harnesses only
+    set_target_properties(${name} PROPERTIES EXCLUDE_FROM_ALL ON)
+    return()
+  endif()
   gtest_discover_tests(${name} TEST_PREFIX "${name}." DISCOVERY_TIMEOUT 60 PROPERTIES LABELS unit)
 endfunction()
 
@@ -36,6 +52,10 @@ function(kinora_peer_test name)
   add_executable(${name} ${T_SOURCES})
   kinora_options(${name})
   target_link_libraries(${name} PRIVATE ${T_LIBS} GTest::gtest GTest::gtest_main GTest::gmock)
+  if(KINORA_FUZZ)
+    set_target_properties(${name} PROPERTIES EXCLUDE_FROM_ALL ON)
+    return()
+  endif()
   set(flags "")
   foreach(peer IN LISTS T_PEERS)
     list(APPEND flags "--${peer}")

@@ -14,6 +14,7 @@ build_pkgs=(
 test_pkgs=(
   ffmpeg prometheus wrk python3 python3-pytest python3-yaml curl procps chromium postgresql
   yamllint shellcheck clang-format
+  clang-14 libclang-rt-14-dev  # the fuzz preset: clang++-14 and libFuzzer (libclang_rt.fuzzer)
 )
 # The deployment checks also render the Kubernetes overlays with the machine's kubectl
 # (>= 1.27, kustomize v5): Debian 12's own kubernetes-client (1.20) is too old for them.

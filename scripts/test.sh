@@ -4,7 +4,8 @@
 # the web app's unit tests and its end-to-end tests in Debian's chromium, and the S3/SQS/
 # PostgreSQL backends against real peers on loopback (tests/peers), and the deployment checks
 # (deploy/tests: yamllint, shellcheck, Dockerfiles, compose, kustomize overlays, Terraform).
-# Then the unit tests again under ASan + UBSan (the asan preset).
+# Then the unit tests again under ASan + UBSan (the asan preset), and every libFuzzer harness
+# (fuzz/, the fuzz preset) for a bounded time from its seed corpus.
 # Usage: scripts/test.sh [preset]   (dev by default; asan runs every test under the sanitizers)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -25,3 +26,5 @@ if [[ $preset != asan ]]; then
   bash scripts/build.sh asan
   ctest --preset asan -L unit
 fi
+bash scripts/build.sh fuzz
+ctest --preset fuzz

@@ -72,6 +72,8 @@ template <class... F>
 struct Overloaded : F... {
   using F::operator()...;
 };
+template <class... F>
+Overloaded(F...) -> Overloaded<F...>;  // clang 14 (the fuzz preset) deduces no aggregates
 
 template <class Message>
 void CopyHeaders(const bhttp::fields& from, Message& to) {

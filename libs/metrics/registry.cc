@@ -136,13 +136,19 @@ void Registry::AddCallbackGauge(std::string_view name, std::string_view help,
 std::string Registry::Render() const {
   std::lock_guard lock(mu_);
   std::string out;
-  for (const auto& [name, fam] : counters_) {
+  // The lambdas capture plain references: clang 14 (the fuzz preset) cannot capture structured
+  // bindings.
+  for (const auto& entry : counters_) {
+    const std::string& name = entry.first;
+    const auto& fam = entry.second;
     Header(out, name, fam->help(), "counter");
     fam->ForEach([&](const Labels& l, const Counter& c) {
       out += name + LabelSet(fam->label_names(), l) + " " + FormatNumber(c.value()) + "\n";
     });
   }
-  for (const auto& [name, fam] : gauges_) {
+  for (const auto& entry : gauges_) {
+    const std::string& name = entry.first;
+    const auto& fam = entry.second;
     Header(out, name, fam->help(), "gauge");
     fam->ForEach([&](const Labels& l, const Gauge& g) {
       out += name + LabelSet(fam->label_names(), l) + " " + FormatNumber(g.value()) + "\n";
@@ -152,7 +158,9 @@ std::string Registry::Render() const {
     Header(out, name, cb.first, "gauge");
     out += name + " " + FormatNumber(cb.second()) + "\n";
   }
-  for (const auto& [name, fam] : histograms_) {
+  for (const auto& entry : histograms_) {
+    const std::string& name = entry.first;
+    const auto& fam = entry.second;
     Header(out, name, fam->help(), "histogram");
     fam->ForEach([&](const Labels& l, const Histogram& h) {
       auto s = h.Take();

@@ -6,11 +6,15 @@
 #include <climits>
 #include <cstdlib>
 
+#include "sqs_answers.h"
 #include "sqs_client.h"
 
 namespace kinora::queue {
 
 namespace json = boost::json;
+using sqs::Count;
+using sqs::Str;
+using sqs::ToMessages;
 
 namespace {
 
@@ -21,16 +25,6 @@ Error Invalid(std::string message) {
   return MakeError(ErrorCode::kInvalidArgument, std::move(message));
 }
 
-std::string Str(const json::object& o, std::string_view key) {
-  const json::value* v = o.if_contains(key);
-  return v && v->is_string() ? std::string(v->as_string()) : std::string();
-}
-
-int64_t Count(const json::object& attrs, std::string_view key) {
-  const std::string s = Str(attrs, key);
-  return s.empty() ? 0 : std::strtoll(s.c_str(), nullptr, 10);
-}
-
 Result<json::object> Attributes(sqs::Client& c, const std::string& url,
                                 std::initializer_list<std::string_view> names) {
   json::array list;
@@ -39,25 +33,6 @@ Result<json::object> Attributes(sqs::Client& c, const std::string& url,
                                     json::object{{"QueueUrl", url}, {"AttributeNames", list}}));
   if (auto* a = r.if_contains("Attributes"); a && a->is_object()) return a->as_object();
   return json::object{};
-}
-
-std::vector<Message> ToMessages(const json::object& answer) {
-  std::vector<Message> out;
-  const json::value* msgs = answer.if_contains("Messages");
-  if (!msgs || !msgs->is_array()) return out;
-  for (const json::value& v : msgs->as_array()) {
-    if (!v.is_object()) continue;
-    const json::object& m = v.as_object();
-    Message msg;
-    msg.id = Str(m, "MessageId");
-    msg.receipt_handle = Str(m, "ReceiptHandle");
-    msg.body = Str(m, "Body");
-    if (auto* a = m.if_contains("Attributes"); a && a->is_object()) {
-      msg.receive_count = static_cast<int>(Count(a->as_object(), "ApproximateReceiveCount"));
-    }
-    out.push_back(std::move(msg));
-  }
-  return out;
 }
 
 json::object ReceiveRequest(const std::string& url, int max, int wait, int visibility) {

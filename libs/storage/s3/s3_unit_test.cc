@@ -3,6 +3,8 @@
 #include <gtest/gtest.h>
 #include <stdlib.h>
 
+#include <chrono>
+
 #include "kinora/storage/s3_store.h"
 #include "s3_client.h"
 
@@ -109,6 +111,20 @@ TEST(S3Errors, StatusesMapToKinoraErrors) {
   EXPECT_EQ(s3::ErrorFrom(r, "x").code, ErrorCode::kUnavailable);
   r.status = 416;
   EXPECT_EQ(s3::ErrorFrom(r, "x").code, ErrorCode::kInvalidArgument);
+}
+
+// Found by fuzz/aws_answers_fuzz.cc (corpus/aws_answers/regress_s3_time_out_of_range): a date
+// past system_clock's range overflowed its nanosecond count.
+TEST(S3Xml, DatesOutsideTheClocksRangeCountAsUnparseable) {
+  for (const char* s :
+       {"1013-11-24T10:47:29.000Z", "9999-12-31T23:59:59.000Z", "Sat, 01 Jan 3000 00:00:00 GMT"}) {
+    const auto before = std::chrono::system_clock::now();
+    const auto t = s3::ParseS3Time(s);
+    EXPECT_GE(t, before) << s;
+    EXPECT_LE(t, std::chrono::system_clock::now()) << s;
+  }
+  EXPECT_EQ(std::chrono::system_clock::to_time_t(s3::ParseS3Time("2026-11-24T10:47:29.000Z")),
+            1795517249);
 }
 
 }  // namespace

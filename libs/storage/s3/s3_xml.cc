@@ -57,7 +57,12 @@ std::chrono::system_clock::time_point ParseS3Time(std::string_view s) {
   const char* end = strptime(str.c_str(), "%Y-%m-%dT%H:%M:%S", &tm);
   if (!end) end = strptime(str.c_str(), "%a, %d %b %Y %H:%M:%S", &tm);
   if (!end) return std::chrono::system_clock::now();
-  return std::chrono::system_clock::from_time_t(timegm(&tm));
+  // system_clock counts nanoseconds, so it ends in 2262: a date outside 1970–2255 is as
+  // unparseable, not an overflow (found by fuzz/aws_answers_fuzz.cc).
+  constexpr std::time_t kLatest = 9'000'000'000;  // 2255
+  const std::time_t t = timegm(&tm);
+  if (t < 0 || t > kLatest) return std::chrono::system_clock::now();
+  return std::chrono::system_clock::from_time_t(t);
 }
 
 Result<ListResult> ParseListObjectsV2(const std::string& xml) {
