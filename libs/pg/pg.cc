@@ -34,28 +34,39 @@ Result<Target> ParseUrl(std::string_view url) {
   }
   boost::urls::url u = *parsed;
   Target t;
-  // Boost.URL 1.81 reads out of bounds walking the parameters of an empty query before a
-  // fragment ("postgres:?#…"; found by fuzz/settings_url_fuzz.cc): an empty query is dropped.
-  if (u.has_query() && u.encoded_query().empty()) u.remove_query();
-  auto params = u.params();
-  for (auto it = params.begin(); it != params.end(); ++it) {
-    if ((*it).key != "schema") continue;
-    t.schema = (*it).value;
-    params.erase(it);
-    if (!ValidSchemaName(t.schema)) {
-      return MakeError(ErrorCode::kInvalidArgument,
-                       "schema '" + t.schema + "' must be [a-z_][a-z0-9_]*, ≤ 63 bytes");
+  // The query is read, never edited in place: Boost.URL 1.81 reads out of bounds walking the
+  // parameters of a query it has just edited, or an empty one before a fragment ("postgres:?#…",
+  // "postgresql:4?&schema=s#…"; found by fuzz/settings_url_fuzz.cc). The parameters other than
+  // `schema` are written back as a new query; empty ones ("&&") are dropped.
+  std::string kept, shown_query;
+  if (u.has_query() && !u.encoded_query().empty()) {
+    for (auto param : parsed->encoded_params()) {
+      if (param.key.empty() && !param.has_value) continue;
+      if (param.key == "schema") {
+        t.schema = param.value.decode();
+        continue;
+      }
+      const std::string key(param.key);
+      const std::string value = param.has_value ? "=" + std::string(param.value) : "";
+      kept += (kept.empty() ? "" : "&") + key + value;
+      // libpq also takes the password as a parameter (?password=…, however percent-encoded).
+      const bool secret = param.key.decode() == "password";
+      shown_query += (shown_query.empty() ? "" : "&") + key + (secret ? "=***" : value);
     }
-    break;
+  }
+  if (!t.schema.empty() && !ValidSchemaName(t.schema)) {
+    return MakeError(ErrorCode::kInvalidArgument,
+                     "schema '" + t.schema + "' must be [a-z_][a-z0-9_]*, ≤ 63 bytes");
+  }
+  if (kept.empty()) {
+    u.remove_query();
+  } else {
+    u.set_encoded_query(kept);
   }
   t.conninfo = std::string(u.buffer());
   boost::urls::url shown = u;
   if (shown.has_password()) shown.set_password("***");
-  // libpq also takes the password as a parameter (?password=…, however percent-encoded).
-  auto shown_params = shown.params();
-  for (auto it = shown_params.begin(); it != shown_params.end(); ++it) {
-    if ((*it).key == "password") it = shown_params.set(it, "***");
-  }
+  if (!shown_query.empty()) shown.set_encoded_query(shown_query);
   t.describe = std::string(shown.buffer()) + (t.schema.empty() ? "" : " schema " + t.schema);
   return t;
 }

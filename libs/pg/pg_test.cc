@@ -46,5 +46,21 @@ TEST(ParseUrl, AnEmptyQueryBeforeAFragmentIsNoCrash) {
   EXPECT_EQ(t->schema, "");
 }
 
+// Found by fuzz/settings_url_fuzz.cc (corpus/settings_url/regress_empty_param_before_fragment):
+// Boost.URL read out of bounds walking a query left as "?&" once `schema` was erased from it.
+TEST(ParseUrl, AnEmptyParameterBeforeAFragmentIsNoCrash) {
+  auto t = ParseUrl("postgresql:4?&schema=s1_______#r0________o");
+  ASSERT_TRUE(t) << t.error().message;
+  EXPECT_EQ(t->schema, "s1_______");
+  EXPECT_EQ(t->conninfo, "postgresql:4#r0________o");
+}
+
+TEST(ParseUrl, OtherParametersStayInOrderWithoutTheSchema) {
+  auto t = ParseUrl("postgresql://db/k?a=1&schema=s&&b&password=x%26y");
+  ASSERT_TRUE(t) << t.error().message;
+  EXPECT_EQ(t->conninfo, "postgresql://db/k?a=1&b&password=x%26y");
+  EXPECT_EQ(t->describe, "postgresql://db/k?a=1&b&password=*** schema s");
+}
+
 }  // namespace
 }  // namespace kinora::pg
