@@ -84,8 +84,8 @@ int RunReindex(const Config& c, const ReindexArgs& args) {
       if (*r == "no_original") {
         ++no_original;
         const std::string id(videos::VideoIdOfMetadataKey(o.key).value_or(""));
-        not_restored.push_back(json::object{
-            {"key", o.key}, {"video_id", id}, {"error", "the original is missing"}});
+        not_restored.push_back(
+            json::object{{"key", o.key}, {"video_id", id}, {"error", "the original is missing"}});
       }
       if (*r == "inserted") ++inserted;
       if (*r == "updated") ++updated;
