@@ -34,8 +34,8 @@ TEST(InputPolicyTest, DetectsByContentAndRefusesListsAndStills) {
   ASSERT_FALSE(hls);
   EXPECT_NE(hls.error().message.find("playlist"), std::string::npos) << hls.error().message;
 
-  const std::string png(
-      "\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\x10\0\0\0\x10\x08\x06\0\0\0\0\0\0\0", 33);
+  const std::string png("\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\x10\0\0\0\x10\x08\x06\0\0\0\0\0\0\0",
+                        33);
   auto still = DetectContainer(png);
   ASSERT_FALSE(still);
   EXPECT_NE(still.error().message.find("still image"), std::string::npos) << still.error().message;

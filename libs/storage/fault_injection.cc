@@ -18,6 +18,10 @@ class FaultInjectingWriter final : public ObjectWriter {
   }
   void Abort() override { target_->Abort(); }
   uint64_t bytes_written() const override { return target_->bytes_written(); }
+  bool can_read_back() const override { return target_->can_read_back(); }
+  Result<size_t> ReadBack(uint64_t offset, std::span<char> buf) override {
+    return target_->ReadBack(offset, buf);
+  }
 
  private:
   std::unique_ptr<ObjectWriter> target_;

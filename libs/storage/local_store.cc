@@ -89,6 +89,20 @@ class LocalWriter final : public ObjectWriter {
   }
 
   uint64_t bytes_written() const override { return written_; }
+  bool can_read_back() const override { return true; }
+  Result<size_t> ReadBack(uint64_t offset, std::span<char> buf) override {
+    if (!fd_.valid())
+      return MakeError(ErrorCode::kInternal, "read back after commit or abort: " + key_);
+    if (offset >= written_) return size_t{0};
+    buf = buf.first(std::min<uint64_t>(buf.size(), written_ - offset));
+    size_t done = 0;
+    while (done < buf.size()) {
+      KINORA_TRY(size_t n, posix::PRead(fd_.get(), buf.subspan(done), offset + done, key_));
+      if (n == 0) break;
+      done += n;
+    }
+    return done;
+  }
 
  private:
   Result<ObjectInfo> CommitImpl() {
@@ -151,7 +165,7 @@ class LocalStore final : public ObjectStore {
     KINORA_TRY(fs::path path, PathFor(key));
     std::string name = std::to_string(::getpid()) + "-" + NewUuid() + std::string(kTmpSuffix);
     fs::path tmp = tmp_ / name;
-    KINORA_TRY(UniqueFd fd, posix::Open(tmp, O_WRONLY | O_CREAT | O_EXCL, 0644));
+    KINORA_TRY(UniqueFd fd, posix::Open(tmp, O_RDWR | O_CREAT | O_EXCL, 0644));
     // The writer's lock is what tells a live temp file from a crash leftover (file_lock.h).
     if (auto locked = FileLock::LockOpenFd(fd.get()); !locked) {
       ::unlink(tmp.c_str());

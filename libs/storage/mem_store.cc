@@ -29,6 +29,13 @@ class MemWriter final : public ObjectWriter {
   Result<ObjectInfo> Commit() override;
   void Abort() override { data_.clear(); }
   uint64_t bytes_written() const override { return data_.size(); }
+  bool can_read_back() const override { return true; }
+  Result<size_t> ReadBack(uint64_t offset, std::span<char> buf) override {
+    if (offset >= data_.size()) return size_t{0};
+    const size_t n = std::min<uint64_t>(buf.size(), data_.size() - offset);
+    std::memcpy(buf.data(), data_.data() + offset, n);
+    return n;
+  }
 
  private:
   MemStore& store_;

@@ -123,6 +123,29 @@ TEST_P(ObjectStoreContract, NotVisibleBeforeCommit) {
   EXPECT_EQ(GetBytes(store(), "videos/pending.mp4").value(), "hello");
 }
 
+TEST_P(ObjectStoreContract, ReadBackSeesWhatWasWrittenBeforeCommit) {
+  auto w = store().BeginPut("videos/readback.mp4", "video/mp4");
+  ASSERT_TRUE(w);
+  if (!(*w)->can_read_back()) GTEST_SKIP() << "this store cannot read back";
+  const std::string data = Pattern(300000, 3);
+  ASSERT_TRUE((*w)->Write(std::span<const char>(data.data(), 100000)));
+  ASSERT_TRUE((*w)->Write(std::span<const char>(data.data() + 100000, 200000)));
+  std::string buf(70000, '\0');
+  auto n = (*w)->ReadBack(90000, buf);
+  ASSERT_TRUE(n) << n.error().message;
+  EXPECT_EQ(*n, buf.size());
+  EXPECT_TRUE(buf == data.substr(90000, 70000));
+  n = (*w)->ReadBack(250000, buf);  // short at the end, nothing past it
+  ASSERT_TRUE(n);
+  EXPECT_EQ(*n, 50000u);
+  EXPECT_TRUE(buf.substr(0, 50000) == data.substr(250000));
+  EXPECT_EQ((*w)->ReadBack(300000, buf).value(), 0u);
+  EXPECT_CODE(store().Head("videos/readback.mp4"), ErrorCode::kNotFound);  // still not visible
+  ASSERT_TRUE((*w)->Write(std::span<const char>("tail", 4)));  // writing goes on after reading
+  ASSERT_TRUE((*w)->Commit());
+  EXPECT_TRUE(GetBytes(store(), "videos/readback.mp4").value() == data + "tail");
+}
+
 TEST_P(ObjectStoreContract, AbortedPutLeavesNothing) {
   {
     auto w = store().BeginPut("videos/aborted.mp4", "");

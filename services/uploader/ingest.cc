@@ -1,5 +1,6 @@
 #include "kinora/uploader/ingest.h"
 
+#include <algorithm>
 #include <array>
 #include <cctype>
 
@@ -59,6 +60,21 @@ catalog::VideoRecord NewRecord(const IncomingFile& f, const std::string& ext,
   return v;
 }
 
+// The same head and tail a ProbeWindow would have kept, read back from the uncommitted put.
+Result<void> ReadHeadAndTail(storage::ObjectWriter& writer, uint64_t total, std::string& head,
+                             std::string& tail) {
+  auto read = [&](uint64_t offset, uint64_t length, std::string& out) -> Result<void> {
+    out.resize(length);
+    KINORA_TRY(size_t n, writer.ReadBack(offset, out));
+    if (n != length) return MakeError(ErrorCode::kInternal, "the upload could not be read back");
+    return {};
+  };
+  const uint64_t head_length = std::min<uint64_t>(total, ProbeWindow::kHeadBytes);
+  KINORA_TRY_VOID(read(0, head_length, head));
+  const uint64_t tail_length = std::min<uint64_t>(total - head_length, ProbeWindow::kTailBytes);
+  return read(total - tail_length, tail_length, tail);
+}
+
 }  // namespace
 
 Result<std::string> AcceptedExtension(std::string_view filename) {
@@ -88,8 +104,10 @@ std::string SafeDisplayName(std::string_view filename) {
 }
 
 Result<void> IncomingFile::Append(std::string_view data) {
-  window_.Append(data);
-  return writer_->Write(data);
+  if (window_) window_->Append(data);
+  KINORA_TRY_VOID(writer_->Write(data));
+  size_ += data.size();
+  return {};
 }
 
 Ingest::Ingest(storage::ObjectStore& store, catalog::Catalog& catalog, queue::JobQueue& queue,
@@ -110,13 +128,20 @@ Result<IncomingFile> Ingest::Begin(std::string_view filename) {
   f.video_id_ = NewUuid();
   KINORA_TRY(f.writer_, store_.BeginPut(videos::OriginalKey(f.video_id_, f.extension_),
                                         ContentTypeFor(f.extension_)));
+  if (!f.writer_->can_read_back()) f.window_ = std::make_unique<ProbeWindow>();
   return f;
 }
 
 Result<catalog::VideoRecord> Ingest::Finish(IncomingFile file, const UploadDetails& details) {
   if (file.size() == 0) return InvalidArgument("the uploaded file is empty");
-  const std::string tail = file.window_.tail();
-  auto probe = options_.probe(file.window_.head(), tail, file.size());
+  std::string head, tail;
+  if (file.window_) {
+    head = file.window_->head();
+    tail = file.window_->tail();
+  } else {
+    KINORA_TRY_VOID(ReadHeadAndTail(*file.writer_, file.size(), head, tail));
+  }
+  auto probe = options_.probe(head, tail, file.size());
   if (!probe && probe.error().code == ErrorCode::kUnavailable) return probe.error();
   if (!probe) {
     return Unsupported("the file is not a video Kinora can read: " + probe.error().message);

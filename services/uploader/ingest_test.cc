@@ -164,6 +164,37 @@ TEST_F(IngestTest, AVideoExistsEverywhereAtOnce) {
   EXPECT_EQ(job->correlation_id, "c");
 }
 
+// The probe sees the same first and last bytes whether the store reads the upload back (no
+// copy kept per upload) or cannot and a ProbeWindow keeps them.
+TEST_F(IngestTest, TheProbeGetsTheHeadAndTailFromTheStoreOrTheWindow) {
+  std::string bytes = "VIDEO";
+  for (int i = 0; bytes.size() < 5u * 1024 * 1024 + 77; ++i) bytes += std::to_string(i) + ",";
+  struct Seen {
+    std::string head, tail;
+    uint64_t total = 0;
+  } seen;
+  auto probe = [&](std::string_view head, std::string_view tail, uint64_t total) {
+    seen = {std::string(head), std::string(tail), total};
+    return FakeProbe(head, tail, total);
+  };
+  Ingest readback(*mem_, *catalog_, *queue_, {.bucket = "media", .probe = probe, .limits = {}});
+  auto f = readback.Begin("a.mp4").value();
+  for (size_t at = 0; at < bytes.size(); at += 65536)
+    ASSERT_TRUE(f.Append(bytes.substr(at, 65536)));
+  ASSERT_TRUE(readback.Finish(std::move(f), {}));
+  const size_t head = ProbeWindow::kHeadBytes, tail = ProbeWindow::kTailBytes;
+  EXPECT_EQ(seen.total, bytes.size());
+  EXPECT_TRUE(seen.head == bytes.substr(0, head));
+  EXPECT_TRUE(seen.tail == bytes.substr(bytes.size() - tail));
+
+  // A writer that cannot read back: the window keeps the same bytes.
+  ProbeWindow window;
+  for (size_t at = 0; at < bytes.size(); at += 65536)
+    window.Append(std::string_view(bytes).substr(at, 65536));
+  EXPECT_TRUE(window.head() == seen.head);
+  EXPECT_TRUE(window.tail() == seen.tail);
+}
+
 TEST_F(IngestTest, RefusalsLeaveNothing) {
   auto empty = Upload("a.mp4", "");
   ASSERT_FALSE(empty);

@@ -49,6 +49,17 @@ class ObjectWriter {
   // Discards everything written. Idempotent; never fails.
   virtual void Abort() = 0;
   virtual uint64_t bytes_written() const = 0;
+  // Whether ReadBack works: the bytes written so far can be read again before Commit (local
+  // files and memory can; S3 cannot, its parts are already on their way). Lets a caller that
+  // must look at the bytes before committing (the upload probe) avoid keeping its own copy.
+  virtual bool can_read_back() const { return false; }
+  // Reads up to buf.size() written bytes from `offset` (fewer only at bytes_written()).
+  // REQUIRES: can_read_back(), not committed or aborted.
+  virtual Result<size_t> ReadBack(uint64_t offset, std::span<char> buf) {
+    (void)offset;
+    (void)buf;
+    return MakeError(ErrorCode::kInternal, "this store cannot read back an uncommitted object");
+  }
 };
 
 // Streams an object's bytes (or a range of them) from the start of the range.

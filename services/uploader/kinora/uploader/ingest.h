@@ -41,19 +41,22 @@ struct IngestOptions {
   media::MediaLimits limits;
 };
 
-// A file being received: its bytes stream into an uncommitted put, and its head and tail are
-// kept for the probe. Dropping it before Finish leaves nothing behind.
+// A file being received: its bytes stream into an uncommitted put. The probe reads its head and
+// tail back from the put where the store can (local files: nothing is kept in memory per
+// upload); otherwise they are kept in a ProbeWindow. Dropping it before Finish leaves nothing
+// behind.
 class IncomingFile {
  public:
   const std::string& video_id() const { return video_id_; }
-  uint64_t size() const { return window_.total(); }
+  uint64_t size() const { return size_; }
   Result<void> Append(std::string_view data);
 
  private:
   friend class Ingest;
   std::string video_id_, extension_, display_name_;
   std::unique_ptr<storage::ObjectWriter> writer_;
-  ProbeWindow window_;
+  std::unique_ptr<ProbeWindow> window_;  // only when the writer cannot read back
+  uint64_t size_ = 0;
 };
 
 // What the uploader says about the file besides its bytes.

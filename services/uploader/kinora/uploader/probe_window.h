@@ -12,7 +12,10 @@ namespace kinora::uploader {
 
 class ProbeWindow {
  public:
-  explicit ProbeWindow(size_t head_bytes = 2 << 20, size_t tail_bytes = 2 << 20)
+  // What the probe needs: libavformat reads the head, and the tail for MP4s indexed at the end.
+  static constexpr size_t kHeadBytes = 2 << 20, kTailBytes = 2 << 20;
+
+  explicit ProbeWindow(size_t head_bytes = kHeadBytes, size_t tail_bytes = kTailBytes)
       : head_cap_(head_bytes), tail_cap_(tail_bytes) {}
 
   void Append(std::string_view data);
