@@ -3,6 +3,7 @@
 
 #include "config.h"
 #include "kinora/http/client_address.h"
+#include "kinora/http/cors.h"
 #include "kinora/identity/rights.h"
 
 namespace kinora::app {
@@ -69,6 +70,17 @@ void ValidateAccess(const RawSettings& raw, AccessConfig& c, std::vector<std::st
     }
   }
   if (raw.cors_origins) c.cors_origins = CommaList(*raw.cors_origins);
+  if (raw.embed_origins) {
+    if (*raw.embed_origins == "*") {
+      c.embed_origins = {"*"};
+    } else if (*raw.embed_origins == "none" || raw.embed_origins->empty()) {
+      c.embed_origins = {};
+    } else if (auto origins = http::ParseOrigins(*raw.embed_origins); !origins) {
+      problems.push_back("KINORA_EMBED_ORIGINS: " + origins.error().message);
+    } else {
+      c.embed_origins = *origins;
+    }
+  }
   if (raw.rate_limit) {
     if (*raw.rate_limit == "off") {
       c.rate_limit = false;

@@ -22,6 +22,7 @@ Result<access::GuardOptions> GuardOptionsFrom(const Config& c, bool edge) {
   for (const auto& origin : a.cors_origins) origins += (origins.empty() ? "" : ",") + origin;
   KINORA_TRY(o.cors, http::CorsPolicy::Parse(origins));
   o.headers.https = a.public_url.starts_with("https://");
+  o.headers.embed_ancestors = a.embed_origins;
   return o;
 }
 

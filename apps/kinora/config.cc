@@ -59,6 +59,7 @@ constexpr std::pair<const char*, Field> kSettings[] = {
     {"KINORA_PUBLIC_URL", &RawSettings::public_url},
     {"KINORA_TRUSTED_PROXIES", &RawSettings::trusted_proxies},
     {"KINORA_CORS_ORIGINS", &RawSettings::cors_origins},
+    {"KINORA_EMBED_ORIGINS", &RawSettings::embed_origins},
     {"KINORA_RATE_LIMIT", &RawSettings::rate_limit},
     {"KINORA_RATE_API", &RawSettings::rate_api},
     {"KINORA_RATE_LOGIN", &RawSettings::rate_login},

@@ -24,7 +24,7 @@ struct RawSettings {
   std::optional<std::string> admin_user, admin_password, signup, default_visibility, public_url,
       trusted_proxies, cors_origins, rate_limit, rate_api, rate_login, rate_upload, rate_view,
       internal_listen, session_idle_hours, session_max_days, private_url_ttl_seconds,
-      default_quota_bytes, default_daily_quota_bytes;
+      default_quota_bytes, default_daily_quota_bytes, embed_origins;
   std::optional<std::string> min_free_bytes;  // the data directory's disk reserve
   // HTTP edge limits (http_config.cc).
   std::optional<std::string> idle_timeout_seconds, allowed_hosts, max_uploads_per_client,
@@ -49,6 +49,8 @@ struct AccessConfig {
   std::string public_url;       // "https://video.example.org": cookies Secure, CSRF origin
   std::string trusted_proxies;  // IPs and CIDRs whose X-Forwarded-* we believe
   std::vector<std::string> cors_origins;
+  // KINORA_EMBED_ORIGINS: sites that may frame /embed/{id}; "*" any (default), "none" nobody.
+  std::vector<std::string> embed_origins = {"*"};
   bool rate_limit = true;
   double rate_api = 1200, rate_login = 10, rate_upload = 30, rate_view = 120;  // per minute
   std::string internal_host;  // KINORA_INTERNAL_LISTEN: /metrics, /health, /ready

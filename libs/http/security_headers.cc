@@ -16,9 +16,20 @@ void SetUnlessPresent(Response& r, std::string_view name, std::string_view value
 // operator's other hosts are not ours to decide.
 constexpr std::string_view kHsts = "max-age=31536000";
 
+std::string FrameAncestors(const SecurityHeaderOptions& options, bool embed) {
+  if (!embed) return "'none'";
+  std::string out;
+  for (const auto& origin : options.embed_ancestors) {
+    if (origin == "*" || IsSerializedOrigin(origin)) out += (out.empty() ? "" : " ") + origin;
+  }
+  return out.empty() ? "'none'" : out;
+}
+
 }  // namespace
 
-std::string ContentSecurityPolicy(const SecurityHeaderOptions& options) {
+bool IsEmbedPath(std::string_view path) { return path.starts_with("/embed/"); }
+
+std::string ContentSecurityPolicy(const SecurityHeaderOptions& options, bool embed) {
   std::string extra;
   for (const auto& origin : options.media_origins) {
     if (IsSerializedOrigin(origin)) extra += " " + origin;
@@ -32,16 +43,17 @@ std::string ContentSecurityPolicy(const SecurityHeaderOptions& options) {
          "img-src 'self' data: blob:" +
          extra + "; media-src 'self' blob:" + extra + "; connect-src 'self'" + extra +
          "; worker-src 'self' blob:; object-src 'none'; base-uri 'self'; form-action 'self'; "
-         "frame-ancestors 'none'";
+         "frame-ancestors " +
+         FrameAncestors(options, embed);
 }
 
-void AddSecurityHeaders(Response& r, const SecurityHeaderOptions& options) {
+void AddSecurityHeaders(Response& r, const SecurityHeaderOptions& options, bool embed) {
   if (r.headers.find("Content-Security-Policy") == r.headers.end()) {
-    r.headers.set("Content-Security-Policy", ContentSecurityPolicy(options));
+    r.headers.set("Content-Security-Policy", ContentSecurityPolicy(options, embed));
   }
   SetUnlessPresent(r, "X-Content-Type-Options", "nosniff");
   SetUnlessPresent(r, "Referrer-Policy", "strict-origin-when-cross-origin");
-  SetUnlessPresent(r, "X-Frame-Options", "DENY");
+  if (!embed) SetUnlessPresent(r, "X-Frame-Options", "DENY");
   SetUnlessPresent(r, "Cross-Origin-Opener-Policy", "same-origin");
   if (options.https) SetUnlessPresent(r, "Strict-Transport-Security", kHsts);
 }

@@ -105,5 +105,25 @@ TEST(SecurityHeaders, WhatTheHandlerSetIsKept) {
             1);
 }
 
+TEST(SecurityHeaders, OnlyTheEmbedPageMayBeFramedAndOnlyByTheListedSites) {
+  SecurityHeaderOptions options;  // default: any site may embed the player
+  EXPECT_EQ(Directives(ContentSecurityPolicy(options, true))["frame-ancestors"], "*");
+  EXPECT_EQ(Directives(ContentSecurityPolicy(options, false))["frame-ancestors"], "'none'");
+  options.embed_ancestors = {"https://blog.example.org", "not an origin; script-src *"};
+  EXPECT_EQ(Directives(ContentSecurityPolicy(options, true))["frame-ancestors"],
+            "https://blog.example.org");
+  options.embed_ancestors = {};
+  EXPECT_EQ(Directives(ContentSecurityPolicy(options, true))["frame-ancestors"], "'none'");
+
+  Response embed, page;
+  AddSecurityHeaders(embed, options, true);
+  AddSecurityHeaders(page, options, false);
+  EXPECT_EQ(Header(embed, "X-Frame-Options"), "<absent>");
+  EXPECT_EQ(Header(page, "X-Frame-Options"), "DENY");
+  EXPECT_TRUE(IsEmbedPath("/embed/1b9d6bcd-bbfd-4b2d-9b5d-ab8dfbbd4bed"));
+  EXPECT_FALSE(IsEmbedPath("/api/embed/x"));
+  EXPECT_FALSE(IsEmbedPath("/embedded"));
+}
+
 }  // namespace
 }  // namespace kinora::http

@@ -196,7 +196,9 @@ std::optional<Response> Guard::Admit(http::Request& req, const http::Route& rout
 }
 
 void Guard::Finish(const http::Request& req, http::Response& res) const {
-  http::AddSecurityHeaders(res, options_.headers);
+  const std::string_view target = req.target;
+  http::AddSecurityHeaders(res, options_.headers,
+                           http::IsEmbedPath(target.substr(0, target.find('?'))));
   if (!options_.cors.empty()) {
     if (std::string_view origin = req.Header(http::bhttp::field::origin); !origin.empty()) {
       options_.cors.Apply(res, origin, false);

@@ -568,6 +568,22 @@ def test_security_headers_on_every_answer(srv, video):
         assert resp.header("Access-Control-Allow-Origin") is None, name
 
 
+def test_only_the_embed_player_may_be_framed(server_factory, srv, video):
+    page = srv.client.get("/watch/" + video)
+    assert "frame-ancestors 'none'" in (page.header("Content-Security-Policy") or "")
+    assert page.header("X-Frame-Options") == "DENY"
+    embed = srv.client.get("/embed/" + video)
+    assert "frame-ancestors *" in (embed.header("Content-Security-Policy") or ""), embed.headers
+    assert embed.header("X-Frame-Options") is None
+
+    listed = server_factory.start(env={"KINORA_EMBED_ORIGINS": "https://blog.example.org"})
+    csp = listed.client.get("/embed/" + video).header("Content-Security-Policy") or ""
+    assert "frame-ancestors https://blog.example.org" in csp, csp
+    nobody = server_factory.start(env={"KINORA_EMBED_ORIGINS": "none"})
+    csp = nobody.client.get("/embed/" + video).header("Content-Security-Policy") or ""
+    assert "frame-ancestors 'none'" in csp, csp
+
+
 def test_cors_only_for_configured_origins(server_factory):
     srv = server_factory.start(env={"KINORA_CORS_ORIGINS": "https://app.example.org"})
     allowed = srv.client.get(api.VIDEOS, headers={"Origin": "https://app.example.org"})

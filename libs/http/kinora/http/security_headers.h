@@ -6,6 +6,7 @@
 #pragma once
 
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "kinora/http/message.h"
@@ -20,13 +21,21 @@ struct SecurityHeaderOptions {
   // ParseOrigins() (cors.h) returns them; an entry that is not such an origin is left out, so a
   // stray ';' cannot add a directive.
   std::vector<std::string> media_origins = {};
+  // Who may frame the embed player (/embed/…): KINORA_EMBED_ORIGINS as origins (ParseOrigins),
+  // or {"*"} for any site (the default), or empty for nobody. Every other page is never framed.
+  std::vector<std::string> embed_ancestors = {"*"};
 };
 
-// The Content-Security-Policy value for these options.
-std::string ContentSecurityPolicy(const SecurityHeaderOptions& options);
+// Whether a request path is the embed player's page, the only page other sites may frame.
+bool IsEmbedPath(std::string_view path);
+
+// The Content-Security-Policy value for these options; `embed`: for the embed player's page.
+std::string ContentSecurityPolicy(const SecurityHeaderOptions& options, bool embed = false);
 
 // Sets Content-Security-Policy, X-Content-Type-Options, Referrer-Policy, X-Frame-Options,
 // Cross-Origin-Opener-Policy and, for HTTPS, Strict-Transport-Security, each unless r has it.
-void AddSecurityHeaders(Response& r, const SecurityHeaderOptions& options);
+// For the embed page (`embed`) framing follows embed_ancestors and X-Frame-Options is left out
+// (it cannot express a list; browsers that know CSP ignore it anyway).
+void AddSecurityHeaders(Response& r, const SecurityHeaderOptions& options, bool embed = false);
 
 }  // namespace kinora::http
