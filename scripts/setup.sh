@@ -10,6 +10,7 @@ build_pkgs=(
   libsqlite3-dev libpq-dev libssl-dev libcurl4-openssl-dev
   libspdlog-dev libfmt-dev libcli11-dev libsodium-dev
   libgtest-dev libgmock-dev libbenchmark-dev
+  libmaxminddb-dev uap-core libyaml-cpp-dev
 )
 test_pkgs=(
   ffmpeg prometheus wrk python3 python3-pytest python3-yaml curl procps chromium postgresql
