@@ -1,0 +1,160 @@
+// The audience tables in PostgreSQL: the SQLite schema (sqlite/sqlite_audience_schema.cc) with
+// BIGINT for INTEGER, so every column has the same name and meaning (kinora/audience/schema.h).
+// Booleans stay 0/1 integers so reports run the same SQL on both backends.
+#include <string_view>
+#include <vector>
+
+#include "kinora/audience/schema.h"
+
+namespace kinora::audience {
+namespace {
+
+constexpr std::string_view kSchemaV1 = R"sql(
+CREATE TABLE view_sessions (
+  view_id             TEXT PRIMARY KEY,
+  video_id            TEXT NOT NULL,
+  started_at          BIGINT  NOT NULL,
+  last_seen_at        BIGINT  NOT NULL,
+  finalised_at        BIGINT  NOT NULL DEFAULT 0,
+  max_seq             BIGINT  NOT NULL DEFAULT -1,
+  last_t_ms           BIGINT  NOT NULL DEFAULT 0,
+  duration_ms         BIGINT  NOT NULL DEFAULT 0,
+  credited_ms         BIGINT  NOT NULL DEFAULT 0,
+  covered             TEXT NOT NULL DEFAULT '',
+  viewed_ppm          BIGINT  NOT NULL DEFAULT 0,
+  first_frame         BIGINT  NOT NULL DEFAULT 0,
+  startup_ms          BIGINT  NOT NULL DEFAULT -1,
+  stalls              BIGINT  NOT NULL DEFAULT 0,
+  stall_ms            BIGINT  NOT NULL DEFAULT 0,
+  seeks               BIGINT  NOT NULL DEFAULT 0,
+  pauses              BIGINT  NOT NULL DEFAULT 0,
+  rendition_switches  BIGINT  NOT NULL DEFAULT 0,
+  bytes               BIGINT  NOT NULL DEFAULT 0,
+  download_ms         BIGINT  NOT NULL DEFAULT 0,
+  height              BIGINT  NOT NULL DEFAULT 0,
+  bitrate             BIGINT  NOT NULL DEFAULT 0,
+  element_height      BIGINT  NOT NULL DEFAULT 0,
+  nominal_bits        BIGINT  NOT NULL DEFAULT 0,
+  bitrate_watch_ms    BIGINT  NOT NULL DEFAULT 0,
+  upscaled_ms         BIGINT  NOT NULL DEFAULT 0,
+  sized_watch_ms      BIGINT  NOT NULL DEFAULT 0,
+  errors              BIGINT  NOT NULL DEFAULT 0,
+  error_code          TEXT NOT NULL DEFAULT '',
+  error_message       TEXT NOT NULL DEFAULT '',
+  autoplay            BIGINT  NOT NULL DEFAULT 0,
+  ended               BIGINT  NOT NULL DEFAULT 0,
+  viewend             BIGINT  NOT NULL DEFAULT 0,
+  completed           BIGINT  NOT NULL DEFAULT 0,
+  qualified           BIGINT  NOT NULL DEFAULT 0,
+  counted             BIGINT  NOT NULL DEFAULT 0,
+  bot                 BIGINT  NOT NULL DEFAULT 0,
+  owner               BIGINT  NOT NULL DEFAULT 0,
+  implausible         BIGINT  NOT NULL DEFAULT 0,
+  dnt                 BIGINT  NOT NULL DEFAULT 0,
+  viewer_key          TEXT NOT NULL DEFAULT '',
+  surface             TEXT NOT NULL DEFAULT 'watch',
+  embed_host          TEXT NOT NULL DEFAULT '',
+  referrer_host       TEXT NOT NULL DEFAULT '',
+  country             TEXT NOT NULL DEFAULT '',
+  device              TEXT NOT NULL DEFAULT '',
+  browser             TEXT NOT NULL DEFAULT '',
+  os                  TEXT NOT NULL DEFAULT '',
+  last_minute         BIGINT  NOT NULL DEFAULT 0,
+  exited_before_start BIGINT  NOT NULL DEFAULT 0
+);
+CREATE INDEX view_sessions_by_video ON view_sessions (video_id, started_at);
+CREATE INDEX view_sessions_open ON view_sessions (finalised_at, last_seen_at);
+CREATE INDEX view_sessions_by_start ON view_sessions (started_at);
+
+CREATE TABLE audience_hourly (
+  video_id           TEXT NOT NULL,
+  hour_start         BIGINT  NOT NULL,
+  plays              BIGINT  NOT NULL DEFAULT 0,
+  views              BIGINT  NOT NULL DEFAULT 0,
+  dnt_views          BIGINT  NOT NULL DEFAULT 0,
+  watch_ms           BIGINT  NOT NULL DEFAULT 0,
+  completions        BIGINT  NOT NULL DEFAULT 0,
+  stalls             BIGINT  NOT NULL DEFAULT 0,
+  stall_ms           BIGINT  NOT NULL DEFAULT 0,
+  startup_sum_ms     BIGINT  NOT NULL DEFAULT 0,
+  startup_count      BIGINT  NOT NULL DEFAULT 0,
+  first_frames       BIGINT  NOT NULL DEFAULT 0,
+  exits_before_start BIGINT  NOT NULL DEFAULT 0,
+  failures           BIGINT  NOT NULL DEFAULT 0,
+  rendition_switches BIGINT  NOT NULL DEFAULT 0,
+  nominal_bits       BIGINT  NOT NULL DEFAULT 0,
+  bitrate_watch_ms   BIGINT  NOT NULL DEFAULT 0,
+  upscaled_ms        BIGINT  NOT NULL DEFAULT 0,
+  sized_watch_ms     BIGINT  NOT NULL DEFAULT 0,
+  viewed_ppm_sum     BIGINT  NOT NULL DEFAULT 0,
+  bytes              BIGINT  NOT NULL DEFAULT 0,
+  download_ms        BIGINT  NOT NULL DEFAULT 0,
+  PRIMARY KEY (video_id, hour_start)
+);
+CREATE INDEX audience_hourly_by_hour ON audience_hourly (hour_start);
+
+CREATE TABLE audience_dimension_daily (
+  video_id  TEXT NOT NULL,
+  day_start BIGINT  NOT NULL,
+  dimension TEXT NOT NULL,
+  value     TEXT NOT NULL,
+  plays     BIGINT  NOT NULL DEFAULT 0,
+  views     BIGINT  NOT NULL DEFAULT 0,
+  watch_ms  BIGINT  NOT NULL DEFAULT 0,
+  PRIMARY KEY (video_id, day_start, dimension, value)
+);
+
+CREATE TABLE audience_retention (
+  video_id   TEXT NOT NULL,
+  day_start  BIGINT  NOT NULL,
+  kind       TEXT NOT NULL,
+  resolution TEXT NOT NULL,
+  bucket     BIGINT  NOT NULL,
+  count      BIGINT  NOT NULL DEFAULT 0,
+  PRIMARY KEY (video_id, day_start, kind, resolution, bucket)
+);
+
+CREATE TABLE audience_startup_histogram (
+  video_id   TEXT NOT NULL,
+  hour_start BIGINT  NOT NULL,
+  le_ms      BIGINT  NOT NULL,
+  count      BIGINT  NOT NULL DEFAULT 0,
+  PRIMARY KEY (video_id, hour_start, le_ms)
+);
+
+CREATE TABLE audience_daily_viewers (
+  video_id   TEXT NOT NULL,
+  day_start  BIGINT  NOT NULL,
+  viewer_key TEXT NOT NULL,
+  PRIMARY KEY (video_id, day_start, viewer_key)
+);
+
+CREATE TABLE audience_concurrency (
+  video_id     TEXT NOT NULL,
+  minute_start BIGINT  NOT NULL,
+  viewers      BIGINT  NOT NULL DEFAULT 0,
+  PRIMARY KEY (video_id, minute_start)
+);
+CREATE INDEX audience_concurrency_by_minute ON audience_concurrency (minute_start);
+
+CREATE TABLE audience_salts (
+  day_start  BIGINT  PRIMARY KEY,
+  salt       TEXT NOT NULL,
+  created_at BIGINT  NOT NULL
+);
+
+CREATE TABLE audience_dedupe (
+  dedupe_key TEXT PRIMARY KEY,
+  hour_start BIGINT  NOT NULL
+);
+CREATE INDEX audience_dedupe_by_hour ON audience_dedupe (hour_start);
+)sql";
+
+}  // namespace
+
+const std::vector<std::string_view>& PostgresMigrations() {
+  static const std::vector<std::string_view> kMigrations = {kSchemaV1};
+  return kMigrations;
+}
+
+}  // namespace kinora::audience
