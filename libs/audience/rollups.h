@@ -1,0 +1,67 @@
+// The rollup deltas of one transaction: contributions of many batches merged by their keys, then
+// written as one upsert per row (sorted keys, so concurrent writers lock rows in one order).
+// Thread safety: a Rollups belongs to one transaction.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <map>
+#include <set>
+#include <string>
+#include <tuple>
+
+#include "kinora/audience/session.h"
+#include "kinora/audience/session_rules.h"
+#include "kinora/audience/sql.h"
+
+namespace kinora::audience::internal {
+
+// audience_hourly's counters, in its column order after (video_id, hour_start).
+inline constexpr std::array<std::string_view, 20> kHourlyCounters = {"plays",
+                                                                     "views",
+                                                                     "dnt_views",
+                                                                     "watch_ms",
+                                                                     "completions",
+                                                                     "stalls",
+                                                                     "stall_ms",
+                                                                     "startup_sum_ms",
+                                                                     "startup_count",
+                                                                     "first_frames",
+                                                                     "exits_before_start",
+                                                                     "failures",
+                                                                     "rendition_switches",
+                                                                     "nominal_bits",
+                                                                     "bitrate_watch_ms",
+                                                                     "upscaled_ms",
+                                                                     "sized_watch_ms",
+                                                                     "viewed_ppm_sum",
+                                                                     "bytes",
+                                                                     "download_ms"};
+using HourlyRow = std::array<int64_t, kHourlyCounters.size()>;
+
+class Rollups {
+ public:
+  // Adds what `add` contributes for session s (already updated by the rules).
+  void Add(const ViewSession& s, const Contribution& add);
+  // A counted qualified view of s.
+  void AddView(const ViewSession& s);
+  // A new viewer key of s's day (non-excluded sessions with a key).
+  void AddViewer(const ViewSession& s);
+
+  Result<void> Write(SqlTx& tx) const;
+  bool empty() const;
+
+ private:
+  using Key2 = std::tuple<std::string, int64_t>;
+  void Dims(const ViewSession& s, int64_t plays, int64_t views, int64_t watch_ms);
+
+  std::map<Key2, HourlyRow> hourly_;
+  std::map<std::tuple<std::string, int64_t, std::string, std::string>, std::array<int64_t, 3>>
+      dims_;
+  std::map<std::tuple<std::string, int64_t, std::string, std::string, int64_t>, int64_t> retention_;
+  std::map<std::tuple<std::string, int64_t, int64_t>, int64_t> startup_;
+  std::set<std::tuple<std::string, int64_t, std::string>> viewers_;
+  std::map<Key2, int64_t> concurrency_;
+};
+
+}  // namespace kinora::audience::internal
