@@ -51,8 +51,7 @@ bool LooksLikeABot(std::string_view ua) {
   std::transform(lower.begin(), lower.end(), lower.begin(),
                  [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
   for (std::string_view token : {"headless", "phantomjs", "slimerjs", "puppeteer", "playwright",
-                                 "selenium", "webdriver", "bot", "spider", "crawl", "curl/",
-                                 "wget/", "python-requests", "python-urllib", "go-http-client"}) {
+                                 "selenium", "webdriver", "bot", "spider", "crawl"}) {
     if (lower.find(token) != std::string::npos) return true;
   }
   return false;
