@@ -17,7 +17,7 @@ const std::vector<RoleEntry>& Roles() {
   static const std::vector<RoleEntry> kRoles = {
       {Role::kGateway, "gateway", {C::kOps, C::kWebApp, C::kAccountsApi, C::kApiProxy}},
       {Role::kUploader, "uploader", {C::kOps, C::kUploaderApi, C::kRepair}},
-      {Role::kAnalytics, "analytics", {C::kOps, C::kAnalyticsApi}},
+      {Role::kAnalytics, "analytics", {C::kOps, C::kAnalyticsApi, C::kAudienceReports}},
       {Role::kProcessor, "processor", {C::kOps, C::kWorkerPool}},
       {Role::kServe, "serve", {}},
   };
@@ -45,6 +45,8 @@ std::string_view ToString(Component c) {
       return "uploader API";
     case Component::kAnalyticsApi:
       return "analytics API";
+    case Component::kAudienceReports:
+      return "audience reports";
     case Component::kAccountsApi:
       return "accounts API";
     case Component::kWorkerPool:
@@ -88,6 +90,8 @@ std::vector<Resource> ResourcesOf(Component c) {
       return {R::kObjectStore, R::kJobQueue, R::kCatalog, R::kUrlSigner};
     case Component::kAnalyticsApi:
       return {R::kObjectStore, R::kCatalog, R::kUrlSigner};
+    case Component::kAudienceReports:  // opens its own reader of the catalog's database
+      return {R::kCatalog};
     case Component::kWorkerPool:
     case Component::kRepair:
       return {R::kObjectStore, R::kJobQueue, R::kCatalog};

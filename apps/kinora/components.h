@@ -14,14 +14,15 @@ namespace kinora::app {
 enum class Role { kServe, kGateway, kUploader, kAnalytics, kProcessor };
 
 enum class Component {
-  kOps,           // /health, /ready, /metrics: every role
-  kWebApp,        // the web app and signed /media delivery
-  kApiProxy,      // /api/uploader/* and /api/analytics/* forwarded to their roles
-  kUploaderApi,   // /api/uploader/*, /api/upload
-  kAnalyticsApi,  // /api/analytics/*
-  kAccountsApi,   // /api/auth/*, /api/admin/users*
-  kWorkerPool,    // the processing workers
-  kRepair,        // crash repair: the outbox relay and the reconciler (repair_loop.h)
+  kOps,              // /health, /ready, /metrics: every role
+  kWebApp,           // the web app and signed /media delivery
+  kApiProxy,         // /api/uploader/* and /api/analytics/* forwarded to their roles
+  kUploaderApi,      // /api/uploader/*, /api/upload
+  kAnalyticsApi,     // /api/analytics/*
+  kAudienceReports,  // /api/analytics/videos/{id}/overview… realtime, overview, export
+  kAccountsApi,      // /api/auth/*, /api/admin/users*
+  kWorkerPool,       // the processing workers
+  kRepair,           // crash repair: the outbox relay and the reconciler (repair_loop.h)
 };
 
 // kIdentityStore lives in the catalog's database (same URL): every role that authenticates

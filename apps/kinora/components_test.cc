@@ -23,7 +23,8 @@ TEST(Components, ServeRunsEveryRoleButProxiesNothing) {
   }
   EXPECT_FALSE(Has(serve, C::kApiProxy));
   EXPECT_EQ(serve.front(), C::kOps);
-  EXPECT_EQ(serve.size(), 7u);
+  EXPECT_TRUE(Has(serve, C::kAudienceReports));
+  EXPECT_TRUE(Has(ComponentsOf(Role::kAnalytics), C::kAudienceReports));
 }
 
 TEST(Components, EveryRoleAnswersHealthAndRunsItsOwnPart) {

@@ -17,6 +17,8 @@
 #include "kinora/access/guard.h"
 #include "kinora/accounts/accounts.h"
 #include "kinora/analytics/analytics.h"
+#include "kinora/audience/report_api.h"
+#include "kinora/audience/reports/report_store.h"
 #include "kinora/catalog/catalog.h"
 #include "kinora/core/log.h"
 #include "kinora/gateway/api_proxy.h"
@@ -105,6 +107,8 @@ struct Process {
   std::unique_ptr<gateway::Gateway> gateway;
   std::unique_ptr<uploader::Uploader> uploader;
   std::unique_ptr<analytics::Analytics> analytics;
+  std::unique_ptr<audience::reports::ReportStore> report_store;
+  std::unique_ptr<audience::ReportApi> report_api;
   std::unique_ptr<gateway::ApiProxy> proxy;
   std::unique_ptr<accounts::Accounts> accounts;
   std::unique_ptr<processor::Processor> processor;
@@ -246,6 +250,14 @@ Result<void> AddComponent(Process& p, Component part) {
                                                            analytics::AnalyticsOptions{});
       p.analytics->Register(p.router, "/api/analytics");
       return {};
+    case Component::kAudienceReports: {
+      auto opened = audience::reports::OpenReportStore(c.db_url);
+      if (!opened) return Annotate(opened.error(), "cannot open the audience reports");
+      p.report_store = std::move(*opened);
+      p.report_api = std::make_unique<audience::ReportApi>(*p.report_store, *p.catalog);
+      p.report_api->Register(p.router, "/api/analytics");
+      return {};
+    }
     case Component::kAccountsApi: {
       if (auto r = BootstrapAccounts(*p.identity, p.catalog.get(), c.access); !r) {
         return Annotate(r.error(), "cannot set up the first account");

@@ -96,6 +96,19 @@ std::vector<AccessRule> MakeTable() {
       WithRight(Verb::post, "/api/analytics/like/{id}", Right::kLike, write, Target::kVideoWatch),
       WithRight(Verb::delete_, "/api/analytics/like/{id}", Right::kLike, write,
                 Target::kVideoWatch),
+      // Audience reports (docs/analytics.md "API"): a video's for its owner, moderators and
+      // admins; the site-wide ones over the caller's own videos (every video for moderators and
+      // admins).
+      SignedIn(Verb::get, "/api/analytics/videos/{id}/overview", stats, Target::kVideoAnalytics),
+      SignedIn(Verb::get, "/api/analytics/videos/{id}/timeseries/{metric}", stats,
+               Target::kVideoAnalytics),
+      SignedIn(Verb::get, "/api/analytics/videos/{id}/retention", stats, Target::kVideoAnalytics),
+      SignedIn(Verb::get, "/api/analytics/videos/{id}/breakdown/{dimension}", stats,
+               Target::kVideoAnalytics),
+      SignedIn(Verb::get, "/api/analytics/videos/{id}/qoe", stats, Target::kVideoAnalytics),
+      SignedIn(Verb::get, "/api/analytics/realtime", stats, Target::kNone),
+      SignedIn(Verb::get, "/api/analytics/overview", stats, Target::kNone),
+      SignedIn(Verb::get, "/api/analytics/sessions/export", stats, Target::kNone),
 
       // Accounts.
       Anyone(Verb::post, "/api/auth/login", std::nullopt, Target::kNone, Limit::kLogin),
@@ -177,6 +190,8 @@ std::string_view ToString(Target t) {
       return "own_token";
     case Target::kUser:
       return "user";
+    case Target::kVideoAnalytics:
+      return "video_analytics";
   }
   return "";
 }

@@ -48,6 +48,26 @@ TEST(AccessTable, CredentialsAreManagedWithASessionOnly) {
   }
 }
 
+TEST(AccessTable, AudienceReportsAreForOwnersModeratorsAndAdmins) {
+  int reports = 0;
+  for (const AccessRule& r : AccessTable()) {
+    if (!r.pattern.starts_with("/api/analytics/videos/{id}/")) continue;
+    ++reports;
+    EXPECT_EQ(r.need, Need::kSignedIn) << r.pattern;
+    EXPECT_EQ(r.scope, identity::Scope::kAnalyticsRead) << r.pattern;
+    EXPECT_EQ(r.target, Target::kVideoAnalytics) << r.pattern;
+  }
+  EXPECT_EQ(reports, 5);
+  for (auto p :
+       {"/api/analytics/realtime", "/api/analytics/overview", "/api/analytics/sessions/export"}) {
+    const AccessRule* r = FindRule(Verb::get, p);
+    ASSERT_NE(r, nullptr) << p;
+    EXPECT_EQ(r->need, Need::kSignedIn) << p;
+    EXPECT_EQ(r->scope, identity::Scope::kAnalyticsRead) << p;
+  }
+  EXPECT_EQ(ToString(Target::kVideoAnalytics), "video_analytics");
+}
+
 TEST(AccessTable, ARouteWithoutARuleStopsTheServer) {
   http::Router router;
   router.Add(Verb::get, "/health", [](http::Request&) { return http::Response{}; });

@@ -28,10 +28,12 @@ enum class Need {
 // What the route acts on, beyond the coarse rule (decided by the handler).
 enum class Target {
   kNone,
-  kVideoWatch,  // {id}: a video the caller may watch (404 when they may not: as unknown)
-  kVideoEdit,   // {id}: a video the caller may edit (404 when they may not watch, else 403)
-  kOwnToken,    // {id}: one of the caller's own tokens (404 otherwise)
-  kUser,        // {id}: a user (admins only)
+  kVideoWatch,      // {id}: a video the caller may watch (404 when they may not: as unknown)
+  kVideoEdit,       // {id}: a video the caller may edit (404 when they may not watch, else 403)
+  kOwnToken,        // {id}: one of the caller's own tokens (404 otherwise)
+  kUser,            // {id}: a user (admins only)
+  kVideoAnalytics,  // {id}: a video whose analytics the caller may see: its owner, moderators
+                    // and admins (404 for anyone else: as unknown)
 };
 
 enum class Limit { kNone, kApi, kLogin, kUpload, kView };
