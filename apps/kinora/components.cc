@@ -17,7 +17,9 @@ const std::vector<RoleEntry>& Roles() {
   static const std::vector<RoleEntry> kRoles = {
       {Role::kGateway, "gateway", {C::kOps, C::kWebApp, C::kAccountsApi, C::kApiProxy}},
       {Role::kUploader, "uploader", {C::kOps, C::kUploaderApi, C::kRepair}},
-      {Role::kAnalytics, "analytics", {C::kOps, C::kAnalyticsApi, C::kAudienceReports}},
+      {Role::kAnalytics,
+       "analytics",
+       {C::kOps, C::kAudienceIngest, C::kAnalyticsApi, C::kAudienceReports}},
       {Role::kProcessor, "processor", {C::kOps, C::kWorkerPool}},
       {Role::kServe, "serve", {}},
   };
@@ -47,6 +49,8 @@ std::string_view ToString(Component c) {
       return "analytics API";
     case Component::kAudienceReports:
       return "audience reports";
+    case Component::kAudienceIngest:
+      return "audience ingest";
     case Component::kAccountsApi:
       return "accounts API";
     case Component::kWorkerPool:
@@ -91,6 +95,8 @@ std::vector<Resource> ResourcesOf(Component c) {
     case Component::kAnalyticsApi:
       return {R::kObjectStore, R::kCatalog, R::kUrlSigner};
     case Component::kAudienceReports:  // opens its own reader of the catalog's database
+      return {R::kCatalog};
+    case Component::kAudienceIngest:  // its tables are in the catalog's database
       return {R::kCatalog};
     case Component::kWorkerPool:
     case Component::kRepair:

@@ -19,6 +19,7 @@ enum class Component {
   kApiProxy,         // /api/uploader/* and /api/analytics/* forwarded to their roles
   kUploaderApi,      // /api/uploader/*, /api/upload
   kAnalyticsApi,     // /api/analytics/*
+  kAudienceIngest,   // POST /api/analytics/beacon, the audience sweeper (and the /view gate)
   kAudienceReports,  // /api/analytics/videos/{id}/overview… realtime, overview, export
   kAccountsApi,      // /api/auth/*, /api/admin/users*
   kWorkerPool,       // the processing workers

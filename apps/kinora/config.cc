@@ -65,6 +65,9 @@ constexpr std::pair<const char*, Field> kSettings[] = {
     {"KINORA_RATE_LOGIN", &RawSettings::rate_login},
     {"KINORA_RATE_UPLOAD", &RawSettings::rate_upload},
     {"KINORA_RATE_VIEW", &RawSettings::rate_view},
+    {"KINORA_RATE_BEACON", &RawSettings::rate_beacon},
+    {"KINORA_ANALYTICS_RETENTION_DAYS", &RawSettings::analytics_retention_days},
+    {"KINORA_AUDIENCE_SWEEP_SECONDS", &RawSettings::audience_sweep_seconds},
     {"KINORA_INTERNAL_LISTEN", &RawSettings::internal_listen},
     {"KINORA_SESSION_IDLE_HOURS", &RawSettings::session_idle_hours},
     {"KINORA_SESSION_MAX_DAYS", &RawSettings::session_max_days},
@@ -212,6 +215,20 @@ Loaded Validate(const RawSettings& raw, unsigned hardware_threads) {
       !ParseNumber<int>(*raw.reconcile_seconds, 1, 86400, &c.reconcile_seconds)) {
     problems.push_back("KINORA_RECONCILE_SECONDS: '" + *raw.reconcile_seconds +
                        "' is not a number of seconds from 1 to 86400");
+  }
+  if (raw.analytics_retention_days &&
+      !ParseNumber<int>(*raw.analytics_retention_days, 1, 36500, &c.analytics_retention_days)) {
+    problems.push_back("KINORA_ANALYTICS_RETENTION_DAYS: '" + *raw.analytics_retention_days +
+                       "' is not a number of days from 1 to 36500");
+  }
+  if (raw.audience_sweep_seconds &&
+      !ParseNumber<int>(*raw.audience_sweep_seconds, 1, 86400, &c.audience_sweep_seconds)) {
+    problems.push_back("KINORA_AUDIENCE_SWEEP_SECONDS: '" + *raw.audience_sweep_seconds +
+                       "' is not a number of seconds from 1 to 86400");
+  }
+  if (raw.rate_beacon && !ParseNumber<double>(*raw.rate_beacon, 1, 1'000'000, &c.rate_beacon)) {
+    problems.push_back("KINORA_RATE_BEACON: '" + *raw.rate_beacon +
+                       "' is not a number of batches per minute from 1 to 1000000");
   }
   if (raw.stuck_grace_seconds &&
       !ParseNumber<int>(*raw.stuck_grace_seconds, 0, 30 * 86400, &c.stuck_grace_seconds)) {

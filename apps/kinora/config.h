@@ -18,6 +18,8 @@ struct RawSettings {
       http_threads, url_ttl_seconds, web_dir, log_level, signing_key, bucket, job_lease_seconds,
       job_timeout_seconds, job_memory_mb, uploader_url, analytics_url, seed_queue_url,
       shutdown_grace_seconds, reconcile_seconds, stuck_grace_seconds, orphan_grace_seconds;
+  // Audience analytics (docs/analytics.md).
+  std::optional<std::string> analytics_retention_days, audience_sweep_seconds, rate_beacon;
   // Untrusted media (libs/media input_policy.h).
   std::optional<std::string> max_pixels, max_duration_seconds;
   // Accounts and access (access_config.cc).
@@ -92,6 +94,12 @@ struct Config {
   int reconcile_seconds = 60;
   int stuck_grace_seconds = 600;
   int orphan_grace_seconds = 3600;
+  // Audience analytics: raw view sessions are kept this long (rollups forever); the sweeper
+  // (finalising silent views, deleting old sessions, salts and dedupe keys) runs this often; and
+  // the beacon batches a viewer (address and User-Agent) may send a minute.
+  int analytics_retention_days = 90;
+  int audience_sweep_seconds = 60;
+  double rate_beacon = 120;
   // On SIGTERM, how long requests in flight (uploads) get to finish before connections close.
   int shutdown_grace_seconds = 10;
   // What a source video may be: pixels a frame and seconds (0: no limit), checked by the

@@ -17,8 +17,11 @@
 #include "kinora/access/guard.h"
 #include "kinora/accounts/accounts.h"
 #include "kinora/analytics/analytics.h"
+#include "kinora/audience/beacon_api.h"
 #include "kinora/audience/report_api.h"
 #include "kinora/audience/reports/report_store.h"
+#include "kinora/audience/store.h"
+#include "kinora/audience/sweeper.h"
 #include "kinora/catalog/catalog.h"
 #include "kinora/core/log.h"
 #include "kinora/gateway/api_proxy.h"
@@ -106,6 +109,9 @@ struct Process {
   std::unique_ptr<videos::Presenter> presenter;
   std::unique_ptr<gateway::Gateway> gateway;
   std::unique_ptr<uploader::Uploader> uploader;
+  std::unique_ptr<audience::AudienceStore> audience_store;
+  std::unique_ptr<audience::BeaconApi> beacon_api;
+  std::unique_ptr<audience::Sweeper> audience_sweeper;
   std::unique_ptr<analytics::Analytics> analytics;
   std::unique_ptr<audience::reports::ReportStore> report_store;
   std::unique_ptr<audience::ReportApi> report_api;
@@ -245,11 +251,33 @@ Result<void> AddComponent(Process& p, Component part) {
           up->upload_route_options());
       return {};
     }
-    case Component::kAnalyticsApi:
-      p.analytics = std::make_unique<analytics::Analytics>(*p.catalog, *p.presenter, p.registry,
-                                                           analytics::AnalyticsOptions{});
+    case Component::kAudienceIngest: {
+      auto opened = audience::OpenAudienceStore(c.db_url);
+      if (!opened) return Annotate(opened.error(), "cannot open the audience tables");
+      p.audience_store = std::move(*opened);
+      audience::BeaconApiOptions o;
+      o.rate_limit = c.access.rate_limit;
+      o.rate = {.per_minute = c.rate_beacon, .burst = std::max(10.0, c.rate_beacon / 4)};
+      p.beacon_api = std::make_unique<audience::BeaconApi>(*p.audience_store, *p.catalog,
+                                                           p.registry, std::move(o));
+      p.beacon_api->Register(p.router, "/api/analytics");
+      audience::SweepPolicy policy;
+      policy.retention_ms = int64_t{c.analytics_retention_days} * 24 * 3600 * 1000;
+      p.audience_sweeper = std::make_unique<audience::Sweeper>(
+          *p.audience_store, std::chrono::seconds(c.audience_sweep_seconds), policy);
+      return {};
+    }
+    case Component::kAnalyticsApi: {
+      analytics::AnalyticsOptions o;
+      if (audience::BeaconApi* beacons = p.beacon_api.get()) {
+        o.count_view = [beacons](const http::Request& req, std::string_view id) {
+          return beacons->ClaimLegacyView(req, id);
+        };
+      }
+      p.analytics = std::make_unique<analytics::Analytics>(*p.catalog, *p.presenter, p.registry, o);
       p.analytics->Register(p.router, "/api/analytics");
       return {};
+    }
     case Component::kAudienceReports: {
       auto opened = audience::reports::OpenReportStore(c.db_url);
       if (!opened) return Annotate(opened.error(), "cannot open the audience reports");

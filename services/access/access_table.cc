@@ -67,6 +67,13 @@ AccessRule Upstream(Verb m, std::string_view p, Limit l = Limit::kApi) {
   return r;
 }
 
+// The audience beacon: anyone; with the session cookie, same-origin is enough (sendBeacon).
+AccessRule Beacon(Verb m, std::string_view p) {
+  AccessRule r = Anyone(m, p, std::nullopt, Target::kVideoWatch, Limit::kNone);
+  r.same_origin_any_type = true;
+  return r;
+}
+
 std::vector<AccessRule> MakeTable() {
   const Scope read = Scope::kVideosRead, write = Scope::kVideosWrite, stats = Scope::kAnalyticsRead,
               admin = Scope::kAdmin;
@@ -93,9 +100,13 @@ std::vector<AccessRule> MakeTable() {
       Anyone(Verb::get, "/api/analytics/stats", stats),
       Anyone(Verb::post, "/api/analytics/view/{id}", std::nullopt, Target::kVideoWatch,
              Limit::kView),
+      // Playback beacons: the video (its id in the body) must be watchable; the handler limits each
+      // viewer (KINORA_RATE_BEACON), so the per-address API budget does not apply.
+      Beacon(Verb::post, "/api/analytics/beacon"),
       WithRight(Verb::post, "/api/analytics/like/{id}", Right::kLike, write, Target::kVideoWatch),
       WithRight(Verb::delete_, "/api/analytics/like/{id}", Right::kLike, write,
                 Target::kVideoWatch),
+
       // Audience reports (docs/analytics.md "API"): a video's for its owner, moderators and
       // admins; the site-wide ones over the caller's own videos (every video for moderators and
       // admins).

@@ -155,7 +155,7 @@ std::optional<Response> Guard::Admit(http::Request& req, const http::Route& rout
     in.host = req.Header(http::bhttp::field::host);
     in.public_origin = options_.public_origin;
     in.content_type = req.Header(http::bhttp::field::content_type);
-    in.has_custom_header = !req.headers["X-Kinora-Request"].empty();
+    in.has_custom_header = !req.headers["X-Kinora-Request"].empty() || rule->same_origin_any_type;
     in.cookie_authenticated = true;
     in.bearer_authenticated = false;
     auto csrf = http::CheckCsrf(in);

@@ -249,13 +249,27 @@ std::string Analytics::StatsText(const catalog::CatalogStats& stats,
   }
 }
 
+// Counts at most once per viewer per video per hour (options_.count_view); a repeat answers
+// the same shape with the count unchanged and "counted": false.
 Response Analytics::View(http::Request& req) {
   const std::string& id = req.path_params["id"];
-  if (auto v = Watchable(catalog_, req, id); !v) return http::ProblemFrom(v.error());
-  auto n = catalog_.IncrementViews(id);
-  if (!n) return http::ProblemFrom(n.error());
-  views_.Inc();
-  return http::Json(json::object{{"video_id", id}, {"views", *n}});
+  auto v = Watchable(catalog_, req, id);
+  if (!v) return http::ProblemFrom(v.error());
+  bool counts = true;
+  if (options_.count_view) {
+    auto gate = options_.count_view(req, id);
+    if (!gate) return http::ProblemFrom(gate.error());
+    counts = *gate;
+  }
+  int64_t views = v->views;
+  if (counts) {
+    auto n = catalog_.IncrementViews(id);
+    if (!n) return http::ProblemFrom(n.error());
+    views = *n;
+    views_.Inc();
+  }
+  return http::Json(json::object{
+      {"status", "view_recorded"}, {"video_id", id}, {"views", views}, {"counted", counts}});
 }
 
 // POST likes, DELETE takes the like back; one like per user and video, so repeating either is

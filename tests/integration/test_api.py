@@ -41,14 +41,16 @@ CONTRACT_FIELDS = [
 @pytest.fixture(scope="module")
 def library(module_server_factory, media):
     """A read-only library of six videos with known counters (tests must not change it).
-    Views are anonymous; each like comes from another user (one like per user and video)."""
+    Each view comes from another anonymous viewer (a view counts once per viewer, video and
+    hour); each like comes from another user (one like per user and video)."""
     srv = module_server_factory.start()
     likers = auth.many_users(srv, "liker", max(likes for *_, likes in LIBRARY))
     videos = {}
     for title, ext, views, likes in LIBRARY:
         video = api.upload_ok(srv.client, media.clip(ext), filename=f"{title}.{ext}", title=title)
-        for _ in range(views):
-            assert srv.client.post(api.view_path(video["video_id"])).status == 200
+        for n in range(views):
+            assert srv.client.post(api.view_path(video["video_id"]),
+                                   headers={"User-Agent": f"library-viewer-{n}"}).status == 200
         for liker in likers[:likes]:
             assert api.like(srv.client, video["video_id"], auth=liker).status == 200
         videos[video["video_id"]] = api.get_video(srv.client, video["video_id"])

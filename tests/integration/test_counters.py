@@ -1,5 +1,7 @@
 """View and like counters: exact under concurrency, durable across kill -9. Views are
-anonymous; a like is one per user and video, so concurrent likes come from as many users."""
+anonymous but count once per viewer (address and User-Agent) per video per hour, so concurrent
+views come from as many User-Agents; a like is one per user and video, so concurrent likes come
+from as many users."""
 from __future__ import annotations
 
 import threading
@@ -15,8 +17,10 @@ def hammer(client, path: str, field: str, threads: int, per_thread: int,
            callers: list | None = None) -> list[int]:
     """`threads` keep-alive connections each POST `path` `per_thread` times, all starting
     together. With `callers` (threads * per_thread of them), every request comes from its own
-    caller. Returns every counter value the server answered."""
+    caller; without, from its own anonymous viewer (User-Agent). Returns every counter value the
+    server answered."""
     barrier = threading.Barrier(threads)
+    nonce = uuid.uuid4().hex
     assert callers is None or len(callers) == threads * per_thread
 
     def worker(t) -> list[int]:
@@ -24,7 +28,8 @@ def hammer(client, path: str, field: str, threads: int, per_thread: int,
         with client.connection() as conn:
             barrier.wait(timeout=30)
             for i in range(per_thread):
-                headers = callers[t * per_thread + i].headers if callers else None
+                headers = (callers[t * per_thread + i].headers if callers else
+                           {"User-Agent": f"counter-viewer-{nonce}-{t}-{i}"})
                 resp = conn.request("POST", path, headers=headers)
                 assert resp.status == 200, resp
                 values.append(resp.json()[field])
@@ -76,6 +81,19 @@ def test_concurrent_likes_are_counted_exactly(module_server, target, likers):
     assert video["engagement"] == pytest.approx(200 / max(views, 1))
     api.wait_until(lambda: client.get(api.STATS).json()["total_likes"] == 200,
                    message="stats total_likes == 200")
+
+
+def test_a_viewer_counts_once_per_video_per_hour(module_server, media):
+    client = module_server.client
+    vid = api.upload_ok(client, media.clip("mp4"), filename="once.mp4")["video_id"]
+    me = {"User-Agent": "the-same-viewer"}
+    answers = [client.post(api.view_path(vid), headers=me).json() for _ in range(5)]
+    assert [a["views"] for a in answers] == [1, 1, 1, 1, 1], answers
+    assert [a["counted"] for a in answers] == [True, False, False, False, False], answers
+    assert all(a["status"] == "view_recorded" for a in answers)
+    other = client.post(api.view_path(vid), headers={"User-Agent": "another-viewer"}).json()
+    assert (other["views"], other["counted"]) == (2, True), other
+    assert api.get_video(client, vid)["views"] == 2
 
 
 def test_counter_answers_name_the_video(module_server, target):

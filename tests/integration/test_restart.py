@@ -39,8 +39,8 @@ def test_graceful_restart_keeps_everything(server, media):
     client = server.client
     library = upload_library(client, media)
     some = next(iter(library))
-    for _ in range(3):
-        assert client.post(api.view_path(some)).status == 200
+    for n in range(3):
+        assert client.post(api.view_path(some), headers={"User-Agent": f"viewer-{n}"}).status == 200
     assert api.like(client, some).status == 200
     before = snapshot(client)
     assert set(before) == set(library)

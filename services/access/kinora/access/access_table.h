@@ -48,6 +48,9 @@ struct AccessRule {
   Limit limit = Limit::kApi;
   bool session_only = false;       // tokens refused (403): managing credentials needs a session
   bool while_must_change = false;  // allowed before a forced password change
+  // CSRF: a same-origin request with the session cookie passes whatever its Content-Type (the
+  // audience beacon: navigator.sendBeacon can send only text/plain without a preflight).
+  bool same_origin_any_type = false;
 };
 
 const std::vector<AccessRule>& AccessTable();

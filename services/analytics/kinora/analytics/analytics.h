@@ -4,6 +4,7 @@
 #pragma once
 
 #include <chrono>
+#include <functional>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -17,6 +18,9 @@ namespace kinora::analytics {
 
 struct AnalyticsOptions {
   std::chrono::milliseconds stats_max_age{1000};  // how stale /stats may be
+  // Whether a POST /view/{id} counts: the audience ingest's gate, at most one view per viewer
+  // per video per hour (kinora/audience/beacon_api.h). Unset: every call counts.
+  std::function<Result<bool>(const http::Request&, std::string_view video_id)> count_view;
 };
 
 class Analytics {
