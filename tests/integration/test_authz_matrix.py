@@ -37,7 +37,7 @@ from harness.client import Response
 from harness.cluster import split_cluster
 
 NEEDS = {"anyone", "signed_in", "right", "upstream"}
-TARGETS = {"none", "video_watch", "video_edit", "own_token", "user"}
+TARGETS = {"none", "video_watch", "video_edit", "own_token", "user", "video_analytics"}
 LIMITS = {"none", "api", "login", "upload", "view"}
 RIGHTS = {   # docs/auth.md, roles and rights
     "user": {"upload", "like", "edit_own_videos"},
@@ -219,6 +219,8 @@ def expected(rule: dict, who: Who, caller: auth.Caller, variant: str | None):
             return 403
     if target == "own_token" and person != "A":
         return 404
+    if target == "video_analytics" and not can_edit(person):   # owner, moderators, admins
+        return 404
     return "2xx"
 
 
@@ -263,6 +265,13 @@ def unlike(w, rule, who, c, v):
     return c.delete(api.like_path(w.videos[v]))
 
 
+def video_report(suffix):
+    @video_routes
+    def request(w, rule, who, c, v):
+        return c.get(f"/api/analytics/videos/{w.videos[v]}/{suffix}")
+    return request
+
+
 def upload_to(endpoint):
     return lambda w, rule, who, c, v: api.upload(c.client, w.media.clip("mp4"),
                                                  filename="matrix.mp4", title=f"by {who.key}",
@@ -301,6 +310,14 @@ REQUESTS = {
     "POST /api/analytics/view/{id}": view,
     "POST /api/analytics/like/{id}": like,
     "DELETE /api/analytics/like/{id}": unlike,
+    "GET /api/analytics/videos/{id}/overview": video_report("overview"),
+    "GET /api/analytics/videos/{id}/timeseries/{metric}": video_report("timeseries/plays"),
+    "GET /api/analytics/videos/{id}/retention": video_report("retention"),
+    "GET /api/analytics/videos/{id}/breakdown/{dimension}": video_report("breakdown/country"),
+    "GET /api/analytics/videos/{id}/qoe": video_report("qoe"),
+    "GET /api/analytics/realtime": plain("/api/analytics/realtime"),
+    "GET /api/analytics/overview": plain("/api/analytics/overview"),
+    "GET /api/analytics/sessions/export": plain("/api/analytics/sessions/export?format=csv"),
     "POST /api/auth/login": lambda w, rule, who, c, v: c.post(auth.LOGIN, json_body={
         "username": w.login_user, "password": auth.USER_PASSWORD}),
     "POST /api/auth/signup": lambda w, rule, who, c, v: c.post(auth.SIGNUP, json_body={
@@ -390,7 +407,7 @@ def test_the_table_is_well_formed(table):
         assert r["right"] is None or r["right"] in RIGHTS["admin"], r
         assert r["scope"] is None or r["scope"] in auth.SCOPES, r
         assert isinstance(r["session_only"], bool) and isinstance(r["while_must_change"], bool)
-        if r["target"] in ("video_watch", "video_edit", "own_token", "user"):
+        if r["target"] in ("video_watch", "video_edit", "own_token", "user", "video_analytics"):
             assert "{id}" in r["pattern"], r
     by_key = {route_key(r): r for r in table}
     # What docs/auth.md states outright.

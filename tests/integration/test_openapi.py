@@ -34,6 +34,13 @@ SERVER_ROUTES = {
     ("DELETE", "/api/auth/tokens/{token_id}"),
     ("GET", "/api/admin/users"), ("POST", "/api/admin/users"),
     ("PATCH", "/api/admin/users/{user_id}"), ("POST", "/api/admin/users/{user_id}/reset-password"),
+    ("GET", "/api/analytics/videos/{video_id}/overview"),
+    ("GET", "/api/analytics/videos/{video_id}/timeseries/{metric}"),
+    ("GET", "/api/analytics/videos/{video_id}/retention"),
+    ("GET", "/api/analytics/videos/{video_id}/breakdown/{dimension}"),
+    ("GET", "/api/analytics/videos/{video_id}/qoe"),
+    ("GET", "/api/analytics/realtime"), ("GET", "/api/analytics/overview"),
+    ("GET", "/api/analytics/sessions/export"),
 }
 
 PROBLEM_RESPONSES = {400: "BadRequest", 401: "Unauthorized", 403: "Forbidden", 404: "NotFound",
@@ -216,7 +223,21 @@ SUCCESS_CALLS: dict[str, Callable[[SimpleNamespace], Response]] = {
     "updateUser": lambda c: c.admin.patch(auth.user_path(throwaway_user(c)["user_id"]),
                                           json_body={"quota_bytes": 10**9}),
     "resetPassword": lambda c: c.admin.post(auth.reset_path(throwaway_user(c)["user_id"])),
+    "getVideoAudienceOverview": lambda c: c.admin.get(report(c, "overview")),
+    "getVideoAudienceTimeseries": lambda c: c.admin.get(report(c, "timeseries/watch_time_seconds"),
+                                                        params={"interval": "hour"}),
+    "getVideoRetention": lambda c: c.admin.get(report(c, "retention")),
+    "getVideoAudienceBreakdown": lambda c: c.admin.get(report(c, "breakdown/device")),
+    "getVideoQoe": lambda c: c.admin.get(report(c, "qoe")),
+    "getAudienceRealtime": lambda c: c.user.get("/api/analytics/realtime"),
+    "getAudienceOverview": lambda c: c.admin.get("/api/analytics/overview"),
+    "exportViewSessions": lambda c: c.admin.get("/api/analytics/sessions/export",
+                                                params={"format": "ndjson"}),
 }
+
+
+def report(c, suffix: str, video_id: str | None = None) -> str:
+    return f"/api/analytics/videos/{video_id or c.video['video_id']}/{suffix}"
 
 
 def unknown_id() -> str:
@@ -286,6 +307,20 @@ ERROR_CALLS: list[tuple[str, int, Callable[[SimpleNamespace], Response]]] = [
     ("resetPassword", 404, lambda c: c.admin.post(auth.reset_path(unknown_id()))),
     ("getMedia", 403, lambda c: c.client.get(media_target(c) + "0")),
     ("getMedia", 416, lambda c: c.client.get(media_target(c), headers={"Range": "bytes=999999999-"})),
+    ("getVideoAudienceOverview", 404, lambda c: c.admin.get(report(c, "overview", unknown_id()))),
+    ("getVideoAudienceOverview", 404, lambda c: c.user.get(report(c, "overview"))),
+    ("getVideoAudienceOverview", 401, lambda c: c.client.with_headers(None).get(
+        report(c, "overview"))),
+    ("getVideoAudienceOverview", 400, lambda c: c.admin.get(report(c, "overview"), params={
+        "from": "2026-02-01", "to": "2026-01-01"})),
+    ("getVideoAudienceTimeseries", 404, lambda c: c.admin.get(report(c, "timeseries/likes"))),
+    ("getVideoAudienceTimeseries", 400, lambda c: c.admin.get(
+        report(c, "timeseries/unique_viewers"), params={"interval": "hour"})),
+    ("getVideoAudienceBreakdown", 404, lambda c: c.admin.get(report(c, "breakdown/city"))),
+    ("getAudienceOverview", 400, lambda c: c.admin.get("/api/analytics/overview", params={
+        "from": "2024-01-01", "to": "2026-01-01"})),
+    ("exportViewSessions", 400, lambda c: c.admin.get("/api/analytics/sessions/export",
+                                                      params={"format": "xml"})),
     ("uploadVideo", 400, upload_without_file),
     ("uploadVideo", 415, json_upload),
     ("uploadVideo", 422, lambda c: upload_file(c, path=c.media.text_as_mp4(), filename="t.mp4")),

@@ -459,6 +459,174 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/analytics/videos/{video_id}/overview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A video's audience overview
+         * @description Plays, views, unique viewers, watch time, engagement and startup/rebuffering figures of one video, beside the previous period of equal length. Signed-in callers with a session or a token with the `analytics:read` scope.
+         */
+        get: operations["getVideoAudienceOverview"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/analytics/videos/{video_id}/timeseries/{metric}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A video's audience time series
+         * @description One metric per hour or day. Signed-in callers with a session or a token with the `analytics:read` scope.
+         */
+        get: operations["getVideoAudienceTimeseries"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/analytics/videos/{video_id}/retention": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A video's audience retention
+         * @description The share of plays that watched each percent (and, up to 10 minutes, each second) of the video; re-watches apart. Signed-in callers with a session or a token with the `analytics:read` scope.
+         */
+        get: operations["getVideoRetention"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/analytics/videos/{video_id}/breakdown/{dimension}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A video's audience by dimension
+         * @description Plays, views and watch time by country, device, browser, OS, referrer host, surface or embed host. Signed-in callers with a session or a token with the `analytics:read` scope.
+         */
+        get: operations["getVideoAudienceBreakdown"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/analytics/videos/{video_id}/qoe": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A video's quality of experience
+         * @description Quality of experience over [from, to): Mux Data's metrics and Viewer Experience scores (0–100), computed from the range's rollups (libs/audience/qoe_score.h is the one home of the formulas):
+         *
+         *     - playback_success = (100·plays without error or exit + 50·exits_before_start + 0·failures) / plays;
+         *     - startup = mean over plays with a first frame of 100·8/(8 + startup seconds) (histogram buckets at their midpoints);
+         *     - smoothness = (100/√(1 + (stalls per started play / 2)²) + 100·e^(−10·rebuffer_percentage)) / 2;
+         *     - video_quality = 100·e^(−0.33·(0.15·U + 0.85·U)), U = upscale_percentage (no per-view maximum is kept, so U stands for both Mux's max and average);
+         *     - overall = playback_success/100 · (T(smoothness, video_quality) + T(smoothness, startup) + T(startup, video_quality)) / 3, with T(a, b) = (w_a·a + w_b·b)/(w_a + w_b) and weights smoothness 3, startup 2, video_quality 1 (Mux does not publish its trade-off function; these weights follow its stated order of importance).
+         *
+         *     A score without input (no plays, no first frame) is null. Percentages are fractions 0…1. Signed-in callers with a session or a token with the `analytics:read` scope.
+         */
+        get: operations["getVideoQoe"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/analytics/realtime": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Viewers now
+         * @description Concurrent viewers now (a beacon in the last 30 s and no viewend/ended) and today's per-minute peak, over the videos whose analytics the caller may see. Signed-in callers with a session or a token with the `analytics:read` scope.
+         */
+        get: operations["getAudienceRealtime"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/analytics/overview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Site or per-owner audience overview
+         * @description The audience overview over the caller's videos (every video for moderators and admins; `owner=` for one user's), with the top videos by watch time. Signed-in callers with a session or a token with the `analytics:read` scope.
+         */
+        get: operations["getAudienceOverview"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/analytics/sessions/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Export raw view sessions
+         * @description The raw view sessions that started in the range (kept KINORA_ANALYTICS_RETENTION_DAYS), as CSV (a header line, RFC 4180, text quoted) or NDJSON (one object per line), streamed with a Content-Length. Viewer keys are never exported; DNT sessions have no breakdown below the country. With `video_id`, that video's (404 unless the caller may see its analytics); otherwise the caller's videos (every video for moderators and admins; `owner=` for one user's). Signed-in callers with a session or a token with the `analytics:read` scope.
+         */
+        get: operations["exportViewSessions"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -947,6 +1115,176 @@ export interface components {
             likes: number;
             liked: boolean;
         };
+        /** @description Audience figures over [from, to) (docs/analytics.md, Metrics). */
+        AudienceFigures: {
+            /** @description Views that started (viewstart), bots and the owner excluded. */
+            plays: number;
+            /** @description Counted qualified views. */
+            views: number;
+            /** @description Distinct viewer keys per day, summed over the days of the range, plus counted DNT views. */
+            unique_viewers: number;
+            /** @description Credited play time. */
+            watch_time_seconds: number;
+            /** @description watch_time_seconds / plays. */
+            avg_view_duration_seconds: number;
+            /** @description Mean over plays of credited play time / duration (capped at 1): a fraction. */
+            avg_percentage_viewed: number;
+            /** @description Plays that reached `ended` or played ≥ 90 % / plays. */
+            completion_rate: number;
+            /** @description Median startup time of plays that showed a first frame (from the fixed-bound histogram); null without any. */
+            startup_time_ms_p50: number | null;
+            /** @description 95th percentile startup time; null without any. */
+            startup_time_ms_p95: number | null;
+            /** @description Stall time / (watch time + stall time): a fraction 0…1. */
+            rebuffer_percentage: number;
+            /** @description ISO 8601 UTC date-time (whole seconds). */
+            from: string;
+            /** @description ISO 8601 UTC date-time (whole seconds). */
+            to: string;
+        };
+        /** @description A video's audience figures and the same figures for the period of equal length just before (`previous`). */
+        AudienceVideoOverview: components["schemas"]["AudienceFigures"] & {
+            video_id: string;
+            /** @description The video's likes (all time). */
+            likes: number;
+            previous: components["schemas"]["AudienceFigures"];
+        };
+        AudienceTimeseries: {
+            video_id: string;
+            /** @enum {string} */
+            metric: "plays" | "views" | "watch_time_seconds" | "unique_viewers" | "startup_time_ms_p50" | "rebuffer_percentage";
+            /** @enum {string} */
+            interval: "hour" | "day";
+            /** @description ISO 8601 UTC date-time (whole seconds). */
+            from: string;
+            /** @description ISO 8601 UTC date-time (whole seconds). */
+            to: string;
+            /** @description One point per interval of the (widened) range, in order; intervals without data are 0. */
+            points: {
+                /** @description ISO 8601 UTC date-time (whole seconds). */
+                t: string;
+                value: number;
+            }[];
+        };
+        AudienceRetention: {
+            video_id: string;
+            /** @description The video's duration (0 unknown). */
+            duration_seconds: number;
+            /** @description First plays that showed a first frame: the denominator. */
+            plays: number;
+            /** @description ISO 8601 UTC date-time (whole seconds). */
+            from: string;
+            /** @description ISO 8601 UTC date-time (whole seconds). */
+            to: string;
+            /** @description 100 fractions: of the plays that showed a first frame, the share that played some of each percent of the video (first plays). */
+            points: number[];
+            /** @description 100 values: repeated plays of each percent per play (may exceed 1). */
+            rewatch_points: number[];
+            /** @description Per second of the video, the same fractions as `points`; null for videos over 10 minutes. */
+            seconds: number[] | null;
+        };
+        AudienceBreakdown: {
+            video_id: string;
+            /** @enum {string} */
+            dimension: "country" | "device" | "browser" | "os" | "referrer" | "surface" | "embed_host";
+            /** @description ISO 8601 UTC date-time (whole seconds). */
+            from: string;
+            /** @description ISO 8601 UTC date-time (whole seconds). */
+            to: string;
+            /** @description By plays, most first; the value '' is unknown or withheld (DNT). */
+            items: {
+                value: string;
+                plays: number;
+                views: number;
+                watch_time_seconds: number;
+            }[];
+        };
+        /**
+         * @description Quality of experience over [from, to): Mux Data's metrics and Viewer Experience scores (0–100), computed from the range's rollups (libs/audience/qoe_score.h is the one home of the formulas):
+         *
+         *     - playback_success = (100·plays without error or exit + 50·exits_before_start + 0·failures) / plays;
+         *     - startup = mean over plays with a first frame of 100·8/(8 + startup seconds) (histogram buckets at their midpoints);
+         *     - smoothness = (100/√(1 + (stalls per started play / 2)²) + 100·e^(−10·rebuffer_percentage)) / 2;
+         *     - video_quality = 100·e^(−0.33·(0.15·U + 0.85·U)), U = upscale_percentage (no per-view maximum is kept, so U stands for both Mux's max and average);
+         *     - overall = playback_success/100 · (T(smoothness, video_quality) + T(smoothness, startup) + T(startup, video_quality)) / 3, with T(a, b) = (w_a·a + w_b·b)/(w_a + w_b) and weights smoothness 3, startup 2, video_quality 1 (Mux does not publish its trade-off function; these weights follow its stated order of importance).
+         *
+         *     A score without input (no plays, no first frame) is null. Percentages are fractions 0…1.
+         */
+        AudienceQoe: {
+            video_id: string;
+            /** @description ISO 8601 UTC date-time (whole seconds). */
+            from: string;
+            /** @description ISO 8601 UTC date-time (whole seconds). */
+            to: string;
+            plays: number;
+            /** @description Median startup time (ms). */
+            startup_time_ms_p50: number | null;
+            /** @description 95th percentile startup time (ms). */
+            startup_time_ms_p95: number | null;
+            /** @description Plays that ended with no first frame and no error (counted when the view is finalised). */
+            exits_before_start: number;
+            /** @description Plays with an `error`. */
+            playback_failures: number;
+            /** @description playback_failures / plays. */
+            playback_failure_percentage: number;
+            stalls: number;
+            stall_seconds: number;
+            watch_time_seconds: number;
+            /** @description Stall time / (watch time + stall time). */
+            rebuffer_percentage: number;
+            /** @description Stalls per minute of watch time. */
+            rebuffer_frequency: number;
+            /** @description `rendition` events per play. */
+            rendition_switches: number;
+            /** @description Watch-time-weighted bitrate of the renditions played (bit/s); null when unknown. */
+            avg_bitrate: number | null;
+            /** @description Watch time where the rendition's height was below the element's height / watch time with both known. */
+            upscale_percentage: number;
+            /** @description Plays per startup-time bucket: le_ms is the inclusive upper bound (ms); the last bucket is "+Inf". */
+            startup_histogram: {
+                le_ms: number | "+Inf";
+                count: number;
+            }[];
+            scores: {
+                /** @description Mux playback success score. */
+                playback_success: number | null;
+                /** @description Mux startup time score. */
+                startup: number | null;
+                /** @description Mux smoothness score. */
+                smoothness: number | null;
+                /** @description Mux video quality score. */
+                video_quality: number | null;
+                /** @description Overall viewer experience score. */
+                overall: number | null;
+            };
+        };
+        AudienceRealtime: {
+            /** @description Open views (no viewend/ended, not bots or owners) with a beacon in the last 30 s, over the caller's videos (every video for moderators and admins). */
+            viewers_now: number;
+            /** @description The highest per-minute concurrency since midnight UTC (at least viewers_now). */
+            peak_today: number;
+            /** @description ISO 8601 UTC date-time (whole seconds). */
+            at: string;
+            /** @description Videos with viewers now, most first (at most 50). */
+            videos: {
+                video_id: string;
+                title: string | null;
+                viewers: number;
+            }[];
+        };
+        /** @description The overview over the caller's videos (every video for moderators and admins; `owner=` picks one user's). */
+        AudienceSiteOverview: components["schemas"]["AudienceFigures"] & {
+            previous: components["schemas"]["AudienceFigures"];
+            /** @description The owner whose videos these are; null: every video. */
+            owner: string | null;
+            /** @description The ten videos with the most watch time in the range. */
+            top_videos: {
+                video_id: string;
+                title: string | null;
+                views: number;
+                watch_time_seconds: number;
+            }[];
+        };
     };
     responses: {
         /** @description Bad input: an invalid parameter, id, or malformed multipart body. */
@@ -1118,6 +1456,14 @@ export interface components {
         /** @description One byte range: `bytes=a-b`, `bytes=a-` or `bytes=-n`. */
         Range: string;
         IfNoneMatch: string;
+        /** @description Start of the range: an ISO date (`2026-11-01`, that day's midnight UTC) or date-time (`2026-11-01T10:00:00Z`, an offset is allowed, none means UTC). Default: `to` minus 28 days. The range is widened to whole buckets (hours, or days for daily rollups); a range over 400 days or not after `from` is 400. */
+        ReportFrom: string;
+        /** @description End of the range (exclusive): an ISO date (that whole day is included) or date-time. Default: now. */
+        ReportTo: string;
+        /** @description A user id: that user's videos. Moderators and admins may name anyone (default: every video); other users only themselves (another user is 404). */
+        ReportOwner: string;
+        /** @description A video whose analytics the caller may see (its owner, moderators, admins); anything else is 404, as an unknown id. */
+        VideoIdForReports: string;
     };
     requestBodies: never;
     headers: {
@@ -2129,6 +2475,312 @@ export interface operations {
                     "application/json": components["schemas"]["PasswordReset"];
                 };
             };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    getVideoAudienceOverview: {
+        parameters: {
+            query?: {
+                /** @description Start of the range: an ISO date (`2026-11-01`, that day's midnight UTC) or date-time (`2026-11-01T10:00:00Z`, an offset is allowed, none means UTC). Default: `to` minus 28 days. The range is widened to whole buckets (hours, or days for daily rollups); a range over 400 days or not after `from` is 400. */
+                from?: components["parameters"]["ReportFrom"];
+                /** @description End of the range (exclusive): an ISO date (that whole day is included) or date-time. Default: now. */
+                to?: components["parameters"]["ReportTo"];
+            };
+            header?: {
+                /** @description Echoed unchanged when it is 1–128 characters of `[A-Za-z0-9._-]`; otherwise the server generates a UUIDv4. */
+                "X-Correlation-ID"?: components["parameters"]["CorrelationId"];
+            };
+            path: {
+                /** @description A video whose analytics the caller may see (its owner, moderators, admins); anything else is 404, as an unknown id. */
+                video_id: components["parameters"]["VideoIdForReports"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The figures and the previous period's. */
+            200: {
+                headers: {
+                    "X-Correlation-ID": components["headers"]["X-Correlation-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AudienceVideoOverview"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    getVideoAudienceTimeseries: {
+        parameters: {
+            query?: {
+                /** @description unique_viewers is per day only (hour is 400). */
+                interval?: "hour" | "day";
+                /** @description Start of the range: an ISO date (`2026-11-01`, that day's midnight UTC) or date-time (`2026-11-01T10:00:00Z`, an offset is allowed, none means UTC). Default: `to` minus 28 days. The range is widened to whole buckets (hours, or days for daily rollups); a range over 400 days or not after `from` is 400. */
+                from?: components["parameters"]["ReportFrom"];
+                /** @description End of the range (exclusive): an ISO date (that whole day is included) or date-time. Default: now. */
+                to?: components["parameters"]["ReportTo"];
+            };
+            header?: {
+                /** @description Echoed unchanged when it is 1–128 characters of `[A-Za-z0-9._-]`; otherwise the server generates a UUIDv4. */
+                "X-Correlation-ID"?: components["parameters"]["CorrelationId"];
+            };
+            path: {
+                /** @description A video whose analytics the caller may see (its owner, moderators, admins); anything else is 404, as an unknown id. */
+                video_id: components["parameters"]["VideoIdForReports"];
+                /** @description Another name is 404. */
+                metric: "plays" | "views" | "watch_time_seconds" | "unique_viewers" | "startup_time_ms_p50" | "rebuffer_percentage";
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Every interval of the range, zeros where nothing happened. */
+            200: {
+                headers: {
+                    "X-Correlation-ID": components["headers"]["X-Correlation-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AudienceTimeseries"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    getVideoRetention: {
+        parameters: {
+            query?: {
+                /** @description Start of the range: an ISO date (`2026-11-01`, that day's midnight UTC) or date-time (`2026-11-01T10:00:00Z`, an offset is allowed, none means UTC). Default: `to` minus 28 days. The range is widened to whole buckets (hours, or days for daily rollups); a range over 400 days or not after `from` is 400. */
+                from?: components["parameters"]["ReportFrom"];
+                /** @description End of the range (exclusive): an ISO date (that whole day is included) or date-time. Default: now. */
+                to?: components["parameters"]["ReportTo"];
+            };
+            header?: {
+                /** @description Echoed unchanged when it is 1–128 characters of `[A-Za-z0-9._-]`; otherwise the server generates a UUIDv4. */
+                "X-Correlation-ID"?: components["parameters"]["CorrelationId"];
+            };
+            path: {
+                /** @description A video whose analytics the caller may see (its owner, moderators, admins); anything else is 404, as an unknown id. */
+                video_id: components["parameters"]["VideoIdForReports"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The retention curve. */
+            200: {
+                headers: {
+                    "X-Correlation-ID": components["headers"]["X-Correlation-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AudienceRetention"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    getVideoAudienceBreakdown: {
+        parameters: {
+            query?: {
+                /** @description Start of the range: an ISO date (`2026-11-01`, that day's midnight UTC) or date-time (`2026-11-01T10:00:00Z`, an offset is allowed, none means UTC). Default: `to` minus 28 days. The range is widened to whole buckets (hours, or days for daily rollups); a range over 400 days or not after `from` is 400. */
+                from?: components["parameters"]["ReportFrom"];
+                /** @description End of the range (exclusive): an ISO date (that whole day is included) or date-time. Default: now. */
+                to?: components["parameters"]["ReportTo"];
+            };
+            header?: {
+                /** @description Echoed unchanged when it is 1–128 characters of `[A-Za-z0-9._-]`; otherwise the server generates a UUIDv4. */
+                "X-Correlation-ID"?: components["parameters"]["CorrelationId"];
+            };
+            path: {
+                /** @description A video whose analytics the caller may see (its owner, moderators, admins); anything else is 404, as an unknown id. */
+                video_id: components["parameters"]["VideoIdForReports"];
+                /** @description Another name is 404. */
+                dimension: "country" | "device" | "browser" | "os" | "referrer" | "surface" | "embed_host";
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Plays, views and watch time per value. */
+            200: {
+                headers: {
+                    "X-Correlation-ID": components["headers"]["X-Correlation-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AudienceBreakdown"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    getVideoQoe: {
+        parameters: {
+            query?: {
+                /** @description Start of the range: an ISO date (`2026-11-01`, that day's midnight UTC) or date-time (`2026-11-01T10:00:00Z`, an offset is allowed, none means UTC). Default: `to` minus 28 days. The range is widened to whole buckets (hours, or days for daily rollups); a range over 400 days or not after `from` is 400. */
+                from?: components["parameters"]["ReportFrom"];
+                /** @description End of the range (exclusive): an ISO date (that whole day is included) or date-time. Default: now. */
+                to?: components["parameters"]["ReportTo"];
+            };
+            header?: {
+                /** @description Echoed unchanged when it is 1–128 characters of `[A-Za-z0-9._-]`; otherwise the server generates a UUIDv4. */
+                "X-Correlation-ID"?: components["parameters"]["CorrelationId"];
+            };
+            path: {
+                /** @description A video whose analytics the caller may see (its owner, moderators, admins); anything else is 404, as an unknown id. */
+                video_id: components["parameters"]["VideoIdForReports"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Quality figures, the startup histogram and Mux's scores. */
+            200: {
+                headers: {
+                    "X-Correlation-ID": components["headers"]["X-Correlation-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AudienceQoe"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    getAudienceRealtime: {
+        parameters: {
+            query?: {
+                /** @description A user id: that user's videos. Moderators and admins may name anyone (default: every video); other users only themselves (another user is 404). */
+                owner?: components["parameters"]["ReportOwner"];
+            };
+            header?: {
+                /** @description Echoed unchanged when it is 1–128 characters of `[A-Za-z0-9._-]`; otherwise the server generates a UUIDv4. */
+                "X-Correlation-ID"?: components["parameters"]["CorrelationId"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Viewers now and today's peak. */
+            200: {
+                headers: {
+                    "X-Correlation-ID": components["headers"]["X-Correlation-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AudienceRealtime"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    getAudienceOverview: {
+        parameters: {
+            query?: {
+                /** @description A user id: that user's videos. Moderators and admins may name anyone (default: every video); other users only themselves (another user is 404). */
+                owner?: components["parameters"]["ReportOwner"];
+                /** @description Start of the range: an ISO date (`2026-11-01`, that day's midnight UTC) or date-time (`2026-11-01T10:00:00Z`, an offset is allowed, none means UTC). Default: `to` minus 28 days. The range is widened to whole buckets (hours, or days for daily rollups); a range over 400 days or not after `from` is 400. */
+                from?: components["parameters"]["ReportFrom"];
+                /** @description End of the range (exclusive): an ISO date (that whole day is included) or date-time. Default: now. */
+                to?: components["parameters"]["ReportTo"];
+            };
+            header?: {
+                /** @description Echoed unchanged when it is 1–128 characters of `[A-Za-z0-9._-]`; otherwise the server generates a UUIDv4. */
+                "X-Correlation-ID"?: components["parameters"]["CorrelationId"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The figures, the previous period's and the top videos. */
+            200: {
+                headers: {
+                    "X-Correlation-ID": components["headers"]["X-Correlation-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AudienceSiteOverview"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    exportViewSessions: {
+        parameters: {
+            query?: {
+                format?: "csv" | "ndjson";
+                video_id?: string;
+                /** @description A user id: that user's videos. Moderators and admins may name anyone (default: every video); other users only themselves (another user is 404). */
+                owner?: components["parameters"]["ReportOwner"];
+                /** @description Start of the range: an ISO date (`2026-11-01`, that day's midnight UTC) or date-time (`2026-11-01T10:00:00Z`, an offset is allowed, none means UTC). Default: `to` minus 28 days. The range is widened to whole buckets (hours, or days for daily rollups); a range over 400 days or not after `from` is 400. */
+                from?: components["parameters"]["ReportFrom"];
+                /** @description End of the range (exclusive): an ISO date (that whole day is included) or date-time. Default: now. */
+                to?: components["parameters"]["ReportTo"];
+            };
+            header?: {
+                /** @description Echoed unchanged when it is 1–128 characters of `[A-Za-z0-9._-]`; otherwise the server generates a UUIDv4. */
+                "X-Correlation-ID"?: components["parameters"]["CorrelationId"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The sessions, one per line, in (started_at, view_id) order: view_id, video_id, started_at, last_seen_at, finalised_at, duration_seconds, watch_time_seconds, percentage_viewed, first_frame, startup_ms, stalls, stall_ms, seeks, pauses, rendition_switches, bytes, height, bitrate, element_height, errors, error_code, ended, completed, qualified, counted, exited_before_start, bot, owner, implausible, dnt, surface, embed_host, referrer_host, country, device, browser, os. */
+            200: {
+                headers: {
+                    "X-Correlation-ID": components["headers"]["X-Correlation-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/csv": string;
+                    "application/x-ndjson": string;
+                };
+            };
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
