@@ -25,7 +25,7 @@ SERVER_ROUTES = {
     ("GET", "/api/analytics/videos"), ("GET", "/api/analytics/video/{video_id}"),
     ("GET", "/api/analytics/stats"),
     ("POST", "/api/analytics/view/{video_id}"), ("POST", "/api/analytics/like/{video_id}"),
-    ("DELETE", "/api/analytics/like/{video_id}"),
+    ("DELETE", "/api/analytics/like/{video_id}"), ("POST", "/api/analytics/beacon"),
     ("GET", "/media/{key}"), ("HEAD", "/media/{key}"),
     ("GET", "/"),
     ("POST", "/api/auth/login"), ("POST", "/api/auth/logout"), ("POST", "/api/auth/logout-all"),
@@ -201,6 +201,7 @@ SUCCESS_CALLS: dict[str, Callable[[SimpleNamespace], Response]] = {
     "getVideo": lambda c: c.client.get(api.video_path(c.video["video_id"])),
     "getStats": lambda c: c.client.get(api.STATS),
     "recordView": lambda c: c.client.post(api.view_path(c.video["video_id"])),
+    "recordBeacon": lambda c: beacon(c),
     "recordLike": lambda c: api.like(c.client, c.video["video_id"], auth=c.user),
     "removeLike": lambda c: api.unlike(c.client, c.video["video_id"], auth=c.user),
     "getMedia": lambda c: c.client.get(media_target(c)),
@@ -236,6 +237,17 @@ SUCCESS_CALLS: dict[str, Callable[[SimpleNamespace], Response]] = {
 }
 
 
+def beacon(c, video_id: str | None = None, events: list | None = None,
+           content_type: str = "text/plain;charset=UTF-8") -> Response:
+    """One batch of a fresh view (docs/analytics.md "The beacon")."""
+    body = {"v": 1, "video_id": video_id or c.video["video_id"],
+            "view_id": "spec-" + uuid.uuid4().hex, "surface": "watch", "duration": 2.0,
+            "events": events if events is not None else
+            [{"seq": 0, "type": "viewstart", "t": 0, "playhead": 0}]}
+    return c.client.post("/api/analytics/beacon", json.dumps(body).encode(),
+                         headers={"Content-Type": content_type})
+
+
 def report(c, suffix: str, video_id: str | None = None) -> str:
     return f"/api/analytics/videos/{video_id or c.video['video_id']}/{suffix}"
 
@@ -259,6 +271,9 @@ ERROR_CALLS: list[tuple[str, int, Callable[[SimpleNamespace], Response]]] = [
     ("listVideos", 400, lambda c: c.client.get(api.VIDEOS, params={"limit": 0})),
     ("listVideos", 400, lambda c: c.client.get(api.VIDEOS, params={"sort_by": "nope"})),
     ("recordView", 404, lambda c: c.client.post(api.view_path(unknown_id()))),
+    ("recordBeacon", 404, lambda c: beacon(c, unknown_id())),
+    ("recordBeacon", 400, lambda c: beacon(c, events=[{"seq": 0, "type": "dance", "t": 0}])),
+    ("recordBeacon", 415, lambda c: beacon(c, content_type="application/x-www-form-urlencoded")),
     ("recordLike", 404, lambda c: api.like(c.client, unknown_id())),
     ("recordLike", 401, lambda c: api.like(c.client, c.video["video_id"], auth=None)),
     ("removeLike", 401, lambda c: api.unlike(c.client, c.video["video_id"], auth=None)),

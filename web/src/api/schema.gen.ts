@@ -184,7 +184,7 @@ export interface paths {
         put?: never;
         /**
          * Count one view
-         * @description Counted exactly under any concurrency.
+         * @description Counts at most once per viewer (address and User-Agent) per video per hour, and is rate limited (KINORA_RATE_VIEW): a repeat answers 200 with the count unchanged. Counted exactly under any concurrency.
          */
         post: operations["recordView"];
         delete?: never;
@@ -453,6 +453,26 @@ export interface paths {
          * @description Ends the user's sessions.
          */
         post: operations["resetPassword"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/analytics/beacon": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Record a batch of playback events
+         * @description The player's beacon (docs/analytics.md): the events of one view since its last batch. Checked before anything counts: watch time only as the server's clock allows, qualified views deduplicated per viewer per video per hour, bots and the owner's own plays stored but not counted. No cookie needed and none set; with the session cookie, a same-origin request passes whatever its Content-Type (sendBeacon). Rate limited per viewer (KINORA_RATE_BEACON, 120 batches a minute).
+         */
+        post: operations["recordBeacon"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1114,6 +1134,67 @@ export interface components {
             /** Format: int64 */
             likes: number;
             liked: boolean;
+        };
+        /** @description The answer to a legacy view: the video's count of views after this request. A view counts at most once per viewer (address and User-Agent) per video per hour; a repeat answers the count unchanged with `counted` false. */
+        ViewResponse: {
+            /** @enum {string} */
+            status: "view_recorded";
+            /** Format: uuid */
+            video_id: string;
+            /** Format: int64 */
+            views: number;
+            /** @description Whether this request added a view. */
+            counted: boolean;
+        };
+        BeaconAccepted: {
+            /**
+             * Format: int64
+             * @description Events stored; 0 for a replayed batch (its first seq not above the highest stored) or a view already finalised.
+             */
+            accepted: number;
+        };
+        BeaconEvent: {
+            /** @description Strictly increasing from 0 over the view; 0 is the viewstart. */
+            seq: number;
+            /** @enum {string} */
+            type: "viewstart" | "playing" | "pause" | "play" | "seek" | "stall_start" | "stall_end" | "rendition" | "error" | "heartbeat" | "ended" | "viewend";
+            /** @description Client milliseconds since the view started, non-decreasing. */
+            t: number;
+            /** @description Seconds. */
+            playhead: number;
+            autoplay?: boolean;
+            /** @description playing: viewstart to first frame. */
+            startup_ms?: number;
+            from?: number;
+            to?: number;
+            stall_ms?: number;
+            height?: number;
+            bitrate?: number;
+            element_height?: number;
+            code?: string | number;
+            /** @description Kept to 200 bytes. */
+            message?: string;
+            /** @description heartbeat: content seconds played since the last heartbeat, [start, end] pairs within [0, duration]. */
+            ranges?: number[][];
+            bytes?: number;
+            download_ms?: number;
+        };
+        Beacon: {
+            /** @enum {integer} */
+            v: 1;
+            /** Format: uuid */
+            video_id: string;
+            /** @description Random, one per play attempt. */
+            view_id: string;
+            /** @enum {string} */
+            surface?: "watch" | "embed";
+            /** @description The embedding page's host (embed only). */
+            embed_host?: string | null;
+            /** @description Only its host is kept. */
+            referrer?: string | null;
+            /** @description Seconds, as the player knows it (the catalog's is preferred). */
+            duration: number;
+            events: components["schemas"]["BeaconEvent"][];
         };
         /** @description Audience figures over [from, to) (docs/analytics.md, Metrics). */
         AudienceFigures: {
@@ -1858,7 +1939,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["CounterResponse"] & unknown;
+                    "application/json": components["schemas"]["ViewResponse"];
                 };
             };
             400: components["responses"]["BadRequest"];
@@ -2478,6 +2559,42 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    recordBeacon: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Echoed unchanged when it is 1–128 characters of `[A-Za-z0-9._-]`; otherwise the server generates a UUIDv4. */
+                "X-Correlation-ID"?: components["parameters"]["CorrelationId"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["Beacon"];
+                "text/plain": string;
+            };
+        };
+        responses: {
+            /** @description Stored (or a replay, ignored). */
+            202: {
+                headers: {
+                    "X-Correlation-ID": components["headers"]["X-Correlation-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BeaconAccepted"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
             429: components["responses"]["TooManyRequests"];
             503: components["responses"]["ServiceUnavailable"];
         };
