@@ -13,6 +13,10 @@ const WatchPage = lazy(() => import('@/features/watch/WatchPage').then((m) => ({
 const AnalyticsPage = lazy(() =>
   import('@/features/analytics/AnalyticsPage').then((m) => ({ default: m.AnalyticsPage })),
 );
+const EmbedPage = lazy(() => import('@/features/embed/EmbedPage').then((m) => ({ default: m.EmbedPage })));
+const VideoAnalyticsPage = lazy(() =>
+  import('@/features/audience/VideoAnalyticsPage').then((m) => ({ default: m.VideoAnalyticsPage })),
+);
 // Account pages are visited rarely: their own chunks too.
 const AccountPage = lazy(() => import('@/features/auth/AccountPage').then((m) => ({ default: m.AccountPage })));
 const TokensPage = lazy(() => import('@/features/tokens/TokensPage').then((m) => ({ default: m.TokensPage })));
@@ -25,6 +29,15 @@ const loading = <LoadingState />;
 export function App() {
   return (
     <Routes>
+      {/* The embed player fills the frame another site gives it: no header, no navigation. */}
+      <Route
+        path="embed/:id"
+        element={
+          <Suspense fallback={null}>
+            <EmbedPage />
+          </Suspense>
+        }
+      />
       <Route element={<Layout />}>
         <Route index element={<LibraryPage />} />
         <Route path="upload" element={<UploadPage />} />
@@ -41,6 +54,14 @@ export function App() {
           element={
             <Suspense fallback={<LoadingState label="Loading analytics…" />}>
               <AnalyticsPage />
+            </Suspense>
+          }
+        />
+        <Route
+          path="videos/:id/analytics"
+          element={
+            <Suspense fallback={<LoadingState label="Loading analytics…" />}>
+              <VideoAnalyticsPage />
             </Suspense>
           }
         />

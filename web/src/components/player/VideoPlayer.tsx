@@ -2,10 +2,14 @@ import { useCallback, useEffect, useRef, useState } from 'react';
 import Hls from 'hls.js';
 import { Settings2 } from 'lucide-react';
 import type { Video } from '@/api/types';
+import { trackPlayback, type Tracking } from '@/lib/playback/attach';
+import type { Surface } from '@/lib/playback/beacon';
 import { choosePlaybackSource, isExpiredUrlError, qualityLevels, refreshDelayMs, type QualityLevel } from './playback';
 
 export interface VideoPlayerProps {
   video: Video;
+  /** Where the player runs, for the audience beacons (docs/analytics.md). */
+  surface?: Surface;
   /** Called once per mounted player, on the first `play`. */
   onFirstPlay?: () => void;
   /**
@@ -14,6 +18,10 @@ export interface VideoPlayerProps {
    * a playlist or segment answers 403, then carries on from the same position.
    */
   refresh?: () => Promise<Video | null | undefined>;
+  /** Classes for the video element's frame (the embed page fills its window). */
+  className?: string;
+  /** The line under the video (streaming mode, quality); the embed page goes without. */
+  footer?: boolean;
 }
 
 /** Where playback was when the sources were renewed, to carry on from there. */
@@ -25,9 +33,17 @@ interface ResumePoint {
 // A 403 right after a renewal is not an expiry: do not renew again in a loop.
 const MIN_RENEW_INTERVAL_MS = 10_000;
 
-export function VideoPlayer({ video, onFirstPlay, refresh }: VideoPlayerProps) {
+export function VideoPlayer({
+  video,
+  surface = 'watch',
+  onFirstPlay,
+  refresh,
+  className,
+  footer = true,
+}: VideoPlayerProps) {
   const ref = useRef<HTMLVideoElement>(null);
   const hlsRef = useRef<Hls | null>(null);
+  const trackingRef = useRef<Tracking | null>(null);
   const [levels, setLevels] = useState<QualityLevel[]>([]);
   const [level, setLevel] = useState(-1);
   const [autoLabel, setAutoLabel] = useState('');
@@ -74,6 +90,21 @@ export function VideoPlayer({ video, onFirstPlay, refresh }: VideoPlayerProps) {
     renewRef.current = renew;
   }, [renew]);
 
+  // The audience beacons: one tracker per video on this element, across source renewals. Declared
+  // before the sources' effect so that its cleanup (the view's end) reads the playhead before the
+  // source is taken away.
+  const duration = video.duration_seconds;
+  useEffect(() => {
+    const el = ref.current;
+    if (!el) return;
+    const tracking = trackPlayback(el, { videoId: video.video_id, surface, duration });
+    trackingRef.current = tracking;
+    return () => {
+      tracking.detach();
+      if (trackingRef.current === tracking) trackingRef.current = null;
+    };
+  }, [video.video_id, surface, duration]);
+
   useEffect(() => {
     const el = ref.current;
     if (!el) return;
@@ -95,6 +126,9 @@ export function VideoPlayer({ video, onFirstPlay, refresh }: VideoPlayerProps) {
     if (source.kind === 'hls') {
       const hls = new Hls({ capLevelToPlayerSize: true, startPosition: resume ? resume.time : -1 });
       hlsRef.current = hls;
+      if (resume) trackingRef.current?.reload();
+      const untrack = trackingRef.current?.attachHls(hls);
+      hls.on(Hls.Events.DESTROYING, () => untrack?.());
       hls.on(Hls.Events.MANIFEST_PARSED, () => {
         setLevels(qualityLevels(hls.levels));
         carryOn();
@@ -119,6 +153,7 @@ export function VideoPlayer({ video, onFirstPlay, refresh }: VideoPlayerProps) {
             el.src = source.fallback;
           } else {
             setNotice('This video could not be played.');
+            trackingRef.current?.fail(String(data.details), `${data.type}: ${data.details}`);
           }
         };
         // An expired URL (a long film, a tab left paused): fresh URLs, same position.
@@ -135,6 +170,7 @@ export function VideoPlayer({ video, onFirstPlay, refresh }: VideoPlayerProps) {
     } else if (source.kind === 'mp4') {
       el.src = source.url;
       if (resume) {
+        trackingRef.current?.reload();
         el.addEventListener(
           'loadedmetadata',
           () => {
@@ -166,8 +202,8 @@ export function VideoPlayer({ video, onFirstPlay, refresh }: VideoPlayerProps) {
   };
 
   return (
-    <div>
-      <div className="overflow-hidden rounded-xl bg-black ring-1 ring-slate-800">
+    <div className={footer ? undefined : 'relative h-full'}>
+      <div className={className ?? 'overflow-hidden rounded-xl bg-black ring-1 ring-slate-800'}>
         <video
           ref={ref}
           controls
@@ -178,42 +214,59 @@ export function VideoPlayer({ video, onFirstPlay, refresh }: VideoPlayerProps) {
           onError={() => {
             if (mode !== 'mp4') return;
             void renew().then((renewed) => {
-              if (!renewed)
+              if (!renewed) {
                 setNotice('The video file could not be loaded. The link may have expired; reload the page.');
+                const err = ref.current?.error;
+                trackingRef.current?.fail(
+                  `MEDIA_ERR_${err?.code ?? 0}`,
+                  err?.message || 'the video file could not be loaded',
+                );
+              }
             });
           }}
-          className="aspect-video w-full bg-black"
+          className={footer ? 'aspect-video w-full bg-black' : 'h-full w-full bg-black'}
           aria-label={`Video player: ${video.title}`}
         />
       </div>
-      <div className="mt-2 flex flex-wrap items-center justify-between gap-2 text-xs text-slate-400">
-        <span>
-          {mode === 'hls' ? 'Adaptive streaming (HLS)' : mode === 'mp4' ? 'Progressive MP4' : 'No playable source yet'}
-          {notice && (
-            <span className="ml-2 text-amber-300" role="status">
-              {notice}
-            </span>
+      {!footer && notice && (
+        <p className="absolute left-2 top-2 rounded bg-black/70 px-2 py-1 text-xs text-amber-300" role="status">
+          {notice}
+        </p>
+      )}
+      {footer && (
+        <div className="mt-2 flex flex-wrap items-center justify-between gap-2 text-xs text-slate-400">
+          <span>
+            {mode === 'hls'
+              ? 'Adaptive streaming (HLS)'
+              : mode === 'mp4'
+                ? 'Progressive MP4'
+                : 'No playable source yet'}
+            {notice && (
+              <span className="ml-2 text-amber-300" role="status">
+                {notice}
+              </span>
+            )}
+          </span>
+          {levels.length > 0 && (
+            <label className="inline-flex items-center gap-2">
+              <Settings2 aria-hidden className="h-4 w-4" />
+              <span>Quality</span>
+              <select
+                className="input w-auto py-1 text-xs"
+                value={level}
+                onChange={(e) => choose(Number(e.target.value))}
+              >
+                <option value={-1}>Auto{level === -1 && autoLabel ? ` (${autoLabel})` : ''}</option>
+                {levels.map((l) => (
+                  <option key={l.index} value={l.index}>
+                    {l.label}
+                  </option>
+                ))}
+              </select>
+            </label>
           )}
-        </span>
-        {levels.length > 0 && (
-          <label className="inline-flex items-center gap-2">
-            <Settings2 aria-hidden className="h-4 w-4" />
-            <span>Quality</span>
-            <select
-              className="input w-auto py-1 text-xs"
-              value={level}
-              onChange={(e) => choose(Number(e.target.value))}
-            >
-              <option value={-1}>Auto{level === -1 && autoLabel ? ` (${autoLabel})` : ''}</option>
-              {levels.map((l) => (
-                <option key={l.index} value={l.index}>
-                  {l.label}
-                </option>
-              ))}
-            </select>
-          </label>
-        )}
-      </div>
+        </div>
+      )}
     </div>
   );
 }

@@ -6,7 +6,6 @@ import type { Stats, Video } from '@/api/types';
 import { getVideo } from '@/api/getVideo';
 import type { Me } from '@/api/authTypes';
 import { likeVideo } from '@/api/likeVideo';
-import { recordView } from '@/api/recordView';
 import { unlikeVideo } from '@/api/unlikeVideo';
 import { updateVideo } from '@/api/updateVideo';
 import { WatchPage } from './WatchPage';
@@ -14,7 +13,6 @@ import { createTestQueryClient, renderWithQueryClient } from '@/test/render';
 import { makeMe, seedMe } from '@/test/session';
 
 vi.mock('@/api/getVideo', () => ({ getVideo: vi.fn() }));
-vi.mock('@/api/recordView', () => ({ recordView: vi.fn() }));
 vi.mock('@/api/likeVideo', () => ({ likeVideo: vi.fn() }));
 vi.mock('@/api/unlikeVideo', () => ({ unlikeVideo: vi.fn() }));
 vi.mock('@/api/updateVideo', () => ({ updateVideo: vi.fn() }));
@@ -79,9 +77,10 @@ function renderWatch(me: Me | null = makeMe({ username: 'bob' }), queryClient = 
 }
 
 describe('WatchPage', () => {
-  it('plays the MP4 when hls.js cannot run, counts one view per playback, and likes', async () => {
+  it('plays the MP4 when hls.js cannot run, sends the audience beacon (not the legacy /view), and likes', async () => {
     vi.mocked(getVideo).mockResolvedValue(video);
-    vi.mocked(recordView).mockResolvedValue({ video_id: ID, views: 5 });
+    const sendBeacon = vi.fn((_url: string, _body: Blob) => true);
+    vi.stubGlobal('navigator', Object.assign(Object.create(navigator), { sendBeacon }));
     vi.mocked(likeVideo).mockResolvedValue({ video_id: ID, likes: 2, liked: true });
     renderWatch();
 
@@ -96,8 +95,21 @@ describe('WatchPage', () => {
 
     fireEvent.play(player);
     fireEvent.play(player);
-    expect(recordView).toHaveBeenCalledTimes(1);
-    expect(await screen.findByText('5 views')).toBeInTheDocument();
+    expect(sendBeacon).toHaveBeenCalledTimes(1);
+    const [url, body] = sendBeacon.mock.calls[0];
+    expect(url).toBe('/api/analytics/beacon');
+    expect(body.type).toBe('text/plain');
+    const text = await new Promise<string>((ok) => {
+      const reader = new FileReader();
+      reader.onload = () => ok(String(reader.result));
+      reader.readAsText(body);
+    });
+    const batch = JSON.parse(text);
+    expect(batch).toMatchObject({ v: 1, video_id: ID, surface: 'watch', embed_host: null, duration: 4 });
+    expect(batch.view_id).toMatch(/^[A-Za-z0-9_-]{22}$/);
+    expect(batch.events).toEqual([{ seq: 0, type: 'viewstart', t: 0, playhead: 0 }]);
+    expect(screen.getByText('4 views')).toBeInTheDocument();
+    vi.unstubAllGlobals();
 
     const likeButton = screen.getByRole('button', { name: 'Like (1 likes)' });
     expect(likeButton).toHaveAttribute('aria-pressed', 'false');

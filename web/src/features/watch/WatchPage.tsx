@@ -1,22 +1,22 @@
 import { useCallback, useState } from 'react';
 import { Link, useNavigate, useParams } from 'react-router-dom';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { ArrowLeft, Download, Eye, Heart, Loader2, Pencil, Trash2 } from 'lucide-react';
+import { ArrowLeft, BarChart3, Download, Eye, Heart, Loader2, Pencil, Share2, Trash2 } from 'lucide-react';
 import { videoAccess } from '@/api/authTypes';
 import { deleteVideo } from '@/api/deleteVideo';
 import { ApiError, errorMessage } from '@/api/errors';
 import { likeVideo } from '@/api/likeVideo';
-import { setVideoCounter, videoDeleted, videoLiked, videoQuery } from '@/api/queries';
-import { recordView } from '@/api/recordView';
+import { videoDeleted, videoLiked, videoQuery } from '@/api/queries';
 import { isSettled } from '@/api/types';
 import { unlikeVideo } from '@/api/unlikeVideo';
 import { ConfirmDialog, ErrorState, LoadingState, ProgressBar, StatusBadge, VisibilityBadge } from '@/components';
-import { canEditVideo, signInPath } from '@/lib/access';
+import { canEditVideo, hasRight, signInPath } from '@/lib/access';
 import { formatCount, formatDateTime, formatPercent } from '@/lib/format';
 import { useMe } from '@/lib/useMe';
 import { EditVideoPanel } from './EditVideoPanel';
+import { SharePanel } from './SharePanel';
 import { VideoDetails } from './VideoDetails';
-import { VideoPlayer } from './VideoPlayer';
+import { VideoPlayer } from '@/components/player/VideoPlayer';
 
 const PROCESSING_REFRESH_MS = 2000;
 
@@ -38,16 +38,8 @@ export function WatchPage() {
   const [actionError, setActionError] = useState<string | null>(null);
   const [confirming, setConfirming] = useState(false);
   const [editing, setEditing] = useState(false);
+  const [sharing, setSharing] = useState(false);
 
-  // The view is sent from the play event itself, not a microtask later as a mutation would send
-  // it, so the count is taken the moment playback starts; the mutation follows its answer. A lost
-  // view count must not interrupt playback: no message.
-  const { mutate: followView } = useMutation({
-    mutationFn: (request: ReturnType<typeof recordView>) => request,
-    onSuccess: (res) => {
-      if (res.views != null) setVideoCounter(queryClient, id, 'views', res.views);
-    },
-  });
   // One like per user: the button toggles between liking and taking the like back.
   const like = useMutation({
     mutationFn: (want: boolean) => (want ? likeVideo(id) : unlikeVideo(id)),
@@ -66,7 +58,6 @@ export function WatchPage() {
       setConfirming(false);
     },
   });
-  const onFirstPlay = useCallback(() => followView(recordView(id)), [followView, id]);
   const closeConfirm = useCallback(() => setConfirming(false), []);
   // Fresh signed URLs for the player; none when the viewer may no longer watch (404, 403).
   const refreshVideo = useCallback(async () => {
@@ -86,6 +77,8 @@ export function WatchPage() {
   const access = videoAccess(video);
   const liked = access.liked ?? false;
   const editable = canEditVideo(me, access);
+  // Audience analytics belong to the owner, moderators and admins (docs/analytics.md, "API").
+  const analytics = Boolean(me) && (access.owner_id === me?.user.user_id || hasRight(me, 'see_any_video'));
 
   return (
     <div>
@@ -95,7 +88,7 @@ export function WatchPage() {
       <div className="grid gap-6 lg:grid-cols-3">
         <div className="lg:col-span-2">
           {video.status === 'PROCESSED' ? (
-            <VideoPlayer video={video} onFirstPlay={onFirstPlay} refresh={refreshVideo} />
+            <VideoPlayer video={video} surface="watch" refresh={refreshVideo} />
           ) : (
             <div className="card flex aspect-video flex-col items-center justify-center gap-4 p-8 text-center">
               <StatusBadge status={video.status} progress={video.progress} />
@@ -157,6 +150,20 @@ export function WatchPage() {
                   </Link>
                 )
               )}
+              <button
+                type="button"
+                className="btn-secondary"
+                aria-expanded={sharing}
+                aria-controls="share-video"
+                onClick={() => setSharing(!sharing)}
+              >
+                <Share2 aria-hidden className="h-4 w-4" /> Share
+              </button>
+              {analytics && (
+                <Link to={`/videos/${id}/analytics`} className="btn-secondary">
+                  <BarChart3 aria-hidden className="h-4 w-4" /> Analytics
+                </Link>
+              )}
               {video.status === 'PROCESSED' && video.video_url && (
                 <a href={video.video_url} download className="btn-secondary" aria-label="Download the MP4">
                   <Download aria-hidden className="h-4 w-4" /> <span className="hidden sm:inline">Download</span>
@@ -184,6 +191,11 @@ export function WatchPage() {
               )}
             </div>
           </div>
+          {sharing && (
+            <div id="share-video">
+              <SharePanel videoId={id} title={video.title} visibility={access.visibility} />
+            </div>
+          )}
           {editable && editing && (
             <div id="edit-video">
               <EditVideoPanel

@@ -200,8 +200,9 @@ describe('PlaybackTracker', () => {
     s.tracker.playing(0);
     s.play(10_500);
     s.tracker.ended(s.at());
-    for (const b of s.of('heartbeat'))
-      for (const [a, z] of b.ranges!) (expect(z).toBeLessThanOrEqual(10), expect(a).toBeGreaterThanOrEqual(0));
+    const ends = s.of('heartbeat').flatMap((b) => b.ranges!.flat());
+    expect(Math.max(...ends)).toBe(10);
+    expect(Math.min(...ends)).toBe(0);
   });
 
   it('reports renditions and the segment bytes since the last heartbeat', () => {

@@ -324,7 +324,7 @@ export class PlaybackTracker {
     const event: BeaconEvent = {
       seq: v.seq++,
       type,
-      t: Math.max(0, Math.round(this.o.now() - v.startedAt)),
+      t: type === 'viewstart' ? 0 : Math.max(0, Math.round(this.o.now() - v.startedAt)),
       playhead: this.clamp(this.playhead),
       ...fields,
     };
