@@ -2,6 +2,7 @@
 
 #include <charconv>
 #include <cstdlib>
+#include <tuple>
 
 extern char** environ;
 
@@ -68,6 +69,8 @@ constexpr std::pair<const char*, Field> kSettings[] = {
     {"KINORA_RATE_BEACON", &RawSettings::rate_beacon},
     {"KINORA_ANALYTICS_RETENTION_DAYS", &RawSettings::analytics_retention_days},
     {"KINORA_AUDIENCE_SWEEP_SECONDS", &RawSettings::audience_sweep_seconds},
+    {"KINORA_GEOIP_DB", &RawSettings::geoip_db},
+    {"KINORA_UAP_REGEXES", &RawSettings::uap_regexes},
     {"KINORA_INTERNAL_LISTEN", &RawSettings::internal_listen},
     {"KINORA_SESSION_IDLE_HOURS", &RawSettings::session_idle_hours},
     {"KINORA_SESSION_MAX_DAYS", &RawSettings::session_max_days},
@@ -229,6 +232,19 @@ Loaded Validate(const RawSettings& raw, unsigned hardware_threads) {
   if (raw.rate_beacon && !ParseNumber<double>(*raw.rate_beacon, 1, 1'000'000, &c.rate_beacon)) {
     problems.push_back("KINORA_RATE_BEACON: '" + *raw.rate_beacon +
                        "' is not a number of batches per minute from 1 to 1000000");
+  }
+  // Checked here so a typo is reported with the rest; the files are read when the beacon
+  // ingest starts (apps/kinora/audience_dimensions.cc).
+  for (auto [name, raw_path, path] :
+       {std::tuple{"KINORA_GEOIP_DB", &raw.geoip_db, &c.geoip_db},
+        std::tuple{"KINORA_UAP_REGEXES", &raw.uap_regexes, &c.uap_regexes}}) {
+    if (!raw_path->has_value() || (*raw_path)->empty()) continue;
+    std::error_code ec;
+    if (!std::filesystem::is_regular_file(**raw_path, ec)) {
+      problems.push_back(std::string(name) + ": '" + **raw_path + "' is not a readable file");
+    } else {
+      *path = **raw_path;
+    }
   }
   if (raw.stuck_grace_seconds &&
       !ParseNumber<int>(*raw.stuck_grace_seconds, 0, 30 * 86400, &c.stuck_grace_seconds)) {

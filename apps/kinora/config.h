@@ -20,6 +20,8 @@ struct RawSettings {
       shutdown_grace_seconds, reconcile_seconds, stuck_grace_seconds, orphan_grace_seconds;
   // Audience analytics (docs/analytics.md).
   std::optional<std::string> analytics_retention_days, audience_sweep_seconds, rate_beacon;
+  // Breakdown dimensions (audience_dimensions.cc).
+  std::optional<std::string> geoip_db, uap_regexes;
   // Untrusted media (libs/media input_policy.h).
   std::optional<std::string> max_pixels, max_duration_seconds;
   // Accounts and access (access_config.cc).
@@ -100,6 +102,10 @@ struct Config {
   int analytics_retention_days = 90;
   int audience_sweep_seconds = 60;
   double rate_beacon = 120;
+  // KINORA_GEOIP_DB: a MaxMind DB (.mmdb) for the country breakdown; empty = no country.
+  std::string geoip_db;
+  // KINORA_UAP_REGEXES: uap-core's regexes.yaml; empty = Debian's, "Other" when it is missing.
+  std::string uap_regexes;
   // On SIGTERM, how long requests in flight (uploads) get to finish before connections close.
   int shutdown_grace_seconds = 10;
   // What a source video may be: pixels a frame and seconds (0: no limit), checked by the

@@ -13,6 +13,7 @@
 #include <thread>
 
 #include "access_wiring.h"
+#include "audience_dimensions.h"
 #include "file_limit.h"
 #include "kinora/access/guard.h"
 #include "kinora/accounts/accounts.h"
@@ -258,6 +259,9 @@ Result<void> AddComponent(Process& p, Component part) {
       audience::BeaconApiOptions o;
       o.rate_limit = c.access.rate_limit;
       o.rate = {.per_minute = c.rate_beacon, .burst = std::max(10.0, c.rate_beacon / 4)};
+      auto dimensions = MakeDimensionResolver(c);
+      if (!dimensions) return Annotate(dimensions.error(), "breakdown dimensions");
+      o.dimensions = std::move(*dimensions);
       p.beacon_api = std::make_unique<audience::BeaconApi>(*p.audience_store, *p.catalog,
                                                            p.registry, std::move(o));
       p.beacon_api->Register(p.router, "/api/analytics");
