@@ -4,5 +4,6 @@
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$ROOT"
-cmake --build --preset release --target kinora_rate_limiter_bench >/dev/null
+cmake --build --preset release --target kinora_rate_limiter_bench kinora_useragent_bench >/dev/null
 "$ROOT/build/release/bench/micro/kinora_rate_limiter_bench" "$@"
+"$ROOT/build/release/bench/micro/kinora_useragent_bench" "$@"
