@@ -1,8 +1,8 @@
-// Audience analytics (docs/analytics.md, "API"): HAND-WRITTEN types and requests until
-// api/openapi.json describes these endpoints; then regenerate (`npm run api:generate`), point the
-// types below at the generated schemas and let tsc show what moved. Percentages are fractions 0–1.
+// Audience analytics (docs/analytics.md, "API"): requests for the report endpoints, typed from
+// the generated schema (api/openapi.json). Percentages are fractions 0–1.
 
 import { api } from './client';
+import type { components } from './schema.gen';
 
 /** `from`/`to` as ISO date-times (UTC); the server's default is the last 28 days. */
 export interface DateRange {
@@ -26,107 +26,27 @@ export const DIMENSIONS: readonly Dimension[] = [
   'embed_host',
 ];
 
+type Schemas = components['schemas'];
+
 /** The figures of one period. */
-export interface AudienceFigures {
-  plays: number;
-  views: number;
-  unique_viewers: number;
-  watch_time_seconds: number;
-  avg_view_duration_seconds: number | null;
-  avg_percentage_viewed: number | null;
-  completion_rate: number | null;
-  startup_time_ms_p50: number | null;
-  startup_time_ms_p95: number | null;
-  rebuffer_percentage: number | null;
-  likes?: number | null;
-  from?: string;
-  to?: string;
-}
-
+export type AudienceFigures = Schemas['AudienceFigures'];
 /** GET /api/analytics/videos/{id}/overview */
-export interface VideoOverview extends AudienceFigures {
-  previous?: AudienceFigures | null;
-}
-
-export interface TimeseriesPoint {
-  t: string;
-  value: number | null;
-}
-
+export type VideoOverview = Schemas['AudienceVideoOverview'];
 /** GET /api/analytics/videos/{id}/timeseries/{metric} */
-export interface Timeseries {
-  metric: TimeseriesMetric;
-  interval: Interval;
-  points: TimeseriesPoint[];
-}
-
+export type Timeseries = Schemas['AudienceTimeseries'];
+export type TimeseriesPoint = Timeseries['points'][number];
 /** GET /api/analytics/videos/{id}/retention */
-export interface Retention {
-  duration_seconds: number | null;
-  plays: number;
-  /** 100 fractions. */
-  points: number[];
-  rewatch_points: number[];
-  /** One fraction per second (videos up to 10 minutes), or null. */
-  seconds: number[] | null;
-}
-
-export interface BreakdownItem {
-  value: string | null;
-  plays: number;
-  views: number;
-  watch_time_seconds: number;
-}
-
+export type Retention = Schemas['AudienceRetention'];
 /** GET /api/analytics/videos/{id}/breakdown/{dimension} */
-export interface Breakdown {
-  dimension: Dimension;
-  items: BreakdownItem[];
-}
-
-export interface QoeScores {
-  playback_success: number | null;
-  startup: number | null;
-  smoothness: number | null;
-  video_quality: number | null;
-  overall: number | null;
-}
-
+export type Breakdown = Schemas['AudienceBreakdown'];
+export type BreakdownItem = Breakdown['items'][number];
 /** GET /api/analytics/videos/{id}/qoe */
-export interface Qoe {
-  plays?: number;
-  startup_time_ms_p50: number | null;
-  startup_time_ms_p95: number | null;
-  exits_before_start: number | null;
-  playback_failure_percentage: number | null;
-  rebuffer_percentage: number | null;
-  rebuffer_frequency: number | null;
-  rendition_switches: number | null;
-  avg_bitrate: number | null;
-  upscale_percentage: number | null;
-  /** Counts of startups at or under each bound (the last bound may be null: the rest). */
-  startup_histogram: Array<{ le_ms: number | null; count: number }>;
-  scores: QoeScores;
-}
-
+export type Qoe = Schemas['AudienceQoe'];
 /** GET /api/analytics/realtime */
-export interface Realtime {
-  viewers_now: number;
-  peak_today: number;
-  videos: Array<{ video_id: string; title: string; viewers: number }>;
-}
-
-export interface TopVideo {
-  video_id: string;
-  title: string;
-  views: number;
-  watch_time_seconds: number;
-}
-
+export type Realtime = Schemas['AudienceRealtime'];
 /** GET /api/analytics/overview */
-export interface SiteOverview extends VideoOverview {
-  top_videos: TopVideo[];
-}
+export type SiteOverview = Schemas['AudienceSiteOverview'];
+export type TopVideo = SiteOverview['top_videos'][number];
 
 const videoBase = (id: string) => `/api/analytics/videos/${encodeURIComponent(id)}`;
 const rangeParams = (range?: DateRange): Record<string, string> => (range ? { from: range.from, to: range.to } : {});

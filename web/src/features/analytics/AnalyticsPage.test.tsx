@@ -2,12 +2,44 @@ import { fireEvent, screen, waitFor, within } from '@testing-library/react';
 import { MemoryRouter } from 'react-router-dom';
 import type { Stats, Video } from '@/api/types';
 import { getStats } from '@/api/getStats';
+import { getRealtime, getSiteOverview, type SiteOverview } from '@/api/audience';
 import { AnalyticsPage } from './AnalyticsPage';
 import type { Me } from '@/api/authTypes';
 import { createTestQueryClient, renderWithQueryClient } from '@/test/render';
 import { makeMe, seedMe } from '@/test/session';
 
 vi.mock('@/api/getStats', () => ({ getStats: vi.fn() }));
+vi.mock('@/api/audience', async (importOriginal) => ({
+  ...(await importOriginal<typeof import('@/api/audience')>()),
+  getSiteOverview: vi.fn(),
+  getRealtime: vi.fn(),
+}));
+
+const figures = {
+  plays: 40,
+  views: 30,
+  unique_viewers: 25,
+  watch_time_seconds: 5400,
+  avg_view_duration_seconds: 135,
+  avg_percentage_viewed: 0.5,
+  completion_rate: 0.25,
+  startup_time_ms_p50: 412,
+  startup_time_ms_p95: 1200,
+  rebuffer_percentage: 0.0125,
+  from: '2026-11-07T00:00:00Z',
+  to: '2026-12-05T00:00:00Z',
+};
+const siteOverview: SiteOverview = {
+  ...figures,
+  previous: { ...figures, plays: 20, watch_time_seconds: 2700 },
+  owner: null,
+  top_videos: [{ video_id: 'a', title: 'Most watched', views: 30, watch_time_seconds: 5000 }],
+};
+
+beforeEach(() => {
+  vi.mocked(getSiteOverview).mockResolvedValue(siteOverview);
+  vi.mocked(getRealtime).mockResolvedValue({ viewers_now: 3, peak_today: 7, at: '2026-12-05T12:00:00Z', videos: [] });
+});
 
 // Recharts' ResponsiveContainer needs ResizeObserver, which jsdom lacks.
 class NoopResizeObserver {
@@ -119,5 +151,27 @@ describe('AnalyticsPage', () => {
     expect(await screen.findByRole('region', { name: 'Videos' })).toBeInTheDocument();
     expect(screen.queryByRole('group', { name: 'Scope' })).toBeNull();
     expect(getStats).toHaveBeenCalledWith('public', expect.anything());
+  });
+
+  it('shows the audience over a range: watch time, unique viewers, QoE, top videos by watch time, CSV', async () => {
+    vi.mocked(getStats).mockResolvedValue(stats);
+    renderPage();
+    expect(await screen.findByRole('region', { name: 'Watch time' })).toHaveTextContent('1.5 h');
+    expect(screen.getByRole('region', { name: 'Watch time' })).toHaveTextContent('+100% vs previous period');
+    expect(screen.getByRole('region', { name: 'Unique viewers' })).toHaveTextContent('25');
+    expect(screen.getByRole('region', { name: 'Startup time (p50)' })).toHaveTextContent('412 ms');
+    expect(screen.getByRole('region', { name: 'Rebuffering' })).toHaveTextContent('1.25%');
+    const top = screen.getByRole('region', { name: 'Top videos by watch time' });
+    expect(within(top).getByRole('link', { name: 'Details' })).toHaveAttribute('href', '/videos/a/analytics');
+    expect(await screen.findByRole('status', { name: 'Watching now' })).toHaveTextContent('3');
+    const csv = screen.getByRole('link', { name: 'Download CSV' });
+    expect(csv.getAttribute('href')).toMatch(/^\/api\/analytics\/sessions\/export\?format=csv&from=.+&to=.+/);
+    const [range] = vi.mocked(getSiteOverview).mock.calls[0];
+    expect(Date.parse(range!.to) - Date.parse(range!.from)).toBe(28 * 86_400_000);
+    fireEvent.click(within(screen.getByRole('group', { name: 'Date range' })).getByRole('button', { name: '7 days' }));
+    await waitFor(() => {
+      const [r] = vi.mocked(getSiteOverview).mock.lastCall!;
+      expect(Date.parse(r!.to) - Date.parse(r!.from)).toBe(7 * 86_400_000);
+    });
   });
 });

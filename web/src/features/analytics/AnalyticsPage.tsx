@@ -9,6 +9,7 @@ import { resolveStatsScope, statsScopes } from '@/lib/access';
 import { cn } from '@/lib/cn';
 import { useMe } from '@/lib/useMe';
 import { formatBytes, formatCount, formatDateTime, formatDuration, formatPercent, formatSeconds } from '@/lib/format';
+import { AudienceSection } from './AudienceSection';
 import { ChartCard, DailyChart, DurationChart, FormatChart, StatusChart } from './Charts';
 import { durationBars, formatBreakdown, mergeDaily, statusBreakdown } from './transform';
 
@@ -185,6 +186,7 @@ export function AnalyticsPage() {
           </table>
         )}
       </section>
+      {me && <AudienceSection />}
     </div>
   );
 }

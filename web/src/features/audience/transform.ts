@@ -52,9 +52,9 @@ export function mergeTimeseries(views: TimeseriesPoint[], watch: TimeseriesPoint
 export function startupBars(h: Qoe['startup_histogram']): Array<{ label: string; count: number }> {
   let prev: number | null = null;
   return h.map((b) => {
-    const label =
-      b.le_ms == null ? `> ${formatMs(prev)}` : prev == null ? `≤ ${formatMs(b.le_ms)}` : `≤ ${formatMs(b.le_ms)}`;
-    prev = b.le_ms ?? prev;
+    const bound = typeof b.le_ms === 'number' ? b.le_ms : null;
+    const label = bound === null ? `> ${formatMs(prev)}` : `≤ ${formatMs(bound)}`;
+    prev = bound ?? prev;
     return { label, count: b.count };
   });
 }
