@@ -84,3 +84,16 @@ def test_a_geoip_db_that_is_not_one_stops_the_start(kinora_bin, tmp_path):
                           timeout=60)
     assert proc.returncode != 0
     assert "KINORA_GEOIP_DB" in proc.stderr, proc.stderr
+
+
+def test_a_missing_file_is_a_startup_problem(kinora_bin, tmp_path):
+    env = {"KINORA_GEOIP_DB": str(tmp_path / "absent.mmdb"),
+           "KINORA_UAP_REGEXES": str(tmp_path / "absent.yaml"),
+           "KINORA_DATA_DIR": str(tmp_path / "data"), "KINORA_LISTEN": "127.0.0.1:0",
+           "PATH": "/usr/bin:/bin"}
+    proc = subprocess.run([kinora_bin, "serve"], env=env, capture_output=True, text=True,
+                          timeout=60)
+    assert proc.returncode != 0
+    # Both reported at once, as every settings problem is.
+    assert "KINORA_GEOIP_DB" in proc.stderr and "KINORA_UAP_REGEXES" in proc.stderr, proc.stderr
+
