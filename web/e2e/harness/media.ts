@@ -7,8 +7,8 @@ import { join } from 'node:path';
 
 const dir = mkdtempSync(join(tmpdir(), 'kinora-e2e-media-'));
 
-/** A 6 s 640×360 H.264/AAC clip in a .mov container, so the server really transcodes it. */
-export function makeClip(name = 'sunrise-over-the-bay.mov'): string {
+/** A 6 s (or `seconds`) 640×360 H.264/AAC clip in a .mov container, so the server really transcodes it. */
+export function makeClip(name = 'sunrise-over-the-bay.mov', seconds = 6): string {
   const path = join(dir, name);
   execFileSync('ffmpeg', [
     '-v',
@@ -17,11 +17,11 @@ export function makeClip(name = 'sunrise-over-the-bay.mov'): string {
     '-f',
     'lavfi',
     '-i',
-    'testsrc2=size=640x360:rate=25:duration=6',
+    `testsrc2=size=640x360:rate=25:duration=${seconds}`,
     '-f',
     'lavfi',
     '-i',
-    'sine=frequency=440:duration=6',
+    `sine=frequency=440:duration=${seconds}`,
     '-c:v',
     'libx264',
     '-preset',
