@@ -111,8 +111,8 @@ export function WatchPage() {
             </div>
           )}
 
-          <div className="mt-4 flex flex-col gap-3 sm:flex-row sm:items-start sm:justify-between">
-            <div className="min-w-0">
+          <div className="mt-4 flex flex-wrap items-start justify-between gap-3">
+            <div className="min-w-[16rem] flex-1">
               <h1 className="break-words text-xl font-semibold text-white">{video.title}</h1>
               <p className="mt-1 flex flex-wrap items-center gap-x-3 gap-y-1 text-sm text-slate-400">
                 {access.visibility && <VisibilityBadge visibility={access.visibility} />}
