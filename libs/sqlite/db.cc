@@ -1,10 +1,17 @@
 #include "kinora/sqlite/db.h"
 
 #include <cerrno>
+#include <chrono>
 #include <string>
+#include <thread>
 #include <vector>
 
 namespace kinora::sqlite {
+
+namespace {
+constexpr int kBusyTimeoutMs = 10000;
+constexpr int kOpenRetryMs = 5;
+}  // namespace
 
 Error MapError(int rc, sqlite3* db, std::string_view context) {
   std::string msg(context);
@@ -94,10 +101,19 @@ Result<std::unique_ptr<Db>> Db::Open(const std::filesystem::path& file, bool ful
                       SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nullptr);
   std::unique_ptr<Db> db(new Db(raw));  // takes ownership even on failure (close below)
   if (rc != SQLITE_OK) return MapError(rc, raw, "open " + file.string());
-  sqlite3_busy_timeout(raw, 10000);
+  sqlite3_busy_timeout(raw, kBusyTimeoutMs);
   std::string pragmas = "PRAGMA journal_mode=WAL; PRAGMA foreign_keys=ON; PRAGMA synchronous=";
   pragmas += full_sync ? "FULL;" : "NORMAL;";
-  KINORA_TRY_VOID(db->Exec(pragmas));
+  // Switching a new file to WAL needs an exclusive lock, and SQLite answers SQLITE_BUSY at once,
+  // without its busy handler, when two connections open the same new file together (a reader
+  // holding SHARED cannot wait for a writer that waits for it). Wait that out like any other lock.
+  for (int waited_ms = 0;; waited_ms += kOpenRetryMs) {
+    int pragma_rc = sqlite3_exec(raw, pragmas.c_str(), nullptr, nullptr, nullptr);
+    if (pragma_rc == SQLITE_OK) break;
+    const bool busy = (pragma_rc & 0xff) == SQLITE_BUSY || (pragma_rc & 0xff) == SQLITE_LOCKED;
+    if (!busy || waited_ms >= kBusyTimeoutMs) return MapError(pragma_rc, raw, "exec");
+    std::this_thread::sleep_for(std::chrono::milliseconds(kOpenRetryMs));
+  }
   return db;
 }
 
