@@ -6,7 +6,7 @@
 # The data is written straight into the catalog's SQLite file in one transaction (not through
 # HTTP): 1,000,000 view_sessions over 28 days and 10 videos (the benchmarked one holds 40 %), and
 # the rollups ingest would keep for them (hourly, per dimension per day, retention, startup
-# histogram, distinct daily viewers, per-minute concurrency).
+# histogram, distinct daily viewer keys and their daily counts, per-minute concurrency).
 #   bash bench/audience_queries.sh       # release build; KINORA=… for another binary
 #   AUDIENCE_SESSIONS=200000 bash bench/audience_queries.sh
 set -euo pipefail
@@ -77,6 +77,11 @@ with db:
     db.executemany("INSERT INTO audience_startup_histogram VALUES (?,?,?,?)",
                    ((v, h, le, c) for (v, h, le), c in hist.items()))
     db.executemany("INSERT INTO audience_daily_viewers VALUES (?,?,?)", viewers)
+    unique = {}
+    for v, d, _ in viewers:
+        unique[(v, d)] = unique.get((v, d), 0) + 1
+    db.executemany("INSERT INTO audience_daily_unique VALUES (?,?,?)",
+                   ((v, d, c) for (v, d), c in unique.items()))
     db.executemany("INSERT INTO audience_concurrency VALUES (?,?,?)",
                    ((v, m, c) for (v, m), c in conc.items()))
 print(f"stored {n} view sessions, {len(hourly)} hourly rollups, {len(viewers)} daily viewer keys")

@@ -156,11 +156,21 @@ Result<void> Rollups::Write(SqlTx& tx) const {
         "audience_startup_histogram.count + excluded.count",
         {std::get<0>(key), std::get<1>(key), std::get<2>(key), n}));
   }
+  std::map<Key2, int64_t> fresh_viewers;
   for (const auto& key : viewers_) {
+    KINORA_TRY(
+        int64_t added,
+        tx.Exec("INSERT INTO audience_daily_viewers (video_id, day_start, viewer_key) "
+                "VALUES ($1, $2, $3) ON CONFLICT (video_id, day_start, viewer_key) DO NOTHING",
+                {std::get<0>(key), std::get<1>(key), std::get<2>(key)}));
+    if (added > 0) fresh_viewers[{std::get<0>(key), std::get<1>(key)}] += added;
+  }
+  for (const auto& [key, n] : fresh_viewers) {
     KINORA_TRY_VOID(tx.Exec(
-        "INSERT INTO audience_daily_viewers (video_id, day_start, viewer_key) VALUES ($1, $2, $3) "
-        "ON CONFLICT (video_id, day_start, viewer_key) DO NOTHING",
-        {std::get<0>(key), std::get<1>(key), std::get<2>(key)}));
+        "INSERT INTO audience_daily_unique (video_id, day_start, viewers) VALUES ($1, $2, $3) "
+        "ON CONFLICT (video_id, day_start) DO UPDATE SET viewers = "
+        "audience_daily_unique.viewers + excluded.viewers",
+        {std::get<0>(key), std::get<1>(key), n}));
   }
   for (const auto& [key, n] : concurrency_) {
     KINORA_TRY_VOID(tx.Exec(

@@ -58,12 +58,14 @@ TEST(AudienceSchema, BothBackendsHaveTheSameTablesColumnsAndIndexes) {
 }
 
 TEST(AudienceSchema, CreatesEveryNamedTable) {
-  const auto tables = TablesOf(SqliteMigrations()[0]);
-  for (std::string_view name :
-       {kViewSessionsTable, kHourlyTable, kDimensionDailyTable, kRetentionTable,
-        kStartupHistogramTable, kDailyViewersTable, kConcurrencyTable, kSaltsTable, kDedupeTable})
+  auto tables = TablesOf(SqliteMigrations()[0]);
+  for (size_t i = 1; i < SqliteMigrations().size(); ++i)
+    tables.merge(TablesOf(SqliteMigrations()[i]));
+  for (std::string_view name : {kViewSessionsTable, kHourlyTable, kDimensionDailyTable,
+                                kRetentionTable, kStartupHistogramTable, kDailyViewersTable,
+                                kDailyUniqueTable, kConcurrencyTable, kSaltsTable, kDedupeTable})
     EXPECT_TRUE(tables.contains(std::string(name))) << name;
-  EXPECT_EQ(tables.size(), 9u);
+  EXPECT_EQ(tables.size(), 10u);
   EXPECT_GT(tables.at("view_sessions").size(), 40u);
 }
 
@@ -90,7 +92,7 @@ TEST(AudienceSchema, MigratesASqliteFileOnceAndAgainIdempotently) {
       "(name = 'view_sessions' OR name LIKE 'audience_%')");
   ASSERT_TRUE(s);
   ASSERT_TRUE(*s->Step());
-  EXPECT_EQ(s->Int(0), 9);
+  EXPECT_EQ(s->Int(0), 10);
   auto v = (*db)->Prepare("SELECT version FROM kinora_migrations WHERE component = 'audience'");
   ASSERT_TRUE(v);
   ASSERT_TRUE(*v->Step());

@@ -138,6 +138,13 @@ class Store final : public AudienceStore {
                DeleteInChunks("DELETE FROM audience_salts WHERE day_start IN (SELECT day_start "
                               "FROM audience_salts WHERE day_start < $1 LIMIT $2)",
                               (now_ms - p.salt_ttl_ms) / 1000));
+    // A day's keys are only needed while its salt can still produce them; the day's count stays
+    // in audience_daily_unique.
+    KINORA_TRY(report.viewer_keys_deleted,
+               DeleteInChunks("DELETE FROM audience_daily_viewers WHERE (video_id, day_start, "
+                              "viewer_key) IN (SELECT video_id, day_start, viewer_key FROM "
+                              "audience_daily_viewers WHERE day_start < $1 LIMIT $2)",
+                              (now_ms - p.salt_ttl_ms) / 1000));
     KINORA_TRY(report.dedupe_deleted,
                DeleteInChunks("DELETE FROM audience_dedupe WHERE dedupe_key IN (SELECT "
                               "dedupe_key FROM audience_dedupe WHERE hour_start < $1 LIMIT $2)",

@@ -93,6 +93,7 @@ TEST_P(AudienceStoreContract, AViewIsStoredRolledUpAndCountedOnce) {
                 "resolution = 'percent'"),
             10);
   EXPECT_EQ(One(sql, "SELECT COUNT(*) FROM audience_daily_viewers"), 1);
+  EXPECT_EQ(One(sql, "SELECT viewers FROM audience_daily_unique"), 1);
   EXPECT_EQ(One(sql,
                 "SELECT views FROM audience_dimension_daily WHERE dimension = 'browser' "
                 "AND value = 'Firefox'"),
@@ -194,8 +195,11 @@ TEST_P(AudienceStoreContract, TheSweeperFinalisesAndForgets) {
   ASSERT_TRUE(much_later);
   EXPECT_EQ(much_later->sessions_deleted, 1);
   EXPECT_EQ(much_later->salts_deleted, 1);
+  EXPECT_EQ(much_later->viewer_keys_deleted, 1);
   EXPECT_FALSE(*store_->GetSession("view-eeeeeeeeeeeeeeee"));
   EXPECT_EQ(One(store_->sql(), "SELECT plays FROM audience_hourly"), 1);  // rollups stay
+  EXPECT_EQ(One(store_->sql(), "SELECT COUNT(*) FROM audience_daily_viewers"), 0);
+  EXPECT_EQ(One(store_->sql(), "SELECT viewers FROM audience_daily_unique"), 1);
 }
 
 }  // namespace kinora::audience

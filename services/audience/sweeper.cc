@@ -34,10 +34,11 @@ void Sweeper::Run() {
     auto r = SweepOnce();
     if (!r) {
       log::Warn("audience sweep failed", {{"error", r.error().message}});
-    } else if (r->finalised + r->sessions_deleted + r->salts_deleted > 0) {
+    } else if (r->finalised + r->sessions_deleted + r->salts_deleted + r->viewer_keys_deleted > 0) {
       log::Info("audience sweep", {{"finalised", std::to_string(r->finalised)},
                                    {"sessions_deleted", std::to_string(r->sessions_deleted)},
                                    {"salts_deleted", std::to_string(r->salts_deleted)},
+                                   {"viewer_keys_deleted", std::to_string(r->viewer_keys_deleted)},
                                    {"dedupe_deleted", std::to_string(r->dedupe_deleted)}});
     }
     lock.lock();

@@ -85,8 +85,8 @@ def world(module_server_factory, media):
         for le, n, hour in ((250, 2, H1), (500, 1, H1), (1000, 1, H2)):
             insert(db, "audience_startup_histogram", video_id=a, hour_start=hour, le_ms=le,
                    count=n)
-        for day, key in ((D1, "a" * 32), (D1, "b" * 32), (D2, "a" * 32)):
-            insert(db, "audience_daily_viewers", video_id=a, day_start=day, viewer_key=key)
+        for day, viewers in ((D1, 2), (D2, 1)):
+            insert(db, "audience_daily_unique", video_id=a, day_start=day, viewers=viewers)
         for kind, res, bucket, n in (("first", "percent", 0, 3), ("first", "percent", 1, 3),
                                      ("first", "percent", 50, 2), ("first", "percent", 99, 1),
                                      ("rewatch", "percent", 10, 2), ("first", "second", 0, 3),

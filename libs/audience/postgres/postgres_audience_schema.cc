@@ -150,10 +150,24 @@ CREATE TABLE audience_dedupe (
 CREATE INDEX audience_dedupe_by_hour ON audience_dedupe (hour_start);
 )sql";
 
+// Distinct viewers per video per day as a counter, kept beside the key set, so a report sums a
+// row per day instead of counting every key of the range.
+constexpr std::string_view kSchemaV2 = R"sql(
+CREATE TABLE audience_daily_unique (
+  video_id   TEXT NOT NULL,
+  day_start  BIGINT  NOT NULL,
+  viewers    BIGINT  NOT NULL DEFAULT 0,
+  PRIMARY KEY (video_id, day_start)
+);
+CREATE INDEX audience_daily_unique_by_day ON audience_daily_unique (day_start);
+INSERT INTO audience_daily_unique (video_id, day_start, viewers)
+  SELECT video_id, day_start, COUNT(*) FROM audience_daily_viewers GROUP BY video_id, day_start;
+)sql";
+
 }  // namespace
 
 const std::vector<std::string_view>& PostgresMigrations() {
-  static const std::vector<std::string_view> kMigrations = {kSchemaV1};
+  static const std::vector<std::string_view> kMigrations = {kSchemaV1, kSchemaV2};
   return kMigrations;
 }
 

@@ -188,8 +188,8 @@ class SqlReportStore final : public ReportStore {
 
   Result<std::map<int64_t, int64_t>> DailyViewers(const Scope& s, const TimeRange& r) override {
     Q q;
-    q << "SELECT day_start, COUNT(*) FROM audience_daily_viewers WHERE ";
-    Where(q, s, /*time_indexed=*/false);
+    q << "SELECT day_start, COALESCE(SUM(viewers), 0) FROM audience_daily_unique WHERE ";
+    Where(q, s);
     q << " AND day_start >= " << V(UnixSeconds(r.from)) << " AND day_start < "
       << V(UnixSeconds(r.to)) << " GROUP BY day_start";
     KINORA_TRY(auto rows, Run(q, 2));

@@ -186,9 +186,8 @@ TEST_P(ReportStoreTest, SumsPerScopeAndRange) {
 }
 
 TEST_P(ReportStoreTest, ViewersStartupRetentionBreakdown) {
-  Exec("INSERT INTO audience_daily_viewers VALUES ('" + kV1 + "', " + std::to_string(kDay) +
-       ", 'a'), ('" + kV1 + "', " + std::to_string(kDay) + ", 'b'), ('" + kV1 + "', " +
-       std::to_string(kDay + 86400) + ", 'a')");
+  Exec("INSERT INTO audience_daily_unique VALUES ('" + kV1 + "', " + std::to_string(kDay) +
+       ", 2), ('" + kV1 + "', " + std::to_string(kDay + 86400) + ", 1)");
   auto viewers = store_->DailyViewers(Scope::Video(kV1), {At(kDay), At(kDay + 2 * 86400)});
   ASSERT_TRUE(viewers);
   EXPECT_EQ(viewers->at(kDay), 2);

@@ -54,7 +54,10 @@
 //   kStartupOverflowMs, "+Inf"), count (plays whose startup_ms ≤ le_ms and > the previous bound).
 //   PK (video_id, hour_start, le_ms).
 // audience_daily_viewers — distinct viewer keys: video_id, day_start, viewer_key.
-//   PK (video_id, day_start, viewer_key).
+//   PK (video_id, day_start, viewer_key). Only the days whose salt may still exist are needed
+//   (a key of an older day can never be computed again): deleted with the day's salt.
+// audience_daily_unique — per video per day: viewers (rows of audience_daily_viewers ever added
+//   for it; kept after the keys are deleted). PK (video_id, day_start).
 // audience_concurrency — per video per minute (minute_start, of the beacon's arrival): viewers
 //   (distinct open views that sent a batch in that minute). PK (video_id, minute_start).
 // audience_salts — day_start PK, salt (64 hex chars: 32 random bytes), created_at (ms). Deleted
@@ -79,6 +82,7 @@ inline constexpr std::string_view kDimensionDailyTable = "audience_dimension_dai
 inline constexpr std::string_view kRetentionTable = "audience_retention";
 inline constexpr std::string_view kStartupHistogramTable = "audience_startup_histogram";
 inline constexpr std::string_view kDailyViewersTable = "audience_daily_viewers";
+inline constexpr std::string_view kDailyUniqueTable = "audience_daily_unique";
 inline constexpr std::string_view kConcurrencyTable = "audience_concurrency";
 inline constexpr std::string_view kSaltsTable = "audience_salts";
 inline constexpr std::string_view kDedupeTable = "audience_dedupe";

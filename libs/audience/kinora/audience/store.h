@@ -46,6 +46,7 @@ struct SweepReport {
   int64_t finalised = 0;
   int64_t sessions_deleted = 0;
   int64_t salts_deleted = 0;
+  int64_t viewer_keys_deleted = 0;  // audience_daily_viewers rows of days whose salt is gone
   int64_t dedupe_deleted = 0;
 };
 

@@ -88,7 +88,7 @@ class ReportStore {
   // without rows are absent.
   virtual Result<std::map<int64_t, HourlySums>> SumsBy(const Scope& s, const TimeRange& r,
                                                        Interval interval) = 0;
-  // Distinct viewer keys per day (audience_daily_viewers), keyed by day start.
+  // Distinct viewer keys per day (audience_daily_unique), keyed by day start.
   virtual Result<std::map<int64_t, int64_t>> DailyViewers(const Scope& s, const TimeRange& r) = 0;
   // The startup histogram summed over `r`, per bucket of `interval` (key: bucket start), or
   // over the whole range (key 0) when interval is empty.
