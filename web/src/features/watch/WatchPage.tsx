@@ -117,7 +117,8 @@ export function WatchPage() {
               <p className="mt-1 flex flex-wrap items-center gap-x-3 gap-y-1 text-sm text-slate-400">
                 {access.visibility && <VisibilityBadge visibility={access.visibility} />}
                 <span className="inline-flex items-center gap-1">
-                  <Eye aria-hidden className="h-4 w-4" /> {formatCount(video.views)} views
+                  <Eye aria-hidden className="h-4 w-4" /> {formatCount(video.views)}
+                  {video.views === 1 ? ' view' : ' views'}
                 </span>
                 <span>{formatPercent(video.engagement)} engagement</span>
                 <span>Uploaded {formatDateTime(video.timestamp)}</span>
