@@ -151,7 +151,8 @@ CREATE INDEX audience_dedupe_by_hour ON audience_dedupe (hour_start);
 )sql";
 
 // Distinct viewers per video per day as a counter, kept beside the key set, so a report sums a
-// row per day instead of counting every key of the range.
+// row per day instead of counting every key of the range; the startup histogram by hour, so a
+// site-wide report reads the range rather than every video's rows.
 constexpr std::string_view kSchemaV2 = R"sql(
 CREATE TABLE audience_daily_unique (
   video_id   TEXT NOT NULL,
@@ -160,6 +161,7 @@ CREATE TABLE audience_daily_unique (
   PRIMARY KEY (video_id, day_start)
 );
 CREATE INDEX audience_daily_unique_by_day ON audience_daily_unique (day_start);
+CREATE INDEX audience_startup_histogram_by_hour ON audience_startup_histogram (hour_start);
 INSERT INTO audience_daily_unique (video_id, day_start, viewers)
   SELECT video_id, day_start, COUNT(*) FROM audience_daily_viewers GROUP BY video_id, day_start;
 )sql";

@@ -43,9 +43,9 @@ class Q {
 Q::Val V(int64_t n) { return {n}; }
 Q::Val V(std::string_view t) { return {std::string(t)}; }
 
-// The rows of `scope` in a table keyed by video_id. Site-wide, a table with an index on its
-// time column is filtered by time alone; one without is reached video by video (by its key).
-void Where(Q& q, const Scope& s, bool time_indexed = true) {
+// The rows of `scope` in a table keyed by video_id; site-wide, filtered by the time column alone
+// (each table read site-wide has an index on it).
+void Where(Q& q, const Scope& s) {
   switch (s.kind) {
     case Scope::Kind::kVideo:
       q << "video_id = " << V(s.id);
@@ -54,7 +54,7 @@ void Where(Q& q, const Scope& s, bool time_indexed = true) {
       q << "video_id IN (SELECT video_id FROM videos WHERE owner_id = " << V(s.id) << ")";
       return;
     case Scope::Kind::kAll:
-      q << (time_indexed ? "1 = 1" : "video_id IN (SELECT video_id FROM videos)");
+      q << "1 = 1";
       return;
   }
 }
@@ -204,7 +204,7 @@ class SqlReportStore final : public ReportStore {
     Q q;
     q << "SELECT " << bucket << ", le_ms, COALESCE(SUM(count), 0) FROM " << kStartupHistogramTable
       << " WHERE ";
-    Where(q, s, /*time_indexed=*/false);
+    Where(q, s);
     HourRange(q, r);
     q << " GROUP BY " << (interval ? bucket + ", " : std::string()) << "le_ms";
     KINORA_TRY(auto rows, Run(q, 3));
