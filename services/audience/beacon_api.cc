@@ -39,10 +39,12 @@ bool AcceptedType(std::string_view content_type) {
   return lower == "application/json" || lower == "text/plain";
 }
 
+constexpr size_t kMaxCachedVideos = 10'000;
+
 // The video when the caller may watch it; unknown and forbidden videos are the same 404.
-Result<catalog::VideoRecord> Watchable(catalog::Catalog& catalog, const http::Request& req,
-                                       const std::string& id) {
-  auto v = catalog.Get(id);
+Result<VideoFacts> Watchable(VideoFactsCache& videos, const http::Request& req,
+                             const std::string& id, int64_t now_ms) {
+  auto v = videos.Get(id, now_ms);
   if (!v) {
     if (v.error().code == ErrorCode::kNotFound) return NotFound("video not found: " + id);
     return v.error();
@@ -66,6 +68,7 @@ BeaconApi::BeaconApi(AudienceStore& store, catalog::Catalog& catalog, metrics::R
     : store_(store),
       catalog_(catalog),
       options_(std::move(options)),
+      videos_(catalog, options_.video_facts_ttl, kMaxCachedVideos),
       limiter_(std::make_unique<http::RateLimiter>(options_.rate)),
       batches_(metrics.AddCounter("kinora_audience_beacons_total",
                                   "Beacon batches received, by outcome.", {"outcome"})),
@@ -134,10 +137,10 @@ Response BeaconApi::Beacon(http::Request& req) {
   }
   auto beacon = ParseBeacon(req.body);
   if (!beacon) return refuse(beacon.error(), "invalid");
-  auto video = Watchable(catalog_, req, beacon->video_id);
+  const int64_t now = Now();
+  auto video = Watchable(videos_, req, beacon->video_id, now);
   if (!video) return refuse(video.error(), "not_found");
 
-  const int64_t now = Now();
   const bool opted_out = OptedOut(Header(req, "DNT"), Header(req, "Sec-GPC"));
   auto keys = KeysFor(req, beacon->video_id, now, opted_out);
   if (!keys) return refuse(keys.error(), "error");
@@ -153,8 +156,7 @@ Response BeaconApi::Beacon(http::Request& req) {
   batch.viewer.device = dims.device;
   batch.viewer.browser = dims.browser;
   batch.viewer.os = dims.os;
-  batch.catalog_duration_ms =
-      video->duration_seconds ? static_cast<int64_t>(*video->duration_seconds * 1000.0 + 0.5) : 0;
+  batch.catalog_duration_ms = video->duration_ms;
   batch.dedupe_key = keys->dedupe_key;
   batch.dedupe_hour = keys->hour;
   batch.beacon = std::move(*beacon);

@@ -8,6 +8,7 @@
 // thread-safe.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -16,6 +17,7 @@
 #include <unordered_map>
 
 #include "kinora/audience/store.h"
+#include "kinora/audience/video_facts.h"
 #include "kinora/audience/viewer.h"
 #include "kinora/catalog/catalog.h"
 #include "kinora/http/rate_limiter.h"
@@ -30,6 +32,8 @@ struct BeaconApiOptions {
   http::RateLimitOptions rate{.per_minute = 120, .burst = 30};
   DimensionResolver dimensions = DefaultDimensionResolver();
   std::function<int64_t()> now_ms;  // server clock (unix ms); default: the system clock
+  // How long a video's owner, visibility and length are reused before the catalog is read again.
+  std::chrono::milliseconds video_facts_ttl{1000};
 };
 
 class BeaconApi {
@@ -59,6 +63,7 @@ class BeaconApi {
   AudienceStore& store_;
   catalog::Catalog& catalog_;
   BeaconApiOptions options_;
+  VideoFactsCache videos_;
   std::unique_ptr<http::RateLimiter> limiter_;
   metrics::Family<metrics::Counter>& batches_;
   metrics::Counter& events_;
