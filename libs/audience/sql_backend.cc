@@ -5,6 +5,7 @@
 #include "kinora/audience/schema.h"
 #include "kinora/audience/sql.h"
 #include "kinora/pg/pg.h"
+#include "kinora/sqlite/checkpointer.h"
 #include "kinora/sqlite/pool.h"
 
 namespace kinora::audience {
@@ -63,12 +64,16 @@ class SqliteTx final : public SqlTx {
 
 class SqliteBackend final : public SqlBackend {
  public:
-  // The catalog's checkpointer keeps the shared WAL short; as the identity store, this
-  // connection checkpoints only past a hard limit.
-  static constexpr int kWalAutoCheckpointPages = 8192;
-
-  SqliteBackend(std::filesystem::path file, std::unique_ptr<sqlite::Conn> writer)
-      : file_(file), writer_(std::move(writer)), readers_(std::move(file), 4) {}
+  // Ingest writes more WAL than anything else in the file: its commits wake a background
+  // checkpointer of their own instead of copying pages inline (kinora/sqlite/checkpointer.h).
+  SqliteBackend(std::filesystem::path file, std::unique_ptr<sqlite::Checkpointer> checkpointer,
+                std::unique_ptr<sqlite::Conn> writer)
+      : file_(file),
+        checkpointer_(std::move(checkpointer)),
+        writer_(std::move(writer)),
+        readers_(std::move(file), 4) {
+    checkpointer_->Attach(*writer_);
+  }
   bool postgres() const override { return false; }
   Result<void> Transact(const std::function<Result<void>(SqlTx&)>& body) override {
     std::lock_guard lock(mu_);
@@ -85,6 +90,7 @@ class SqliteBackend final : public SqlBackend {
 
  private:
   const std::filesystem::path file_;
+  std::unique_ptr<sqlite::Checkpointer> checkpointer_;  // outlives writer_, whose WAL hook it is
   std::mutex mu_;
   std::unique_ptr<sqlite::Conn> writer_;  // guarded by mu_
   sqlite::ReadPool readers_;
@@ -171,11 +177,11 @@ Result<std::unique_ptr<SqlBackend>> OpenSqlBackend(std::string_view url) {
     if (!parsed->host().empty() || path.empty() || path.front() != '/')
       return InvalidArgument("sqlite audience URL needs an absolute path: " + std::string(url));
     KINORA_TRY(auto writer, sqlite::Conn::Open(path, /*read_only=*/false));
-    KINORA_TRY_VOID(writer->db().Exec("PRAGMA wal_autocheckpoint=" +
-                                      std::to_string(SqliteBackend::kWalAutoCheckpointPages)));
     auto migrated = sqlite::MigrateComponent(writer->db(), kMigrationComponent, SqliteMigrations());
     if (!migrated) return Annotate(migrated.error(), "migrate the audience tables in " + path);
-    return std::unique_ptr<SqlBackend>(std::make_unique<SqliteBackend>(path, std::move(writer)));
+    KINORA_TRY(auto checkpointer, sqlite::Checkpointer::Start(path));
+    return std::unique_ptr<SqlBackend>(
+        std::make_unique<SqliteBackend>(path, std::move(checkpointer), std::move(writer)));
   }
   if (scheme == "postgresql" || scheme == "postgres") {
     auto target = pg::ParseUrl(url);

@@ -11,7 +11,7 @@
 
 #include "../group_commit.h"
 #include "kinora/catalog/catalog.h"
-#include "sqlite_checkpointer.h"
+#include "kinora/sqlite/checkpointer.h"
 #include "sqlite_pool.h"
 
 namespace kinora::catalog {

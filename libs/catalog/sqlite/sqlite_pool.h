@@ -7,6 +7,7 @@
 
 namespace kinora::catalog {
 
+using sqlite::Checkpointer;
 using sqlite::Conn;
 using sqlite::ReadPool;
 using sqlite::ReadTxn;

@@ -1,8 +1,8 @@
-#include "sqlite_checkpointer.h"
+#include "kinora/sqlite/checkpointer.h"
 
 #include <chrono>
 
-namespace kinora::catalog {
+namespace kinora::sqlite {
 
 Result<std::unique_ptr<Checkpointer>> Checkpointer::Start(const std::filesystem::path& file) {
   KINORA_TRY(auto conn, Conn::Open(file, /*read_only=*/false));
@@ -58,4 +58,4 @@ void Checkpointer::Run(std::stop_token stop) {
   }
 }
 
-}  // namespace kinora::catalog
+}  // namespace kinora::sqlite

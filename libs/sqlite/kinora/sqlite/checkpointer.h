@@ -1,10 +1,11 @@
-// Moves WAL checkpoints off the write path. SQLite's auto-checkpoint runs inside the COMMIT that
+// Moves WAL checkpoints off the write path (each writer connection of a file attaches to one:
+// the catalog's and the audience store's). SQLite's auto-checkpoint runs inside the COMMIT that
 // crosses 1000 WAL pages, copying pages and fsyncing (milliseconds, sometimes far more): that is
-// the p99 of IncrementViews. Here the writer's WAL hook wakes a background thread that runs
-// PASSIVE checkpoints on its own connection. Under non-stop writes a background checkpoint never
-// quite catches up, and SQLite only rewinds a fully checkpointed WAL, so past a hard limit the
-// writer checkpoints inline (rarely, and with little left to copy) to keep the WAL bounded.
-// Thread safety: Attach once, from the thread that owns the writer; the rest is internal.
+// the p99 of IncrementViews and of beacon ingest. Here the writer's WAL hook wakes a background
+// thread that runs PASSIVE checkpoints on its own connection. Under non-stop writes a background
+// checkpoint never quite catches up, and SQLite only rewinds a fully checkpointed WAL, so past a
+// hard limit the writer checkpoints inline (rarely, and with little left to copy) to keep the WAL
+// bounded. Thread safety: Attach once, from the thread that owns the writer; the rest is internal.
 #pragma once
 
 #include <condition_variable>
@@ -13,9 +14,9 @@
 #include <mutex>
 #include <thread>
 
-#include "sqlite_pool.h"
+#include "kinora/sqlite/pool.h"
 
-namespace kinora::catalog {
+namespace kinora::sqlite {
 
 class Checkpointer {
  public:
@@ -46,4 +47,4 @@ class Checkpointer {
   std::jthread thread_;       // last: starts after, and stops before, everything above
 };
 
-}  // namespace kinora::catalog
+}  // namespace kinora::sqlite
