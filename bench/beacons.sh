@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Audience beacon ingest (docs/analytics.md "The beacon"): concurrent simulated viewers post
+# Audience beacon ingest (docs/analytics.md "The beacon"): concurrent simulated viewers
+# (kinora_beacon_load, bench/load/: one thread, asynchronous, so the client costs little CPU) post
 # batches of 20 events to POST /api/analytics/beacon over keep-alive connections; events/s,
 # batch latency p50/p99, and events lost (sent and answered 202, yet not stored: must be 0,
 # checked in the database: every view's stored max_seq + 1 = its events sent), beside
@@ -14,68 +15,15 @@ ROOT="$(cd "$(dirname "$0")/.." && pwd)"; source "$ROOT/bench/lib.sh"
 OUT="${BENCH_OUT:-$ROOT/bench/out}"; mkdir -p "$OUT"
 VIEWERS="${BEACON_VIEWERS:-32}"; SECS="${BEACON_SECONDS:-10}"; DUR="${WRK_SECONDS:-5}"
 MODES="${BEACON_MODES:-embedded split}"
-export KINORA ROOT OUT VIEWERS SECS DUR BENCH_ADMIN_PASSWORD
+LOAD="${BEACON_LOAD:-$(dirname "$(dirname "$(dirname "$KINORA")")")/bench/load/kinora_beacon_load}"
+export KINORA ROOT OUT VIEWERS SECS DUR BENCH_ADMIN_PASSWORD LOAD
 echo "binary: $KINORA"
 
 # load BASE_URL[,BASE_URL2] VIDEO_ID -> prints "events batches eps p50_ms p99_ms errors" and
-# writes the per-view events sent to $OUT/beacons-sent.tsv
+# writes the per-view events sent (and acknowledged) to $OUT/beacons-sent.tsv
 load() {
-  python3 - "$1" "$2" <<'PY'
-import http.client, json, os, sys, threading, time, uuid
-bases, video = sys.argv[1].split(","), sys.argv[2]
-viewers, secs = int(os.environ["VIEWERS"]), float(os.environ["SECS"])
-PER = 20
-lat, sent, errors, lock = [], {}, [0], threading.Lock()
-stop = time.monotonic() + secs
-
-def viewer(n):
-    conns = [http.client.HTTPConnection(b.split("//")[1], timeout=30) for b in bases]
-    mine = []
-    while time.monotonic() < stop:
-        view, seq, i = "bench" + uuid.uuid4().hex, 0, 0
-        while seq < 2000 and time.monotonic() < stop:
-            events = []
-            for _ in range(PER):
-                t = "viewstart" if seq == 0 else ("heartbeat" if seq % 2 else "pause")
-                e = {"seq": seq, "type": t, "t": seq * 10, "playhead": 0}
-                if t == "heartbeat":
-                    e["ranges"] = [[0, 1]]
-                events.append(e)
-                seq += 1
-            body = json.dumps({"v": 1, "video_id": video, "view_id": view, "surface": "watch",
-                               "duration": 3600, "events": events}).encode()
-            c = conns[i % len(conns)]; i += 1
-            t0 = time.perf_counter()
-            try:
-                c.request("POST", "/api/analytics/beacon", body,
-                          {"Content-Type": "text/plain", "User-Agent": f"bench-viewer-{n}"})
-                r = c.getresponse(); r.read()
-                ok = r.status == 202
-            except OSError:
-                ok = False
-            ms = (time.perf_counter() - t0) * 1000
-            if not ok:
-                with lock: errors[0] += 1
-                seq -= PER
-                break
-            mine.append(ms)
-        sent[view] = seq
-    with lock:
-        lat.extend(mine)
-
-threads = [threading.Thread(target=viewer, args=(n,)) for n in range(viewers)]
-t0 = time.monotonic()
-for t in threads: t.start()
-for t in threads: t.join()
-wall = time.monotonic() - t0
-lat.sort()
-events = sum(sent.values())
-pct = lambda p: lat[min(len(lat) - 1, int(p * len(lat)))] if lat else 0
-with open(os.path.join(os.environ["OUT"], "beacons-sent.tsv"), "w") as f:
-    for v, n in sent.items():
-        f.write(f"{v}\t{n}\n")
-print(f"{events} {len(lat)} {events / wall:.0f} {pct(0.5):.2f} {pct(0.99):.2f} {errors[0]}")
-PY
+  "$LOAD" --urls "$1" --video "$2" --viewers "$VIEWERS" --seconds "$SECS" --per 20 \
+    --sent-tsv "$OUT/beacons-sent.tsv"
 }
 
 # lost STORED_TSV -> events sent (and acknowledged) but missing from the database
