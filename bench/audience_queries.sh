@@ -5,7 +5,7 @@
 #
 # The data is written straight into the catalog's SQLite file in one transaction (not through
 # HTTP): 1,000,000 view_sessions over 28 days and 10 videos (the benchmarked one holds 40 %), and
-# the rollups ingest would keep for them (hourly, per dimension per day, retention, startup
+# the rollups ingest would keep for them (hourly per video and site-wide, per dimension per day, retention, startup
 # histogram, distinct daily viewer keys and their daily counts, per-minute concurrency).
 #   bash bench/audience_queries.sh       # release build; KINORA=… for another binary
 #   AUDIENCE_SESSIONS=200000 bash bench/audience_queries.sh
@@ -76,6 +76,14 @@ with db:
                    ((v, d, b, c) for (v, d, b), c in ret.items()))
     db.executemany("INSERT INTO audience_startup_histogram VALUES (?,?,?,?)",
                    ((v, h, le, c) for (v, h, le), c in hist.items()))
+    # The site's rollups, as ingest writes them beside the per-video rows.
+    counters = ("plays, views, watch_ms, stalls, stall_ms, startup_sum_ms, startup_count, "
+                "first_frames, viewed_ppm_sum")
+    db.execute(f"INSERT INTO audience_site_hourly (hour_start, {counters}) SELECT hour_start, "
+               + ", ".join(f"SUM({c})" for c in counters.split(", "))
+               + " FROM audience_hourly GROUP BY hour_start")
+    db.execute("INSERT INTO audience_site_startup SELECT hour_start, le_ms, SUM(count) FROM "
+               "audience_startup_histogram GROUP BY hour_start, le_ms")
     db.executemany("INSERT INTO audience_daily_viewers VALUES (?,?,?)", viewers)
     unique = {}
     for v, d, _ in viewers:

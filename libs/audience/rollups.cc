@@ -30,17 +30,21 @@ enum HourlyIndex {
   kDownloadMs,
 };
 
-std::string HourlyUpsertSql() {
-  std::string cols = "video_id, hour_start", vals = "$1, $2", set;
+// The upsert adding a row of counters to `table`, keyed by `keys` ("video_id, hour_start" or
+// "hour_start"), whose values come first.
+std::string HourlyUpsertSql(std::string_view table, std::string_view keys) {
+  const size_t key_count = static_cast<size_t>(std::count(keys.begin(), keys.end(), ',')) + 1;
+  std::string cols(keys), vals, set;
+  for (size_t i = 0; i < key_count; ++i) vals += (i ? ", $" : "$") + std::to_string(i + 1);
   for (size_t i = 0; i < kHourlyCounters.size(); ++i) {
     const std::string c(kHourlyCounters[i]);
     cols += ", " + c;
-    vals += ", $" + std::to_string(i + 3);
+    vals += ", $" + std::to_string(i + key_count + 1);
     if (!set.empty()) set += ", ";
-    set += c + " = audience_hourly." + c + " + excluded." + c;
+    set += c + " = " + std::string(table) + "." + c + " + excluded." + c;
   }
-  return "INSERT INTO audience_hourly (" + cols + ") VALUES (" + vals +
-         ") ON CONFLICT (video_id, hour_start) DO UPDATE SET " + set;
+  return "INSERT INTO " + std::string(table) + " (" + cols + ") VALUES (" + vals +
+         ") ON CONFLICT (" + std::string(keys) + ") DO UPDATE SET " + set;
 }
 
 int64_t StartupBucket(int64_t ms) {
@@ -124,12 +128,21 @@ bool Rollups::empty() const {
 }
 
 Result<void> Rollups::Write(SqlTx& tx) const {
-  static const std::string kHourly = HourlyUpsertSql();
+  static const std::string kHourly = HourlyUpsertSql("audience_hourly", "video_id, hour_start");
+  static const std::string kSiteHourly = HourlyUpsertSql("audience_site_hourly", "hour_start");
+  std::map<int64_t, HourlyRow> site;
   for (const auto& [key, row] : hourly_) {
     if (std::all_of(row.begin(), row.end(), [](int64_t v) { return v == 0; })) continue;
     SqlParams p{std::get<0>(key), std::get<1>(key)};
     for (int64_t v : row) p.emplace_back(v);
     KINORA_TRY_VOID(tx.Exec(kHourly, p));
+    auto [it, fresh] = site.try_emplace(std::get<1>(key), HourlyRow{});
+    for (size_t i = 0; i < row.size(); ++i) it->second[i] += row[i];
+  }
+  for (const auto& [hour, row] : site) {
+    SqlParams p{hour};
+    for (int64_t v : row) p.emplace_back(v);
+    KINORA_TRY_VOID(tx.Exec(kSiteHourly, p));
   }
   for (const auto& [key, row] : dims_) {
     KINORA_TRY_VOID(tx.Exec(
@@ -149,12 +162,21 @@ Result<void> Rollups::Write(SqlTx& tx) const {
         {std::get<0>(key), std::get<1>(key), std::get<2>(key), std::get<3>(key), std::get<4>(key),
          n}));
   }
+  std::map<std::pair<int64_t, int64_t>, int64_t> site_startup;
   for (const auto& [key, n] : startup_) {
     KINORA_TRY_VOID(tx.Exec(
         "INSERT INTO audience_startup_histogram (video_id, hour_start, le_ms, count) VALUES ($1, "
         "$2, $3, $4) ON CONFLICT (video_id, hour_start, le_ms) DO UPDATE SET count = "
         "audience_startup_histogram.count + excluded.count",
         {std::get<0>(key), std::get<1>(key), std::get<2>(key), n}));
+    site_startup[{std::get<1>(key), std::get<2>(key)}] += n;
+  }
+  for (const auto& [key, n] : site_startup) {
+    KINORA_TRY_VOID(
+        tx.Exec("INSERT INTO audience_site_startup (hour_start, le_ms, count) VALUES ($1, $2, $3) "
+                "ON CONFLICT (hour_start, le_ms) DO UPDATE SET count = "
+                "audience_site_startup.count + excluded.count",
+                {key.first, key.second, n}));
   }
   std::map<Key2, int64_t> fresh_viewers;
   for (const auto& key : viewers_) {

@@ -10,33 +10,13 @@
 #include <string>
 #include <tuple>
 
+#include "kinora/audience/schema.h"
 #include "kinora/audience/session.h"
 #include "kinora/audience/session_rules.h"
 #include "kinora/audience/sql.h"
 
 namespace kinora::audience::internal {
 
-// audience_hourly's counters, in its column order after (video_id, hour_start).
-inline constexpr std::array<std::string_view, 20> kHourlyCounters = {"plays",
-                                                                     "views",
-                                                                     "dnt_views",
-                                                                     "watch_ms",
-                                                                     "completions",
-                                                                     "stalls",
-                                                                     "stall_ms",
-                                                                     "startup_sum_ms",
-                                                                     "startup_count",
-                                                                     "first_frames",
-                                                                     "exits_before_start",
-                                                                     "failures",
-                                                                     "rendition_switches",
-                                                                     "nominal_bits",
-                                                                     "bitrate_watch_ms",
-                                                                     "upscaled_ms",
-                                                                     "sized_watch_ms",
-                                                                     "viewed_ppm_sum",
-                                                                     "bytes",
-                                                                     "download_ms"};
 using HourlyRow = std::array<int64_t, kHourlyCounters.size()>;
 
 class Rollups {

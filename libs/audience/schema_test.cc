@@ -65,7 +65,7 @@ TEST(AudienceSchema, CreatesEveryNamedTable) {
                                 kRetentionTable, kStartupHistogramTable, kDailyViewersTable,
                                 kDailyUniqueTable, kConcurrencyTable, kSaltsTable, kDedupeTable})
     EXPECT_TRUE(tables.contains(std::string(name))) << name;
-  EXPECT_EQ(tables.size(), 10u);
+  EXPECT_EQ(tables.size(), 12u);
   EXPECT_GT(tables.at("view_sessions").size(), 40u);
 }
 
@@ -92,7 +92,7 @@ TEST(AudienceSchema, MigratesASqliteFileOnceAndAgainIdempotently) {
       "(name = 'view_sessions' OR name LIKE 'audience_%')");
   ASSERT_TRUE(s);
   ASSERT_TRUE(*s->Step());
-  EXPECT_EQ(s->Int(0), 10);
+  EXPECT_EQ(s->Int(0), 12);
   auto v = (*db)->Prepare("SELECT version FROM kinora_migrations WHERE component = 'audience'");
   ASSERT_TRUE(v);
   ASSERT_TRUE(*v->Step());

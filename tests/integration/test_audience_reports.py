@@ -57,6 +57,24 @@ def insert(db, table: str, **cols):
     db.execute(f"INSERT INTO {table} ({names}) VALUES ({marks})", tuple(cols.values()))
 
 
+HOURLY_COUNTERS = ("plays", "views", "dnt_views", "watch_ms", "completions", "stalls", "stall_ms",
+                   "startup_sum_ms", "startup_count", "first_frames", "exits_before_start",
+                   "failures", "rendition_switches", "nominal_bits", "bitrate_watch_ms",
+                   "upscaled_ms", "sized_watch_ms", "viewed_ppm_sum", "bytes", "download_ms")
+
+
+def site_rollups(db):
+    """What ingest writes beside the per-video rows: the site's sums of them."""
+    cols = ", ".join(HOURLY_COUNTERS)
+    sums = ", ".join(f"SUM({c})" for c in HOURLY_COUNTERS)
+    db.execute("DELETE FROM audience_site_hourly")
+    db.execute(f"INSERT INTO audience_site_hourly (hour_start, {cols}) "
+               f"SELECT hour_start, {sums} FROM audience_hourly GROUP BY hour_start")
+    db.execute("DELETE FROM audience_site_startup")
+    db.execute("INSERT INTO audience_site_startup (hour_start, le_ms, count) SELECT hour_start, "
+               "le_ms, SUM(count) FROM audience_startup_histogram GROUP BY hour_start, le_ms")
+
+
 @pytest.fixture(scope="module")
 def world(module_server_factory, media):
     srv = module_server_factory.start()
@@ -117,6 +135,7 @@ def world(module_server_factory, media):
             insert(db, "view_sessions", **{"view_id": f"range-view-{i:012d}", "video_id": video,
                                            "started_at": started, "last_seen_at": started,
                                            **extra})
+        site_rollups(db)
     db.close()
     return {"srv": srv, "admin": admin, "alice": alice, "bob": bob, "v1": v1, "v2": v2,
             "anonymous": auth.anonymous(srv), "now_ms": now_ms}

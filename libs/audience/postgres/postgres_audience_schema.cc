@@ -151,8 +151,9 @@ CREATE INDEX audience_dedupe_by_hour ON audience_dedupe (hour_start);
 )sql";
 
 // Distinct viewers per video per day as a counter, kept beside the key set, so a report sums a
-// row per day instead of counting every key of the range; the startup histogram by hour, so a
-// site-wide report reads the range rather than every video's rows.
+// row per day instead of counting every key of the range; the hourly counters and the startup
+// histogram of the whole site, so a site-wide report reads one row per hour rather than every
+// video's.
 constexpr std::string_view kSchemaV2 = R"sql(
 CREATE TABLE audience_daily_unique (
   video_id   TEXT NOT NULL,
@@ -161,7 +162,40 @@ CREATE TABLE audience_daily_unique (
   PRIMARY KEY (video_id, day_start)
 );
 CREATE INDEX audience_daily_unique_by_day ON audience_daily_unique (day_start);
-CREATE INDEX audience_startup_histogram_by_hour ON audience_startup_histogram (hour_start);
+CREATE TABLE audience_site_hourly (
+  hour_start         BIGINT NOT NULL PRIMARY KEY,
+  plays              BIGINT NOT NULL DEFAULT 0,
+  views              BIGINT NOT NULL DEFAULT 0,
+  dnt_views          BIGINT NOT NULL DEFAULT 0,
+  watch_ms           BIGINT NOT NULL DEFAULT 0,
+  completions        BIGINT NOT NULL DEFAULT 0,
+  stalls             BIGINT NOT NULL DEFAULT 0,
+  stall_ms           BIGINT NOT NULL DEFAULT 0,
+  startup_sum_ms     BIGINT NOT NULL DEFAULT 0,
+  startup_count      BIGINT NOT NULL DEFAULT 0,
+  first_frames       BIGINT NOT NULL DEFAULT 0,
+  exits_before_start BIGINT NOT NULL DEFAULT 0,
+  failures           BIGINT NOT NULL DEFAULT 0,
+  rendition_switches BIGINT NOT NULL DEFAULT 0,
+  nominal_bits       BIGINT NOT NULL DEFAULT 0,
+  bitrate_watch_ms   BIGINT NOT NULL DEFAULT 0,
+  upscaled_ms        BIGINT NOT NULL DEFAULT 0,
+  sized_watch_ms     BIGINT NOT NULL DEFAULT 0,
+  viewed_ppm_sum     BIGINT NOT NULL DEFAULT 0,
+  bytes              BIGINT NOT NULL DEFAULT 0,
+  download_ms        BIGINT NOT NULL DEFAULT 0
+);
+INSERT INTO audience_site_hourly (hour_start, plays, views, dnt_views, watch_ms, completions, stalls, stall_ms, startup_sum_ms, startup_count, first_frames, exits_before_start, failures, rendition_switches, nominal_bits, bitrate_watch_ms, upscaled_ms, sized_watch_ms, viewed_ppm_sum, bytes, download_ms)
+  SELECT hour_start, SUM(plays), SUM(views), SUM(dnt_views), SUM(watch_ms), SUM(completions), SUM(stalls), SUM(stall_ms), SUM(startup_sum_ms), SUM(startup_count), SUM(first_frames), SUM(exits_before_start), SUM(failures), SUM(rendition_switches), SUM(nominal_bits), SUM(bitrate_watch_ms), SUM(upscaled_ms), SUM(sized_watch_ms), SUM(viewed_ppm_sum), SUM(bytes), SUM(download_ms)
+  FROM audience_hourly GROUP BY hour_start;
+CREATE TABLE audience_site_startup (
+  hour_start BIGINT NOT NULL,
+  le_ms      BIGINT NOT NULL,
+  count      BIGINT NOT NULL DEFAULT 0,
+  PRIMARY KEY (hour_start, le_ms)
+);
+INSERT INTO audience_site_startup (hour_start, le_ms, count)
+  SELECT hour_start, le_ms, SUM(count) FROM audience_startup_histogram GROUP BY hour_start, le_ms;
 INSERT INTO audience_daily_unique (video_id, day_start, viewers)
   SELECT video_id, day_start, COUNT(*) FROM audience_daily_viewers GROUP BY video_id, day_start;
 )sql";

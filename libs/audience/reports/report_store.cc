@@ -44,7 +44,7 @@ Q::Val V(int64_t n) { return {n}; }
 Q::Val V(std::string_view t) { return {std::string(t)}; }
 
 // The rows of `scope` in a table keyed by video_id; site-wide, filtered by the time column alone
-// (each table read site-wide has an index on it).
+// (a site rollup keyed by it, or a table with an index on it).
 void Where(Q& q, const Scope& s) {
   switch (s.kind) {
     case Scope::Kind::kVideo:
@@ -57,6 +57,14 @@ void Where(Q& q, const Scope& s) {
       q << "1 = 1";
       return;
   }
+}
+
+// The hourly counters of `scope`: the site's own rollup when it is the whole site.
+std::string_view HourlyTable(const Scope& s) {
+  return s.kind == Scope::Kind::kAll ? kSiteHourlyTable : kHourlyTable;
+}
+std::string_view StartupTable(const Scope& s) {
+  return s.kind == Scope::Kind::kAll ? kSiteStartupTable : kStartupHistogramTable;
 }
 
 constexpr std::string_view kSumColumns =
@@ -165,7 +173,7 @@ class SqlReportStore final : public ReportStore {
 
   Result<HourlySums> Sums(const Scope& s, const TimeRange& r) override {
     Q q;
-    q << "SELECT " << kSumColumns << " FROM audience_hourly WHERE ";
+    q << "SELECT " << kSumColumns << " FROM " << HourlyTable(s) << " WHERE ";
     Where(q, s);
     HourRange(q, r);
     KINORA_TRY(auto rows, Run(q, kSumCount));
@@ -176,7 +184,7 @@ class SqlReportStore final : public ReportStore {
                                                Interval interval) override {
     const std::string bucket = BucketOf("hour_start", interval);
     Q q;
-    q << "SELECT " << bucket << ", " << kSumColumns << " FROM audience_hourly WHERE ";
+    q << "SELECT " << bucket << ", " << kSumColumns << " FROM " << HourlyTable(s) << " WHERE ";
     Where(q, s);
     HourRange(q, r);
     q << " GROUP BY " << bucket;
@@ -202,7 +210,7 @@ class SqlReportStore final : public ReportStore {
                                                    std::optional<Interval> interval) override {
     const std::string bucket = BucketOf("hour_start", interval);
     Q q;
-    q << "SELECT " << bucket << ", le_ms, COALESCE(SUM(count), 0) FROM " << kStartupHistogramTable
+    q << "SELECT " << bucket << ", le_ms, COALESCE(SUM(count), 0) FROM " << StartupTable(s)
       << " WHERE ";
     Where(q, s);
     HourRange(q, r);

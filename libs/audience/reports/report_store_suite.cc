@@ -135,6 +135,21 @@ class ReportStoreTest : public ::testing::TestWithParam<ReportBackend> {
     Exec("INSERT INTO audience_hourly (video_id, hour_start, " + cols + ") VALUES ('" + video +
          "', " + std::to_string(hour) + ", " + values + ")");
   }
+  // What ingest writes beside the per-video rows: the site's sums of them.
+  void SiteRollups() {
+    std::string cols, sums;
+    for (std::string_view c : kHourlyCounters) {
+      cols += std::string(cols.empty() ? "" : ", ") + std::string(c);
+      sums += std::string(sums.empty() ? "" : ", ") + "SUM(" + std::string(c) + ")";
+    }
+    Exec("DELETE FROM audience_site_hourly");
+    Exec("INSERT INTO audience_site_hourly (hour_start, " + cols + ") SELECT hour_start, " + sums +
+         " FROM audience_hourly GROUP BY hour_start");
+    Exec("DELETE FROM audience_site_startup");
+    Exec(
+        "INSERT INTO audience_site_startup (hour_start, le_ms, count) SELECT hour_start, le_ms, "
+        "SUM(count) FROM audience_startup_histogram GROUP BY hour_start, le_ms");
+  }
 
   std::filesystem::path dir_;
   std::unique_ptr<catalog::Catalog> catalog_;
@@ -151,6 +166,7 @@ TEST_P(ReportStoreTest, SumsPerScopeAndRange) {
   Hourly(kV1, kDay + 86400, "plays", "5");  // next day
   Hourly(kV2, kDay, "plays, watch_ms", "2, 4000");
   Hourly(kV3, kDay, "plays", "7");
+  SiteRollups();
   const TimeRange day{At(kDay), At(kDay + 86400)};
   auto v1 = store_->Sums(Scope::Video(kV1), day);
   ASSERT_TRUE(v1) << v1.error().message;

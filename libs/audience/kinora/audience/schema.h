@@ -56,6 +56,9 @@
 // audience_daily_viewers — distinct viewer keys: video_id, day_start, viewer_key.
 //   PK (video_id, day_start, viewer_key). Only the days whose salt may still exist are needed
 //   (a key of an older day can never be computed again): deleted with the day's salt.
+// audience_site_hourly — audience_hourly summed over every video: hour_start PK and the same
+//   counters. audience_site_startup — audience_startup_histogram summed over every video:
+//   hour_start, le_ms, count; PK (hour_start, le_ms). Written with the per-video rows.
 // audience_daily_unique — per video per day: viewers (rows of audience_daily_viewers ever added
 //   for it; kept after the keys are deleted). PK (video_id, day_start).
 // audience_concurrency — per video per minute (minute_start, of the beacon's arrival): viewers
@@ -83,10 +86,33 @@ inline constexpr std::string_view kRetentionTable = "audience_retention";
 inline constexpr std::string_view kStartupHistogramTable = "audience_startup_histogram";
 inline constexpr std::string_view kDailyViewersTable = "audience_daily_viewers";
 inline constexpr std::string_view kDailyUniqueTable = "audience_daily_unique";
+inline constexpr std::string_view kSiteHourlyTable = "audience_site_hourly";
+inline constexpr std::string_view kSiteStartupTable = "audience_site_startup";
 inline constexpr std::string_view kConcurrencyTable = "audience_concurrency";
 inline constexpr std::string_view kSaltsTable = "audience_salts";
 inline constexpr std::string_view kDedupeTable = "audience_dedupe";
 
+// audience_hourly's counters, in its column order after (video_id, hour_start).
+inline constexpr std::array<std::string_view, 20> kHourlyCounters = {"plays",
+                                                                     "views",
+                                                                     "dnt_views",
+                                                                     "watch_ms",
+                                                                     "completions",
+                                                                     "stalls",
+                                                                     "stall_ms",
+                                                                     "startup_sum_ms",
+                                                                     "startup_count",
+                                                                     "first_frames",
+                                                                     "exits_before_start",
+                                                                     "failures",
+                                                                     "rendition_switches",
+                                                                     "nominal_bits",
+                                                                     "bitrate_watch_ms",
+                                                                     "upscaled_ms",
+                                                                     "sized_watch_ms",
+                                                                     "viewed_ppm_sum",
+                                                                     "bytes",
+                                                                     "download_ms"};
 // audience_dimension_daily.dimension values.
 inline constexpr std::array<std::string_view, 7> kDimensions = {
     "country", "device", "browser", "os", "referrer", "surface", "embed_host"};
