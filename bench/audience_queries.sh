@@ -5,8 +5,9 @@
 #
 # The data is written straight into the catalog's SQLite file in one transaction (not through
 # HTTP): 1,000,000 view_sessions over 28 days and 10 videos (the benchmarked one holds 40 %), and
-# the rollups ingest would keep for them (hourly per video and site-wide, per dimension per day, retention, startup
-# histogram, distinct daily viewer keys and their daily counts, per-minute concurrency).
+# the rollups ingest would keep for them (hourly per video and site-wide, per dimension per day,
+# retention, startup histogram, distinct daily viewer keys and their daily counts, per-minute
+# concurrency).
 #   bash bench/audience_queries.sh       # release build; KINORA=… for another binary
 #   AUDIENCE_SESSIONS=200000 bash bench/audience_queries.sh
 set -euo pipefail
