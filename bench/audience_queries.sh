@@ -93,6 +93,8 @@ with db:
                    ((v, d, c) for (v, d), c in unique.items()))
     db.executemany("INSERT INTO audience_concurrency VALUES (?,?,?)",
                    ((v, m, c) for (v, m), c in conc.items()))
+    db.execute("INSERT INTO audience_site_concurrency SELECT minute_start, SUM(viewers) FROM "
+               "audience_concurrency GROUP BY minute_start")
 print(f"stored {n} view sessions, {len(hourly)} hourly rollups, {len(viewers)} daily viewer keys")
 PY
 printf 'generated in %.1f s\n' "$(python3 -c "import time; print(time.time() - $start)")"

@@ -194,12 +194,21 @@ Result<void> Rollups::Write(SqlTx& tx) const {
         "audience_daily_unique.viewers + excluded.viewers",
         {std::get<0>(key), std::get<1>(key), n}));
   }
+  std::map<int64_t, int64_t> site_concurrency;
   for (const auto& [key, n] : concurrency_) {
     KINORA_TRY_VOID(tx.Exec(
         "INSERT INTO audience_concurrency (video_id, minute_start, viewers) VALUES ($1, $2, $3) "
         "ON CONFLICT (video_id, minute_start) DO UPDATE SET viewers = "
         "audience_concurrency.viewers + excluded.viewers",
         {std::get<0>(key), std::get<1>(key), n}));
+    site_concurrency[std::get<1>(key)] += n;
+  }
+  for (const auto& [minute, n] : site_concurrency) {
+    KINORA_TRY_VOID(
+        tx.Exec("INSERT INTO audience_site_concurrency (minute_start, viewers) VALUES ($1, $2) "
+                "ON CONFLICT (minute_start) DO UPDATE SET viewers = "
+                "audience_site_concurrency.viewers + excluded.viewers",
+                {minute, n}));
   }
   return {};
 }

@@ -61,11 +61,12 @@ TEST(AudienceSchema, CreatesEveryNamedTable) {
   auto tables = TablesOf(SqliteMigrations()[0]);
   for (size_t i = 1; i < SqliteMigrations().size(); ++i)
     tables.merge(TablesOf(SqliteMigrations()[i]));
-  for (std::string_view name : {kViewSessionsTable, kHourlyTable, kDimensionDailyTable,
-                                kRetentionTable, kStartupHistogramTable, kDailyViewersTable,
-                                kDailyUniqueTable, kConcurrencyTable, kSaltsTable, kDedupeTable})
+  for (std::string_view name :
+       {kViewSessionsTable, kHourlyTable, kDimensionDailyTable, kRetentionTable,
+        kStartupHistogramTable, kDailyViewersTable, kDailyUniqueTable, kSiteHourlyTable,
+        kSiteStartupTable, kSiteConcurrencyTable, kConcurrencyTable, kSaltsTable, kDedupeTable})
     EXPECT_TRUE(tables.contains(std::string(name))) << name;
-  EXPECT_EQ(tables.size(), 12u);
+  EXPECT_EQ(tables.size(), 13u);
   EXPECT_GT(tables.at("view_sessions").size(), 40u);
 }
 
@@ -92,7 +93,7 @@ TEST(AudienceSchema, MigratesASqliteFileOnceAndAgainIdempotently) {
       "(name = 'view_sessions' OR name LIKE 'audience_%')");
   ASSERT_TRUE(s);
   ASSERT_TRUE(*s->Step());
-  EXPECT_EQ(s->Int(0), 12);
+  EXPECT_EQ(s->Int(0), 13);
   auto v = (*db)->Prepare("SELECT version FROM kinora_migrations WHERE component = 'audience'");
   ASSERT_TRUE(v);
   ASSERT_TRUE(*v->Step());

@@ -70,6 +70,9 @@ def site_rollups(db):
     db.execute("DELETE FROM audience_site_hourly")
     db.execute(f"INSERT INTO audience_site_hourly (hour_start, {cols}) "
                f"SELECT hour_start, {sums} FROM audience_hourly GROUP BY hour_start")
+    db.execute("DELETE FROM audience_site_concurrency")
+    db.execute("INSERT INTO audience_site_concurrency (minute_start, viewers) SELECT minute_start, "
+               "SUM(viewers) FROM audience_concurrency GROUP BY minute_start")
     db.execute("DELETE FROM audience_site_startup")
     db.execute("INSERT INTO audience_site_startup (hour_start, le_ms, count) SELECT hour_start, "
                "le_ms, SUM(count) FROM audience_startup_histogram GROUP BY hour_start, le_ms")

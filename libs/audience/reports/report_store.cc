@@ -287,6 +287,12 @@ class SqlReportStore final : public ReportStore {
 
   Result<int64_t> PeakConcurrency(const Scope& s, int64_t since_s) override {
     Q q;
+    if (s.kind == Scope::Kind::kAll) {
+      q << "SELECT COALESCE(MAX(viewers), 0) FROM " << kSiteConcurrencyTable
+        << " WHERE minute_start >= " << V(since_s);
+      KINORA_TRY(auto rows, Run(q, 1));
+      return rows.empty() ? 0 : Int(rows[0], 0);
+    }
     q << "SELECT COALESCE(MAX(n), 0) FROM (SELECT SUM(viewers) AS n FROM audience_concurrency "
          "WHERE minute_start >= "
       << V(since_s) << " AND ";

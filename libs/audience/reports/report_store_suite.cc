@@ -145,6 +145,10 @@ class ReportStoreTest : public ::testing::TestWithParam<ReportBackend> {
     Exec("DELETE FROM audience_site_hourly");
     Exec("INSERT INTO audience_site_hourly (hour_start, " + cols + ") SELECT hour_start, " + sums +
          " FROM audience_hourly GROUP BY hour_start");
+    Exec("DELETE FROM audience_site_concurrency");
+    Exec(
+        "INSERT INTO audience_site_concurrency (minute_start, viewers) SELECT minute_start, "
+        "SUM(viewers) FROM audience_concurrency GROUP BY minute_start");
     Exec("DELETE FROM audience_site_startup");
     Exec(
         "INSERT INTO audience_site_startup (hour_start, le_ms, count) SELECT hour_start, le_ms, "
@@ -276,6 +280,7 @@ TEST_P(ReportStoreTest, RealtimeAndExport) {
   Exec("INSERT INTO audience_concurrency VALUES ('" + kV1 + "', " + std::to_string(kDay + 60) +
        ", 3), ('" + kV2 + "', " + std::to_string(kDay + 60) + ", 2), ('" + kV1 + "', " +
        std::to_string(kDay + 120) + ", 4), ('" + kV3 + "', " + std::to_string(kDay + 60) + ", 9)");
+  SiteRollups();
   auto peak = store_->PeakConcurrency(Scope::Owner("alice"), kDay);
   ASSERT_TRUE(peak);
   EXPECT_EQ(*peak, 5);

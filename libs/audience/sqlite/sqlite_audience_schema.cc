@@ -151,9 +151,9 @@ CREATE INDEX audience_dedupe_by_hour ON audience_dedupe (hour_start);
 )sql";
 
 // Distinct viewers per video per day as a counter, kept beside the key set, so a report sums a
-// row per day instead of counting every key of the range; the hourly counters and the startup
-// histogram of the whole site, so a site-wide report reads one row per hour rather than every
-// video's.
+// row per day instead of counting every key of the range; the hourly counters, the startup
+// histogram and the concurrency of the whole site, so a site-wide report reads one row per hour
+// (minute) rather than every video's.
 constexpr std::string_view kSchemaV2 = R"sql(
 CREATE TABLE audience_daily_unique (
   video_id   TEXT NOT NULL,
@@ -196,6 +196,12 @@ CREATE TABLE audience_site_startup (
 ) WITHOUT ROWID;
 INSERT INTO audience_site_startup (hour_start, le_ms, count)
   SELECT hour_start, le_ms, SUM(count) FROM audience_startup_histogram GROUP BY hour_start, le_ms;
+CREATE TABLE audience_site_concurrency (
+  minute_start INTEGER NOT NULL PRIMARY KEY,
+  viewers      INTEGER NOT NULL DEFAULT 0
+) WITHOUT ROWID;
+INSERT INTO audience_site_concurrency (minute_start, viewers)
+  SELECT minute_start, SUM(viewers) FROM audience_concurrency GROUP BY minute_start;
 INSERT INTO audience_daily_unique (video_id, day_start, viewers)
   SELECT video_id, day_start, COUNT(*) FROM audience_daily_viewers GROUP BY video_id, day_start;
 )sql";

@@ -58,7 +58,9 @@
 //   (a key of an older day can never be computed again): deleted with the day's salt.
 // audience_site_hourly — audience_hourly summed over every video: hour_start PK and the same
 //   counters. audience_site_startup — audience_startup_histogram summed over every video:
-//   hour_start, le_ms, count; PK (hour_start, le_ms). Written with the per-video rows.
+//   hour_start, le_ms, count; PK (hour_start, le_ms). audience_site_concurrency —
+//   audience_concurrency summed over every video: minute_start PK, viewers. Written with the
+//   per-video rows.
 // audience_daily_unique — per video per day: viewers (rows of audience_daily_viewers ever added
 //   for it; kept after the keys are deleted). PK (video_id, day_start).
 // audience_concurrency — per video per minute (minute_start, of the beacon's arrival): viewers
@@ -88,6 +90,7 @@ inline constexpr std::string_view kDailyViewersTable = "audience_daily_viewers";
 inline constexpr std::string_view kDailyUniqueTable = "audience_daily_unique";
 inline constexpr std::string_view kSiteHourlyTable = "audience_site_hourly";
 inline constexpr std::string_view kSiteStartupTable = "audience_site_startup";
+inline constexpr std::string_view kSiteConcurrencyTable = "audience_site_concurrency";
 inline constexpr std::string_view kConcurrencyTable = "audience_concurrency";
 inline constexpr std::string_view kSaltsTable = "audience_salts";
 inline constexpr std::string_view kDedupeTable = "audience_dedupe";
