@@ -108,6 +108,15 @@ Result<void> Pass::Setup() {
                                   {"start_number", "1"}}));
   }
   KINORA_TRY_VOID(mp4_->Open({{"movflags", "+faststart"}}));
+  if (o_.analyze) {  // the analysis reads every picture and every sample, copied or not
+    decode_video_ = true;
+    video_analysis_ = std::make_unique<VideoAnalyzer>(rate_, report_.probe.duration_seconds);
+    video_analysis_->Start();
+    if (m_.audio) {
+      audio_analysis_ =
+          std::make_unique<AudioAnalyzer>(m_.audio->time_base, report_.probe.duration_seconds);
+    }
+  }
   if (decode_video_) {
     filter_ = std::make_unique<UprightFilter>(report_.probe.rotation, rate_, m_.video->time_base);
   }
@@ -145,6 +154,7 @@ Result<void> Pass::ToRungs(AVFrame* upright) {
     KINORA_TRY_VOID(thumbs_.Offer(*upright, t));
   }
   for (RungEncoder* e : roots_) KINORA_TRY_VOID(e->Push(upright));
+  if (video_analysis_) video_analysis_->Push(upright);
   return {};
 }
 
@@ -217,7 +227,8 @@ Result<void> Pass::OnAudioPacket(const AVPacket* pkt) {
     if (err < 0) continue;  // damaged audio is skipped; the video decides the job
     int64_t ts = frame_->best_effort_timestamp;
     frame_->pts = ts == AV_NOPTS_VALUE ? AV_NOPTS_VALUE : ts - audio_offset_;
-    Result<void> r = audio_->Push(frame_.get(), m_.audio->time_base);
+    if (audio_analysis_) audio_analysis_->Push(frame_.get());
+    Result<void> r = audio_ ? audio_->Push(frame_.get(), m_.audio->time_base) : Result<void>{};
     av_frame_unref(frame_.get());
     if (!r) return r;
   }
@@ -249,10 +260,10 @@ Result<void> Pass::Finish() {
     KINORA_TRY_VOID(DecodeVideo(nullptr));
     KINORA_TRY_VOID(filter_->Finish([this](AVFrame* f) { return ToRungs(f); }));
   }
-  if (audio_) {
-    KINORA_TRY_VOID(OnAudioPacket(nullptr));
-    KINORA_TRY_VOID(audio_->Finish());
-  }
+  if (video_analysis_) video_analysis_->Finish();
+  if (audio_ || audio_analysis_) KINORA_TRY_VOID(OnAudioPacket(nullptr));
+  if (audio_) KINORA_TRY_VOID(audio_->Finish());
+  if (audio_analysis_) audio_analysis_->Finish(video_end_);
   for (auto& e : encoders_) KINORA_TRY_VOID(e->Finish());
   for (Muxer& h : hls_) KINORA_TRY_VOID(h.Finish());
   return mp4_->Finish();
@@ -291,10 +302,11 @@ Result<void> Pass::Run() {
     }
     if (pkt->stream_index == m_.video->index) {
       r = OnVideoPacket(pkt.get());
-    } else if (audio_ && pkt->stream_index == m_.audio->index) {
-      r = OnAudioPacket(pkt.get());
-    } else if (!audio_copies_.empty() && pkt->stream_index == m_.audio->index) {
-      r = CopyPacket(pkt.get(), m_.audio->time_base, audio_offset_, audio_copies_);
+    } else if (m_.audio && pkt->stream_index == m_.audio->index) {
+      if (!audio_copies_.empty()) {
+        r = CopyPacket(pkt.get(), m_.audio->time_base, audio_offset_, audio_copies_);
+      }
+      if (r && (audio_ || audio_analysis_)) r = OnAudioPacket(pkt.get());
     }
     av_packet_unref(pkt.get());
     if (!r) return r;

@@ -11,6 +11,7 @@ extern "C" {}
 #include <vector>
 
 #include "kinora/media/av.h"
+#include "kinora/media/internal/jpeg.h"
 
 namespace kinora::media {
 namespace {
@@ -228,32 +229,6 @@ Frame Letterbox(const AVFrame& img, int width, int height) {
   return card;
 }
 
-Result<std::string> EncodeJpeg(AVFrame* img, int quality) {
-  const AVCodec* codec = avcodec_find_encoder(AV_CODEC_ID_MJPEG);
-  if (!codec) return MakeError(ErrorCode::kInternal, "libavcodec has no MJPEG encoder");
-  CodecContext enc(avcodec_alloc_context3(codec));
-  if (!enc) throw std::bad_alloc();
-  enc->width = img->width;
-  enc->height = img->height;
-  enc->pix_fmt = AV_PIX_FMT_YUVJ420P;
-  enc->color_range = AVCOL_RANGE_JPEG;
-  enc->time_base = AVRational{1, 25};
-  enc->flags |= AV_CODEC_FLAG_QSCALE;
-  // qscale 2 is near-lossless, 31 the worst; quality 85 -> 4, like `ffmpeg -q:v 4`.
-  int qscale = std::clamp(static_cast<int>(std::lround((100 - quality) / 5.0)) + 1, 2, 31);
-  enc->global_quality = FF_QP2LAMBDA * qscale;
-  img->quality = enc->global_quality;
-  img->pts = 0;
-  img->color_range = AVCOL_RANGE_JPEG;
-  int err = avcodec_open2(enc.get(), codec, nullptr);
-  if (err >= 0) err = avcodec_send_frame(enc.get(), img);
-  if (err >= 0) err = avcodec_send_frame(enc.get(), nullptr);
-  Packet pkt = NewPacket();
-  if (err >= 0) err = avcodec_receive_packet(enc.get(), pkt.get());
-  if (err < 0) return MapAvError(err, "cannot encode the thumbnail");
-  return std::string(reinterpret_cast<const char*>(pkt->data), static_cast<size_t>(pkt->size));
-}
-
 // Poster and card of a frame whose display orientation needs `rotation` and whose pixels have
 // aspect ratio `sar`.
 Result<Thumbnails> EncodeFrame(const AVFrame* f, int rotation, AVRational sar, double seconds,
@@ -267,14 +242,14 @@ Result<Thumbnails> EncodeFrame(const AVFrame* f, int rotation, AVRational sar, d
   t.poster_width = std::min(Even(dw), o.poster_max_width & ~1);
   t.poster_height = Even(t.poster_width * dh / dw);
   KINORA_TRY(Frame poster, Render(*f, rotation, t.poster_width, t.poster_height));
-  KINORA_TRY(t.poster_jpeg, EncodeJpeg(poster.get(), o.jpeg_quality));
+  KINORA_TRY(t.poster_jpeg, internal::EncodeJpeg(poster.get(), o.jpeg_quality));
 
   double fit = std::min(o.card_width / dw, o.card_height / dh);
   int w = std::min(Even(dw * fit), o.card_width & ~1);
   int h = std::min(Even(dh * fit), o.card_height & ~1);
   KINORA_TRY(Frame scaled, Render(*f, rotation, w, h));
   Frame card = Letterbox(*scaled, o.card_width, o.card_height);
-  KINORA_TRY(t.card_jpeg, EncodeJpeg(card.get(), o.jpeg_quality));
+  KINORA_TRY(t.card_jpeg, internal::EncodeJpeg(card.get(), o.jpeg_quality));
   return t;
 }
 
@@ -343,4 +318,33 @@ Result<Thumbnails> MakeThumbnails(const std::filesystem::path& input, const Thum
   return Encode(d, picker, o);
 }
 
+namespace internal {
+
+Result<std::string> EncodeJpeg(AVFrame* img, int quality) {
+  const AVCodec* codec = avcodec_find_encoder(AV_CODEC_ID_MJPEG);
+  if (!codec) return MakeError(ErrorCode::kInternal, "libavcodec has no MJPEG encoder");
+  CodecContext enc(avcodec_alloc_context3(codec));
+  if (!enc) throw std::bad_alloc();
+  enc->width = img->width;
+  enc->height = img->height;
+  enc->pix_fmt = AV_PIX_FMT_YUVJ420P;
+  enc->color_range = AVCOL_RANGE_JPEG;
+  enc->time_base = AVRational{1, 25};
+  enc->flags |= AV_CODEC_FLAG_QSCALE;
+  // qscale 2 is near-lossless, 31 the worst; quality 85 -> 4, like `ffmpeg -q:v 4`.
+  int qscale = std::clamp(static_cast<int>(std::lround((100 - quality) / 5.0)) + 1, 2, 31);
+  enc->global_quality = FF_QP2LAMBDA * qscale;
+  img->quality = enc->global_quality;
+  img->pts = 0;
+  img->color_range = AVCOL_RANGE_JPEG;
+  int err = avcodec_open2(enc.get(), codec, nullptr);
+  if (err >= 0) err = avcodec_send_frame(enc.get(), img);
+  if (err >= 0) err = avcodec_send_frame(enc.get(), nullptr);
+  Packet pkt = NewPacket();
+  if (err >= 0) err = avcodec_receive_packet(enc.get(), pkt.get());
+  if (err < 0) return MapAvError(err, "cannot encode the thumbnail");
+  return std::string(reinterpret_cast<const char*>(pkt->data), static_cast<size_t>(pkt->size));
+}
+
+}  // namespace internal
 }  // namespace kinora::media

@@ -3,6 +3,7 @@
 #include <sys/resource.h>
 
 #include <algorithm>
+#include <boost/json/serialize.hpp>
 #include <chrono>
 #include <climits>
 #include <cmath>
@@ -12,6 +13,7 @@
 #include <optional>
 
 #include "kinora/media/av.h"
+#include "kinora/media/content_flags.h"
 #include "kinora/media/hls_playlist.h"
 #include "kinora/media/internal/decode_pass.h"
 
@@ -147,6 +149,43 @@ SourceFacts FactsOf(const ProbeResult& p, bool has_audio) {
   return f;
 }
 
+// The content analysis of the pass (content_analysis.h): storyboard sheets and VTT, then
+// analysis.json, and the digest in the report. A failed step is written down as such.
+std::vector<RungQuality> RungQualities(const Plan& plan, const Pass& pass) {
+  std::vector<RungQuality> out;
+  auto encoder = pass.encoders().begin();
+  for (const Rung& r : plan.hls) {
+    if (r.copy) {
+      out.push_back({r.name, true, 1.0, std::nullopt, 0});
+    } else if (encoder != pass.encoders().end()) {
+      ++encoder;
+    }
+  }
+  return out;
+}
+
+Result<void> WriteAnalysis(Pass& pass, const Plan& plan, TranscodeReport& report, bool has_audio,
+                           const fs::path& out_dir) {
+  ContentAnalysis a;
+  a.duration_seconds = report.probe.duration_seconds;
+  if (internal::VideoAnalyzer* v = pass.video_analysis()) {
+    v->Fill(a);
+    auto board = v->storyboard().Write(out_dir, a.duration_seconds);
+    if (board) {
+      a.storyboard = std::move(*board);
+    } else {
+      a.complete = false;
+      a.incomplete.push_back("storyboard: " + board.error().message);
+    }
+  }
+  if (internal::AudioAnalyzer* au = pass.audio_analysis()) au->Fill(a);
+  a.quality = RungQualities(plan, pass);
+  a.flags = DeriveFlags(a, has_audio);
+  KINORA_TRY_VOID(WriteFile(out_dir / kAnalysisFile, boost::json::serialize(ToJson(a))));
+  report.content = Summarize(a);
+  return {};
+}
+
 }  // namespace
 
 Result<TranscodeReport> Transcode(const fs::path& input, const fs::path& out_dir,
@@ -183,6 +222,13 @@ Result<TranscodeReport> Transcode(const fs::path& input, const fs::path& out_dir
     Pass pass(media, plan, o, out_dir, report);
     KINORA_TRY_VOID(pass.Setup());
     KINORA_TRY_VOID(pass.Run());
+    if (o.analyze) {
+      const auto analysis_started = std::chrono::steady_clock::now();
+      KINORA_TRY_VOID(WriteAnalysis(pass, plan, report, media.audio != nullptr, out_dir));
+      report.analysis_seconds =
+          std::chrono::duration<double>(std::chrono::steady_clock::now() - analysis_started)
+              .count();
+    }
     if (pass.thumbnails().has_frame()) {
       KINORA_TRY(thumbs, pass.thumbnails().Encode());
     } else {  // a pure remux decoded nothing: sample a few frames instead

@@ -104,6 +104,8 @@ json::object ToJson(const TranscodeReport& r) {
           {"thumbnail_seconds", r.thumbnail_seconds},
           {"poster_width", r.poster_width},
           {"poster_height", r.poster_height},
+          {"content", ToJson(r.content)},
+          {"analysis_seconds", r.analysis_seconds},
           {"wall_seconds", r.wall_seconds},
           {"cpu_seconds", r.cpu_seconds},
           {"files", std::move(files)}};
@@ -132,6 +134,10 @@ Result<TranscodeReport> TranscodeReportFromJson(const json::object& o) {
   r.thumbnail_seconds = Num(o, "thumbnail_seconds");
   r.poster_width = static_cast<int>(Int(o, "poster_width"));
   r.poster_height = static_cast<int>(Int(o, "poster_height"));
+  if (const json::value* v = o.if_contains("content"); v && v->is_object()) {
+    KINORA_TRY(r.content, ContentSummaryFromJson(v->get_object()));
+  }
+  r.analysis_seconds = Num(o, "analysis_seconds");
   r.wall_seconds = Num(o, "wall_seconds");
   r.cpu_seconds = Num(o, "cpu_seconds");
   if (const json::value* v = o.if_contains("files"); v && v->is_array()) {

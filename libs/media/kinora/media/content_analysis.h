@@ -19,7 +19,7 @@ inline constexpr const char* kAnalysisFile = "analysis.json";
 inline constexpr const char* kStoryboardDir = "storyboard";
 inline constexpr const char* kStoryboardVtt = "storyboard/storyboard.vtt";
 
-struct Segment {
+struct TimeSpan {
   double start = 0, end = 0;  // seconds
 };
 
@@ -67,7 +67,7 @@ struct ContentAnalysis {
   std::vector<std::string> incomplete;  // "loudness: …" per failed step
   double duration_seconds = 0;
   std::vector<SceneCut> scenes;
-  std::vector<Segment> black, freeze, silence;
+  std::vector<TimeSpan> black, freeze, silence;
   std::optional<Loudness> loudness;  // none without audio
   std::optional<Waveform> waveform;
   std::optional<Complexity> complexity;

@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "kinora/core/error.h"
+#include "kinora/media/content_analysis.h"
 #include "kinora/media/ladder.h"
 #include "kinora/media/probe.h"
 #include "kinora/media/thumbnail.h"
@@ -32,6 +33,9 @@ struct TranscodeOptions {
   int crf = 23;
   int64_t audio_bitrate = 128000;
   bool allow_copy = true;
+  // Measure the content in the same pass and write analysis.json and the storyboard
+  // (content_analysis.h). A failing analysis step never fails the transcode.
+  bool analyze = true;
   ThumbnailOptions thumbnails;
   // What the source may be (input_policy.h): checked on the probe, enforced by the decoders
   // (pixels) and on the content actually decoded (duration).
@@ -60,6 +64,8 @@ struct TranscodeReport {
   double gaps_closed_seconds = 0;  // timestamp gaps taken out (probe.duration_seconds is after)
   double thumbnail_seconds = 0;    // where the thumbnail frame was taken from
   int poster_width = 0, poster_height = 0;
+  ContentSummary content;       // the analysis' digest (analysis.json has the whole of it)
+  double analysis_seconds = 0;  // writing the analysis and storyboard after the pass
   double wall_seconds = 0, cpu_seconds = 0;
   std::vector<std::string> files;  // every file written, relative to the output directory
 };

@@ -11,11 +11,13 @@
 
 #include "kinora/core/error.h"
 #include "kinora/media/av.h"
+#include "kinora/media/internal/audio_analyzer.h"
 #include "kinora/media/internal/audio_encoder.h"
 #include "kinora/media/internal/gap_closer.h"
 #include "kinora/media/internal/muxer.h"
 #include "kinora/media/internal/rung_encoder.h"
 #include "kinora/media/internal/upright_filter.h"
+#include "kinora/media/internal/video_analyzer.h"
 #include "kinora/media/ladder.h"
 #include "kinora/media/transcode.h"
 
@@ -43,6 +45,12 @@ class Pass {
   Result<void> Run();
   // Thumbnails picked from this pass's frames (none when every output was copied).
   const ThumbnailPicker& thumbnails() const { return thumbs_; }
+  // The content analysis of this pass's frames and samples (null when not asked for, or, for
+  // audio, when the source has none); finished when Run returns.
+  VideoAnalyzer* video_analysis() { return video_analysis_.get(); }
+  AudioAnalyzer* audio_analysis() { return audio_analysis_.get(); }
+  // The encoded rungs, tallest first (their encode quality is read after Run).
+  const std::vector<std::unique_ptr<RungEncoder>>& encoders() const { return encoders_; }
 
  private:
   Result<void> OnVideoPacket(const AVPacket* pkt);
@@ -76,6 +84,8 @@ class Pass {
   std::vector<MuxTarget> copies_;        // outputs that take the source's video packets as they are
   std::vector<MuxTarget> audio_copies_;  // every output, when the source audio is already AAC
   bool decode_video_ = false;
+  std::unique_ptr<VideoAnalyzer> video_analysis_;
+  std::unique_ptr<AudioAnalyzer> audio_analysis_;
   ThumbnailPicker thumbs_{o_.thumbnails, report_.probe.duration_seconds};
 
   Frame frame_ = NewFrame();
