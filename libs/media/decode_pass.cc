@@ -110,7 +110,8 @@ Result<void> Pass::Setup() {
   KINORA_TRY_VOID(mp4_->Open({{"movflags", "+faststart"}}));
   if (o_.analyze) {  // the analysis reads every picture and every sample, copied or not
     decode_video_ = true;
-    video_analysis_ = std::make_unique<VideoAnalyzer>(rate_, report_.probe.duration_seconds);
+    video_analysis_ =
+        std::make_unique<VideoAnalyzer>(rate_, report_.probe.duration_seconds, o_.video_detectors);
     video_analysis_->Start();
     if (m_.audio) {
       audio_analysis_ =

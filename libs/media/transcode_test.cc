@@ -162,7 +162,8 @@ TEST_F(TranscodeTest, EveryOutputDecodesAtItsSizeFromOneSource) {
   ASSERT_FALSE(progress.empty());
   EXPECT_TRUE(std::is_sorted(progress.begin(), progress.end()));
   EXPECT_DOUBLE_EQ(progress.back(), 0.99);
-  EXPECT_EQ(r->files.size(), 1u + 2 * 3 + 3);  // master, 2 x (index, init, segment), mp4, jpgs
+  // master, 2 x (index, init, segment), mp4, jpgs, analysis.json, storyboard VTT + one sheet
+  EXPECT_EQ(r->files.size(), 1u + 2 * 3 + 3 + 3);
 }
 
 TEST_F(TranscodeTest, AWebReadySourceIsCopiedAndTheOtherRungsKeepItsKeyFrames) {

@@ -20,11 +20,13 @@ constexpr double kSceneThreshold = 10;  // scdet's score, 0..100
 
 // The chain every analysis frame goes through: one small square-pixel copy, then the detectors
 // (each passes the frame on with its findings in the frame's metadata).
-std::string Chain(int w, int h) {
+std::string Chain(int w, int h, const std::string& detectors) {
   return "scale=" + std::to_string(w) + ":" + std::to_string(h) +
-         ":flags=area,setsar=1,format=yuv420p,blackdetect=d=0:pic_th=0.98:pix_th=0.10,"
-         "freezedetect=n=-60dB:d=1,scdet=t=" +
-         std::to_string(static_cast<int>(kSceneThreshold)) + ",siti";
+         ":flags=area,setsar=1,format=yuv420p," +
+         (detectors.empty() ? "blackdetect=d=0:pic_th=0.98:pix_th=0.10,freezedetect=n=-60dB:d=1,"
+                              "scdet=t=" +
+                                  std::to_string(static_cast<int>(kSceneThreshold)) + ",siti"
+                            : detectors);
 }
 
 std::optional<double> Meta(const AVFrame* f, const char* key) {
@@ -40,8 +42,10 @@ int Even(double v) { return std::max(2, static_cast<int>(std::lround(v / 2)) * 2
 
 }  // namespace
 
-VideoAnalyzer::VideoAnalyzer(AVRational rate, double duration_seconds)
-    : rate_(rate), storyboard_(PlanStoryboard(duration_seconds)) {}
+VideoAnalyzer::VideoAnalyzer(AVRational rate, double duration_seconds, std::string detectors)
+    : rate_(rate),
+      detectors_(std::move(detectors)),
+      storyboard_(PlanStoryboard(duration_seconds)) {}
 
 VideoAnalyzer::~VideoAnalyzer() {
   if (thread_.joinable()) Finish();
@@ -113,7 +117,7 @@ void VideoAnalyzer::Analyze(const AVFrame& frame) {
     std::snprintf(args, sizeof args,
                   "video_size=%dx%d:pix_fmt=%d:time_base=%d/%d:pixel_aspect=%d/%d", frame.width,
                   frame.height, frame.format, tb.num, tb.den, sar.num, sar.den);
-    auto g = FilterGraph::Create("buffer", args, Chain(w, h));
+    auto g = FilterGraph::Create("buffer", args, Chain(w, h, detectors_));
     if (!g) return Fail(g.error().message);
     graph_.emplace(std::move(*g));
     in_w_ = frame.width;

@@ -36,6 +36,9 @@ struct TranscodeOptions {
   // Measure the content in the same pass and write analysis.json and the storyboard
   // (content_analysis.h). A failing analysis step never fails the transcode.
   bool analyze = true;
+  // Replaces the picture detectors' filter chain (video_analyzer.cc); tests use it to make an
+  // analysis step fail.
+  std::string video_detectors;
   ThumbnailOptions thumbnails;
   // What the source may be (input_policy.h): checked on the probe, enforced by the decoders
   // (pixels) and on the content actually decoded (duration).

@@ -22,7 +22,8 @@ namespace kinora::media::internal {
 class VideoAnalyzer {
  public:
   // rate: the frames' constant rate (their pts count frames); duration: the expected length.
-  VideoAnalyzer(AVRational rate, double duration_seconds);
+  // detectors: replaces the default detector chain when not empty.
+  VideoAnalyzer(AVRational rate, double duration_seconds, std::string detectors = {});
   ~VideoAnalyzer();
 
   void Start();
@@ -44,6 +45,7 @@ class VideoAnalyzer {
   void Fail(std::string what);
 
   AVRational rate_;
+  std::string detectors_;
   StoryboardBuilder storyboard_;
   std::optional<FilterGraph> graph_;
   int in_w_ = 0, in_h_ = 0, in_fmt_ = -1;
