@@ -1,5 +1,6 @@
-import { act, fireEvent, render, screen } from '@testing-library/react';
+import { act, fireEvent, screen } from '@testing-library/react';
 import type { Video } from '@/api/types';
+import { renderWithQueryClient as render } from '@/test/render';
 import { VideoPlayer } from './VideoPlayer';
 
 // jsdom has no MediaSource, so hls.js is unsupported and the player plays the MP4: the refresh
@@ -54,5 +55,48 @@ describe('VideoPlayer signed URL refresh', () => {
     expect(refresh).toHaveBeenCalledTimes(1);
     expect(await screen.findByRole('status')).toHaveTextContent(/could not be loaded/);
     expect(player().getAttribute('src')).toBe(expired.video_url);
+  });
+});
+
+describe('VideoPlayer storyboard previews', () => {
+  const vtt = [
+    'WEBVTT',
+    '',
+    '00:00:00.000 --> 00:00:05.000',
+    '/media/processed/x/storyboard/sprite_000.jpg?expires=9999999999&signature=ab#xywh=0,0,160,90',
+    '',
+    '00:00:05.000 --> 00:00:10.000',
+    '/media/processed/x/storyboard/sprite_000.jpg?expires=9999999999&signature=ab#xywh=160,0,160,90',
+    '',
+  ].join('\n');
+  const video = { ...base, video_url: '/media/processed/x/video.mp4', duration_seconds: 10 } as Video;
+
+  afterEach(() => vi.unstubAllGlobals());
+
+  it('shows no strip without a storyboard', () => {
+    render(<VideoPlayer video={video} />);
+    expect(screen.queryByTestId('preview-timeline')).toBeNull();
+  });
+
+  it('shows the tile under the pointer and seeks on a click', async () => {
+    const fetchMock = vi.fn().mockResolvedValue(new Response(vtt, { status: 200 }));
+    vi.stubGlobal('fetch', fetchMock);
+    render(<VideoPlayer video={video} storyboardUrl="/media/processed/x/storyboard/storyboard.vtt?sig=1" />);
+    const slider = await screen.findByRole('slider', { name: /seek/i });
+    expect(fetchMock).toHaveBeenCalledWith('/media/processed/x/storyboard/storyboard.vtt?sig=1', expect.anything());
+    slider.getBoundingClientRect = () => ({ left: 0, top: 0, width: 200, height: 6, right: 200, bottom: 6 }) as DOMRect;
+
+    fireEvent.mouseMove(slider, { clientX: 150 }); // 7.5 s of 10
+    const preview = screen.getByTestId('storyboard-preview');
+    expect(preview).toHaveTextContent('0:07');
+    const tile = screen.getByRole('img', { name: 'Preview at 0:07' });
+    const sprite = tile.firstElementChild as HTMLElement;
+    expect(sprite.style.backgroundPosition).toBe('-160px 0px');
+    expect(sprite.style.backgroundImage).toContain('sprite_000.jpg');
+
+    fireEvent.click(slider, { clientX: 50 });
+    expect(player().currentTime).toBeCloseTo(2.5);
+    fireEvent.mouseLeave(slider);
+    expect(screen.queryByTestId('storyboard-preview')).toBeNull();
   });
 });

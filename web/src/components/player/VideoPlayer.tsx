@@ -2,8 +2,11 @@ import { useCallback, useEffect, useRef, useState } from 'react';
 import Hls from 'hls.js';
 import { Settings2 } from 'lucide-react';
 import type { Video } from '@/api/types';
+import { useStoryboard } from '@/lib/content/api';
+import { cn } from '@/lib/cn';
 import { trackPlayback, type Tracking } from '@/lib/playback/attach';
 import type { Surface } from '@/lib/playback/beacon';
+import { PreviewTimeline } from './PreviewTimeline';
 import { choosePlaybackSource, isExpiredUrlError, qualityLevels, refreshDelayMs, type QualityLevel } from './playback';
 
 export interface VideoPlayerProps {
@@ -22,6 +25,12 @@ export interface VideoPlayerProps {
   className?: string;
   /** The line under the video (streaming mode, quality); the embed page goes without. */
   footer?: boolean;
+  /**
+   * The storyboard's WebVTT thumbnails track (signed URL): with it, a seek strip under the video
+   * shows the frame under the pointer. Without it (or while it loads, or if it fails) there is
+   * no strip.
+   */
+  storyboardUrl?: string | null;
 }
 
 /** Where playback was when the sources were renewed, to carry on from there. */
@@ -40,7 +49,9 @@ export function VideoPlayer({
   refresh,
   className,
   footer = true,
+  storyboardUrl,
 }: VideoPlayerProps) {
+  const tiles = useStoryboard(storyboardUrl);
   const ref = useRef<HTMLVideoElement>(null);
   const hlsRef = useRef<Hls | null>(null);
   const trackingRef = useRef<Tracking | null>(null);
@@ -203,7 +214,12 @@ export function VideoPlayer({
 
   return (
     <div className={footer ? undefined : 'relative h-full'}>
-      <div className={className ?? 'overflow-hidden rounded-xl bg-black ring-1 ring-slate-800'}>
+      <div
+        className={cn(
+          className ?? 'overflow-hidden rounded-xl bg-black ring-1 ring-slate-800',
+          !footer && 'flex flex-col',
+        )}
+      >
         <video
           ref={ref}
           controls
@@ -224,9 +240,12 @@ export function VideoPlayer({
               }
             });
           }}
-          className={footer ? 'aspect-video w-full bg-black' : 'h-full w-full bg-black'}
+          className={footer ? 'block aspect-video w-full bg-black' : 'min-h-0 w-full flex-1 bg-black'}
           aria-label={`Video player: ${video.title}`}
         />
+        {mode !== 'none' && tiles.length > 0 && (
+          <PreviewTimeline videoRef={ref} tiles={tiles} duration={video.duration_seconds} />
+        )}
       </div>
       {!footer && notice && (
         <p className="absolute left-2 top-2 rounded bg-black/70 px-2 py-1 text-xs text-amber-300" role="status">
