@@ -132,6 +132,8 @@ int main(int argc, char** argv) {
       ->check(CLI::Range(0, 51));
   process->add_flag(flag(child::kNoCopy) + "{false}", process_args.allow_copy,
                     "Re-encode every rung even when the source could be copied");
+  process->add_flag(flag(child::kNoAnalysis) + "{false}", process_args.analyze,
+                    "Skip the content analysis and storyboard (docs/content-analysis.md)");
   process->add_flag(flag(child::kQuiet), process_args.quiet, "Do not print the report");
   process->add_option(flag(child::kMaxPixels), process_args.limits.max_pixels,
                       "Refuse sources with more pixels a frame (default 35389440, 8192x4320)");

@@ -36,6 +36,7 @@ int RunProcess(const processor::ChildRequest& args) {
   o.x264_preset = args.preset;
   o.crf = args.crf;
   o.allow_copy = args.allow_copy;
+  o.analyze = args.analyze;
   o.limits = args.limits;
   if (args.progress_fd >= 0) {
     o.on_progress = [fd = args.progress_fd](double share) { WriteProgress(fd, share); };

@@ -18,6 +18,7 @@ std::vector<std::string> ChildArgv(const std::string& executable, const ChildReq
   add(child::kPreset, r.preset);
   add(child::kCrf, std::to_string(r.crf));
   if (!r.allow_copy) argv.emplace_back(child::kNoCopy);
+  if (!r.analyze) argv.emplace_back(child::kNoAnalysis);
   add(child::kMaxPixels, std::to_string(r.limits.max_pixels));
   char seconds[32];
   std::snprintf(seconds, sizeof seconds, "%.15g", r.limits.max_duration_seconds);

@@ -13,13 +13,29 @@ TEST(ChildProtocol, ArgvNamesEveryChoice) {
                  .preset = "medium",
                  .crf = 20,
                  .allow_copy = false,
+                 .analyze = false,
                  .quiet = true,
                  .limits = {}};
-  EXPECT_EQ(ChildArgv("/bin/kinora", r),
-            (std::vector<std::string>{"/bin/kinora", "process", "/w/source.mp4", "--out", "/w/out",
-                                      "--report", "/w/report.json", "--progress-fd", "3", "--quiet",
-                                      "--preset", "medium", "--crf", "20", "--no-copy",
-                                      "--max-pixels", "35389440", "--max-duration", "21600"}));
+  EXPECT_EQ(ChildArgv("/bin/kinora", r), (std::vector<std::string>{"/bin/kinora",
+                                                                   "process",
+                                                                   "/w/source.mp4",
+                                                                   "--out",
+                                                                   "/w/out",
+                                                                   "--report",
+                                                                   "/w/report.json",
+                                                                   "--progress-fd",
+                                                                   "3",
+                                                                   "--quiet",
+                                                                   "--preset",
+                                                                   "medium",
+                                                                   "--crf",
+                                                                   "20",
+                                                                   "--no-copy",
+                                                                   "--no-analysis",
+                                                                   "--max-pixels",
+                                                                   "35389440",
+                                                                   "--max-duration",
+                                                                   "21600"}));
   ChildRequest plain;
   plain.input = "in.mov";
   plain.out_dir = "out";

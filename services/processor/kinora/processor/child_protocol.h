@@ -26,7 +26,8 @@ struct ChildRequest {
   std::string preset = "veryfast";
   int crf = 23;
   bool allow_copy = true;
-  bool quiet = false;  // no report on stdout
+  bool analyze = true;  // content analysis and storyboard (docs/content-analysis.md)
+  bool quiet = false;   // no report on stdout
   media::MediaLimits limits;
 };
 
@@ -40,6 +41,7 @@ inline constexpr std::string_view kProgressFd = "--progress-fd";
 inline constexpr std::string_view kPreset = "--preset";
 inline constexpr std::string_view kCrf = "--crf";
 inline constexpr std::string_view kNoCopy = "--no-copy";
+inline constexpr std::string_view kNoAnalysis = "--no-analysis";
 inline constexpr std::string_view kQuiet = "--quiet";
 inline constexpr std::string_view kMaxPixels = "--max-pixels";
 inline constexpr std::string_view kMaxDuration = "--max-duration";
