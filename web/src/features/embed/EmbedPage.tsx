@@ -8,6 +8,7 @@ import { ExternalLink, Loader2 } from 'lucide-react';
 import { ApiError } from '@/api/errors';
 import { videoQuery } from '@/api/queries';
 import { VideoPlayer } from '@/components/player/VideoPlayer';
+import { storyboardUrlOf } from '@/lib/content/api';
 
 function Message({ children }: { children: React.ReactNode }) {
   return (
@@ -55,7 +56,14 @@ export function EmbedPage() {
   const watchUrl = `${window.location.origin}/watch/${encodeURIComponent(video.video_id)}`;
   return (
     <div className="relative h-screen w-screen overflow-hidden bg-black">
-      <VideoPlayer video={video} surface="embed" refresh={refresh} footer={false} className="h-full w-full" />
+      <VideoPlayer
+        video={video}
+        surface="embed"
+        refresh={refresh}
+        footer={false}
+        className="h-full w-full"
+        storyboardUrl={storyboardUrlOf(video, null)}
+      />
       <a
         href={watchUrl}
         target="_blank"

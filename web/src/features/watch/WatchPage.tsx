@@ -11,10 +11,12 @@ import { isSettled } from '@/api/types';
 import { unlikeVideo } from '@/api/unlikeVideo';
 import { ConfirmDialog, ErrorState, LoadingState, ProgressBar, StatusBadge, VisibilityBadge } from '@/components';
 import { canEditVideo, hasRight, signInPath } from '@/lib/access';
+import { contentQuery, storyboardUrlOf } from '@/lib/content/api';
 import { formatCount, formatDateTime, formatPercent } from '@/lib/format';
 import { useMe } from '@/lib/useMe';
 import { EditVideoPanel } from './EditVideoPanel';
 import { SharePanel } from './SharePanel';
+import { ContentPanel } from './ContentPanel';
 import { VideoDetails } from './VideoDetails';
 import { VideoPlayer } from '@/components/player/VideoPlayer';
 
@@ -35,6 +37,15 @@ export function WatchPage() {
     refetchInterval: (q) => (q.state.data && !isSettled(q.state.data.status) ? PROCESSING_REFRESH_MS : false),
   });
   const { me, can } = useMe();
+  // The content analysis (and with it the storyboard's URL) is for the owner, moderators and
+  // admins, like the audience analytics (docs/content-analysis.md, "API").
+  const contentAllowed = Boolean(
+    video &&
+    me &&
+    video.status === 'PROCESSED' &&
+    (videoAccess(video).owner_id === me.user.user_id || hasRight(me, 'see_any_video')),
+  );
+  const content = useQuery({ ...contentQuery(id), enabled: contentAllowed });
   const [actionError, setActionError] = useState<string | null>(null);
   const [confirming, setConfirming] = useState(false);
   const [editing, setEditing] = useState(false);
@@ -88,7 +99,12 @@ export function WatchPage() {
       <div className="grid gap-6 lg:grid-cols-3">
         <div className="lg:col-span-2">
           {video.status === 'PROCESSED' ? (
-            <VideoPlayer video={video} surface="watch" refresh={refreshVideo} />
+            <VideoPlayer
+              video={video}
+              surface="watch"
+              refresh={refreshVideo}
+              storyboardUrl={storyboardUrlOf(video, contentAllowed ? content.data : null)}
+            />
           ) : (
             <div className="card flex aspect-video flex-col items-center justify-center gap-4 p-8 text-center">
               <StatusBadge status={video.status} progress={video.progress} />
@@ -212,6 +228,7 @@ export function WatchPage() {
             </p>
           )}
           {video.description && <p className="mt-4 whitespace-pre-line text-sm text-slate-300">{video.description}</p>}
+          {contentAllowed && <ContentPanel videoId={id} admin={me?.user.role === 'admin'} />}
         </div>
         <VideoDetails video={video} />
       </div>
