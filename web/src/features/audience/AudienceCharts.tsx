@@ -8,12 +8,15 @@ import {
   ComposedChart,
   Legend,
   Line,
+  ReferenceLine,
   ResponsiveContainer,
   Tooltip,
   XAxis,
   YAxis,
 } from 'recharts';
 import type { Interval } from '@/api/audience';
+import { StoryboardTileView } from '@/components/content/StoryboardTileView';
+import { tileAt, type StoryboardTile } from '@/lib/content/vtt';
 import { formatCount, formatDuration, formatPercent } from '@/lib/format';
 import { prefersReducedMotion } from '@/lib/motion';
 import type { RetentionPoint, TimePoint } from './transform';
@@ -183,11 +186,15 @@ function RetentionTooltip({
   payload,
   preview,
   available,
+  tiles = [],
+  scenes = [],
 }: {
   active?: boolean;
   payload?: Array<{ payload: RetentionPoint }>;
   preview: FramePreview;
   available: boolean;
+  tiles?: readonly StoryboardTile[];
+  scenes?: readonly number[];
 }) {
   const point = active && payload?.length ? payload[0].payload : null;
   const time = point?.time ?? null;
@@ -197,30 +204,61 @@ function RetentionTooltip({
     if (time !== null) preview.show(time);
   }, [time, preview]);
   if (!point) return null;
+  const tile = tileAt(tiles, point.time);
+  // A cut within a second of this point explains a step in the curve.
+  const cut = scenes.find((t) => Math.abs(t - point.time) <= 1);
   return (
     <div
       className="rounded-lg border border-slate-700 bg-slate-950/95 p-2 text-xs shadow-lg"
       data-testid="retention-tooltip"
     >
-      {available && (
-        <img
-          src={frame ?? undefined}
+      {tile ? (
+        <StoryboardTileView
+          tile={tile}
           width={160}
-          height={90}
-          className="mb-1 block h-[90px] w-40 rounded bg-black object-contain"
-          alt={`Frame at ${formatDuration(point.time)}`}
+          className="mb-1 rounded"
+          label={`Frame at ${formatDuration(point.time)}`}
         />
+      ) : (
+        available && (
+          <img
+            src={frame ?? undefined}
+            width={160}
+            height={90}
+            className="mb-1 block h-[90px] w-40 rounded bg-black object-contain"
+            alt={`Frame at ${formatDuration(point.time)}`}
+          />
+        )
       )}
       <p className="font-medium text-slate-200">{formatDuration(point.time)}</p>
       <p className="text-indigo-300">Still watching: {formatPercent(point.retention)}</p>
       {point.rewatch != null && <p className="text-amber-300">Re-watched: {formatPercent(point.rewatch)}</p>}
+      {cut !== undefined && <p className="text-violet-300">Scene cut at {formatDuration(cut)}</p>}
     </div>
   );
 }
 
-/** Audience retention over the video; hovering shows the frame at that moment. */
-export function RetentionChart({ data, frameSrc }: { data: RetentionPoint[]; frameSrc?: string | null }) {
-  const { preview, available } = useFramePreview(frameSrc);
+/**
+ * Audience retention over the video; hovering shows the frame at that moment (the storyboard's
+ * tile when there is one, else a frame seeked in the MP4). Scene cuts, when known, are drawn as
+ * vertical lines on the same time axis, so a drop can be read against what happened on screen.
+ */
+export function RetentionChart({
+  data,
+  frameSrc,
+  scenes = [],
+  tiles = [],
+  duration,
+}: {
+  data: RetentionPoint[];
+  frameSrc?: string | null;
+  /** Scene cut times, seconds. */
+  scenes?: readonly number[];
+  tiles?: readonly StoryboardTile[];
+  /** The video's duration, for the axis (else the last point). */
+  duration?: number | null;
+}) {
+  const { preview, available } = useFramePreview(tiles.length ? null : frameSrc);
   if (!data.length) return <NoData />;
   const hasRewatch = data.some((p) => (p.rewatch ?? 0) > 0);
   return (
@@ -236,7 +274,7 @@ export function RetentionChart({ data, frameSrc }: { data: RetentionPoint[]; fra
         <XAxis
           dataKey="time"
           type="number"
-          domain={[0, 'dataMax']}
+          domain={[0, duration && duration > 0 ? duration : 'dataMax']}
           tickFormatter={(t: number) => formatDuration(t)}
           {...AXIS}
         />
@@ -245,7 +283,21 @@ export function RetentionChart({ data, frameSrc }: { data: RetentionPoint[]; fra
           tickFormatter={(v: number) => formatPercent(v, 0)}
           {...AXIS}
         />
-        <Tooltip content={<RetentionTooltip preview={preview} available={available} />} isAnimationActive={false} />
+        {scenes.map((t) => (
+          <ReferenceLine
+            key={t}
+            x={t}
+            stroke="#a78bfa"
+            strokeDasharray="3 3"
+            strokeOpacity={0.8}
+            ifOverflow="hidden"
+            className="scene-cut"
+          />
+        ))}
+        <Tooltip
+          content={<RetentionTooltip preview={preview} available={available} tiles={tiles} scenes={scenes} />}
+          isAnimationActive={false}
+        />
         <Legend wrapperStyle={{ fontSize: 12 }} />
         <Area
           isAnimationActive={animate()}

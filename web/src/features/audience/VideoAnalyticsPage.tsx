@@ -26,6 +26,7 @@ import { EmptyState, ErrorState, KpiCard, LoadingState, PageHeader } from '@/com
 import { ChangeBadge } from '@/components/ChangeBadge';
 import { DateRangePicker } from '@/components/DateRangePicker';
 import { cn } from '@/lib/cn';
+import { contentQuery, useStoryboard } from '@/lib/content/api';
 import { rangeFromParams, rangeToParams, resolveRange, type RangeChoice } from '@/lib/dateRange';
 import { formatBitrate, formatCount, formatDuration, formatPercent, formatSeconds } from '@/lib/format';
 import { BreakdownChart, NoData, Panel, RetentionChart, StartupHistogram, ViewsChart } from './AudienceCharts';
@@ -243,6 +244,11 @@ export function VideoAnalyticsPage() {
   const key = [...audienceKeys.video(id), range.from, range.to] as const;
 
   const video = useQuery(videoQuery(id));
+  // The content analysis puts scene cuts (and storyboard frames) on the retention chart; without
+  // one (a 404) the chart is drawn as before.
+  const content = useQuery(contentQuery(id));
+  const tiles = useStoryboard(content.data?.storyboard?.vtt_url);
+  const sceneCuts = useMemo(() => (content.data?.scenes ?? []).map((s) => s.time), [content.data]);
   const overview = useQuery({
     queryKey: [...key, 'overview'],
     queryFn: ({ signal }) => getVideoOverview(id, r, signal),
@@ -356,7 +362,7 @@ export function VideoAnalyticsPage() {
           title="Audience retention"
           description={
             retention.data
-              ? `${formatCount(retention.data.plays)} plays · ${formatDuration(retention.data.duration_seconds ?? duration)} · hover to see the frame`
+              ? `${formatCount(retention.data.plays)} plays · ${formatDuration(retention.data.duration_seconds ?? duration)} · hover to see the frame${sceneCuts.length ? ' · dashed lines: scene cuts' : ''}`
               : undefined
           }
         >
@@ -364,7 +370,13 @@ export function VideoAnalyticsPage() {
             <NoData message={errorMessage(retention.error)} />
           ) : retention.data ? (
             retention.data.plays > 0 ? (
-              <RetentionChart data={retentionSeries(retention.data, duration)} frameSrc={video.data?.video_url} />
+              <RetentionChart
+                data={retentionSeries(retention.data, duration)}
+                frameSrc={video.data?.video_url}
+                scenes={sceneCuts}
+                tiles={tiles}
+                duration={retention.data.duration_seconds ?? duration}
+              />
             ) : (
               <NoData />
             )
