@@ -7,6 +7,10 @@
 #       shared by its HLS rendition and the MP4 (tee muxer), audio encoded once, thumbnails
 #   (c) one ffmpeg process per output, one after another, each decoding the source (the
 #       original architecture): one per HLS rung, one for the MP4, one for the thumbnails
+#   (d) (b), then a second ffmpeg pass computing the same content analysis Kinora makes in its
+#       one pass (ebur128 with true peak, scdet, blackdetect, freezedetect, silencedetect and a
+#       tile storyboard; docs/content-analysis.md)
+#   (n) kinora process --no-analysis: what the analysis adds to Kinora's own time
 # Sources: "reencode" (12 Mb/s, above 1.5x the 1080p cap, so the top rung is encoded) and "copy"
 # (web-ready: yuv420p, 2 s GOP, under the cap, so the top rung is copied; (b) and (c) copy it too,
 # and the audio when Kinora would). Every output of every way is checked before its timings count.
@@ -63,6 +67,8 @@ write_scripts() {  # NAME SRC DIR(a/b/c parent) COPY(0/1) FRAMES AUDIO_COPY(0/1)
   # (a)
   q "$KINORA" process "$src" --out "$d/a" --report "$d/a-report.json" > "$d/a.sh"
   sed -i 's|$| > '"$(printf %q "$d/a-stdout.json")"'|' "$d/a.sh"
+  q "$KINORA" process "$src" --out "$d/n" --no-analysis --report "$d/n-report.json" > "$d/n.sh"
+  sed -i 's|$| > /dev/null|' "$d/n.sh"
 
   # (b) one command. Video streams 0..N-1 = rungs, then audio; the tee muxer sends the
   # already-encoded streams to each rung's HLS muxer and the 720p one to the MP4 too.
@@ -98,6 +104,17 @@ write_scripts() {  # NAME SRC DIR(a/b/c parent) COPY(0/1) FRAMES AUDIO_COPY(0/1)
       -map "[card]" -frames:v 1 -q:v 4 -update 1 "$d/b/thumbnail.jpg"
     master_cmd "$d/b"
   } > "$d/b.sh"
+
+  # (d) (b), then the analysis as a second pass: detectors on the full frames (as a script
+  # would write it), a storyboard of 160x90 tiles one a second in 10x10 sheets, loudness and
+  # silence of the decoded audio.
+  {
+    sed "s|$(printf %q "$d/b")|$(printf %q "$d/d")|g" "$d/b.sh"
+    q mkdir -p "$d/d/storyboard"
+    q "${FF[@]}" -i "$src" -filter_complex \
+      "[0:v]scdet=t=10,blackdetect=d=0.5,freezedetect=n=-60dB:d=1,fps=1,scale=160:90:${SCALE},tile=10x10[sb];[0:a]ebur128=peak=true,silencedetect=n=-60dB:d=1[au]" \
+      -map "[sb]" -q:v 4 "$d/d/storyboard/sprite_%03d.jpg" -map "[au]" -f null -
+  } > "$d/d.sh"
 
   # (c) one process per output
   {
@@ -329,7 +346,7 @@ have_a=1
 if ! "$KINORA" --help 2>/dev/null | grep -qE '^ +process '; then
   have_a=0; echo "process: '$KINORA process' is not available; (a) skipped" >&2
 fi
-ways="a b c"; (( have_a )) || ways="b c"
+ways="a n b c d"; (( have_a )) || ways="b c d"
 failed=0
 printf 'source\tway\trun\twall_s\tuser_s\tsys_s\n' > "$P/times.tsv"; : > "$P/summary.txt"
 
@@ -406,7 +423,10 @@ PY
   {
     printf 'process %s: %s s 1080p30 H.264 %s %s kb/s (%s), median of %s\n' \
       "$name" "$SECS" "$pixfmt" "$vkbps" "$what" "$RUNS"
-    if (( have_a )); then line a "kinora process (a)"; ratio a ""; fi
+    if (( have_a )); then
+      line a "kinora process (a)"; ratio a ""
+      line n "kinora --no-analysis (n)"; ratio n 1.10
+    fi
     if (( copy )); then
       line b "one ffmpeg (b)"; ratio b ""
       line B "ffmpeg all encoded (B)"; ratio B "$target"
@@ -414,6 +434,18 @@ PY
       line b "one ffmpeg (b)"; ratio b "$target"
     fi
     line c "ffmpeg per output (c)"; ratio c ""
+    line d "ffmpeg (b) + analysis (d)"; ratio d 0.7
+    if (( have_a )) && [[ -f "$d/a/analysis.json" ]]; then
+      python3 - "$d/a/analysis.json" "$d/a-report.json" <<'PY'
+import json, sys
+a, r = json.load(open(sys.argv[1])), json.load(open(sys.argv[2]))
+q = ", ".join(f"{x['rung']} {'copied' if x['copied'] else 'SSIM %.3f' % x['ssim']}" for x in a["quality"])
+l = a.get("loudness") or {}
+print(f"  kinora analysis: complete {a['complete']}, {len(a['scenes'])} cuts, loudness {l.get('integrated_lufs')} LUFS "
+      f"peak {l.get('true_peak_dbtp')} dBTP, storyboard {(a.get('storyboard') or {}).get('tiles')} tiles, "
+      f"quality: {q or 'none'}; writing it after the pass {r.get('analysis_seconds', 0):.2f} s")
+PY
+    fi
     if (( have_a )) && [[ -f "$d/check/a-720p.mp4" && -f "$d/check/b-720p.mp4" ]]; then
       pa=$(psnr "$d/check/a-720p.mp4" "$src" "$d/psnr-a.log")
       pb=$(psnr "$d/check/b-720p.mp4" "$src" "$d/psnr-b.log")
