@@ -122,4 +122,24 @@ describe('LibraryPage', () => {
     expect(await screen.findByRole('button', { name: 'Delete Theirs' })).toBeInTheDocument();
     expect(screen.getByRole('button', { name: 'Delete Mine' })).toBeInTheDocument();
   });
+
+  it('shows content flags as badges and filters the listing by flag', async () => {
+    const flagged = video({ title: 'Quiet one' });
+    Object.assign(flagged, { analysis: { status: 'complete', flags: ['too_quiet', 'no_audio'] } });
+    mocked.mockResolvedValue(page([flagged, video({ video_id: 'b', title: 'Fine one' })]));
+    renderPage();
+    const badges = await screen.findByRole('list', { name: 'Content flags' });
+    expect(within(badges).getByText('Too quiet')).toBeInTheDocument();
+    expect(within(badges).getByText('No audio')).toBeInTheDocument();
+    expect(screen.getAllByRole('list', { name: 'Content flags' })).toHaveLength(1);
+
+    fireEvent.change(screen.getByLabelText('Content'), { target: { value: 'black_start' } });
+    await waitFor(() =>
+      expect(mocked).toHaveBeenLastCalledWith(expect.objectContaining({ flag: 'black_start' }), expect.anything()),
+    );
+    expect(screen.getByLabelText('Content')).toHaveValue('black_start');
+    expect(
+      within(screen.getByLabelText('Content')).getByRole('option', { name: 'Flagged: black at start' }),
+    ).toBeInTheDocument();
+  });
 });

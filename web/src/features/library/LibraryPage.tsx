@@ -14,6 +14,7 @@ import { cn } from '@/lib/cn';
 import { formatCount } from '@/lib/format';
 import { useDebouncedCallback } from '@/lib/useDebouncedCallback';
 import { useMe } from '@/lib/useMe';
+import { FLAG_CODES, flagLabel } from '@/lib/content/flags';
 import { useVideoLibrary } from './useVideoLibrary';
 import { VideoGrid } from './VideoGrid';
 import { VideoTable } from './VideoTable';
@@ -86,6 +87,8 @@ export function LibraryPage() {
   const view = params.get('view') === 'table' ? 'table' : 'grid';
   const sort = params.get('sort') ?? 'timestamp:desc';
   const status = (params.get('status') ?? '') as VideoStatus | '';
+  // A content flag (docs/content-analysis.md): the listing's `flag=` filter.
+  const flag = params.get('flag') ?? '';
   // The address holds the search; the box writes it there once typing pauses.
   const q = params.get('q') ?? '';
   const [query, setQuery] = useState(q);
@@ -100,14 +103,20 @@ export function LibraryPage() {
   const commitQuery = useDebouncedCallback((text: string) => setParam('q', text.trim() || null), 300);
 
   const [sortBy, order] = sort.split(':') as [SortBy, SortOrder];
-  const lib = useVideoLibrary({
-    sort_by: sortBy,
-    order,
-    status: status || undefined,
-    q: q || undefined,
-    ...(mine ? { mine: true } : {}),
-  });
-  const filtered = Boolean(q || status);
+  const lib = useVideoLibrary(
+    // `flag` is added beside the generated filters until api/openapi.json lists it.
+    Object.assign(
+      {
+        sort_by: sortBy,
+        order,
+        status: status || undefined,
+        q: q || undefined,
+        ...(mine ? { mine: true } : {}),
+      },
+      flag ? { flag } : {},
+    ),
+  );
+  const filtered = Boolean(q || status || flag);
 
   return (
     <div>
@@ -179,6 +188,24 @@ export function LibraryPage() {
             </select>
           </div>
           <div>
+            <label htmlFor="lib-flag" className="label">
+              Content
+            </label>
+            <select
+              id="lib-flag"
+              className="input"
+              value={flag}
+              onChange={(e) => setParam('flag', e.target.value || null)}
+            >
+              <option value="">Any content</option>
+              {FLAG_CODES.map((code) => (
+                <option key={code} value={code}>
+                  Flagged: {flagLabel(code).toLowerCase()}
+                </option>
+              ))}
+            </select>
+          </div>
+          <div>
             <label htmlFor="lib-sort" className="label">
               Sort by
             </label>
@@ -239,7 +266,7 @@ export function LibraryPage() {
           <EmptyState
             icon={<Search className="h-7 w-7" />}
             title="No videos match"
-            message="Try another search or clear the status filter."
+            message="Try another search or clear the filters."
             action={
               <button
                 type="button"

@@ -5,6 +5,8 @@ import { Eye, Heart, Trash2 } from 'lucide-react';
 import { videoAccess } from '@/api/authTypes';
 import type { Video } from '@/api/types';
 import { StatusBadge, Thumbnail, VisibilityBadge } from '@/components';
+import { FlagBadges } from '@/components/content/FlagBadges';
+import { analysisSummaryOf } from '@/lib/content/api';
 import { formatCount, formatRelative } from '@/lib/format';
 
 export interface VideoActions {
@@ -56,6 +58,7 @@ export function VideoGrid({ videos, canDelete, onDelete }: { videos: Video[] } &
                 <span className="ml-auto">{formatRelative(v.timestamp)}</span>
               </div>
               {v.status === 'FAILED' && v.error && <p className="mt-1 line-clamp-2 text-xs text-rose-300">{v.error}</p>}
+              <FlagBadges codes={analysisSummaryOf(v)?.flags} className="mt-1.5" />
             </div>
           </Link>
           {canDelete(v) && (

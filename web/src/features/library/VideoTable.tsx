@@ -2,6 +2,8 @@ import { Link } from 'react-router-dom';
 import { Trash2 } from 'lucide-react';
 import type { Video } from '@/api/types';
 import { StatusBadge } from '@/components';
+import { FlagBadges } from '@/components/content/FlagBadges';
+import { analysisSummaryOf } from '@/lib/content/api';
 import { formatBytes, formatCount, formatDateTime, formatDuration, formatPercent } from '@/lib/format';
 import { VisibilityOf, type VideoActions } from './VideoGrid';
 
@@ -55,6 +57,7 @@ export function VideoTable({ videos, canDelete, onDelete }: { videos: Video[] } 
                   {v.title}
                 </Link>
                 {v.status === 'FAILED' && v.error && <p className="truncate text-xs text-rose-300">{v.error}</p>}
+                <FlagBadges codes={analysisSummaryOf(v)?.flags} className="mt-1" />
               </td>
               <td className="td">
                 <StatusBadge status={v.status} progress={v.progress} />
