@@ -44,6 +44,10 @@ Result<std::unique_ptr<RungEncoder>> RungEncoder::Open(const Rung& rung, const E
   int err = avcodec_open2(c, codec, &opts);
   av_dict_free(&opts);
   if (err < 0) return MapAvError(err, "cannot open the H.264 encoder for " + rung.name);
+  if (s.measure_quality) {
+    r->quality_ = std::make_unique<QualitySampler>(
+        c, SamplingPlan{s.gop_frames, s.follow_source_keyframes, s.expected_frames});
+  }
   return r;
 }
 
@@ -87,6 +91,7 @@ Result<void> RungEncoder::Finish() {
 
 void RungEncoder::Run() {
   Frame scaled = NewFrame();
+  bool kept = false;  // the quality sampler holds the last picture
   for (;;) {
     Frame next;
     {
@@ -99,9 +104,10 @@ void RungEncoder::Run() {
     }
     cv_.notify_all();
     // Children keep references to the picture, so a hub takes a fresh buffer per picture
-    // rather than copying the one they still hold.
-    if (!children_.empty()) av_frame_unref(scaled.get());
+    // rather than copying the one they still hold; so does a picture kept as a quality sample.
+    if (!children_.empty() || kept) av_frame_unref(scaled.get());
     Result<void> r = Scale(*next, scaled.get());
+    if (r && quality_) kept = quality_->OnPicture(*scaled, next->key_frame);
     for (size_t i = 0; r && i < children_.size(); ++i) r = children_[i]->Push(scaled.get());
     if (r) r = Encode(scaled.get());
     if (!r) {
@@ -112,8 +118,20 @@ void RungEncoder::Run() {
     }
   }
   Result<void> r = Encode(nullptr);  // drain the encoder
+  if (quality_) quality_->Finish();
   std::lock_guard lock(mu_);
   if (!r) error_ = r.error();
+}
+
+Result<RungQuality> RungEncoder::quality() const {
+  if (!quality_) {
+    RungQuality none;
+    none.rung = rung_.name;
+    return none;
+  }
+  KINORA_TRY(RungQuality q, quality_->result());
+  q.rung = rung_.name;
+  return q;
 }
 
 Result<void> RungEncoder::Scale(const AVFrame& src, AVFrame* dst) {
@@ -148,6 +166,7 @@ Result<void> RungEncoder::Encode(AVFrame* scaled) {
     err = avcodec_receive_packet(enc_.get(), pkt_.get());
     if (err == AVERROR(EAGAIN) || err == AVERROR_EOF) return {};
     if (err < 0) return MapAvError(err, "H.264 encoding failed for " + rung_.name);
+    if (quality_) quality_->OnPacket(*pkt_);
     Result<void> w = WriteToAll(outputs_, pkt_.get(), enc_->time_base);
     av_packet_unref(pkt_.get());
     if (!w) return w;

@@ -1,7 +1,8 @@
 // One rung of the ladder: a thread that scales the shared upright frames to the rung's size
 // (libswscale, 8-bit 4:2:0) and encodes them with libx264, writing every packet to each output
 // that carries this rung (its HLS variant and, for the MP4's rung, the MP4). Rungs run in
-// parallel, each behind a short bounded queue, so one decode feeds them all.
+// parallel, each behind a short bounded queue, so one decode feeds them all. Each also
+// measures its own encode quality on a few sampled frames (rung_quality.h).
 // Thread safety: Push/Finish from the producer thread; the encoder runs on its own thread.
 #pragma once
 
@@ -17,6 +18,7 @@
 #include "kinora/core/error.h"
 #include "kinora/media/av.h"
 #include "kinora/media/internal/muxer.h"
+#include "kinora/media/internal/rung_quality.h"
 #include "kinora/media/ladder.h"
 
 namespace kinora::media::internal {
@@ -28,6 +30,10 @@ struct EncodeSettings {
   // Key frames exactly where the source has them (frame->key_frame), so this rung's segments
   // line up with a rung copied from the source; otherwise one every gop_frames.
   bool follow_source_keyframes = false;
+  // Measure the rung's encode quality on a few sampled frames (rung_quality.h)...
+  bool measure_quality = true;
+  // ...spread over this many frames (the duration at the output rate); 0 when unknown.
+  int64_t expected_frames = 0;
 };
 
 class RungEncoder {
@@ -52,6 +58,10 @@ class RungEncoder {
   Result<void> Finish();
 
   int64_t frames_encoded() const { return frames_; }
+  // After Finish: SSIM/PSNR of the encoded rung against the pictures it was given, on sampled
+  // frames (frames 0 when none could be sampled or measuring was off); the error that stopped
+  // the measuring, if one did (the encode itself is not affected).
+  Result<RungQuality> quality() const;
 
  private:
   RungEncoder() = default;
@@ -67,6 +77,7 @@ class RungEncoder {
   std::vector<RungEncoder*> children_;
   Packet pkt_ = NewPacket();
   int64_t frames_ = 0;
+  std::unique_ptr<QualitySampler> quality_;  // null when not measuring
 
   std::mutex mu_;
   std::condition_variable cv_;
