@@ -73,12 +73,14 @@ std::string AccessConditions(const ListQuery& q, const AccessSpelling& spell) {
 }
 
 bool NeedsRowCount(const ListQuery& q) {
-  return !q.title_query.empty() || q.audience != Audience::kEveryone || !q.owner_id.empty();
+  return !q.title_query.empty() || q.audience != Audience::kEveryone || !q.owner_id.empty() ||
+         !q.flag.empty();
 }
 
 std::optional<std::string> AudienceCountSql(const ListQuery& q, std::string_view status,
                                             std::string_view viewer) {
-  if (!q.title_query.empty() || !q.owner_id.empty() || q.audience == Audience::kEveryone) {
+  if (!q.title_query.empty() || !q.owner_id.empty() || !q.flag.empty() ||
+      q.audience == Audience::kEveryone) {
     return std::nullopt;
   }
   const std::string by_status = q.status ? " AND status = " + std::string(status) : "";
@@ -92,6 +94,8 @@ std::optional<std::string> AudienceCountSql(const ListQuery& q, std::string_view
          by_status + ") + (SELECT COUNT(*) FROM videos WHERE owner_id = " + std::string(viewer) +
          " AND visibility IN ('private', 'unlisted')" + by_status + ")";
 }
+
+std::string FlagPattern(const ListQuery& q) { return LikePattern(FlagToken(q.flag)); }
 
 std::string LikePattern(std::string_view text) {
   std::string out = "%";

@@ -44,8 +44,10 @@ struct AccessSpelling {
 // for kEveryone and no owner). The rule is identity::IsListedFor's.
 std::string AccessConditions(const ListQuery& q, const AccessSpelling& spell);
 // Whether q's total must be counted from the rows (a filter the trigger-kept counts cannot
-// answer: title, audience or owner), rather than read from status_counts.
+// answer: title, audience, owner or flag), rather than read from status_counts.
 bool NeedsRowCount(const ListQuery& q);
+// The pattern of q.flag for `analysis_flags LIKE … ESCAPE '\'` (its token, matched literally).
+std::string FlagPattern(const ListQuery& q);
 // The total of a query whose only filters are an audience and maybe a status, from the
 // trigger-kept visibility_counts (plus, for a signed-in viewer, a count of their own private and
 // unlisted videos over the owner index) instead of a scan of the table; nullopt for any other

@@ -2,6 +2,7 @@
 #include "catalog_contract.h"
 
 #include <atomic>
+#include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 #include <thread>
 
@@ -54,6 +55,11 @@ VideoRecord CatalogContract::SampleVideo(const std::string& id, SysTime uploaded
   v.owner_id = "user-" + id;
   v.visibility = "internal";
   v.media_generation = 2;
+  SetAnalysis(v, boost::json::parse(R"({"status":"complete","integrated_lufs":-23.1,)"
+                                    R"("true_peak_dbtp":-20,"scene_count":3,"black_seconds":2,)"
+                                    R"("frozen_seconds":0,"silent_seconds":4,)"
+                                    R"("flags":["black_start"]})")
+                     .as_object());
   return v;
 }
 

@@ -1,6 +1,7 @@
 // Contract: List — every sort key in both orders, cursor and offset pagination, filters, and
 // the audiences (checked against identity::IsListedFor, the rule they implement).
 #include <algorithm>
+#include <boost/json/parse.hpp>
 #include <cstdio>
 #include <set>
 #include <tuple>
@@ -357,6 +358,57 @@ TEST_P(CatalogContract, ASignedInAudienceNeedsItsViewer) {
   auto page = catalog().List(q);
   ASSERT_FALSE(page);
   EXPECT_EQ(page.error().code, ErrorCode::kInvalidArgument);
+}
+
+// The library's flag filter: a video is listed when its analysis summary has the code, whatever
+// else it has; codes are matched whole and literally ("black" is not "black_start").
+TEST_P(CatalogContract, FlagFilterListsVideosWithThatFlag) {
+  auto with_flags = [&](const std::string& id, const std::string& flags) {
+    VideoRecord v = SampleVideo(id, NowMillis());
+    SetAnalysis(v,
+                boost::json::parse(R"({"status":"complete","flags":)" + flags + "}").as_object());
+    MustInsert(v);
+  };
+  with_flags("f1", R"(["too_quiet","black_start"])");
+  with_flags("f2", R"(["black_start"])");
+  with_flags("f3", R"(["black"])");
+  with_flags("f4", "[]");
+  VideoRecord plain;  // never analysed
+  plain.video_id = "f5";
+  plain.video_key = "videos/f5.mp4";
+  MustInsert(plain);
+  auto listed = [&](std::string flag, Audience audience = Audience::kEveryone) {
+    ListQuery q;
+    q.flag = std::move(flag);
+    q.audience = audience;
+    q.viewer_id = "someone";
+    q.sort = SortKey::kSize;
+    q.descending = false;
+    auto r = catalog().List(q);
+    EXPECT_TRUE(r) << r.error().message;
+    std::vector<std::string> ids;
+    if (!r) return ids;
+    EXPECT_EQ(r->total, static_cast<int64_t>(r->videos.size()));
+    for (const auto& v : r->videos) ids.push_back(v.video_id);
+    std::sort(ids.begin(), ids.end());
+    return ids;
+  };
+  using V = std::vector<std::string>;
+  EXPECT_EQ(listed("black_start"), (V{"f1", "f2"}));
+  EXPECT_EQ(listed("too_quiet"), (V{"f1"}));
+  EXPECT_EQ(listed("black"), (V{"f3"}));
+  EXPECT_EQ(listed("black_"), V{});
+  EXPECT_EQ(listed("%"), V{});
+  EXPECT_EQ(listed("black_start", Audience::kAnonymous), V{});  // the samples are internal
+  EXPECT_EQ(listed("black_start", Audience::kSignedIn), (V{"f1", "f2"}));
+  EXPECT_EQ(listed(""), (V{"f1", "f2", "f3", "f4", "f5"}));
+  auto got = catalog().Get("f1");
+  ASSERT_TRUE(got) << got.error().message;
+  EXPECT_EQ(got->analysis_flags, ",too_quiet,black_start,");
+  auto none = catalog().Get("f5");
+  ASSERT_TRUE(none) << none.error().message;
+  EXPECT_EQ(none->analysis_json, kNoAnalysisJson);
+  EXPECT_EQ(none->analysis_flags, "");
 }
 
 }  // namespace kinora::catalog

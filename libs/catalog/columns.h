@@ -102,6 +102,8 @@ inline constexpr auto kColumns = [] {
       {"processed_at",       &V::processed_at,       kPlain,   "processed_timestamp", kValue},
       {"processing_seconds", &V::processing_seconds, kPlain,   "processing_seconds",  kValue},
       {"processed_bytes",    &V::processed_bytes,    kPlain,   "processed_bytes",     kValue},
+      {"analysis_json",      &V::analysis_json,      kPlain,   "analysis",            kObject},
+      {"analysis_flags",     &V::analysis_flags,     kPlain,   "",                    kNone},
       {"correlation_id",     &V::correlation_id,     kPlain,   "correlation_id",      kValue},
       {"owner_id",           &V::owner_id,           kEdited,  "owner_id",            kNullIfEmpty},
       {"visibility",         &V::visibility,         kEdited,  "visibility",          kValue},

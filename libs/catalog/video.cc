@@ -41,6 +41,21 @@ std::optional<VideoStatus> ParseVideoStatus(std::string_view s) {
   return std::nullopt;
 }
 
+std::string FlagToken(std::string_view code) { return "," + std::string(code) + ","; }
+
+void SetAnalysis(VideoRecord& v, const json::object& summary) {
+  v.analysis_json = ToJsonText(summary);
+  v.analysis_flags.clear();
+  if (const json::value* flags = summary.if_contains("flags"); flags && flags->is_array()) {
+    for (const json::value& f : flags->get_array()) {
+      if (!f.is_string() || f.get_string().empty()) continue;
+      v.analysis_flags += v.analysis_flags.empty() ? "," : "";
+      v.analysis_flags += std::string_view(f.get_string());
+      v.analysis_flags += ',';
+    }
+  }
+}
+
 double Engagement(const VideoRecord& v) {
   return static_cast<double>(v.likes) / static_cast<double>(std::max<int64_t>(v.views, 1));
 }
@@ -413,6 +428,10 @@ Result<VideoRecord> FromJson(const json::object& o) {
   // Absent in documents written before accounts: the default, "public", stays.
   if (!internal::IsVisibility(v.visibility)) return Invalid("visibility", "is not a visibility");
   if (v.media_generation < 0) return Invalid("media_generation", "must not be negative");
+  // The flag column follows from the summary (absent in documents from before the analysis).
+  if (found[IndexOf(&VideoRecord::analysis_json)]) {
+    SetAnalysis(v, ParseStored(v.analysis_json, /*array=*/false).get_object());
+  }
   return v;
 }
 

@@ -13,6 +13,10 @@ namespace json = boost::json;
 
 VideoRecord Full() {
   VideoRecord v;
+  SetAnalysis(v, json::parse(R"({"status":"complete","integrated_lufs":-6.5,"true_peak_dbtp":0.4,)"
+                             R"("scene_count":2,"black_seconds":0,"frozen_seconds":0,)"
+                             R"("silent_seconds":0,"flags":["too_loud","clipping"]})")
+                     .as_object());
   v.video_id = "0b6f0a52-8f5e-4a57-9a4f-2b1f4f0d9c11";
   v.title = "Cat";
   v.description = "A cat";
@@ -189,6 +193,7 @@ TEST(CatalogVideo, FieldsComeInTheContractsOrder) {
                                          "processed_timestamp",
                                          "processing_seconds",
                                          "processed_bytes",
+                                         "analysis",
                                          "correlation_id",
                                          "owner_id",
                                          "visibility",
@@ -228,6 +233,25 @@ TEST(CatalogVideo, FromJsonInvertsToJson) {
   EXPECT_EQ(back.owner_id, "u-42");
   EXPECT_EQ(back.visibility, "private");
   EXPECT_EQ(back.media_generation, 2);
+  EXPECT_EQ(back.analysis_json, v.analysis_json);
+  EXPECT_EQ(back.analysis_flags, ",too_loud,clipping,");  // derived from the summary's flags
+}
+
+// The analysis summary is an object in the JSON ("none" before any analysis), and its flags
+// become the filter column.
+TEST(CatalogVideo, AnalysisIsTheSummaryObject) {
+  const json::object none = ToJson(VideoRecord{})["analysis"].as_object();
+  EXPECT_EQ(none.at("status"), json::value("none"));
+  EXPECT_TRUE(none.at("integrated_lufs").is_null());
+  EXPECT_TRUE(none.at("flags").as_array().empty());
+  VideoRecord v;
+  SetAnalysis(v, json::parse(R"({"status":"incomplete","flags":["no_audio", 3, ""]})").as_object());
+  EXPECT_EQ(v.analysis_flags, ",no_audio,");
+  EXPECT_EQ(ToJson(v)["analysis"].at("status"), json::value("incomplete"));
+  std::string text;
+  AppendJson(text, v, nullptr);
+  EXPECT_EQ(json::parse(text).at("analysis"), ToJson(v)["analysis"]);
+  EXPECT_EQ(FlagToken("black"), ",black,");
 }
 
 TEST(CatalogVideo, FromJsonToleratesSeedShapedDocuments) {

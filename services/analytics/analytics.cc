@@ -1,5 +1,6 @@
 #include "kinora/analytics/analytics.h"
 
+#include <algorithm>
 #include <boost/json.hpp>
 #include <charconv>
 
@@ -7,6 +8,7 @@
 #include "kinora/core/json_text.h"
 #include "kinora/core/time.h"
 #include "kinora/http/problem.h"
+#include "kinora/media/content_flags.h"
 
 namespace kinora::analytics {
 namespace {
@@ -96,6 +98,15 @@ Result<catalog::ListQuery> ParseListQuery(const http::Request& req) {
   if (auto v = req.Query("q")) {
     if (v->size() > 200) return InvalidArgument("'q' is longer than 200 bytes");
     q.title_query = *v;
+  }
+  if (auto v = req.Query("flag"); v && !v->empty()) {
+    const std::vector<std::string_view> codes = media::FlagCodes();
+    if (std::find(codes.begin(), codes.end(), *v) == codes.end()) {
+      std::string names;
+      for (std::string_view c : codes) names += (names.empty() ? "" : ", ") + std::string(c);
+      return InvalidArgument("'flag' must be one of " + names);
+    }
+    q.flag = *v;
   }
   return q;
 }

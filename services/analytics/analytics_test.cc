@@ -24,7 +24,8 @@ TEST(ParseListQuery, ReadsEveryParameter) {
                                      {"order", "asc"},
                                      {"status", "processed"},
                                      {"q", "cat"},
-                                     {"offset", "10"}}));
+                                     {"offset", "10"},
+                                     {"flag", "too_quiet"}}));
   ASSERT_TRUE(q) << q.error().message;
   EXPECT_EQ(q->limit, 50);
   EXPECT_EQ(q->sort, catalog::SortKey::kViews);
@@ -32,6 +33,7 @@ TEST(ParseListQuery, ReadsEveryParameter) {
   EXPECT_EQ(q->status, catalog::VideoStatus::kProcessed);
   EXPECT_EQ(q->title_query, "cat");
   EXPECT_EQ(q->offset, 10);
+  EXPECT_EQ(q->flag, "too_quiet");
 }
 
 TEST(ParseListQuery, RefusesBadValuesNamingTheParameter) {
@@ -42,7 +44,9 @@ TEST(ParseListQuery, RefusesBadValuesNamingTheParameter) {
                                                                   {"sort_by", "color"},
                                                                   {"order", "up"},
                                                                   {"status", "DONE"},
-                                                                  {"offset", "-1"}}) {
+                                                                  {"offset", "-1"},
+                                                                  {"flag", "loud"},
+                                                                  {"flag", "%"}}) {
     auto q = ParseListQuery(WithQuery({{k, v}}));
     ASSERT_FALSE(q) << k << "=" << v;
     EXPECT_NE(q.error().message.find(k), std::string::npos);

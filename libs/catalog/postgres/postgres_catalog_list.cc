@@ -31,6 +31,8 @@ void AddFilters(Query& q, const ListQuery& lq) {
   if (lq.status) q.sql += " AND status = " + q.Next(std::string(ToString(*lq.status)));
   // ILIKE: case-insensitive, as SQLite's LIKE is for ASCII.
   if (!lq.title_query.empty()) q.sql += " AND title ILIKE " + q.Next(LikePattern(lq.title_query));
+  // LIKE's escape character is '\' by default, as FlagPattern writes it.
+  if (!lq.flag.empty()) q.sql += " AND analysis_flags LIKE " + q.Next(internal::FlagPattern(lq));
   // Only the parameters the conditions use: PostgreSQL must infer every parameter's type.
   const std::string viewer = lq.audience == Audience::kSignedIn ? q.Next(lq.viewer_id) : "";
   const std::string owner = lq.owner_id.empty() ? "" : q.Next(lq.owner_id);

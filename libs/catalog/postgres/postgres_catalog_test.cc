@@ -125,7 +125,7 @@ TEST(PostgresCatalog, MigrationToV4MakesExistingVideosPublicAndUnowned) {
 
 // Every List shape has an index that yields its order: with sequential scans and sorts priced
 // out, the plan contains no Sort, and a cursor becomes an index condition (a seek). That holds
-// for every audience and owner filter too.
+// for every audience, owner and flag filter too.
 TEST(PostgresCatalog, EveryListWalksAnIndexWithoutSorting) {
   const std::string url = FreshSchemaUrl();
   auto cat = NewPostgresCatalog(url);
@@ -141,7 +141,8 @@ TEST(PostgresCatalog, EveryListWalksAnIndexWithoutSorting) {
         for (bool cursor : {false, true}) {
           for (Audience audience :
                {Audience::kEveryone, Audience::kAnonymous, Audience::kSignedIn}) {
-            for (bool owner : {false, true}) {
+            for (auto [owner, flag] : {std::pair{false, false}, std::pair{true, false},
+                                       std::pair{false, true}, std::pair{true, true}}) {
               ListQuery q;
               q.sort = key;
               q.descending = desc;
@@ -149,6 +150,7 @@ TEST(PostgresCatalog, EveryListWalksAnIndexWithoutSorting) {
               q.audience = audience;
               q.viewer_id = "alice";
               if (owner) q.owner_id = "bob";
+              if (flag) q.flag = "too_quiet";
               CursorPosition at{key, desc, int64_t{5}, "m"};
               if (info.real) at.value = 0.5;
               const PgQuery page = ListPageQuery(q, cursor ? &at : nullptr);

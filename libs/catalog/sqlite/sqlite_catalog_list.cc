@@ -21,6 +21,7 @@ std::string Filters(const ListQuery& q, bool page) {
   std::string sql;
   if (q.status) sql += steer_status ? " AND +status = ?1" : " AND status = ?1";
   if (!q.title_query.empty()) sql += " AND title LIKE ?2 ESCAPE '\\'";
+  if (!q.flag.empty()) sql += " AND analysis_flags LIKE ?9 ESCAPE '\\'";
   sql += internal::AccessConditions(q, {.viewer = "?7", .owner = "?8", .sqlite_steering = page});
   return sql;
 }
@@ -42,13 +43,14 @@ void BindFilters(sqlite::Stmt& s, const ListQuery& q, const std::string& status,
   if (!q.title_query.empty()) s.Bind(2, pattern);
   if (q.audience == Audience::kSignedIn) s.Bind(7, q.viewer_id);
   if (!q.owner_id.empty()) s.Bind(8, q.owner_id);
+  if (!q.flag.empty()) s.Bind(9, internal::FlagPattern(q));
 }
 
 }  // namespace
 
 // One SQL text per shape of query, so each shape is prepared once per connection.
 // Parameters: ?1 status, ?2 title pattern, ?3/?4 cursor (value, video_id), ?5 limit, ?6 offset,
-// ?7 viewer_id, ?8 owner_id.
+// ?7 viewer_id, ?8 owner_id, ?9 flag pattern.
 std::string ListPageSql(const ListQuery& q, bool has_cursor) {
   const std::string_view key = internal::SortColumn(q.sort);
   const std::string_view dir = q.descending ? " DESC" : " ASC";

@@ -176,6 +176,28 @@ TEST(SqliteCatalog, MigrationToV4MakesExistingVideosPublicAndUnowned) {
   EXPECT_FALSE(db_r.value()->Exec("UPDATE videos SET visibility = 'secret' WHERE video_id = 'a'"));
 }
 
+// A catalog made before content analysis (schema v6) upgrades in place: its videos have the
+// "none" summary (the migration's default is kNoAnalysisJson) and no flags.
+TEST(SqliteCatalog, MigrationToV7GivesExistingVideosNoAnalysis) {
+  auto file = ScratchDir::NewFile();
+  {
+    auto db_r = sqlite::Db::Open(file);
+    ASSERT_TRUE(db_r);
+    const auto& all = internal::SqliteMigrations();
+    ASSERT_GE(all.size(), 7u);
+    ASSERT_TRUE(sqlite::Migrate(*db_r.value(), {all.begin(), all.begin() + 6}));
+    ASSERT_TRUE(
+        db_r.value()->Exec("INSERT INTO videos (video_id, video_key, uploaded_at, status) VALUES "
+                           "('a', 'videos/a.mp4', 0, 'PROCESSED')"));
+  }
+  auto c_r = NewSqliteCatalog(file);
+  ASSERT_TRUE(c_r) << c_r.error().message;
+  auto a = c_r.value()->Get("a");
+  ASSERT_TRUE(a) << a.error().message;
+  EXPECT_EQ(a->analysis_json, kNoAnalysisJson);
+  EXPECT_EQ(a->analysis_flags, "");
+}
+
 TEST(SqliteCatalog, ReadsDoNotWaitForAnOpenWriteTransaction) {
   auto file = ScratchDir::NewFile();
   auto c_r = NewSqliteCatalog(file);
@@ -218,7 +240,7 @@ TEST(SqliteCatalog, BackgroundCheckpointsBoundTheWal) {
 }
 
 // Every page query must walk an index in order: no sort step, no full scan of the table. That
-// holds for every audience and owner filter too.
+// holds for every audience, owner and flag filter too.
 TEST(SqliteCatalog, ListQueriesUseTheirIndexes) {
   auto file = ScratchDir::NewFile();
   ASSERT_TRUE(NewSqliteCatalog(file));
@@ -232,7 +254,8 @@ TEST(SqliteCatalog, ListQueriesUseTheirIndexes) {
         for (bool cursor : {false, true}) {
           for (Audience audience :
                {Audience::kEveryone, Audience::kAnonymous, Audience::kSignedIn}) {
-            for (bool owner : {false, true}) {
+            for (auto [owner, flag] : {std::pair{false, false}, std::pair{true, false},
+                                       std::pair{false, true}, std::pair{true, true}}) {
               ListQuery q;
               q.sort = key;
               q.descending = desc;
@@ -240,6 +263,7 @@ TEST(SqliteCatalog, ListQueriesUseTheirIndexes) {
               q.audience = audience;
               q.viewer_id = "alice";
               if (owner) q.owner_id = "bob";
+              if (flag) q.flag = "too_quiet";
               std::string sql = ListPageSql(q, cursor);
               auto s_r = db->Prepare("EXPLAIN QUERY PLAN " + sql);
               ASSERT_TRUE(s_r) << sql;

@@ -278,11 +278,19 @@ CREATE TRIGGER videos_visibility_count_update AFTER UPDATE OF status, visibility
 END;
 )sql";
 
+// Version 7: the content analysis summary (docs/content-analysis.md "Catalog summary") and its
+// flag codes (",code,code,"), which the library's flag filter matches. Rows from before start
+// with the "none" summary (kNoAnalysisJson in video.h; the tests check the two agree).
+constexpr std::string_view kSchemaV7 = R"sql(
+ALTER TABLE videos ADD COLUMN analysis_json TEXT NOT NULL DEFAULT '{"status":"none","integrated_lufs":null,"true_peak_dbtp":null,"scene_count":0,"black_seconds":0,"frozen_seconds":0,"silent_seconds":0,"flags":[]}';
+ALTER TABLE videos ADD COLUMN analysis_flags TEXT NOT NULL DEFAULT '';
+)sql";
+
 }  // namespace
 
 const std::vector<std::string_view>& SqliteMigrations() {
-  static const std::vector<std::string_view> kMigrations = {kSchemaV1, kSchemaV2, kSchemaV3,
-                                                            kSchemaV4, kSchemaV5, kSchemaV6};
+  static const std::vector<std::string_view> kMigrations = {
+      kSchemaV1, kSchemaV2, kSchemaV3, kSchemaV4, kSchemaV5, kSchemaV6, kSchemaV7};
   return kMigrations;
 }
 

@@ -878,6 +878,7 @@ export interface components {
              * @description Bytes of all processing outputs.
              */
             processed_bytes?: number;
+            analysis: components["schemas"]["ContentSummary"];
             /** @description The probe of the original: the upload's, refined by the processor. */
             probe: (components["schemas"]["Probe"] | Record<string, never>) | null;
             /** Format: uuid */
@@ -1366,6 +1367,25 @@ export interface components {
                 watch_time_seconds: number;
             }[];
         };
+        /**
+         * @description A content flag (docs/content-analysis.md "Flags"; thresholds in libs/media/kinora/media/content_flags.h).
+         * @enum {string}
+         */
+        ContentFlagCode: "too_quiet" | "too_loud" | "clipping" | "black_start" | "black_end" | "black" | "frozen" | "silent" | "no_audio" | "poor_rung";
+        /** @description The digest of a video's content analysis kept in the catalog (docs/content-analysis.md "Catalog summary"). `status` is `none` for a video not processed yet or processed before the analysis existed. */
+        ContentSummary: {
+            /** @enum {string} */
+            status: "complete" | "incomplete" | "none";
+            /** @description EBU R128 integrated loudness (LUFS); null without audio. */
+            integrated_lufs: number | null;
+            /** @description True peak (dBTP); null without audio. */
+            true_peak_dbtp: number | null;
+            scene_count: number;
+            black_seconds: number;
+            frozen_seconds: number;
+            silent_seconds: number;
+            flags: components["schemas"]["ContentFlagCode"][];
+        };
     };
     responses: {
         /** @description Bad input: an invalid parameter, id, or malformed multipart body. */
@@ -1825,6 +1845,8 @@ export interface operations {
                 status?: components["parameters"]["Status"];
                 /** @description Title search (substring match). */
                 q?: components["parameters"]["Q"];
+                /** @description Only videos whose content analysis raised this flag (an unknown code is a 400). */
+                flag?: components["schemas"]["ContentFlagCode"];
                 /** @description Only the caller's own videos (needs sign-in). */
                 mine?: boolean;
             };

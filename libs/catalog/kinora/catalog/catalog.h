@@ -45,6 +45,7 @@ struct ListQuery {
   Audience audience = Audience::kEveryone;
   std::string viewer_id;  // the signed-in viewer (kSignedIn)
   std::string owner_id;   // filter: only this owner's videos (empty: any owner)
+  std::string flag;       // filter: only videos whose analysis has this flag code (empty: any)
 };
 
 // What Stats covers: the whole site, the public videos, or one owner's videos.

@@ -19,6 +19,13 @@ enum class VideoStatus { kUploaded, kProcessing, kProcessed, kFailed };
 std::string_view ToString(VideoStatus s);  // "UPLOADED", "PROCESSING", "PROCESSED", "FAILED"
 std::optional<VideoStatus> ParseVideoStatus(std::string_view s);  // case-insensitive
 
+// The analysis summary of a video processed before content analysis existed, or not processed
+// yet (docs/content-analysis.md "Catalog summary"; media::ToJson(ContentSummary{}) spells the
+// same document, which the processor's tests check). Both backends' migrations default to it.
+inline constexpr std::string_view kNoAnalysisJson =
+    R"({"status":"none","integrated_lufs":null,"true_peak_dbtp":null,"scene_count":0,)"
+    R"("black_seconds":0,"frozen_seconds":0,"silent_seconds":0,"flags":[]})";
+
 struct VideoRecord {
   std::string video_id;  // UUIDv4
   std::string title;
@@ -54,12 +61,22 @@ struct VideoRecord {
   std::optional<SysTime> processed_at;
   std::optional<double> processing_seconds;
   int64_t processed_bytes = 0;  // bytes of all outputs (for storage stats)
-  std::string correlation_id;   // of the upload request
+  // The content analysis summary: a JSON object (media::ContentSummary's form), and its flag
+  // codes as ",code,code," for the library's flag filter. SetAnalysis keeps the two in step.
+  std::string analysis_json = std::string(kNoAnalysisJson);
+  std::string analysis_flags;
+  std::string correlation_id;  // of the upload request
   // Access (Catalog::Edit changes these; Update leaves them alone).
   std::string owner_id;               // the uploading user's id; empty before accounts existed
   std::string visibility = "public";  // public | unlisted | private | internal
   int64_t media_generation = 0;       // bumped by every visibility change (signed URLs carry it)
 };
+
+// Sets the analysis summary (an object whose "flags" is an array of flag codes) and the flag
+// column derived from it.
+void SetAnalysis(VideoRecord& v, const boost::json::object& summary);
+// ",code,": how one flag code appears in analysis_flags (a filter matches this substring).
+std::string FlagToken(std::string_view code);
 
 // likes / max(views, 1): the share of viewers who liked the video.
 double Engagement(const VideoRecord& v);
