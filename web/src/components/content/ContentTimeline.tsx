@@ -2,7 +2,7 @@
 // the scene cuts, and the black, frozen and silent segments, one lane each, all scaled to the
 // video's duration. Hovering shows the time and, with a storyboard, the frame there.
 import { useMemo, useRef, useState, type ReactNode } from 'react';
-import { pointerToTime, segmentBox, timeToFraction, waveformBars } from '@/lib/content/timeline';
+import { levelHeight, pointerToTime, segmentBox, timeToFraction, waveformBars } from '@/lib/content/timeline';
 import type { ContentAnalysis, Segment } from '@/lib/content/types';
 import { tileAt, type StoryboardTile } from '@/lib/content/vtt';
 import { formatDuration } from '@/lib/format';
@@ -29,7 +29,7 @@ function Waveform({ analysis }: { analysis: ContentAnalysis }) {
       preserveAspectRatio="none"
       className="h-full w-full"
       role="img"
-      aria-label="Audio waveform: peak (light) and RMS (dark) per moment"
+      aria-label="Audio waveform: peak (light) and RMS (dark), −60 to 0 dBFS"
       data-testid="waveform"
     >
       <line
@@ -41,14 +41,18 @@ function Waveform({ analysis }: { analysis: ContentAnalysis }) {
         strokeWidth={0.5}
         vectorEffect="non-scaling-stroke"
       />
-      {bars.map((b, i) => (
-        <g key={i}>
-          {b.peak > 0 && (
-            <rect x={i} width={1} y={50 - b.peak * 50} height={b.peak * 100} fill="#5eead4" fillOpacity={0.35} />
-          )}
-          {b.rms > 0 && <rect x={i} width={1} y={50 - b.rms * 50} height={b.rms * 100} fill="#14b8a6" />}
-        </g>
-      ))}
+      {bars.map((b, i) => {
+        const peak = levelHeight(b.peak);
+        const rms = levelHeight(b.rms);
+        return (
+          <g key={i}>
+            {peak > 0 && (
+              <rect x={i} width={1} y={50 - peak * 50} height={peak * 100} fill="#5eead4" fillOpacity={0.35} />
+            )}
+            {rms > 0 && <rect x={i} width={1} y={50 - rms * 50} height={rms * 100} fill="#14b8a6" />}
+          </g>
+        );
+      })}
     </svg>
   );
 }

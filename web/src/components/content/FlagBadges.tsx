@@ -7,7 +7,7 @@ export function FlagBadges({ codes, className }: { codes: readonly string[] | nu
   if (!codes?.length) return null;
   return (
     <ul className={cn('flex flex-wrap gap-1', className)} aria-label="Content flags">
-      {codes.map((code) => {
+      {[...new Set(codes)].map((code) => {
         const warning = isWarningFlag(code);
         const Icon = warning ? AlertTriangle : Info;
         return (

@@ -1,4 +1,12 @@
-import { coveredSeconds, pointerToTime, sceneStarts, segmentBox, timeToFraction, waveformBars } from './timeline';
+import {
+  coveredSeconds,
+  levelHeight,
+  pointerToTime,
+  sceneStarts,
+  segmentBox,
+  timeToFraction,
+  waveformBars,
+} from './timeline';
 
 describe('timeline mapping', () => {
   it('maps times to fractions and pointer positions to times, clamped', () => {
@@ -78,5 +86,17 @@ describe('sceneStarts', () => {
     expect(sceneStarts(scenes, 20)).toEqual([0, 2, 4, 9]);
     expect(sceneStarts(scenes, 20, 3)).toEqual([0, 2, 4]);
     expect(sceneStarts([], 20)).toEqual([0]);
+  });
+});
+
+describe('levelHeight', () => {
+  it('draws levels on a decibel scale from −60 dBFS to full scale', () => {
+    expect(levelHeight(1)).toBe(1);
+    expect(levelHeight(0.1)).toBeCloseTo(2 / 3); // −20 dBFS
+    expect(levelHeight(0.01)).toBeCloseTo(1 / 3); // −40 dBFS
+    expect(levelHeight(0.0005)).toBe(0); // under the floor
+    expect(levelHeight(0)).toBe(0);
+    expect(levelHeight(Number.NaN)).toBe(0);
+    expect(levelHeight(3)).toBe(1);
   });
 });

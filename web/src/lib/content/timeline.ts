@@ -67,6 +67,18 @@ export function waveformBars(waveform: Waveform, duration: number, bars: number)
   return out;
 }
 
+/** The floor of the waveform's drawing: quieter than this draws nothing. */
+export const WAVEFORM_FLOOR_DB = -60;
+
+/**
+ * A linear level (0–1) as a bar height (0–1) on a decibel scale from WAVEFORM_FLOOR_DB to 0 dBFS,
+ * so quiet speech is as readable as loud music (a linear drawing of −40 dBFS is a flat line).
+ */
+export function levelHeight(linear: number): number {
+  if (!(linear > 0)) return 0;
+  return clamp01((20 * Math.log10(linear) - WAVEFORM_FLOOR_DB) / -WAVEFORM_FLOOR_DB);
+}
+
 /**
  * The moments to show in the scene strip: the start, then each cut, at most `max` of them (the
  * cuts with the highest scores when there are more), in time order.
