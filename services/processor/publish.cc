@@ -135,6 +135,7 @@ void ApplyReport(const media::TranscodeReport& r, const Published& p, catalog::V
   v.hls_key = videos::OutputKey(id, media::kMasterPlaylistFile);
   v.poster_key = videos::OutputKey(id, media::kPosterFile);
   v.processed_bytes = p.bytes;
+  catalog::SetAnalysis(v, media::ToJson(r.content));
 }
 
 void ClearOutputs(catalog::VideoRecord& v) {
@@ -146,6 +147,8 @@ void ClearOutputs(catalog::VideoRecord& v) {
   v.processed_at.reset();
   v.processing_seconds.reset();
   v.processed_bytes = 0;
+  v.analysis_json = std::string(catalog::kNoAnalysisJson);
+  v.analysis_flags.clear();
 }
 
 }  // namespace kinora::processor

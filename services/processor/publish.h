@@ -32,9 +32,10 @@ Result<Published> Publish(storage::ObjectStore& store, const std::string& video_
                           const std::filesystem::path& out_dir,
                           const std::vector<std::string>& files);
 
-// Fills the media facts, renditions and output keys of a processed video.
+// Fills the media facts, renditions, output keys and content analysis summary of a processed
+// video.
 void ApplyReport(const media::TranscodeReport& r, const Published& p, catalog::VideoRecord& v);
-// Forgets every output (for a FAILED video).
+// Forgets every output and the analysis (for a FAILED video).
 void ClearOutputs(catalog::VideoRecord& v);
 
 }  // namespace kinora::processor

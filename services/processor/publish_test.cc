@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <boost/json/parse.hpp>
 #include <fstream>
 
 #include "kinora/core/ids.h"
@@ -94,6 +95,43 @@ TEST_F(PublishTest, EveryFailurePointLeavesTheStoreAsItWas) {
     }
   }
   EXPECT_GE(failed, 3 * static_cast<int>(files_.size()) + 2);
+}
+
+// The report's content summary becomes the video's analysis (and its flag filter column); a
+// failed video forgets it again.
+TEST(ApplyReport, MapsTheContentSummary) {
+  media::TranscodeReport r;
+  r.content.status = "incomplete";
+  r.content.integrated_lufs = -31.0;
+  r.content.scene_count = 4;
+  r.content.flags = {"too_quiet", "frozen"};
+  catalog::VideoRecord v;
+  v.video_id = "0b6f0a52-8f5e-4a57-9a4f-2b1f4f0d9c11";
+  ApplyReport(r, Published{}, v);
+  const boost::json::object a = catalog::ToJson(v).at("analysis").as_object();
+  EXPECT_EQ(a.at("status"), boost::json::value("incomplete"));
+  EXPECT_EQ(a.at("integrated_lufs").to_number<double>(), -31.0);
+  EXPECT_EQ(a.at("scene_count").to_number<int>(), 4);
+  EXPECT_EQ(v.analysis_flags, ",too_quiet,frozen,");
+  ClearOutputs(v);
+  EXPECT_EQ(v.analysis_json, catalog::kNoAnalysisJson);
+  EXPECT_EQ(v.analysis_flags, "");
+}
+
+// The catalog's "none" summary is the document media writes for an empty summary.
+TEST(ApplyReport, TheCatalogsNoneSummaryIsMediasEmptySummary) {
+  const boost::json::object none = media::ToJson(media::ContentSummary{});
+  const boost::json::object stored = boost::json::parse(catalog::kNoAnalysisJson).as_object();
+  ASSERT_EQ(none.size(), stored.size());
+  for (const auto& [k, x] : none) {
+    ASSERT_TRUE(stored.contains(k)) << k;
+    const boost::json::value& y = stored.at(k);
+    if (x.is_number() && y.is_number()) {
+      EXPECT_EQ(x.to_number<double>(), y.to_number<double>()) << k;
+    } else {
+      EXPECT_EQ(x, y) << k;
+    }
+  }
 }
 
 }  // namespace
