@@ -49,6 +49,8 @@ Result<void> Pass::Setup() {
   bool any_copy = false;
   for (const Rung& r : plan_.hls) any_copy |= r.copy;
   internal::EncodeSettings settings{o_.x264_preset, o_.crf, plan_.gop_frames, any_copy};
+  settings.measure_quality = o_.analyze;
+  settings.expected_frames = std::llround(report_.probe.duration_seconds * av_q2d(rate_));
   const bool copy_audio = plan_.audio && m_.audio && AudioIsWebReady(m_.audio->codecpar);
   report_.audio_copy = copy_audio;
   if (plan_.audio && m_.audio && !copy_audio) {

@@ -151,14 +151,22 @@ SourceFacts FactsOf(const ProbeResult& p, bool has_audio) {
 
 // The content analysis of the pass (content_analysis.h): storyboard sheets and VTT, then
 // analysis.json, and the digest in the report. A failed step is written down as such.
-std::vector<RungQuality> RungQualities(const Plan& plan, const Pass& pass) {
+// Encoded rungs measured themselves (rung_quality.h); a copied rung is the source.
+std::vector<RungQuality> RungQualities(const Plan& plan, const Pass& pass, ContentAnalysis& a) {
   std::vector<RungQuality> out;
-  auto encoder = pass.encoders().begin();
+  auto encoder = pass.encoders().begin();  // the encoded rungs, in the plan's order
   for (const Rung& r : plan.hls) {
     if (r.copy) {
       out.push_back({r.name, true, 1.0, std::nullopt, 0});
     } else if (encoder != pass.encoders().end()) {
-      ++encoder;
+      auto q = (*encoder++)->quality();
+      if (q) {
+        q->rung = r.name;
+        out.push_back(std::move(*q));
+      } else {
+        a.complete = false;
+        a.incomplete.push_back("quality of " + r.name + ": " + q.error().message);
+      }
     }
   }
   return out;
@@ -179,7 +187,7 @@ Result<void> WriteAnalysis(Pass& pass, const Plan& plan, TranscodeReport& report
     }
   }
   if (internal::AudioAnalyzer* au = pass.audio_analysis()) au->Fill(a);
-  a.quality = RungQualities(plan, pass);
+  a.quality = RungQualities(plan, pass, a);
   a.flags = DeriveFlags(a, has_audio);
   KINORA_TRY_VOID(WriteFile(out_dir / kAnalysisFile, boost::json::serialize(ToJson(a))));
   report.content = Summarize(a);
