@@ -26,7 +26,7 @@ import { EmptyState, ErrorState, KpiCard, LoadingState, PageHeader } from '@/com
 import { ChangeBadge } from '@/components/ChangeBadge';
 import { DateRangePicker } from '@/components/DateRangePicker';
 import { cn } from '@/lib/cn';
-import { contentQuery, useStoryboard } from '@/lib/content/api';
+import { contentQuery, hasAnalysis, useStoryboard } from '@/lib/content/api';
 import { rangeFromParams, rangeToParams, resolveRange, type RangeChoice } from '@/lib/dateRange';
 import { formatBitrate, formatCount, formatDuration, formatPercent, formatSeconds } from '@/lib/format';
 import { BreakdownChart, NoData, Panel, RetentionChart, StartupHistogram, ViewsChart } from './AudienceCharts';
@@ -246,7 +246,7 @@ export function VideoAnalyticsPage() {
   const video = useQuery(videoQuery(id));
   // The content analysis puts scene cuts (and storyboard frames) on the retention chart; without
   // one (a 404) the chart is drawn as before.
-  const content = useQuery(contentQuery(id));
+  const content = useQuery({ ...contentQuery(id), enabled: hasAnalysis(video.data) });
   const tiles = useStoryboard(content.data?.storyboard?.vtt_url);
   const sceneCuts = useMemo(() => (content.data?.scenes ?? []).map((s) => s.time), [content.data]);
   const overview = useQuery({

@@ -14,7 +14,7 @@ import { cn } from '@/lib/cn';
 import { formatCount } from '@/lib/format';
 import { useDebouncedCallback } from '@/lib/useDebouncedCallback';
 import { useMe } from '@/lib/useMe';
-import { FLAG_CODES, flagLabel } from '@/lib/content/flags';
+import { FLAG_CODES, flagLabel, isFlagCode } from '@/lib/content/flags';
 import { useVideoLibrary } from './useVideoLibrary';
 import { VideoGrid } from './VideoGrid';
 import { VideoTable } from './VideoTable';
@@ -88,7 +88,8 @@ export function LibraryPage() {
   const sort = params.get('sort') ?? 'timestamp:desc';
   const status = (params.get('status') ?? '') as VideoStatus | '';
   // A content flag (docs/content-analysis.md): the listing's `flag=` filter.
-  const flag = params.get('flag') ?? '';
+  const flagParam = params.get('flag') ?? '';
+  const flag = isFlagCode(flagParam) ? flagParam : '';
   // The address holds the search; the box writes it there once typing pauses.
   const q = params.get('q') ?? '';
   const [query, setQuery] = useState(q);
@@ -103,19 +104,14 @@ export function LibraryPage() {
   const commitQuery = useDebouncedCallback((text: string) => setParam('q', text.trim() || null), 300);
 
   const [sortBy, order] = sort.split(':') as [SortBy, SortOrder];
-  const lib = useVideoLibrary(
-    // `flag` is added beside the generated filters until api/openapi.json lists it.
-    Object.assign(
-      {
-        sort_by: sortBy,
-        order,
-        status: status || undefined,
-        q: q || undefined,
-        ...(mine ? { mine: true } : {}),
-      },
-      flag ? { flag } : {},
-    ),
-  );
+  const lib = useVideoLibrary({
+    sort_by: sortBy,
+    order,
+    status: status || undefined,
+    q: q || undefined,
+    ...(flag ? { flag } : {}),
+    ...(mine ? { mine: true } : {}),
+  });
   const filtered = Boolean(q || status || flag);
 
   return (

@@ -106,4 +106,12 @@ describe('ContentPanel', () => {
     expect(await screen.findByText(/No content analysis yet/)).toBeInTheDocument();
     expect(screen.queryByRole('button', { name: 'Reprocess' })).toBeNull();
   });
+
+  it('asks nothing when the summary says there is no analysis', async () => {
+    const get = vi.spyOn(api, 'get');
+    renderWithQueryClient(<ContentPanel videoId={ID} analysed={false} admin />);
+    expect(await screen.findByText(/No content analysis yet/)).toBeInTheDocument();
+    expect(screen.getByRole('button', { name: 'Reprocess' })).toBeEnabled();
+    expect(get).not.toHaveBeenCalled();
+  });
 });

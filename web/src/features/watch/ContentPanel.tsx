@@ -6,7 +6,7 @@ import { useState } from 'react';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { AlertTriangle, Info, Loader2, RefreshCw, ScanSearch } from 'lucide-react';
 import { errorMessage } from '@/api/errors';
-import { queryKeys } from '@/api/queries';
+import { queryKeys, videoQuery } from '@/api/queries';
 import { ContentTimeline } from '@/components/content/ContentTimeline';
 import { StoryboardTileView } from '@/components/content/StoryboardTileView';
 import { contentQuery, isNoAnalysis, reprocessVideo, useStoryboard } from '@/lib/content/api';
@@ -118,8 +118,9 @@ function NoAnalysis({ videoId, admin }: { videoId: string; admin: boolean }) {
       void queryClient.invalidateQueries({ queryKey: queryKeys.video(videoId) });
     },
   });
-  // Follow the reprocess until the analysis appears.
-  useQuery({ ...contentQuery(videoId), enabled: queued, refetchInterval: queued ? REPROCESS_POLL_MS : false });
+  // Follow the reprocess through the video document until its summary says there is an analysis
+  // (the page then asks for it).
+  useQuery({ ...videoQuery(videoId), enabled: queued, refetchInterval: queued ? REPROCESS_POLL_MS : false });
   return (
     <div className="flex flex-wrap items-center justify-between gap-3">
       <p className="text-sm text-slate-400">
@@ -151,14 +152,25 @@ function NoAnalysis({ videoId, admin }: { videoId: string; admin: boolean }) {
   );
 }
 
-export function ContentPanel({ videoId, admin }: { videoId: string; admin: boolean }) {
-  const content = useQuery(contentQuery(videoId));
+export function ContentPanel({
+  videoId,
+  analysed = true,
+  admin,
+}: {
+  videoId: string;
+  /** Whether the video's summary says it has an analysis; without one nothing is asked. */
+  analysed?: boolean;
+  admin: boolean;
+}) {
+  const content = useQuery({ ...contentQuery(videoId), enabled: analysed });
   const a = content.data;
   const vttUrl = a?.storyboard?.vtt_url ?? null;
   const tiles = useStoryboard(vttUrl);
 
   let body: React.ReactNode;
-  if (content.isPending) {
+  if (!analysed) {
+    body = <NoAnalysis videoId={videoId} admin={admin} />;
+  } else if (content.isPending) {
     body = (
       <p className="flex items-center gap-2 text-sm text-slate-400" role="status">
         <Loader2 aria-hidden className="h-4 w-4 animate-spin" /> Loading the analysis…

@@ -11,7 +11,7 @@ import { isSettled } from '@/api/types';
 import { unlikeVideo } from '@/api/unlikeVideo';
 import { ConfirmDialog, ErrorState, LoadingState, ProgressBar, StatusBadge, VisibilityBadge } from '@/components';
 import { canEditVideo, hasRight, signInPath } from '@/lib/access';
-import { contentQuery, storyboardUrlOf } from '@/lib/content/api';
+import { analysisSummaryOf, contentQuery, hasAnalysis, storyboardUrlOf } from '@/lib/content/api';
 import { formatCount, formatDateTime, formatPercent } from '@/lib/format';
 import { useMe } from '@/lib/useMe';
 import { EditVideoPanel } from './EditVideoPanel';
@@ -38,14 +38,17 @@ export function WatchPage() {
   });
   const { me, can } = useMe();
   // The content analysis (and with it the storyboard's URL) is for the owner, moderators and
-  // admins, like the audience analytics (docs/content-analysis.md, "API").
+  // admins, like the audience analytics (docs/content-analysis.md, "API"); a server without it
+  // gives no `analysis` summary, and then there is no panel.
   const contentAllowed = Boolean(
     video &&
     me &&
     video.status === 'PROCESSED' &&
+    analysisSummaryOf(video) &&
     (videoAccess(video).owner_id === me.user.user_id || hasRight(me, 'see_any_video')),
   );
-  const content = useQuery({ ...contentQuery(id), enabled: contentAllowed });
+  const analysed = contentAllowed && hasAnalysis(video);
+  const content = useQuery({ ...contentQuery(id), enabled: analysed });
   const [actionError, setActionError] = useState<string | null>(null);
   const [confirming, setConfirming] = useState(false);
   const [editing, setEditing] = useState(false);
@@ -103,7 +106,7 @@ export function WatchPage() {
               video={video}
               surface="watch"
               refresh={refreshVideo}
-              storyboardUrl={storyboardUrlOf(video, contentAllowed ? content.data : null)}
+              storyboardUrl={storyboardUrlOf(video, analysed ? content.data : null)}
             />
           ) : (
             <div className="card flex aspect-video flex-col items-center justify-center gap-4 p-8 text-center">
@@ -228,7 +231,7 @@ export function WatchPage() {
             </p>
           )}
           {video.description && <p className="mt-4 whitespace-pre-line text-sm text-slate-300">{video.description}</p>}
-          {contentAllowed && <ContentPanel videoId={id} admin={me?.user.role === 'admin'} />}
+          {contentAllowed && <ContentPanel videoId={id} analysed={analysed} admin={me?.user.role === 'admin'} />}
         </div>
         <VideoDetails video={video} />
       </div>

@@ -81,6 +81,16 @@ export function storyboardUrlOf(
   return typeof fromVideo === 'string' && fromVideo ? fromVideo : null;
 }
 
+/**
+ * Whether the video has an analysis to fetch: its summary says complete or incomplete. Asking
+ * only then keeps the 404 of a video without one (and of a server without the feature, whose
+ * documents have no summary) off the network and out of the console.
+ */
+export function hasAnalysis(video: object | null | undefined): boolean {
+  const status = analysisSummaryOf(video)?.status;
+  return status === 'complete' || status === 'incomplete';
+}
+
 /** The video document's `analysis` summary, if the server gives one. */
 export function analysisSummaryOf(video: object | null | undefined): AnalysisSummary | null {
   const summary = (video as { analysis?: unknown } | null | undefined)?.analysis;

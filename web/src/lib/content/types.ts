@@ -1,8 +1,11 @@
 // The content analysis as the web app reads it (docs/content-analysis.md): the document of
 // GET /api/analytics/videos/{id}/content and the catalog summary in each video document.
-// Written by hand from the doc until api/openapi.json describes `ContentAnalysis` and the
-// generated types (src/api/schema.gen.ts) take over; every field the doc calls nullable is
-// nullable here, and optional where an older server may leave it out.
+// The summary and the flag codes come from the generated types (src/api/schema.gen.ts); the
+// document is written by hand from the doc until api/openapi.json describes `ContentAnalysis`.
+// Every field the doc calls nullable is nullable here, and optional where an older server may
+// leave it out.
+
+import type { components } from '@/api/schema.gen';
 
 /** A stretch of the video, in seconds (black, frozen or silent). */
 export interface Segment {
@@ -89,17 +92,8 @@ export interface ContentAnalysis {
   flag_details?: FlagDetail[];
 }
 
-export type AnalysisStatus = 'complete' | 'incomplete' | 'none';
-
-/** The catalog summary: the video document's `analysis` field. */
-export interface AnalysisSummary {
-  status: AnalysisStatus;
-  integrated_lufs?: number | null;
-  true_peak_dbtp?: number | null;
-  scene_count?: number | null;
-  black_seconds?: number | null;
-  frozen_seconds?: number | null;
-  silent_seconds?: number | null;
-  /** Flag codes. */
-  flags?: string[];
-}
+/** The catalog summary: the video document's `analysis` field (generated from openapi.json). */
+export type AnalysisSummary = components['schemas']['ContentSummary'];
+export type AnalysisStatus = AnalysisSummary['status'];
+/** A flag code (generated from openapi.json). */
+export type FlagCode = components['schemas']['ContentFlagCode'];
