@@ -206,7 +206,7 @@ describe('content analysis in a browser', () => {
     expect(listed.videos.map((v) => v.video_id)).toContain(videoId);
 
     await page.goto(`${server.url}/`);
-    await page.getByLabel('Content').selectOption(flags[0]);
+    await page.getByLabel('Content', { exact: true }).selectOption(flags[0]);
     await page.waitForURL(`**/?flag=${flags[0]}`);
     const card = page.getByRole('listitem').filter({ hasText: 'Structured clip' });
     await expect.poll(() => card.getByRole('list', { name: 'Content flags' }).count(), { timeout: 10_000 }).toBe(1);

@@ -5,7 +5,7 @@
 import { useEffect, useRef, useState, type KeyboardEvent, type RefObject } from 'react';
 import { StoryboardTileView } from '@/components/content/StoryboardTileView';
 import { pointerToTime, timeToFraction } from '@/lib/content/timeline';
-import { tileAt, type StoryboardTile } from '@/lib/content/vtt';
+import { spriteUrls, tileAt, type StoryboardTile } from '@/lib/content/vtt';
 import { formatDuration } from '@/lib/format';
 
 const PREVIEW_WIDTH = 160;
@@ -32,16 +32,29 @@ function usePlayhead(videoRef: RefObject<HTMLVideoElement>, fallbackDuration: nu
 export function PreviewTimeline({
   videoRef,
   tiles,
+  marks = [],
   duration: fallbackDuration,
 }: {
   videoRef: RefObject<HTMLVideoElement>;
   tiles: readonly StoryboardTile[];
+  /** Moments to tick on the strip (scene cuts), seconds. */
+  marks?: readonly number[];
   /** The catalog's duration, used until the element knows its own. */
   duration?: number | null;
 }) {
   const barRef = useRef<HTMLDivElement>(null);
   const { time, duration, buffered } = usePlayhead(videoRef, fallbackDuration);
   const [hover, setHover] = useState<{ x: number; width: number; time: number } | null>(null);
+
+  // Fetch the sprite sheets ahead (a few small JPEGs), so the first hover shows a frame at once.
+  useEffect(() => {
+    const images = spriteUrls(tiles).map((url) => {
+      const image = new Image();
+      image.src = url;
+      return image;
+    });
+    return () => images.forEach((image) => image.removeAttribute('src'));
+  }, [tiles]);
 
   const seek = (t: number) => {
     const el = videoRef.current;
@@ -95,6 +108,15 @@ export function PreviewTimeline({
           className="absolute inset-y-0 left-0 rounded-full bg-brand-500"
           style={{ width: `${timeToFraction(time, duration) * 100}%` }}
         />
+        {marks.map((t) => (
+          <div
+            key={t}
+            className="pointer-events-none absolute inset-y-0 w-0.5 bg-violet-300/80"
+            style={{ left: `${timeToFraction(t, duration) * 100}%` }}
+            aria-hidden
+            data-testid="timeline-mark"
+          />
+        ))}
         {hover && (
           <div
             className="pointer-events-none absolute inset-y-0 w-0.5 bg-white/70"

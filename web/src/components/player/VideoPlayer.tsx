@@ -31,6 +31,8 @@ export interface VideoPlayerProps {
    * no strip.
    */
   storyboardUrl?: string | null;
+  /** Moments to tick on the seek strip (the scene cuts), seconds. */
+  marks?: readonly number[];
 }
 
 /** Where playback was when the sources were renewed, to carry on from there. */
@@ -50,6 +52,7 @@ export function VideoPlayer({
   className,
   footer = true,
   storyboardUrl,
+  marks,
 }: VideoPlayerProps) {
   const tiles = useStoryboard(storyboardUrl);
   const ref = useRef<HTMLVideoElement>(null);
@@ -244,7 +247,7 @@ export function VideoPlayer({
           aria-label={`Video player: ${video.title}`}
         />
         {mode !== 'none' && tiles.length > 0 && (
-          <PreviewTimeline videoRef={ref} tiles={tiles} duration={video.duration_seconds} />
+          <PreviewTimeline videoRef={ref} tiles={tiles} marks={marks} duration={video.duration_seconds} />
         )}
       </div>
       {!footer && notice && (

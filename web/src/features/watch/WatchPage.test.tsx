@@ -155,6 +155,20 @@ describe('WatchPage', () => {
     expect(screen.getByRole('button', { name: 'Delete' })).toBeInTheDocument();
   });
 
+  it('shows the content panel to the owner only, without asking for an analysis the summary says is not there', async () => {
+    const none = { status: 'none', flags: [], scene_count: 0, black_seconds: 0, frozen_seconds: 0, silent_seconds: 0 };
+    vi.mocked(getVideo).mockResolvedValue({ ...video, analysis: none } as unknown as Video);
+    const { unmount } = renderWatch(makeMe({ username: 'bob' }));
+    expect(await screen.findByRole('heading', { name: 'Test pattern' })).toBeInTheDocument();
+    expect(screen.queryByRole('region', { name: 'Content analysis' })).toBeNull();
+    unmount();
+
+    renderWatch(makeMe({ username: 'alice' }));
+    const panel = await screen.findByRole('region', { name: 'Content analysis' });
+    expect(panel).toHaveTextContent('No content analysis yet');
+    expect(within(panel).queryByRole('button', { name: 'Reprocess' })).toBeNull(); // admins only
+  });
+
   it('edits title, description and visibility, sending only what changed', async () => {
     const editable = { ...video, can_edit: true } as Video;
     vi.mocked(getVideo).mockResolvedValue(editable);

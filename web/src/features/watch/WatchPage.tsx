@@ -107,6 +107,7 @@ export function WatchPage() {
               surface="watch"
               refresh={refreshVideo}
               storyboardUrl={storyboardUrlOf(video, analysed ? content.data : null)}
+              marks={analysed ? content.data?.scenes.map((s) => s.time) : undefined}
             />
           ) : (
             <div className="card flex aspect-video flex-col items-center justify-center gap-4 p-8 text-center">
