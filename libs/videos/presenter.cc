@@ -1,5 +1,8 @@
 #include "kinora/videos/presenter.h"
 
+#include "kinora/media/content_analysis.h"
+#include "kinora/videos/keys.h"
+
 namespace kinora::videos {
 
 catalog::VideoUrls Presenter::Urls(const catalog::VideoRecord& v) const {
@@ -24,6 +27,22 @@ catalog::VideoUrls Presenter::Urls(const catalog::VideoRecord& v) const {
       .thumbnail_url = direct(v.thumbnail_key),
       .poster_url = direct(v.poster_key),
   };
+}
+
+std::string Presenter::MediaUrl(const catalog::VideoRecord& v, const std::string& key) const {
+  const std::chrono::seconds ttl =
+      v.visibility == "public" ? options_.url_ttl : options_.private_url_ttl;
+  return signer_.Sign(key, ttl, v.media_generation);
+}
+
+std::string Presenter::StoryboardUrl(const catalog::VideoRecord& v) const {
+  if (v.status != catalog::VideoStatus::kProcessed || v.analysis_json == catalog::kNoAnalysisJson ||
+      v.analysis_json.find(R"("status":"none")") != std::string::npos) {
+    return {};
+  }
+  const std::chrono::seconds ttl =
+      v.visibility == "public" ? options_.url_ttl : options_.private_url_ttl;
+  return signer_.Sign(OutputKey(v.video_id, media::kStoryboardVtt), ttl, v.media_generation);
 }
 
 boost::json::object Presenter::Json(const catalog::VideoRecord& v) const {

@@ -164,6 +164,9 @@ Response Analytics::Get(http::Request& req) {
   auto v = Watchable(catalog_, req, req.path_params["id"]);
   if (!v) return http::ProblemFrom(v.error());
   json::object out = presenter_.Json(*v);
+  if (std::string board = presenter_.StoryboardUrl(*v); !board.empty()) {
+    out["storyboard_url"] = board;
+  }
   const identity::Principal& p = req.principal;
   bool liked = false;
   if (p.signed_in()) {

@@ -840,6 +840,11 @@ export interface components {
              */
             poster_url: string | null;
             /**
+             * @description Signed URL of the storyboard's WebVTT thumbnails track (docs/content-analysis.md; its cues point at signed sprite URLs). Only in the single-video answer, once the video has a content analysis.
+             * @example /media/processed/0b6a1f52-8c1e-4d7a-9a53-2f4f0c8f9e21/storyboard/storyboard.vtt?expires=1767225600&signature=5d41402abc4b2a76b9719d911017c592
+             */
+            storyboard_url?: string;
+            /**
              * @description Signed URL of the progressive MP4 (faststart, the 720p rung or the tallest below it); the original until processed.
              * @example /media/processed/0b6a1f52-8c1e-4d7a-9a53-2f4f0c8f9e21/video.mp4?expires=1767225600&signature=5d41402abc4b2a76b9719d911017c592
              */

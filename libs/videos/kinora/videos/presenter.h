@@ -32,8 +32,14 @@ class Presenter {
   // video_url is the MP4 once processed, the original until then.
   catalog::VideoUrls Urls(const catalog::VideoRecord& v) const;
   boost::json::object Json(const catalog::VideoRecord& v) const;
+  // A /media/ URL of another object of the video (e.g. its storyboard), signed like its
+  // playlists: same lifetime and media generation, always through the gateway.
+  std::string MediaUrl(const catalog::VideoRecord& v, const std::string& key) const;
   // The same document as Json(v), appended as text (listings render dozens per request).
   void AppendJson(std::string& out, const catalog::VideoRecord& v) const;
+  // A signed URL of the video's storyboard VTT (docs/content-analysis.md) once it has a content
+  // analysis, else empty. The single-video answer carries it as storyboard_url; listings don't.
+  std::string StoryboardUrl(const catalog::VideoRecord& v) const;
 
  private:
   const http::UrlSigner& signer_;
