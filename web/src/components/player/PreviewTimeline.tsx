@@ -46,15 +46,18 @@ export function PreviewTimeline({
   const { time, duration, buffered } = usePlayhead(videoRef, fallbackDuration);
   const [hover, setHover] = useState<{ x: number; width: number; time: number } | null>(null);
 
-  // Fetch the sprite sheets ahead (a few small JPEGs), so the first hover shows a frame at once.
+  // The sprite sheets are fetched when the pointer first comes near (a few small JPEGs), not for
+  // every viewer who never hovers.
+  const [warm, setWarm] = useState(false);
   useEffect(() => {
+    if (!warm) return;
     const images = spriteUrls(tiles).map((url) => {
       const image = new Image();
       image.src = url;
       return image;
     });
     return () => images.forEach((image) => image.removeAttribute('src'));
-  }, [tiles]);
+  }, [warm, tiles]);
 
   const seek = (t: number) => {
     const el = videoRef.current;
@@ -81,7 +84,12 @@ export function PreviewTimeline({
   const left = hover ? Math.min(Math.max(0, hover.x - previewWidth / 2), Math.max(0, hover.width - previewWidth)) : 0;
 
   return (
-    <div className="group/timeline relative bg-black px-2 py-1.5" data-testid="preview-timeline">
+    <div
+      className="group/timeline relative bg-black px-2 py-1.5"
+      data-testid="preview-timeline"
+      onMouseEnter={() => setWarm(true)}
+      onFocus={() => setWarm(true)}
+    >
       <div
         ref={barRef}
         role="slider"
