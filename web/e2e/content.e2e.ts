@@ -154,6 +154,7 @@ describe('content analysis in a browser', () => {
 
     // Hovering the content timeline shows the frame there.
     const timeline = panel.getByTestId('content-timeline');
+    await timeline.scrollIntoViewIfNeeded();
     const box = (await timeline.boundingBox())!;
     await page.mouse.move(box.x + box.width * 0.6, box.y + 20);
     await expect.poll(() => panel.getByTestId('content-preview').count()).toBe(1);
