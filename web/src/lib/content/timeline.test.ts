@@ -61,8 +61,8 @@ describe('waveformBars', () => {
 
   it('spreads few samples over many bars and clamps bad values', () => {
     const bars = waveformBars({ interval_seconds: 1, peak: [2, Number.NaN], rms: [-1, 0.5] }, 2, 4);
-    expect(bars.map((b) => b.peak)).toEqual([1, 0, 0, 0]);
-    expect(bars.map((b) => b.rms)).toEqual([0, 0, 0.5, 0]);
+    expect(bars.map((b) => b.peak)).toEqual([1, 1, 0, 0]);
+    expect(bars.map((b) => b.rms)).toEqual([0, 0, 0.5, 0.5]);
   });
 
   it('draws nothing without bars, duration or interval', () => {

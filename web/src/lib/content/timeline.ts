@@ -40,7 +40,8 @@ export interface WaveformBar {
 /**
  * The waveform resampled to `bars` bars over `duration` (the samples, one per `interval_seconds`,
  * may stop short of it or run past it): each bar takes the highest peak and the RMS of the
- * samples that start within it; a bar with no sample is silent. Values are clamped to 0–1.
+ * samples that start within it; a bar that no sample starts in shows the sample it falls in,
+ * and past the last sample it is silent. Values are clamped to 0–1.
  */
 export function waveformBars(waveform: Waveform, duration: number, bars: number): WaveformBar[] {
   const n = Math.max(0, Math.floor(bars));
@@ -62,7 +63,16 @@ export function waveformBars(waveform: Waveform, duration: number, bars: number)
     samples[b] += 1;
   }
   for (let b = 0; b < n; b++) {
-    if (samples[b] > 0) out[b].rms = Math.sqrt(squares[b] / samples[b]);
+    if (samples[b] > 0) {
+      out[b].rms = Math.sqrt(squares[b] / samples[b]);
+      continue;
+    }
+    // More bars than samples: a bar between two sample starts shows the sample it falls in.
+    const j = Math.floor(out[b].time / step);
+    if (j < count) {
+      out[b].peak = clamp01(Number(waveform.peak[j]) || 0);
+      out[b].rms = clamp01(Number(waveform.rms[j]) || 0);
+    }
   }
   return out;
 }
