@@ -18,6 +18,7 @@
 #include "kinora/access/guard.h"
 #include "kinora/accounts/accounts.h"
 #include "kinora/analytics/analytics.h"
+#include "kinora/analytics/content_api.h"
 #include "kinora/audience/beacon_api.h"
 #include "kinora/audience/report_api.h"
 #include "kinora/audience/reports/report_store.h"
@@ -114,6 +115,7 @@ struct Process {
   std::unique_ptr<audience::BeaconApi> beacon_api;
   std::unique_ptr<audience::Sweeper> audience_sweeper;
   std::unique_ptr<analytics::Analytics> analytics;
+  std::unique_ptr<analytics::ContentApi> content_api;
   std::unique_ptr<audience::reports::ReportStore> report_store;
   std::unique_ptr<audience::ReportApi> report_api;
   std::unique_ptr<gateway::ApiProxy> proxy;
@@ -280,6 +282,8 @@ Result<void> AddComponent(Process& p, Component part) {
       }
       p.analytics = std::make_unique<analytics::Analytics>(*p.catalog, *p.presenter, p.registry, o);
       p.analytics->Register(p.router, "/api/analytics");
+      p.content_api = std::make_unique<analytics::ContentApi>(*p.catalog, *p.store, *p.presenter);
+      p.content_api->Register(p.router, "/api/analytics");
       return {};
     }
     case Component::kAudienceReports: {

@@ -117,6 +117,8 @@ std::vector<AccessRule> MakeTable() {
       SignedIn(Verb::get, "/api/analytics/videos/{id}/breakdown/{dimension}", stats,
                Target::kVideoAnalytics),
       SignedIn(Verb::get, "/api/analytics/videos/{id}/qoe", stats, Target::kVideoAnalytics),
+      // Content analysis (docs/content-analysis.md "API"): as a video's audience reports.
+      SignedIn(Verb::get, "/api/analytics/videos/{id}/content", stats, Target::kVideoAnalytics),
       SignedIn(Verb::get, "/api/analytics/realtime", stats, Target::kNone),
       SignedIn(Verb::get, "/api/analytics/overview", stats, Target::kNone),
       SignedIn(Verb::get, "/api/analytics/sessions/export", stats, Target::kNone),

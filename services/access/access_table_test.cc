@@ -57,7 +57,7 @@ TEST(AccessTable, AudienceReportsAreForOwnersModeratorsAndAdmins) {
     EXPECT_EQ(r.scope, identity::Scope::kAnalyticsRead) << r.pattern;
     EXPECT_EQ(r.target, Target::kVideoAnalytics) << r.pattern;
   }
-  EXPECT_EQ(reports, 5);
+  EXPECT_EQ(reports, 6);  // overview, timeseries, retention, breakdown, qoe, content
   for (auto p :
        {"/api/analytics/realtime", "/api/analytics/overview", "/api/analytics/sessions/export"}) {
     const AccessRule* r = FindRule(Verb::get, p);

@@ -325,6 +325,7 @@ REQUESTS = {
     "GET /api/analytics/videos/{id}/retention": video_report("retention"),
     "GET /api/analytics/videos/{id}/breakdown/{dimension}": video_report("breakdown/country"),
     "GET /api/analytics/videos/{id}/qoe": video_report("qoe"),
+    "GET /api/analytics/videos/{id}/content": video_report("content"),
     "GET /api/analytics/realtime": plain("/api/analytics/realtime"),
     "GET /api/analytics/overview": plain("/api/analytics/overview"),
     "GET /api/analytics/sessions/export": plain("/api/analytics/sessions/export?format=csv"),
@@ -349,6 +350,23 @@ REQUESTS = {
     "POST /api/admin/users/{id}/reset-password": lambda w, rule, who, c, v: c.post(
         auth.reset_path(w.fresh_user())),
 }
+
+
+# Routes whose allowed callers may get a 404 that says the thing asked for does not exist yet (the
+# fixture videos are never processed here), told apart from the 404 of a video the caller may
+# not see by its detail.
+NOT_YET = {"GET /api/analytics/videos/{id}/content": "this video has no content analysis yet"}
+
+
+def allowed(key: str, resp: Response) -> bool:
+    if 200 <= resp.status < 300:
+        return True
+    if resp.status != 404 or key not in NOT_YET:
+        return False
+    try:
+        return NOT_YET[key] in resp.json().get("detail", "")
+    except ValueError:
+        return False
 
 
 def checked_rules(table: list[dict]) -> list[dict]:
@@ -376,7 +394,7 @@ def run_matrix(world: World, table: list[dict]) -> tuple[list[str], set[tuple[st
                     continue
                 n += 1
                 exercised.add((key, who.key))
-                ok = (200 <= resp.status < 300) if want == "2xx" else resp.status == want
+                ok = allowed(key, resp) if want == "2xx" else resp.status == want
                 if ok and want != "2xx":
                     try:
                         api.assert_problem(resp, want)

@@ -39,6 +39,7 @@ SERVER_ROUTES = {
     ("GET", "/api/analytics/videos/{video_id}/retention"),
     ("GET", "/api/analytics/videos/{video_id}/breakdown/{dimension}"),
     ("GET", "/api/analytics/videos/{video_id}/qoe"),
+    ("GET", "/api/analytics/videos/{video_id}/content"),
     ("GET", "/api/analytics/realtime"), ("GET", "/api/analytics/overview"),
     ("GET", "/api/analytics/sessions/export"),
 }
@@ -230,6 +231,7 @@ SUCCESS_CALLS: dict[str, Callable[[SimpleNamespace], Response]] = {
     "getVideoRetention": lambda c: c.admin.get(report(c, "retention")),
     "getVideoAudienceBreakdown": lambda c: c.admin.get(report(c, "breakdown/device")),
     "getVideoQoe": lambda c: c.admin.get(report(c, "qoe")),
+    "getVideoContent": lambda c: c.admin.get(report(c, "content", stored_analysis(c))),
     "getAudienceRealtime": lambda c: c.user.get("/api/analytics/realtime"),
     "getAudienceOverview": lambda c: c.admin.get("/api/analytics/overview"),
     # CSV: the harness reads any *json body as one JSON document, which NDJSON is not.
@@ -251,6 +253,32 @@ def beacon(c, video_id: str | None = None, events: list | None = None,
 
 def report(c, suffix: str, video_id: str | None = None) -> str:
     return f"/api/analytics/videos/{video_id or c.video['video_id']}/{suffix}"
+
+
+# The docs' example of analysis.json (docs/content-analysis.md), as the processor publishes it.
+EXAMPLE_ANALYSIS = {
+    "version": 1, "complete": True, "incomplete": [], "duration_seconds": 30.0,
+    "scenes": [{"time": 4.0, "score": 61.2}], "black": [{"start": 0.0, "end": 2.0}],
+    "freeze": [{"start": 12.0, "end": 15.5}], "silence": [{"start": 20.0, "end": 24.0}],
+    "loudness": {"integrated_lufs": -23.1, "range_lu": 1.2, "true_peak_dbtp": -20.0},
+    "waveform": {"interval_seconds": 0.1, "peak": [0.12], "rms": [0.05]},
+    "complexity": {"si_mean": 40.1, "si_max": 60.0, "ti_mean": 5.2, "ti_max": 30.0},
+    "storyboard": {"vtt": "storyboard/storyboard.vtt", "interval_seconds": 1, "tile_width": 160,
+                   "tile_height": 90, "columns": 10, "rows": 10, "tiles": 30,
+                   "sprites": ["storyboard/sprite_000.jpg"]},
+    "quality": [{"rung": "720p", "copied": False, "ssim": 0.981, "psnr_db": 41.2, "frames": 6}],
+    "flags": [{"code": "black_start", "severity": "warning", "start": 0.0, "end": 2.0,
+               "message": "starts with 2.0 s of black"}],
+}
+
+
+def stored_analysis(c) -> str:
+    """A video with analysis.json in the (file) store: this server does not process."""
+    video_id = fresh_upload(c)
+    path = c.server.objects_dir / "processed" / video_id / "analysis.json"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(EXAMPLE_ANALYSIS))
+    return video_id
 
 
 def unknown_id() -> str:
@@ -330,6 +358,10 @@ ERROR_CALLS: list[tuple[str, int, Callable[[SimpleNamespace], Response]]] = [
     ("getVideoAudienceOverview", 400, lambda c: c.admin.get(report(c, "overview"), params={
         "from": "2026-02-01", "to": "2026-01-01"})),
     ("getVideoAudienceTimeseries", 404, lambda c: c.admin.get(report(c, "timeseries/likes"))),
+    ("getVideoContent", 404, lambda c: c.admin.get(report(c, "content"))),   # not analysed
+    ("getVideoContent", 404, lambda c: c.user.get(report(c, "content", stored_analysis(c)))),
+    ("getVideoContent", 401, lambda c: c.client.with_headers(None).get(report(c, "content"))),
+    ("listVideos", 400, lambda c: c.client.get(api.VIDEOS, params={"flag": "loud"})),
     ("getVideoAudienceTimeseries", 400, lambda c: c.admin.get(
         report(c, "timeseries/unique_viewers"), params={"interval": "hour"})),
     ("getVideoAudienceBreakdown", 404, lambda c: c.admin.get(report(c, "breakdown/city"))),

@@ -647,6 +647,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/analytics/videos/{video_id}/content": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A video's content analysis
+         * @description The analysis the processing pass made of the video's content (scene cuts, black, frozen and silent segments, loudness, waveform, complexity, storyboard, encode quality, flags; docs/content-analysis.md). For the video's owner, moderators and admins; anyone else gets the 404 of an unknown video. 404 with the detail `this video has no content analysis yet` until the video has been processed (or reprocessed) with the analysis. Signed-in callers with a session or a token with the `analytics:read` scope.
+         */
+        get: operations["getVideoContent"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -1390,6 +1410,97 @@ export interface components {
             frozen_seconds: number;
             silent_seconds: number;
             flags: components["schemas"]["ContentFlagCode"][];
+        };
+        /** @description A flag a person can act on (docs/content-analysis.md "Flags"). */
+        ContentFlag: {
+            code: components["schemas"]["ContentFlagCode"];
+            /** @enum {string} */
+            severity: "warning" | "info";
+            /** @description Seconds, when the flag is about a stretch of the video. */
+            start: number | null;
+            end: number | null;
+            /** @example starts with 2.0 s of black */
+            message: string;
+        };
+        /** @description A video's content analysis: `processed/{video_id}/analysis.json` (schema `version` 1; docs/content-analysis.md) as the API answers it: `storyboard.vtt_url` added (a signed /media/ URL of the WebVTT thumbnails track, whose cue URIs the gateway signs in turn), `flags` as the list of messages and `flag_details` the flags themselves. `complete` is false when a step of the analysis failed; `incomplete` then says which and why. A later `version` may add fields. */
+        ContentAnalysis: {
+            /** @example 1 */
+            version: number;
+            complete: boolean;
+            /**
+             * @example [
+             *       "loudness: no audio frames decoded"
+             *     ]
+             */
+            incomplete: string[];
+            duration_seconds: number;
+            scenes: {
+                /** @description Seconds: the first frame of the new scene. */
+                time: number;
+                score: number;
+            }[];
+            /** @description Black segments (seconds). */
+            black: {
+                start: number;
+                end: number;
+            }[];
+            /** @description Frozen segments (seconds). */
+            freeze: {
+                start: number;
+                end: number;
+            }[];
+            /** @description Silent segments (seconds). */
+            silence: {
+                start: number;
+                end: number;
+            }[];
+            /** @description EBU R128; null without audio. */
+            loudness: {
+                integrated_lufs: number | null;
+                range_lu: number | null;
+                true_peak_dbtp: number | null;
+            } | null;
+            /** @description Peak and RMS of all channels per interval, linear 0–1; null without audio. */
+            waveform: {
+                interval_seconds: number;
+                peak: number[];
+                rms: number[];
+            } | null;
+            /** @description ITU-T P.910 spatial and temporal information. */
+            complexity: {
+                si_mean: number;
+                si_max: number;
+                ti_mean: number;
+                ti_max: number;
+            } | null;
+            /** @description Null when no frame could be taken. */
+            storyboard: {
+                /**
+                 * @description Relative to processed/{video_id}/.
+                 * @example storyboard/storyboard.vtt
+                 */
+                vtt: string;
+                /** @description Signed /media/ URL of the WebVTT track (same lifetime and media generation as the video's other media URLs). */
+                vtt_url: string;
+                interval_seconds: number;
+                tile_width: number;
+                tile_height: number;
+                columns: number;
+                rows: number;
+                tiles: number;
+                sprites: string[];
+            } | null;
+            quality: {
+                /** @example 720p */
+                rung: string;
+                copied: boolean;
+                ssim: number;
+                psnr_db: number | null;
+                frames: number;
+            }[];
+            /** @description The flags' messages. */
+            flags: string[];
+            flag_details: components["schemas"]["ContentFlag"][];
         };
     };
     responses: {
@@ -2925,6 +3036,38 @@ export interface operations {
                 };
             };
             400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    getVideoContent: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Echoed unchanged when it is 1–128 characters of `[A-Za-z0-9._-]`; otherwise the server generates a UUIDv4. */
+                "X-Correlation-ID"?: components["parameters"]["CorrelationId"];
+            };
+            path: {
+                /** @description A video whose analytics the caller may see (its owner, moderators, admins); anything else is 404, as an unknown id. */
+                video_id: components["parameters"]["VideoIdForReports"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The analysis. */
+            200: {
+                headers: {
+                    "X-Correlation-ID": components["headers"]["X-Correlation-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ContentAnalysis"];
+                };
+            };
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
