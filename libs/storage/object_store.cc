@@ -122,7 +122,7 @@ Result<void> DeletePrefix(ObjectStore& store, std::string_view prefix) {
 }
 
 std::string_view GuessContentType(std::string_view key) {
-  static constexpr std::array<std::pair<std::string_view, std::string_view>, 16> kTypes{{
+  static constexpr std::array<std::pair<std::string_view, std::string_view>, 17> kTypes{{
       {"mp4", "video/mp4"},
       {"m4v", "video/x-m4v"},
       {"mov", "video/quicktime"},
@@ -139,6 +139,7 @@ std::string_view GuessContentType(std::string_view key) {
       {"png", "image/png"},
       {"webp", "image/webp"},
       {"json", "application/json"},
+      {"vtt", "text/vtt"},  // storyboards (docs/content-analysis.md)
   }};
   constexpr std::string_view kDefault = "application/octet-stream";
   size_t slash = key.rfind('/');

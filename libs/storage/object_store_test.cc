@@ -29,6 +29,7 @@ TEST(GuessContentTypeTest, KnownExtensions) {
   EXPECT_EQ(GuessContentType("a.M4V"), "video/x-m4v");
   EXPECT_EQ(GuessContentType("a.mov"), "video/quicktime");
   EXPECT_EQ(GuessContentType("a.avi"), "video/x-msvideo");
+  EXPECT_EQ(GuessContentType("processed/v/storyboard/storyboard.vtt"), "text/vtt");
   EXPECT_EQ(GuessContentType("a.webm"), "video/webm");
   EXPECT_EQ(GuessContentType("a.mkv"), "video/x-matroska");
   EXPECT_EQ(GuessContentType("a.flv"), "video/x-flv");

@@ -6,6 +6,7 @@
 #include "kinora/core/public_text.h"
 #include "kinora/gateway/playlist_signing.h"
 #include "kinora/gateway/static_files.h"
+#include "kinora/gateway/storyboard_signing.h"
 #include "kinora/http/entity.h"
 #include "kinora/http/problem.h"
 #include "kinora/videos/keys.h"
@@ -113,6 +114,7 @@ Response Gateway::Media(http::Request& req) {
                                                      : http::ProblemFrom(head.error());
   }
   if (key.ends_with(".m3u8")) return Playlist(req, key, generation);
+  if (key.ends_with(".vtt")) return Storyboard(req, key, generation);
   http::EntityInfo info;
   info.size = head->size;
   info.etag = head->etag;
@@ -139,6 +141,20 @@ Response Gateway::Playlist(http::Request& req, const std::string& key, int64_t g
   // Segments through /media/ too (never presigned store URLs, which could not be revoked).
   r.body = SignPlaylist(*text, key, signer_, expires, {}, generation);
   r.Set(http::bhttp::field::content_type, "application/vnd.apple.mpegurl");
+  r.Set(http::bhttp::field::cache_control, "private, no-cache");
+  return r;
+}
+
+// Storyboard tracks likewise: every sprite URI inside carries a signature (storyboard_signing.h).
+Response Gateway::Storyboard(http::Request& req, const std::string& key, int64_t generation) {
+  auto text = storage::GetBytes(store_, key, 4 << 20);
+  if (!text) return http::ProblemFrom(text.error());
+  int64_t expires = 0;
+  const std::string exp = req.Query("expires").value_or("0");
+  std::from_chars(exp.data(), exp.data() + exp.size(), expires);
+  Response r;
+  r.body = SignStoryboard(*text, key, signer_, expires, generation);
+  r.Set(http::bhttp::field::content_type, "text/vtt; charset=utf-8");
   r.Set(http::bhttp::field::cache_control, "private, no-cache");
   return r;
 }

@@ -4,10 +4,8 @@
 #include <vector>
 
 namespace kinora::gateway {
-namespace {
 
-// The key a relative URI names, or nothing for absolute URLs and escapes from the root.
-std::optional<std::string> Resolve(std::string_view base_key, std::string_view uri) {
+std::optional<std::string> ResolveRelativeKey(std::string_view base_key, std::string_view uri) {
   if (uri.empty() || uri.front() == '/' || uri.find("://") != std::string_view::npos ||
       uri.find('?') != std::string_view::npos || uri.find('#') != std::string_view::npos) {
     return std::nullopt;
@@ -37,14 +35,12 @@ std::optional<std::string> Resolve(std::string_view base_key, std::string_view u
   return key;
 }
 
-}  // namespace
-
 std::string SignPlaylist(std::string_view text, std::string_view playlist_key,
                          const http::UrlSigner& signer, int64_t expires_unix,
                          const std::function<std::string(const std::string& key)>& direct,
                          int64_t generation) {
   auto sign = [&](std::string_view uri) -> std::string {
-    auto key = Resolve(playlist_key, uri);
+    auto key = ResolveRelativeKey(playlist_key, uri);
     if (!key) return std::string(uri);
     if (direct && !key->ends_with(".m3u8")) {
       if (std::string url = direct(*key); !url.empty()) return url;

@@ -44,6 +44,7 @@ class Gateway {
   http::Response Metrics(http::Request& req);
   http::Response Media(http::Request& req);
   http::Response Playlist(http::Request& req, const std::string& key, int64_t generation);
+  http::Response Storyboard(http::Request& req, const std::string& key, int64_t generation);
   http::Response Static(http::Request& req);
 
  private:

@@ -7,12 +7,18 @@
 
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <string>
 #include <string_view>
 
 #include "kinora/http/signed_url.h"
 
 namespace kinora::gateway {
+
+// The object key a relative URI inside the object `base_key` names ("../" allowed within the
+// store), or nothing for absolute URLs ("https://…", "/…"), URIs with a query or fragment, and
+// URIs that would leave the store's root.
+std::optional<std::string> ResolveRelativeKey(std::string_view base_key, std::string_view uri);
 
 // playlist_key: the object key of the playlist ("processed/{id}/hls/master.m3u8"); relative
 // URIs resolve against its folder ("../" allowed within the store). Absolute URLs ("https://…",
