@@ -126,19 +126,34 @@ TEST(FrameQuality, IdenticalPicturesHaveSsimOneAndNoPsnr) {
   EXPECT_FALSE(PsnrDb(q->mse).has_value());
 }
 
+// 640x360: every plane's row of 8x8 windows is one FFmpeg's x86 code sums exactly, so the
+// numbers agree to the printed digits.
 TEST(FrameQuality, AgreesWithFfmpegsFilters) {
-  // 426x240: a rung size whose widths (426, 213) are not multiples of 4.
+  for (int noise : {2, 12, 40}) {
+    Frame ref = Pattern(640, 360);
+    Frame dist = Degrade(*ref, noise);
+    auto q = CompareFrames(*dist, *ref);
+    ASSERT_TRUE(q);
+    EXPECT_NEAR(q->ssim, FfmpegMeasure("ssim", "lavfi.ssim.All", *dist, *ref), 1e-4) << noise;
+    ASSERT_TRUE(PsnrDb(q->mse).has_value());
+    EXPECT_NEAR(*PsnrDb(q->mse), FfmpegMeasure("psnr", "lavfi.psnr.psnr_avg", *dist, *ref), 0.01)
+        << noise;
+    EXPECT_LT(q->ssim, 0.999);  // the degraded copy is measurably different
+  }
+}
+
+// 426x240 (the 240p rung): 105 windows a luma row. FFmpeg's SSE4 ssim_end_line, for a row of
+// 4k+1 windows, counts a window past the edge in place of the last one (its C code and x264
+// do not, nor does this); the difference stays within a few thousandths.
+TEST(FrameQuality, AgreesWithFfmpegsFiltersOnRowsItsSimdCountsLoosely) {
   for (int noise : {2, 12, 40}) {
     Frame ref = Pattern(426, 240);
     Frame dist = Degrade(*ref, noise);
     auto q = CompareFrames(*dist, *ref);
     ASSERT_TRUE(q);
-    const double ssim = FfmpegMeasure("ssim", "lavfi.ssim.All", *dist, *ref);
-    const double psnr = FfmpegMeasure("psnr", "lavfi.psnr.psnr_avg", *dist, *ref);
-    EXPECT_NEAR(q->ssim, ssim, 0.005) << "noise " << noise;
-    ASSERT_TRUE(PsnrDb(q->mse).has_value());
-    EXPECT_NEAR(*PsnrDb(q->mse), psnr, 0.1) << "noise " << noise;
-    EXPECT_LT(q->ssim, 0.999);  // the degraded copy is measurably different
+    EXPECT_NEAR(q->ssim, FfmpegMeasure("ssim", "lavfi.ssim.All", *dist, *ref), 0.005) << noise;
+    EXPECT_NEAR(*PsnrDb(q->mse), FfmpegMeasure("psnr", "lavfi.psnr.psnr_avg", *dist, *ref), 0.01)
+        << noise;
   }
 }
 

@@ -20,11 +20,16 @@ QualitySampler::QualitySampler(const AVCodecContext* encoder, const SamplingPlan
   // A clip shorter than the offset still gets a sample: its middle frame.
   if (plan_.expected_frames > 0) offset = std::min(offset, plan_.expected_frames / 2);
   offset_ = static_cast<int>(offset);
+  // A sample costs about as much as encoding a few frames (the decoder goes through the key
+  // frame and the references before it), so short videos get fewer: one per 2.5 nominal GOPs
+  // (5 s at the usual 2 s GOP), at least one.
+  targets_ = static_cast<int>(std::clamp<int64_t>(
+      plan_.expected_frames * 2 / (5 * int64_t{plan_.gop_frames}), 1, kQualitySamples));
 }
 
 // Whether the GOP starting at picture `index` gets a sample. Known length: the GOPs that hold
-// the middles of kQualitySamples equal stretches of the video (by nominal GOP length, so a GOP
-// is picked once the next middle is less than a GOP ahead). Unknown length: GOPs 0, 1, 2, 4, 8…
+// the middles of targets_ equal stretches of the video (by nominal GOP length, so a GOP is
+// picked once the next middle is less than a GOP ahead). Unknown length: GOPs 0, 3, 7, 15, 31…
 bool QualitySampler::WantGop(int64_t index) {
   if (planned_ >= kMaxKept) return false;
   if (retry_) {
@@ -34,13 +39,11 @@ bool QualitySampler::WantGop(int64_t index) {
   const int64_t n = plan_.expected_frames;
   if (n <= 0) {
     const int64_t g = gops_ - 1;
-    return g == 0 || (g & (g - 1)) == 0;
+    return g == 0 || (g >= 3 && ((g + 1) & g) == 0);
   }
-  auto target = [&](int j) { return (2 * int64_t{j} + 1) * n / (2 * kQualitySamples); };
-  if (next_target_ >= kQualitySamples || target(next_target_) >= index + plan_.gop_frames) {
-    return false;
-  }
-  while (next_target_ < kQualitySamples && target(next_target_) < index + plan_.gop_frames) {
+  auto target = [&](int j) { return (2 * int64_t{j} + 1) * n / (2 * int64_t{targets_}); };
+  if (next_target_ >= targets_ || target(next_target_) >= index + plan_.gop_frames) return false;
+  while (next_target_ < targets_ && target(next_target_) < index + plan_.gop_frames) {
     ++next_target_;
   }
   return true;
@@ -102,7 +105,15 @@ void QualitySampler::OnPacket(const AVPacket& packet) {
   }
   if (!feeding_) return;
   Decode(&packet);
-  if (!error_ && !samples_.empty() && samples_.front().done) {
+  if (error_) return;
+  Sample& s = samples_.front();
+  if (!s.done && s.sample_pts && packet.pts == *s.sample_pts) {
+    // The sample is in: drain rather than feed the packets the decoder's reordering waits for.
+    Decode(nullptr);
+    if (error_) return;
+    s.done = true;
+  }
+  if (s.done) {
     samples_.pop_front();
     feeding_ = false;  // the decoder is reset when the next sampled GOP starts
   }
@@ -150,6 +161,10 @@ void QualitySampler::StartDecoding() {
 }
 
 void QualitySampler::Decode(const AVPacket* packet) {
+  // Pictures nothing else refers to are skipped, except the sample itself.
+  const Sample& s = samples_.front();
+  const bool needed = !packet || !s.sample_pts || packet->pts == *s.sample_pts;
+  decoder_->skip_frame = needed ? AVDISCARD_DEFAULT : AVDISCARD_NONREF;
   int err = avcodec_send_packet(decoder_.get(), packet);
   if (err < 0) return Fail(MapAvError(err, "decoding the rung's sample failed"));
   while ((err = avcodec_receive_frame(decoder_.get(), decoded_.get())) == 0) {

@@ -82,11 +82,11 @@ TEST(RungQuality, NeighbouringPicturesDifferSoAWrongMatchWouldShow) {
 }
 
 TEST(RungQuality, ADefaultRungScoresHighOnSixGopsSpreadOverTheVideo) {
-  Encoded r = Encode(300, Settings(300));
-  EXPECT_EQ(r.frames, 300);
+  Encoded r = Encode(450, Settings(450));
+  EXPECT_EQ(r.frames, 450);
   EXPECT_EQ(r.quality.rung, "180p");
   EXPECT_FALSE(r.quality.copied);
-  EXPECT_EQ(r.quality.frames, kQualitySamples);  // 10 GOPs: one sample in each of 6
+  EXPECT_EQ(r.quality.frames, kQualitySamples);  // 15 GOPs (15 s): one sample in each of 6
   EXPECT_GT(r.quality.ssim, 0.9);
   EXPECT_LE(r.quality.ssim, 1.0);
   ASSERT_TRUE(r.quality.psnr_db.has_value());
@@ -109,16 +109,22 @@ TEST(RungQuality, AClipShorterThanTheSampleOffsetStillGetsASample) {
   EXPECT_GT(r.quality.ssim, 0.9);
 }
 
-TEST(RungQuality, WithoutTheLengthTheFirstGopsAndThenEveryDoublingAreSampled) {
-  Encoded r = Encode(300, Settings(0));  // GOPs 0, 1, 2, 4, 8 of 10
-  EXPECT_EQ(r.quality.frames, 5);
+TEST(RungQuality, AShortVideoGetsFewerSamples) {
+  Encoded r = Encode(150, Settings(150));  // 5 GOPs: one sample per 2.5
+  EXPECT_EQ(r.quality.frames, 2);
+}
+
+TEST(RungQuality, WithoutTheLengthSamplesThinOutAsTheVideoGoesOn) {
+  Encoded r = Encode(300, Settings(0));  // GOPs 0, 3 and 7 of 10
+  EXPECT_EQ(r.quality.frames, 3);
   EXPECT_GT(r.quality.ssim, 0.9);
 }
 
 TEST(RungQuality, SourceKeyFramesCloserThanTheOffsetStillGiveSamples) {
   EncodeSettings s = Settings(120);
   s.follow_source_keyframes = true;
-  Encoded r = Encode(120, s, 1'000'000, /*source_gop=*/8);  // GOPs of 8 frames: sample nearer the key
+  Encoded r =
+      Encode(120, s, 1'000'000, /*source_gop=*/8);  // GOPs of 8 frames: sample nearer the key
   EXPECT_GT(r.quality.frames, 0);
   EXPECT_GT(r.quality.ssim, 0.9);
 }

@@ -1,5 +1,5 @@
 // The encode quality of one rung, measured inside the encode without decoding the rung: a few
-// sample pictures (one ~15 frames into each of at most 6 GOPs spread over the video) are kept
+// sample pictures (one 8 frames into each of up to 6 GOPs spread over the video) are kept
 // as the encoder gets them, and an H.264 decoder is fed the rung's packets only from the key
 // frame that starts a sampled GOP until that GOP's sample has come out; the decoded sample is
 // compared with the kept picture (frame_quality.h). A failure here never fails the encode: it
@@ -25,12 +25,12 @@ struct SamplingPlan {
   // places them (rung_encoder.h); else exactly every gop_frames.
   bool follow_source_keyframes = false;
   // The frames the rung should get, to spread the samples over the video; 0 when unknown
-  // (then GOPs 0, 1, 2, 4, 8, … are sampled).
+  // (then GOPs 0, 3, 7, 15, 31, … are sampled).
   int64_t expected_frames = 0;
 };
 
-inline constexpr int kQualitySamples = 6;        // GOPs sampled at most (expected_frames known)
-inline constexpr int kQualitySampleOffset = 15;  // frames into the GOP (P/B frames, not the key)
+inline constexpr int kQualitySamples = 6;       // GOPs sampled at most (expected_frames known)
+inline constexpr int kQualitySampleOffset = 8;  // frames into the GOP (P/B frames, not the key)
 
 class QualitySampler {
  public:
@@ -71,7 +71,8 @@ class QualitySampler {
   int64_t index_ = 0;            // pictures seen
   int64_t gop_start_ = 0;        // index of the picture that starts the current GOP
   int64_t gops_ = 0;             // GOPs started
-  int next_target_ = 0;          // the next of the spread positions still without a sample
+  int targets_ = 1;              // positions spread over the video (expected_frames known)
+  int next_target_ = 0;          // the next of them still without a sample
   int planned_ = 0;              // samples kept
   std::deque<Sample> samples_;   // oldest first
   bool in_sampled_gop_ = false;  // and its sample not yet seen
