@@ -15,7 +15,9 @@ struct RoleEntry {
 const std::vector<RoleEntry>& Roles() {
   using C = Component;
   static const std::vector<RoleEntry> kRoles = {
-      {Role::kGateway, "gateway", {C::kOps, C::kWebApp, C::kAccountsApi, C::kApiProxy}},
+      {Role::kGateway,
+       "gateway",
+       {C::kOps, C::kWebApp, C::kAccountsApi, C::kAdminVideos, C::kApiProxy}},
       {Role::kUploader, "uploader", {C::kOps, C::kUploaderApi, C::kRepair}},
       {Role::kAnalytics,
        "analytics",
@@ -53,6 +55,8 @@ std::string_view ToString(Component c) {
       return "audience ingest";
     case Component::kAccountsApi:
       return "accounts API";
+    case Component::kAdminVideos:
+      return "video administration";
     case Component::kWorkerPool:
       return "worker pool";
     case Component::kRepair:
@@ -90,6 +94,8 @@ std::vector<Resource> ResourcesOf(Component c) {
       return {R::kObjectStore, R::kUrlSigner, R::kCatalog};
     case Component::kAccountsApi:
       return {R::kIdentityStore, R::kCatalog};
+    case Component::kAdminVideos:  // jobs go through the catalog's outbox
+      return {R::kCatalog};
     case Component::kUploaderApi:
       return {R::kObjectStore, R::kJobQueue, R::kCatalog, R::kUrlSigner};
     case Component::kAnalyticsApi:

@@ -22,6 +22,7 @@ enum class Component {
   kAudienceIngest,   // POST /api/analytics/beacon, the audience sweeper (and the /view gate)
   kAudienceReports,  // /api/analytics/videos/{id}/overview… realtime, overview, export
   kAccountsApi,      // /api/auth/*, /api/admin/users*
+  kAdminVideos,      // /api/admin/videos/{id}/reprocess
   kWorkerPool,       // the processing workers
   kRepair,           // crash repair: the outbox relay and the reconciler (repair_loop.h)
 };

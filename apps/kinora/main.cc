@@ -7,6 +7,7 @@
 #include "probe_child.h"
 #include "process.h"
 #include "reindex.h"
+#include "reprocess_cli.h"
 #include "roles.h"
 #include "routes_cli.h"
 #include "signals.h"
@@ -108,6 +109,16 @@ int main(int argc, char** argv) {
   reindex->add_flag("--update", reindex_args.update_existing,
                     "Refresh rows that exist from their documents (counters are kept)");
 
+  ReprocessArgs reprocess_args;
+  auto* reprocess = app.add_subcommand(
+      "reprocess",
+      "Queue videos to be processed again (outputs and content analysis made anew), even when "
+      "already PROCESSED; a running server does the jobs");
+  reprocess->add_option("video_ids", reprocess_args.video_ids, "Ids of the videos");
+  reprocess->add_flag("--all", reprocess_args.all, "Every video in the catalog");
+  reprocess->add_option("--data-dir", flags.data_dir, "Data directory (env KINORA_DATA_DIR)");
+  reprocess->add_option("--db", flags.db, "Catalog URL (env KINORA_DB)");
+
   // The processor's child speaks this subcommand: its flags come from child_protocol.h.
   namespace child = kinora::processor::child;
   auto flag = [](std::string_view name) { return std::string(name); };
@@ -176,6 +187,10 @@ int main(int argc, char** argv) {
   if (*reindex) {
     auto config = load();
     return config ? RunReindex(*config, reindex_args) : 2;
+  }
+  if (*reprocess) {
+    auto config = load();
+    return config ? RunReprocess(*config, reprocess_args) : 2;
   }
   if (auto code = RunUsersCommands(*users_cli, load)) return *code;
 

@@ -26,6 +26,7 @@
 #include "kinora/audience/sweeper.h"
 #include "kinora/catalog/catalog.h"
 #include "kinora/core/log.h"
+#include "kinora/gateway/admin_videos.h"
 #include "kinora/gateway/api_proxy.h"
 #include "kinora/gateway/gateway.h"
 #include "kinora/http/server.h"
@@ -120,6 +121,7 @@ struct Process {
   std::unique_ptr<audience::ReportApi> report_api;
   std::unique_ptr<gateway::ApiProxy> proxy;
   std::unique_ptr<accounts::Accounts> accounts;
+  std::unique_ptr<gateway::AdminVideos> admin_videos;
   std::unique_ptr<processor::Processor> processor;
   std::unique_ptr<RepairLoop> repair;
 };
@@ -303,6 +305,10 @@ Result<void> AddComponent(Process& p, Component part) {
       p.accounts->Register(p.router);
       return {};
     }
+    case Component::kAdminVideos:
+      p.admin_videos = std::make_unique<gateway::AdminVideos>(*p.catalog);
+      p.admin_videos->Register(p.router);
+      return {};
     case Component::kApiProxy: {
       auto uploader_up = http::ParseUpstream("uploader", c.uploader_url);
       auto analytics_up = http::ParseUpstream("analytics", c.analytics_url);

@@ -20,14 +20,25 @@ ProcessingJob JobFor(const catalog::VideoRecord& v, std::string correlation_id) 
 }
 
 std::string ToJsonText(const ProcessingJob& job) {
-  return kinora::ToJsonText(json::object{{"type", ProcessingJob::kType},
-                                         {"version", ProcessingJob::kVersion},
-                                         {"video_id", job.video_id},
-                                         {"s3_bucket", job.bucket},
-                                         {"s3_video_key", job.video_key},
-                                         {"s3_metadata_key", job.metadata_key},
-                                         {"original_filename", job.original_filename},
-                                         {"correlation_id", job.correlation_id}});
+  json::object o{{"type", ProcessingJob::kType},
+                 {"version", job.reprocess ? 2 : 1},
+                 {"video_id", job.video_id},
+                 {"s3_bucket", job.bucket},
+                 {"s3_video_key", job.video_key},
+                 {"s3_metadata_key", job.metadata_key},
+                 {"original_filename", job.original_filename},
+                 {"correlation_id", job.correlation_id}};
+  if (job.reprocess) o["reprocess"] = true;
+  return kinora::ToJsonText(o);
+}
+
+Result<catalog::VideoRecord> QueueReprocess(catalog::Catalog& catalog, std::string_view video_id,
+                                            std::string correlation_id) {
+  KINORA_TRY(catalog::VideoRecord v, catalog.Get(video_id));
+  ProcessingJob job = JobFor(v, std::move(correlation_id));
+  job.reprocess = true;
+  KINORA_TRY_VOID(catalog.AddJob(v.video_id, ToJsonText(job)));
+  return v;
 }
 
 Result<ProcessingJob> ParseProcessingJob(std::string_view body) {
@@ -59,7 +70,12 @@ Result<ProcessingJob> ParseProcessingJob(std::string_view body) {
                     .video_key = str("s3_video_key"),
                     .metadata_key = str("s3_metadata_key"),
                     .original_filename = str("original_filename"),
-                    .correlation_id = str("correlation_id")};
+                    .correlation_id = str("correlation_id"),
+                    .reprocess = false};
+  if (const json::value* r = o.if_contains("reprocess")) {
+    if (!r->is_bool()) return InvalidArgument("the job message's reprocess is not a boolean");
+    job.reprocess = r->get_bool();
+  }
   if (!IsUuid(job.video_id)) {
     return InvalidArgument("the job message has no valid video_id");
   }

@@ -46,6 +46,29 @@ TEST(ProcessingJob, RoundTripsWithTheSeedFieldsAndItsVersion) {
   EXPECT_EQ(back->correlation_id, "corr-1");
 }
 
+// A reprocess job is version 2 with "reprocess": true; a plain job stays version 1, so workers
+// from before reprocessing still take it.
+TEST(ProcessingJob, AReprocessJobIsVersionTwo) {
+  catalog::VideoRecord v;
+  v.video_id = kId;
+  v.video_key = std::string("videos/") + kId + ".mp4";
+  ProcessingJob job = JobFor(v, "c");
+  job.reprocess = true;
+  const std::string text = ToJsonText(job);
+  const boost::json::object o = boost::json::parse(text).as_object();
+  EXPECT_EQ(o.at("version").as_int64(), 2);
+  EXPECT_EQ(o.at("reprocess"), boost::json::value(true));
+  auto back = ParseProcessingJob(text);
+  ASSERT_TRUE(back) << back.error().message;
+  EXPECT_TRUE(back->reprocess);
+  EXPECT_FALSE(ParseProcessingJob(ToJsonText(JobFor(v, "c")))->reprocess);
+  EXPECT_FALSE(boost::json::parse(ToJsonText(JobFor(v, "c"))).as_object().contains("reprocess"));
+  auto bad = ParseProcessingJob(std::string(R"({"version":2,"reprocess":"yes","video_id":")") +
+                                kId + R"(","s3_video_key":"v"})");
+  ASSERT_FALSE(bad);
+  EXPECT_EQ(bad.error().code, ErrorCode::kInvalidArgument);
+}
+
 TEST(ProcessingJob, RefusesWhatCannotBeAJob) {
   for (std::string bad :
        {std::string("not json"), std::string("[]"),
@@ -60,7 +83,7 @@ TEST(ProcessingJob, RefusesWhatCannotBeAJob) {
 
 TEST(ProcessingJob, LeavesNewerJobsToNewerWorkers) {
   for (std::string newer :
-       {std::string(R"({"version":2,"video_id":")") + kId + R"(","s3_video_key":"v"})",
+       {std::string(R"({"version":3,"video_id":")") + kId + R"(","s3_video_key":"v"})",
         std::string(R"({"type":"reindex","video_id":")") + kId + R"(","s3_video_key":"v"})"}) {
     auto r = ParseProcessingJob(newer);
     ASSERT_FALSE(r) << newer;

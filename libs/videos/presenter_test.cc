@@ -51,6 +51,25 @@ TEST(Presenter, SignsEveryMediaUrlForTheGateway) {
   EXPECT_EQ(u.thumbnail_url, "");
 }
 
+// Other objects of a video (its storyboard) are signed like its playlist: through the gateway,
+// with the video's generation.
+TEST(Presenter, MediaUrlsOfOtherObjectsGoThroughTheGateway) {
+  http::UrlSigner signer(std::string(40, 'k'));
+  auto mem = storage::NewMemStore();
+  Presigning s3(*mem);
+  Presenter p(signer, {.url_ttl = std::chrono::seconds(60), .direct_store = &s3});
+  catalog::VideoRecord v = Processed();
+  v.media_generation = 4;
+  const std::string key = "processed/" + v.video_id + "/storyboard/storyboard.vtt";
+  const std::string url = p.MediaUrl(v, key);
+  ASSERT_TRUE(url.starts_with("/media/" + key + "?")) << url;
+  const auto q = url.find("expires=");
+  const std::string expires = url.substr(q + 8, url.find('&', q) - q - 8);
+  const std::string signature = url.substr(url.find("signature=") + 10);
+  EXPECT_TRUE(signer.Verify(key, expires, signature, 4));
+  EXPECT_FALSE(signer.Verify(key, expires, signature, 5));
+}
+
 TEST(Presenter, DirectUrlsFromAPresigningStoreButHlsStaysOnTheGateway) {
   http::UrlSigner signer(std::string(40, 'k'));
   auto mem = storage::NewMemStore();

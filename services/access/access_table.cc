@@ -140,6 +140,8 @@ std::vector<AccessRule> MakeTable() {
       WithRight(Verb::patch, "/api/admin/users/{id}", Right::kManageUsers, admin, Target::kUser),
       WithRight(Verb::post, "/api/admin/users/{id}/reset-password", Right::kManageUsers, admin,
                 Target::kUser),
+      // Videos (admins): reprocessing redoes a video's job (docs/content-analysis.md).
+      WithRight(Verb::post, "/api/admin/videos/{id}/reprocess", Right::kManageSettings, admin),
   };
   // The split gateway's proxies: the uploader and analytics roles behind them authenticate the
   // forwarded credentials again and apply the rules above.

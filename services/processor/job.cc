@@ -28,6 +28,9 @@ struct Processor::Job {
   const queue::Message& message;
   videos::ProcessingJob msg;
   catalog::VideoRecord record;
+  // A reprocess of a PROCESSED video: the row as it was, which a failure restores (its outputs
+  // stay published until a new set replaces them).
+  std::optional<catalog::VideoRecord> before;
   fs::path scratch;
   FileLock scratch_lock;  // held while the job runs: tells our scratch from a dead process's
   Clock::time_point started = Clock::now();
@@ -82,7 +85,7 @@ JobOutcome Processor::Handle(const queue::Message& m) {
     jobs_.With({"dropped"}).Inc();
     return JobOutcome::kDropped;
   }
-  Job job{m, *parsed, {}, {}, {}};
+  Job job{m, *parsed, {}, {}, {}, {}};
   auto record = catalog_.Get(job.msg.video_id);
   if (!record) {
     if (record.error().code == ErrorCode::kNotFound) {  // deleted before we got to it
@@ -95,7 +98,10 @@ JobOutcome Processor::Handle(const queue::Message& m) {
     return Retry(job, "the catalog is unavailable: " + record.error().message);
   }
   job.record = std::move(*record);
-  if (job.record.status == catalog::VideoStatus::kProcessed) {  // a duplicate delivery
+  if (job.record.status == catalog::VideoStatus::kProcessed && job.msg.reprocess) {
+    log::Info("reprocessing", {{"video_id", job.msg.video_id}});
+    job.before = job.record;
+  } else if (job.record.status == catalog::VideoStatus::kProcessed) {  // a duplicate delivery
     log::Info("job already done", {{"video_id", job.msg.video_id}});
     // A crash between the final row write and its mirror leaves the mirror behind the row and
     // the message undeleted; this redelivery is where the mirror catches up.
@@ -245,6 +251,16 @@ JobOutcome Processor::Fail(Job& job, const std::string& reason) {
   const std::string& id = job.record.video_id;
   log::Warn("processing failed",
             {{"video_id", id}, {"correlation_id", job.msg.correlation_id}, {"reason", reason}});
+  if (job.before) {  // a failed reprocess leaves the video as it was, still playable
+    const std::string error = "reprocessing failed: " + WithoutServerPaths(reason);
+    job.record = *job.before;
+    job.record.error = error;
+    if (auto r = SaveRecord(job); !r && r.error().code != ErrorCode::kNotFound) {
+      return Retry(job, "cannot record the failure: " + r.error().message);
+    }
+    (void)queue_.Delete(job.message.receipt_handle);
+    return JobOutcome::kFailed;
+  }
   // No partial outputs stay visible.
   (void)videos::Library(catalog_, store_).DeleteOutputs(id);
   ClearOutputs(job.record);

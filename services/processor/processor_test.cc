@@ -13,6 +13,7 @@
 #include "kinora/core/json_text.h"
 #include "kinora/queue/fault_injection.h"
 #include "kinora/queue/sqlite_queue.h"
+#include "kinora/videos/job.h"
 
 namespace kinora::processor {
 namespace {
@@ -250,6 +251,37 @@ TEST_F(ProcessorTest, JobsOfDeletedOrAlreadyProcessedVideosAreDropped) {
                            R"(.mp4"})"));  // a duplicate delivery
   EXPECT_EQ(p->Handle(ReceiveOne()), JobOutcome::kDropped);
   EXPECT_EQ(catalog_->Get(id).value().status, VideoStatus::kProcessed);
+}
+
+// A reprocess job redoes a PROCESSED video's job, replacing its outputs (what the new set lacks
+// is deleted); a failing one leaves the video PROCESSED with its outputs and the reason.
+TEST_F(ProcessorTest, AReprocessJobRedoesAProcessedVideo) {
+  const std::string id = Upload();
+  auto p = MakeProcessor(kSucceeds);
+  EXPECT_EQ(p->Handle(ReceiveOne()), JobOutcome::kProcessed);
+  const auto first = catalog_->Get(id).value();
+  ASSERT_TRUE(storage::PutBytes(*store_, "processed/" + id + "/hls/1080p/index.m3u8", "old"));
+  videos::ProcessingJob job = videos::JobFor(first, "again");
+  job.reprocess = true;
+  ASSERT_TRUE(queue_->Send(videos::ToJsonText(job)));
+  std::this_thread::sleep_for(5ms);  // a processed_at of its own
+  EXPECT_EQ(p->Handle(ReceiveOne()), JobOutcome::kProcessed);
+  const auto again = catalog_->Get(id).value();
+  EXPECT_EQ(again.status, VideoStatus::kProcessed);
+  EXPECT_GT(again.processed_at, first.processed_at);
+  EXPECT_FALSE(Exists("processed/" + id + "/hls/1080p/index.m3u8"));
+  EXPECT_TRUE(Exists(again.mp4_key));
+
+  auto failing = MakeProcessor(R"(#!/bin/sh
+echo '{"error":"the video stream has no frames","permanent":true}' > "$6"; exit 3)");
+  ASSERT_TRUE(queue_->Send(videos::ToJsonText(job)));
+  EXPECT_EQ(failing->Handle(ReceiveOne()), JobOutcome::kFailed);
+  const auto kept = catalog_->Get(id).value();
+  EXPECT_EQ(kept.status, VideoStatus::kProcessed);
+  EXPECT_EQ(kept.mp4_key, again.mp4_key);
+  EXPECT_NE(kept.error.find("reprocessing failed"), std::string::npos) << kept.error;
+  EXPECT_TRUE(Exists(again.mp4_key));
+  EXPECT_EQ(queue_->Stats().value().visible + queue_->Stats().value().in_flight, 0);
 }
 
 TEST_F(ProcessorTest, UnreadableMessagesAreDroppedNotRetried) {

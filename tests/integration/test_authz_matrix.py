@@ -349,6 +349,8 @@ REQUESTS = {
         auth.user_path(w.target_user["user_id"]), json_body={"quota_bytes": 10**12}),
     "POST /api/admin/users/{id}/reset-password": lambda w, rule, who, c, v: c.post(
         auth.reset_path(w.fresh_user())),
+    "POST /api/admin/videos/{id}/reprocess": lambda w, rule, who, c, v: c.post(
+        f"/api/admin/videos/{w.videos['public']}/reprocess"),
 }
 
 

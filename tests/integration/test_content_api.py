@@ -8,13 +8,16 @@ workers keeps its video unprocessed (the "no analysis yet" answers).
 """
 from __future__ import annotations
 
+import json
 import re
+import sqlite3
 import subprocess
 import time
 
 import pytest
 
 from harness import api, auth, processing
+from harness.server import base_env
 
 FLAG_CODES = {"too_quiet", "too_loud", "clipping", "black_start", "black_end", "black", "frozen",
               "silent", "no_audio", "poor_rung"}
@@ -141,3 +144,90 @@ def test_a_video_without_analysis_says_so(idle):
     body = api.assert_problem(auth.new_user(srv, "idle-b").get(content_path(video["video_id"])),
                               404)
     assert body["detail"] != NO_ANALYSIS, body
+
+
+# -- reprocessing --------------------------------------------------------------------------
+
+NONE_SUMMARY = ('{"status":"none","integrated_lufs":null,"true_peak_dbtp":null,"scene_count":0,'
+                '"black_seconds":0,"frozen_seconds":0,"silent_seconds":0,"flags":[]}')
+
+
+def wait_reprocessed(caller, video_id: str, before: str, timeout: float = 180.0) -> dict:
+    """Polls until the video is PROCESSED again by a later run than `before`'s timestamp."""
+    deadline = time.monotonic() + timeout
+    while True:
+        video = api.get_video(caller.client, video_id)
+        if video["status"] == "PROCESSED" and video["processed_timestamp"] != before:
+            return video
+        assert video["status"] != "FAILED", video
+        assert time.monotonic() < deadline, f"not reprocessed after {timeout}s: {video}"
+        time.sleep(0.2)
+
+
+def forget_analysis(srv, video_id: str) -> None:
+    """Makes the video look processed before content analysis existed: no analysis.json nor
+    storyboard in the store, the "none" summary in the catalog."""
+    base = srv.objects_dir / "processed" / video_id
+    (base / "analysis.json").unlink()
+    for f in (base / "storyboard").iterdir():
+        f.unlink()
+    (base / "storyboard").rmdir()
+    with sqlite3.connect(srv.data_dir / "catalog.db") as db:
+        db.execute("UPDATE videos SET analysis_json = ?, analysis_flags = '' WHERE video_id = ?",
+                   (NONE_SUMMARY, video_id))
+
+
+def test_an_admin_reprocesses_a_processed_video(world):
+    srv, who, video = world
+    before = api.get_video(who["A"].client, video["video_id"])
+    resp = who["admin"].post(reprocess_path(video["video_id"]))
+    assert resp.status == 202, resp
+    assert resp.json() == {"status": "queued", "video_id": video["video_id"],
+                           "previous_status": "PROCESSED"}
+    after = wait_reprocessed(who["A"], video["video_id"], before["processed_timestamp"])
+    assert after["analysis"]["status"] in ("complete", "incomplete"), after["analysis"]
+    assert who["A"].get(content_path(video["video_id"])).status == 200
+    # Only admins; an unknown video is a 404.
+    api.assert_problem(who["A"].post(reprocess_path(video["video_id"])), 403)
+    api.assert_problem(who["moderator"].post(reprocess_path(video["video_id"])), 403)
+    api.assert_problem(who["admin"].post(reprocess_path("6f2b8a84-3f0e-4d39-9d6c-0d3c3f3b0a11")),
+                       404)
+
+
+def test_kinora_reprocess_fills_the_analysis_of_an_older_video(world, kinora_bin):
+    srv, who, video = world
+    vid = video["video_id"]
+    forget_analysis(srv, vid)
+    before = api.get_video(who["A"].client, vid)
+    assert before["analysis"]["status"] == "none"
+    assert api.assert_problem(who["A"].get(content_path(vid)), 404)["detail"] == NO_ANALYSIS
+    result = subprocess.run([kinora_bin, "reprocess", vid, "--data-dir", str(srv.data_dir)],
+                            env=base_env(), capture_output=True, text=True, timeout=60,
+                            stdin=subprocess.DEVNULL)
+    assert result.returncode == 0, result
+    summary = json.loads(result.stdout)
+    assert (summary["queued"], summary["failed"]) == (1, 0), summary
+    after = wait_reprocessed(who["A"], vid, before["processed_timestamp"])
+    assert after["analysis"]["status"] in ("complete", "incomplete"), after["analysis"]
+    doc = who["A"].get(content_path(vid))
+    assert doc.status == 200, doc
+    assert api.media_get(srv.client, doc.json()["storyboard"]["vtt_url"]).status == 200
+    keys = {p.relative_to(srv.objects_dir).as_posix()
+            for p in (srv.objects_dir / "processed" / vid).rglob("*") if p.is_file()}
+    assert f"processed/{vid}/analysis.json" in keys, keys
+
+
+def test_kinora_reprocess_refuses_unknown_videos_and_wants_ids_or_all(world, kinora_bin):
+    srv, who, video = world
+
+    def reprocess(*args):
+        return subprocess.run([kinora_bin, "reprocess", *args, "--data-dir", str(srv.data_dir)],
+                              env=base_env(), capture_output=True, text=True, timeout=60,
+                              stdin=subprocess.DEVNULL)
+
+    result = reprocess("6f2b8a84-3f0e-4d39-9d6c-0d3c3f3b0a11", "not-an-id")
+    assert result.returncode == 1, result
+    summary = json.loads(result.stdout)
+    assert (summary["queued"], summary["failed"]) == (0, 2), summary
+    assert reprocess().returncode == 2
+    assert reprocess(video["video_id"], "--all").returncode == 2

@@ -34,6 +34,7 @@ SERVER_ROUTES = {
     ("DELETE", "/api/auth/tokens/{token_id}"),
     ("GET", "/api/admin/users"), ("POST", "/api/admin/users"),
     ("PATCH", "/api/admin/users/{user_id}"), ("POST", "/api/admin/users/{user_id}/reset-password"),
+    ("POST", "/api/admin/videos/{video_id}/reprocess"),
     ("GET", "/api/analytics/videos/{video_id}/overview"),
     ("GET", "/api/analytics/videos/{video_id}/timeseries/{metric}"),
     ("GET", "/api/analytics/videos/{video_id}/retention"),
@@ -225,6 +226,7 @@ SUCCESS_CALLS: dict[str, Callable[[SimpleNamespace], Response]] = {
     "updateUser": lambda c: c.admin.patch(auth.user_path(throwaway_user(c)["user_id"]),
                                           json_body={"quota_bytes": 10**9}),
     "resetPassword": lambda c: c.admin.post(auth.reset_path(throwaway_user(c)["user_id"])),
+    "reprocessVideo": lambda c: c.admin.post(reprocess_path(c.video["video_id"])),
     "getVideoAudienceOverview": lambda c: c.admin.get(report(c, "overview")),
     "getVideoAudienceTimeseries": lambda c: c.admin.get(report(c, "timeseries/watch_time_seconds"),
                                                         params={"interval": "hour"}),
@@ -279,6 +281,10 @@ def stored_analysis(c) -> str:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(EXAMPLE_ANALYSIS))
     return video_id
+
+
+def reprocess_path(video_id: str) -> str:
+    return f"/api/admin/videos/{video_id}/reprocess"
 
 
 def unknown_id() -> str:
@@ -349,6 +355,10 @@ ERROR_CALLS: list[tuple[str, int, Callable[[SimpleNamespace], Response]]] = [
     ("updateUser", 400, lambda c: c.admin.patch(auth.user_path(c.user.user_id),
                                                 json_body={"role": "emperor"})),
     ("resetPassword", 404, lambda c: c.admin.post(auth.reset_path(unknown_id()))),
+    ("reprocessVideo", 404, lambda c: c.admin.post(reprocess_path(unknown_id()))),
+    ("reprocessVideo", 401, lambda c: c.client.with_headers(None).post(
+        reprocess_path(c.video["video_id"]))),
+    ("reprocessVideo", 403, lambda c: c.user.post(reprocess_path(c.video["video_id"]))),
     ("getMedia", 403, lambda c: c.client.get(media_target(c) + "0")),
     ("getMedia", 416, lambda c: c.client.get(media_target(c), headers={"Range": "bytes=999999999-"})),
     ("getVideoAudienceOverview", 404, lambda c: c.admin.get(report(c, "overview", unknown_id()))),

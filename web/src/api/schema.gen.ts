@@ -667,6 +667,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/admin/videos/{video_id}/reprocess": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Process a video again
+         * @description Queues a reprocess job for the video, whatever its status: the processor makes every output and the content analysis again with the current pipeline (a PROCESSED video stays watchable meanwhile; objects of the old output set the new one lacks are deleted; if reprocessing fails the video keeps its outputs and shows the reason in `error`). Videos processed before the content analysis existed get it this way (docs/content-analysis.md). The command-line equivalent is `kinora reprocess ID…` or `--all`. Admins only.
+         */
+        post: operations["reprocessVideo"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -1501,6 +1521,13 @@ export interface components {
             /** @description The flags' messages. */
             flags: string[];
             flag_details: components["schemas"]["ContentFlag"][];
+        };
+        ReprocessQueued: {
+            /** @enum {string} */
+            status: "queued";
+            /** Format: uuid */
+            video_id: string;
+            previous_status: components["schemas"]["VideoStatus"];
         };
     };
     responses: {
@@ -3066,6 +3093,41 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ContentAnalysis"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    reprocessVideo: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Echoed unchanged when it is 1–128 characters of `[A-Za-z0-9._-]`; otherwise the server generates a UUIDv4. */
+                "X-Correlation-ID"?: components["parameters"]["CorrelationId"];
+            };
+            path: {
+                video_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": Record<string, never>;
+            };
+        };
+        responses: {
+            /** @description The job is queued. */
+            202: {
+                headers: {
+                    "X-Correlation-ID": components["headers"]["X-Correlation-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReprocessQueued"];
                 };
             };
             401: components["responses"]["Unauthorized"];
