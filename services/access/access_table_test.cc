@@ -29,8 +29,9 @@ TEST(AccessTable, WritesNeedTheWriteScopeAndReadsTheReadScope) {
     if (r.pattern.starts_with("/api/admin")) {
       EXPECT_EQ(r.need, Need::kRight) << r.pattern;
       // Users are managed by whoever may manage users; videos (reprocessing) are site operations.
-      EXPECT_EQ(r.right, r.pattern.starts_with("/api/admin/users") ? identity::Right::kManageUsers
-                                                                   : identity::Right::kManageSettings)
+      EXPECT_EQ(r.right, r.pattern.starts_with("/api/admin/users")
+                             ? identity::Right::kManageUsers
+                             : identity::Right::kManageSettings)
           << r.pattern;
       EXPECT_EQ(r.scope, identity::Scope::kAdmin) << r.pattern;
     }
