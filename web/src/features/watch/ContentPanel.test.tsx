@@ -30,6 +30,8 @@ const doc: ContentAnalysis = {
   freeze: [{ start: 12, end: 15.5 }],
   silence: [{ start: 20, end: 24 }],
   loudness: { integrated_lufs: -31, range_lu: 1.2, true_peak_dbtp: -20 },
+  complexity: { si_mean: 40.1, si_max: 60, ti_mean: 5.2, ti_max: 30 },
+  quality: [{ rung: '360p', copied: true, ssim: 1, psnr_db: null, frames: 0 }],
   waveform: { interval_seconds: 0.1, peak: Array(300).fill(0.5), rms: Array(300).fill(0.2) },
   storyboard: {
     vtt: 'storyboard/storyboard.vtt',
@@ -48,6 +50,8 @@ const doc: ContentAnalysis = {
     {
       code: 'too_quiet',
       severity: 'warning',
+      start: null,
+      end: null,
       message: 'too quiet: −31.0 LUFS (streaming platforms aim near −14 to −16)',
     },
   ],

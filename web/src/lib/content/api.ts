@@ -1,8 +1,8 @@
 // The content analysis endpoints (docs/content-analysis.md, "API") and the storyboard track,
-// with their TanStack Query options. Paths are spelled here until api/openapi.json has them
-// (then they move to src/api with the generated types).
+// with their TanStack Query options. (Kept here, not in src/api, which another hand
+// regenerates; the reprocess path is spelled out until openapi.json lists it.)
 import { queryOptions, useQuery } from '@tanstack/react-query';
-import { api } from '@/api/client';
+import { api, apiPath } from '@/api/client';
 import { ApiError } from '@/api/errors';
 import type { AnalysisSummary, ContentAnalysis } from './types';
 import { parseStoryboardVtt, type StoryboardTile } from './vtt';
@@ -15,9 +15,12 @@ export const contentKeys = {
 
 /** GET /api/analytics/videos/{id}/content — the analysis document (owner, moderators, admins). */
 export async function getContentAnalysis(videoId: string, signal?: AbortSignal): Promise<ContentAnalysis> {
-  const res = await api.get<ContentAnalysis>(`/api/analytics/videos/${encodeURIComponent(videoId)}/content`, {
-    signal,
-  });
+  const res = await api.get<ContentAnalysis>(
+    apiPath('/api/analytics/videos/{video_id}/content', { video_id: videoId }),
+    {
+      signal,
+    },
+  );
   return res.data;
 }
 

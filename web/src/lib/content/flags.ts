@@ -1,7 +1,7 @@
 // The content flags as people read them (docs/content-analysis.md, "Flags"): a short label for
 // the library's badges and filter, and the detailed flags of the content document, whatever
 // form the server sent them in.
-import type { ContentAnalysis, FlagCode, FlagDetail } from './types';
+import type { FlagCode, FlagDetail } from './types';
 
 export type { FlagCode };
 
@@ -45,8 +45,11 @@ export function isWarningFlag(code: string): boolean {
  * The document's flags as details: `flag_details` when the API gave them, else `flags` read as
  * details (analysis.json) or as bare messages (code unknown, severity warning).
  */
-export function flagDetails(doc: Pick<ContentAnalysis, 'flags' | 'flag_details'>): FlagDetail[] {
-  if (Array.isArray(doc.flag_details) && doc.flag_details.length > 0) return doc.flag_details;
+export function flagDetails(doc: {
+  flags?: ReadonlyArray<string | FlagDetail> | null;
+  flag_details?: readonly FlagDetail[] | null;
+}): FlagDetail[] {
+  if (Array.isArray(doc.flag_details) && doc.flag_details.length > 0) return [...doc.flag_details];
   return (doc.flags ?? []).flatMap((f): FlagDetail[] => {
     if (typeof f === 'string') return f ? [{ code: '', severity: 'warning', message: f }] : [];
     if (f && typeof f === 'object' && typeof f.message === 'string') return [f];

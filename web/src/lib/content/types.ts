@@ -1,99 +1,37 @@
 // The content analysis as the web app reads it (docs/content-analysis.md): the document of
-// GET /api/analytics/videos/{id}/content and the catalog summary in each video document.
-// The summary and the flag codes come from the generated types (src/api/schema.gen.ts); the
-// document is written by hand from the doc until api/openapi.json describes `ContentAnalysis`.
-// Every field the doc calls nullable is nullable here, and optional where an older server may
-// leave it out.
+// GET /api/analytics/videos/{id}/content and the catalog summary in each video document. All
+// taken from the generated types (src/api/schema.gen.ts, from api/openapi.json), so the app and
+// the contract cannot drift apart; only FlagDetail is looser (a bare message has no code).
 
 import type { components } from '@/api/schema.gen';
 
+type Schemas = components['schemas'];
+
+/** GET /api/analytics/videos/{id}/content: analysis.json, with the API's additions. */
+export type ContentAnalysis = Schemas['ContentAnalysis'];
+
 /** A stretch of the video, in seconds (black, frozen or silent). */
-export interface Segment {
-  start: number;
-  end: number;
-}
-
+export type Segment = ContentAnalysis['black'][number];
 /** The first frame of a new scene, and how different it is from the one before (0–100). */
-export interface SceneCut {
-  time: number;
-  score: number;
-}
-
-export interface Loudness {
-  integrated_lufs: number | null;
-  range_lu: number | null;
-  true_peak_dbtp: number | null;
-}
-
+export type SceneCut = ContentAnalysis['scenes'][number];
+export type Loudness = NonNullable<ContentAnalysis['loudness']>;
 /** Peak and RMS of all channels per `interval_seconds`, linear 0–1. */
-export interface Waveform {
-  interval_seconds: number;
-  peak: number[];
-  rms: number[];
-}
+export type Waveform = NonNullable<ContentAnalysis['waveform']>;
+export type Storyboard = NonNullable<ContentAnalysis['storyboard']>;
 
-export interface Complexity {
-  si_mean: number | null;
-  si_max: number | null;
-  ti_mean: number | null;
-  ti_max: number | null;
-}
-
-export interface Storyboard {
-  /** The VTT's key relative to the video's processed folder. */
-  vtt: string;
-  /** A signed URL of the VTT (added by the API for owner, moderators and admins). */
-  vtt_url?: string | null;
-  interval_seconds: number;
-  tile_width: number;
-  tile_height: number;
-  columns: number;
-  rows: number;
-  tiles: number;
-  sprites: string[];
-}
-
-export interface RungQuality {
-  rung: string;
-  copied: boolean;
-  ssim: number | null;
-  psnr_db: number | null;
-  frames: number;
-}
-
-export type FlagSeverity = 'warning' | 'info';
-
+/** A flag as the API details it (`flag_details`). */
+export type ContentFlag = Schemas['ContentFlag'];
+/** A flag as the panel shows it: a detailed flag, or a bare message with an empty code. */
 export interface FlagDetail {
   code: string;
-  severity: FlagSeverity | string;
+  severity: ContentFlag['severity'] | string;
   start?: number | null;
   end?: number | null;
   message: string;
 }
 
-/** GET /api/analytics/videos/{id}/content: analysis.json, with the API's additions. */
-export interface ContentAnalysis {
-  version: number;
-  complete: boolean;
-  incomplete: string[];
-  duration_seconds: number;
-  scenes: SceneCut[];
-  black: Segment[];
-  freeze: Segment[];
-  silence: Segment[];
-  loudness: Loudness | null;
-  waveform: Waveform | null;
-  complexity?: Complexity | null;
-  storyboard: Storyboard | null;
-  quality?: RungQuality[];
-  /** The API gives the flags' messages here; analysis.json itself gives the detailed flags. */
-  flags: Array<string | FlagDetail>;
-  /** The detailed flags (API only). */
-  flag_details?: FlagDetail[];
-}
-
-/** The catalog summary: the video document's `analysis` field (generated from openapi.json). */
-export type AnalysisSummary = components['schemas']['ContentSummary'];
+/** The catalog summary: the video document's `analysis` field. */
+export type AnalysisSummary = Schemas['ContentSummary'];
 export type AnalysisStatus = AnalysisSummary['status'];
-/** A flag code (generated from openapi.json). */
-export type FlagCode = components['schemas']['ContentFlagCode'];
+/** A flag code. */
+export type FlagCode = Schemas['ContentFlagCode'];
