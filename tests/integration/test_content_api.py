@@ -17,6 +17,7 @@ import time
 import pytest
 
 from harness import api, auth, processing
+from harness.cluster import split_cluster
 from harness.server import base_env
 
 FLAG_CODES = {"too_quiet", "too_loud", "clipping", "black_start", "black_end", "black", "frozen",
@@ -231,3 +232,31 @@ def test_kinora_reprocess_refuses_unknown_videos_and_wants_ids_or_all(world, kin
     assert (summary["queued"], summary["failed"]) == (0, 2), summary
     assert reprocess().returncode == 2
     assert reprocess(video["video_id"], "--all").returncode == 2
+
+
+def test_split_mode_serves_the_analysis_storyboard_and_reprocess(kinora_bin, media,
+                                                                  tmp_path_factory):
+    """On S3, SQS and PostgreSQL: the analytics role answers the content, the gateway signs the
+    storyboard from S3, and a reprocess queued at the gateway (the outbox) is published by the
+    uploader role's relay and done by the processor."""
+    root = tmp_path_factory.mktemp("split-content")
+    with split_cluster(kinora_bin, root) as cluster:
+        admin = auth.admin(cluster)
+        video = api.upload_ok(admin.client, media.clip("mp4"), filename="split.mp4")
+        done, _ = processing.wait_settled(admin.client, video["video_id"])
+        assert done["status"] == "PROCESSED", done
+        doc = admin.get(content_path(video["video_id"]))
+        assert doc.status == 200, doc
+        assert doc.json()["storyboard"] is not None, doc.json()
+        vtt = api.media_get(cluster.client, doc.json()["storyboard"]["vtt_url"])
+        assert vtt.status == 200 and vtt.content_type == "text/vtt", vtt
+        cue = next(line for line in vtt.body.decode().splitlines() if line.startswith("/media/"))
+        sprite = api.media_get(cluster.client, CUE_URI_RE.match(cue).group(1))
+        assert sprite.status == 200 and sprite.content_type == "image/jpeg", sprite
+        flagged = api.list_videos(admin.client, flag="no_audio", limit=100)["videos"]
+        assert ("no_audio" in done["analysis"]["flags"]) == (
+            video["video_id"] in {v["video_id"] for v in flagged})
+        resp = admin.post(reprocess_path(video["video_id"]))
+        assert resp.status == 202, resp
+        again = wait_reprocessed(admin, video["video_id"], done["processed_timestamp"])
+        assert again["analysis"]["status"] in ("complete", "incomplete")
