@@ -2,8 +2,10 @@
 // known structure (2 s of black, three more scenes, the last one a still picture, 4 s of silence),
 // follows it to PROCESSED, and on the video's page sees the content panel (flags, loudness,
 // waveform, scene strip, markers); hovering the player's seek strip shows a storyboard tile whose
-// sprite loads. The library lists the video under one of its flags with its badge, and the
-// analytics page draws the retention curve with the scene cuts. Screenshots of each.
+// sprite loads; an anonymous viewer gets the same previews (the video's storyboard_url) on the
+// embed page and on the watch page playing the MP4 fallback. The library lists the video under
+// one of its flags with its badge, and the analytics page draws the retention curve with the
+// scene cuts. Screenshots of each.
 // Skipped (with the reason) when the binary has no content analysis endpoint yet.
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
@@ -194,6 +196,31 @@ describe('content analysis in a browser', () => {
     // A click seeks there, like the native controls.
     await page.mouse.click(box.x + box.width * 0.5, box.y + box.height / 2);
     await expect.poll(() => page.locator('video').evaluate((v: HTMLVideoElement) => v.currentTime)).toBeGreaterThan(5);
+  }, 60_000);
+
+  it('previews for any viewer: the embed page (HLS) and the watch page playing the MP4', async (ctx) => {
+    if (missing) ctx.skip();
+    const hoverShowsTile = async (p: Page, at: number) => {
+      const strip = p.getByRole('slider', { name: /Seek/ });
+      await expect.poll(() => strip.count(), { timeout: 15_000 }).toBe(1);
+      const box = (await strip.boundingBox())!;
+      await p.mouse.move(box.x + box.width * at, box.y + box.height / 2);
+      await expect.poll(() => p.getByTestId('storyboard-preview').getByTestId('storyboard-tile').count()).toBe(1);
+    };
+    // An anonymous viewer: the storyboard comes from the video document's storyboard_url.
+    const embed = await viewer.context.newPage();
+    await embed.goto(`${server.url}/embed/${videoId}`);
+    await hoverShowsTile(embed, 0.75);
+    await embed.screenshot({ path: join(artifactsDir, 'content-embed-preview.png') });
+    await embed.close();
+
+    // No HLS (playlists refused): the player falls back to the MP4, and the strip still previews.
+    const mp4 = await viewer.context.newPage();
+    await mp4.route('**/hls/**', (route) => route.abort());
+    await mp4.goto(`${server.url}/watch/${videoId}`);
+    await expect.poll(() => mp4.getByText('Progressive MP4').count(), { timeout: 20_000 }).toBe(1);
+    await hoverShowsTile(mp4, 0.2);
+    await mp4.close();
   }, 60_000);
 
   it('lists the video under its flag in the library, with its badges', async (ctx) => {
