@@ -118,4 +118,13 @@ describe('ContentPanel', () => {
     expect(screen.getByRole('button', { name: 'Reprocess' })).toBeEnabled();
     expect(get).not.toHaveBeenCalled();
   });
+
+  it('follows a reprocess through the video and says when it failed', async () => {
+    const get = vi.spyOn(api, 'get').mockResolvedValue({ data: { video_id: ID, error: 'no video stream' } });
+    vi.spyOn(api, 'post').mockResolvedValue({ data: { status: 'queued' } });
+    renderWithQueryClient(<ContentPanel videoId={ID} analysed={false} admin />);
+    fireEvent.click(await screen.findByRole('button', { name: 'Reprocess' }));
+    expect(await screen.findByText('Processing it again failed: no video stream')).toBeInTheDocument();
+    expect(get).toHaveBeenCalledWith('/api/analytics/video/v1', expect.anything());
+  });
 });

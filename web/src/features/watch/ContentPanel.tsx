@@ -1,7 +1,7 @@
 // What is in the video (docs/content-analysis.md), for its owner, moderators and admins: the
 // flags as messages, loudness figures, the waveform and the scene, black, frozen and silent
 // markers on one timeline, and a strip of the scenes' first frames from the storyboard. No
-// analysis yet (a 404) says so, and offers admins to process the video again.
+// analysis yet (a 404) says so, and offers admins (manage_settings) to process the video again.
 import { useState } from 'react';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { AlertTriangle, Info, Loader2, RefreshCw, ScanSearch } from 'lucide-react';
@@ -119,14 +119,22 @@ function NoAnalysis({ videoId, admin }: { videoId: string; admin: boolean }) {
     },
   });
   // Follow the reprocess through the video document until its summary says there is an analysis
-  // (the page then asks for it).
-  useQuery({ ...videoQuery(videoId), enabled: queued, refetchInterval: queued ? REPROCESS_POLL_MS : false });
+  // (the page then asks for it), or until it fails: the video keeps its outputs and says why in
+  // `error` (docs/content-analysis.md, "API").
+  const followed = useQuery({
+    ...videoQuery(videoId),
+    enabled: queued,
+    refetchInterval: (q) => (queued && !q.state.data?.error ? REPROCESS_POLL_MS : false),
+  });
+  const failure = queued ? followed.data?.error : null;
   return (
     <div className="flex flex-wrap items-center justify-between gap-3">
       <p className="text-sm text-slate-400">
-        {queued
-          ? 'Queued for processing again; the analysis appears here when it is done.'
-          : 'No content analysis yet: this video was processed before the analysis existed.'}
+        {failure
+          ? `Processing it again failed: ${failure}`
+          : queued
+            ? 'Queued for processing again; the analysis appears here when it is done.'
+            : 'No content analysis yet: this video was processed before the analysis existed.'}
       </p>
       {admin && !queued && (
         <button

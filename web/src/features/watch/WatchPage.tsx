@@ -232,7 +232,7 @@ export function WatchPage() {
             </p>
           )}
           {video.description && <p className="mt-4 whitespace-pre-line text-sm text-slate-300">{video.description}</p>}
-          {contentAllowed && <ContentPanel videoId={id} analysed={analysed} admin={me?.user.role === 'admin'} />}
+          {contentAllowed && <ContentPanel videoId={id} analysed={analysed} admin={hasRight(me, 'manage_settings')} />}
         </div>
         <VideoDetails video={video} />
       </div>
