@@ -270,5 +270,11 @@ describe('content analysis in a browser', () => {
     await expect.poll(() => retention.locator('.scene-cut').count(), { timeout: 15_000 }).toBeGreaterThanOrEqual(2);
     await page.waitForTimeout(1000); // charts draw
     await screenshot(page, 'content-retention-scenes');
+    // Hovering the curve shows the storyboard's frame at that moment.
+    const chart = (await retention.locator('.recharts-wrapper').boundingBox())!;
+    await page.mouse.move(chart.x + chart.width * 0.55, chart.y + chart.height * 0.5);
+    const tooltip = page.getByTestId('retention-tooltip');
+    await expect.poll(() => tooltip.getByTestId('storyboard-tile').count(), { timeout: 5_000 }).toBe(1);
+    await shot('content-retention-hover');
   }, 120_000);
 });
