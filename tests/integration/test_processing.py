@@ -433,11 +433,14 @@ def test_thumbnail_and_poster(library, name):
 @pytest.mark.parametrize("name", list(GOOD))
 def test_stored_outputs_are_one_set(library, name):
     """The store holds exactly the outputs the renditions name (thumbnail, master, each
-    variant's index, init and segments, video.mp4, poster.jpg), none empty; stored playlists
+    variant's index, init and segments, video.mp4, poster.jpg, analysis.json and the storyboard),
+    none empty; stored playlists
     use relative URIs (the gateway signs them when serving)."""
     video = library.processed(name)
     vid, objects = video["video_id"], library.server.objects_dir
-    want = processing.expected_keys(vid, video["renditions"])
+    sprites = processing.analysis_sprites(objects, vid)
+    assert sprites, "the storyboard lists no sprite sheet"
+    want = processing.expected_keys(vid, video["renditions"], sprites)
     got = processing.output_keys(objects, vid)
     assert got == want, {"missing": sorted(want - got), "unexpected": sorted(got - want)}
     assert all((objects / k).stat().st_size > 0 for k in want), "an empty output"

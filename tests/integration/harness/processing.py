@@ -7,6 +7,7 @@ hls/{name}/seg_00001.m4s ... (one per segment), video.mp4 and poster.jpg.
 """
 from __future__ import annotations
 
+import json
 import os
 import re
 import sqlite3
@@ -52,15 +53,27 @@ def assert_sane_history(history: list[tuple[str, float]]) -> None:
 
 # -- the object store ----------------------------------------------------------------------
 
-def expected_keys(video_id: str, renditions: list[dict]) -> set[str]:
-    """Every object key processing must leave for a video, and nothing else."""
+def expected_keys(video_id: str, renditions: list[dict], sprites: list[str] | None = None) -> set[str]:
+    """Every object key processing must leave for a video, and nothing else: with the content
+    analysis (docs/content-analysis.md), analysis.json, the storyboard VTT and the sprite sheets
+    it lists (`sprites`, relative to processed/{id}/; analysis_sprites() reads them)."""
     base = f"processed/{video_id}"
     keys = {f"thumbnails/{video_id}.jpg", f"{base}/hls/master.m3u8", f"{base}/video.mp4",
-            f"{base}/poster.jpg"}
+            f"{base}/poster.jpg", f"{base}/analysis.json", f"{base}/storyboard/storyboard.vtt"}
+    keys |= {f"{base}/{s}" for s in (sprites or [])}
     for r in renditions:
         keys |= {f"{base}/hls/{r['name']}/index.m3u8", f"{base}/hls/{r['name']}/init.mp4"}
         keys |= {f"{base}/hls/{r['name']}/seg_{i:05d}.m4s" for i in range(1, r["segments"] + 1)}
     return keys
+
+
+def analysis_sprites(objects_dir: Path, video_id: str) -> list[str]:
+    """The storyboard sprite sheets the published analysis.json lists (none if it is missing)."""
+    path = objects_dir / "processed" / video_id / "analysis.json"
+    if not path.is_file():
+        return []
+    board = json.loads(path.read_text()).get("storyboard") or {}
+    return list(board.get("sprites", []))
 
 
 def output_keys(objects_dir: Path, video_id: str) -> set[str]:
@@ -90,7 +103,7 @@ def assert_one_output_set(server, video: dict) -> None:
     """The store holds exactly one complete set of outputs for a processed video and no
     temp files."""
     vid = video["video_id"]
-    want = expected_keys(vid, video["renditions"])
+    want = expected_keys(vid, video["renditions"], analysis_sprites(server.objects_dir, vid))
     got = output_keys(server.objects_dir, vid)
     assert got == want, {"missing": sorted(want - got), "unexpected": sorted(got - want)}
     empty = sorted(k for k in want if (server.objects_dir / k).stat().st_size == 0)
