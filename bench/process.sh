@@ -435,6 +435,12 @@ PY
     fi
     line c "ffmpeg per output (c)"; ratio c ""
     line d "ffmpeg (b) + analysis (d)"; ratio d 0.7
+    if (( have_a )) && [[ -n "${wall[b]:-}" && -n "${wall[d]:-}" ]]; then  # the issue's "(b)+(d)" read literally
+      python3 -c "
+a, b, d = $(med "${wall[a]}"), $(med "${wall[b]}"), $(med "${wall[d]}")
+ca, cb, cd = $(med "${cpu[a]}"), $(med "${cpu[b]}"), $(med "${cpu[d]}")
+print(f'  a/((b)+(d)) wall {a / (b + d):.2f}  CPU {ca / (cb + cd):.2f}; the analysis pass alone (d)-(b): wall {d - b:.1f} s  CPU {cd - cb:.1f} s')"
+    fi
     if (( have_a )) && [[ -f "$d/a/analysis.json" ]]; then
       python3 - "$d/a/analysis.json" "$d/a-report.json" <<'PY'
 import json, sys
