@@ -161,6 +161,11 @@ describe('content analysis in a browser', () => {
     await page.mouse.move(box.x + box.width * 0.6, box.y + 20);
     await expect.poll(() => panel.getByTestId('content-preview').count()).toBe(1);
     await shot('content-timeline-hover');
+
+    // A scene's thumbnail moves the player there.
+    const cut = doc.scenes[doc.scenes.length - 1].time;
+    await panel.getByRole('button', { name: new RegExp(`^Play from .*\\(scene ${doc.scenes.length + 1}\\)$`) }).click();
+    await expect.poll(() => page.locator('video').evaluate((v: HTMLVideoElement) => v.currentTime)).toBeCloseTo(cut, 1);
   }, 60_000);
 
   it('previews the storyboard tile when hovering the player’s seek strip (HLS)', async (ctx) => {

@@ -98,7 +98,16 @@ function Row({ label, children, className = 'h-5' }: { label: string; children: 
   );
 }
 
-export function ContentTimeline({ analysis, tiles }: { analysis: ContentAnalysis; tiles: readonly StoryboardTile[] }) {
+export function ContentTimeline({
+  analysis,
+  tiles,
+  onSeek,
+}: {
+  analysis: ContentAnalysis;
+  tiles: readonly StoryboardTile[];
+  /** Called with the time under the pointer on a click (the page's player goes there). */
+  onSeek?: (time: number) => void;
+}) {
   const duration = analysis.duration_seconds;
   const tracksRef = useRef<HTMLDivElement>(null);
   const [hover, setHover] = useState<{ x: number; width: number; time: number } | null>(null);
@@ -122,6 +131,8 @@ export function ContentTimeline({ analysis, tiles }: { analysis: ContentAnalysis
           setHover(x < 0 ? null : { x, width, time: pointerToTime(x, width, duration) });
         }}
         onMouseLeave={() => setHover(null)}
+        onClick={() => hover && onSeek?.(hover.time)}
+        style={onSeek ? { cursor: 'pointer' } : undefined}
       >
         <Row label="Waveform" className="h-16">
           <Waveform analysis={analysis} />

@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { useCallback, useEffect, useRef, useState, type MutableRefObject } from 'react';
 import Hls from 'hls.js';
 import { Settings2 } from 'lucide-react';
 import type { Video } from '@/api/types';
@@ -33,6 +33,8 @@ export interface VideoPlayerProps {
   storyboardUrl?: string | null;
   /** Moments to tick on the seek strip (the scene cuts), seconds. */
   marks?: readonly number[];
+  /** Receives the video element, for a page that moves the playhead from elsewhere. */
+  mediaRef?: MutableRefObject<HTMLVideoElement | null>;
 }
 
 /** Where playback was when the sources were renewed, to carry on from there. */
@@ -53,6 +55,7 @@ export function VideoPlayer({
   footer = true,
   storyboardUrl,
   marks,
+  mediaRef,
 }: VideoPlayerProps) {
   const tiles = useStoryboard(storyboardUrl);
   const ref = useRef<HTMLVideoElement>(null);
@@ -103,6 +106,14 @@ export function VideoPlayer({
   useEffect(() => {
     renewRef.current = renew;
   }, [renew]);
+
+  useEffect(() => {
+    if (!mediaRef) return;
+    mediaRef.current = ref.current;
+    return () => {
+      mediaRef.current = null;
+    };
+  }, [mediaRef]);
 
   // The audience beacons: one tracker per video on this element, across source renewals. Declared
   // before the sources' effect so that its cleanup (the view's end) reads the playhead before the

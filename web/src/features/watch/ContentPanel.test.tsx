@@ -94,6 +94,19 @@ describe('ContentPanel', () => {
     expect(within(panel).getByRole('img', { name: /^Silent 0:20–0:24/ })).toBeInTheDocument();
   });
 
+  it('moves the player to a scene or a moment of the timeline', async () => {
+    vi.spyOn(api, 'get').mockResolvedValue({ data: doc });
+    const onSeek = vi.fn();
+    renderWithQueryClient(<ContentPanel videoId={ID} admin={false} onSeek={onSeek} />);
+    fireEvent.click(await screen.findByRole('button', { name: 'Play from 0:12 (scene 3)' }));
+    expect(onSeek).toHaveBeenLastCalledWith(12);
+    const timeline = screen.getByTestId('content-timeline');
+    timeline.getBoundingClientRect = () => ({ left: 0, top: 0, width: 380, height: 100 }) as DOMRect;
+    fireEvent.mouseMove(timeline, { clientX: 80 + 150 }); // half of the 300 px tracks: 15 s of 30
+    fireEvent.click(timeline);
+    expect(onSeek).toHaveBeenLastCalledWith(15);
+  });
+
   it('says when there is no analysis yet and lets an admin reprocess', async () => {
     vi.spyOn(api, 'get').mockRejectedValue(new ApiError('Not found.', { status: 404 }));
     const post = vi.spyOn(api, 'post').mockResolvedValue({ data: {} });

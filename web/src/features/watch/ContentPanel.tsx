@@ -79,15 +79,23 @@ function Flags({ analysis }: { analysis: ContentAnalysis }) {
   );
 }
 
-function SceneStrip({ analysis, vttUrl }: { analysis: ContentAnalysis; vttUrl: string | null }) {
+function SceneStrip({
+  analysis,
+  vttUrl,
+  onSeek,
+}: {
+  analysis: ContentAnalysis;
+  vttUrl: string | null;
+  onSeek?: (time: number) => void;
+}) {
   const tiles = useStoryboard(vttUrl);
   const starts = sceneStarts(analysis.scenes, analysis.duration_seconds);
   return (
     <ol className="flex gap-2 overflow-x-auto pb-1" aria-label="Scenes">
       {starts.map((t, i) => {
         const tile = tileAt(tiles, t);
-        return (
-          <li key={t} className="shrink-0" data-testid="scene-thumb">
+        const thumb = (
+          <>
             {tile ? (
               <StoryboardTileView
                 tile={tile}
@@ -100,7 +108,26 @@ function SceneStrip({ analysis, vttUrl }: { analysis: ContentAnalysis; vttUrl: s
                 Scene {i + 1}
               </div>
             )}
-            <p className="mt-0.5 text-center text-[11px] tabular-nums text-slate-400">{formatDuration(t)}</p>
+            <span className="mt-0.5 block text-center text-[11px] tabular-nums text-slate-400">
+              {formatDuration(t)}
+            </span>
+          </>
+        );
+        return (
+          <li key={t} className="shrink-0" data-testid="scene-thumb">
+            {onSeek ? (
+              <button
+                type="button"
+                className="block rounded focus:outline-none focus-visible:ring-2 focus-visible:ring-brand-400"
+                title={`Play from ${formatDuration(t)}`}
+                aria-label={`Play from ${formatDuration(t)} (scene ${i + 1})`}
+                onClick={() => onSeek(t)}
+              >
+                {thumb}
+              </button>
+            ) : (
+              thumb
+            )}
           </li>
         );
       })}
@@ -164,11 +191,14 @@ export function ContentPanel({
   videoId,
   analysed = true,
   admin,
+  onSeek,
 }: {
   videoId: string;
   /** Whether the video's summary says it has an analysis; without one nothing is asked. */
   analysed?: boolean;
   admin: boolean;
+  /** Moves the page's player to a moment (a scene thumbnail or the timeline clicked). */
+  onSeek?: (time: number) => void;
 }) {
   const content = useQuery({ ...contentQuery(videoId), enabled: analysed });
   const a = content.data;
@@ -214,11 +244,11 @@ export function ContentPanel({
           <h3 className="mb-2 text-xs font-medium uppercase tracking-wide text-slate-400">
             Scenes ({a.scenes.length + 1})
           </h3>
-          <SceneStrip analysis={a} vttUrl={vttUrl} />
+          <SceneStrip analysis={a} vttUrl={vttUrl} onSeek={onSeek} />
         </div>
         <div>
           <h3 className="mb-2 text-xs font-medium uppercase tracking-wide text-slate-400">Timeline</h3>
-          <ContentTimeline analysis={a} tiles={tiles} />
+          <ContentTimeline analysis={a} tiles={tiles} onSeek={onSeek} />
         </div>
       </div>
     );

@@ -1,4 +1,4 @@
-import { useCallback, useState } from 'react';
+import { useCallback, useRef, useState } from 'react';
 import { Link, useNavigate, useParams } from 'react-router-dom';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { ArrowLeft, BarChart3, Download, Eye, Heart, Loader2, Pencil, Share2, Trash2 } from 'lucide-react';
@@ -48,6 +48,14 @@ export function WatchPage() {
     (videoAccess(video).owner_id === me.user.user_id || hasRight(me, 'see_any_video')),
   );
   const analysed = contentAllowed && hasAnalysis(video);
+  // The content panel moves the player to a scene or a moment of its timeline.
+  const media = useRef<HTMLVideoElement | null>(null);
+  const seekTo = useCallback((time: number) => {
+    const el = media.current;
+    if (!el) return;
+    el.currentTime = time;
+    el.scrollIntoView?.({ block: 'nearest', behavior: 'smooth' });
+  }, []);
   const content = useQuery({ ...contentQuery(id), enabled: analysed });
   const [actionError, setActionError] = useState<string | null>(null);
   const [confirming, setConfirming] = useState(false);
@@ -108,6 +116,7 @@ export function WatchPage() {
               refresh={refreshVideo}
               storyboardUrl={storyboardUrlOf(video, analysed ? content.data : null)}
               marks={analysed ? content.data?.scenes.map((s) => s.time) : undefined}
+              mediaRef={media}
             />
           ) : (
             <div className="card flex aspect-video flex-col items-center justify-center gap-4 p-8 text-center">
@@ -232,7 +241,9 @@ export function WatchPage() {
             </p>
           )}
           {video.description && <p className="mt-4 whitespace-pre-line text-sm text-slate-300">{video.description}</p>}
-          {contentAllowed && <ContentPanel videoId={id} analysed={analysed} admin={hasRight(me, 'manage_settings')} />}
+          {contentAllowed && (
+            <ContentPanel videoId={id} analysed={analysed} admin={hasRight(me, 'manage_settings')} onSeek={seekTo} />
+          )}
         </div>
         <VideoDetails video={video} />
       </div>
