@@ -13,6 +13,7 @@
 #include <string_view>
 #include <vector>
 
+#include "kinora/catalog/uploads.h"
 #include "kinora/catalog/video.h"
 #include "kinora/core/error.h"
 
@@ -183,8 +184,44 @@ class Catalog {
   // Gives every video without an owner (made before accounts existed) to `owner_id`; returns
   // how many.
   virtual Result<int64_t> AdoptUnowned(std::string_view owner_id) = 0;
+
+  // Resumable uploads (uploads.h, docs/uploads.md). Both backends implement them; the
+  // defaults serve test doubles that do not.
+  // kAlreadyExists when the upload_id is taken.
+  virtual Result<void> InsertUpload(const UploadRow& /*u*/) { return NoUploads(); }
+  // kNotFound when there is no such row.
+  virtual Result<UploadRow> GetUpload(std::string_view /*upload_id*/) { return NoUploads(); }
+  // Records durable progress, only if the row's offset is still `expected_offset` and it is not
+  // complete: kAlreadyExists (the caller answers 409) when another request moved it first;
+  // kNotFound when the row is gone (terminated or swept).
+  virtual Result<void> AdvanceUpload(std::string_view /*upload_id*/, int64_t /*expected_offset*/,
+                                     int64_t /*new_offset*/, std::string_view /*store_state*/,
+                                     int64_t /*expires_at*/) {
+    return NoUploads();
+  }
+  // Marks it complete (its video exists); expires_at as given (the row stays until then).
+  virtual Result<void> CompleteUpload(std::string_view /*upload_id*/, int64_t /*expires_at*/) {
+    return NoUploads();
+  }
+  // Deleting a missing row succeeds.
+  virtual Result<void> DeleteUpload(std::string_view /*upload_id*/) { return NoUploads(); }
+  // Rows with expires_at <= now_ms, oldest first, at most `limit`.
+  virtual Result<std::vector<UploadRow>> ExpiredUploads(int64_t /*now_ms*/, int /*limit*/) {
+    return NoUploads();
+  }
+  // Sum of `length` over the owner's rows that are not complete and not expired at now_ms
+  // (bytes promised to unfinished uploads, which count against the quota).
+  virtual Result<int64_t> PendingUploadBytes(std::string_view /*owner_id*/, int64_t /*now_ms*/) {
+    return NoUploads();
+  }
+
   virtual Result<void> Ping() = 0;
   virtual std::string Describe() const = 0;
+
+ private:
+  static Error NoUploads() {
+    return MakeError(ErrorCode::kUnsupported, "this catalog keeps no resumable uploads");
+  }
 };
 
 // sqlite:///abs/path/catalog.db or postgresql://… (postgres_catalog.h). Unknown schemes ->
