@@ -19,6 +19,7 @@
 #include "key_rules.h"
 #include "kinora/core/file_lock.h"
 #include "kinora/core/ids.h"
+#include "local_resumable.h"
 #include "posix_file.h"
 
 namespace kinora::storage {
@@ -255,6 +256,23 @@ class LocalStore final : public ObjectStore {
 
   std::string Describe() const override { return "local:" + root_.string(); }
 
+  Result<std::string> CreateResumable(std::string_view upload_id, std::string_view key,
+                                      std::string_view /*content_type*/,
+                                      uint64_t /*length*/) override {
+    KINORA_TRY_VOID(PathFor(key));
+    return local::CreateResumable(root_, upload_id);
+  }
+  Result<std::unique_ptr<ResumableWriter>> ResumePut(std::string_view upload_id,
+                                                     std::string_view key,
+                                                     const ResumableCheckpoint& at) override {
+    KINORA_TRY(fs::path path, PathFor(key));
+    return local::ResumePut(root_, upload_id, std::string(key), std::move(path), at);
+  }
+  Result<void> AbortResumable(std::string_view upload_id, std::string_view /*key*/,
+                              std::string_view /*state*/) override {
+    return local::AbortResumable(root_, upload_id);
+  }
+
   // Removes every temp file no live writer holds a lock on. Names carry a pid only for
   // operators; a pid says nothing once a container's PID 1 is reused by the next start.
   Result<void> CleanStaleTemps() {
@@ -262,6 +280,8 @@ class LocalStore final : public ObjectStore {
     fs::directory_iterator it(tmp_, ec);
     if (ec) return ErrnoError(ec.value(), "list", tmp_.native());
     for (; it != fs::directory_iterator(); it.increment(ec)) {
+      // Unfinished resumable puts live on until the catalog says they expired.
+      if (it->path().filename() == fs::path(kLocalResumableDir).filename()) continue;
       if (IsLockHeld(it->path())) continue;
       std::error_code rec;
       fs::remove_all(it->path(), rec);  // best effort

@@ -9,6 +9,7 @@
 
 #include "key_rules.h"
 #include "kinora/storage/local_store.h"
+#include "kinora/storage/resumable.h"
 #include "kinora/storage/s3_store.h"
 
 namespace kinora::storage {
@@ -73,6 +74,24 @@ Result<void> ValidatePrefix(std::string_view prefix) {
   }
   auto dirs_ok = ValidateKey(dirs);
   if (!dirs_ok) return BadKey(prefix, "invalid list prefix: " + dirs_ok.error().message);
+  return {};
+}
+
+Result<std::string> ObjectStore::CreateResumable(std::string_view /*upload_id*/,
+                                                 std::string_view /*key*/,
+                                                 std::string_view /*content_type*/,
+                                                 uint64_t /*length*/) {
+  return MakeError(ErrorCode::kUnsupported, "this store has no resumable puts: " + Describe());
+}
+
+Result<std::unique_ptr<ResumableWriter>> ObjectStore::ResumePut(std::string_view /*upload_id*/,
+                                                                std::string_view /*key*/,
+                                                                const ResumableCheckpoint& /*at*/) {
+  return MakeError(ErrorCode::kUnsupported, "this store has no resumable puts: " + Describe());
+}
+
+Result<void> ObjectStore::AbortResumable(std::string_view /*upload_id*/, std::string_view /*key*/,
+                                         std::string_view /*state*/) {
   return {};
 }
 

@@ -6,6 +6,7 @@
 
 #include "../key_rules.h"
 #include "s3_client.h"
+#include "s3_resumable.h"
 
 namespace kinora::storage {
 
@@ -255,6 +256,25 @@ class S3Store final : public ObjectStore {
     const ByteRange r = range ? *range : ByteRange{0, empty ? 0 : info.size - 1};
     return std::unique_ptr<ObjectReader>(
         std::make_unique<S3Reader>(client_, std::move(info), r, empty));
+  }
+
+  Result<std::string> CreateResumable(std::string_view upload_id, std::string_view key,
+                                      std::string_view content_type, uint64_t length) override {
+    KINORA_TRY_VOID(ValidateKey(key));
+    std::string type(content_type.empty() ? GuessContentType(key) : content_type);
+    return s3::CreateResumable(client_, upload_id, key, type, length);
+  }
+  Result<std::unique_ptr<ResumableWriter>> ResumePut(std::string_view upload_id,
+                                                     std::string_view key,
+                                                     const ResumableCheckpoint& at) override {
+    KINORA_TRY_VOID(ValidateKey(key));
+    return s3::ResumePut(client_, upload_id, key, at);
+  }
+  Result<void> AbortResumable(std::string_view upload_id, std::string_view key,
+                              std::string_view state) override {
+    KINORA_TRY_VOID(ValidateKey(key));
+    KINORA_TRY_VOID(s3::AbortResumable(client_, key, state));
+    return DeletePrefix(*this, s3::TailPrefix(upload_id));
   }
 
   Result<ObjectInfo> Head(std::string_view key) override {

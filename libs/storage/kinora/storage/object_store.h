@@ -18,6 +18,9 @@
 
 namespace kinora::storage {
 
+class ResumableWriter;
+struct ResumableCheckpoint;
+
 // Keys are '/'-separated relative paths: 1–1024 bytes of [A-Za-z0-9._-/], no empty, "." or ".."
 // segment, no leading or trailing '/'. Anything else is refused with kInvalidArgument.
 Result<void> ValidateKey(std::string_view key);
@@ -112,6 +115,21 @@ class ObjectStore {
     (void)ttl;
     return {};
   }
+  // Resumable puts (resumable.h). `upload_id` names the put (32 hex characters, the caller's),
+  // `key` its final object. kUnsupported from stores without them.
+  // Starts one: the state for offset 0. `length` is the object's whole size.
+  virtual Result<std::string> CreateResumable(std::string_view upload_id, std::string_view key,
+                                              std::string_view content_type, uint64_t length);
+  // Continues one from a recorded checkpoint; bytes past it are dropped. kNotFound when its
+  // bytes are gone; kInternal when fewer than `at.offset` bytes survive.
+  virtual Result<std::unique_ptr<ResumableWriter>> ResumePut(std::string_view upload_id,
+                                                             std::string_view key,
+                                                             const ResumableCheckpoint& at);
+  // Removes everything an unfinished put stored (temp file, S3 multipart upload and tails).
+  // Missing ones succeed; repeating it is safe.
+  virtual Result<void> AbortResumable(std::string_view upload_id, std::string_view key,
+                                      std::string_view state);
+
   // Human-readable location for logs (never includes secrets).
   virtual std::string Describe() const = 0;
 };
