@@ -196,4 +196,51 @@ CatalogStats StatsBuilder::Finish() && {
   return std::move(st_);
 }
 
+// --- Resumable uploads --------------------------------------------------------------------------
+
+Result<void> ValidateUpload(const UploadRow& u) {
+  if (u.upload_id.empty()) return MakeError(ErrorCode::kInvalidArgument, "upload_id is empty");
+  if (u.length < 0) return MakeError(ErrorCode::kInvalidArgument, "upload length is negative");
+  if (u.offset < 0 || u.offset > u.length) {
+    return MakeError(ErrorCode::kInvalidArgument, "upload offset is outside [0, length]");
+  }
+  return {};
+}
+
+Result<void> CheckAdvance(int64_t expected_offset, int64_t new_offset) {
+  if (expected_offset < 0 || new_offset < expected_offset) {
+    return MakeError(ErrorCode::kInvalidArgument, "an upload's offset only moves forward (from " +
+                                                      std::to_string(expected_offset) + " to " +
+                                                      std::to_string(new_offset) + ")");
+  }
+  return {};
+}
+
+Error UploadNotFound(std::string_view upload_id) {
+  return MakeError(ErrorCode::kNotFound, "upload not found: " + std::string(upload_id));
+}
+
+Error AdvanceRefused(std::string_view upload_id, const std::optional<UploadRow>& row,
+                     int64_t expected_offset, int64_t new_offset) {
+  if (!row) return UploadNotFound(upload_id);
+  if (row->complete) {
+    return MakeError(ErrorCode::kAlreadyExists,
+                     "upload is already complete: " + std::string(upload_id));
+  }
+  if (row->offset != expected_offset) {
+    return MakeError(ErrorCode::kAlreadyExists, "upload's offset is " +
+                                                    std::to_string(row->offset) + ", not " +
+                                                    std::to_string(expected_offset));
+  }
+  if (new_offset > row->length) {
+    return MakeError(ErrorCode::kInvalidArgument, "offset " + std::to_string(new_offset) +
+                                                      " is past the upload's length " +
+                                                      std::to_string(row->length));
+  }
+  // The row matched when read, so it changed between the update and the read (deleted and made
+  // again): another request got there first.
+  return MakeError(ErrorCode::kAlreadyExists,
+                   "upload changed meanwhile: " + std::string(upload_id));
+}
+
 }  // namespace kinora::catalog::internal

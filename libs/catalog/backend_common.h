@@ -1,6 +1,7 @@
 // What the catalog backends (SQLite, PostgreSQL) share beyond the schema: record validation,
-// the not-found error, List's argument checks and access conditions, literal LIKE patterns, and
-// the scoped Stats computed from rows (sort columns: sort_keys.h).
+// the not-found error, List's argument checks and access conditions, literal LIKE patterns, the
+// scoped Stats computed from rows (sort columns: sort_keys.h), and the uploads' checks and
+// errors.
 // Private to libs/catalog. Thread safety: pure functions; a StatsBuilder is used by one thread.
 #pragma once
 
@@ -104,5 +105,19 @@ class StatsBuilder {
   std::vector<double> processing_;  // PROCESSED videos' processing times
   std::vector<int64_t> buckets_;    // duration histogram counts
 };
+
+// --- Resumable uploads --------------------------------------------------------------------------
+
+// kInvalidArgument for an empty upload_id, a negative length, or an offset outside [0, length].
+Result<void> ValidateUpload(const UploadRow& u);
+// kInvalidArgument unless 0 ≤ expected_offset ≤ new_offset (the durable offset never goes back).
+Result<void> CheckAdvance(int64_t expected_offset, int64_t new_offset);
+Error UploadNotFound(std::string_view upload_id);
+// Why AdvanceUpload's compare-and-set (upload_id, offset = expected, not complete,
+// new_offset ≤ length) changed no row, judged from the row read after it (nullopt: none):
+// kNotFound when it is gone, kAlreadyExists when it is complete or its offset moved,
+// kInvalidArgument when new_offset is past its length.
+Error AdvanceRefused(std::string_view upload_id, const std::optional<UploadRow>& row,
+                     int64_t expected_offset, int64_t new_offset);
 
 }  // namespace kinora::catalog::internal

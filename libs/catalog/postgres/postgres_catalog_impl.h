@@ -1,7 +1,8 @@
 // The PostgreSQL Catalog's class, shared by its translation units (CRUD, edits, counters, likes
 // and owners in postgres_catalog.cc, the outbox and tombstones in postgres_catalog_outbox.cc, List
-// in postgres_catalog_list.cc, Stats in postgres_catalog_stats.cc). Thread safety: as Catalog;
-// every call borrows a pooled connection.
+// in postgres_catalog_list.cc, Stats in postgres_catalog_stats.cc, resumable uploads in
+// postgres_catalog_uploads.cc). Thread safety: as Catalog; every call borrows a pooled
+// connection.
 #pragma once
 
 #include <string>
@@ -52,6 +53,15 @@ class PostgresCatalog final : public Catalog {
   Result<bool> Likes(std::string_view video_id, std::string_view user_id) override;
   Result<OwnerUsage> Usage(std::string_view owner_id, int64_t since) override;
   Result<int64_t> AdoptUnowned(std::string_view owner_id) override;
+  Result<void> InsertUpload(const UploadRow& u) override;
+  Result<UploadRow> GetUpload(std::string_view upload_id) override;
+  Result<void> AdvanceUpload(std::string_view upload_id, int64_t expected_offset,
+                             int64_t new_offset, std::string_view store_state,
+                             int64_t expires_at) override;
+  Result<void> CompleteUpload(std::string_view upload_id, int64_t expires_at) override;
+  Result<void> DeleteUpload(std::string_view upload_id) override;
+  Result<std::vector<UploadRow>> ExpiredUploads(int64_t now_ms, int limit) override;
+  Result<int64_t> PendingUploadBytes(std::string_view owner_id, int64_t now_ms) override;
   Result<void> Ping() override;
   std::string Describe() const override { return describe_; }
 

@@ -13,6 +13,7 @@
 #include "../columns.h"
 #include "../cursor.h"
 #include "../sort_keys.h"
+#include "../upload_columns.h"
 #include "kinora/pg/pg.h"
 #include "postgres_catalog_impl.h"
 #include "postgres_schema.h"
@@ -79,6 +80,25 @@ TEST(PostgresCatalog, MigrationsCreateExactlyTheTablesColumns) {
   for (int i = 0; i < r->rows(); ++i) have.insert(std::string(r->Text(i, 0)));
   std::set<std::string> want = {"duration_key"};  // generated, for the duration sort
   for (const auto& c : internal::kColumns) want.insert(std::string(c.name));
+  EXPECT_EQ(have, want);
+}
+
+// The migration and the upload column table (upload_columns.h) describe the same uploads table.
+TEST(PostgresCatalog, MigrationsCreateExactlyTheUploadColumns) {
+  const std::string url = FreshSchemaUrl();
+  ASSERT_TRUE(NewPostgresCatalog(url));
+  const std::string schema = url.substr(url.rfind("schema=") + 7);
+  auto conn = pg::PgConn::Connect(PgUrl(), schema);
+  ASSERT_TRUE(conn) << conn.error().message;
+  auto r = (*conn)->Exec(
+      "SELECT column_name FROM information_schema.columns WHERE table_schema = $1 AND "
+      "table_name = 'uploads'",
+      {schema});
+  ASSERT_TRUE(r) << r.error().message;
+  std::set<std::string> have;
+  for (int i = 0; i < r->rows(); ++i) have.insert(std::string(r->Text(i, 0)));
+  std::set<std::string> want;
+  for (const auto& c : internal::kUploadColumns) want.insert(std::string(c.name));
   EXPECT_EQ(have, want);
 }
 

@@ -270,6 +270,31 @@ ALTER TABLE videos ADD COLUMN analysis_json TEXT NOT NULL DEFAULT '{"status":"no
 ALTER TABLE videos ADD COLUMN analysis_flags TEXT NOT NULL DEFAULT '';
 )sql";
 
+// Version 8: resumable uploads (docs/uploads.md "Durability and crashes"), one row per tus
+// upload; the columns are kUploadColumns (upload_columns.h). Sweeping walks expires_at, quotas
+// sum an owner's unfinished ones.
+constexpr std::string_view kSchemaV8 = R"sql(
+CREATE TABLE uploads (
+  upload_id      TEXT PRIMARY KEY,
+  owner_id       TEXT NOT NULL DEFAULT '',
+  video_id       TEXT NOT NULL,
+  filename       TEXT NOT NULL DEFAULT '',
+  extension      TEXT NOT NULL DEFAULT '',
+  title          TEXT NOT NULL DEFAULT '',
+  description    TEXT NOT NULL DEFAULT '',
+  visibility     TEXT NOT NULL DEFAULT '',
+  correlation_id TEXT NOT NULL DEFAULT '',
+  length         BIGINT NOT NULL,
+  offset_bytes   BIGINT NOT NULL DEFAULT 0,
+  store_state    TEXT NOT NULL DEFAULT '',
+  created_at     BIGINT NOT NULL,
+  expires_at     BIGINT NOT NULL,
+  complete       BOOLEAN NOT NULL DEFAULT FALSE
+);
+CREATE INDEX uploads_by_expiry ON uploads (expires_at, upload_id);
+CREATE INDEX uploads_by_owner  ON uploads (owner_id);
+)sql";
+
 // $N is the parameter's position in the statement: PostgreSQL must know every parameter's use.
 std::string ByPosition(size_t /*column*/, size_t position) {
   return "$" + std::to_string(position + 1);
@@ -310,7 +335,7 @@ struct Cell {
 
 const std::vector<std::string_view>& Migrations() {
   static const std::vector<std::string_view> kMigrations = {
-      kSchemaV1, kSchemaV2, kSchemaV3, kSchemaV4, kSchemaV5, kSchemaV6, kSchemaV7};
+      kSchemaV1, kSchemaV2, kSchemaV3, kSchemaV4, kSchemaV5, kSchemaV6, kSchemaV7, kSchemaV8};
   return kMigrations;
 }
 

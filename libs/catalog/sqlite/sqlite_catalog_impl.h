@@ -1,8 +1,8 @@
 // The SQLite Catalog's class, shared by its translation units (CRUD, edits, counters, likes and
 // owners in sqlite_catalog.cc, the outbox and tombstones in sqlite_catalog_outbox.cc, List in
-// sqlite_catalog_list.cc, Stats in sqlite_catalog_stats.cc). Thread safety: as Catalog. Writes
-// serialize on write_mu_ and one connection; reads borrow pooled connections and never wait for
-// writes (WAL).
+// sqlite_catalog_list.cc, Stats in sqlite_catalog_stats.cc, resumable uploads in
+// sqlite_catalog_uploads.cc). Thread safety: as Catalog. Writes serialize on write_mu_ and one
+// connection; reads borrow pooled connections and never wait for writes (WAL).
 #pragma once
 
 #include <filesystem>
@@ -50,6 +50,15 @@ class SqliteCatalog final : public Catalog {
   Result<bool> Likes(std::string_view video_id, std::string_view user_id) override;
   Result<OwnerUsage> Usage(std::string_view owner_id, int64_t since) override;
   Result<int64_t> AdoptUnowned(std::string_view owner_id) override;
+  Result<void> InsertUpload(const UploadRow& u) override;
+  Result<UploadRow> GetUpload(std::string_view upload_id) override;
+  Result<void> AdvanceUpload(std::string_view upload_id, int64_t expected_offset,
+                             int64_t new_offset, std::string_view store_state,
+                             int64_t expires_at) override;
+  Result<void> CompleteUpload(std::string_view upload_id, int64_t expires_at) override;
+  Result<void> DeleteUpload(std::string_view upload_id) override;
+  Result<std::vector<UploadRow>> ExpiredUploads(int64_t now_ms, int limit) override;
+  Result<int64_t> PendingUploadBytes(std::string_view owner_id, int64_t now_ms) override;
   Result<void> Ping() override;
   std::string Describe() const override;
 

@@ -11,6 +11,7 @@
 #include "../catalog_contract.h"
 #include "../columns.h"
 #include "../sort_keys.h"
+#include "../upload_columns.h"
 #include "kinora/catalog/internal/sqlite_schema.h"
 #include "kinora/sqlite/db.h"
 #include "sqlite_catalog_impl.h"
@@ -110,6 +111,21 @@ TEST(SqliteCatalog, MigrationsCreateExactlyTheTablesColumns) {
   while (s_r->Step().value()) have.insert(s_r->Text(0));
   std::set<std::string> want = {"duration_key"};  // generated, for the duration sort
   for (const auto& c : internal::kColumns) want.insert(std::string(c.name));
+  EXPECT_EQ(have, want);
+}
+
+// The migration and the upload column table (upload_columns.h) describe the same uploads table.
+TEST(SqliteCatalog, MigrationsCreateExactlyTheUploadColumns) {
+  auto file = ScratchDir::NewFile();
+  ASSERT_TRUE(NewSqliteCatalog(file));
+  auto db_r = sqlite::Db::Open(file);
+  ASSERT_TRUE(db_r);
+  auto s_r = db_r.value()->Prepare("SELECT name FROM pragma_table_xinfo('uploads')");
+  ASSERT_TRUE(s_r);
+  std::set<std::string> have;
+  while (s_r->Step().value()) have.insert(s_r->Text(0));
+  std::set<std::string> want;
+  for (const auto& c : internal::kUploadColumns) want.insert(std::string(c.name));
   EXPECT_EQ(have, want);
 }
 

@@ -286,11 +286,36 @@ ALTER TABLE videos ADD COLUMN analysis_json TEXT NOT NULL DEFAULT '{"status":"no
 ALTER TABLE videos ADD COLUMN analysis_flags TEXT NOT NULL DEFAULT '';
 )sql";
 
+// Version 8: resumable uploads (docs/uploads.md "Durability and crashes"), one row per tus
+// upload; the columns are kUploadColumns (upload_columns.h). Sweeping walks expires_at, quotas
+// sum an owner's unfinished ones. A rowid table: store_state grows with an S3 upload's parts.
+constexpr std::string_view kSchemaV8 = R"sql(
+CREATE TABLE uploads (
+  upload_id      TEXT PRIMARY KEY NOT NULL,
+  owner_id       TEXT NOT NULL DEFAULT '',
+  video_id       TEXT NOT NULL,
+  filename       TEXT NOT NULL DEFAULT '',
+  extension      TEXT NOT NULL DEFAULT '',
+  title          TEXT NOT NULL DEFAULT '',
+  description    TEXT NOT NULL DEFAULT '',
+  visibility     TEXT NOT NULL DEFAULT '',
+  correlation_id TEXT NOT NULL DEFAULT '',
+  length         INTEGER NOT NULL,
+  offset_bytes   INTEGER NOT NULL DEFAULT 0,          -- durably stored ("offset" is a keyword)
+  store_state    TEXT NOT NULL DEFAULT '',            -- the object store's, opaque here
+  created_at     INTEGER NOT NULL,                    -- unix millis
+  expires_at     INTEGER NOT NULL,                    -- unix millis
+  complete       INTEGER NOT NULL DEFAULT 0           -- 0 or 1
+);
+CREATE INDEX uploads_by_expiry ON uploads (expires_at, upload_id);
+CREATE INDEX uploads_by_owner  ON uploads (owner_id);
+)sql";
+
 }  // namespace
 
 const std::vector<std::string_view>& SqliteMigrations() {
   static const std::vector<std::string_view> kMigrations = {
-      kSchemaV1, kSchemaV2, kSchemaV3, kSchemaV4, kSchemaV5, kSchemaV6, kSchemaV7};
+      kSchemaV1, kSchemaV2, kSchemaV3, kSchemaV4, kSchemaV5, kSchemaV6, kSchemaV7, kSchemaV8};
   return kMigrations;
 }
 
