@@ -29,12 +29,12 @@ std::string ContentTypeFor(std::string_view ext) {
 }
 
 // The row of a validated upload, before anything is written.
-catalog::VideoRecord NewRecord(const IncomingFile& f, const std::string& ext,
+catalog::VideoRecord NewRecord(const std::string& video_id, const std::string& ext,
                                const std::string& display_name, const storage::ObjectInfo& object,
                                const media::ProbeResult& probe, const UploadDetails& details,
                                const std::string& bucket) {
   catalog::VideoRecord v;
-  v.video_id = f.video_id();
+  v.video_id = video_id;
   v.original_filename = display_name;
   v.title = details.title.empty() ? display_name.substr(0, display_name.rfind('.')) : details.title;
   v.description = details.description;
@@ -148,8 +148,56 @@ Result<catalog::VideoRecord> Ingest::Finish(IncomingFile file, const UploadDetai
   }
   // Valid: make it visible — object, row and mirror, job — undoing on failure.
   KINORA_TRY(storage::ObjectInfo object, file.writer_->Commit());
-  catalog::VideoRecord v = NewRecord(file, file.extension_, file.display_name_, object, *probe,
-                                     details, options_.bucket);
+  return Publish(StoredFile{.video_id = file.video_id_,
+                            .extension = file.extension_,
+                            .display_name = file.display_name_,
+                            .object = std::move(object)},
+                 *probe, details);
+}
+
+Result<catalog::VideoRecord> Ingest::FinishStored(const StoredFile& file,
+                                                  const UploadDetails& details) {
+  const uint64_t total = file.object.size;
+  auto refused = [&](Error e) {
+    (void)store_.Delete(file.object.key);
+    return e;
+  };
+  if (total == 0) return refused(InvalidArgument("the uploaded file is empty"));
+  auto read = [&](uint64_t offset, uint64_t length) -> Result<std::string> {
+    if (length == 0) return std::string();
+    KINORA_TRY(auto reader,
+               store_.Get(file.object.key, storage::ByteRange{offset, offset + length - 1}));
+    std::string out(length, '\0');
+    size_t done = 0;
+    while (done < length) {
+      KINORA_TRY(size_t n, reader->Read(std::span<char>(out).subspan(done)));
+      if (n == 0) break;
+      done += n;
+    }
+    if (done != length) return MakeError(ErrorCode::kInternal, "the upload could not be read");
+    return out;
+  };
+  const uint64_t head_length = std::min<uint64_t>(total, ProbeWindow::kHeadBytes);
+  const uint64_t tail_length = std::min<uint64_t>(total - head_length, ProbeWindow::kTailBytes);
+  auto head = read(0, head_length);
+  if (!head) return refused(head.error());
+  auto tail = read(total - tail_length, tail_length);
+  if (!tail) return refused(tail.error());
+  auto probe = options_.probe(*head, *tail, total);
+  if (!probe && probe.error().code == ErrorCode::kUnavailable) return refused(probe.error());
+  if (!probe) {
+    return refused(
+        Unsupported("the file is not a video Kinora can read: " + probe.error().message));
+  }
+  return Publish(file, *probe, details);
+}
+
+Result<catalog::VideoRecord> Ingest::Publish(const StoredFile& file,
+                                             const media::ProbeResult& probe,
+                                             const UploadDetails& details) {
+  const storage::ObjectInfo& object = file.object;
+  catalog::VideoRecord v = NewRecord(file.video_id, file.extension, file.display_name, object,
+                                     probe, details, options_.bucket);
   // The row and its job are one transaction (the outbox): from here on a crash cannot leave
   // the video without its job. A crash before it leaves an original with no row, which the
   // reconciler removes after a grace period.

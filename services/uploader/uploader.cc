@@ -54,7 +54,20 @@ Uploader::Uploader(storage::ObjectStore& store, catalog::Catalog& catalog, queue
       finish_pool_(static_cast<size_t>(std::max(1, options_.finish_threads))),
       uploads_(metrics.AddCounter("kinora_uploads_total", "Uploads by outcome.", {"result"})),
       upload_bytes_(
-          metrics.AddCounter("kinora_upload_bytes_total", "Bytes of accepted uploads.").With()) {}
+          metrics.AddCounter("kinora_upload_bytes_total", "Bytes of accepted uploads.").With()),
+      tus_(std::make_unique<TusApi>(
+          store, catalog, ingest_, finish_pool_, presenter, metrics,
+          [this](const http::Request& req, uint64_t* quota_left) {
+            return Allowance(req, quota_left);
+          },
+          TusOptions{.prefix = "/api/uploads",
+                     .max_upload_bytes = options_.max_upload_bytes,
+                     .expiry = options_.upload_expiry,
+                     .sweep_every = options_.upload_sweep_every,
+                     .default_visibility = options_.default_visibility,
+                     .disk_check = options_.disk_check})) {}
+
+void Uploader::RegisterResumable(http::Router& router) { tus_->Register(router); }
 
 http::RouteOptions Uploader::upload_route_options() const {
   // The file may be max_upload_bytes; the form around it gets 1 MiB of slack.

@@ -68,6 +68,13 @@ struct UploadDetails {
   std::string visibility = "public";  // checked by the caller
 };
 
+// A file that already sits in the store under its final key (a completed resumable upload): no
+// catalog row points at it yet.
+struct StoredFile {
+  std::string video_id, extension, display_name;
+  storage::ObjectInfo object;  // under videos::OriginalKey(video_id, extension)
+};
+
 class Ingest {
  public:
   Ingest(storage::ObjectStore& store, catalog::Catalog& catalog, queue::JobQueue& queue,
@@ -80,8 +87,15 @@ class Ingest {
   // nothing remains. A failed send is not an error: the relay publishes the job from the outbox.
   // Blocks (the probe runs a child): call it off the I/O threads.
   Result<catalog::VideoRecord> Finish(IncomingFile file, const UploadDetails& details);
+  // The same for a file already stored (resumable uploads): probed from the store (head and
+  // tail ranges), then recorded and enqueued; a refused file is deleted from the store.
+  Result<catalog::VideoRecord> FinishStored(const StoredFile& file, const UploadDetails& details);
 
  private:
+  // Records and enqueues a committed, probed original; deletes it if the row cannot be made.
+  Result<catalog::VideoRecord> Publish(const StoredFile& file, const media::ProbeResult& probe,
+                                       const UploadDetails& details);
+
   storage::ObjectStore& store_;
   catalog::Catalog& catalog_;
   queue::JobQueue& queue_;

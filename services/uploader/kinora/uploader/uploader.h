@@ -17,6 +17,7 @@
 #include "kinora/queue/job_queue.h"
 #include "kinora/storage/object_store.h"
 #include "kinora/uploader/ingest.h"
+#include "kinora/uploader/tus_api.h"
 #include "kinora/videos/presenter.h"
 
 namespace kinora::uploader {
@@ -31,6 +32,10 @@ struct UploaderOptions {
   // Threads that finish uploads (probe child, commit, row, job) off the HTTP I/O threads; also
   // how many probes run at once.
   int finish_threads = 2;
+  // Resumable uploads (docs/uploads.md): how long an unfinished one lives after its last PATCH,
+  // and how often expired ones are swept (0: never; tests sweep by hand).
+  std::chrono::seconds upload_expiry{24 * 3600};
+  std::chrono::seconds upload_sweep_every{300};
 };
 
 class Uploader {
@@ -44,6 +49,9 @@ class Uploader {
   // Registers POST {prefix}/upload, PATCH and DELETE {prefix}/videos/{id}. The request guard
   // has checked the caller may upload; these check the caller may edit the video.
   void Register(http::Router& router, const std::string& prefix);
+  // Registers tus 1.0 at /api/uploads (tus_api.h).
+  void RegisterResumable(http::Router& router);
+  TusApi& resumable() { return *tus_; }
   // The body limit for an upload route registered elsewhere (an alias).
   http::RouteOptions upload_route_options() const;
   boost::asio::awaitable<http::Response> Upload(http::Request& req, http::BodyReader& body);
@@ -66,6 +74,7 @@ class Uploader {
   boost::asio::thread_pool finish_pool_;
   metrics::Family<metrics::Counter>& uploads_;
   metrics::Counter& upload_bytes_;
+  std::unique_ptr<TusApi> tus_;  // after finish_pool_ and ingest_, which it uses
 };
 
 }  // namespace kinora::uploader
