@@ -88,6 +88,22 @@ class FlakyCatalog final : public catalog::Catalog {
     return t_.Usage(owner, since);
   }
   Result<int64_t> AdoptUnowned(std::string_view owner) override { return t_.AdoptUnowned(owner); }
+  Result<void> InsertUpload(const catalog::UploadRow& u) override { return t_.InsertUpload(u); }
+  Result<catalog::UploadRow> GetUpload(std::string_view id) override { return t_.GetUpload(id); }
+  Result<void> AdvanceUpload(std::string_view id, int64_t expected, int64_t offset,
+                             std::string_view state, int64_t expires) override {
+    return t_.AdvanceUpload(id, expected, offset, state, expires);
+  }
+  Result<void> CompleteUpload(std::string_view id, int64_t expires) override {
+    return t_.CompleteUpload(id, expires);
+  }
+  Result<void> DeleteUpload(std::string_view id) override { return t_.DeleteUpload(id); }
+  Result<std::vector<catalog::UploadRow>> ExpiredUploads(int64_t now, int limit) override {
+    return t_.ExpiredUploads(now, limit);
+  }
+  Result<int64_t> PendingUploadBytes(std::string_view owner, int64_t now) override {
+    return t_.PendingUploadBytes(owner, now);
+  }
   Result<void> Ping() override { return t_.Ping(); }
   std::string Describe() const override { return t_.Describe(); }
 
