@@ -397,13 +397,21 @@ class SplitStore:
         return self.bucket_dir / (key + self.SUFFIX)
 
     def multipart_uploads(self) -> list[str]:
-        """s3rver's unfinished multipart uploads (ListMultipartUploads is NotImplemented there):
-        the directories it keeps their parts in, each with the key they are for."""
+        """s3rver's unfinished multipart uploads ("{upload id} -> {key}") that nobody tried to
+        abort. s3rver lists none (ListMultipartUploads is NotImplemented), so these are the
+        directories it keeps parts in, <bucket>/._S3rver_uploads/<id>/ (a completion removes
+        its directory). It cannot abort either (AbortMultipartUpload answers 405, see
+        tests/peers/README.md): an upload whose abort was sent (`?uploadId=<id> 405` in its log)
+        counts as gone, as it would be on S3."""
         d = self.bucket_dir / self.UPLOADS_DIR
         if not d.is_dir():
             return []
+        log = Path(self.cluster.s3.log).read_text(errors="replace")
+        aborted = set(re.findall(r"\?uploadId=([^\s&]+) 405\b", log))
         out = []
         for up in sorted(d.iterdir()):
+            if up.name in aborted:
+                continue
             key_file = up / "key"
             key = key_file.read_text() if key_file.is_file() else "?"
             out.append(f"{up.name} -> {key}")
