@@ -17,7 +17,9 @@ export type HandPath =
   | '/api/auth/tokens/{token_id}'
   | '/api/admin/users'
   | '/api/admin/users/{user_id}'
-  | '/api/admin/users/{user_id}/reset-password';
+  | '/api/admin/users/{user_id}/reset-password'
+  | '/api/uploads/config'
+  | '/api/uploads/{upload_id}';
 
 export type Role = 'user' | 'moderator' | 'admin';
 export const ROLES: readonly Role[] = ['user', 'moderator', 'admin'];

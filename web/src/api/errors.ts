@@ -63,6 +63,10 @@ const STATUS_MESSAGES: Record<number, string> = {
   504: 'The server took too long to answer.',
 };
 
+/** What to say when a request got no answer at all. */
+export const UNREACHABLE_MESSAGE =
+  'Could not reach the Kinora server. Check that it is running and that you are online.';
+
 function isProblem(data: unknown): data is Partial<Problem> {
   return typeof data === 'object' && data !== null && ('detail' in data || 'title' in data);
 }
@@ -74,6 +78,39 @@ function parseMaybeJson(data: unknown): unknown {
   } catch {
     return data;
   }
+}
+
+/**
+ * The ApiError for an answer the server gave: its problem document's `detail` when it sent one
+ * (`data` parsed or still JSON text), else a sentence for the status. Also used for answers that
+ * did not come through Axios (tus uploads).
+ */
+export function apiErrorFromResponse(
+  status: number,
+  data: unknown,
+  headers: { correlationId?: string; retryAfter?: unknown } = {},
+): ApiError {
+  const body = parseMaybeJson(data);
+  const retryAfterSeconds = parseRetryAfter(headers.retryAfter);
+  if (isProblem(body)) {
+    const problem = body as Problem;
+    const message =
+      (typeof problem.detail === 'string' && problem.detail.trim()) ||
+      (typeof problem.title === 'string' && problem.title.trim()) ||
+      STATUS_MESSAGES[status] ||
+      `Request failed (HTTP ${status}).`;
+    return new ApiError(message, {
+      status,
+      correlationId: problem.correlation_id ?? headers.correlationId,
+      problem,
+      retryAfterSeconds,
+    });
+  }
+  return new ApiError(STATUS_MESSAGES[status] ?? `Request failed (HTTP ${status}).`, {
+    status,
+    correlationId: headers.correlationId,
+    retryAfterSeconds,
+  });
 }
 
 /** Maps any thrown value to an ApiError. Never yields "Network Error" when the server answered. */
@@ -89,33 +126,15 @@ export function toApiError(err: unknown): ApiError {
   if (isAxiosError(err)) {
     const res = err.response;
     if (res) {
-      const data = parseMaybeJson(res.data);
-      const headerId = (res.headers?.['x-correlation-id'] as string | undefined) ?? undefined;
-      const retryAfterSeconds = parseRetryAfter(res.headers?.['retry-after']);
-      if (isProblem(data)) {
-        const problem = data as Problem;
-        const message =
-          (typeof problem.detail === 'string' && problem.detail.trim()) ||
-          (typeof problem.title === 'string' && problem.title.trim()) ||
-          STATUS_MESSAGES[res.status] ||
-          `Request failed (HTTP ${res.status}).`;
-        return new ApiError(message, {
-          status: res.status,
-          correlationId: problem.correlation_id ?? headerId,
-          problem,
-          retryAfterSeconds,
-        });
-      }
-      return new ApiError(STATUS_MESSAGES[res.status] ?? `Request failed (HTTP ${res.status}).`, {
-        status: res.status,
-        correlationId: headerId,
-        retryAfterSeconds,
+      return apiErrorFromResponse(res.status, res.data, {
+        correlationId: (res.headers?.['x-correlation-id'] as string | undefined) ?? undefined,
+        retryAfter: res.headers?.['retry-after'],
       });
     }
     if (err.code === 'ECONNABORTED' || err.code === 'ETIMEDOUT') {
       return new ApiError('The server took too long to answer. Check your connection and try again.');
     }
-    return new ApiError('Could not reach the Kinora server. Check that it is running and that you are online.');
+    return new ApiError(UNREACHABLE_MESSAGE);
   }
   if (err instanceof Error) return new ApiError(err.message || 'Something went wrong.');
   return new ApiError('Something went wrong.');

@@ -1,6 +1,13 @@
 export * from './types';
 export * from './authTypes';
-export { ApiError, errorMessage, parseRetryAfter, toApiError } from './errors';
+export {
+  ApiError,
+  apiErrorFromResponse,
+  errorMessage,
+  parseRetryAfter,
+  toApiError,
+  UNREACHABLE_MESSAGE,
+} from './errors';
 export { api, apiPath, createApiClient, newCorrelationId, REQUEST_MARKER_HEADER } from './client';
 export { uploadVideo } from './uploadVideo';
 export { listVideos } from './listVideos';
@@ -24,3 +31,6 @@ export { adminListUsers } from './adminListUsers';
 export { adminCreateUser } from './adminCreateUser';
 export { adminUpdateUser } from './adminUpdateUser';
 export { adminResetPassword } from './adminResetPassword';
+export { getUploadsConfig } from './getUploadsConfig';
+export { getUploadState, uploadIdFromUrl } from './getUploadState';
+export type { UploadsConfig, UploadState } from './uploadsTypes';

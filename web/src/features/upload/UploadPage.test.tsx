@@ -1,20 +1,33 @@
 import { fireEvent, screen, waitFor, within } from '@testing-library/react';
 import type { Me } from '@/api/authTypes';
-import { uploadVideo } from '@/api/uploadVideo';
 import { MemoryRouter } from 'react-router-dom';
+import type { PreviousTransfer, TransferHandlers, UploadMeta } from './transfer';
 import { UploadPage } from './UploadPage';
 import { resetUploadQueue } from './useUploadQueue';
 import { createTestQueryClient, renderWithQueryClient } from '@/test/render';
 import { makeMe, seedMe } from '@/test/session';
 
-vi.mock('@/api/uploadVideo', () => ({
-  uploadVideo: vi.fn(
-    (_file: File, opts: { signal: AbortSignal; onProgress: (l: number, t?: number) => void }) =>
-      new Promise((_resolve, reject) => {
-        opts.onProgress(512, 1024);
-        opts.signal.addEventListener('abort', () => reject(new DOMException('aborted', 'AbortError')));
-      }),
-  ),
+// Transfers stand in for tus: each reports half of its file sent at once; a file named
+// `partial-*` was partly uploaded before (a quarter of it is on the server).
+const transfers = vi.hoisted(() => ({
+  made: [] as Array<{ name: string; meta: UploadMeta; starts: boolean[]; paused: number; cancelled: number }>,
+}));
+vi.mock('./uploader', () => ({
+  serverUploader: () => (file: File, meta: UploadMeta, handlers: TransferHandlers) => {
+    const t = { name: file.name, meta, starts: [] as boolean[], paused: 0, cancelled: 0 };
+    transfers.made.push(t);
+    return {
+      findPrevious: async (): Promise<PreviousTransfer | null> =>
+        file.name.startsWith('partial-') ? { offset: file.size / 4, size: file.size } : null,
+      start: (continuePrevious: boolean) => {
+        t.starts.push(continuePrevious);
+        if (continuePrevious) handlers.onResumedAt(file.size / 4);
+        handlers.onProgress(file.size / 2, file.size);
+      },
+      pause: () => void (t.paused += 1),
+      cancel: async () => void (t.cancelled += 1),
+    };
+  },
 }));
 vi.mock('@/api/getVideo', () => ({ getVideo: vi.fn() }));
 
@@ -23,7 +36,10 @@ function pick(files: File[]) {
   fireEvent.change(input, { target: { files } });
 }
 
-afterEach(() => resetUploadQueue());
+afterEach(() => {
+  resetUploadQueue();
+  transfers.made.length = 0;
+});
 
 function renderPage(me: Me | null = makeMe()) {
   return renderWithQueryClient(
@@ -50,6 +66,42 @@ describe('UploadPage', () => {
 
     fireEvent.click(within(good).getByRole('button', { name: 'Cancel upload of clip.mp4' }));
     expect(await within(good).findByText('Cancelled')).toBeInTheDocument();
+    expect(transfers.made[0].cancelled).toBe(1);
+  });
+
+  it('offers to continue a partly uploaded file, and continues it', async () => {
+    renderPage();
+    pick([new File(['x'.repeat(4 * 1024 * 1024)], 'partial-film.mp4')]);
+    const row = screen.getByRole('listitem', { name: 'partial-film.mp4' });
+    expect(
+      await within(row).findByText('This file was partly uploaded (1.0 MB of 4.0 MB)', { exact: false }),
+    ).toBeInTheDocument();
+    expect(transfers.made[0].starts).toEqual([]);
+
+    fireEvent.click(within(row).getByRole('button', { name: 'Continue' }));
+    expect(await within(row).findByRole('progressbar', { name: 'Uploading partial-film.mp4' })).toHaveAttribute(
+      'aria-valuenow',
+      '50',
+    );
+    expect(within(row).getByText('resumed at 1.0 MB')).toBeInTheDocument();
+    expect(transfers.made[0].starts).toEqual([true]);
+
+    fireEvent.click(within(row).getByRole('button', { name: 'Pause upload of partial-film.mp4' }));
+    expect(await within(row).findByRole('progressbar', { name: 'Paused partial-film.mp4' })).toBeInTheDocument();
+    expect(transfers.made[0].paused).toBe(1);
+    fireEvent.click(within(row).getByRole('button', { name: 'Resume upload of partial-film.mp4' }));
+    expect(await within(row).findByRole('progressbar', { name: 'Uploading partial-film.mp4' })).toBeInTheDocument();
+    expect(transfers.made[0].starts).toEqual([true, true]);
+  });
+
+  it('starts a partly uploaded file over when asked', async () => {
+    renderPage();
+    pick([new File(['x'.repeat(2048)], 'partial-draft.mp4')]);
+    const row = screen.getByRole('listitem', { name: 'partial-draft.mp4' });
+    fireEvent.click(await within(row).findByRole('button', { name: 'Start over' }));
+    expect(await within(row).findByRole('progressbar', { name: 'Uploading partial-draft.mp4' })).toBeInTheDocument();
+    expect(within(row).queryByText(/resumed at/)).toBeNull();
+    expect(transfers.made[0].starts).toEqual([false]);
   });
 
   it('keeps uploading when the person leaves the page and shows the row on return', async () => {
@@ -72,12 +124,7 @@ describe('UploadPage', () => {
     expect(select).toHaveValue('public');
     fireEvent.change(select, { target: { value: 'private' } });
     pick([new File(['x'.repeat(1024)], 'secret.mp4')]);
-    await waitFor(() =>
-      expect(uploadVideo).toHaveBeenLastCalledWith(
-        expect.any(File),
-        expect.objectContaining({ visibility: 'private' }),
-      ),
-    );
+    await waitFor(() => expect(transfers.made.at(-1)?.meta).toMatchObject({ visibility: 'private' }));
     expect(within(screen.getByRole('listitem', { name: 'secret.mp4' })).getByText('Private')).toBeInTheDocument();
   });
 

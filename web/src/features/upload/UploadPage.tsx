@@ -5,11 +5,12 @@ import type { Visibility } from '@/api/authTypes';
 import { LoadingState, PageHeader, SignInPrompt, VisibilitySelect } from '@/components';
 import { useMe } from '@/lib/useMe';
 import { DropZone } from './DropZone';
+import { SENDING_PHASES } from './queue';
 import { UploadRow } from './UploadRow';
 import { useUploadQueue } from './useUploadQueue';
 
 const SUBTITLE =
-  'Add several videos at once. Each one is checked here first, then stored, transcoded for streaming and given a thumbnail.';
+  'Add several videos at once. Each one is checked here first, then stored, transcoded for streaming and given a thumbnail. An interrupted upload continues where it stopped when you choose the same file again.';
 
 export function UploadPage() {
   const { me, loading, can } = useMe();
@@ -40,7 +41,7 @@ export function UploadPage() {
 function Uploader() {
   const { queue, items } = useUploadQueue();
   const [visibility, setVisibility] = useState<Visibility>('public');
-  const finished = items.some((i) => !['queued', 'uploading', 'processing'].includes(i.phase));
+  const finished = items.some((i) => !SENDING_PHASES.includes(i.phase) && i.phase !== 'processing');
   const active = items.filter((i) => i.phase === 'uploading' || i.phase === 'queued').length;
 
   return (
@@ -70,6 +71,10 @@ function Uploader() {
                   item={item}
                   onCancel={() => queue.cancel(item.id)}
                   onRemove={() => queue.remove(item.id)}
+                  onPause={() => queue.pause(item.id)}
+                  onResume={() => queue.resume(item.id)}
+                  onContinue={() => queue.continuePrevious(item.id)}
+                  onStartOver={() => queue.startOver(item.id)}
                 />
               ))}
             </AnimatePresence>

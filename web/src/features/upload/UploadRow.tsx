@@ -1,32 +1,83 @@
 import { Link } from 'react-router-dom';
 import { motion } from 'framer-motion';
-import { AlertTriangle, CheckCircle2, FileVideo, Loader2, PlayCircle, X } from 'lucide-react';
+import { AlertTriangle, CheckCircle2, FileVideo, Loader2, Pause, Play, PlayCircle, RotateCcw, X } from 'lucide-react';
 import { ProgressBar, VisibilityBadge } from '@/components';
 import { formatBytes, formatEta, formatRate } from '@/lib/format';
-import type { UploadItem } from './queue';
+import { SENDING_PHASES, type UploadItem } from './queue';
 
-function Status({ item }: { item: UploadItem }) {
+export interface UploadRowActions {
+  onCancel: () => void;
+  onRemove: () => void;
+  onPause: () => void;
+  onResume: () => void;
+  onContinue: () => void;
+  onStartOver: () => void;
+}
+
+function ResumeOffer({ item, onContinue, onStartOver }: { item: UploadItem } & UploadRowActions) {
+  const previous = item.previous;
+  if (!previous) return null;
+  return (
+    <div className="flex flex-wrap items-center gap-2 rounded-lg border border-brand-500/30 bg-brand-500/10 px-3 py-2 text-xs text-slate-200">
+      <span className="mr-auto">
+        This file was partly uploaded ({formatBytes(previous.offset)} of {formatBytes(previous.size)})
+      </span>
+      <button type="button" className="btn-primary px-2.5 py-1 text-xs" onClick={onContinue}>
+        <Play aria-hidden className="h-3.5 w-3.5" /> Continue
+      </button>
+      <button type="button" className="btn-ghost px-2.5 py-1 text-xs" onClick={onStartOver}>
+        <RotateCcw aria-hidden className="h-3.5 w-3.5" /> Start over
+      </button>
+    </div>
+  );
+}
+
+function Transferring({ item }: { item: UploadItem }) {
+  const pct = item.size ? item.loaded / item.size : 0;
+  const paused = item.phase === 'paused';
+  return (
+    <div>
+      <ProgressBar
+        value={pct}
+        tone={paused ? 'amber' : 'brand'}
+        label={`${paused ? 'Paused' : 'Uploading'} ${item.name}`}
+      />
+      <p className="mt-1 flex flex-wrap gap-x-3 text-xs tabular-nums text-slate-400">
+        <span>{Math.round(pct * 100)}%</span>
+        <span>
+          {formatBytes(item.loaded)} of {formatBytes(item.size)}
+        </span>
+        {paused ? (
+          <span className="text-amber-300">Paused</span>
+        ) : (
+          <>
+            <span>{formatRate(item.speed)}</span>
+            <span>{item.eta != null ? `${formatEta(item.eta)} left` : 'estimating…'}</span>
+          </>
+        )}
+        {item.resumedAt != null && item.resumedAt > 0 && (
+          <span className="text-emerald-300" title="Bytes the server already had were not sent again">
+            resumed at {formatBytes(item.resumedAt)}
+          </span>
+        )}
+      </p>
+    </div>
+  );
+}
+
+function Status({ item, ...actions }: { item: UploadItem } & UploadRowActions) {
   switch (item.phase) {
     case 'invalid':
       return <p className="text-xs text-rose-300">{item.error}</p>;
+    case 'checking':
+      return <p className="text-xs text-slate-400">Checking for an earlier upload of this file…</p>;
+    case 'resumable':
+      return <ResumeOffer item={item} {...actions} />;
     case 'queued':
       return <p className="text-xs text-slate-400">Waiting to upload…</p>;
-    case 'uploading': {
-      const pct = item.size ? item.loaded / item.size : 0;
-      return (
-        <div>
-          <ProgressBar value={pct} label={`Uploading ${item.name}`} />
-          <p className="mt-1 flex flex-wrap gap-x-3 text-xs tabular-nums text-slate-400">
-            <span>{Math.round(pct * 100)}%</span>
-            <span>
-              {formatBytes(item.loaded)} of {formatBytes(item.size)}
-            </span>
-            <span>{formatRate(item.speed)}</span>
-            <span>{item.eta != null ? `${formatEta(item.eta)} left` : 'estimating…'}</span>
-          </p>
-        </div>
-      );
-    }
+    case 'uploading':
+    case 'paused':
+      return <Transferring item={item} />;
     case 'processing':
       return (
         <div>
@@ -57,16 +108,11 @@ function Status({ item }: { item: UploadItem }) {
   }
 }
 
-export function UploadRow({
-  item,
-  onCancel,
-  onRemove,
-}: {
-  item: UploadItem;
-  onCancel: () => void;
-  onRemove: () => void;
-}) {
-  const active = item.phase === 'queued' || item.phase === 'uploading';
+export function UploadRow({ item, ...actions }: { item: UploadItem } & UploadRowActions) {
+  const { onCancel, onRemove, onPause, onResume } = actions;
+  // A row offering to continue is not sending anything: its X only removes it (the server's
+  // part stays until it expires, so choosing the file again still offers it).
+  const active = SENDING_PHASES.includes(item.phase) && item.phase !== 'resumable';
   return (
     <motion.li
       layout
@@ -90,7 +136,7 @@ export function UploadRow({
           </span>
         </div>
         <div aria-live="polite">
-          <Status item={item} />
+          <Status item={item} {...actions} />
         </div>
       </div>
       <div className="flex shrink-0 items-center gap-1">
@@ -102,6 +148,26 @@ export function UploadRow({
           >
             <PlayCircle aria-hidden className="h-4 w-4" /> Open
           </Link>
+        )}
+        {item.phase === 'uploading' && (
+          <button
+            type="button"
+            className="btn-ghost px-2 py-1.5 text-xs"
+            onClick={onPause}
+            aria-label={`Pause upload of ${item.name}`}
+          >
+            <Pause aria-hidden className="h-4 w-4" /> Pause
+          </button>
+        )}
+        {item.phase === 'paused' && (
+          <button
+            type="button"
+            className="btn-ghost px-2 py-1.5 text-xs"
+            onClick={onResume}
+            aria-label={`Resume upload of ${item.name}`}
+          >
+            <Play aria-hidden className="h-4 w-4" /> Resume
+          </button>
         )}
         {active ? (
           <button

@@ -1,9 +1,12 @@
-// The upload queue: validation, transfer bookkeeping (progress, speed, time left), cancel, and
+// The upload queue: validation, the offer to continue a file partly sent before, transfer
+// bookkeeping (progress, speed, time left, where a continued upload resumed), pause, cancel, and
 // following each upload through processing. Framework-free so it can be unit-tested; the React
-// hook in useUploadQueue.ts subscribes to it.
+// hook in useUploadQueue.ts subscribes to it, and the bytes travel through a Transfer
+// (transfer.ts; tus in tusTransfer.ts).
 
 import type { Visibility } from '@/api/authTypes';
-import type { UploadResponse, Video, VideoExtension, VideoStatus } from '@/api/types';
+import type { Video, VideoExtension, VideoStatus } from '@/api/types';
+import type { PreviousTransfer, Transfer, TransferFactory } from './transfer';
 
 // The extensions the server accepts: exactly the OpenAPI document's `file_extension` enum (a
 // Record over the generated union, so tsc refuses one missing or one too many).
@@ -77,12 +80,20 @@ export function computeEta(loaded: number, total: number, speed: number): number
 
 export type UploadPhase =
   | 'invalid' // rejected before sending
+  | 'checking' // asking whether an earlier upload of this file can be continued
+  | 'resumable' // partly uploaded before: waiting for Continue or Start over
   | 'queued'
   | 'uploading'
+  | 'paused'
   | 'processing' // uploaded; following the video's status
   | 'done' // PROCESSED
   | 'failed' // upload or processing failed
   | 'cancelled';
+
+/** Phases in which the file is not yet all sent and the row still needs the person's page. */
+export const SENDING_PHASES: readonly UploadPhase[] = ['checking', 'resumable', 'queued', 'uploading', 'paused'];
+/** Phases of a row that is still doing something (Clear finished keeps them). */
+const ACTIVE_PHASES: readonly UploadPhase[] = [...SENDING_PHASES, 'processing'];
 
 export interface UploadItem {
   id: string;
@@ -90,6 +101,7 @@ export interface UploadItem {
   name: string;
   size: number;
   phase: UploadPhase;
+  /** Bytes of the file the server has or is being sent (a continued upload starts above 0). */
   loaded: number;
   speed: number;
   eta: number | null;
@@ -100,25 +112,27 @@ export interface UploadItem {
   processing: number;
   /** Sent with the file; undefined leaves it to the server's default. */
   visibility?: Visibility;
+  title?: string;
+  description?: string;
+  /** The earlier upload on offer while `phase` is 'resumable'. */
+  previous: PreviousTransfer | null;
+  /** Where the current transfer continued from (bytes not sent again); null for a fresh one. */
+  resumedAt: number | null;
 }
 
 /** What applies to every file of one add(). */
 export interface AddOptions {
   visibility?: Visibility;
+  title?: string;
+  description?: string;
 }
 
 export interface QueueDeps {
-  upload: (
-    file: File,
-    opts: {
-      signal: AbortSignal;
-      onProgress: (loaded: number, total: number | undefined) => void;
-      visibility?: Visibility;
-    },
-  ) => Promise<UploadResponse>;
+  /** Makes the transfer of one file (serverUploader() in the app). */
+  createTransfer: TransferFactory;
   getVideo: (id: string) => Promise<Video>;
   /**
-   * Told what the queue learns of a video: once when its upload is answered, then each time
+   * Told what the queue learns of a video: once when its upload is done, then each time
    * following its processing sees a new status (so lists and totals elsewhere can refresh).
    */
   onVideo?: (video: Video) => void;
@@ -137,7 +151,9 @@ let seq = 0;
 export class UploadQueue {
   private items: UploadItem[] = [];
   private readonly listeners = new Set<Listener>();
-  private readonly controllers = new Map<string, AbortController>();
+  private readonly transfers = new Map<string, Transfer>();
+  /** Whether the next start of a row continues its earlier upload. */
+  private readonly continuing = new Map<string, boolean>();
   private readonly samples = new Map<string, Sample[]>();
   private readonly timers = new Map<string, ReturnType<typeof setTimeout>>();
   private readonly now: () => number;
@@ -162,7 +178,10 @@ export class UploadQueue {
     return () => this.listeners.delete(listener);
   }
 
-  /** Adds files; invalid ones are listed with their reason and never sent. Returns the new ids. */
+  /**
+   * Adds files; invalid ones are listed with their reason and never sent. Each valid file is first
+   * checked for an earlier upload to continue. Returns the new ids.
+   */
   add(files: Iterable<File>, options: AddOptions = {}): string[] {
     const ids: string[] = [];
     for (const file of files) {
@@ -177,7 +196,7 @@ export class UploadQueue {
           file,
           name: file.name,
           size: file.size,
-          phase: error ? 'invalid' : 'queued',
+          phase: error ? 'invalid' : 'checking',
           loaded: 0,
           speed: 0,
           eta: null,
@@ -186,30 +205,67 @@ export class UploadQueue {
           videoStatus: null,
           processing: 0,
           visibility: options.visibility,
+          title: options.title,
+          description: options.description,
+          previous: null,
+          resumedAt: null,
         },
       ];
+      if (!error) void this.check(id);
     }
     this.emit();
-    this.pump();
     return ids;
   }
 
-  /** Stops a queued or running upload (or stops following its processing). */
-  cancel(id: string): void {
-    const item = this.find(id);
-    if (!item) return;
-    if (item.phase === 'queued' || item.phase === 'uploading') {
-      this.controllers.get(id)?.abort();
-      this.controllers.delete(id);
-      this.update(id, { phase: 'cancelled', speed: 0, eta: null, error: null });
-      this.pump();
-    }
+  /** Continues the earlier upload a 'resumable' row offers. */
+  continuePrevious(id: string): void {
+    if (this.find(id)?.phase !== 'resumable') return;
+    this.continuing.set(id, true);
+    this.update(id, { phase: 'queued' });
+    this.pump();
   }
 
-  /** Removes a finished, failed, invalid or cancelled row (cancelling it first if needed). */
+  /** Sends a 'resumable' row's file from its first byte; the earlier upload is deleted. */
+  startOver(id: string): void {
+    if (this.find(id)?.phase !== 'resumable') return;
+    this.continuing.set(id, false);
+    this.update(id, { phase: 'queued', previous: null, loaded: 0 });
+    this.pump();
+  }
+
+  /** Stops sending an upload; the server keeps what it has for resume(). */
+  pause(id: string): void {
+    if (this.find(id)?.phase !== 'uploading') return;
+    this.transfers.get(id)?.pause();
+    this.continuing.set(id, true);
+    this.update(id, { phase: 'paused', speed: 0, eta: null });
+    this.pump();
+  }
+
+  /** Continues a paused upload (in its turn, if others are running). */
+  resume(id: string): void {
+    if (this.find(id)?.phase !== 'paused') return;
+    this.update(id, { phase: 'queued' });
+    this.pump();
+  }
+
+  /** Stops an upload that is not all sent and deletes what the server kept of it. */
+  cancel(id: string): void {
+    const item = this.find(id);
+    if (!item || !SENDING_PHASES.includes(item.phase)) return;
+    const transfer = this.transfers.get(id);
+    this.transfers.delete(id);
+    // An offer not taken up stays on the server (it expires), so the file can still be continued.
+    if (transfer && item.phase !== 'resumable' && item.phase !== 'checking') void transfer.cancel();
+    this.update(id, { phase: 'cancelled', speed: 0, eta: null, error: null, previous: null });
+    this.pump();
+  }
+
+  /** Removes a row (cancelling it first if needed). */
   remove(id: string): void {
     this.cancel(id);
     this.stopPolling(id);
+    this.forgetRow(id);
     this.items = this.items.filter((i) => i.id !== id);
     this.emit();
   }
@@ -217,17 +273,20 @@ export class UploadQueue {
   /** Removes every row that is no longer active. */
   clearFinished(): void {
     for (const item of this.items) {
-      if (!['queued', 'uploading', 'processing'].includes(item.phase)) this.stopPolling(item.id);
+      if (!ACTIVE_PHASES.includes(item.phase)) {
+        this.stopPolling(item.id);
+        this.forgetRow(item.id);
+      }
     }
-    this.items = this.items.filter((i) => ['queued', 'uploading', 'processing'].includes(i.phase));
+    this.items = this.items.filter((i) => ACTIVE_PHASES.includes(i.phase));
     this.emit();
   }
 
-  /** Aborts everything; used when the page unmounts. */
+  /** Stops everything; used when the page unmounts. Paused uploads stay on the server to continue. */
   dispose(): void {
     this.disposed = true;
-    for (const c of this.controllers.values()) c.abort();
-    this.controllers.clear();
+    for (const t of this.transfers.values()) t.pause();
+    this.transfers.clear();
     for (const t of this.timers.values()) clearTimeout(t);
     this.timers.clear();
     this.listeners.clear();
@@ -246,6 +305,12 @@ export class UploadQueue {
     for (const l of this.listeners) l(this.items);
   }
 
+  private forgetRow(id: string): void {
+    this.transfers.delete(id);
+    this.continuing.delete(id);
+    this.samples.delete(id);
+  }
+
   private pump(): void {
     if (this.disposed) return;
     let running = this.items.filter((i) => i.phase === 'uploading').length;
@@ -253,12 +318,67 @@ export class UploadQueue {
       if (running >= this.concurrency) break;
       if (item.phase === 'queued') {
         running += 1;
-        void this.start(item.id);
+        this.start(item.id);
       }
     }
   }
 
-  /** Records a progress event and returns the derived speed and ETA. */
+  /** The transfer of a row, made once with handlers that ignore it once it stopped uploading. */
+  private transferFor(item: UploadItem): Transfer {
+    const existing = this.transfers.get(item.id);
+    if (existing) return existing;
+    const id = item.id;
+    const live = () => this.find(id)?.phase === 'uploading' && this.transfers.get(id) === transfer;
+    const transfer = this.deps.createTransfer(
+      item.file,
+      { title: item.title, description: item.description, visibility: item.visibility },
+      {
+        onProgress: (sent, total) => {
+          if (live()) this.progress(id, sent, total || item.size);
+        },
+        onResumedAt: (offset) => {
+          if (!live()) return;
+          this.samples.set(id, [{ t: this.now(), loaded: offset }]);
+          this.update(id, { resumedAt: offset > 0 ? offset : null, loaded: offset });
+        },
+        onSuccess: (videoId) => {
+          if (live()) this.finished(id, videoId);
+        },
+        onError: (message) => {
+          if (!live()) return;
+          this.transfers.delete(id);
+          this.update(id, { phase: 'failed', error: message, speed: 0, eta: null });
+          this.pump();
+        },
+      },
+    );
+    this.transfers.set(id, transfer);
+    return transfer;
+  }
+
+  /** Asks whether the server still has part of this file from an earlier try. */
+  private async check(id: string): Promise<void> {
+    const item = this.find(id);
+    if (!item) return;
+    const transfer = this.transferFor(item);
+    let previous: PreviousTransfer | null = null;
+    try {
+      previous = await transfer.findPrevious();
+    } catch {
+      previous = null; // nothing to offer; send it afresh
+    }
+    if (this.disposed || this.find(id)?.phase !== 'checking') return;
+    if (previous && previous.offset > 0 && previous.size === item.size) {
+      this.update(id, { phase: 'resumable', previous, loaded: previous.offset });
+    } else {
+      // Nothing worth offering (or an upload that never got a byte): continuing it costs nothing.
+      this.continuing.set(id, previous !== null);
+      this.update(id, { phase: 'queued' });
+      this.pump();
+    }
+  }
+
+  /** Records a progress event and derives the speed and ETA. */
   private progress(id: string, loaded: number, total: number): void {
     const list = this.samples.get(id) ?? [];
     list.push({ t: this.now(), loaded });
@@ -268,46 +388,30 @@ export class UploadQueue {
     this.update(id, { loaded, speed, eta: computeEta(loaded, total, speed) });
   }
 
-  private async start(id: string): Promise<void> {
+  private start(id: string): void {
     const item = this.find(id);
     if (!item) return;
-    const controller = new AbortController();
-    this.controllers.set(id, controller);
-    this.samples.set(id, [{ t: this.now(), loaded: 0 }]);
-    this.update(id, { phase: 'uploading', loaded: 0, error: null });
-    try {
-      const res = await this.deps.upload(item.file, {
-        signal: controller.signal,
-        visibility: item.visibility,
-        onProgress: (loaded, total) => {
-          if (!controller.signal.aborted) this.progress(id, loaded, total ?? item.size);
-        },
-      });
-      if (controller.signal.aborted) return;
-      this.controllers.delete(id);
-      const video = res.video;
-      this.update(id, {
-        phase: 'processing',
-        loaded: item.size,
-        speed: 0,
-        eta: 0,
-        videoId: res.video_id,
-        videoStatus: video?.status ?? 'UPLOADED',
-        processing: video?.progress ?? 0,
-      });
-      if (video) {
-        this.deps.onVideo?.(video);
-        this.applyVideo(id, video);
-      }
-      if (this.find(id)?.phase === 'processing') this.schedulePoll(id);
-    } catch (err) {
-      this.controllers.delete(id);
-      if (controller.signal.aborted || this.find(id)?.phase === 'cancelled') return;
-      const message = err instanceof Error ? err.message : 'Upload failed.';
-      this.update(id, { phase: 'failed', error: message, speed: 0, eta: null });
-    } finally {
-      this.pump();
-    }
+    const transfer = this.transferFor(item);
+    this.samples.set(id, [{ t: this.now(), loaded: item.loaded }]);
+    this.update(id, { phase: 'uploading', error: null, previous: null });
+    transfer.start(this.continuing.get(id) ?? false);
+  }
+
+  private finished(id: string, videoId: string): void {
+    this.transfers.delete(id);
+    this.continuing.delete(id);
+    const item = this.find(id);
+    this.update(id, {
+      phase: 'processing',
+      loaded: item?.size ?? 0,
+      speed: 0,
+      eta: 0,
+      videoId,
+      videoStatus: null,
+      processing: 0,
+    });
+    this.pump();
+    void this.poll(id);
   }
 
   private applyVideo(id: string, video: Video): void {

@@ -2,8 +2,8 @@ import { useCallback, useEffect, useSyncExternalStore } from 'react';
 import { useQueryClient, type QueryClient } from '@tanstack/react-query';
 import { getVideo } from '@/api/getVideo';
 import { videoChanged } from '@/api/queries';
-import { uploadVideo } from '@/api/uploadVideo';
 import { UploadQueue, type UploadItem } from './queue';
+import { serverUploader } from './uploader';
 
 // One queue for the whole app: uploads keep going (and keep following processing) while the
 // person browses the library or watches something, and the list is still there on return.
@@ -11,8 +11,7 @@ let shared: UploadQueue | null = null;
 
 function sharedQueue(queryClient: QueryClient): UploadQueue {
   shared ??= new UploadQueue({
-    upload: (file, opts) =>
-      uploadVideo(file, { signal: opts.signal, onProgress: opts.onProgress, visibility: opts.visibility }),
+    createTransfer: serverUploader(),
     getVideo: (id) => getVideo(id),
     // A new video, or one whose processing moved on: the cached lists and totals are stale.
     onVideo: (video) => videoChanged(queryClient, video),
@@ -34,12 +33,12 @@ export function useUploadQueue(): { queue: UploadQueue; items: UploadItem[] } {
 }
 
 /**
- * How many files are still being sent. While any are, closing or reloading the tab asks first,
- * because the bytes sent so far would be lost.
+ * How many files are still being sent. While any are, closing or reloading the tab asks first:
+ * what the server has is kept, but the upload only continues once the file is chosen again.
  */
 export function useActiveUploads(): number {
   const { items } = useUploadQueue();
-  const active = items.filter((i) => i.phase === 'queued' || i.phase === 'uploading').length;
+  const active = items.filter((i) => ['checking', 'queued', 'uploading'].includes(i.phase)).length;
   useEffect(() => {
     if (!active) return;
     const onBeforeUnload = (e: BeforeUnloadEvent) => {
