@@ -205,12 +205,13 @@ class ReferenceClient:
                  chunk_size: int | None = None, stop_after: int | None = None,
                  resume_url: str | None = None, filename: str | None = None,
                  title: str | None = None, visibility: str | None = None,
-                 retry_delays: str | None = "none", buffer: bool = False):
+                 retry_delays: str | None = "none", buffer: bool = False,
+                 rate: int | None = None):
         args = ["node", str(REFERENCE_CLIENT), "--file", str(file)]
         opts = {"--endpoint": endpoint, "--token": token, "--chunk-size": chunk_size,
                 "--stop-after": stop_after, "--resume-url": resume_url,
                 "--filename": filename, "--title": title, "--visibility": visibility,
-                "--retry-delays": retry_delays}
+                "--retry-delays": retry_delays, "--rate": rate}
         for name, value in opts.items():
             if value is not None:
                 args += [name, str(value)]

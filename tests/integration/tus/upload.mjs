@@ -4,11 +4,12 @@
 //   node tests/integration/tus/upload.mjs --endpoint http://127.0.0.1:PORT/api/uploads/ \
 //        --file clip.mp4 [--token kin_…] [--chunk-size BYTES] [--stop-after BYTES] \
 //        [--resume-url URL] [--filename NAME] [--title T] [--visibility V] \
-//        [--retry-delays 0,1000,3000 | --retry-delays none] [--buffer]
+//        [--retry-delays 0,1000,3000 | --retry-delays none] [--buffer] [--rate BYTES_PER_S]
 //
 // Every option can also come from the environment: TUS_ENDPOINT, TUS_FILE, TUS_TOKEN,
 // TUS_CHUNK_SIZE, TUS_STOP_AFTER, TUS_RESUME_URL, TUS_FILENAME, TUS_TITLE, TUS_VISIBILITY,
-// TUS_RETRY_DELAYS, TUS_BUFFER=1 (argv wins).
+// TUS_RETRY_DELAYS, TUS_BUFFER=1, TUS_RATE (argv wins). --rate sends the file's bytes at most
+// that fast (a slow uplink: a test can kill the server while a PATCH is streaming).
 //
 // Prints one JSON object per line on stdout:
 //   {"event":"created","url"}                       the upload URL is known (creation or resume)
@@ -16,12 +17,13 @@
 //   {"event":"stopped","url","sent","total"}        --stop-after reached: aborted without
 //                                                   terminating (exit 0)
 //   {"event":"success","url","sent","total","video_id","status","offset"}   (exit 0)
-//   {"event":"error","message","url","status","body","video_id"}            (exit 1)
+//   {"event":"error","message","url","sent","status","body","video_id"}     (exit 1)
 // video_id is the Kinora-Video-Id header of the last response (the final PATCH, or the HEAD of
 // a resumed, finished upload).
 import fs from 'node:fs';
 import path from 'node:path';
 import { createRequire } from 'node:module';
+import { Transform } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -35,7 +37,7 @@ function parseArgs(argv) {
     endpoint: 'TUS_ENDPOINT', file: 'TUS_FILE', token: 'TUS_TOKEN', 'chunk-size': 'TUS_CHUNK_SIZE',
     'stop-after': 'TUS_STOP_AFTER', 'resume-url': 'TUS_RESUME_URL', filename: 'TUS_FILENAME',
     title: 'TUS_TITLE', visibility: 'TUS_VISIBILITY', 'retry-delays': 'TUS_RETRY_DELAYS',
-    buffer: 'TUS_BUFFER',
+    buffer: 'TUS_BUFFER', rate: 'TUS_RATE',
   };
   const opts = {};
   for (const [name, env] of Object.entries(names)) {
@@ -62,6 +64,32 @@ function emit(obj) {
   process.stdout.write(JSON.stringify(obj) + '\n');
 }
 
+// A file source (as tus-js-client's own for an fs.ReadStream: each slice a fresh stream of the
+// file's range) whose streams release at most `rate` bytes per second.
+function throttledFileReader(file, size, rate) {
+  const started = Date.now();
+  let released = 0;
+  const throttle = () => new Transform({
+    transform(chunk, _enc, callback) {
+      released += chunk.length;
+      const due = started + (released / rate) * 1000;
+      setTimeout(() => callback(null, chunk), Math.max(0, due - Date.now()));
+    },
+  });
+  const source = {
+    size,
+    slice(start, end) {
+      const stop = Math.min(end, size);
+      const stream = fs.createReadStream(file, { start, end: stop - 1, highWaterMark: 64 * 1024 })
+        .pipe(throttle());
+      stream.size = stop - start;
+      return Promise.resolve({ value: stream, done: stop >= size });
+    },
+    close() {},
+  };
+  return { openFile: () => Promise.resolve(source) };
+}
+
 function retryDelays(spec) {
   if (spec === undefined) return [0, 1000, 3000, 5000];
   if (spec === 'none' || spec === '') return null;
@@ -82,6 +110,7 @@ async function main() {
   let lastVideoId = null;
   let lastStatus = null;
   let lastReported = -Infinity;
+  let lastSent = 0;
   let stopped = false;
   let upload;
 
@@ -105,6 +134,7 @@ async function main() {
       },
       onProgress(sent, total) {
         if (stopped) return;
+        lastSent = Math.max(lastSent, sent);
         if (sent - lastReported >= MiB || sent === total) {
           lastReported = sent;
           emit({ event: 'progress', sent, total });
@@ -134,13 +164,18 @@ async function main() {
         const res = err.originalResponse;
         emit({
           event: 'error', message: String(err && err.message ? err.message : err),
-          url: upload.url || null, status: res ? res.getStatus() : null,
+          url: upload.url || null, sent: lastSent, status: res ? res.getStatus() : null,
           body: res ? res.getBody() : null, video_id: lastVideoId,
         });
         resolve(1);
       },
     };
     if (opts['chunk-size'] !== undefined) options.chunkSize = Number(opts['chunk-size']);
+    if (opts.rate !== undefined) {
+      options.fileReader = throttledFileReader(file, size, Number(opts.rate));
+      // tus-js-client fingerprints the input for its URL storage; ours is off.
+      options.fingerprint = () => Promise.resolve(null);
+    }
     upload = new tus.Upload(input, options);
     upload.start();
   });
