@@ -113,8 +113,10 @@ describe('Kinora in a browser', () => {
 
     const chooser = page.waitForEvent('filechooser');
     await page.getByRole('button', { name: 'Choose files' }).click();
+    // tus (docs/uploads.md): the PATCH that completes the upload names the new video.
     const uploaded = page.waitForResponse(
-      (r) => r.url().endsWith('/api/uploader/upload') && r.request().method() === 'POST',
+      (r) => r.request().method() === 'PATCH' && r.headers()['kinora-video-id'] !== undefined,
+      { timeout: 60_000 },
     );
     await (await chooser).setFiles(clip);
 
@@ -129,8 +131,8 @@ describe('Kinora in a browser', () => {
     await nav.getByRole('link', { name: /^Upload/ }).click();
     await expect.poll(() => row.count()).toBe(1);
     const response = await uploaded;
-    expect(response.status()).toBe(201);
-    videoId = (await response.json()).video_id;
+    expect(response.status()).toBe(204);
+    videoId = response.headers()['kinora-video-id'];
     await cdp.send('Network.emulateNetworkConditions', {
       offline: false,
       latency: 0,
@@ -207,7 +209,10 @@ describe('Kinora in a browser', () => {
     await page.goto(`${server.url}/upload`);
     const chooser = page.waitForEvent('filechooser');
     await page.getByRole('button', { name: 'Choose files' }).click();
-    const refused = page.waitForResponse((r) => r.url().endsWith('/api/uploader/upload'));
+    // The upload is created, then the PATCH carrying its last byte is refused by the probe.
+    const refused = page.waitForResponse(
+      (r) => r.request().method() === 'PATCH' && new URL(r.url()).pathname.startsWith('/api/uploads/'),
+    );
     await (await chooser).setFiles(fake);
     const response = await refused;
     expect(response.status()).toBeGreaterThanOrEqual(400);

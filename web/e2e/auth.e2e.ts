@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { accountButton, readSecret, signIn, signOut } from './harness/accounts';
+import { accountButton, readSecret, sessionCookie, signIn, signOut } from './harness/accounts';
 import { ConsoleWatch, launchBrowser, screenshot, type Browser } from './harness/browser';
 import { makeClip } from './harness/media';
 import { ADMIN_PASSWORD, ADMIN_USER, startKinora, type KinoraServer } from './harness/server';
@@ -116,15 +116,20 @@ describe('Accounts in a browser', () => {
     await page.getByLabel('Visibility').selectOption('private');
     const chooser = page.waitForEvent('filechooser');
     await page.getByRole('button', { name: 'Choose files' }).click();
+    // tus (docs/uploads.md): the PATCH that completes the upload names the new video.
     const uploaded = page.waitForResponse(
-      (r) => r.url().endsWith('/api/uploader/upload') && r.request().method() === 'POST',
+      (r) => r.request().method() === 'PATCH' && r.headers()['kinora-video-id'] !== undefined,
+      { timeout: 60_000 },
     );
     await (await chooser).setFiles(clip);
     const response = await uploaded;
-    expect(response.status()).toBe(201);
-    const answer = await response.json();
-    privateVideoId = answer.video_id;
-    expect(answer.video?.visibility).toBe('private');
+    expect(response.status()).toBe(204);
+    privateVideoId = response.headers()['kinora-video-id'];
+    const details = await fetch(`${server.url}/api/analytics/video/${privateVideoId}`, {
+      headers: { Cookie: await sessionCookie(page.context(), server.url) },
+    });
+    expect(details.status).toBe(200);
+    expect((await details.json()).visibility).toBe('private');
     const row = page.getByRole('listitem', { name: CLIP_TITLE });
     await expect.poll(() => row.getByText('Visibility: Private', { exact: true }).count()).toBe(1);
     await screenshot(page, 'auth-05-alice-upload-private');
