@@ -183,6 +183,8 @@ def test_kill_9_during_a_patch_then_resume(mode, server_factory, kinora_bin, tmp
         assert offset_seen <= offset <= max(client_total, sent_at_kill), \
             (offset_seen, offset, client_total, sent_at_kill)
         assert offset > 0, "a durable point passed before the kill"
+        print(f"{mode}: HEAD during the PATCH {offset_seen}, client sent {client_total} "
+              f"(>= {sent_at_kill} at the kill), HEAD after the restart {offset}")
 
         resumed = run_reference_client(None, src, dep.user.secret, resume_url=dep.url(path),
                                        chunk_size=16 * MiB)
