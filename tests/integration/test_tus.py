@@ -455,6 +455,40 @@ def test_anonymous_and_read_only_callers_are_refused(dep):
     assert dep.tus.delete(url).status == 204
 
 
+def test_sessions_upload_with_the_csrf_proof_only(dep, media):
+    """The web app's way: the session cookie with X-Kinora-Request (auth.session_headers); the
+    cookie alone is refused on every write (403), and changes nothing."""
+    data = media.clip("mkv").read_bytes()
+    t = Tus(dep.alice_session)
+    url = t.create_ok(len(data), meta(filename="session.mkv", title="by session"))
+    assert t.patch(url, 0, data[:50_000]).status == 204
+    cookie_only = auth.Caller(dep.target, "session",
+                              {"Cookie": dep.alice_session.headers["Cookie"]}, name="cookie only")
+    bare = Tus(cookie_only)
+    before = dep.snapshot()
+    api.assert_problem(bare.create(len(data), meta(filename="csrf.mkv")), 403)
+    api.assert_problem(bare.patch(url, 50_000, data[50_000:]), 403)
+    api.assert_problem(bare.delete(url), 403)
+    dep.assert_unchanged(before, "cookie-only writes")
+    assert t.offset(url) == 50_000
+    resp = t.patch(url, 50_000, data[50_000:])
+    assert resp.status == 204, resp
+    video = assert_original(dep, resp.header(VIDEO_ID), tus.sha256_hex(data), dep.alice)
+    assert (video["title"], video["owner_id"]) == ("by session", dep.alice.user_id), video
+
+
+def test_uploads_config_names_the_tus_endpoint(dep):
+    resp = dep.alice.get(tus.CONFIG)
+    assert resp.status == 200, resp
+    doc = resp.json()
+    assert doc["tus"]["endpoint"] in ("/api/uploads/", "/api/uploads"), doc
+    assert doc["tus"]["max_size"] == MAX, doc
+    assert isinstance(doc["tus"]["chunk_size"], int) and doc["tus"]["chunk_size"] > 0, doc
+    assert isinstance(doc["s3_multipart"], bool), doc
+    if dep.mode == "embedded":
+        assert doc["s3_multipart"] is False, "direct to S3 needs an S3 store"
+
+
 # -- metadata -----------------------------------------------------------------------------
 
 BAD_CREATIONS = {
