@@ -229,6 +229,28 @@ def test_creation_with_upload(dep, media):
     assert_original(dep, resp.header(VIDEO_ID), tus.sha256_hex(data), dep.alice)
 
 
+def test_creation_with_the_whole_file_completes_at_once(dep, media):
+    data = media.clip("m4v").read_bytes()
+    resp = dep.tus.create(len(data), meta(filename="whole.m4v", title="in one POST"), body=data)
+    assert resp.status == 201, resp
+    assert offset_of(resp) == len(data)
+    video_id = resp.header(VIDEO_ID)
+    assert video_id, f"no {VIDEO_ID} on a creation that completed: {dict(resp.headers)}"
+    assert_original(dep, video_id, tus.sha256_hex(data), dep.alice)
+    assert_nothing_pending(dep, resp.header("Location"), video_id)
+
+
+def test_chunked_patch_bodies_are_accepted(dep, media):
+    data = media.clip("mp4").read_bytes()
+    url = dep.tus.create_ok(len(data), meta(filename="chunked.mp4"))
+    pieces = [data[i:i + 30_000] for i in range(0, 90_000, 30_000)]
+    resp = dep.tus.patch(url, 0, pieces, chunked=True)
+    assert resp.status == 204 and offset_of(resp) == 90_000, resp
+    resp = dep.tus.patch(url, 90_000, [data[90_000:]], chunked=True)
+    assert resp.status == 204, resp
+    assert_original(dep, resp.header(VIDEO_ID), tus.sha256_hex(data), dep.alice)
+
+
 # -- refusals that keep the upload ------------------------------------------------------------
 
 def partial(dep: Deployment, data: bytes, sent: int, name: str = "partial.mp4") -> str:
@@ -250,6 +272,15 @@ def test_wrong_offset_is_409(dep, media):
     resp = dep.tus.patch(url, 10_000, data[10_000:])
     assert resp.status == 204, resp
     assert_original(dep, resp.header(VIDEO_ID), tus.sha256_hex(data), dep.alice)
+
+
+@pytest.mark.parametrize("value", [None, "", "abc", "-1", "1.5", "0x0c"])
+def test_patch_upload_offset_missing_or_not_a_number_is_400(dep, value):
+    url = partial(dep, b"o" * 300, 12, "offset.mp4")
+    resp = dep.tus.patch(url, value, b"o" * 10)
+    api.assert_problem(resp, 400)
+    assert dep.tus.offset(url) == 12
+    assert dep.tus.delete(url).status == 204
 
 
 @pytest.mark.parametrize("value", [None, "0.2.2", "1.0", "2.0.0", ""])
@@ -512,7 +543,9 @@ BAD_CREATIONS = {
     "Upload-Length missing": {"Upload-Length": None},
     "Upload-Length not a number": {"Upload-Length": "12abc"},
     "Upload-Length negative": {"Upload-Length": "-5"},
+    "Upload-Length zero": {"Upload-Length": "0"},
     "Upload-Defer-Length": {"Upload-Length": None, "Upload-Defer-Length": "1"},
+    "both lengths": {"Upload-Defer-Length": "1"},
 }
 
 
