@@ -25,7 +25,7 @@ from harness import api, auth, tus
 from harness.cluster import split_cluster
 from harness.media import sha256_file
 from harness.server import base_env
-from harness.tus import OFFSET_TYPE, VIDEO_ID, Tus, meta, offset_of, sha1_b64
+from harness.tus import VIDEO_ID, Tus, meta, offset_of, sha1_b64
 
 MAX = 32 * 1024 * 1024       # KINORA_MAX_UPLOAD_BYTES of these servers
 EXTENSIONS = {"creation", "creation-with-upload", "termination", "expiration", "checksum"}
@@ -208,7 +208,8 @@ def test_upload_in_patches_lands_intact(dep, media):
     row = dep.store.upload_rows()[upload_id]
     assert (row.complete, row.video_id, row.offset) == (True, video_id, len(data)), row
     assert_nothing_pending(dep, url, video_id)
-    assert resp.header("Upload-Expires"), f"the final PATCH has no Upload-Expires: {dict(resp.headers)}"
+    assert resp.header("Upload-Expires"), \
+        f"the final PATCH has no Upload-Expires: {dict(resp.headers)}"
 
 
 def test_large_upload_across_part_boundaries(dep, media):
@@ -413,6 +414,7 @@ def test_concurrent_patches_on_one_upload(dep, media):
         a, b = pool.submit(first), pool.submit(second)
         ra, rb = a.result(120), b.result(120)
     statuses = sorted([ra.status, rb.status])
+    print(f"{dep.mode}: the streaming PATCH got {ra.status}, the rival {rb.status}")
     assert statuses in ([204, 409], [204, 423]), f"first {ra!r}, second {rb!r}"
     for r in (ra, rb):
         if r.status != 204:

@@ -20,9 +20,9 @@ import subprocess
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable, Mapping
+from typing import Mapping
 
-from .client import Client, Response, relative_url
+from .client import Response, relative_url
 
 TUS = "/api/uploads/"
 CONFIG = "/api/uploads/config"
@@ -95,7 +95,8 @@ class Tus:
         return self.request("OPTIONS", path, headers=headers)
 
     def create(self, length: int | None, metadata: str | None = None, body: bytes | None = None,
-               headers: Mapping[str, str | None] | None = None, checksum: str | None = None) -> Response:
+               headers: Mapping[str, str | None] | None = None,
+               checksum: str | None = None) -> Response:
         h = {}
         if length is not None:
             h["Upload-Length"] = str(length)
