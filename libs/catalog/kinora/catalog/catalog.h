@@ -187,13 +187,15 @@ class Catalog {
 
   // Resumable uploads (uploads.h, docs/uploads.md). Both backends implement them; the
   // defaults serve test doubles that do not.
-  // kAlreadyExists when the upload_id is taken.
+  // kAlreadyExists when the upload_id is taken; kInvalidArgument for an empty upload_id, a
+  // negative length or an offset outside [0, length].
   virtual Result<void> InsertUpload(const UploadRow& /*u*/) { return NoUploads(); }
   // kNotFound when there is no such row.
   virtual Result<UploadRow> GetUpload(std::string_view /*upload_id*/) { return NoUploads(); }
   // Records durable progress, only if the row's offset is still `expected_offset` and it is not
   // complete: kAlreadyExists (the caller answers 409) when another request moved it first;
-  // kNotFound when the row is gone (terminated or swept).
+  // kNotFound when the row is gone (terminated or swept); kInvalidArgument when new_offset is
+  // below expected_offset or past the row's length (nothing is recorded).
   virtual Result<void> AdvanceUpload(std::string_view /*upload_id*/, int64_t /*expected_offset*/,
                                      int64_t /*new_offset*/, std::string_view /*store_state*/,
                                      int64_t /*expires_at*/) {
@@ -205,7 +207,8 @@ class Catalog {
   }
   // Deleting a missing row succeeds.
   virtual Result<void> DeleteUpload(std::string_view /*upload_id*/) { return NoUploads(); }
-  // Rows with expires_at <= now_ms, oldest first, at most `limit`.
+  // Rows with expires_at <= now_ms, oldest first (ties by upload_id), at most `limit` (none for a
+  // limit below 1).
   virtual Result<std::vector<UploadRow>> ExpiredUploads(int64_t /*now_ms*/, int /*limit*/) {
     return NoUploads();
   }
