@@ -195,3 +195,33 @@ def test_kill_9_during_a_patch_then_resume(mode, server_factory, kinora_bin, tmp
         if mode == "embedded":
             assert not list((dep.target.objects_dir / tus.LOCAL_TEMP_DIR).glob("*")), \
                 "a temp file is left"
+
+
+def test_the_client_retries_through_an_uploader_restart(server_factory, kinora_bin, tmp_path,
+                                                        media):
+    """Split mode, as in a rolling deploy: the uploader is killed (-9) during a PATCH and comes
+    back; tus-js-client with the web app's kind of retry delays carries on by itself (the
+    gateway answers 5xx meanwhile) from the durable offset, and the file lands intact."""
+    src = media.big(seed=44, size=KILL_SIZE)
+    with deployment("split", server_factory, kinora_bin, tmp_path / "split") as dep:
+        client = ReferenceClient(dep.endpoint, src, dep.user.secret, rate=RATE,
+                                 filename="retried.mp4", retry_delays="0,1000,2000,3000,5000,8000")
+        try:
+            created = client.wait_for(lambda e: e.get("event") == "created", timeout=30)
+            assert created, client.result(wait=False)
+            path = relative_url(created["url"])
+
+            def durable_offset() -> int:
+                resp = dep.tus.head(path)
+                return tus.offset_of(resp) if resp.status == 200 else 0
+            api.wait_until(durable_offset, timeout=60, interval=0.05,
+                           message="a durable offset during the PATCH")
+            dep.target.uploader.stop(signal.SIGKILL)
+            dep.target.uploader.start()
+            dep.target.uploader.wait_ready()
+            run = client.result(timeout=180)
+        finally:
+            client.kill()
+        assert run.url == created["url"], f"the client started another upload: {run!r}"
+        assert_landed(dep, run, src)
+        assert_nothing_pending(dep)
