@@ -11,6 +11,7 @@
 #include "roles.h"
 #include "routes_cli.h"
 #include "signals.h"
+#include "upload_cli.h"
 #include "users_cli.h"
 
 int main(int argc, char** argv) {
@@ -168,12 +169,15 @@ int main(int argc, char** argv) {
       "routes", "Print the authorization table: every route, who may call it, which token scope");
   routes->add_flag("--json", routes_json, "As JSON (what the authorization matrix test reads)");
   auto users_cli = AddUsersCommands(app, flags);
+  UploadArgs upload_args;
+  auto* upload = AddUploadCommand(app, upload_args);
 
   CLI11_PARSE(app, argc, argv);
 
   if (*process) return RunProcess(process_args);
   if (*probe_child) return RunProbeChild(probe_args);
   if (*routes) return PrintRoutes(routes_json);
+  if (*upload) return RunUpload(upload_args);
 
   // Settings from the environment with the flags on top; every problem listed at once.
   auto load = [&flags]() -> std::optional<Config> {

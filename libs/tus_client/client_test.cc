@@ -138,15 +138,19 @@ class ClientTest : public ::testing::Test {
   }
   void TearDown() override { fs::remove(file_); }
 
-  Result<FileUploadResult> Upload() {
+  Result<std::string> Upload() {
     auto created = client_.Create(content_.size(), {{"filename", "clip.mp4"}});
     if (!created) return created.error();
-    return UploadFile(client_, created->url, file_, content_.size(), options_);
+    return UploadFile(client_, created->url, file_, content_.size(), options_, stats_);
+  }
+  Result<std::string> Continue(const std::string& url) {
+    return UploadFile(client_, url, file_, content_.size(), options_, stats_);
   }
 
   FakeServer server_;
   Client client_{server_, ClientOptions{.server = "http://srv:1/", .token = "kin_t"}};
   FileUploadOptions options_;
+  FileUploadStats stats_;
   fs::path file_;
   std::string content_;
   std::vector<std::chrono::milliseconds> waits_;
@@ -173,12 +177,12 @@ TEST_F(ClientTest, UploadsInChunksAndReturnsTheVideoId) {
   };
   auto r = Upload();
   ASSERT_TRUE(r) << r.error().message;
-  EXPECT_EQ(r->video_id, "v-1");
+  EXPECT_EQ(*r, "v-1");
   EXPECT_EQ(server_.data, content_);
   EXPECT_EQ(server_.patches, 11);  // 10 chunks of 1000 and one of 7
-  EXPECT_EQ(r->bytes_sent, content_.size());
-  EXPECT_EQ(r->resumed_at, 0u);
-  EXPECT_EQ(r->retries, 0);
+  EXPECT_EQ(stats_.bytes_sent, content_.size());
+  EXPECT_EQ(stats_.resumed_at, 0u);
+  EXPECT_EQ(stats_.retries, 0);
   ASSERT_FALSE(positions.empty());
   EXPECT_EQ(positions.back(), content_.size());
   EXPECT_TRUE(std::is_sorted(positions.begin(), positions.end()));
@@ -189,8 +193,8 @@ TEST_F(ClientTest, ADroppedConnectionResendsOnlyFromTheServersOffset) {
   auto r = Upload();
   ASSERT_TRUE(r) << r.error().message;
   EXPECT_EQ(server_.data, content_);
-  EXPECT_EQ(r->bytes_sent, content_.size() + 500);  // half a chunk sent twice
-  EXPECT_EQ(r->retries, 2);                         // the PATCH, then the HEAD that followed
+  EXPECT_EQ(stats_.bytes_sent, content_.size() + 500);  // half a chunk sent twice
+  EXPECT_EQ(stats_.retries, 2);                         // the PATCH, then the HEAD that followed
   ASSERT_EQ(waits_.size(), 2u);
   EXPECT_EQ(waits_[0], std::chrono::milliseconds(0));
   EXPECT_EQ(waits_[1], std::chrono::milliseconds(1000));
@@ -202,7 +206,7 @@ TEST_F(ClientTest, ConflictLockedAndChecksumMismatchAreRetriedAfterAHead) {
   auto r = Upload();
   ASSERT_TRUE(r) << r.error().message;
   EXPECT_EQ(server_.data, content_);
-  EXPECT_EQ(r->retries, 3);
+  EXPECT_EQ(stats_.retries, 3);
   int heads = 0;
   for (const auto& req : server_.seen) heads += req.method == "HEAD";
   EXPECT_EQ(heads, 4);  // the first, and one after each failure
@@ -216,6 +220,8 @@ TEST_F(ClientTest, RetriesInARowAreBounded) {
   ASSERT_FALSE(r);
   EXPECT_EQ(r.error().code, ErrorCode::kUnavailable);
   EXPECT_NE(r.error().message.find("HTTP 423"), std::string::npos);
+  EXPECT_EQ(stats_.retries, 2);
+  EXPECT_EQ(stats_.offset, 0u);
 }
 
 TEST_F(ClientTest, ProgressResetsTheRetryBudget) {
@@ -225,7 +231,7 @@ TEST_F(ClientTest, ProgressResetsTheRetryBudget) {
                     FakeServer::Fault::kLocked};
   auto r = Upload();
   ASSERT_TRUE(r) << r.error().message;
-  EXPECT_EQ(r->retries, 2);
+  EXPECT_EQ(stats_.retries, 2);
   EXPECT_EQ(server_.data, content_);
 }
 
@@ -243,10 +249,10 @@ TEST_F(ClientTest, ResumesFromTheServersOffset) {
   auto created = client_.Create(content_.size(), {{"filename", "clip.mp4"}});
   ASSERT_TRUE(created);
   server_.data = content_.substr(0, 4000);  // an earlier run got this far
-  auto r = UploadFile(client_, created->url, file_, content_.size(), options_);
+  auto r = Continue(created->url);
   ASSERT_TRUE(r) << r.error().message;
-  EXPECT_EQ(r->resumed_at, 4000u);
-  EXPECT_EQ(r->bytes_sent, content_.size() - 4000);
+  EXPECT_EQ(stats_.resumed_at, 4000u);
+  EXPECT_EQ(stats_.bytes_sent, content_.size() - 4000);
   EXPECT_EQ(server_.data, content_);
 }
 
@@ -254,22 +260,22 @@ TEST_F(ClientTest, ACompletedUploadEndsAtOnceWithItsVideoId) {
   auto created = client_.Create(content_.size(), {{"filename", "clip.mp4"}});
   ASSERT_TRUE(created);
   server_.data = content_;
-  auto r = UploadFile(client_, created->url, file_, content_.size(), options_);
+  auto r = Continue(created->url);
   ASSERT_TRUE(r) << r.error().message;
-  EXPECT_EQ(r->video_id, "v-1");
-  EXPECT_EQ(r->bytes_sent, 0u);
+  EXPECT_EQ(*r, "v-1");
+  EXPECT_EQ(stats_.bytes_sent, 0u);
   EXPECT_EQ(server_.patches, 0);
 }
 
 TEST_F(ClientTest, AnUnknownUploadIsNotFound) {
-  auto r = UploadFile(client_, "http://srv:1/api/uploads/u1", file_, content_.size(), options_);
+  auto r = Continue("http://srv:1/api/uploads/u1");
   ASSERT_FALSE(r);
   EXPECT_EQ(r.error().code, ErrorCode::kNotFound);
 }
 
 TEST_F(ClientTest, ALengthMismatchIsRefused) {
   ASSERT_TRUE(client_.Create(content_.size() + 1, {{"filename", "clip.mp4"}}));
-  auto r = UploadFile(client_, "http://srv:1/api/uploads/u1", file_, content_.size(), options_);
+  auto r = Continue("http://srv:1/api/uploads/u1");
   ASSERT_FALSE(r);
   EXPECT_EQ(r.error().code, ErrorCode::kInvalidArgument);
 }
@@ -280,6 +286,19 @@ TEST_F(ClientTest, CancelWhileWaitingStops) {
   auto r = Upload();
   ASSERT_FALSE(r);
   EXPECT_EQ(r.error().code, ErrorCode::kCancelled);
+  EXPECT_EQ(stats_.retries, 1);
+}
+
+TEST_F(ClientTest, CreateUploadRetriesAConnectionFailure) {
+  server_.faults = {FakeServer::Fault::kDown, FakeServer::Fault::kDown};
+  int retries = 0;
+  auto created = CreateUpload(client_, 10, {{"filename", "clip.mp4"}}, options_, &retries);
+  ASSERT_TRUE(created) << created.error().message;
+  EXPECT_EQ(retries, 2);
+  options_.retry_delays = {};
+  server_.faults = {FakeServer::Fault::kDown};
+  EXPECT_EQ(CreateUpload(client_, 10, {{"filename", "clip.mp4"}}, options_).error().code,
+            ErrorCode::kUnavailable);
 }
 
 TEST_F(ClientTest, TerminateDeletesAndToleratesAGoneUpload) {

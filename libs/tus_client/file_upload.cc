@@ -48,22 +48,53 @@ class InputFile {
   int fd_ = -1;
 };
 
-}  // namespace
+// Retries in a row with the options' delays; Reset() after progress.
+class Retrier {
+ public:
+  explicit Retrier(const FileUploadOptions& options) : options_(options) {}
 
-Result<FileUploadResult> UploadFile(Client& client, const std::string& url,
-                                    const std::filesystem::path& file, uint64_t length,
-                                    const FileUploadOptions& options) {
-  FileUploadResult out;
-  size_t attempt = 0;  // retries in a row
-  // After a retriable failure: the next delay, or the error when none is left.
-  auto retry = [&](const Error& e) -> Result<void> {
-    if (!IsRetriable(e) || attempt >= options.retry_delays.size()) return e;
-    const auto delay = options.retry_delays[attempt++];
-    ++out.retries;
+  // After a failure: waits the next delay and returns success, or returns the error when it is
+  // not retriable or no delay is left (or kCancelled when the wait was cut short).
+  Result<void> After(const Error& e) {
+    if (!IsRetriable(e) || attempt_ >= options_.retry_delays.size()) return e;
+    const auto delay = options_.retry_delays[attempt_++];
+    ++retries_;
     const bool go_on =
-        options.wait ? options.wait(delay) : (std::this_thread::sleep_for(delay), true);
+        options_.wait ? options_.wait(delay) : (std::this_thread::sleep_for(delay), true);
     if (!go_on) return MakeError(ErrorCode::kCancelled, "cancelled while waiting to retry");
     return {};
+  }
+  void Reset() { attempt_ = 0; }
+  int retries() const { return retries_; }
+
+ private:
+  const FileUploadOptions& options_;
+  size_t attempt_ = 0;  // retries in a row
+  int retries_ = 0;     // in all
+};
+
+}  // namespace
+
+Result<Created> CreateUpload(Client& client, uint64_t length, const Metadata& metadata,
+                             const FileUploadOptions& options, int* retries) {
+  Retrier retrier(options);
+  for (;;) {
+    auto created = client.Create(length, metadata);
+    if (retries) *retries = retrier.retries();
+    if (created) return created;
+    KINORA_TRY_VOID(retrier.After(created.error()));
+  }
+}
+
+Result<std::string> UploadFile(Client& client, const std::string& url,
+                               const std::filesystem::path& file, uint64_t length,
+                               const FileUploadOptions& options, FileUploadStats& out) {
+  out = FileUploadStats{};
+  Retrier retrier(options);
+  auto retry = [&](const Error& e) -> Result<void> {
+    auto r = retrier.After(e);
+    out.retries = retrier.retries();
+    return r;
   };
   auto head = [&]() -> Result<UploadStatus> {
     for (;;) {
@@ -83,6 +114,7 @@ Result<FileUploadResult> UploadFile(Client& client, const std::string& url,
                          " bytes but the file has " + std::to_string(length));
   }
   out.resumed_at = status.offset;
+  out.offset = status.offset;
   KINORA_TRY(InputFile in, InputFile::Open(file));
   const uint64_t chunk_size = std::max<uint64_t>(options.chunk_size, 1);
   std::string buf;
@@ -94,10 +126,7 @@ Result<FileUploadResult> UploadFile(Client& client, const std::string& url,
                        "the server's offset " + std::to_string(offset) + " is past the file's end");
     }
     if (offset == length) {
-      if (!status.video_id.empty()) {
-        out.video_id = status.video_id;
-        return out;
-      }
+      if (!status.video_id.empty()) return status.video_id;
       // Complete but the id did not come with the answer: HEAD says it (docs/uploads.md).
       KINORA_TRY(status, head());
       if (status.offset == length && !status.video_id.empty()) continue;
@@ -115,8 +144,9 @@ Result<FileUploadResult> UploadFile(Client& client, const std::string& url,
       if (patched->offset <= offset) {
         return MakeError(ErrorCode::kBadUpstream, "the server took none of the chunk");
       }
-      attempt = 0;
+      retrier.Reset();
       offset = patched->offset;
+      out.offset = offset;
       status = *patched;
       progress(offset);
       continue;
@@ -125,6 +155,7 @@ Result<FileUploadResult> UploadFile(Client& client, const std::string& url,
     KINORA_TRY_VOID(retry(patched.error()));
     KINORA_TRY(status, head());
     offset = status.offset;
+    out.offset = offset;
     progress(offset);
   }
 }

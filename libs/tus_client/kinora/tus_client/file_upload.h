@@ -31,17 +31,23 @@ struct FileUploadOptions {
   std::function<void(uint64_t position, uint64_t length)> on_progress;
 };
 
-struct FileUploadResult {
-  std::string video_id;
+// What a call did, filled as it goes (so also after a failure or a cancel).
+struct FileUploadStats {
   uint64_t resumed_at = 0;  // the server's offset when this call started
+  uint64_t offset = 0;      // the server's last reported offset
   uint64_t bytes_sent = 0;  // PATCH body bytes handed to the connection, re-sent ones included
   int retries = 0;
 };
 
-// Uploads `file` (of `length` bytes) to the upload at `url`, starting from its HEAD offset.
-// REQUIRES: the upload was created for this file's length.
-Result<FileUploadResult> UploadFile(Client& client, const std::string& url,
-                                    const std::filesystem::path& file, uint64_t length,
-                                    const FileUploadOptions& options);
+// Creates an upload (POST), retried as a PATCH is. A creation whose answer was lost leaves an
+// orphan upload on the server until it expires (as with tus-js-client).
+Result<Created> CreateUpload(Client& client, uint64_t length, const Metadata& metadata,
+                             const FileUploadOptions& options, int* retries = nullptr);
+
+// Uploads `file` (of `length` bytes) to the upload at `url`, starting from its HEAD offset;
+// returns the video id. REQUIRES: the upload was created for this file's length.
+Result<std::string> UploadFile(Client& client, const std::string& url,
+                               const std::filesystem::path& file, uint64_t length,
+                               const FileUploadOptions& options, FileUploadStats& stats);
 
 }  // namespace kinora::tus
