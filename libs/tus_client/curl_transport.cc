@@ -78,9 +78,8 @@ int OnSeek(void* user, curl_off_t offset, int origin) {
 
 int OnProgress(void* user, curl_off_t, curl_off_t, curl_off_t, curl_off_t ulnow) {
   auto* ex = static_cast<Exchange*>(user);
-  if (ex->cancel && ex->cancel->load()) return 1;
   if (ex->req->on_body_sent && ulnow > 0) ex->req->on_body_sent(static_cast<uint64_t>(ulnow));
-  return 0;
+  return ex->cancel && ex->cancel->load() ? 1 : 0;
 }
 
 class CurlTransport final : public Transport {
