@@ -50,6 +50,8 @@ constexpr std::pair<const char*, Field> kSettings[] = {
     {"KINORA_RECONCILE_SECONDS", &RawSettings::reconcile_seconds},
     {"KINORA_STUCK_GRACE_SECONDS", &RawSettings::stuck_grace_seconds},
     {"KINORA_ORPHAN_GRACE_SECONDS", &RawSettings::orphan_grace_seconds},
+    {"KINORA_UPLOAD_EXPIRY_SECONDS", &RawSettings::upload_expiry_seconds},
+    {"KINORA_UPLOAD_SWEEP_SECONDS", &RawSettings::upload_sweep_seconds},
     {"KINORA_UPLOADER_URL", &RawSettings::uploader_url},
     {"KINORA_ANALYTICS_URL", &RawSettings::analytics_url},
     {"SQS_QUEUE_URL", &RawSettings::seed_queue_url},  // seed-compatible name
@@ -255,6 +257,16 @@ Loaded Validate(const RawSettings& raw, unsigned hardware_threads) {
       !ParseNumber<int>(*raw.orphan_grace_seconds, 0, 30 * 86400, &c.orphan_grace_seconds)) {
     problems.push_back("KINORA_ORPHAN_GRACE_SECONDS: '" + *raw.orphan_grace_seconds +
                        "' is not a number of seconds from 0 to 2592000");
+  }
+  if (raw.upload_expiry_seconds &&
+      !ParseNumber<int>(*raw.upload_expiry_seconds, 1, 30 * 86400, &c.upload_expiry_seconds)) {
+    problems.push_back("KINORA_UPLOAD_EXPIRY_SECONDS: '" + *raw.upload_expiry_seconds +
+                       "' is not a number of seconds from 1 to 2592000");
+  }
+  if (raw.upload_sweep_seconds &&
+      !ParseNumber<int>(*raw.upload_sweep_seconds, 1, 86400, &c.upload_sweep_seconds)) {
+    problems.push_back("KINORA_UPLOAD_SWEEP_SECONDS: '" + *raw.upload_sweep_seconds +
+                       "' is not a number of seconds from 1 to 86400");
   }
   c.storage_url = raw.storage.value_or(AbsoluteUrl("file", c.data_dir / "objects"));
   if (c.storage_url == "s3") {

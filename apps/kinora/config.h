@@ -18,6 +18,8 @@ struct RawSettings {
       http_threads, url_ttl_seconds, web_dir, log_level, signing_key, bucket, job_lease_seconds,
       job_timeout_seconds, job_memory_mb, uploader_url, analytics_url, seed_queue_url,
       shutdown_grace_seconds, reconcile_seconds, stuck_grace_seconds, orphan_grace_seconds;
+  // Resumable uploads (docs/uploads.md).
+  std::optional<std::string> upload_expiry_seconds, upload_sweep_seconds;
   // Audience analytics (docs/analytics.md).
   std::optional<std::string> analytics_retention_days, audience_sweep_seconds, rate_beacon;
   // Breakdown dimensions (audience_dimensions.cc).
@@ -96,6 +98,10 @@ struct Config {
   int reconcile_seconds = 60;
   int stuck_grace_seconds = 600;
   int orphan_grace_seconds = 3600;
+  // Resumable uploads (docs/uploads.md): an unfinished one expires this long after its last
+  // PATCH; expired ones are swept this often.
+  int upload_expiry_seconds = 86400;
+  int upload_sweep_seconds = 300;
   // Audience analytics: raw view sessions are kept this long (rollups forever); the sweeper
   // (finalising silent views, deleting old sessions, salts and dedupe keys) runs this often; and
   // the beacon batches a viewer (address and User-Agent) may send a minute.

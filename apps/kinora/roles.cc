@@ -247,8 +247,11 @@ Result<void> AddComponent(Process& p, Component part) {
                          .limits = MediaLimitsFrom(c)},
               .default_visibility = c.access.default_visibility,
               .disk_check = DiskCheck(p),
-              .finish_threads = 2});
+              .finish_threads = 2,
+              .upload_expiry = std::chrono::seconds(c.upload_expiry_seconds),
+              .upload_sweep_every = std::chrono::seconds(c.upload_sweep_seconds)});
       p.uploader->Register(p.router, "/api/uploader");
+      p.uploader->RegisterResumable(p.router);
       uploader::Uploader* up = p.uploader.get();
       p.router.AddStreaming(
           http::Verb::post, "/api/upload",  // seed-compatible alias

@@ -91,6 +91,15 @@ std::vector<AccessRule> MakeTable() {
       WithRight(Verb::post, "/api/uploader/upload", Right::kUpload, write, Target::kNone,
                 Limit::kUpload),
       WithRight(Verb::post, "/api/upload", Right::kUpload, write, Target::kNone, Limit::kUpload),
+      // Resumable uploads (tus 1.0, docs/uploads.md): each upload is bound to its creator (the
+      // handlers answer 404 to anyone else); discovery is open.
+      Anyone(Verb::options, "/api/uploads", std::nullopt, Target::kNone, Limit::kApi),
+      Anyone(Verb::options, "/api/uploads/{id}", std::nullopt, Target::kNone, Limit::kApi),
+      WithRight(Verb::post, "/api/uploads", Right::kUpload, write, Target::kNone, Limit::kUpload),
+      WithRight(Verb::get, "/api/uploads/{id}", Right::kUpload, write),
+      WithRight(Verb::patch, "/api/uploads/{id}", Right::kUpload, write, Target::kNone,
+                Limit::kNone),
+      WithRight(Verb::delete_, "/api/uploads/{id}", Right::kUpload, write),
       SignedIn(Verb::patch, "/api/uploader/videos/{id}", write, Target::kVideoEdit),
       SignedIn(Verb::delete_, "/api/uploader/videos/{id}", write, Target::kVideoEdit),
 
@@ -148,6 +157,11 @@ std::vector<AccessRule> MakeTable() {
   for (Verb m : {Verb::get, Verb::post, Verb::put, Verb::patch, Verb::delete_}) {
     t.push_back(Upstream(m, "/api/uploader/*", m == Verb::post ? Limit::kUpload : Limit::kApi));
     t.push_back(Upstream(m, "/api/analytics/*"));
+  }
+  // Resumable uploads: creation and discovery keep their own rules above (same pattern at the
+  // gateway); each upload's requests are forwarded whole.
+  for (Verb m : {Verb::options, Verb::get, Verb::patch, Verb::delete_}) {
+    t.push_back(Upstream(m, "/api/uploads/*", m == Verb::patch ? Limit::kNone : Limit::kApi));
   }
   return t;
 }

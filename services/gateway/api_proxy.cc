@@ -35,6 +35,13 @@ void ApiProxy::Register(http::Router& router) {
     router.AddStreaming(v, "/api/analytics/*", to(analytics_.get()), small);
   }
   router.AddStreaming(Verb::post, "/api/upload", to(uploader_.get()), counted);
+  // Resumable uploads (docs/uploads.md): a creation may carry data, a PATCH is a chunk.
+  router.AddStreaming(Verb::options, "/api/uploads", to(uploader_.get()), small);
+  router.AddStreaming(Verb::post, "/api/uploads", to(uploader_.get()), counted);
+  router.AddStreaming(Verb::options, "/api/uploads/*", to(uploader_.get()), small);
+  router.AddStreaming(Verb::get, "/api/uploads/*", to(uploader_.get()), small);
+  router.AddStreaming(Verb::patch, "/api/uploads/*", to(uploader_.get()), counted);
+  router.AddStreaming(Verb::delete_, "/api/uploads/*", to(uploader_.get()), small);
 }
 
 }  // namespace kinora::gateway

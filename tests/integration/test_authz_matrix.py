@@ -287,6 +287,37 @@ def upload_to(endpoint):
                                                  endpoint=endpoint, auth=None)
 
 
+# Resumable uploads (docs/uploads.md): each request acts on an upload of the caller's own when
+# the caller may create one, else on one of A's (the guard refuses before it matters).
+TUS = {"Tus-Resumable": "1.0.0"}
+
+
+def tus_create(c):
+    return c.post("/api/uploads", b"", headers={**TUS, "Upload-Length": "4",
+                                               "Upload-Metadata": "filename bWF0cml4Lm1wNA=="})
+
+
+def own_upload(w, c) -> str:
+    made = tus_create(c)
+    if made.status != 201:
+        made = tus_create(w.a_write)
+        assert made.status == 201, made
+    return made.headers["Location"].rsplit("/", 1)[1]
+
+
+def tus_status(w, rule, who, c, v):
+    return c.get(f"/api/uploads/{own_upload(w, c)}")  # the JSON twin of HEAD: errors have bodies
+
+
+def tus_patch(w, rule, who, c, v):
+    return c.patch(f"/api/uploads/{own_upload(w, c)}", b"ab", headers={
+        **TUS, "Upload-Offset": "0", "Content-Type": "application/offset+octet-stream"})
+
+
+def tus_terminate(w, rule, who, c, v):
+    return c.delete(f"/api/uploads/{own_upload(w, c)}", headers=TUS)
+
+
 def logout(w, rule, who, c, v):
     return w.twin(who, rule).post(auth.LOGOUT)
 
@@ -310,6 +341,13 @@ REQUESTS = {
     "GET (static)": plain("/"),
     "POST /api/uploader/upload": upload_to(api.UPLOAD),
     "POST /api/upload": upload_to(api.UPLOAD_ALIAS),
+    "OPTIONS /api/uploads": lambda w, rule, who, c, v: c.request("OPTIONS", "/api/uploads"),
+    "OPTIONS /api/uploads/{id}": lambda w, rule, who, c, v: c.request(
+        "OPTIONS", "/api/uploads/0123456789abcdef0123456789abcdef"),
+    "POST /api/uploads": lambda w, rule, who, c, v: tus_create(c),
+    "GET /api/uploads/{id}": tus_status,
+    "PATCH /api/uploads/{id}": tus_patch,
+    "DELETE /api/uploads/{id}": tus_terminate,
     "PATCH /api/uploader/videos/{id}": edit_video,
     "DELETE /api/uploader/videos/{id}": delete_video,
     "GET /api/analytics/videos": lambda w, rule, who, c, v: c.get(api.VIDEOS,
