@@ -109,12 +109,15 @@ Result<UploadStatus> Client::Head(const std::string& url) {
 }
 
 Result<UploadStatus> Client::Patch(const std::string& url, uint64_t offset, std::string_view body,
-                                   bool final, const std::function<void(uint64_t)>& on_body_sent) {
+                                   bool final, const std::function<void(uint64_t)>& on_body_sent,
+                                   std::string_view checksum) {
   Request req{.method = "PATCH", .url = url, .headers = BaseHeaders(), .body = body};
   req.headers.emplace_back("Content-Type", std::string(kOffsetContentType));
   req.headers.emplace_back(std::string(kUploadOffset), std::to_string(offset));
-  if (options_.checksum)
-    req.headers.emplace_back(std::string(kUploadChecksum), UploadChecksum(body));
+  if (options_.checksum) {
+    req.headers.emplace_back(std::string(kUploadChecksum),
+                             checksum.empty() ? UploadChecksum(body) : std::string(checksum));
+  }
   if (final) req.stall_timeout = std::chrono::seconds(600);
   req.on_body_sent = on_body_sent;
   KINORA_TRY(Response r, transport_.Send(req));

@@ -5,7 +5,10 @@
 
 #include <cerrno>
 #include <cstring>
+#include <future>
 #include <thread>
+
+#include "kinora/tus_client/checksum.h"
 
 namespace kinora::tus {
 
@@ -46,6 +49,68 @@ class InputFile {
  private:
   explicit InputFile(int fd) : fd_(fd) {}
   int fd_ = -1;
+};
+
+// Chunks of the file with their checksums; while one is sent, the next is read and hashed on
+// another thread (the server's answer to a PATCH is awaited before the next, so reading and
+// hashing would otherwise add to every round trip).
+class ChunkReader {
+ public:
+  struct Chunk {
+    uint64_t offset = 0;
+    std::string bytes;
+    std::string checksum;  // empty without checksums
+    Result<void> read{};
+  };
+
+  ChunkReader(const InputFile& in, uint64_t length, uint64_t chunk_size, bool checksum)
+      : in_(in), length_(length), chunk_size_(chunk_size), checksum_(checksum) {}
+  ~ChunkReader() {
+    if (ahead_.valid()) ahead_.wait();
+  }
+  ChunkReader(const ChunkReader&) = delete;
+  ChunkReader& operator=(const ChunkReader&) = delete;
+
+  // The chunk at `offset` (the read-ahead when it is that one), and starts reading the next.
+  // The previous chunk's bytes are reused. REQUIRES: offset < length.
+  const Chunk& At(uint64_t offset) {
+    Chunk next;
+    if (ahead_.valid()) next = ahead_.get();
+    if (!ahead_started_ || next.offset != offset || !next.read) {
+      next = Read(offset, std::move(next.bytes));
+    }
+    spare_ = std::move(current_.bytes);
+    current_ = std::move(next);
+    ahead_started_ = false;
+    const uint64_t following = offset + current_.bytes.size();
+    if (current_.read && following < length_) {
+      ahead_ = std::async(std::launch::async, [this, following, buf = std::move(spare_)]() mutable {
+        return Read(following, std::move(buf));
+      });
+      ahead_started_ = true;
+    }
+    return current_;
+  }
+
+ private:
+  Chunk Read(uint64_t offset, std::string buf) const {
+    Chunk c;
+    c.offset = offset;
+    c.bytes = std::move(buf);
+    c.read =
+        in_.ReadAt(offset, static_cast<size_t>(std::min(chunk_size_, length_ - offset)), c.bytes);
+    if (c.read && checksum_) c.checksum = UploadChecksum(c.bytes);
+    return c;
+  }
+
+  const InputFile& in_;
+  const uint64_t length_;
+  const uint64_t chunk_size_;
+  const bool checksum_;
+  Chunk current_;
+  std::string spare_;
+  std::future<Chunk> ahead_;
+  bool ahead_started_ = false;
 };
 
 // Retries in a row with the options' delays; Reset() after progress.
@@ -117,7 +182,7 @@ Result<std::string> UploadFile(Client& client, const std::string& url,
   out.offset = status.offset;
   KINORA_TRY(InputFile in, InputFile::Open(file));
   const uint64_t chunk_size = std::max<uint64_t>(options.chunk_size, 1);
-  std::string buf;
+  ChunkReader reader(in, length, chunk_size, client.checksum());
   uint64_t offset = status.offset;
   progress(offset);
   for (;;) {
@@ -132,13 +197,16 @@ Result<std::string> UploadFile(Client& client, const std::string& url,
       if (status.offset == length && !status.video_id.empty()) continue;
       return MakeError(ErrorCode::kBadUpstream, "the upload is complete but no video id came");
     }
-    const size_t n = static_cast<size_t>(std::min(chunk_size, length - offset));
-    KINORA_TRY_VOID(in.ReadAt(offset, n, buf));
+    const ChunkReader::Chunk& chunk = reader.At(offset);
+    KINORA_TRY_VOID(chunk.read);
+    const size_t n = chunk.bytes.size();
     uint64_t sent = 0;
-    auto patched = client.Patch(url, offset, buf, offset + n == length, [&](uint64_t s) {
+    auto on_sent = [&](uint64_t s) {
       sent = s;
       progress(offset + s);
-    });
+    };
+    auto patched =
+        client.Patch(url, offset, chunk.bytes, offset + n == length, on_sent, chunk.checksum);
     if (patched) {
       out.bytes_sent += n;
       if (patched->offset <= offset) {

@@ -46,6 +46,7 @@ class Client {
   Client(Transport& transport, ClientOptions options);
 
   std::string EndpointUrl() const;  // server + /api/uploads/
+  bool checksum() const { return options_.checksum; }
 
   // POST with Upload-Length and Upload-Metadata → 201 and its Location.
   Result<Created> Create(uint64_t length, const Metadata& metadata);
@@ -53,8 +54,10 @@ class Client {
   Result<UploadStatus> Head(const std::string& url);
   // PATCH `body` at `offset` → 204 with the new offset (and Kinora-Video-Id on the last one).
   // `final` gives the request the long stall timeout (the server ingests before answering).
+  // `checksum` is the body's UploadChecksum when already computed (else it is computed here).
   Result<UploadStatus> Patch(const std::string& url, uint64_t offset, std::string_view body,
-                             bool final, const std::function<void(uint64_t)>& on_body_sent = {});
+                             bool final, const std::function<void(uint64_t)>& on_body_sent = {},
+                             std::string_view checksum = {});
   // DELETE → 204 (a 404 counts as done).
   Result<void> Terminate(const std::string& url);
 
