@@ -13,6 +13,7 @@ import base64
 import contextlib
 import email.utils
 import hashlib
+import socket
 import subprocess
 import threading
 import time
@@ -381,6 +382,48 @@ def test_unknown_or_malformed_checksum_is_400(dep, header, statuses):
     api.assert_problem(resp, *statuses)
     assert dep.tus.offset(url) == 0
     assert dep.tus.delete(url).status == 204
+
+
+def cut_patch(dep: Deployment, url: str, offset: int, body: bytes, declared: int,
+              checksum: str | None = None) -> None:
+    """A PATCH declaring `declared` bytes whose connection closes after `body`."""
+    host, port = dep.alice.client.host, dep.alice.client.port
+    head = (f"PATCH {url} HTTP/1.1\r\nHost: {host}:{port}\r\n"
+            f"Authorization: {dep.alice.headers['Authorization']}\r\n"
+            f"Tus-Resumable: 1.0.0\r\nContent-Type: {tus.OFFSET_TYPE}\r\n"
+            f"Upload-Offset: {offset}\r\nContent-Length: {declared}\r\n")
+    if checksum:
+        head += f"Upload-Checksum: {checksum}\r\n"
+    with socket.create_connection((host, port), timeout=30) as sock:
+        sock.sendall(head.encode() + b"\r\n" + body)
+
+
+def test_a_cut_patch_keeps_what_arrived(dep, media):
+    """docs/uploads.md: a PATCH whose connection breaks keeps what arrived (durable, recorded)."""
+    data = media.clip("hd_mp4").read_bytes()
+    url = dep.tus.create_ok(len(data), meta(filename="cut.mp4"))
+    cut_patch(dep, url, 0, data[:150_000], len(data))
+    api.wait_until(lambda: dep.tus.offset(url) == 150_000, timeout=15,
+                   message="the 150000 bytes of the cut PATCH recorded")
+    resp = dep.tus.patch(url, 150_000, data[150_000:])
+    assert resp.status == 204, resp
+    assert_original(dep, resp.header(VIDEO_ID), tus.sha256_hex(data), dep.alice)
+
+
+def test_a_cut_patch_with_a_checksum_keeps_nothing(dep, media):
+    """... unless it carried a checksum: the offset stays, the next PATCH starts there."""
+    data = media.clip("hd_mp4").read_bytes()
+    url = partial(dep, data, 10_000, "cutsum.mp4")
+    whole = data[10_000:]
+    cut_patch(dep, url, 10_000, whole[:150_000], len(whole), checksum=f"sha1 {sha1_b64(whole)}")
+
+    def next_patch():   # 423 while the server still holds the cut one
+        resp = dep.tus.patch(url, 10_000, whole)
+        return None if resp.status == 423 else resp
+    resp = api.wait_until(next_patch, timeout=15, message="the cut PATCH released")
+    assert resp.status == 204, \
+        f"offset after the cut checksummed PATCH: {dep.tus.offset(url)}; {resp!r}"
+    assert_original(dep, resp.header(VIDEO_ID), tus.sha256_hex(data), dep.alice)
 
 
 def test_concurrent_patches_on_one_upload(dep, media):
