@@ -12,6 +12,8 @@ export interface UploadsConfig {
     max_size: number;
     /** The PATCH size the server suggests. */
     chunk_size: number;
+    /** `Upload-Checksum` algorithms it checks (e.g. sha1, sha256, md5). */
+    checksum_algorithms?: string[];
   };
   /** Direct-to-S3 multipart (Uppy's @uppy/aws-s3 endpoints) is available. */
   s3_multipart: boolean;
@@ -23,7 +25,8 @@ export interface UploadState {
   /** Durable bytes received so far. */
   offset: number;
   length: number;
-  expires_at: number | string | null;
+  /** ISO 8601. */
+  expires_at: string | null;
   /** Set once the final PATCH has made the upload a video. */
   video_id: string | null;
   complete: boolean;
