@@ -72,8 +72,12 @@ class ProgressView {
     position_ = position;
     const auto now = Clock::now();
     if (tty_) {
-      if (now - drawn_ < std::chrono::milliseconds(100) && position != length_) return;
+      // At most every 100 ms, and the end once more (it repeats while the server ingests).
+      const auto since = now - drawn_;
+      if (since < std::chrono::milliseconds(100) && position != length_) return;
+      if (position == drawn_position_ && since < std::chrono::seconds(1)) return;
       drawn_ = now;
+      drawn_position_ = position;
       Draw();
       return;
     }
@@ -121,6 +125,7 @@ class ProgressView {
   uint64_t next_step_ = 1;
   Clock::time_point started_ = Clock::now();
   Clock::time_point drawn_{};
+  uint64_t drawn_position_ = UINT64_MAX;
 };
 
 tus::Metadata MetadataFor(const UploadArgs& args) {
@@ -159,10 +164,6 @@ std::string TokenFrom(const UploadArgs& args) {
   const char* env = std::getenv("KINORA_TOKEN");
   return env ? env : "";
 }
-
-}  // namespace
-
-namespace {
 
 // A usage problem, or "" when the arguments are fine.
 std::string UsageProblem(const UploadArgs& args) {
@@ -209,6 +210,28 @@ int ReportFailure(const Error& e, const tus::FileUploadStats& stats, const Uploa
   return e.code == ErrorCode::kCancelled ? 130 : 1;
 }
 
+// Chunks, waits that Ctrl-C cuts short, progress drawn on `view`.
+tus::FileUploadOptions OptionsFor(const UploadArgs& args, const std::atomic<bool>& cancel,
+                                  ProgressView& view) {
+  tus::FileUploadOptions options;
+  options.chunk_size = args.chunk_size;
+  options.wait = [&cancel](std::chrono::milliseconds delay) {
+    const auto until = Clock::now() + delay;
+    while (!cancel && Clock::now() < until) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    return !cancel.load();
+  };
+  options.on_progress = [&view, started = false](uint64_t position, uint64_t) mutable {
+    if (!started) {
+      started = true;
+      view.Start(position);
+    }
+    view.Update(position);
+  };
+  return options;
+}
+
 }  // namespace
 
 int RunUpload(const UploadArgs& args) {
@@ -238,23 +261,7 @@ int RunUpload(const UploadArgs& args) {
 
   tus::StateFile* state_ptr = state ? &*state : nullptr;
   ProgressView view(key->size, ::isatty(STDERR_FILENO) == 1);
-  bool started = false;
-  tus::FileUploadOptions options;
-  options.chunk_size = args.chunk_size;
-  options.wait = [&cancel](std::chrono::milliseconds delay) {
-    const auto until = Clock::now() + delay;
-    while (!cancel && Clock::now() < until) {
-      std::this_thread::sleep_for(std::chrono::milliseconds(50));
-    }
-    return !cancel.load();
-  };
-  options.on_progress = [&](uint64_t position, uint64_t) {
-    if (!started) {
-      started = true;
-      view.Start(position);
-    }
-    view.Update(position);
-  };
+  const tus::FileUploadOptions options = OptionsFor(args, cancel, view);
 
   std::string url = StoredUpload(client, state_ptr, *key, args.no_resume).value_or("");
   if (url.empty()) {
