@@ -19,13 +19,14 @@ namespace fs = std::filesystem;
 class FakeServer final : public Transport {
  public:
   enum class Fault {
-    kDropAfterHalf,  // PATCH: take half the body (not durable), then the connection drops
-    kConflict,       // PATCH: 409
-    kLocked,         // PATCH: 423
-    kBadChecksum,    // PATCH: 460
-    kNotAVideo,      // PATCH: 422 with a problem document (the upload is deleted)
-    kDown,           // any request: connection refused
-    kNone,           // PATCH: no fault this time
+    kDropAfterHalf,     // PATCH: take half the body (not durable), then the connection drops
+    kConflict,          // PATCH: 409
+    kLocked,            // PATCH: 423
+    kBadChecksum,       // PATCH: 460
+    kNotAVideo,         // PATCH: 422 with a problem document (the upload is deleted)
+    kDown,              // any request: connection refused
+    kNone,              // PATCH: no fault this time
+    kKeepHalfThenDrop,  // PATCH: half the body made durable, then the connection drops
   };
 
   std::string data;  // the bytes received (durable)
@@ -89,6 +90,10 @@ class FakeServer final : public Transport {
           resp.body = R"({"title":"Unprocessable Content","detail":"not a video Kinora can read"})";
           return resp;
         }
+        case Fault::kKeepHalfThenDrop:
+          data.append(r.body.substr(0, r.body.size() / 2));
+          if (r.on_body_sent) r.on_body_sent(r.body.size() / 2);
+          return MakeError(ErrorCode::kUnavailable, "connection reset");
         case Fault::kDown:
         case Fault::kNone:
           break;
@@ -198,6 +203,16 @@ TEST_F(ClientTest, ADroppedConnectionResendsOnlyFromTheServersOffset) {
   ASSERT_EQ(waits_.size(), 2u);
   EXPECT_EQ(waits_[0], std::chrono::milliseconds(0));
   EXPECT_EQ(waits_[1], std::chrono::milliseconds(1000));
+}
+
+TEST_F(ClientTest, ContinuesFromAnOffsetInsideAChunk) {
+  // The read-ahead of the next chunk is then of no use: the bytes come from the new offset.
+  server_.faults = {FakeServer::Fault::kNone, FakeServer::Fault::kKeepHalfThenDrop};
+  auto r = Upload();
+  ASSERT_TRUE(r) << r.error().message;
+  EXPECT_EQ(server_.data, content_);
+  EXPECT_EQ(stats_.bytes_sent, content_.size());  // nothing sent twice
+  EXPECT_EQ(server_.patches, 11);                 // chunks from 1500 on: 8 of 1000, one of 507
 }
 
 TEST_F(ClientTest, ConflictLockedAndChecksumMismatchAreRetriedAfterAHead) {
