@@ -57,7 +57,7 @@ Response TooManyRequests(int retry_after_seconds, std::string detail) {
 }
 
 Response Problem(Status status, std::string_view detail, const boost::json::object& extensions) {
-  std::string title(bhttp::obsolete_reason(status));
+  std::string title(ReasonPhrase(status));
   std::string slug;
   for (char c : title) {
     slug.push_back(std::isalnum(static_cast<unsigned char>(c))

@@ -275,7 +275,7 @@ asio::awaitable<Step<Response>> ReadHead(const Forwarding& f, Exchange& x, bool 
   }
   auto& head = x.parser.get();
   Response res;
-  res.status = head.result();
+  res.status = static_cast<Status>(head.result_int());  // unknown codes (tus 460) kept
   CopyEndToEnd(head.base(), res.headers);
   x.keep_alive = head.keep_alive() && !stopped_reading;
   co_return res;

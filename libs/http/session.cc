@@ -416,7 +416,8 @@ asio::awaitable<bool> Session::Write(const Request& req, Response& res, bool kee
     // Headers only: HEAD, 304/204, or an empty/HEAD stream.
     bhttp::response<bhttp::empty_body> msg{res.status, 11};
     CopyHeaders(res.headers, msg);
-    msg.result(res.status);
+    msg.result(static_cast<unsigned>(res.status));  // kept as is, even when Beast has no name
+    msg.reason(ReasonPhrase(res.status));
     if (!bodiless) {
       uint64_t len = res.stream ? res.stream->length : res.body.size();
       msg.set(bhttp::field::content_length, std::to_string(len));
@@ -428,7 +429,8 @@ asio::awaitable<bool> Session::Write(const Request& req, Response& res, bool kee
   if (!res.stream) {
     bhttp::response<bhttp::string_body> msg{res.status, 11, std::move(res.body)};
     CopyHeaders(res.headers, msg);
-    msg.result(res.status);
+    msg.result(static_cast<unsigned>(res.status));  // kept as is, even when Beast has no name
+    msg.reason(ReasonPhrase(res.status));
     msg.keep_alive(keep_alive);
     msg.prepare_payload();
     auto [ec, n] = co_await bhttp::async_write(stream_, msg, kTuple);
@@ -437,7 +439,8 @@ asio::awaitable<bool> Session::Write(const Request& req, Response& res, bool kee
   // Streamed body of known length, 64 KiB at a time.
   bhttp::response<bhttp::buffer_body> msg{res.status, 11};
   CopyHeaders(res.headers, msg);
-  msg.result(res.status);
+  msg.result(static_cast<unsigned>(res.status));
+  msg.reason(ReasonPhrase(res.status));
   msg.keep_alive(keep_alive);
   msg.content_length(res.stream->length);
   msg.body().data = nullptr;

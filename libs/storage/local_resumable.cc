@@ -59,6 +59,16 @@ class LocalResumableWriter final : public ResumableWriter {
     return ResumableCheckpoint{.offset = offset_, .state = {}};
   }
 
+  Result<void> Discard() override {
+    if (!fd_.valid()) return MakeError(ErrorCode::kInternal, "discard after complete: " + key_);
+    if (::ftruncate(fd_.get(), static_cast<off_t>(synced_)) != 0 ||
+        ::lseek(fd_.get(), static_cast<off_t>(synced_), SEEK_SET) < 0) {
+      return ErrnoError(errno, "truncate", tmp_.native());
+    }
+    offset_ = synced_;
+    return {};
+  }
+
   Result<ObjectInfo> Complete() override {
     if (!fd_.valid()) return MakeError(ErrorCode::kInternal, "complete twice: " + key_);
     if (::fsync(fd_.get()) != 0) return ErrnoError(errno, "fsync", tmp_.native());

@@ -95,6 +95,7 @@ std::vector<AccessRule> MakeTable() {
       // handlers answer 404 to anyone else); discovery is open.
       Anyone(Verb::options, "/api/uploads", std::nullopt, Target::kNone, Limit::kApi),
       Anyone(Verb::options, "/api/uploads/{id}", std::nullopt, Target::kNone, Limit::kApi),
+      Anyone(Verb::get, "/api/uploads/config"),
       WithRight(Verb::post, "/api/uploads", Right::kUpload, write, Target::kNone, Limit::kUpload),
       WithRight(Verb::get, "/api/uploads/{id}", Right::kUpload, write),
       WithRight(Verb::patch, "/api/uploads/{id}", Right::kUpload, write, Target::kNone,

@@ -23,6 +23,7 @@ using http::Response;
 using HttpStatus = http::Status;
 
 constexpr size_t kReadChunk = 256 * 1024;
+constexpr uint64_t kClientChunkBytes = 8 << 20;  // what clients are told to send per PATCH
 constexpr size_t kMaxTitle = 300, kMaxDescription = 5000;
 
 std::string_view H(const http::Request& req, std::string_view name) {
@@ -167,6 +168,8 @@ void TusApi::Register(http::Router& router) {
   router.AddStreaming(
       http::Verb::post, p, [this](http::Request& r, http::BodyReader& b) { return Create(r, b); },
       streaming);
+  // Before {id}: the first matching route wins.
+  router.Add(http::Verb::get, p + "/config", [this](http::Request& r) { return Config(r); });
   router.Add(http::Verb::get, one, [this](http::Request& r) { return Report(r); });
   router.AddStreaming(
       http::Verb::patch, one, [this](http::Request& r, http::BodyReader& b) { return Patch(r, b); },
@@ -218,6 +221,19 @@ Response TusApi::Options(http::Request& req) {
   r.headers.set("Tus-Max-Size", std::to_string(max));
   r.headers.set("Tus-Checksum-Algorithm", tus::kChecksumAlgorithms);
   return Answer(std::move(r));
+}
+
+Response TusApi::Config(http::Request& req) {
+  uint64_t quota_left = 0;
+  Error why;
+  const uint64_t max =
+      req.principal.signed_in() ? MaxSize(req, &quota_left, &why) : options_.max_upload_bytes;
+  return http::Json(
+      json::object{{"tus", json::object{{"endpoint", options_.prefix + "/"},
+                                        {"max_size", max},
+                                        {"chunk_size", kClientChunkBytes},
+                                        {"checksum_algorithms", tus::kChecksumAlgorithms}}},
+                   {"s3_multipart", false}});
 }
 
 Result<catalog::UploadRow> TusApi::Find(const http::Request& req, const std::string& id) {
@@ -327,6 +343,7 @@ Response TusApi::Report(http::Request& req) {
                    {"expires_at", FormatIso8601(FromMs(row->expires_at))},
                    {"complete", row->complete},
                    {"video_id", row->complete ? json::value(row->video_id) : json::value()}};
+    o["video"] = nullptr;
     if (row->complete) {
       if (auto v = catalog_.Get(row->video_id)) o["video"] = presenter_.Json(*v);
     }
@@ -382,7 +399,8 @@ asio::awaitable<Response> TusApi::Receive(http::Request& req, http::BodyReader& 
   const uint64_t length = static_cast<uint64_t>(row.length);
   const uint64_t start = static_cast<uint64_t>(row.offset);
   std::optional<tus::Checksum> checksum;
-  if (auto h = H(req, "Upload-Checksum"); !h.empty()) {
+  if (req.headers.find("Upload-Checksum") != req.headers.end()) {
+    const std::string_view h = H(req, "Upload-Checksum");
     auto parsed = tus::ParseChecksum(h);
     if (!parsed) co_return Fail(parsed.error());
     checksum = std::move(*parsed);
@@ -451,6 +469,7 @@ asio::awaitable<Response> TusApi::Receive(http::Request& req, http::BodyReader& 
   }
   if (broken && hasher) co_return Fail(*broken);  // unverifiable: nothing of it counts
   if (hasher && hasher->Final() != checksum->digest) {
+    (void)co_await OffIo(blocking_, [&] { return writer->Discard(); });
     Response r = http::Problem(static_cast<HttpStatus>(460),
                                "Upload-Checksum does not match the bytes received; they were "
                                "discarded, the offset is still " +
@@ -515,6 +534,7 @@ asio::awaitable<Response> TusApi::Finish(http::Request& req, catalog::UploadRow&
                                {"container", finished->container}});
   Response r = NoContent();
   r.headers.set("Upload-Offset", std::to_string(row.offset));
+  r.headers.set("Upload-Expires", tus::HttpDate(FromMs(keep_until)));
   r.headers.set(tus::kVideoIdHeader, finished->video_id);
   co_return r;
 }

@@ -345,6 +345,7 @@ REQUESTS = {
     "OPTIONS /api/uploads/{id}": lambda w, rule, who, c, v: c.request(
         "OPTIONS", "/api/uploads/0123456789abcdef0123456789abcdef"),
     "POST /api/uploads": lambda w, rule, who, c, v: tus_create(c),
+    "GET /api/uploads/config": plain("/api/uploads/config"),
     "GET /api/uploads/{id}": tus_status,
     "PATCH /api/uploads/{id}": tus_patch,
     "DELETE /api/uploads/{id}": tus_terminate,

@@ -159,6 +159,18 @@ class S3ResumableWriter final : public ResumableWriter {
     stale_.clear();
   }
 
+  Result<void> Discard() override {
+    // Parts already sent stay unrecorded: the next resume reuses their numbers, and completion
+    // lists only recorded parts.
+    Result<void> collected = CollectAll();
+    state_.parts.resize(reported_parts_);
+    buffer_.clear();
+    offset_ = state_.parts_bytes();
+    parts_bytes_ = offset_;
+    (void)collected;
+    return {};
+  }
+
   Result<ObjectInfo> Complete() override {
     if (!buffer_.empty()) KINORA_TRY_VOID(SendPart());  // the last part may be short
     KINORA_TRY_VOID(CollectAll());
@@ -242,7 +254,7 @@ class S3ResumableWriter final : public ResumableWriter {
   std::deque<uint64_t> sizes_;
   std::string current_tail_;        // the tail object the latest checkpoint names
   std::vector<std::string> stale_;  // tails to delete once the latest checkpoint is recorded
-  size_t reported_parts_ = 0;  // parts in the latest checkpoint handed out
+  size_t reported_parts_ = 0;       // parts in the latest checkpoint handed out
   bool failed_ = false;
 };
 

@@ -25,6 +25,10 @@ namespace bhttp = boost::beast::http;
 using Status = bhttp::status;
 using Verb = bhttp::verb;
 
+// The reason phrase for a status, including the non-standard ones Kinora answers (tus's 460
+// Checksum Mismatch), which Beast does not know.
+std::string_view ReasonPhrase(Status s);
+
 struct Request {
   Verb method = Verb::get;
   std::string target;                              // raw request-target

@@ -42,6 +42,9 @@ class ResumableWriter {
   // The caller has recorded the latest checkpoint: what it replaced may be removed (an older S3
   // tail object). Best effort.
   virtual void Recorded() {}
+  // Drops the bytes received since the last durable point (a request whose checksum failed):
+  // local files are cut back at once; S3's unrecorded parts are overwritten or left out later.
+  virtual Result<void> Discard() = 0;
   // Makes the object visible under its key (local: rename; S3: CompleteMultipartUpload). The
   // put's state is spent afterwards. REQUIRES: offset() is the object's whole length.
   virtual Result<ObjectInfo> Complete() = 0;

@@ -47,7 +47,8 @@ class TusApi {
   TusApi(const TusApi&) = delete;
   TusApi& operator=(const TusApi&) = delete;
 
-  // OPTIONS and POST {prefix}; OPTIONS, GET (and HEAD), PATCH and DELETE {prefix}/{id}.
+  // OPTIONS and POST {prefix}; GET {prefix}/config; OPTIONS, GET (and HEAD), PATCH and DELETE
+  // {prefix}/{id}.
   void Register(http::Router& router);
   // Deletes expired uploads (their stored bytes first); returns how many.
   Result<int> SweepOnce();
@@ -59,6 +60,7 @@ class TusApi {
   http::Response Report(http::Request& req);  // HEAD (tus) and GET (JSON)
   http::Response Terminate(http::Request& req);
   http::Response Options(http::Request& req);
+  http::Response Config(http::Request& req);  // GET {prefix}/config: what clients should use
   // Receives one PATCH body into `row` (already locked and checked); the answer.
   boost::asio::awaitable<http::Response> Receive(http::Request& req, http::BodyReader& body,
                                                  catalog::UploadRow& row, bool created);
