@@ -654,6 +654,17 @@ def test_a_file_that_is_not_a_video_is_422_and_leaves_nothing(dep, media, fake):
     dep.assert_unchanged(before, f"a refused {fake}")
 
 
+def test_a_non_video_sent_whole_at_creation_is_422_and_leaves_nothing(dep, media):
+    """creation-with-upload carrying the whole file completes at once: a refusal is its
+    answer (no 201), and nothing is left."""
+    data = media.text_as_mp4().read_bytes()
+    before = dep.snapshot()
+    resp = dep.tus.create(len(data), meta(filename="whole-fake.mp4"), body=data)
+    api.assert_problem(resp, 422)
+    assert resp.header(VIDEO_ID) is None
+    dep.assert_unchanged(before, "a refused creation-with-upload")
+
+
 # -- quota ----------------------------------------------------------------------------------
 
 def test_max_size_reflects_the_remaining_quota(srv, media, kinora_bin):
