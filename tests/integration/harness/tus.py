@@ -192,7 +192,10 @@ class ClientRun:
 
     @property
     def sent(self) -> int:
-        return max([e.get("sent", 0) for e in self.events if "sent" in e] or [0])
+        """The most the client reported sending: tus-js-client's progress, or with --rate the
+        bytes released to its requests (progress is throttled to 100 ms and may lag)."""
+        values = [e.get(k) for e in self.events for k in ("sent", "released")]
+        return max([v for v in values if isinstance(v, int)] or [0])
 
     def __repr__(self) -> str:
         return (f"<ClientRun exit {self.returncode}, {len(self.events)} events, last "

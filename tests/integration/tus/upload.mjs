@@ -14,10 +14,12 @@
 // Prints one JSON object per line on stdout:
 //   {"event":"created","url"}                       the upload URL is known (creation or resume)
 //   {"event":"progress","sent","total"}             at most once per MiB, and the last one
-//   {"event":"stopped","url","sent","total"}        --stop-after reached: aborted without
-//                                                   terminating (exit 0)
+//   {"event":"stopped","url","sent","total","released"}   --stop-after reached: aborted
+//                                                   without terminating (exit 0)
 //   {"event":"success","url","sent","total","video_id","status","offset"}   (exit 0)
-//   {"event":"error","message","url","sent","status","body","video_id"}     (exit 1)
+//   {"event":"error","message","url","sent","released","status","body","video_id"} (exit 1)
+// sent: tus-js-client's progress (throttled: may lag); released: with --rate, the bytes handed
+// to its requests (an upper bound of what the server got), else null.
 // video_id is the Kinora-Video-Id header of the last response (the final PATCH, or the HEAD of
 // a resumed, finished upload).
 import fs from 'node:fs';
@@ -64,16 +66,24 @@ function emit(obj) {
   process.stdout.write(JSON.stringify(obj) + '\n');
 }
 
+// Bytes a --rate source has handed to tus-js-client's requests so far: an upper bound of what
+// reached the server (tus-js-client's own progress is throttled to every 100 ms).
+let released = null;
+
 // A file source (as tus-js-client's own for an fs.ReadStream: each slice a fresh stream of the
 // file's range) whose streams release at most `rate` bytes per second.
 function throttledFileReader(file, size, rate) {
   const started = Date.now();
-  let released = 0;
+  let paced = 0;
+  released = 0;
   const throttle = () => new Transform({
     transform(chunk, _enc, callback) {
-      released += chunk.length;
-      const due = started + (released / rate) * 1000;
-      setTimeout(() => callback(null, chunk), Math.max(0, due - Date.now()));
+      paced += chunk.length;
+      const due = started + (paced / rate) * 1000;
+      setTimeout(() => {
+        released += chunk.length;
+        callback(null, chunk);
+      }, Math.max(0, due - Date.now()));
     },
   });
   const source = {
@@ -143,7 +153,7 @@ async function main() {
           stopped = true;
           // abort(false): the upload stays on the server, to be resumed from its URL.
           upload.abort(false).finally(() => {
-            emit({ event: 'stopped', url: upload.url, sent, total });
+            emit({ event: 'stopped', url: upload.url, sent, total, released });
             resolve(0);
           });
         }
@@ -164,7 +174,7 @@ async function main() {
         const res = err.originalResponse;
         emit({
           event: 'error', message: String(err && err.message ? err.message : err),
-          url: upload.url || null, sent: lastSent, status: res ? res.getStatus() : null,
+          url: upload.url || null, sent: lastSent, released, status: res ? res.getStatus() : null,
           body: res ? res.getBody() : null, video_id: lastVideoId,
         });
         resolve(1);
