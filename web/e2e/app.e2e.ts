@@ -77,7 +77,7 @@ describe('Kinora in a browser', () => {
 
   it('shows a useful empty library', async () => {
     await page.goto(server.url);
-    await expect.poll(() => page.getByText('Your library is empty').count()).toBe(1);
+    await expect.poll(() => page.getByText('Your library is empty').count(), { timeout: 10_000 }).toBe(1);
     await screenshot(page, '01-library-empty');
   });
 
@@ -232,7 +232,9 @@ describe('Kinora in a browser', () => {
 
   it('lists, searches and sorts the library, on a desktop and on a phone', async () => {
     await page.goto(server.url);
-    await expect.poll(() => page.locator(`a[href="/watch/${videoId}"]`).count()).toBeGreaterThan(0);
+    await expect
+      .poll(() => page.locator(`a[href="/watch/${videoId}"]`).count(), { timeout: 10_000 })
+      .toBeGreaterThan(0);
     await screenshot(page, '08-library');
 
     const search = page.getByPlaceholder('Search by title');
