@@ -1,5 +1,7 @@
 #include "kinora/gateway/api_proxy.h"
 
+#include "kinora/http/problem.h"
+
 namespace kinora::gateway {
 
 namespace {
@@ -39,7 +41,25 @@ void ApiProxy::Register(http::Router& router) {
   router.AddStreaming(Verb::options, "/api/uploads", to(uploader_.get()), small);
   router.AddStreaming(Verb::post, "/api/uploads", to(uploader_.get()), counted);
   router.AddStreaming(Verb::options, "/api/uploads/*", to(uploader_.get()), small);
-  router.AddStreaming(Verb::get, "/api/uploads/*", to(uploader_.get()), small);
+  // A tus HEAD while the uploader is down (a restart, a rolling deploy): tus-js-client starts a
+  // new upload on any non-2xx answer but 423, so the gateway says "locked, retry" instead of
+  // 502/503 and the client resumes its own upload once the uploader is back.
+  router.AddStreaming(
+      Verb::get, "/api/uploads/*",
+      [p = uploader_.get()](http::Request& req,
+                            http::BodyReader& body) -> boost::asio::awaitable<http::Response> {
+        http::Response r = co_await p->Forward(req, &body);
+        const int status = static_cast<int>(r.status);
+        if (req.method == Verb::head && status >= 502 && status <= 504) {
+          http::Response locked = http::Problem(
+              http::Status::locked, "the uploader is not reachable right now; retry shortly");
+          locked.headers.set(http::bhttp::field::retry_after, "2");
+          locked.headers.set("Tus-Resumable", "1.0.0");
+          co_return locked;
+        }
+        co_return r;
+      },
+      small);
   router.AddStreaming(Verb::patch, "/api/uploads/*", to(uploader_.get()), counted);
   router.AddStreaming(Verb::delete_, "/api/uploads/*", to(uploader_.get()), small);
 }

@@ -11,6 +11,7 @@
 #include "kinora/http/problem.h"
 #include "kinora/identity/rights.h"
 #include "kinora/storage/resumable.h"
+#include "kinora/uploader/s3_direct.h"
 #include "kinora/uploader/tus_protocol.h"
 #include "kinora/videos/keys.h"
 
@@ -23,7 +24,8 @@ using http::Response;
 using HttpStatus = http::Status;
 
 constexpr size_t kReadChunk = 256 * 1024;
-constexpr uint64_t kClientChunkBytes = 8 << 20;  // what clients are told to send per PATCH
+constexpr uint64_t kClientChunkBytes = 8 << 20;
+constexpr uint64_t kCheckpointLookEvery = 4 << 20;  // what clients are told to send per PATCH
 constexpr size_t kMaxTitle = 300, kMaxDescription = 5000;
 
 std::string_view H(const http::Request& req, std::string_view name) {
@@ -233,7 +235,7 @@ Response TusApi::Config(http::Request& req) {
                                         {"max_size", max},
                                         {"chunk_size", kClientChunkBytes},
                                         {"checksum_algorithms", tus::kChecksumAlgorithms}}},
-                   {"s3_multipart", false}});
+                   {"s3_multipart", store_.supports_direct_multipart()}});
 }
 
 Result<catalog::UploadRow> TusApi::Find(const http::Request& req, const std::string& id) {
@@ -243,6 +245,7 @@ Result<catalog::UploadRow> TusApi::Find(const http::Request& req, const std::str
   if (!row) return row.error().code == ErrorCode::kNotFound ? not_found() : row.error();
   // Bound to its creator: anyone else is told it does not exist.
   if (row->owner_id != req.principal.caller.user_id) return not_found();
+  if (IsDirectUploadState(row->store_state)) return not_found();  // s3_direct.h's
   if (!row->complete && row->expires_at <= NowMs()) return not_found();
   return row;
 }
@@ -444,6 +447,7 @@ asio::awaitable<Response> TusApi::Receive(http::Request& req, http::BodyReader& 
 
   std::vector<char> buf(kReadChunk);
   std::optional<Error> broken;  // the body stopped early (client gone, timeout)
+  uint64_t unchecked = 0;       // bytes since durable points were last looked for
   for (;;) {
     auto n = co_await body.Read(buf);
     if (!n) {
@@ -456,16 +460,20 @@ asio::awaitable<Response> TusApi::Receive(http::Request& req, http::BodyReader& 
     }
     const std::string_view piece(buf.data(), *n);
     if (hasher) hasher->Update(piece);
-    auto written = co_await OffIo(blocking_, [&]() -> Result<void> {
-      KINORA_TRY_VOID(writer->Write(piece));
-      // Without a checksum every durable point is recorded as it comes; with one nothing
-      // counts until the whole request is verified.
-      if (!hasher) {
+    // Appending stays on this thread, as the single POST's does (a hop per piece costs more
+    // than the write); durable points are looked for every few MiB, off the I/O thread.
+    if (auto written = writer->Write(piece); !written) co_return Fail(written.error());
+    unchecked += *n;
+    // Without a checksum every durable point is recorded as it comes; with one nothing counts
+    // until the whole request is verified.
+    if (!hasher && unchecked >= kCheckpointLookEvery) {
+      unchecked = 0;
+      auto recorded = co_await OffIo(blocking_, [&]() -> Result<void> {
         if (auto point = writer->TakeCheckpoint()) KINORA_TRY_VOID(record(*point));
-      }
-      return {};
-    });
-    if (!written) co_return Fail(written.error());
+        return {};
+      });
+      if (!recorded) co_return Fail(recorded.error());
+    }
   }
   if (broken && hasher) co_return Fail(*broken);  // unverifiable: nothing of it counts
   if (hasher && hasher->Final() != checksum->digest) {
@@ -568,8 +576,11 @@ Result<int> TusApi::SweepOnce() {
     if (!TryLock(row.upload_id)) continue;  // a request is on it right now
     Busy busy{this, row.upload_id};
     if (!row.complete) {
-      auto aborted = store_.AbortResumable(
-          row.upload_id, videos::OriginalKey(row.video_id, row.extension), row.store_state);
+      const std::string key = videos::OriginalKey(row.video_id, row.extension);
+      // A direct upload (s3_direct.h) is an S3 multipart upload the browser fed.
+      const std::string direct = DirectS3UploadId(row.store_state);
+      auto aborted = direct.empty() ? store_.AbortResumable(row.upload_id, key, row.store_state)
+                                    : store_.AbortMultipart(key, direct);
       if (!aborted) {
         log::Warn("expired upload not removed from the store",
                   {{"upload_id", row.upload_id}, {"error", aborted.error().message}});
