@@ -95,6 +95,38 @@ Result<void> ObjectStore::AbortResumable(std::string_view /*upload_id*/, std::st
   return {};
 }
 
+Result<std::string> ObjectStore::CreateMultipart(std::string_view /*key*/,
+                                                 std::string_view /*content_type*/) {
+  return MakeError(ErrorCode::kUnsupported,
+                   "this store has no direct multipart uploads: " + Describe());
+}
+
+Result<std::string> ObjectStore::PresignUploadPart(std::string_view /*key*/,
+                                                   std::string_view /*upload_id*/,
+                                                   int /*part_number*/,
+                                                   std::chrono::seconds /*ttl*/) const {
+  return MakeError(ErrorCode::kUnsupported,
+                   "this store has no direct multipart uploads: " + Describe());
+}
+
+Result<std::vector<UploadedPart>> ObjectStore::ListParts(std::string_view /*key*/,
+                                                         std::string_view /*upload_id*/) {
+  return MakeError(ErrorCode::kUnsupported,
+                   "this store has no direct multipart uploads: " + Describe());
+}
+
+Result<ObjectInfo> ObjectStore::CompleteMultipart(std::string_view /*key*/,
+                                                  std::string_view /*upload_id*/,
+                                                  const std::vector<UploadedPart>& /*parts*/) {
+  return MakeError(ErrorCode::kUnsupported,
+                   "this store has no direct multipart uploads: " + Describe());
+}
+
+Result<void> ObjectStore::AbortMultipart(std::string_view /*key*/, std::string_view /*upload_id*/) {
+  return MakeError(ErrorCode::kUnsupported,
+                   "this store has no direct multipart uploads: " + Describe());
+}
+
 Result<ObjectInfo> PutBytes(ObjectStore& store, std::string_view key, std::string_view data,
                             std::string_view content_type) {
   KINORA_TRY(auto writer, store.BeginPut(key, content_type));

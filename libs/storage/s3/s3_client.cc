@@ -126,6 +126,25 @@ std::string Client::PresignGet(std::string_view key, std::chrono::seconds ttl) c
   return t.url_base + aws::CanonicalUri(t.path, false) + "?" + aws::CanonicalQuery(sig.query);
 }
 
+std::string Client::Presign(std::string_view method, std::string_view key, const aws::Pairs& query,
+                            std::chrono::seconds ttl) const {
+  const Target t = TargetFor(FullKey(key), false);
+  aws::SignRequest sreq{.method = std::string(method),
+                        .path = t.path,
+                        .query = query,
+                        .headers = {{"Host", t.host}},
+                        .payload_hash = "UNSIGNED-PAYLOAD"};
+  const aws::Signature sig = aws::Presign(sreq, aws::CurrentCredentials(config_),
+                                          aws::SignOptions{.region = config_.region,
+                                                           .service = "s3",
+                                                           .time = std::chrono::system_clock::now(),
+                                                           .normalize_path = false},
+                                          ttl);
+  aws::Pairs all = query;
+  all.insert(all.end(), sig.query.begin(), sig.query.end());
+  return t.url_base + aws::CanonicalUri(t.path, false) + "?" + aws::CanonicalQuery(all);
+}
+
 Error ErrorFrom(const aws::HttpResponse& resp, std::string_view what) {
   const std::string code = Element(resp.body, "Code");
   const std::string message = Element(resp.body, "Message");

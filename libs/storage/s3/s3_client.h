@@ -31,6 +31,10 @@ class Client {
   Result<aws::HttpResponse> Send(const Call& call);
   // A presigned URL for GET of key, valid for ttl.
   std::string PresignGet(std::string_view key, std::chrono::seconds ttl) const;
+  // A presigned URL for `method` on key with these query parameters (signed too), valid for
+  // ttl (e.g. PUT ?partNumber=&uploadId= for UploadPart).
+  std::string Presign(std::string_view method, std::string_view key, const aws::Pairs& query,
+                      std::chrono::seconds ttl) const;
 
   const S3Config& config() const { return config_; }
   // The full key in the bucket, and back.

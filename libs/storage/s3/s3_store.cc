@@ -6,6 +6,7 @@
 
 #include "../key_rules.h"
 #include "s3_client.h"
+#include "s3_direct.h"
 #include "s3_resumable.h"
 
 namespace kinora::storage {
@@ -275,6 +276,34 @@ class S3Store final : public ObjectStore {
     KINORA_TRY_VOID(ValidateKey(key));
     KINORA_TRY_VOID(s3::AbortResumable(client_, key, state));
     return DeletePrefix(*this, s3::TailPrefix(upload_id));
+  }
+
+  bool supports_direct_multipart() const override { return true; }
+  Result<std::string> CreateMultipart(std::string_view key,
+                                      std::string_view content_type) override {
+    KINORA_TRY_VOID(ValidateKey(key));
+    std::string type(content_type.empty() ? GuessContentType(key) : content_type);
+    return s3::CreateMultipart(*client_, key, type);
+  }
+  Result<std::string> PresignUploadPart(std::string_view key, std::string_view upload_id,
+                                        int part_number, std::chrono::seconds ttl) const override {
+    KINORA_TRY_VOID(ValidateKey(key));
+    return s3::PresignUploadPart(*client_, key, upload_id, part_number, ttl);
+  }
+  Result<std::vector<UploadedPart>> ListParts(std::string_view key,
+                                              std::string_view upload_id) override {
+    KINORA_TRY_VOID(ValidateKey(key));
+    return s3::ListParts(*client_, key, upload_id);
+  }
+  Result<ObjectInfo> CompleteMultipart(std::string_view key, std::string_view upload_id,
+                                       const std::vector<UploadedPart>& parts) override {
+    KINORA_TRY_VOID(ValidateKey(key));
+    KINORA_TRY_VOID(s3::CompleteMultipart(*client_, key, upload_id, parts));
+    return Head(key);
+  }
+  Result<void> AbortMultipart(std::string_view key, std::string_view upload_id) override {
+    KINORA_TRY_VOID(ValidateKey(key));
+    return s3::AbortMultipart(*client_, key, upload_id);
   }
 
   Result<ObjectInfo> Head(std::string_view key) override {

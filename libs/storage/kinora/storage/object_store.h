@@ -75,6 +75,13 @@ class ObjectReader {
   virtual const ObjectInfo& info() const = 0;
 };
 
+// One part of a direct multipart upload (see ObjectStore::CreateMultipart).
+struct UploadedPart {
+  int number = 0;     // 1–10000
+  uint64_t size = 0;  // as listed; not needed to complete
+  std::string etag;   // as S3 answered the part's PUT (quoted)
+};
+
 struct ListPage {
   std::vector<ObjectInfo> objects;  // sorted by key
   std::optional<std::string> next;  // pass as `after` to get the following page
@@ -129,6 +136,24 @@ class ObjectStore {
   // Missing ones succeed; repeating it is safe.
   virtual Result<void> AbortResumable(std::string_view upload_id, std::string_view key,
                                       std::string_view state);
+
+  // Direct multipart uploads (docs/uploads.md "Direct to S3"): the client PUTs the parts to
+  // presigned URLs itself; the server starts, lists, completes or aborts. `upload_id` is the
+  // store's own (S3's UploadId). kUnsupported from stores without them (local, memory).
+  virtual bool supports_direct_multipart() const { return false; }
+  // Starts one for `key`; returns its upload id.
+  virtual Result<std::string> CreateMultipart(std::string_view key, std::string_view content_type);
+  // A URL the client PUTs part `part_number` (1–10000) to until ttl has passed.
+  virtual Result<std::string> PresignUploadPart(std::string_view key, std::string_view upload_id,
+                                                int part_number, std::chrono::seconds ttl) const;
+  // The parts stored so far, by number. kUnsupported also from an S3 without ListParts.
+  virtual Result<std::vector<UploadedPart>> ListParts(std::string_view key,
+                                                      std::string_view upload_id);
+  // Joins the parts (ascending numbers, their ETags) into the object; its metadata.
+  virtual Result<ObjectInfo> CompleteMultipart(std::string_view key, std::string_view upload_id,
+                                               const std::vector<UploadedPart>& parts);
+  // Drops the upload and its parts. An unknown (or finished) one succeeds.
+  virtual Result<void> AbortMultipart(std::string_view key, std::string_view upload_id);
 
   // Human-readable location for logs (never includes secrets).
   virtual std::string Describe() const = 0;
