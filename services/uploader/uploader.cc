@@ -65,9 +65,20 @@ Uploader::Uploader(storage::ObjectStore& store, catalog::Catalog& catalog, queue
                      .expiry = options_.upload_expiry,
                      .sweep_every = options_.upload_sweep_every,
                      .default_visibility = options_.default_visibility,
-                     .disk_check = options_.disk_check})) {}
+                     .disk_check = options_.disk_check})),
+      direct_(std::make_unique<S3DirectApi>(
+          store, catalog, ingest_, finish_pool_, presenter,
+          [this](const http::Request& req, uint64_t* quota_left) {
+            return Allowance(req, quota_left);
+          },
+          DirectOptions{.max_upload_bytes = options_.max_upload_bytes,
+                        .expiry = options_.upload_expiry,
+                        .default_visibility = options_.default_visibility})) {}
 
-void Uploader::RegisterResumable(http::Router& router) { tus_->Register(router); }
+void Uploader::RegisterResumable(http::Router& router) {
+  direct_->Register(router);  // before tus's /api/uploads/{id}
+  tus_->Register(router);
+}
 
 http::RouteOptions Uploader::upload_route_options() const {
   // The file may be max_upload_bytes; the form around it gets 1 MiB of slack.

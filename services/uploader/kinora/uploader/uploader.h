@@ -17,6 +17,7 @@
 #include "kinora/queue/job_queue.h"
 #include "kinora/storage/object_store.h"
 #include "kinora/uploader/ingest.h"
+#include "kinora/uploader/s3_direct.h"
 #include "kinora/uploader/tus_api.h"
 #include "kinora/videos/presenter.h"
 
@@ -49,7 +50,8 @@ class Uploader {
   // Registers POST {prefix}/upload, PATCH and DELETE {prefix}/videos/{id}. The request guard
   // has checked the caller may upload; these check the caller may edit the video.
   void Register(http::Router& router, const std::string& prefix);
-  // Registers tus 1.0 at /api/uploads (tus_api.h).
+  // Registers tus 1.0 at /api/uploads (tus_api.h) and the direct-to-S3 endpoints at
+  // /api/uploads/s3/multipart (s3_direct.h; 501 unless the store is S3).
   void RegisterResumable(http::Router& router);
   TusApi& resumable() { return *tus_; }
   // The body limit for an upload route registered elsewhere (an alias).
@@ -75,6 +77,7 @@ class Uploader {
   metrics::Family<metrics::Counter>& uploads_;
   metrics::Counter& upload_bytes_;
   std::unique_ptr<TusApi> tus_;  // after finish_pool_ and ingest_, which it uses
+  std::unique_ptr<S3DirectApi> direct_;
 };
 
 }  // namespace kinora::uploader
