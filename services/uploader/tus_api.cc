@@ -315,10 +315,11 @@ asio::awaitable<Response> TusApi::Create(http::Request& req, http::BodyReader& b
       H(req, "Content-Type") == tus::kOffsetContentType && body.content_length().value_or(1) > 0;
   if (with_data) {
     r = co_await Receive(req, body, row, true);
+    // The whole file came with the creation and the ingest refused it: the upload is gone, and
+    // the answer is the refusal (422, ...), as a completing PATCH's would be.
+    if (r.status != HttpStatus::no_content && row.offset == row.length) co_return r;
     // A failed first chunk still created the upload: the client resumes with HEAD.
-    if (r.status != HttpStatus::no_content) {
-      r = Response{};
-    }
+    if (r.status != HttpStatus::no_content) r = Response{};
   }
   r.status = HttpStatus::created;
   r.headers.set(http::bhttp::field::location, options_.prefix + "/" + row.upload_id);
