@@ -101,6 +101,13 @@ std::vector<AccessRule> MakeTable() {
       WithRight(Verb::patch, "/api/uploads/{id}", Right::kUpload, write, Target::kNone,
                 Limit::kNone),
       WithRight(Verb::delete_, "/api/uploads/{id}", Right::kUpload, write),
+      // Direct to S3 (Uppy's aws-s3 multipart, docs/uploads.md): bound to the creator too.
+      WithRight(Verb::post, "/api/uploads/s3/multipart", Right::kUpload, write),
+      WithRight(Verb::get, "/api/uploads/s3/multipart/{uploadId}/{partNumber}", Right::kUpload,
+                write),
+      WithRight(Verb::get, "/api/uploads/s3/multipart/{uploadId}", Right::kUpload, write),
+      WithRight(Verb::post, "/api/uploads/s3/multipart/{uploadId}/complete", Right::kUpload, write),
+      WithRight(Verb::delete_, "/api/uploads/s3/multipart/{uploadId}", Right::kUpload, write),
       SignedIn(Verb::patch, "/api/uploader/videos/{id}", write, Target::kVideoEdit),
       SignedIn(Verb::delete_, "/api/uploader/videos/{id}", write, Target::kVideoEdit),
 
@@ -161,7 +168,7 @@ std::vector<AccessRule> MakeTable() {
   }
   // Resumable uploads: creation and discovery keep their own rules above (same pattern at the
   // gateway); each upload's requests are forwarded whole.
-  for (Verb m : {Verb::options, Verb::get, Verb::patch, Verb::delete_}) {
+  for (Verb m : {Verb::options, Verb::get, Verb::post, Verb::patch, Verb::delete_}) {
     t.push_back(Upstream(m, "/api/uploads/*", m == Verb::patch ? Limit::kNone : Limit::kApi));
   }
   return t;

@@ -62,6 +62,8 @@ void ApiProxy::Register(http::Router& router) {
       small);
   router.AddStreaming(Verb::patch, "/api/uploads/*", to(uploader_.get()), counted);
   router.AddStreaming(Verb::delete_, "/api/uploads/*", to(uploader_.get()), small);
+  // Direct-to-S3 uploads (/api/uploads/s3/multipart...): small JSON, the bytes go to the bucket.
+  router.AddStreaming(Verb::post, "/api/uploads/*", to(uploader_.get()), small);
 }
 
 }  // namespace kinora::gateway
