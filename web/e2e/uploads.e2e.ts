@@ -178,6 +178,10 @@ describe('resumable uploads in a browser', () => {
     await page.goto(`${server.url}/upload`);
     await throttle(THROTTLE);
     const created = nextCreatedUpload();
+    // The form's fields travel as Upload-Metadata when the upload is created.
+    await page.getByLabel(/^Title/).fill('Harbour at night');
+    await page.getByLabel(/^Description/).fill('Noise, mostly.');
+    await page.getByLabel('Visibility').selectOption('unlisted');
     await choose(bigClip);
     uploadId = await created;
     const row = page.getByRole('listitem', { name: 'harbour-at-night.mp4' });
@@ -233,6 +237,8 @@ describe('resumable uploads in a browser', () => {
     );
     await row.getByRole('button', { name: 'Continue' }).click();
     await expect.poll(() => row.getByText(/^resumed at \d/).count(), { timeout: 15_000 }).toBe(1);
+    // The form was reset by the reload; the row shows the visibility the upload was created with.
+    expect(await row.getByText('Visibility: Unlisted', { exact: true }).count()).toBe(1);
     await expect
       .poll(
         async () => Number(await row.getByRole('progressbar', { name: /^Uploading/ }).getAttribute('aria-valuenow')),
@@ -266,11 +272,18 @@ describe('resumable uploads in a browser', () => {
     );
     const res = await api(`/api/analytics/video/${videoId}`);
     expect(res.status).toBe(200);
-    const video = (await res.json()) as { status: string; size: number; original_filename: string; title: string };
+    const video = (await res.json()) as {
+      status: string;
+      size: number;
+      original_filename: string;
+      title: string;
+      description: string;
+      visibility: string;
+    };
     expect(['UPLOADED', 'PROCESSING', 'PROCESSED']).toContain(video.status);
     expect(video.size).toBe(bigSize);
     expect(video.original_filename).toBe('harbour-at-night.mp4');
-    expect(video.title).toBe('harbour-at-night');
+    expect(video).toMatchObject({ title: 'Harbour at night', description: 'Noise, mostly.', visibility: 'unlisted' });
     await expect
       .poll(() => row.getByText(/Processing|waiting for a processor|Ready to watch/).count(), { timeout: 10_000 })
       .toBe(1);

@@ -128,6 +128,27 @@ describe('UploadPage', () => {
     expect(within(screen.getByRole('listitem', { name: 'secret.mp4' })).getByText('Private')).toBeInTheDocument();
   });
 
+  it('sends the title and description with a single file, then empties them', async () => {
+    renderPage();
+    fireEvent.change(screen.getByLabelText(/^Title/), { target: { value: 'Harbour at night' } });
+    fireEvent.change(screen.getByLabelText(/^Description/), { target: { value: 'Boats, lights.' } });
+    pick([new File(['x'.repeat(1024)], 'harbour.mp4')]);
+    await waitFor(() =>
+      expect(transfers.made.at(-1)?.meta).toEqual({
+        title: 'Harbour at night',
+        description: 'Boats, lights.',
+        visibility: 'public',
+      }),
+    );
+    expect(screen.getByLabelText(/^Title/)).toHaveValue('');
+    expect(screen.getByLabelText(/^Description/)).toHaveValue('');
+
+    fireEvent.change(screen.getByLabelText(/^Title/), { target: { value: 'One name for two' } });
+    pick([new File(['x'], 'a.mp4'), new File(['y'], 'b.mp4')]);
+    await waitFor(() => expect(transfers.made).toHaveLength(3));
+    expect(transfers.made.slice(1).map((t) => t.meta.title)).toEqual([undefined, undefined]);
+  });
+
   it('asks an anonymous visitor to sign in instead of offering the upload', () => {
     renderPage(null);
     expect(screen.getByRole('heading', { name: 'Sign in to upload' })).toBeInTheDocument();

@@ -41,16 +41,56 @@ export function UploadPage() {
 function Uploader() {
   const { queue, items } = useUploadQueue();
   const [visibility, setVisibility] = useState<Visibility>('public');
+  const [title, setTitle] = useState('');
+  const [description, setDescription] = useState('');
   const finished = items.some((i) => !SENDING_PHASES.includes(i.phase) && i.phase !== 'processing');
   const active = items.filter((i) => i.phase === 'uploading' || i.phase === 'queued').length;
 
   return (
     <div className="mx-auto max-w-3xl">
       <PageHeader title="Upload" subtitle={SUBTITLE} />
-      <div className="mb-4 max-w-xs">
+      <div className="mb-4 grid gap-4 sm:grid-cols-[minmax(0,1fr)_16rem]">
+        <div>
+          <label htmlFor="upload-title" className="label">
+            Title <span className="normal-case text-slate-500">(optional)</span>
+          </label>
+          <input
+            id="upload-title"
+            className="input"
+            maxLength={300}
+            value={title}
+            placeholder="The file's name"
+            onChange={(e) => setTitle(e.target.value)}
+            aria-describedby="upload-title-help"
+          />
+          <p id="upload-title-help" className="mt-1 text-xs text-slate-500">
+            For the next file you choose; several at once are each named after their file.
+          </p>
+        </div>
         <VisibilitySelect id="upload-visibility" value={visibility} onChange={setVisibility} />
+        <div className="sm:col-span-2">
+          <label htmlFor="upload-description" className="label">
+            Description <span className="normal-case text-slate-500">(optional)</span>
+          </label>
+          <textarea
+            id="upload-description"
+            className="input min-h-[3.5rem]"
+            rows={2}
+            maxLength={5000}
+            value={description}
+            onChange={(e) => setDescription(e.target.value)}
+          />
+        </div>
       </div>
-      <DropZone onFiles={(files) => queue.add(files, { visibility })} />
+      <DropZone
+        onFiles={(files) => {
+          // Title and description go with the files of this choice (a title only with a single
+          // file), then the fields empty for the next one.
+          queue.add(files, { visibility, title: files.length === 1 ? title : undefined, description });
+          setTitle('');
+          setDescription('');
+        }}
+      />
       {items.length > 0 && (
         <section className="mt-8" aria-labelledby="queue-title">
           <div className="mb-3 flex items-center justify-between">

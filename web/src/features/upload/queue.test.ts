@@ -161,9 +161,13 @@ describe('UploadQueue', () => {
 
   it("offers to continue a partly uploaded file and continues it from the server's offset", async () => {
     let t = 0;
-    const { createTransfer, made } = fakeTransfers(() => ({ offset: 3000, size: 10_000 }));
+    const { createTransfer, made } = fakeTransfers(() => ({
+      offset: 3000,
+      size: 10_000,
+      meta: { visibility: 'unlisted', title: 'The long one' },
+    }));
     const q = new UploadQueue({ createTransfer, getVideo: vi.fn(() => new Promise<Video>(() => {})), now: () => t });
-    const [id] = q.add([fakeFile('long.mp4', 10_000)]);
+    const [id] = q.add([fakeFile('long.mp4', 10_000)], { visibility: 'public' });
     await flush();
     expect(q.getItems()[0]).toMatchObject({
       phase: 'resumable',
@@ -173,7 +177,8 @@ describe('UploadQueue', () => {
     expect(made[0].starts).toEqual([]);
 
     q.continuePrevious(id);
-    expect(q.getItems()[0].phase).toBe('uploading');
+    // The row shows what the server keeps: the fields the upload was created with.
+    expect(q.getItems()[0]).toMatchObject({ phase: 'uploading', visibility: 'unlisted', title: 'The long one' });
     expect(made[0].starts).toEqual([true]);
     made[0].handlers.onResumedAt(3000);
     t = 1000;

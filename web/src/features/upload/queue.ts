@@ -219,9 +219,17 @@ export class UploadQueue {
 
   /** Continues the earlier upload a 'resumable' row offers. */
   continuePrevious(id: string): void {
-    if (this.find(id)?.phase !== 'resumable') return;
+    const item = this.find(id);
+    if (item?.phase !== 'resumable') return;
     this.continuing.set(id, true);
-    this.update(id, { phase: 'queued' });
+    // The server keeps the fields the upload was created with; show those.
+    const meta = item.previous?.meta ?? {};
+    this.update(id, {
+      phase: 'queued',
+      visibility: meta.visibility ?? item.visibility,
+      title: meta.title ?? item.title,
+      description: meta.description ?? item.description,
+    });
     this.pump();
   }
 

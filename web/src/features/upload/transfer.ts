@@ -17,6 +17,8 @@ export interface PreviousTransfer {
   offset: number;
   /** The file's size as declared when that upload started. */
   size: number;
+  /** The fields it was started with: they stay the video's, whatever the form says now. */
+  meta?: UploadMeta;
 }
 
 /** What a transfer reports. None is called after cancel() or pause(). */

@@ -2,7 +2,14 @@ import type * as tus from 'tus-js-client';
 import { ApiError } from '@/api/errors';
 import { getUploadState } from '@/api/getUploadState';
 import type { TransferHandlers } from './transfer';
-import { createTusTransfer, DEFAULT_CHUNK_SIZE, RETRY_DELAYS, tusErrorMessage, tusMetadata } from './tusTransfer';
+import {
+  createTusTransfer,
+  DEFAULT_CHUNK_SIZE,
+  metaOf,
+  RETRY_DELAYS,
+  tusErrorMessage,
+  tusMetadata,
+} from './tusTransfer';
 import { chooseUploader, uploaderKind } from './uploader';
 
 vi.mock('@/api/getUploadState', async (importOriginal) => ({
@@ -81,7 +88,8 @@ function request(
 }
 
 function previous(uploadUrl: string, creationTime: string, size = 100): tus.PreviousUpload {
-  return { size, metadata: {}, creationTime, urlStorageKey: `key-${uploadUrl}`, uploadUrl, parallelUploadUrls: null };
+  const metadata = { filename: 'x.mp4', title: `from ${uploadUrl}`, visibility: 'unlisted' };
+  return { size, metadata, creationTime, urlStorageKey: `key-${uploadUrl}`, uploadUrl, parallelUploadUrls: null };
 }
 
 const file = new File(['x'.repeat(100)], 'Été à Nice.mp4', { type: 'video/mp4' });
@@ -102,6 +110,18 @@ describe('tusMetadata', () => {
       visibility: 'private',
     });
     expect(tusMetadata(new File(['x'], 'a.mkv'), {})).toEqual({ filename: 'a.mkv' });
+  });
+});
+
+describe('metaOf', () => {
+  it('reads the form fields back from stored metadata, dropping an unknown visibility', () => {
+    expect(metaOf({ filename: 'a.mp4', title: 'A', description: 'D', visibility: 'private' })).toEqual({
+      title: 'A',
+      description: 'D',
+      visibility: 'private',
+    });
+    expect(metaOf({ filename: 'a.mp4', visibility: 'everyone' })).toEqual({});
+    expect(metaOf(null)).toEqual({});
   });
 });
 
@@ -180,7 +200,11 @@ describe('createTusTransfer', () => {
       if (id === 'gone') throw new ApiError('Not found.', { status: 404 });
       return { upload_id: id, offset: 60, length: 100, expires_at: null, video_id: null, complete: false };
     });
-    expect(await transfer.findPrevious()).toEqual({ offset: 60, size: 100 });
+    expect(await transfer.findPrevious()).toEqual({
+      offset: 60,
+      size: 100,
+      meta: { title: 'from http://h/api/uploads/alive', visibility: 'unlisted' },
+    });
     expect(vi.mocked(getUploadState).mock.calls.map(([id]) => id)).toEqual(['gone', 'alive']);
     expect(removeUpload.mock.calls.map(([key]) => key)).toEqual([
       'key-http://h/api/uploads/other-size',
@@ -205,7 +229,7 @@ describe('createTusTransfer', () => {
       video_id: null,
       complete: false,
     });
-    expect(await transfer.findPrevious()).toEqual({ offset: 10, size: 100 });
+    expect(await transfer.findPrevious()).toMatchObject({ offset: 10, size: 100 });
     transfer.start(false);
     expect(upload.url).toBeNull();
     expect(FakeUpload.terminate).toHaveBeenCalledWith('/api/uploads/p1', upload.options);

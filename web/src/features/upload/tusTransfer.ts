@@ -46,6 +46,19 @@ export function tusErrorMessage(err: Error | tus.DetailedError): string {
   return err.message || 'Upload failed.';
 }
 
+const VISIBILITIES: readonly string[] = ['public', 'unlisted', 'internal', 'private'];
+
+/** The form's fields back from the Upload-Metadata an earlier upload was created with. */
+export function metaOf(metadata: Record<string, string> | null | undefined): UploadMeta {
+  const meta: UploadMeta = {};
+  if (metadata?.title) meta.title = metadata.title;
+  if (metadata?.description) meta.description = metadata.description;
+  if (metadata?.visibility && VISIBILITIES.includes(metadata.visibility)) {
+    meta.visibility = metadata.visibility as UploadMeta['visibility'];
+  }
+  return meta;
+}
+
 export function createTusTransfer(settings: TusSettings = {}): TransferFactory {
   const lib = settings.tusModule ?? tus;
   return (file: File, meta: UploadMeta, handlers: TransferHandlers) => {
@@ -100,7 +113,7 @@ export function createTusTransfer(settings: TusSettings = {}): TransferFactory {
           try {
             const state = await getUploadState(id);
             previous = candidate;
-            return { offset: state.offset, size: state.length };
+            return { offset: state.offset, size: state.length, meta: metaOf(candidate.metadata) };
           } catch (err) {
             // Gone (expired, terminated, another user's): forget it. Anything else: keep it for later.
             if ((err as { status?: number }).status === 404) await forget(candidate);
