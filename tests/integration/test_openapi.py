@@ -43,6 +43,10 @@ SERVER_ROUTES = {
     ("GET", "/api/analytics/videos/{video_id}/content"),
     ("GET", "/api/analytics/realtime"), ("GET", "/api/analytics/overview"),
     ("GET", "/api/analytics/sessions/export"),
+    ("OPTIONS", "/api/uploads"), ("POST", "/api/uploads"), ("GET", "/api/uploads/config"),
+    ("OPTIONS", "/api/uploads/{upload_id}"), ("HEAD", "/api/uploads/{upload_id}"),
+    ("GET", "/api/uploads/{upload_id}"), ("PATCH", "/api/uploads/{upload_id}"),
+    ("DELETE", "/api/uploads/{upload_id}"),
 }
 
 PROBLEM_RESPONSES = {400: "BadRequest", 401: "Unauthorized", 403: "Forbidden", 404: "NotFound",
@@ -190,6 +194,26 @@ def upload_file(ctx, endpoint=api.UPLOAD, path=None, filename="spec.mp4") -> Res
                       endpoint=endpoint)
 
 
+TUS = {"Tus-Resumable": "1.0.0"}
+
+
+def tus_create(c, headers=None) -> Response:
+    return c.admin.post("/api/uploads", b"", headers={
+        **TUS, "Upload-Length": "10", "Upload-Metadata": "filename c3BlYy5tcDQ=", **(headers or {})})
+
+
+def tus_upload(c) -> str:
+    made = tus_create(c)
+    assert made.status == 201, made
+    return made.headers["Location"]
+
+
+def tus_patch(c, offset="0", headers=None) -> Response:
+    return c.admin.patch(tus_upload(c), b"abcd", headers={
+        **TUS, "Upload-Offset": offset, "Content-Type": "application/offset+octet-stream",
+        **(headers or {})})
+
+
 SUCCESS_CALLS: dict[str, Callable[[SimpleNamespace], Response]] = {
     "getHealth": lambda c: c.client.get("/health"),
     "getReady": lambda c: c.client.get("/ready"),
@@ -227,6 +251,14 @@ SUCCESS_CALLS: dict[str, Callable[[SimpleNamespace], Response]] = {
                                           json_body={"quota_bytes": 10**9}),
     "resetPassword": lambda c: c.admin.post(auth.reset_path(throwaway_user(c)["user_id"])),
     "reprocessVideo": lambda c: c.admin.post(reprocess_path(c.video["video_id"])),
+    "tusOptions": lambda c: c.client.request("OPTIONS", "/api/uploads"),
+    "tusOptionsUpload": lambda c: c.client.request("OPTIONS", "/api/uploads/" + "0" * 32),
+    "tusCreate": tus_create,
+    "getUploadsConfig": lambda c: c.client.get("/api/uploads/config"),
+    "tusHead": lambda c: c.admin.head(tus_upload(c), headers=TUS),
+    "getUpload": lambda c: c.admin.get(tus_upload(c)),
+    "tusPatch": tus_patch,
+    "tusTerminate": lambda c: c.admin.delete(tus_upload(c), headers=TUS),
     "getVideoAudienceOverview": lambda c: c.admin.get(report(c, "overview")),
     "getVideoAudienceTimeseries": lambda c: c.admin.get(report(c, "timeseries/watch_time_seconds"),
                                                         params={"interval": "hour"}),
@@ -356,6 +388,12 @@ ERROR_CALLS: list[tuple[str, int, Callable[[SimpleNamespace], Response]]] = [
                                                 json_body={"role": "emperor"})),
     ("resetPassword", 404, lambda c: c.admin.post(auth.reset_path(unknown_id()))),
     ("reprocessVideo", 404, lambda c: c.admin.post(reprocess_path(unknown_id()))),
+    ("tusCreate", 412, lambda c: tus_create(c, {"Tus-Resumable": "0.2.2"})),
+    ("tusCreate", 413, lambda c: tus_create(c, {"Upload-Length": str(10**15)})),
+    ("tusPatch", 409, lambda c: tus_patch(c, "3")),
+    ("tusPatch", 460, lambda c: tus_patch(c, headers={"Upload-Checksum": "sha1 " + "A" * 27 + "="})),
+    ("tusPatch", 415, lambda c: tus_patch(c, headers={"Content-Type": "application/octet-stream"})),
+    ("getUpload", 404, lambda c: c.admin.get("/api/uploads/" + "0" * 32)),
     ("reprocessVideo", 401, lambda c: c.client.with_headers(None).post(
         reprocess_path(c.video["video_id"]))),
     ("reprocessVideo", 403, lambda c: c.user.post(reprocess_path(c.video["video_id"]))),

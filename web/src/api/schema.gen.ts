@@ -687,6 +687,68 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/uploads": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Create a resumable upload (tus creation, creation-with-upload)
+         * @description Upload-Metadata (base64 values): filename (required, an accepted video extension), filetype, title, description, visibility. A body (application/offset+octet-stream) is the first chunk; a body that completes the file runs the ingest.
+         */
+        post: operations["tusCreate"];
+        delete?: never;
+        /** tus discovery */
+        options: operations["tusOptions"];
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/uploads/config": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Upload clients' settings */
+        get: operations["getUploadsConfig"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/uploads/{upload_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A resumable upload's state as JSON */
+        get: operations["getUpload"];
+        put?: never;
+        post?: never;
+        /** Terminate a resumable upload (tus termination) */
+        delete: operations["tusTerminate"];
+        /** tus discovery */
+        options: operations["tusOptionsUpload"];
+        /** A resumable upload's offset (tus HEAD) */
+        head: operations["tusHead"];
+        /**
+         * Append a chunk (tus PATCH)
+         * @description The PATCH that reaches Upload-Length runs the ingest before it answers (Kinora-Video-Id, or the refusal).
+         */
+        patch: operations["tusPatch"];
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -1528,6 +1590,31 @@ export interface components {
             /** Format: uuid */
             video_id: string;
             previous_status: components["schemas"]["VideoStatus"];
+        };
+        /** @description A resumable (tus) upload as its creator sees it (docs/uploads.md). */
+        UploadStatus: {
+            upload_id: string;
+            /** @description Bytes durably stored (as HEAD's Upload-Offset). */
+            offset: number;
+            length: number;
+            /** Format: date-time */
+            expires_at: string;
+            complete: boolean;
+            /** @description The video it became, once complete. */
+            video_id: string | null;
+            video: components["schemas"]["Video"] | null;
+        };
+        /** @description What upload clients should use. */
+        UploadsConfig: {
+            tus: {
+                endpoint: string;
+                /** @description Tus-Max-Size for the caller: the instance limit or the remaining quota. */
+                max_size: number;
+                chunk_size: number;
+                checksum_algorithms: string;
+            };
+            /** @description Direct-to-S3 multipart uploads are available. */
+            s3_multipart: boolean;
         };
     };
     responses: {
@@ -3134,6 +3221,341 @@ export interface operations {
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    tusCreate: {
+        parameters: {
+            query?: never;
+            header: {
+                "Tus-Resumable": "1.0.0";
+                "Upload-Length": number;
+                "Upload-Metadata": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/offset+octet-stream": string;
+            };
+        };
+        responses: {
+            /** @description Created. */
+            201: {
+                headers: {
+                    /** @description /api/uploads/{upload_id} */
+                    Location?: string;
+                    /** @description Bytes stored */
+                    "Upload-Offset"?: number;
+                    /** @description RFC 9110 date */
+                    "Upload-Expires"?: string;
+                    /** @description 1.0.0 */
+                    "Tus-Resumable"?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            /** @description Tus-Resumable missing or not 1.0.0. */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            413: components["responses"]["PayloadTooLarge"];
+            422: components["responses"]["UnprocessableEntity"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["ServiceUnavailable"];
+            507: components["responses"]["InsufficientStorage"];
+        };
+    };
+    tusOptions: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description What this server speaks. */
+            204: {
+                headers: {
+                    /** @description 1.0.0 */
+                    "Tus-Version"?: string;
+                    /** @description creation,creation-with-upload,termination,expiration,checksum */
+                    "Tus-Extension"?: string;
+                    /** @description Largest Upload-Length accepted (for a signed-in caller: their remaining quota). */
+                    "Tus-Max-Size"?: number;
+                    /** @description sha1,sha256,md5 */
+                    "Tus-Checksum-Algorithm"?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    getUploadsConfig: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The settings. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UploadsConfig"];
+                };
+            };
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    getUpload: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                upload_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The upload. */
+            200: {
+                headers: {
+                    /** @description Bytes durably stored */
+                    "Upload-Offset"?: number;
+                    /** @description The file's size */
+                    "Upload-Length"?: number;
+                    /** @description RFC 9110 date */
+                    "Upload-Expires"?: string;
+                    /** @description The video, once complete */
+                    "Kinora-Video-Id"?: string;
+                    /** @description 1.0.0 */
+                    "Tus-Resumable"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UploadStatus"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    tusTerminate: {
+        parameters: {
+            query?: never;
+            header: {
+                "Tus-Resumable": "1.0.0";
+            };
+            path: {
+                upload_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Gone, with its stored bytes. */
+            204: {
+                headers: {
+                    /** @description 1.0.0 */
+                    "Tus-Resumable"?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            /** @description Tus-Resumable missing or not 1.0.0. */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A request on this upload is in progress; retry. */
+            423: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    tusOptionsUpload: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                upload_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description What this server speaks. */
+            204: {
+                headers: {
+                    /** @description 1.0.0 */
+                    "Tus-Version"?: string;
+                    /** @description creation,creation-with-upload,termination,expiration,checksum */
+                    "Tus-Extension"?: string;
+                    /** @description Largest Upload-Length accepted (for a signed-in caller: their remaining quota). */
+                    "Tus-Max-Size"?: number;
+                    /** @description sha1,sha256,md5 */
+                    "Tus-Checksum-Algorithm"?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    tusHead: {
+        parameters: {
+            query?: never;
+            header: {
+                "Tus-Resumable": "1.0.0";
+            };
+            path: {
+                upload_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Where to continue. */
+            200: {
+                headers: {
+                    /** @description Bytes durably stored */
+                    "Upload-Offset"?: number;
+                    /** @description The file's size */
+                    "Upload-Length"?: number;
+                    /** @description RFC 9110 date */
+                    "Upload-Expires"?: string;
+                    /** @description The video, once complete */
+                    "Kinora-Video-Id"?: string;
+                    /** @description 1.0.0 */
+                    "Tus-Resumable"?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            /** @description Tus-Resumable missing or not 1.0.0. */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    tusPatch: {
+        parameters: {
+            query?: never;
+            header: {
+                "Tus-Resumable": "1.0.0";
+                "Upload-Offset": number;
+                /** @description 'sha1|sha256|md5 <base64 digest>' of this request's body */
+                "Upload-Checksum"?: string;
+            };
+            path: {
+                upload_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/offset+octet-stream": string;
+            };
+        };
+        responses: {
+            /** @description Stored and durable. */
+            204: {
+                headers: {
+                    /** @description Bytes durably stored */
+                    "Upload-Offset"?: number;
+                    /** @description The file's size */
+                    "Upload-Length"?: number;
+                    /** @description RFC 9110 date */
+                    "Upload-Expires"?: string;
+                    /** @description The video, once complete */
+                    "Kinora-Video-Id"?: string;
+                    /** @description 1.0.0 */
+                    "Tus-Resumable"?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            /** @description Tus-Resumable missing or not 1.0.0. */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["UnprocessableEntity"];
+            /** @description Another request on this upload is in progress; retry. */
+            423: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            429: components["responses"]["TooManyRequests"];
+            /** @description Upload-Checksum does not match; the bytes were discarded. */
+            460: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             503: components["responses"]["ServiceUnavailable"];
         };
     };
