@@ -452,6 +452,10 @@ def test_media_bucket_cors_and_tls_only_policy(prod, mod):
     assert cors["allowed_origins"] == ref("var.cors_allowed_origins")
     assert "Content-Range" in cors["expose_headers"] and "Accept-Ranges" in cors["expose_headers"]
     assert prod.calls["storage"]["cors_allowed_origins"] == ref("var.site_origins")
+    # Direct-to-S3 uploads: the browser PUTs parts and reads their ETags.
+    put = s3.resource("aws_s3_bucket_cors_configuration")["cors_rule"][1]
+    assert put["allowed_methods"] == ["PUT"] and put["expose_headers"] == ["ETag"]
+    assert put["allowed_origins"] == ref("var.cors_allowed_origins")
 
     policy = s3.resource("aws_s3_bucket_policy")
     assert policy["policy"] == ref("data.aws_iam_policy_document.media.json")
@@ -604,6 +608,8 @@ EXPECTED_IRSA = {
     "gateway": pairs(["s3:GetObject"], [OBJECTS]) | pairs(["s3:ListBucket"], [BUCKET]),
     "uploader": (
         pairs(["s3:PutObject", "s3:AbortMultipartUpload", "s3:DeleteObject"], [OBJECTS])
+        # Probing a stored upload; a direct-to-S3 upload's parts.
+        | pairs(["s3:GetObject", "s3:ListMultipartUploadParts"], [OBJECTS])
         | pairs(["s3:ListBucket"], [BUCKET])
         | pairs(["sqs:SendMessage", "sqs:GetQueueAttributes", "sqs:GetQueueUrl"], [QUEUE])
         # The SQS client resolves the DLQ's URL at start and reports its depth in /metrics.
@@ -630,6 +636,7 @@ EXPECTED_IRSA = {
 EXPECTED_ACTIONS = {
     "gateway": {"s3:GetObject", "s3:ListBucket"},
     "uploader": {"s3:PutObject", "s3:AbortMultipartUpload", "s3:DeleteObject", "s3:ListBucket",
+                 "s3:GetObject", "s3:ListMultipartUploadParts",
                  "sqs:SendMessage", "sqs:GetQueueAttributes", "sqs:GetQueueUrl"},
     "processor": {"s3:GetObject", "s3:PutObject", "s3:DeleteObject", "s3:AbortMultipartUpload",
                   "s3:ListBucket", "sqs:ReceiveMessage", "sqs:DeleteMessage",

@@ -23,11 +23,19 @@ data "aws_iam_policy_document" "gateway" {
 }
 
 # Uploader: streams originals in (multipart), writes metadata, undoes a failed upload, deletes
-# videos (listing processed/<id>/); enqueues jobs.
+# videos (listing processed/<id>/); enqueues jobs. Probes a stored upload (its head and tail
+# ranges) and lists a direct-to-S3 upload's parts (docs/uploads.md); the presigned part URLs it
+# hands out act with its PutObject.
 data "aws_iam_policy_document" "uploader" {
   statement {
     sid       = "WriteMedia"
     actions   = ["s3:PutObject", "s3:AbortMultipartUpload", "s3:DeleteObject"]
+    resources = [local.objects]
+  }
+
+  statement {
+    sid       = "ReadUploads"
+    actions   = ["s3:GetObject", "s3:ListMultipartUploadParts"]
     resources = [local.objects]
   }
 

@@ -48,7 +48,8 @@ resource "aws_s3_bucket_versioning" "media" {
 resource "aws_s3_bucket_lifecycle_configuration" "media" {
   bucket = aws_s3_bucket.media.id
 
-  # An upload that dies mid-way leaves parts that are billed but invisible; drop them after a day.
+  # An upload that dies mid-way (a tus upload, or a browser's direct-to-S3 one never completed
+  # nor aborted) leaves parts that are billed but invisible; drop them after a day.
   rule {
     id     = "abort-incomplete-multipart-uploads"
     status = "Enabled"
@@ -89,6 +90,16 @@ resource "aws_s3_bucket_cors_configuration" "media" {
     allowed_headers = ["*"]
     # Range requests: the player seeks in the MP4 and hls.js reads byte ranges.
     expose_headers  = ["Accept-Ranges", "Content-Range", "Content-Length", "Content-Type", "ETag"]
+    max_age_seconds = 3600
+  }
+
+  # Direct-to-S3 uploads (docs/uploads.md): the browser PUTs each part to a presigned UploadPart
+  # URL and must read the part's ETag to complete the upload.
+  cors_rule {
+    allowed_methods = ["PUT"]
+    allowed_origins = var.cors_allowed_origins
+    allowed_headers = ["*"]
+    expose_headers  = ["ETag"]
     max_age_seconds = 3600
   }
 }
