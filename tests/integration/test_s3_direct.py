@@ -222,3 +222,23 @@ def test_serve_has_no_direct_uploads(module_server_factory):
     assert resp.status == 200 and resp.json()["s3_multipart"] is False, resp
     problem = api.assert_problem(create(alice, 1000), 501)
     assert "direct uploads need an S3 store" in problem["detail"], problem
+
+
+def test_abandoned_direct_upload_is_swept(kinora_bin, tmp_path, media):
+    """KINORA_UPLOAD_EXPIRY_SECONDS=4: an abandoned direct upload (a part sent, never completed)
+    loses its row, and its multipart upload is aborted (s3rver answers the abort 405, which
+    counts as sent; SplitStore.multipart_uploads leaves such ones out)."""
+    env = {**ENV, "KINORA_UPLOAD_EXPIRY_SECONDS": "4", "KINORA_UPLOAD_SWEEP_SECONDS": "1"}
+    with split_cluster(kinora_bin, tmp_path / "split", extra_env=env,
+                       processor=False) as cluster:
+        dep = Cluster(cluster)
+        data = media.clip("mp4").read_bytes()
+        upload_id, key = create_ok(dep.alice, len(data), "abandoned.mp4")
+        send_parts(dep.alice, upload_id, key, data)
+        assert dep.store.multipart_uploads(), "a part was sent: a multipart upload exists"
+        api.wait_until(lambda: upload_id not in dep.store.upload_rows(), timeout=40,
+                       interval=0.2, message="the direct upload's row swept")
+        api.wait_until(lambda: not dep.store.multipart_uploads(), timeout=10, interval=0.2,
+                       message="the multipart upload aborted")
+        api.assert_problem(dep.alice.get(f"{DIRECT}/{upload_id}/1"), 404)
+        assert not dep.store.object_path(key).exists()
