@@ -1,0 +1,127 @@
+#!/usr/bin/env bash
+# Listing at the speed of the server (issue 18), in one run on this machine with 100,000 videos:
+#  - GET /health on `kinora serve` (the baseline every line is divided by);
+#  - the embedded listing GET /api/analytics/videos?limit=50 for each sort key, its first page
+#    and a cursor page (the first page's next_cursor);
+#  - the split listing through `kinora gateway` → `kinora analytics` → PostgreSQL (same videos),
+#    first page and cursor page by time, plus its ratio to the embedded listing;
+#  - title search (q=) on both: a common word, a rare phrase, and a 2-character query.
+# The peers (s3rver for the split roles' store, PostgreSQL) come from tests/peers/with_peers.py.
+set -euo pipefail
+ROOT="$(cd "$(dirname "$0")/.." && pwd)"
+if [[ -z "${KINORA_TEST_PG_URL:-}" ]]; then
+  exec python3 "$ROOT/tests/peers/with_peers.py" --s3 --postgres -- bash "$0" "$@"
+fi
+# shellcheck source=bench/lib.sh
+source "$ROOT/bench/lib.sh"
+OUT="${BENCH_OUT:-$ROOT/bench/out}/listing"; rm -rf "$OUT"; mkdir -p "$OUT"
+N="${API_VIDEOS:-100000}"; DUR="${WRK_SECONDS:-5}"; CONN="${WRK_CONNECTIONS:-32}"
+SEED="${SEED:-$ROOT/build/release/bench/seed/kinora_seed_catalog}"
+
+# -- seed both catalogs with the same kind of videos (in parallel) -----------------------------
+mkdir -p "$OUT/embedded"
+"$SEED" "$KINORA_TEST_PG_URL" "$N" >"$OUT/seed-postgres.txt" &
+seed_pg=$!
+"$SEED" "sqlite://$OUT/embedded/catalog.db" "$N" >"$OUT/seed-sqlite.txt"
+wait "$seed_pg"
+
+PIDS=()
+cleanup() { for p in "${PIDS[@]}"; do kill -TERM "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; }
+trap cleanup EXIT
+# role NAME ROLE [ENV=VAL...]: starts `kinora ROLE`; sets PORT.
+role() {
+  local name=$1 kind=$2; shift 2
+  PORT=$(free_port)
+  env KINORA_LOG_LEVEL="${BENCH_LOG_LEVEL:-info}" KINORA_WORKERS=0 KINORA_RATE_LIMIT=off \
+    KINORA_ADMIN_PASSWORD="$BENCH_ADMIN_PASSWORD" \
+    KINORA_SIGNING_KEY="bench-signing-key-0123456789abcdef0123456789" "$@" \
+    "$KINORA" "$kind" --listen "127.0.0.1:$PORT" --data-dir "$OUT/$name" >>"$OUT/$name.log" 2>&1 &
+  PIDS+=("$!")
+  for _ in $(seq 150); do
+    curl -fs "http://127.0.0.1:$PORT/ready" >/dev/null 2>&1 && return 0
+    sleep 0.1
+  done
+  echo "$name did not become ready; see $OUT/$name.log" >&2; return 1
+}
+split_env=(KINORA_STORAGE=s3 "S3_BUCKET=$KINORA_TEST_S3_BUCKET"
+  "AWS_ENDPOINT_URL_S3=$KINORA_TEST_S3_ENDPOINT" "KINORA_DB=$KINORA_TEST_PG_URL")
+role embedded serve; embedded="http://127.0.0.1:$PORT"
+role analytics analytics "${split_env[@]}"; analytics=$PORT
+# No uploader in this run: the gateway needs its URL all the same (nothing listens there).
+role gateway gateway "${split_env[@]}" KINORA_ANALYTICS_URL="http://127.0.0.1:$analytics" \
+  KINORA_UPLOADER_URL="http://127.0.0.1:$(free_port)"
+gateway="http://127.0.0.1:$PORT"
+
+# wrk_run NAME URL -> "req/s p50_ms p99_ms" (fails on any non-2xx answer)
+wrk_run() {
+  local out; out=$(wrk -t2 -c"$CONN" -d"${DUR}s" --latency "$2")
+  echo "$out" >"$OUT/wrk-$1.txt"
+  python3 - "$out" "$1" <<'PY'
+import re, sys
+t = sys.argv[1]
+def ms(label):
+    m = re.search(r'^\s*%s\s+([\d.]+)(us|ms|s)\s*$' % label, t, re.M)
+    v, u = float(m.group(1)), m.group(2)
+    return v / 1000 if u == 'us' else v * 1000 if u == 's' else v
+bad = re.search(r'Non-2xx or 3xx responses: (\d+)', t)
+if bad: sys.exit(f"{sys.argv[2]}: {bad.group(1)} failed requests")
+rps = float(re.search(r'Requests/sec:\s+([\d.]+)', t).group(1))
+print(f"{rps:.0f} {ms('50%'):.2f} {ms('99%'):.2f}")
+PY
+}
+# cursor_of URL -> the page's next_cursor, URL-encoded (fails when there is none)
+cursor_of() {
+  curl -fsS "$1" | python3 -c '
+import json, sys, urllib.parse
+c = json.load(sys.stdin)["next_cursor"]
+if not c: sys.exit("no next_cursor")
+print(urllib.parse.quote(c, safe=""))'
+}
+# total_of URL -> the answer's total (to show what a search matched)
+total_of() { curl -fsS "$1" | python3 -c 'import json,sys; print(json.load(sys.stdin)["total"])'; }
+
+health=$(wrk_run health "$embedded/health")
+read -r HRPS HP50 HP99 <<<"$health"
+# line LABEL "rps p50 p99" [REF_RPS REF_NAME]
+line() {
+  local rps p50 p99; read -r rps p50 p99 <<<"$2"
+  printf '%-44s %7s req/s  p50 %7s ms  p99 %7s ms  ×health %.3f' "$1" "$rps" "$p50" "$p99" \
+    "$(python3 -c "print($rps/$HRPS)")"
+  [[ -n "${3:-}" ]] && printf '  ×%s %.2f' "$4" "$(python3 -c "print($rps/$3)")"
+  printf '\n'
+}
+printf 'listing bench: %d videos, wrk -t2 -c%d -d%ss, %s\n' "$N" "$CONN" "$DUR" "$(git -C "$ROOT" rev-parse --short HEAD)"
+line "GET /health (baseline)" "$health"
+
+q="/api/analytics/videos?limit=50"
+for sort in timestamp views likes engagement duration size; do
+  first=$(wrk_run "embedded-$sort" "$embedded$q&sort_by=$sort")
+  cur=$(cursor_of "$embedded$q&sort_by=$sort")
+  next=$(wrk_run "embedded-$sort-cursor" "$embedded$q&sort_by=$sort&cursor=$cur")
+  line "embedded sort=$sort" "$first"
+  line "embedded sort=$sort cursor" "$next"
+  [[ $sort == timestamp ]] && EMB_FIRST=$first && EMB_CURSOR=$next
+done
+
+for sort in timestamp views; do
+  first=$(wrk_run "split-$sort" "$gateway$q&sort_by=$sort")
+  cur=$(cursor_of "$gateway$q&sort_by=$sort")
+  next=$(wrk_run "split-$sort-cursor" "$gateway$q&sort_by=$sort&cursor=$cur")
+  if [[ $sort == timestamp ]]; then
+    line "split (PostgreSQL) sort=$sort" "$first" "${EMB_FIRST%% *}" embedded
+    line "split (PostgreSQL) sort=$sort cursor" "$next" "${EMB_CURSOR%% *}" embedded
+  else
+    line "split (PostgreSQL) sort=$sort" "$first"
+    line "split (PostgreSQL) sort=$sort cursor" "$next"
+  fi
+done
+
+# Searches: a common word (about 7 % of titles), a rare phrase, and a query too short for a
+# trigram index.
+for term in sunset "speedrun%20finale" ca; do
+  for side in embedded split; do
+    base=$embedded; [[ $side == split ]] && base=$gateway
+    r=$(wrk_run "search-$side-$term" "$base$q&q=$term")
+    line "$side search q=$term ($(total_of "$base$q&q=$term") hits)" "$r"
+  done
+done
