@@ -32,8 +32,8 @@ Error VideoNotFound(std::string_view video_id) {
 }
 
 Result<std::optional<CursorPosition>> CheckListQuery(const ListQuery& q) {
-  if (q.limit < 1 || q.limit > 100) {
-    return MakeError(ErrorCode::kInvalidArgument, "limit must be between 1 and 100");
+  if (q.limit < 1 || q.limit > 1000) {
+    return MakeError(ErrorCode::kInvalidArgument, "limit must be between 1 and 1000");
   }
   if (q.offset < 0) return MakeError(ErrorCode::kInvalidArgument, "offset must not be negative");
   if (q.audience == Audience::kSignedIn && q.viewer_id.empty()) {

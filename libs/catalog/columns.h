@@ -78,7 +78,7 @@ inline constexpr auto kColumns = [] {
       {"size",               &V::size,               kPlain,   "size",                kValue},
       {"bucket",             &V::bucket,             kPlain,   "s3_bucket",           kValue},
       {"video_key",          &V::video_key,          kPlain,   "s3_video_key",        kValue},
-      {"uploaded_at",        &V::uploaded_at,        kPlain,   "upload_timestamp",    kValue},
+      {"uploaded_at",        &V::uploaded_at,        kPlain,   "uploaded_at",         kValue},
       {"status",             &V::status,             kPlain,   "status",              kValue},
       {"error",              &V::error,              kPlain,   "error",               kNullIfEmpty},
       {"progress",           &V::progress,           kPlain,   "progress",            kValue},

@@ -6,7 +6,6 @@
 #include <cctype>
 #include <chrono>
 #include <cmath>
-#include <cstdio>
 #include <type_traits>
 #include <variant>
 
@@ -62,19 +61,13 @@ double Engagement(const VideoRecord& v) {
 
 namespace {
 
-// "m:ss" below an hour, "h:mm:ss" above; whole seconds, rounded down.
-std::string Runtime(double seconds) {
-  auto total = static_cast<int64_t>(std::floor(seconds));
-  int64_t h = total / 3600, m = (total % 3600) / 60, s = total % 60;
-  char buf[48];
-  if (h > 0) {
-    std::snprintf(buf, sizeof buf, "%lld:%02lld:%02lld", static_cast<long long>(h),
-                  static_cast<long long>(m), static_cast<long long>(s));
-  } else {
-    std::snprintf(buf, sizeof buf, "%lld:%02lld", static_cast<long long>(m),
-                  static_cast<long long>(s));
-  }
-  return buf;
+// The seed's runtime: whole seconds (rounded down), 0 while unknown.
+int64_t RuntimeSeconds(const std::optional<double>& d) {
+  return d && std::isfinite(*d) && *d >= 0 ? static_cast<int64_t>(std::floor(*d)) : 0;
+}
+
+int64_t EpochSeconds(SysTime t) {
+  return std::chrono::floor<std::chrono::seconds>(t.time_since_epoch()).count();
 }
 
 // A stored JSON array or object; anything else degrades to an empty one of that kind.
@@ -120,6 +113,26 @@ Result<bool> ReadOptional(const json::object& o, std::string_view key, std::opti
   KINORA_TRY(bool found, ReadNumber(o, key, n));
   out = found ? std::optional<T>(n) : std::nullopt;
   return found;
+}
+
+// A time the seed wrote as integer epoch seconds, or Kinora (before the seed's types came
+// back) as ISO-8601 text: either is read.
+Result<bool> ReadSecondsOrTime(const json::object& o, std::string_view key, SysTime& out) {
+  const json::value* v = o.if_contains(key);
+  if (!v || v->is_null()) return false;
+  if (v->is_string()) {
+    auto t = ParseIso8601(v->get_string());
+    if (!t) return Invalid(key, "is not epoch seconds or an ISO-8601 time");
+    out = *t;
+    return true;
+  }
+  double seconds = 0;
+  KINORA_TRY_VOID(ReadNumber(o, key, seconds));
+  if (!std::isfinite(seconds) || seconds < 0 || seconds > 1e11) {
+    return Invalid(key, "is not a time in epoch seconds");
+  }
+  out = SysTime{std::chrono::milliseconds(static_cast<int64_t>(std::llround(seconds * 1000)))};
+  return true;
 }
 
 Result<bool> ReadTime(const json::object& o, std::string_view key, SysTime& out) {
@@ -207,14 +220,19 @@ template <class Sink>
 void WriteBefore(Sink& s, size_t column, const VideoRecord& v) {
   switch (column) {
     case IndexOf(&VideoRecord::original_filename):
-      s.String("filename",
-               v.file_extension.empty() ? v.video_id : v.video_id + "." + v.file_extension);
+      // The seed's filename is the name as uploaded; "{id}.{ext}" only when none was given.
+      if (!v.original_filename.empty()) {
+        s.String("filename", v.original_filename);
+      } else {
+        s.String("filename",
+                 v.file_extension.empty() ? v.video_id : v.video_id + "." + v.file_extension);
+      }
       break;
     case IndexOf(&VideoRecord::video_key):
       s.String("s3_key", v.video_key);
       break;
     case IndexOf(&VideoRecord::uploaded_at):
-      s.String("timestamp", FormatIso8601(v.uploaded_at, true));
+      s.Int("timestamp", EpochSeconds(v.uploaded_at));  // the seed's type; ISO: uploaded_at
       break;
   }
 }
@@ -226,11 +244,10 @@ void WriteByHand(Sink& s, size_t column, const VideoRecord& v) {
       s.Double("engagement", std::round(Engagement(v) * 10000.0) / 10000.0);
       break;
     case IndexOf(&VideoRecord::duration_seconds):
+      s.Int("runtime", RuntimeSeconds(v.duration_seconds));
       if (const auto& d = v.duration_seconds; d && std::isfinite(*d) && *d >= 0) {
-        s.String("runtime", Runtime(*d));
         s.Double("duration_seconds", *d);
       } else {
-        s.Null("runtime");
         s.Null("duration_seconds");
       }
       break;
@@ -251,7 +268,11 @@ void WriteAfter(Sink& s, size_t column, const VideoRecord& v, const VideoUrls* u
     case IndexOf(&VideoRecord::size):
       s.Int("file_size", v.size);
       break;
+    case IndexOf(&VideoRecord::uploaded_at):
+      s.Int("upload_timestamp", EpochSeconds(v.uploaded_at));
+      break;
     case IndexOf(&VideoRecord::probe_json):
+      str_or_null("processed_url", urls ? urls->processed_url : kNone);
       str_or_null("thumbnail_url", urls ? urls->thumbnail_url : kNone);
       str_or_null("video_url", urls ? urls->video_url : kNone);
       str_or_null("hls_url", urls ? urls->hls_url : kNone);
@@ -422,9 +443,29 @@ Result<VideoRecord> FromJson(const json::object& o) {
     }
   }
   if (!found[IndexOf(&VideoRecord::size)]) KINORA_TRY_VOID(ReadNumber(o, "file_size", v.size));
-  if (!found[IndexOf(&VideoRecord::uploaded_at)])
-    KINORA_TRY_VOID(ReadTime(o, "timestamp", v.uploaded_at));
-  KINORA_TRY_VOID(ReadOptional(o, "duration_seconds", v.duration_seconds));
+  // The upload time: Kinora's ISO uploaded_at, else the seed's upload_timestamp or timestamp
+  // (integer epoch seconds; ISO text in Kinora's older mirrors).
+  if (!found[IndexOf(&VideoRecord::uploaded_at)]) {
+    KINORA_TRY(bool t, ReadSecondsOrTime(o, "upload_timestamp", v.uploaded_at));
+    if (!t) KINORA_TRY_VOID(ReadSecondsOrTime(o, "timestamp", v.uploaded_at));
+  }
+  if (!found[IndexOf(&VideoRecord::original_filename)]) {
+    KINORA_TRY_VOID(ReadString(o, "filename", v.original_filename));  // the seed's: as uploaded
+  }
+  KINORA_TRY(bool has_duration, ReadOptional(o, "duration_seconds", v.duration_seconds));
+  if (const json::value* r = o.if_contains("runtime"); !has_duration && r && r->is_number()) {
+    // The seed's integer seconds (0: not known yet). Kinora's older "m:ss" text is skipped:
+    // duration_seconds said it exactly.
+    double seconds = 0;
+    KINORA_TRY_VOID(ReadNumber(o, "runtime", seconds));
+    if (std::isfinite(seconds) && seconds > 0) v.duration_seconds = seconds;
+  }
+  if (!found[IndexOf(&VideoRecord::thumbnail_key)]) {
+    // The seed's mirror names its thumbnail by key ("thumbnails/{id}.jpg") in thumbnail_url.
+    std::string url;
+    KINORA_TRY_VOID(ReadString(o, "thumbnail_url", url));
+    if (url.starts_with("thumbnails/")) v.thumbnail_key = url;
+  }
   // Absent in documents written before accounts: the default, "public", stays.
   if (!internal::IsVisibility(v.visibility)) return Invalid("visibility", "is not a visibility");
   if (v.media_generation < 0) return Invalid("media_generation", "must not be negative");

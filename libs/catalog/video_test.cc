@@ -85,6 +85,7 @@ TEST(CatalogVideo, ToJsonEmitsEveryContractField) {
                         "s3_key",
                         "s3_video_key",
                         "timestamp",
+                        "uploaded_at",
                         "upload_timestamp",
                         "status",
                         "error",
@@ -102,6 +103,7 @@ TEST(CatalogVideo, ToJsonEmitsEveryContractField) {
                         "audio_codec",
                         "bitrate",
                         "renditions",
+                        "processed_url",
                         "thumbnail_url",
                         "video_url",
                         "hls_url",
@@ -118,19 +120,21 @@ TEST(CatalogVideo, ToJsonEmitsEveryContractField) {
     EXPECT_TRUE(o.contains(f)) << f;
   }
   auto v = Full();
-  EXPECT_EQ(o["filename"], json::value(v.video_id + ".mov"));
+  EXPECT_EQ(o["filename"], json::value("cat.MOV"));  // the seed's: the name as uploaded
   EXPECT_EQ(o["size"], o["file_size"]);
   EXPECT_EQ(o["s3_key"], json::value(v.video_key));
   EXPECT_EQ(o["s3_video_key"], json::value(v.video_key));
-  EXPECT_EQ(o["timestamp"], json::value("2025-11-24T16:00:00.123Z"));
+  EXPECT_EQ(o["timestamp"], json::value(1764000000));  // the seed's integer epoch seconds
   EXPECT_EQ(o["upload_timestamp"], o["timestamp"]);
+  EXPECT_EQ(o["uploaded_at"], json::value("2025-11-24T16:00:00.123Z"));
   EXPECT_EQ(o["status"], json::value("PROCESSED"));
   EXPECT_TRUE(o["error"].is_null());
   EXPECT_TRUE(o["audio_codec"].is_null());
   EXPECT_TRUE(o["thumbnail_key"].is_null());
   EXPECT_TRUE(o["video_url"].is_null());
+  EXPECT_TRUE(o["processed_url"].is_null());
   EXPECT_EQ(o["engagement"].as_double(), 0.3333);
-  EXPECT_EQ(o["runtime"], json::value("1:02:05"));
+  EXPECT_EQ(o["runtime"], json::value(3725));  // the seed's integer seconds
   EXPECT_EQ(o["renditions"], json::parse(R"([{"height":360}])"));
   EXPECT_EQ(o["processed_timestamp"], json::value("2025-11-24T16:00:05.123Z"));
   EXPECT_EQ(o["processing_seconds"].as_double(), 4.25);
@@ -144,7 +148,7 @@ TEST(CatalogVideo, ToJsonEmitsEveryContractField) {
 // The order is part of the contract (the integration tests compare documents as text); it follows
 // the column table (columns.h) with the derived fields placed by video.cc.
 TEST(CatalogVideo, FieldsComeInTheContractsOrder) {
-  const VideoUrls urls{"o", "v", "h", "t", "p"};
+  const VideoUrls urls{"o", "v", "h", "t", "p", "m"};
   std::string text;
   AppendJson(text, Full(), &urls);
   std::vector<std::string> keys;
@@ -163,6 +167,7 @@ TEST(CatalogVideo, FieldsComeInTheContractsOrder) {
                                          "s3_key",
                                          "s3_video_key",
                                          "timestamp",
+                                         "uploaded_at",
                                          "upload_timestamp",
                                          "status",
                                          "error",
@@ -181,6 +186,7 @@ TEST(CatalogVideo, FieldsComeInTheContractsOrder) {
                                          "bitrate",
                                          "renditions",
                                          "probe",
+                                         "processed_url",
                                          "thumbnail_url",
                                          "video_url",
                                          "hls_url",
@@ -201,19 +207,17 @@ TEST(CatalogVideo, FieldsComeInTheContractsOrder) {
   EXPECT_EQ(keys, want);
 }
 
-TEST(CatalogVideo, RuntimeFormats) {
+TEST(CatalogVideo, RuntimeIsWholeSeconds) {
   auto runtime = [](std::optional<double> d) {
     VideoRecord v;
     v.duration_seconds = d;
     return ToJson(v)["runtime"];
   };
-  EXPECT_EQ(runtime(0.4), json::value("0:00"));
-  EXPECT_EQ(runtime(59.99), json::value("0:59"));
-  EXPECT_EQ(runtime(61), json::value("1:01"));
-  EXPECT_EQ(runtime(3599), json::value("59:59"));
-  EXPECT_EQ(runtime(3600), json::value("1:00:00"));
-  EXPECT_EQ(runtime(36000 + 61), json::value("10:01:01"));
-  EXPECT_TRUE(runtime(std::nullopt).is_null());
+  EXPECT_EQ(runtime(0.4), json::value(0));
+  EXPECT_EQ(runtime(59.99), json::value(59));
+  EXPECT_EQ(runtime(3600), json::value(3600));
+  EXPECT_EQ(runtime(std::nullopt), json::value(0));  // the seed's "not known yet"
+  EXPECT_EQ(runtime(-1), json::value(0));
   VideoRecord none;
   EXPECT_TRUE(ToJson(none)["duration_seconds"].is_null());
   EXPECT_TRUE(ToJson(none)["processed_timestamp"].is_null());
@@ -265,13 +269,50 @@ TEST(CatalogVideo, FromJsonToleratesSeedShapedDocuments) {
   EXPECT_EQ(v.file_extension, "mp4");
   EXPECT_EQ(v.size, 42);
   EXPECT_EQ(v.status, VideoStatus::kUploaded);
-  EXPECT_EQ(FormatIso8601(v.uploaded_at), "2024-05-01T10:00:00Z");
+  EXPECT_EQ(FormatIso8601(v.uploaded_at), "2024-05-01T10:00:00Z");  // Kinora's older ISO text
   EXPECT_EQ(v.renditions_json, "[]");
   EXPECT_FALSE(v.duration_seconds);
   // Made before accounts: no owner, public, generation 0.
   EXPECT_EQ(v.owner_id, "");
   EXPECT_EQ(v.visibility, "public");
   EXPECT_EQ(v.media_generation, 0);
+}
+
+// metadata/{id}.json as the seed's uploader and processor write it.
+TEST(CatalogVideo, FromJsonReadsTheSeedsMetadata) {
+  auto o = json::parse(R"({"video_id":"abc","filename":"My holiday.mp4",
+      "original_filename":"My holiday.mp4","file_extension":"mp4","content_type":"video/mp4",
+      "size":2048,"file_size":2048,"s3_bucket":"video-analytics-uploads",
+      "s3_key":"videos/abc.mp4","s3_video_key":"videos/abc.mp4","processed_url":null,
+      "thumbnail_url":"thumbnails/abc.jpg","timestamp":1714557600,
+      "upload_timestamp":1714557600,"runtime":65,"status":"PROCESSED","views":7,"likes":2,
+      "engagement":9})")
+               .as_object();
+  auto v_r = FromJson(o);
+  ASSERT_TRUE(v_r) << v_r.error().message;
+  auto& v = v_r.value();
+  EXPECT_EQ(v.original_filename, "My holiday.mp4");
+  EXPECT_EQ(v.size, 2048);
+  EXPECT_EQ(v.bucket, "video-analytics-uploads");
+  EXPECT_EQ(FormatIso8601(v.uploaded_at), "2024-05-01T10:00:00Z");
+  EXPECT_EQ(v.duration_seconds, 65.0);
+  EXPECT_EQ(v.thumbnail_key, "thumbnails/abc.jpg");
+  EXPECT_EQ(v.status, VideoStatus::kProcessed);
+  EXPECT_EQ(v.views, 7);
+  EXPECT_EQ(v.likes, 2);
+  // And back out in the seed's types.
+  json::object back = ToJson(v);
+  EXPECT_EQ(back["timestamp"], json::value(1714557600));
+  EXPECT_EQ(back["runtime"], json::value(65));
+  EXPECT_EQ(back["filename"], json::value("My holiday.mp4"));
+  // Only filename given: it is the original name; runtime 0 means unknown.
+  auto bare = FromJson(json::parse(R"({"video_id":"a","s3_key":"videos/a.mp4",
+      "filename":"x.mp4","upload_timestamp":1714557600.5,"runtime":0})")
+                           .as_object());
+  ASSERT_TRUE(bare) << bare.error().message;
+  EXPECT_EQ(bare->original_filename, "x.mp4");
+  EXPECT_EQ(UnixMillis(bare->uploaded_at), 1714557600500);
+  EXPECT_FALSE(bare->duration_seconds);
 }
 
 TEST(CatalogVideo, FromJsonRejectsMissingIdentityAndWrongTypes) {
@@ -281,6 +322,8 @@ TEST(CatalogVideo, FromJsonRejectsMissingIdentityAndWrongTypes) {
                           R"({"video_id":"a","s3_video_key":"k","title":5})",
                           R"({"video_id":"a","s3_video_key":"k","status":"DONE"})",
                           R"({"video_id":"a","s3_video_key":"k","timestamp":"yesterday"})",
+                          R"({"video_id":"a","s3_video_key":"k","timestamp":-5})",
+                          R"({"video_id":"a","s3_video_key":"k","upload_timestamp":true})",
                           R"({"video_id":"a","s3_video_key":"k","renditions":{}})",
                           R"({"video_id":"a","s3_video_key":"k","views":1.5})",
                           R"({"video_id":"a","s3_video_key":"k","visibility":"secret"})",
@@ -304,7 +347,7 @@ TEST(CatalogVideo, AppendJsonIsTheSameDocumentAsToJson) {
   VideoRecord v = Full();
   v.title = "Quotes \" and \\ and \n and \x01 and ünïcødé";
   v.renditions_json = R"([{"height":720,"bandwidth":2500000}])";
-  VideoUrls urls{"/media/o?x=1", "/media/v", "", "/media/t", "/media/p"};
+  VideoUrls urls{"/media/o?x=1", "/media/v", "", "/media/t", "/media/p", "/media/v"};
   v.probe_json = R"({"rotation":90,"fps":29.97})";
   const VideoUrls* cases[] = {nullptr, &urls};
   for (const VideoUrls* u : cases) {

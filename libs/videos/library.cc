@@ -5,6 +5,7 @@
 #include "kinora/core/json_text.h"
 #include "kinora/core/utf8.h"
 #include "kinora/videos/keys.h"
+#include "kinora/videos/presenter.h"
 
 namespace kinora::videos {
 namespace {
@@ -12,6 +13,17 @@ namespace {
 constexpr uint64_t kMaxMirrorBytes = 4 << 20;
 
 }  // namespace
+
+boost::json::object MirrorJson(const catalog::VideoRecord& v) {
+  boost::json::object o = catalog::ToJson(v);
+  // No URL in a mirror (they expire); keys where the seed's services look for them.
+  const std::string playable = PlayableKey(v);
+  o["processed_url"] =
+      playable.empty() ? boost::json::value(nullptr) : boost::json::value(playable);
+  o["thumbnail_url"] =
+      v.thumbnail_key.empty() ? boost::json::value(nullptr) : boost::json::value(v.thumbnail_key);
+  return o;
+}
 
 Result<void> Library::Create(const catalog::VideoRecord& v) {
   KINORA_TRY_VOID(catalog_.Insert(v));
@@ -52,7 +64,7 @@ Result<void> Library::DeleteOutputs(std::string_view video_id) {
 
 Result<void> Library::WriteMirror(const catalog::VideoRecord& v) {
   const std::string key = MetadataKey(v.video_id);
-  auto put = storage::PutBytes(store_, key, ToJsonText(catalog::ToJson(v)), "application/json");
+  auto put = storage::PutBytes(store_, key, ToJsonText(MirrorJson(v)), "application/json");
   if (!put) return put.error();
   // A Delete between our row write and this put has already removed the mirror it knew of;
   // the row is gone now, so this one must go too. (Either the Delete removes the row before

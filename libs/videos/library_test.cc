@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include <boost/json.hpp>
 #include <filesystem>
 #include <functional>
 #include <utility>
@@ -64,6 +65,40 @@ TEST_F(LibraryTest, CreateWritesRowAndMirrorThatReadsBack) {
   auto again = library_->Create(v);
   ASSERT_FALSE(again);
   EXPECT_EQ(again.error().code, ErrorCode::kAlreadyExists);
+}
+
+// The mirror carries the seed's fields in the seed's types, so the seed's services read it.
+TEST_F(LibraryTest, MirrorCarriesTheSeedsFieldsAndTypes) {
+  catalog::VideoRecord v = Record();
+  v.original_filename = "Holiday.mp4";
+  v.video_codec = "h264";
+  v.size = 2048;
+  v.duration_seconds = 65.4;
+  v.status = catalog::VideoStatus::kProcessed;
+  v.thumbnail_key = ThumbnailKey(v.video_id);
+  ASSERT_TRUE(library_->Create(v));
+  const std::string text = storage::GetBytes(store_, MetadataKey(v.video_id), 1 << 20).value();
+  const boost::json::object o = boost::json::parse(text).as_object();
+  for (const char* f : {"video_id", "filename", "original_filename", "file_extension",
+                        "content_type", "s3_bucket", "s3_key", "s3_video_key", "status"}) {
+    EXPECT_TRUE(o.at(f).is_string()) << f;
+  }
+  for (const char* f :
+       {"size", "file_size", "timestamp", "upload_timestamp", "runtime", "views", "likes"}) {
+    EXPECT_TRUE(o.at(f).is_int64()) << f;
+  }
+  EXPECT_TRUE(o.at("engagement").is_number());
+  EXPECT_EQ(o.at("filename").as_string(), "Holiday.mp4");
+  EXPECT_EQ(o.at("runtime").as_int64(), 65);
+  EXPECT_EQ(o.at("timestamp").as_int64(),
+            std::chrono::floor<std::chrono::seconds>(v.uploaded_at.time_since_epoch()).count());
+  EXPECT_EQ(o.at("processed_url").as_string(), v.video_key);  // an H.264 MP4 plays as it is
+  EXPECT_EQ(o.at("thumbnail_url").as_string(), v.thumbnail_key);
+  auto back = library_->ReadMirror(MetadataKey(v.video_id));
+  ASSERT_TRUE(back) << back.error().message;
+  EXPECT_EQ(back->original_filename, "Holiday.mp4");
+  EXPECT_EQ(back->duration_seconds, 65.4);
+  EXPECT_EQ(UnixMillis(back->uploaded_at), UnixMillis(v.uploaded_at));
 }
 
 TEST_F(LibraryTest, CreateLeavesNothingWhenTheMirrorCannotBeWritten) {

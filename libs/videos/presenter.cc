@@ -5,6 +5,22 @@
 
 namespace kinora::videos {
 
+bool BrowserPlayable(const catalog::VideoRecord& v) {
+  const std::string& ext = v.file_extension;
+  const std::string& codec = v.video_codec;
+  // No codec known (a document of the seed's, which never probed): the container decides, as
+  // the seed's own answer did.
+  if (codec.empty()) return ext == "mp4" || ext == "m4v" || ext == "webm";
+  if (ext == "mp4" || ext == "m4v" || ext == "mov") return codec == "h264" || codec == "av1";
+  if (ext == "webm") return codec == "vp8" || codec == "vp9" || codec == "av1";
+  return false;
+}
+
+std::string PlayableKey(const catalog::VideoRecord& v) {
+  if (!v.mp4_key.empty()) return v.mp4_key;
+  return BrowserPlayable(v) ? v.video_key : std::string();
+}
+
 catalog::VideoUrls Presenter::Urls(const catalog::VideoRecord& v) const {
   const bool is_public = v.visibility == "public";
   const std::chrono::seconds ttl = is_public ? options_.url_ttl : options_.private_url_ttl;
@@ -26,6 +42,7 @@ catalog::VideoUrls Presenter::Urls(const catalog::VideoRecord& v) const {
       .hls_url = gateway(v.hls_key),
       .thumbnail_url = direct(v.thumbnail_key),
       .poster_url = direct(v.poster_key),
+      .processed_url = direct(PlayableKey(v)),
   };
 }
 

@@ -51,6 +51,43 @@ TEST(Presenter, SignsEveryMediaUrlForTheGateway) {
   EXPECT_EQ(u.thumbnail_url, "");
 }
 
+// The seed's processed_url: an MP4 the browser plays. The processed MP4 once there; before
+// that the original only when a browser plays it as it is.
+TEST(Presenter, ProcessedUrlIsAPlayableMp4) {
+  http::UrlSigner signer(std::string(40, 'k'));
+  Presenter p(signer, {.url_ttl = std::chrono::seconds(60), .direct_store = nullptr});
+  catalog::VideoRecord v = Processed();
+  EXPECT_TRUE(p.Urls(v).processed_url.starts_with("/media/" + v.mp4_key + "?"));
+  boost::json::object o = p.Json(v);
+  EXPECT_EQ(o.at("processed_url"), o.at("video_url"));
+
+  catalog::VideoRecord fresh;
+  fresh.video_id = v.video_id;
+  fresh.video_key = "videos/" + v.video_id + ".mp4";
+  fresh.file_extension = "mp4";
+  fresh.video_codec = "h264";
+  EXPECT_TRUE(BrowserPlayable(fresh));
+  EXPECT_TRUE(p.Urls(fresh).processed_url.starts_with("/media/" + fresh.video_key + "?"));
+  for (auto [ext, codec] : {std::pair{"mp4", "hevc"},
+                            {"avi", "h264"},
+                            {"mkv", "h264"},
+                            {"webm", "h264"},
+                            {"mov", ""},
+                            {"avi", ""}}) {
+    fresh.file_extension = ext;
+    fresh.video_codec = codec;
+    EXPECT_FALSE(BrowserPlayable(fresh)) << ext << " " << codec;
+    EXPECT_EQ(p.Urls(fresh).processed_url, "");
+    EXPECT_TRUE(p.Json(fresh).at("processed_url").is_null());
+  }
+  fresh.file_extension = "webm";
+  fresh.video_codec = "vp9";
+  EXPECT_EQ(PlayableKey(fresh), fresh.video_key);
+  fresh.file_extension = "mp4";
+  fresh.video_codec = "";  // a seed document: never probed
+  EXPECT_TRUE(BrowserPlayable(fresh));
+}
+
 // Other objects of a video (its storyboard) are signed like its playlist: through the gateway,
 // with the video's generation.
 TEST(Presenter, MediaUrlsOfOtherObjectsGoThroughTheGateway) {
@@ -79,6 +116,7 @@ TEST(Presenter, DirectUrlsFromAPresigningStoreButHlsStaysOnTheGateway) {
   catalog::VideoUrls u = p.Urls(v);
   EXPECT_EQ(u.video_url, "https://bucket.example/" + v.mp4_key);
   EXPECT_EQ(u.poster_url, "https://bucket.example/" + v.poster_key);
+  EXPECT_EQ(u.processed_url, "https://bucket.example/" + v.mp4_key);
   EXPECT_TRUE(u.hls_url.starts_with("/media/"));
 }
 

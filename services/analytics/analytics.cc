@@ -64,10 +64,27 @@ void LimitToAudience(const identity::Principal& p, catalog::ListQuery& q) {
 
 }  // namespace
 
+Result<catalog::ListQuery> ParseStatsItemsQuery(const http::Request& req) {
+  catalog::ListQuery q;
+  q.limit = kDefaultLimit;
+  if (auto v = req.Query("limit")) {
+    KINORA_TRY(q.limit, ParseInt("limit", *v, 1, kMaxLimit));
+  }
+  if (auto v = req.Query("sort_by")) {
+    auto key = catalog::ParseSortKey(*v);
+    if (!key) {
+      return InvalidArgument("'sort_by' must be one of " + catalog::SortKeyNames());
+    }
+    q.sort = *key;
+  }
+  return q;
+}
+
 Result<catalog::ListQuery> ParseListQuery(const http::Request& req) {
   catalog::ListQuery q;
+  q.limit = kDefaultLimit;
   if (auto v = req.Query("limit")) {
-    KINORA_TRY(q.limit, ParseInt("limit", *v, 1, 100));
+    KINORA_TRY(q.limit, ParseInt("limit", *v, 1, kMaxLimit));
   }
   if (auto v = req.Query("offset")) {
     KINORA_TRY(q.offset, ParseInt("offset", *v, 0, 1LL << 40));
@@ -198,28 +215,66 @@ Response Analytics::Stats(http::Request& req) {
   } else {
     return http::ProblemFrom(InvalidArgument("'scope' must be public, mine or all"));
   }
+  // The seed's part: the videos of the scope, as its /stats listed them.
+  auto items_query = ParseStatsItemsQuery(req);
+  if (!items_query) return http::ProblemFrom(items_query.error());
+  catalog::ListQuery& q = *items_query;
+  if (scope.kind == catalog::StatsScope::kOwner) {
+    q.audience = catalog::Audience::kSignedIn;
+    q.viewer_id = p.caller.user_id;
+    q.owner_id = p.caller.user_id;
+  } else {
+    q.audience = scope.kind == catalog::StatsScope::kAll ? catalog::Audience::kEveryone
+                                                         : catalog::Audience::kAnonymous;
+  }
+  auto page = catalog_.List(q);
+  if (!page) return http::ProblemFrom(page.error());
+  Response r;
   if (scope.kind == catalog::StatsScope::kOwner) {
     auto s = catalog_.Stats(scope);
     if (!s) return http::ProblemFrom(s.error());
-    Response r;
     r.body = StatsText(*s, scope_name);
-    r.Set(http::bhttp::field::content_type, "application/json");
-    return r;
+  } else {
+    // The site-wide and public aggregates are shared by every caller: cached, briefly.
+    std::lock_guard lock(stats_mu_);
+    auto now = std::chrono::steady_clock::now();
+    CachedStats& cache = scope.kind == catalog::StatsScope::kAll ? all_stats_ : public_stats_;
+    if (!cache.body || now - cache.at >= options_.stats_max_age) {
+      auto s = catalog_.Stats(scope);
+      if (!s) return http::ProblemFrom(s.error());
+      cache.body = StatsText(*s, scope_name);
+      cache.at = now;
+    }
+    r.body = *cache.body;
   }
-  // The site-wide and public documents are shared by every caller: cached, briefly.
-  std::lock_guard lock(stats_mu_);
-  auto now = std::chrono::steady_clock::now();
-  CachedStats& cache = scope.kind == catalog::StatsScope::kAll ? all_stats_ : public_stats_;
-  if (!cache.body || now - cache.at >= options_.stats_max_age) {
-    auto s = catalog_.Stats(scope);
-    if (!s) return http::ProblemFrom(s.error());
-    cache.body = StatsText(*s, scope_name);
-    cache.at = now;
-  }
-  Response r;
-  r.body = *cache.body;
+  AppendStatsItems(r.body, page->videos, req.Query("sort_by").value_or("timestamp"));
   r.Set(http::bhttp::field::content_type, "application/json");
   return r;
+}
+
+void Analytics::AppendStatsItems(std::string& body, const std::vector<catalog::VideoRecord>& videos,
+                                 std::string_view sort_by) const {
+  // body is the aggregates' object: its closing brace makes way for the seed's fields.
+  body.pop_back();
+  body += ",\"count\":" + std::to_string(videos.size()) + ",\"sort_by\":";
+  AppendJsonString(body, sort_by);
+  body += ",\"items\":[";
+  for (size_t i = 0; i < videos.size(); ++i) {
+    if (i > 0) body.push_back(',');
+    body += ToJsonText(StatsItem(videos[i]));
+  }
+  body += "]}";
+}
+
+json::object Analytics::StatsItem(const catalog::VideoRecord& v) const {
+  // The seed's /stats item, its fields taken from the video's own document so both agree.
+  const json::object full = presenter_.Json(v);
+  json::object item;
+  for (std::string_view k : {"video_id", "status", "views", "likes", "engagement", "timestamp",
+                             "s3_bucket", "s3_key", "processed_url"}) {
+    item[k] = full.at(k);
+  }
+  return item;
 }
 
 std::string Analytics::StatsText(const catalog::CatalogStats& stats,

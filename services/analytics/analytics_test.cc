@@ -13,7 +13,7 @@ http::Request WithQuery(std::initializer_list<std::pair<const char*, const char*
 TEST(ParseListQuery, Defaults) {
   auto q = ParseListQuery(WithQuery({}));
   ASSERT_TRUE(q);
-  EXPECT_EQ(q->limit, 20);
+  EXPECT_EQ(q->limit, 100);  // the seed's default
   EXPECT_TRUE(q->descending);
   EXPECT_EQ(q->sort, catalog::SortKey::kTimestamp);
 }
@@ -39,7 +39,7 @@ TEST(ParseListQuery, ReadsEveryParameter) {
 TEST(ParseListQuery, RefusesBadValuesNamingTheParameter) {
   for (auto [k, v] :
        std::initializer_list<std::pair<const char*, const char*>>{{"limit", "0"},
-                                                                  {"limit", "101"},
+                                                                  {"limit", "1001"},
                                                                   {"limit", "x"},
                                                                   {"sort_by", "color"},
                                                                   {"order", "up"},
@@ -50,6 +50,35 @@ TEST(ParseListQuery, RefusesBadValuesNamingTheParameter) {
     auto q = ParseListQuery(WithQuery({{k, v}}));
     ASSERT_FALSE(q) << k << "=" << v;
     EXPECT_NE(q.error().message.find(k), std::string::npos);
+  }
+}
+
+TEST(ParseListQuery, TakesTheSeedsLargestPage) {
+  auto q = ParseListQuery(WithQuery({{"limit", "1000"}}));
+  ASSERT_TRUE(q) << q.error().message;
+  EXPECT_EQ(q->limit, 1000);
+}
+
+TEST(ParseStatsItemsQuery, TheSeedsParameters) {
+  auto q = ParseStatsItemsQuery(WithQuery({}));
+  ASSERT_TRUE(q);
+  EXPECT_EQ(q->limit, 100);
+  EXPECT_EQ(q->sort, catalog::SortKey::kTimestamp);
+  EXPECT_TRUE(q->descending);
+  for (auto [name, key] : {std::pair{"timestamp", catalog::SortKey::kTimestamp},
+                           {"views", catalog::SortKey::kViews},
+                           {"likes", catalog::SortKey::kLikes},
+                           {"engagement", catalog::SortKey::kEngagement}}) {
+    auto k = ParseStatsItemsQuery(WithQuery({{"sort_by", name}, {"limit", "1000"}}));
+    ASSERT_TRUE(k) << name;
+    EXPECT_EQ(k->sort, key);
+    EXPECT_EQ(k->limit, 1000);
+  }
+  for (auto [k, v] : std::initializer_list<std::pair<const char*, const char*>>{
+           {"limit", "0"}, {"limit", "1001"}, {"limit", "ten"}, {"sort_by", "color"}}) {
+    auto bad = ParseStatsItemsQuery(WithQuery({{k, v}}));
+    ASSERT_FALSE(bad) << k << "=" << v;
+    EXPECT_NE(bad.error().message.find(k), std::string::npos);
   }
 }
 

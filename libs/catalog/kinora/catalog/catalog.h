@@ -36,7 +36,7 @@ std::string SortKeyNames();
 enum class Audience { kEveryone, kAnonymous, kSignedIn };
 
 struct ListQuery {
-  int limit = 20;      // 1–100
+  int limit = 20;      // 1–1000 (the seed's range)
   std::string cursor;  // opaque, from a previous page's next_cursor
   int64_t offset = 0;  // used only when cursor is empty
   SortKey sort = SortKey::kTimestamp;

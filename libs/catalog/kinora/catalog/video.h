@@ -81,15 +81,17 @@ std::string FlagToken(std::string_view code);
 // likes / max(views, 1): the share of viewers who liked the video.
 double Engagement(const VideoRecord& v);
 
-// Every field of the public contract. URL fields (video_url, hls_url, thumbnail_url) are null;
-// the API layer fills them with signed URLs. Derived seed aliases are included: size and
-// file_size, s3_key and s3_video_key, timestamp and upload_timestamp, filename ("{id}.{ext}"),
-// runtime ("m:ss"), engagement.
+// Every field of the public contract. URL fields (processed_url, video_url, hls_url,
+// thumbnail_url) are null; the API layer fills them with signed URLs. The seed's fields keep its
+// names and types: size and file_size, s3_key and s3_video_key, timestamp and upload_timestamp
+// (integer epoch seconds; uploaded_at is the ISO-8601 time), filename (the name as uploaded),
+// runtime (integer seconds, 0 while unknown; duration_seconds is exact), engagement.
 boost::json::object ToJson(const VideoRecord& v);
 
 // Signed URLs the API layer puts into a video's JSON (empty string: null).
 struct VideoUrls {
   std::string original_url, video_url, hls_url, thumbnail_url, poster_url;
+  std::string processed_url;  // the seed's: an MP4 a browser plays (empty: none yet)
 };
 
 // The JSON of a video: as ToJson, but with URL fields from `urls` (and an original_url field),
@@ -99,7 +101,9 @@ boost::json::object ToJson(const VideoRecord& v, const VideoUrls* urls);
 // listings render dozens per request.
 void AppendJson(std::string& out, const VideoRecord& v, const VideoUrls* urls);
 
-// Inverse of ToJson (ignores derived and URL fields). Used by reindex and tests.
+// Inverse of ToJson (ignores derived and URL fields). Used by reindex and tests. Also reads the
+// seed's metadata/{id}.json: epoch-second timestamps, filename as the original name, integer
+// runtime, a thumbnail_url holding the thumbnail's key.
 Result<VideoRecord> FromJson(const boost::json::object& o);
 
 }  // namespace kinora::catalog

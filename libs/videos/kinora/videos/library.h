@@ -4,6 +4,7 @@
 // Thread safety: as Catalog and ObjectStore (any thread); the Library holds no state of its own.
 #pragma once
 
+#include <boost/json/object.hpp>
 #include <chrono>
 #include <string_view>
 
@@ -11,6 +12,13 @@
 #include "kinora/storage/object_store.h"
 
 namespace kinora::videos {
+
+// The document of metadata/{id}.json: the video's JSON (catalog::ToJson, the seed's fields in
+// its types) with the seed's key-valued URL fields: processed_url the key of the playable MP4
+// (PlayableKey; null when none), thumbnail_url the card's key ("thumbnails/{id}.jpg", as the
+// seed's analytics expects and presigns; null when none). catalog::FromJson reads it back, and
+// the seed's own documents too.
+boost::json::object MirrorJson(const catalog::VideoRecord& v);
 
 class Library {
  public:

@@ -24,12 +24,21 @@ struct PresenterOptions {
   const storage::ObjectStore* direct_store = nullptr;
 };
 
+// Whether a browser plays the original as it is (an H.264 or AV1 MP4/MOV, a VP8/VP9/AV1
+// WebM; with no codec known, as in the seed's own documents, an MP4, M4V or WebM), so the
+// seed's processed_url can point at it before processing ends.
+bool BrowserPlayable(const catalog::VideoRecord& v);
+// The key of the MP4 a browser plays: the processed MP4, else the original when
+// BrowserPlayable, else empty. The seed's processed_url is a signed URL of it.
+std::string PlayableKey(const catalog::VideoRecord& v);
+
 class Presenter {
  public:
   Presenter(const http::UrlSigner& signer, PresenterOptions options)
       : signer_(signer), options_(options) {}
 
-  // video_url is the MP4 once processed, the original until then.
+  // video_url is the MP4 once processed, the original until then; processed_url the same when
+  // a browser can play it (PlayableKey), else empty.
   catalog::VideoUrls Urls(const catalog::VideoRecord& v) const;
   boost::json::object Json(const catalog::VideoRecord& v) const;
   // A /media/ URL of another object of the video (e.g. its storyboard), signed like its

@@ -3,11 +3,14 @@
 // Thread safety: handlers may run concurrently; the stats cache is internally locked.
 #pragma once
 
+#include <boost/json/object.hpp>
 #include <chrono>
 #include <functional>
 #include <mutex>
 #include <optional>
 #include <string>
+#include <string_view>
+#include <vector>
 
 #include "kinora/catalog/catalog.h"
 #include "kinora/http/router.h"
@@ -47,6 +50,10 @@ class Analytics {
   metrics::Counter& likes_;
 
   std::string StatsText(const catalog::CatalogStats& stats, const std::string& scope_name) const;
+  // Closes `body` (the aggregates' object) with the seed's count, sort_by and items.
+  void AppendStatsItems(std::string& body, const std::vector<catalog::VideoRecord>& videos,
+                        std::string_view sort_by) const;
+  boost::json::object StatsItem(const catalog::VideoRecord& v) const;
 
   struct CachedStats {
     std::optional<std::string> body;
@@ -56,7 +63,14 @@ class Analytics {
   CachedStats all_stats_, public_stats_;
 };
 
+// The seed's page sizes: `limit` 1–1000, 100 when absent (GET /videos and GET /stats).
+inline constexpr int kDefaultLimit = 100;
+inline constexpr int kMaxLimit = 1000;
+
 // Parses the list query parameters; kInvalidArgument naming the bad parameter.
 Result<catalog::ListQuery> ParseListQuery(const http::Request& req);
+// The seed's /stats parameters (limit, sort_by: any list sort key, timestamp by default), newest
+// or largest first; kInvalidArgument naming the bad parameter.
+Result<catalog::ListQuery> ParseStatsItemsQuery(const http::Request& req);
 
 }  // namespace kinora::analytics
