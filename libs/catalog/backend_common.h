@@ -23,7 +23,7 @@ Result<void> ValidateRecord(const VideoRecord& v);
 Result<void> CheckVisibility(std::string_view v);
 Error VideoNotFound(std::string_view video_id);
 
-// What every List checks before it queries: kInvalidArgument unless 1 ≤ limit ≤ 100, offset ≥ 0,
+// What every List checks before it queries: kInvalidArgument unless 1 ≤ limit ≤ 1000, offset ≥ 0,
 // kSignedIn names its viewer, and the cursor (if any) decodes and belongs to q's sort and order.
 // Returns where the page starts: after the cursor's position, or nullopt (no cursor: at
 // q.offset).

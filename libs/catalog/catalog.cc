@@ -21,6 +21,10 @@ std::vector<DurationBucket> MakeDurationHistogram(const std::vector<int64_t>& co
 }
 
 Result<std::unique_ptr<Catalog>> OpenCatalog(std::string_view url) {
+  return OpenCatalog(url, CatalogOptions{});
+}
+
+Result<std::unique_ptr<Catalog>> OpenCatalog(std::string_view url, const CatalogOptions& options) {
   auto parsed = boost::urls::parse_uri(url);
   if (!parsed) {
     return MakeError(ErrorCode::kInvalidArgument, "catalog URL is not a URL: " + std::string(url));
@@ -35,7 +39,7 @@ Result<std::unique_ptr<Catalog>> OpenCatalog(std::string_view url) {
     }
     return NewSqliteCatalog(path);
   }
-  if (scheme == "postgresql" || scheme == "postgres") return NewPostgresCatalog(url);
+  if (scheme == "postgresql" || scheme == "postgres") return NewPostgresCatalog(url, options);
   return MakeError(ErrorCode::kInvalidArgument,
                    "unknown catalog URL scheme '" + scheme + "' (want sqlite:// or postgresql://)");
 }

@@ -1,9 +1,11 @@
 #include "kinora/catalog/postgres_catalog.h"
 
+#include <algorithm>
 #include <thread>
 
 #include "../backend_common.h"
 #include "../columns.h"
+#include "kinora/core/log.h"
 #include "postgres_catalog_impl.h"
 #include "postgres_schema.h"
 
@@ -54,17 +56,33 @@ auto Retrying(F&& attempt) -> decltype(attempt()) {
   return last;
 }
 
+// CatalogOptions::connections, resolved: the default follows the HTTP threads' default.
+size_t PoolSize(const CatalogOptions& options) {
+  if (options.connections > 0) return static_cast<size_t>(options.connections);
+  const unsigned cores = std::max(1u, std::thread::hardware_concurrency());
+  return std::max<size_t>(4, 2 * size_t{cores}) + 4;
+}
+
 }  // namespace
 
-Result<std::unique_ptr<Catalog>> NewPostgresCatalog(std::string_view url) {
+Result<std::unique_ptr<Catalog>> NewPostgresCatalog(std::string_view url,
+                                                    const CatalogOptions& options) {
   auto target = pg::ParseUrl(url);
   if (!target) return Annotate(target.error(), "catalog URL");
   auto [conninfo, schema, describe] = std::move(*target);
-  auto catalog = std::make_unique<PostgresCatalog>(conninfo, schema, describe);
+  auto catalog = std::make_unique<PostgresCatalog>(conninfo, schema, describe, PoolSize(options));
   {
     KINORA_TRY(auto conn, catalog->pool().Acquire());
     auto migrated = pgschema::Migrate(*conn);
     if (!migrated) return Annotate(migrated.error(), "migrate catalog " + describe);
+    KINORA_TRY(pg::PgResult index,
+               conn->Exec("SELECT to_regclass('videos_title_trgm') IS NOT NULL"));
+    if (index.rows() == 1 && index.Text(0, 0) != "t") {
+      log::Warn(
+          "title search scans the videos: pg_trgm was not available when the catalog was "
+          "migrated (CREATE EXTENSION pg_trgm and create the index videos_title_trgm)",
+          {{"catalog", describe}});
+    }
   }
   return std::unique_ptr<Catalog>(std::move(catalog));
 }

@@ -20,13 +20,15 @@ struct PgQuery {
   std::vector<pg::Param> params;
 };
 PgQuery ListPageQuery(const ListQuery& q, const CursorPosition* after);
+// The statement List runs: the page and its total in one (postgres_catalog_list.cc).
+PgQuery ListWithTotalQuery(const ListQuery& q, const CursorPosition* after);
 
 class PostgresCatalog final : public Catalog {
  public:
-  static constexpr size_t kMaxConnections = 8;
-
-  PostgresCatalog(std::string conninfo, std::string schema, std::string describe)
-      : pool_(std::move(conninfo), schema, kMaxConnections),
+  // `connections`: the pool's size (CatalogOptions::connections, resolved).
+  PostgresCatalog(std::string conninfo, std::string schema, std::string describe,
+                  size_t connections)
+      : pool_(std::move(conninfo), schema, connections),
         schema_(std::move(schema)),
         describe_(std::move(describe)) {}
 

@@ -1,4 +1,5 @@
-// List on PostgreSQL: keyset pagination over the (sort key, video_id) indexes, as in SQLite.
+// List on PostgreSQL: keyset pagination over the (sort key, video_id) indexes, as in SQLite; the
+// page and its total in one statement, so one round trip and one snapshot.
 #include <charconv>
 #include <string>
 
@@ -6,6 +7,7 @@
 #include "../columns.h"
 #include "../cursor.h"
 #include "../sort_keys.h"
+#include "../title_search.h"
 #include "postgres_catalog_impl.h"
 #include "postgres_schema.h"
 
@@ -16,6 +18,9 @@ namespace {
 using internal::LikePattern;
 using internal::SortColumn;
 using internal::SortIsReal;
+
+// The folded title: the expression the videos_title_trgm index is built on (postgres_schema.cc).
+constexpr char kTitleFold[] = "lower(title COLLATE \"und-x-icu\")";
 
 // Parameters are numbered in the order they are added.
 struct Query {
@@ -29,8 +34,12 @@ struct Query {
 
 void AddFilters(Query& q, const ListQuery& lq) {
   if (lq.status) q.sql += " AND status = " + q.Next(std::string(ToString(*lq.status)));
-  // ILIKE: case-insensitive, as SQLite's LIKE is for ASCII.
-  if (!lq.title_query.empty()) q.sql += " AND title ILIKE " + q.Next(LikePattern(lq.title_query));
+  // Case folded beyond ASCII whatever the database's locale; the pg_trgm index on this
+  // expression serves queries of 3 or more characters (title_search.h).
+  if (!lq.title_query.empty()) {
+    q.sql += std::string(" AND ") + kTitleFold + " LIKE lower(" +
+             q.Next(LikePattern(lq.title_query)) + "::text COLLATE \"und-x-icu\")";
+  }
   // LIKE's escape character is '\' by default, as FlagPattern writes it.
   if (!lq.flag.empty()) q.sql += " AND analysis_flags LIKE " + q.Next(internal::FlagPattern(lq));
   // Only the parameters the conditions use: PostgreSQL must infer every parameter's type.
@@ -55,12 +64,16 @@ std::string CursorValue(const CursorPosition& p) {
 
 }  // namespace
 
-PgQuery ListPageQuery(const ListQuery& lq, const CursorPosition* after) {
+namespace {
+
+// Appends q's page query to `page_q` (parameters numbered after those it holds). Its columns:
+// SelectList(), then the sort key as sort_key.
+void AppendPage(Query& page_q, const ListQuery& lq, const CursorPosition* after) {
   const std::string key(SortColumn(lq.sort));
   const std::string dir = lq.descending ? " DESC" : " ASC";
   const std::string type = SortIsReal(lq.sort) ? "::float8" : "::bigint";
-  Query page_q;
-  page_q.sql = "SELECT " + internal::SelectList() + ", " + key + " FROM videos WHERE TRUE";
+  page_q.sql +=
+      "SELECT " + internal::SelectList() + ", " + key + " AS sort_key FROM videos WHERE TRUE";
   AddFilters(page_q, lq);
   if (after) {
     const std::string v = page_q.Next(CursorValue(*after));
@@ -71,40 +84,61 @@ PgQuery ListPageQuery(const ListQuery& lq, const CursorPosition* after) {
   page_q.sql += " ORDER BY " + key + dir + ", video_id" + dir;
   page_q.sql += " LIMIT " + page_q.Next(std::to_string(lq.limit + 1));
   if (!after) page_q.sql += " OFFSET " + page_q.Next(std::to_string(lq.offset));
+}
+
+// The query of q's total: trigger-kept counts where they answer it, else a count of the rows.
+void AppendCount(Query& count_q, const ListQuery& lq) {
+  if (!internal::NeedsRowCount(lq)) {
+    // Trigger-maintained, so totals cost O(1) instead of a scan per page.
+    count_q.sql += lq.status ? "SELECT n FROM status_counts WHERE status = " +
+                                   count_q.Next(std::string(ToString(*lq.status)))
+                             : "SELECT COALESCE(SUM(n), 0) FROM status_counts";
+  } else if (internal::AudienceCountSql(lq, "", "")) {
+    const std::string status = lq.status ? count_q.Next(std::string(ToString(*lq.status))) : "";
+    const std::string viewer = lq.audience == Audience::kSignedIn ? count_q.Next(lq.viewer_id) : "";
+    count_q.sql += *internal::AudienceCountSql(lq, status, viewer);
+  } else {
+    count_q.sql += "SELECT COUNT(*) FROM videos WHERE TRUE";
+    AddFilters(count_q, lq);
+  }
+}
+
+}  // namespace
+
+PgQuery ListPageQuery(const ListQuery& lq, const CursorPosition* after) {
+  Query page_q;
+  AppendPage(page_q, lq, after);
   return PgQuery{std::move(page_q.sql), std::move(page_q.params)};
+}
+
+// One row per video of the page (SelectList(), sort_key, total), or a single row of NULLs and
+// the total when the page is empty: the total's one-row query LEFT JOINed to the page. The outer
+// ORDER BY sorts at most limit + 1 rows (the join keeps them in order in practice; SQL does not
+// promise it).
+PgQuery ListWithTotalQuery(const ListQuery& lq, const CursorPosition* after) {
+  const std::string dir = lq.descending ? " DESC" : " ASC";
+  Query q;
+  q.sql = "SELECT p.*, t.total FROM (";
+  AppendCount(q, lq);
+  q.sql += ") AS t (total) LEFT JOIN (";
+  AppendPage(q, lq, after);
+  q.sql += ") AS p ON TRUE ORDER BY p.sort_key" + dir + ", p.video_id" + dir;
+  return PgQuery{std::move(q.sql), std::move(q.params)};
 }
 
 Result<ListPage> PostgresCatalog::List(const ListQuery& lq) {
   KINORA_TRY(const std::optional<CursorPosition> after, internal::CheckListQuery(lq));
-  const PgQuery page_q = ListPageQuery(lq, after ? &*after : nullptr);
-
-  Query count_q;
-  if (!internal::NeedsRowCount(lq)) {
-    // Trigger-maintained, so totals cost O(1) instead of a scan per page.
-    count_q.sql = lq.status ? "SELECT n FROM status_counts WHERE status = " +
-                                  count_q.Next(std::string(ToString(*lq.status)))
-                            : "SELECT COALESCE(SUM(n), 0) FROM status_counts";
-  } else if (internal::AudienceCountSql(lq, "", "")) {
-    const std::string status = lq.status ? count_q.Next(std::string(ToString(*lq.status))) : "";
-    const std::string viewer = lq.audience == Audience::kSignedIn ? count_q.Next(lq.viewer_id) : "";
-    count_q.sql = *internal::AudienceCountSql(lq, status, viewer);
-  } else {
-    count_q.sql = "SELECT COUNT(*) FROM videos WHERE TRUE";
-    AddFilters(count_q, lq);
-  }
-
+  const PgQuery q = ListWithTotalQuery(lq, after ? &*after : nullptr);
   KINORA_TRY(auto conn, pool_.Acquire());
-  // Page and total from one snapshot.
-  KINORA_TRY(auto tx, pg::Tx::Begin(*conn, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY"));
-  KINORA_TRY(pg::PgResult rows, conn->Exec(page_q.sql, page_q.params));
-  KINORA_TRY(pg::PgResult total, conn->Exec(count_q.sql, count_q.params));
-  KINORA_TRY_VOID(tx.Commit());
+  KINORA_TRY(pg::PgResult rows, conn->Exec(q.sql, q.params));
 
   ListPage page;
-  const int n = std::min(rows.rows(), lq.limit);
+  const int total_col = internal::kReadColumnCount + 1;
+  const bool empty = rows.rows() == 0 || rows.IsNull(0, internal::kReadColumnCount);
+  const int n = empty ? 0 : std::min(rows.rows(), lq.limit);
   page.videos.reserve(static_cast<size_t>(n));
   for (int i = 0; i < n; ++i) page.videos.push_back(pgschema::ReadVideo(rows, i));
-  if (rows.rows() > lq.limit) {
+  if (!empty && rows.rows() > lq.limit) {
     CursorPosition last{lq.sort, lq.descending, int64_t{0}, page.videos.back().video_id};
     const int col = internal::kReadColumnCount;
     if (SortIsReal(lq.sort)) {
@@ -114,7 +148,7 @@ Result<ListPage> PostgresCatalog::List(const ListQuery& lq) {
     }
     page.next_cursor = EncodeCursor(last);
   }
-  page.total = total.rows() ? total.Int(0, 0) : 0;
+  page.total = rows.rows() && !rows.IsNull(0, total_col) ? rows.Int(0, total_col) : 0;
   return page;
 }
 

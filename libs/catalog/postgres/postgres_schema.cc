@@ -295,6 +295,34 @@ CREATE INDEX uploads_by_expiry ON uploads (expires_at, upload_id);
 CREATE INDEX uploads_by_owner  ON uploads (owner_id);
 )sql";
 
+// Version 9: title search without a scan (title_search.h): a pg_trgm GIN index on the title
+// folded as List spells it (kTitleFold in postgres_catalog_list.cc: ICU's lowercase, whatever the
+// database's locale), which serves the LIKE of queries of 3 or more characters. fastupdate off: a
+// title is written once, and a pending list would make every search read it (and the planner
+// price the index out). Where pg_trgm cannot be created (not installed, no right to create it)
+// the migration still succeeds without the index: search scans, as before, and the catalog warns
+// once when it opens.
+constexpr std::string_view kSchemaV9 = R"sql(
+DO $$
+DECLARE
+  ext_schema name;
+BEGIN
+  BEGIN
+    CREATE EXTENSION IF NOT EXISTS pg_trgm SCHEMA public;
+  EXCEPTION WHEN OTHERS THEN
+    RAISE NOTICE 'pg_trgm unavailable: %', SQLERRM;
+  END;
+  SELECT extnamespace::regnamespace::name INTO ext_schema FROM pg_extension
+    WHERE extname = 'pg_trgm';
+  IF ext_schema IS NOT NULL THEN
+    EXECUTE format('CREATE INDEX videos_title_trgm ON videos USING gin '
+                   '(lower(title COLLATE "und-x-icu") %I.gin_trgm_ops) '
+                   'WITH (fastupdate = off)', ext_schema);
+  END IF;
+END
+$$;
+)sql";
+
 // $N is the parameter's position in the statement: PostgreSQL must know every parameter's use.
 std::string ByPosition(size_t /*column*/, size_t position) {
   return "$" + std::to_string(position + 1);
@@ -334,8 +362,9 @@ struct Cell {
 }  // namespace
 
 const std::vector<std::string_view>& Migrations() {
-  static const std::vector<std::string_view> kMigrations = {
-      kSchemaV1, kSchemaV2, kSchemaV3, kSchemaV4, kSchemaV5, kSchemaV6, kSchemaV7, kSchemaV8};
+  static const std::vector<std::string_view> kMigrations = {kSchemaV1, kSchemaV2, kSchemaV3,
+                                                            kSchemaV4, kSchemaV5, kSchemaV6,
+                                                            kSchemaV7, kSchemaV8, kSchemaV9};
   return kMigrations;
 }
 

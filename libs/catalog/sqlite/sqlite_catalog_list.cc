@@ -5,12 +5,31 @@
 #include "../columns.h"
 #include "../cursor.h"
 #include "../sort_keys.h"
+#include "../title_search.h"
 #include "kinora/catalog/internal/sqlite_schema.h"
 #include "sqlite_catalog_impl.h"
 
 namespace kinora::catalog {
 
 namespace {
+
+// Parameters of a short title query's patterns beyond the first (?2): ?10, ?11, ...
+constexpr int kMoreTitlePatterns = 10;
+
+// Title search (title_search.h): the FTS5 trigram index for queries long enough to have a
+// trigram, else the title's LIKE patterns in each case of its non-ASCII characters.
+std::string TitleCondition(const ListQuery& q) {
+  if (internal::CodePoints(q.title_query) >= internal::kMinIndexedQuery) {
+    return " AND rowid IN (SELECT rowid FROM videos_title_search WHERE videos_title_search "
+           "MATCH ?2)";
+  }
+  const size_t n = internal::ShortQueryPatterns(q.title_query).size();
+  std::string sql = " AND (title LIKE ?2 ESCAPE '\\'";
+  for (size_t i = 1; i < n; ++i) {
+    sql += " OR title LIKE ?" + std::to_string(kMoreTitlePatterns + i - 1) + " ESCAPE '\\'";
+  }
+  return sql + ")";
+}
 
 // The WHERE conditions of q's filters, each starting " AND ". A page steers SQLite's choice of
 // index (AccessSpelling); a count needs no order, so it lets SQLite choose. An owner filter leads
@@ -20,7 +39,7 @@ std::string Filters(const ListQuery& q, bool page) {
   const bool steer_status = page && !q.owner_id.empty();
   std::string sql;
   if (q.status) sql += steer_status ? " AND +status = ?1" : " AND status = ?1";
-  if (!q.title_query.empty()) sql += " AND title LIKE ?2 ESCAPE '\\'";
+  if (!q.title_query.empty()) sql += TitleCondition(q);
   if (!q.flag.empty()) sql += " AND analysis_flags LIKE ?9 ESCAPE '\\'";
   sql += internal::AccessConditions(q, {.viewer = "?7", .owner = "?8", .sqlite_steering = page});
   return sql;
@@ -38,19 +57,30 @@ std::string CountSql(const ListQuery& q) {
 
 // Binds what Filters(q) names.
 void BindFilters(sqlite::Stmt& s, const ListQuery& q, const std::string& status,
-                 const std::string& pattern) {
+                 const std::vector<std::string>& title) {
   if (q.status) s.Bind(1, status);
-  if (!q.title_query.empty()) s.Bind(2, pattern);
+  for (size_t i = 0; i < title.size(); ++i) {
+    s.Bind(i == 0 ? 2 : kMoreTitlePatterns + static_cast<int>(i) - 1, title[i]);
+  }
   if (q.audience == Audience::kSignedIn) s.Bind(7, q.viewer_id);
   if (!q.owner_id.empty()) s.Bind(8, q.owner_id);
   if (!q.flag.empty()) s.Bind(9, internal::FlagPattern(q));
 }
 
+// What TitleCondition's parameters hold.
+std::vector<std::string> TitleParams(const ListQuery& q) {
+  if (q.title_query.empty()) return {};
+  if (internal::CodePoints(q.title_query) >= internal::kMinIndexedQuery) {
+    return {internal::Fts5Phrase(q.title_query)};
+  }
+  return internal::ShortQueryPatterns(q.title_query);
+}
+
 }  // namespace
 
 // One SQL text per shape of query, so each shape is prepared once per connection.
-// Parameters: ?1 status, ?2 title pattern, ?3/?4 cursor (value, video_id), ?5 limit, ?6 offset,
-// ?7 viewer_id, ?8 owner_id, ?9 flag pattern.
+// Parameters: ?1 status, ?2 title (FTS5 phrase or first LIKE pattern; ?10.. more patterns), ?3/?4
+// cursor (value, video_id), ?5 limit, ?6 offset, ?7 viewer_id, ?8 owner_id, ?9 flag pattern.
 std::string ListPageSql(const ListQuery& q, bool has_cursor) {
   const std::string_view key = internal::SortColumn(q.sort);
   const std::string_view dir = q.descending ? " DESC" : " ASC";
@@ -78,7 +108,7 @@ std::string ListPageSql(const ListQuery& q, bool has_cursor) {
 Result<ListPage> SqliteCatalog::List(const ListQuery& q) {
   KINORA_TRY(const std::optional<CursorPosition> after, internal::CheckListQuery(q));
   const std::string status = q.status ? std::string(ToString(*q.status)) : std::string();
-  const std::string pattern = internal::LikePattern(q.title_query);
+  const std::vector<std::string> title = TitleParams(q);
   const bool real_key = internal::SortIsReal(q.sort);
 
   KINORA_TRY(auto conn, readers_.Acquire());
@@ -86,7 +116,7 @@ Result<ListPage> SqliteCatalog::List(const ListQuery& q) {
   ListPage page;
   {
     KINORA_TRY(auto s, conn->Use(ListPageSql(q, after.has_value())));
-    BindFilters(*s, q, status, pattern);
+    BindFilters(*s, q, status, title);
     if (after) {
       std::visit([&](auto v) { s->Bind(3, v); }, after->value);
       s->Bind(4, after->video_id);
@@ -114,7 +144,7 @@ Result<ListPage> SqliteCatalog::List(const ListQuery& q) {
   }
   {
     KINORA_TRY(auto s, conn->Use(CountSql(q)));
-    BindFilters(*s, q, status, pattern);
+    BindFilters(*s, q, status, title);
     KINORA_TRY(bool row, s->Step());
     page.total = row ? s->Int(0) : 0;
   }

@@ -309,6 +309,32 @@ TEST(SqliteCatalog, ListQueriesUseTheirIndexes) {
   }
 }
 
+// Title search of 3 or more characters reads the FTS5 trigram index, not every title; shorter
+// queries keep the scan's LIKE (a trigram index cannot serve them).
+TEST(SqliteCatalog, TitleSearchUsesTheTrigramIndex) {
+  auto file = ScratchDir::NewFile();
+  ASSERT_TRUE(NewSqliteCatalog(file));
+  auto db_r = sqlite::Db::Open(file);
+  ASSERT_TRUE(db_r);
+  auto& db = db_r.value();
+  for (const char* text : {"école", "abc", "ab"}) {
+    for (bool cursor : {false, true}) {
+      ListQuery q;
+      q.title_query = text;
+      q.sort = SortKey::kViews;
+      const std::string sql = ListPageSql(q, cursor);
+      auto s_r = db->Prepare("EXPLAIN QUERY PLAN " + sql);
+      ASSERT_TRUE(s_r) << sql;
+      std::string plan;
+      while (s_r.value().Step().value()) plan += s_r.value().Text(3) + "\n";
+      SCOPED_TRACE(sql + "\n" + plan);
+      const bool indexed = std::string_view(text).size() >= 3;
+      EXPECT_EQ(plan.find("SCAN videos_title_search VIRTUAL TABLE INDEX 0:M") != std::string::npos,
+                indexed);
+    }
+  }
+}
+
 TEST(OpenCatalog, ChoosesBackendByUrl) {
   auto file = ScratchDir::NewFile();
   auto c_r = OpenCatalog("sqlite://" + file.string());

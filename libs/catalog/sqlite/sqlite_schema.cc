@@ -311,11 +311,34 @@ CREATE INDEX uploads_by_expiry ON uploads (expires_at, upload_id);
 CREATE INDEX uploads_by_owner  ON uploads (owner_id);
 )sql";
 
+// Version 9: title search without a scan (title_search.h). An external-content FTS5 table over
+// the titles, keyed by the videos' rowid and kept by triggers in the same transaction as every
+// write; the trigram tokenizer finds any substring of 3 or more characters, its case folded
+// beyond ASCII (case_sensitive 0).
+constexpr std::string_view kSchemaV9 = R"sql(
+CREATE VIRTUAL TABLE videos_title_search USING fts5(
+  title, content = 'videos', content_rowid = 'rowid', tokenize = 'trigram case_sensitive 0');
+INSERT INTO videos_title_search (videos_title_search) VALUES ('rebuild');
+CREATE TRIGGER videos_title_search_insert AFTER INSERT ON videos BEGIN
+  INSERT INTO videos_title_search (rowid, title) VALUES (new.rowid, new.title);
+END;
+CREATE TRIGGER videos_title_search_delete AFTER DELETE ON videos BEGIN
+  INSERT INTO videos_title_search (videos_title_search, rowid, title)
+    VALUES ('delete', old.rowid, old.title);
+END;
+CREATE TRIGGER videos_title_search_update AFTER UPDATE OF title ON videos BEGIN
+  INSERT INTO videos_title_search (videos_title_search, rowid, title)
+    VALUES ('delete', old.rowid, old.title);
+  INSERT INTO videos_title_search (rowid, title) VALUES (new.rowid, new.title);
+END;
+)sql";
+
 }  // namespace
 
 const std::vector<std::string_view>& SqliteMigrations() {
-  static const std::vector<std::string_view> kMigrations = {
-      kSchemaV1, kSchemaV2, kSchemaV3, kSchemaV4, kSchemaV5, kSchemaV6, kSchemaV7, kSchemaV8};
+  static const std::vector<std::string_view> kMigrations = {kSchemaV1, kSchemaV2, kSchemaV3,
+                                                            kSchemaV4, kSchemaV5, kSchemaV6,
+                                                            kSchemaV7, kSchemaV8, kSchemaV9};
   return kMigrations;
 }
 

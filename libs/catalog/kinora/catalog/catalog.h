@@ -227,8 +227,18 @@ class Catalog {
   }
 };
 
+// How a process uses its catalog.
+struct CatalogOptions {
+  // The most calls the process makes at once (its HTTP threads plus background work): the
+  // PostgreSQL connection pool's size, so no call waits for a connection. 0: sized from the
+  // machine as the HTTP threads are by default (max(4, 2 × cores)), plus 4 for background work.
+  // SQLite needs none (its readers are pooled per thread).
+  int connections = 0;
+};
+
 // sqlite:///abs/path/catalog.db or postgresql://… (postgres_catalog.h). Unknown schemes ->
 // kInvalidArgument.
+Result<std::unique_ptr<Catalog>> OpenCatalog(std::string_view url, const CatalogOptions& options);
 Result<std::unique_ptr<Catalog>> OpenCatalog(std::string_view url);
 
 }  // namespace kinora::catalog

@@ -13,7 +13,10 @@
 namespace kinora::catalog {
 
 // postgresql://user[:password]@host[:port]/db[?…libpq parameters…][&schema=name]. The schema
-// (default: public) is created if missing; migrations run at open.
-Result<std::unique_ptr<Catalog>> NewPostgresCatalog(std::string_view url);
+// (default: public) is created if missing; migrations run at open. The connection pool holds
+// options.connections (CatalogOptions). Title search uses pg_trgm when the migration could create
+// it, and otherwise scans (a warning says so at open).
+Result<std::unique_ptr<Catalog>> NewPostgresCatalog(std::string_view url,
+                                                    const CatalogOptions& options = {});
 
 }  // namespace kinora::catalog
