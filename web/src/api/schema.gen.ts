@@ -857,8 +857,8 @@ export interface components {
             title: string;
             description: string | null;
             /**
-             * @description Stored file name, `{video_id}.{ext}`.
-             * @example 0b6a1f52-8c1e-4d7a-9a53-2f4f0c8f9e21.mp4
+             * @description The file name as uploaded (the seed's field); `{video_id}.{ext}` only when the upload named none.
+             * @example Sunset timelapse.mp4
              */
             filename: string;
             /** @description File name the client sent (display only, never used as a path). */
@@ -887,15 +887,20 @@ export interface components {
             /** @description Seed alias of `s3_key`. */
             s3_video_key: string;
             /**
-             * Format: date-time
-             * @description Upload time (UTC, ISO 8601).
+             * @description Upload time, integer seconds since the Unix epoch (the seed's type); `uploaded_at` is the same time in ISO 8601.
+             * @example 1767225600
              */
-            timestamp: string;
+            timestamp: number;
             /**
              * Format: date-time
-             * @description Seed alias of `timestamp`.
+             * @description Upload time (UTC, ISO 8601, milliseconds).
              */
-            upload_timestamp: string;
+            uploaded_at: string;
+            /**
+             * @description Seed alias of `timestamp` (integer epoch seconds).
+             * @example 1767225600
+             */
+            upload_timestamp: number;
             status: components["schemas"]["VideoStatus"];
             /** @description Human-readable reason when status is FAILED. */
             error: string | null;
@@ -908,10 +913,10 @@ export interface components {
             /** @description likes / max(views, 1). */
             engagement: number;
             /**
-             * @description Duration as `m:ss`.
-             * @example 2:05
+             * @description Duration in whole seconds, rounded down (the seed's type); 0 while unknown. `duration_seconds` is exact.
+             * @example 125
              */
-            runtime: string | null;
+            runtime: number;
             /** Format: double */
             duration_seconds: number | null;
             /** @description Display width: rotation applied, square pixels. */
@@ -988,6 +993,11 @@ export interface components {
             analysis: components["schemas"]["ContentSummary"];
             /** @description The probe of the original: the upload's, refined by the processor. */
             probe: (components["schemas"]["Probe"] | Record<string, never>) | null;
+            /**
+             * @description The seed's playable MP4: a signed (or, on S3, presigned) URL of the processed progressive MP4, or of the original before processing ends when a browser plays it as it is (H.264/AV1 in MP4/MOV, VP8/VP9/AV1 in WebM); null otherwise.
+             * @example /media/processed/0b6a1f52-8c1e-4d7a-9a53-2f4f0c8f9e21/video.mp4?expires=1767225600&signature=5d41402abc4b2a76b9719d911017c592
+             */
+            processed_url: string | null;
             /** Format: uuid */
             owner_id: string | null;
             visibility: components["schemas"]["Visibility"];
@@ -1083,6 +1093,12 @@ export interface components {
             generated_at: string;
             /** @enum {string} */
             scope?: "public" | "mine" | "all";
+            /** @description The seed's: how many `items` follow. */
+            count: number;
+            /** @description The seed's: the `sort_by` the items are in (as given; `timestamp` by default). */
+            sort_by: string;
+            /** @description The seed's per-video list: the scope's videos, at most `limit`, by `sort_by` (largest or newest first). */
+            items: components["schemas"]["StatsItem"][];
         };
         Health: {
             /** @enum {string} */
@@ -1616,6 +1632,35 @@ export interface components {
             /** @description Direct-to-S3 multipart uploads are available. */
             s3_multipart: boolean;
         };
+        /** @description One video in the seed's /stats list; each field as in Video. */
+        StatsItem: {
+            /**
+             * Format: uuid
+             * @description UUIDv4 chosen by the server.
+             */
+            video_id: string;
+            status: components["schemas"]["VideoStatus"];
+            /** Format: int64 */
+            views: number;
+            /** Format: int64 */
+            likes: number;
+            /** @description likes / max(views, 1). */
+            engagement: number;
+            /**
+             * @description Upload time, integer seconds since the Unix epoch (the seed's type); `uploaded_at` is the same time in ISO 8601.
+             * @example 1767225600
+             */
+            timestamp: number;
+            /** @description Bucket name; `local` for the embedded file store. */
+            s3_bucket: string;
+            /** @description Object key of the original, `videos/{video_id}.{ext}`. */
+            s3_key: string;
+            /**
+             * @description The seed's playable MP4: a signed (or, on S3, presigned) URL of the processed progressive MP4, or of the original before processing ends when a browser plays it as it is (H.264/AV1 in MP4/MOV, VP8/VP9/AV1 in WebM); null otherwise.
+             * @example /media/processed/0b6a1f52-8c1e-4d7a-9a53-2f4f0c8f9e21/video.mp4?expires=1767225600&signature=5d41402abc4b2a76b9719d911017c592
+             */
+            processed_url: string | null;
+        };
     };
     responses: {
         /** @description Bad input: an invalid parameter, id, or malformed multipart body. */
@@ -1767,7 +1812,7 @@ export interface components {
         /** @description Echoed unchanged when it is 1–128 characters of `[A-Za-z0-9._-]`; otherwise the server generates a UUIDv4. */
         CorrelationId: string;
         VideoId: string;
-        /** @description Page size. */
+        /** @description Page size (the seed's range, 1–1000; 100 when absent). */
         Limit: number;
         /** @description Opaque `next_cursor` from the previous page (for the same sort and filters). */
         Cursor: string;
@@ -2064,7 +2109,7 @@ export interface operations {
     listVideos: {
         parameters: {
             query?: {
-                /** @description Page size. */
+                /** @description Page size (the seed's range, 1–1000; 100 when absent). */
                 limit?: components["parameters"]["Limit"];
                 /** @description Opaque `next_cursor` from the previous page (for the same sort and filters). */
                 cursor?: components["parameters"]["Cursor"];
@@ -2143,6 +2188,10 @@ export interface operations {
             query?: {
                 /** @description Default: mine when signed in, public otherwise; all needs moderators or admins. */
                 scope?: "public" | "mine" | "all";
+                /** @description Page size (the seed's range, 1–1000; 100 when absent). */
+                limit?: components["parameters"]["Limit"];
+                /** @description Order of `items` (the seed's: timestamp, views, likes, engagement). */
+                sort_by?: "timestamp" | "views" | "likes" | "engagement" | "duration" | "size";
             };
             header?: {
                 /** @description Echoed unchanged when it is 1–128 characters of `[A-Za-z0-9._-]`; otherwise the server generates a UUIDv4. */

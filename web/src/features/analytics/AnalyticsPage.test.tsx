@@ -85,6 +85,9 @@ const stats: Stats = {
     { min_seconds: 3600, max_seconds: null, count: 0 },
   ],
   generated_at: '2025-01-31T12:00:00Z',
+  count: 0,
+  sort_by: 'timestamp',
+  items: [],
 };
 
 const renderPage = (me: Me | null = makeMe()) =>

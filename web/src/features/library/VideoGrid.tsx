@@ -55,7 +55,7 @@ export function VideoGrid({ videos, canDelete, onDelete }: { videos: Video[] } &
                   {formatCount(v.likes, true)}
                   <span className="sr-only">likes</span>
                 </span>
-                <span className="ml-auto">{formatRelative(v.timestamp)}</span>
+                <span className="ml-auto">{formatRelative(v.uploaded_at)}</span>
               </div>
               {v.status === 'FAILED' && v.error && <p className="mt-1 line-clamp-2 text-xs text-rose-300">{v.error}</p>}
               <FlagBadges codes={analysisSummaryOf(v)?.flags} className="mt-1.5" />

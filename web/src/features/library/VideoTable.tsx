@@ -70,7 +70,7 @@ export function VideoTable({ videos, canDelete, onDelete }: { videos: Video[] } 
               <td className="td">
                 <VisibilityOf video={v} fallback="—" />
               </td>
-              <td className="td whitespace-nowrap text-slate-400">{formatDateTime(v.timestamp)}</td>
+              <td className="td whitespace-nowrap text-slate-400">{formatDateTime(v.uploaded_at)}</td>
               <td className="td text-right">
                 {canDelete(v) && (
                   <button

@@ -42,7 +42,7 @@ export function VideoDetails({ video }: { video: Video }) {
         <Row label="Original file">
           <span className="break-all">{video.original_filename}</span>
         </Row>
-        <Row label="Uploaded">{formatDateTime(video.timestamp)}</Row>
+        <Row label="Uploaded">{formatDateTime(video.uploaded_at)}</Row>
         <Row label="Processed">{formatDateTime(video.processed_timestamp)}</Row>
         <Row label="Processing time">{formatSeconds(video.processing_seconds)}</Row>
       </dl>

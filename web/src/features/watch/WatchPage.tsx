@@ -150,7 +150,7 @@ export function WatchPage() {
                   {video.views === 1 ? ' view' : ' views'}
                 </span>
                 <span>{formatPercent(video.engagement)} engagement</span>
-                <span>Uploaded {formatDateTime(video.timestamp)}</span>
+                <span>Uploaded {formatDateTime(video.uploaded_at)}</span>
               </p>
             </div>
             <div className="flex shrink-0 flex-wrap gap-2">
