@@ -236,7 +236,8 @@ def test_video_document(library, spec, name):
     assert_close(video["duration_seconds"], float(src.format["duration"]), "duration_seconds")
     assert isinstance(video["processing_seconds"], (int, float)), video["processing_seconds"]
     assert 0 <= video["processing_seconds"] < processing.SETTLE_TIMEOUT
-    assert parse_time(video["processed_timestamp"]) >= parse_time(video["timestamp"])
+    assert parse_time(video["processed_timestamp"]) >= parse_time(video["uploaded_at"])
+    assert video["runtime"] == int(video["duration_seconds"])  # the seed's whole seconds
     assert {f: media_path(video[f]) for f in ("hls_url", "video_url", "thumbnail_url",
                                              "poster_url", "original_url")} == {
         "hls_url": f"/media/processed/{vid}/hls/master.m3u8",

@@ -34,7 +34,9 @@ def assert_lands(srv, video: dict, src: Path, ext: str, *, title: str | None = N
     assert video["file_extension"] == ext
     assert video["size"] == video["file_size"] == size
     assert video["s3_key"] == video["s3_video_key"] == key
-    assert video["filename"] == f"{vid}.{ext}"
+    # the seed's filename: the name as uploaded ({id}.{ext} only when none was sent)
+    assert video["filename"] == (original_filename or video["original_filename"] or f"{vid}.{ext}")
+    assert isinstance(video["timestamp"], int) and video["timestamp"] == video["upload_timestamp"]
     assert video["views"] == 0 and video["likes"] == 0
     assert video["content_type"].startswith("video/"), video["content_type"]
     if title is not None:
