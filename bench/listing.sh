@@ -37,7 +37,7 @@ role() {
     KINORA_SIGNING_KEY="bench-signing-key-0123456789abcdef0123456789" "$@" \
     "$KINORA" "$kind" --listen "127.0.0.1:$PORT" --data-dir "$OUT/$name" >>"$OUT/$name.log" 2>&1 &
   PIDS+=("$!")
-  for _ in $(seq 150); do
+  for _ in $(seq 600); do  # a first start adopts the 100,000 unowned videos
     curl -fs "http://127.0.0.1:$PORT/ready" >/dev/null 2>&1 && return 0
     sleep 0.1
   done

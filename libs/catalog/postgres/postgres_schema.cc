@@ -297,11 +297,11 @@ CREATE INDEX uploads_by_owner  ON uploads (owner_id);
 
 // Version 9: title search without a scan (title_search.h): a pg_trgm GIN index on the title
 // folded as List spells it (kTitleFold in postgres_catalog_list.cc: ICU's lowercase, whatever the
-// database's locale), which serves the LIKE of queries of 3 or more characters. fastupdate off: a
-// title is written once, and a pending list would make every search read it (and the planner
-// price the index out). Where pg_trgm cannot be created (not installed, no right to create it)
-// the migration still succeeds without the index: search scans, as before, and the catalog warns
-// once when it opens.
+// database's locale), which serves the LIKE of queries of 3 or more characters. fastupdate stays
+// on: every counter update writes a new row version, and its trigrams go to the pending list
+// rather than into the index at once. Where pg_trgm cannot be created (not installed, no right to
+// create it) the migration still succeeds without the index: search scans, as before, and the
+// catalog warns once when it opens.
 constexpr std::string_view kSchemaV9 = R"sql(
 DO $$
 DECLARE
@@ -316,8 +316,7 @@ BEGIN
     WHERE extname = 'pg_trgm';
   IF ext_schema IS NOT NULL THEN
     EXECUTE format('CREATE INDEX videos_title_trgm ON videos USING gin '
-                   '(lower(title COLLATE "und-x-icu") %I.gin_trgm_ops) '
-                   'WITH (fastupdate = off)', ext_schema);
+                   '(lower(title COLLATE "und-x-icu") %I.gin_trgm_ops)', ext_schema);
   END IF;
 END
 $$;
