@@ -81,7 +81,7 @@ print(urllib.parse.quote(c, safe=""))'
 total_of() { curl -fsS "$1" | python3 -c 'import json,sys; print(json.load(sys.stdin)["total"])'; }
 
 health=$(wrk_run health "$embedded/health")
-read -r HRPS HP50 HP99 <<<"$health"
+read -r HRPS _ _ <<<"$health"
 # line LABEL "rps p50 p99" [REF_RPS REF_NAME]
 line() {
   local rps p50 p99; read -r rps p50 p99 <<<"$2"
