@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import re
+import urllib.parse
+import urllib.request
 import uuid
 from pathlib import Path
 from types import SimpleNamespace
@@ -13,6 +15,7 @@ import pytest
 
 from harness import api, auth, multipart, schema
 from harness.client import Response
+from harness.cluster import split_cluster
 
 SPEC_PATH = Path(__file__).resolve().parents[2] / "api" / "openapi.json"
 METHODS = {"get", "put", "post", "delete", "options", "head", "patch", "trace"}
@@ -47,6 +50,10 @@ SERVER_ROUTES = {
     ("OPTIONS", "/api/uploads/{upload_id}"), ("HEAD", "/api/uploads/{upload_id}"),
     ("GET", "/api/uploads/{upload_id}"), ("PATCH", "/api/uploads/{upload_id}"),
     ("DELETE", "/api/uploads/{upload_id}"),
+    ("POST", "/api/uploads/s3/multipart"), ("GET", "/api/uploads/s3/multipart/{uploadId}"),
+    ("GET", "/api/uploads/s3/multipart/{uploadId}/{partNumber}"),
+    ("POST", "/api/uploads/s3/multipart/{uploadId}/complete"),
+    ("DELETE", "/api/uploads/s3/multipart/{uploadId}"),
 }
 
 PROBLEM_RESPONSES = {400: "BadRequest", 401: "Unauthorized", 403: "Forbidden", 404: "NotFound",
@@ -213,6 +220,47 @@ def tus_patch(c, offset="0", headers=None) -> Response:
         **TUS, "Upload-Offset": offset, "Content-Type": "application/offset+octet-stream",
         **(headers or {})})
 
+
+DIRECT = "/api/uploads/s3/multipart"
+
+
+def direct_create(c, size: int = 10) -> Response:
+    return c.admin.post(DIRECT, json_body={"filename": "spec.mp4", "type": "video/mp4",
+                                           "size": size, "metadata": {"name": "spec.mp4"}})
+
+
+def direct_upload(c, size: int = 10) -> tuple[str, str]:
+    made = direct_create(c, size)
+    assert made.status == 200, made
+    return made.json()["uploadId"], made.json()["key"]
+
+
+def direct_path(upload_id: str, key: str, suffix: str = "") -> str:
+    return f"{DIRECT}/{upload_id}{suffix}?key={urllib.parse.quote(key)}"
+
+
+def direct_complete(c) -> Response:
+    """The whole flow with a real clip in one part: the part goes straight to s3rver."""
+    data = c.media.clip("mp4").read_bytes()
+    upload_id, key = direct_upload(c, len(data))
+    signed = c.admin.get(direct_path(upload_id, key, "/1"))
+    assert signed.status == 200, signed
+    put = urllib.request.Request(signed.json()["url"], data=data, method="PUT")
+    with urllib.request.urlopen(put, timeout=60) as resp:
+        etag = resp.headers["ETag"]
+    return c.admin.post(direct_path(upload_id, key, "/complete"),
+                        json_body={"parts": [{"PartNumber": 1, "ETag": etag}]})
+
+
+# Direct-to-S3 uploads exist only on an S3 store: these run on a split cluster with s3rver
+# (`s3ctx`); `kinora serve` answers them 501 (ERROR_CALLS).
+S3_SUCCESS_CALLS: dict[str, Callable[[SimpleNamespace], Response]] = {
+    "s3CreateMultipart": direct_create,
+    "s3SignPart": lambda c: c.admin.get(direct_path(*direct_upload(c), "/1")),
+    "s3ListParts": lambda c: c.admin.get(direct_path(*direct_upload(c))),
+    "s3CompleteMultipart": direct_complete,
+    "s3AbortMultipart": lambda c: c.admin.delete(direct_path(*direct_upload(c))),
+}
 
 SUCCESS_CALLS: dict[str, Callable[[SimpleNamespace], Response]] = {
     "getHealth": lambda c: c.client.get("/health"),
@@ -395,6 +443,12 @@ ERROR_CALLS: list[tuple[str, int, Callable[[SimpleNamespace], Response]]] = [
     ("tusPatch", 460, lambda c: tus_patch(c, headers={"Upload-Checksum": "sha1 " + "A" * 27 + "="})),
     ("tusPatch", 415, lambda c: tus_patch(c, headers={"Content-Type": "application/octet-stream"})),
     ("getUpload", 404, lambda c: c.admin.get("/api/uploads/" + "0" * 32)),
+    ("s3CreateMultipart", 501, direct_create),
+    ("s3SignPart", 501, lambda c: c.admin.get(f"{DIRECT}/{'0' * 32}/1")),
+    ("s3ListParts", 501, lambda c: c.admin.get(f"{DIRECT}/{'0' * 32}")),
+    ("s3CompleteMultipart", 501, lambda c: c.admin.post(f"{DIRECT}/{'0' * 32}/complete",
+                                                        json_body={"parts": []})),
+    ("s3AbortMultipart", 501, lambda c: c.admin.delete(f"{DIRECT}/{'0' * 32}")),
     ("reprocessVideo", 401, lambda c: c.client.with_headers(None).post(
         reprocess_path(c.video["video_id"]))),
     ("reprocessVideo", 403, lambda c: c.user.post(reprocess_path(c.video["video_id"]))),
@@ -456,13 +510,48 @@ def assert_conforms(spec, op_id: str, resp: Response) -> None:
 
 def test_every_documented_operation_has_a_success_call(spec):
     documented = {op["operationId"] for _, _, op in operations(spec)}
-    assert documented == set(SUCCESS_CALLS), documented ^ set(SUCCESS_CALLS)
+    called = set(SUCCESS_CALLS) | set(S3_SUCCESS_CALLS)
+    assert documented == called, documented ^ called
 
 
 @pytest.mark.parametrize("op_id", list(SUCCESS_CALLS))
 def test_documented_operation_answers_as_documented(spec, ctx, op_id):
     resp = SUCCESS_CALLS[op_id](ctx)
     assert 200 <= resp.status < 300, f"{op_id}: {resp!r}"
+    assert_conforms(spec, op_id, resp)
+
+
+@pytest.fixture(scope="module")
+def s3ctx(kinora_bin, tmp_path_factory, media):
+    with split_cluster(kinora_bin, tmp_path_factory.mktemp("split-openapi"),
+                       processor=False) as cluster:
+        yield SimpleNamespace(admin=auth.admin(cluster), media=media)
+
+
+S3_ERROR_CALLS: list[tuple[str, int, Callable[[SimpleNamespace], Response]]] = [
+    ("s3CreateMultipart", 400, lambda c: direct_create(c, 0)),
+    ("s3CreateMultipart", 413, lambda c: direct_create(c, 10**15)),
+    ("s3SignPart", 400, lambda c: c.admin.get(direct_path(*direct_upload(c), "/10001"))),
+    ("s3SignPart", 404, lambda c: c.admin.get(f"{DIRECT}/{'0' * 32}/1")),
+    ("s3ListParts", 404, lambda c: c.admin.get(f"{DIRECT}/{'0' * 32}")),
+    ("s3CompleteMultipart", 400, lambda c: c.admin.post(
+        direct_path(*direct_upload(c), "/complete"), json_body={"parts": []})),
+    ("s3AbortMultipart", 404, lambda c: c.admin.delete(f"{DIRECT}/{'0' * 32}")),
+]
+
+
+@pytest.mark.parametrize("op_id", list(S3_SUCCESS_CALLS))
+def test_direct_upload_operation_answers_as_documented(spec, s3ctx, op_id):
+    resp = S3_SUCCESS_CALLS[op_id](s3ctx)
+    assert 200 <= resp.status < 300, f"{op_id}: {resp!r}"
+    assert_conforms(spec, op_id, resp)
+
+
+@pytest.mark.parametrize("op_id,status,call", S3_ERROR_CALLS,
+                         ids=[f"{op}-{status}" for op, status, _ in S3_ERROR_CALLS])
+def test_direct_upload_errors_answer_as_documented(spec, s3ctx, op_id, status, call):
+    resp = call(s3ctx)
+    assert resp.status == status, f"{op_id}: expected {status}, got {resp!r}"
     assert_conforms(spec, op_id, resp)
 
 

@@ -749,6 +749,75 @@ export interface paths {
         patch: operations["tusPatch"];
         trace?: never;
     };
+    "/api/uploads/s3/multipart": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Start a direct-to-S3 multipart upload (Uppy @uppy/aws-s3) */
+        post: operations["s3CreateMultipart"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/uploads/s3/multipart/{uploadId}/{partNumber}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A presigned UploadPart URL for one part */
+        get: operations["s3SignPart"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/uploads/s3/multipart/{uploadId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The parts S3 has of a direct upload */
+        get: operations["s3ListParts"];
+        put?: never;
+        post?: never;
+        /** Abort a direct upload */
+        delete: operations["s3AbortMultipart"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/uploads/s3/multipart/{uploadId}/complete": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Complete a direct upload: the object is checked and probed, then becomes a video */
+        post: operations["s3CompleteMultipart"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -1631,6 +1700,60 @@ export interface components {
             };
             /** @description Direct-to-S3 multipart uploads are available. */
             s3_multipart: boolean;
+        };
+        /** @description Uppy's createMultipartUpload body; `filename` may instead be `metadata.filename` or `metadata.name`, `size` `metadata.size`. */
+        S3MultipartCreate: {
+            /** @description An accepted video extension. */
+            filename?: string;
+            type?: string;
+            /** @description The file's size in bytes (a decimal string is accepted too). */
+            size?: number;
+            /** @description Uppy's metadata: `name`, `type`, `size` and the fields Kinora reads (as tus's Upload-Metadata); other keys are ignored. */
+            metadata?: {
+                name?: string;
+                type?: string;
+                /** @description The size, when not beside `metadata` (a number or a decimal string). */
+                size?: unknown;
+                filename?: string;
+                title?: string;
+                description?: string;
+                visibility?: components["schemas"]["Visibility"];
+            } & {
+                [key: string]: unknown;
+            };
+        };
+        S3MultipartCreated: {
+            uploadId: string;
+            /** @description `videos/{video_id}.{ext}`, the original's key. */
+            key: string;
+        };
+        S3PartUrl: {
+            /** @description Presigned UploadPart URL. */
+            url: string;
+            /** @description Seconds the URL stays valid (900). */
+            expires: number;
+            /** Format: date-time */
+            expires_at: string;
+        };
+        S3UploadedPart: {
+            PartNumber: number;
+            Size: number;
+            ETag: string;
+        };
+        S3MultipartComplete: {
+            /** @description Every part, in any order; a number twice is 400. */
+            parts: {
+                PartNumber: number;
+                ETag: string;
+            }[];
+        };
+        S3MultipartCompleted: {
+            /** @description `/api/videos/{video_id}` */
+            location: string;
+            key: string;
+            /** Format: uuid */
+            video_id: string;
+            video: components["schemas"]["Video"];
         };
         /** @description One video in the seed's /stats list; each field as in Video. */
         StatsItem: {
@@ -3599,6 +3722,236 @@ export interface operations {
             /** @description Upload-Checksum does not match; the bytes were discarded. */
             460: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    s3CreateMultipart: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["S3MultipartCreate"];
+            };
+        };
+        responses: {
+            /** @description The upload; every later call names its uploadId and key. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["S3MultipartCreated"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            413: components["responses"]["PayloadTooLarge"];
+            429: components["responses"]["TooManyRequests"];
+            /** @description This deployment's store is not S3 (`kinora serve` on local files): use tus (GET /api/uploads/config). */
+            501: {
+                headers: {
+                    "X-Correlation-ID": components["headers"]["X-Correlation-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    s3SignPart: {
+        parameters: {
+            query?: {
+                /** @description The object key `create` answered; another key is 404. */
+                key?: string;
+            };
+            header?: never;
+            path: {
+                /** @description Kinora's id of the direct upload (not S3's UploadId). */
+                uploadId: string;
+                partNumber: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description PUT the part's bytes to `url`; the answer's ETag header names the part. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["S3PartUrl"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            /** @description This deployment's store is not S3 (`kinora serve` on local files): use tus (GET /api/uploads/config). */
+            501: {
+                headers: {
+                    "X-Correlation-ID": components["headers"]["X-Correlation-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    s3ListParts: {
+        parameters: {
+            query?: {
+                /** @description The object key `create` answered; another key is 404. */
+                key?: string;
+            };
+            header?: never;
+            path: {
+                /** @description Kinora's id of the direct upload (not S3's UploadId). */
+                uploadId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description S3's ListParts; [] from an S3 without it (s3rver). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["S3UploadedPart"][];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            /** @description This deployment's store is not S3 (`kinora serve` on local files): use tus (GET /api/uploads/config). */
+            501: {
+                headers: {
+                    "X-Correlation-ID": components["headers"]["X-Correlation-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    s3AbortMultipart: {
+        parameters: {
+            query?: {
+                /** @description The object key `create` answered; another key is 404. */
+                key?: string;
+            };
+            header?: never;
+            path: {
+                /** @description Kinora's id of the direct upload (not S3's UploadId). */
+                uploadId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Aborted; the upload is gone. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            /** @description Another request on this upload is in progress; retry. */
+            423: {
+                headers: {
+                    "X-Correlation-ID": components["headers"]["X-Correlation-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            429: components["responses"]["TooManyRequests"];
+            /** @description This deployment's store is not S3 (`kinora serve` on local files): use tus (GET /api/uploads/config). */
+            501: {
+                headers: {
+                    "X-Correlation-ID": components["headers"]["X-Correlation-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    s3CompleteMultipart: {
+        parameters: {
+            query?: {
+                /** @description The object key `create` answered; another key is 404. */
+                key?: string;
+            };
+            header?: never;
+            path: {
+                /** @description Kinora's id of the direct upload (not S3's UploadId). */
+                uploadId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["S3MultipartComplete"];
+            };
+        };
+        responses: {
+            /** @description The new video. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["S3MultipartCompleted"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            422: components["responses"]["UnprocessableEntity"];
+            /** @description Another request on this upload is in progress; retry. */
+            423: {
+                headers: {
+                    "X-Correlation-ID": components["headers"]["X-Correlation-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            429: components["responses"]["TooManyRequests"];
+            /** @description This deployment's store is not S3 (`kinora serve` on local files): use tus (GET /api/uploads/config). */
+            501: {
+                headers: {
+                    "X-Correlation-ID": components["headers"]["X-Correlation-ID"];
                     [name: string]: unknown;
                 };
                 content: {
