@@ -144,6 +144,54 @@ Result<PgResult> PgConn::Exec(std::string_view sql, const std::vector<Param>& pa
   return PgResult(raw);
 }
 
+Result<const std::string*> PgConn::Prepare(const std::string& sql, int n_params) {
+  std::string name = "kinora_" + std::to_string(next_name_++);
+  std::unique_ptr<PGresult, decltype(&PQclear)> r(
+      PQprepare(conn_.get(), name.c_str(), sql.c_str(), n_params, nullptr), &PQclear);
+  if (!r || PQresultStatus(r.get()) != PGRES_COMMAND_OK) {
+    return Classify(r.get(), conn_.get(), "PostgreSQL prepare");
+  }
+  return &prepared_.insert_or_assign(sql, std::move(name)).first->second;
+}
+
+Result<PgResult> PgConn::ExecPrepared(std::string_view sql, const std::vector<Param>& params) {
+  std::string text(sql);
+  auto found = prepared_.find(text);
+  if (found == prepared_.end() && prepared_.size() >= kMaxPrepared) return Exec(sql, params);
+  const int n = static_cast<int>(params.size());
+  std::vector<const char*> values;
+  values.reserve(params.size());
+  for (const Param& p : params) values.push_back(p ? p->c_str() : nullptr);
+  const std::string* name = found == prepared_.end() ? nullptr : &found->second;
+  for (int attempt = 0;; ++attempt) {
+    if (!name) {
+      KINORA_TRY(name, Prepare(text, n));
+    }
+    PGresult* raw =
+        PQexecPrepared(conn_.get(), name->c_str(), n, values.data(), nullptr, nullptr, 0);
+    const auto st = raw ? PQresultStatus(raw) : PGRES_FATAL_ERROR;
+    if (st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK) return PgResult(raw);
+    const char* state = raw ? PQresultErrorField(raw, PG_DIAG_SQLSTATE) : nullptr;
+    const std::string_view s = state ? state : "";
+    // 26000: the server no longer knows the name; 0A000: "cached plan must not change result
+    // type" after a schema change. Both are cured by preparing the text again; inside a
+    // transaction, which the failure aborted, only the next call can, so this one fails.
+    const bool stale =
+        (s == "26000" || s == "0A000") && PQtransactionStatus(conn_.get()) == PQTRANS_IDLE;
+    if (!stale || attempt > 0) {
+      Error e = Classify(raw, conn_.get(), "PostgreSQL");
+      PQclear(raw);
+      if (s == "26000" || s == "0A000") prepared_.erase(text);
+      return e;
+    }
+    PQclear(raw);
+    const std::string deallocate = "DEALLOCATE " + *name;
+    PQclear(PQexec(conn_.get(), deallocate.c_str()));  // may fail: the name may be gone
+    prepared_.erase(text);
+    name = nullptr;
+  }
+}
+
 Result<void> PgConn::ExecScript(std::string_view sql) {
   const std::string text(sql);
   PGresult* raw = PQexec(conn_.get(), text.c_str());

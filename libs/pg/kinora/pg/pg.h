@@ -1,7 +1,7 @@
 // A thin RAII layer over libpq for the PostgreSQL backends (catalog, identity): their one URL
-// form, connections, parameterised queries in text format, results, transactions, a bounded
-// connection pool, migrations, and PostgreSQL's errors mapped to Kinora errors in one function
-// (Classify).
+// form, connections, parameterised queries in text format (plain or prepared per connection),
+// results, transactions, a bounded connection pool, migrations, and PostgreSQL's errors mapped
+// to Kinora errors in one function (Classify).
 // Thread safety: a PgConn is used by one thread at a time; PgPool may be shared.
 #pragma once
 
@@ -14,6 +14,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "kinora/core/error.h"
@@ -60,13 +61,30 @@ class PgConn {
 
   // Runs one statement with $1.. parameters.
   Result<PgResult> Exec(std::string_view sql, const std::vector<Param>& params = {});
+  // Runs one statement with $1.. parameters as a prepared statement of this connection: the
+  // first call with a given `sql` on this connection parses and names it (PQprepare), later
+  // ones only bind and execute it, so the server skips parsing and, once it has settled on a
+  // generic plan, planning. Prepared statements belong to one server session: a connection the
+  // pool opens anew starts with none, and one the server no longer knows (DEALLOCATE, a schema
+  // change that alters its result) is prepared again, once. For statements a process runs
+  // again and again with few distinct texts; past kMaxPrepared texts on one connection, the
+  // others run unprepared (Exec).
+  Result<PgResult> ExecPrepared(std::string_view sql, const std::vector<Param>& params = {});
   // Runs statements without parameters (several, separated by ';').
   Result<void> ExecScript(std::string_view sql);
   bool healthy() const { return PQstatus(conn_.get()) == CONNECTION_OK; }
+  // How many statements this connection has prepared.
+  size_t prepared_count() const { return prepared_.size(); }
+
+  static constexpr size_t kMaxPrepared = 256;
 
  private:
   explicit PgConn(PGconn* c) : conn_(c, &PQfinish) {}
+  // Prepares `sql` under a new name, remembered in prepared_.
+  Result<const std::string*> Prepare(const std::string& sql, int n_params);
   std::unique_ptr<PGconn, decltype(&PQfinish)> conn_;
+  std::unordered_map<std::string, std::string> prepared_;  // SQL text -> statement name
+  uint64_t next_name_ = 0;
 };
 
 // Maps a failed result (or a dead connection) to a Kinora error: unique violation →
