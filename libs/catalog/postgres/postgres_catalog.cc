@@ -102,7 +102,7 @@ Result<VideoRecord> PostgresCatalog::Get(std::string_view video_id) {
   static const std::string kSql =
       "SELECT " + internal::SelectList() + " FROM videos WHERE video_id = $1";
   KINORA_TRY(auto conn, pool_.Acquire());
-  KINORA_TRY(pg::PgResult r, conn->Exec(kSql, {std::string(video_id)}));
+  KINORA_TRY(pg::PgResult r, conn->ExecPrepared(kSql, {std::string(video_id)}));
   if (r.rows() == 0) return NotFound(video_id);
   return pgschema::ReadVideo(r, 0);
 }
@@ -165,12 +165,12 @@ Result<int64_t> PostgresCatalog::Increment(std::string_view video_id, bool views
   return Retrying([&]() -> Result<int64_t> {
     KINORA_TRY(auto conn, pool_.Acquire());
     KINORA_TRY(auto tx, pg::Tx::Begin(*conn));
-    KINORA_TRY(pg::PgResult u, conn->Exec(views ? kIncrementViewsSql : kIncrementLikesSql,
-                                          {std::string(video_id)}));
+    KINORA_TRY(pg::PgResult u, conn->ExecPrepared(views ? kIncrementViewsSql : kIncrementLikesSql,
+                                                  {std::string(video_id)}));
     if (u.rows() == 0) return NotFound(video_id);
     const int64_t n = u.Int(0, 0);
     KINORA_TRY_VOID(
-        conn->Exec(views ? kDailyViewSql : kDailyLikeSql, {std::string(video_id), day}));
+        conn->ExecPrepared(views ? kDailyViewSql : kDailyLikeSql, {std::string(video_id), day}));
     KINORA_TRY_VOID(tx.Commit());
     return n;
   });
@@ -196,16 +196,17 @@ Result<LikeResult> PostgresCatalog::SetLike(std::string_view video_id, std::stri
     KINORA_TRY(auto conn, pool_.Acquire());
     KINORA_TRY(auto tx, pg::Tx::Begin(*conn));
     KINORA_TRY(pg::PgResult v,
-               conn->Exec("SELECT likes FROM videos WHERE video_id = $1 FOR UPDATE", {id}));
+               conn->ExecPrepared("SELECT likes FROM videos WHERE video_id = $1 FOR UPDATE", {id}));
     if (v.rows() == 0) return NotFound(video_id);
     LikeResult out{v.Int(0, 0), add};
     KINORA_TRY(pg::PgResult changed,
-               add ? conn->Exec(kAddLikeSql, {id, user, std::to_string(UnixMillis(now))})
-                   : conn->Exec(kRemoveLikeSql, {id, user}));
+               add ? conn->ExecPrepared(kAddLikeSql, {id, user, std::to_string(UnixMillis(now))})
+                   : conn->ExecPrepared(kRemoveLikeSql, {id, user}));
     if (changed.affected() == 0) return out;  // already so: nothing else changes
-    KINORA_TRY(pg::PgResult n, conn->Exec(add ? kIncrementLikesSql : kDecrementLikesSql, {id}));
+    KINORA_TRY(pg::PgResult n,
+               conn->ExecPrepared(add ? kIncrementLikesSql : kDecrementLikesSql, {id}));
     if (n.rows() == 1) out.likes = n.Int(0, 0);
-    KINORA_TRY_VOID(conn->Exec(add ? kDailyLikeSql : kDailyUnlikeSql, {id, day}));
+    KINORA_TRY_VOID(conn->ExecPrepared(add ? kDailyLikeSql : kDailyUnlikeSql, {id, day}));
     KINORA_TRY_VOID(tx.Commit());
     return out;
   });
@@ -214,9 +215,9 @@ Result<LikeResult> PostgresCatalog::SetLike(std::string_view video_id, std::stri
 Result<bool> PostgresCatalog::Likes(std::string_view video_id, std::string_view user_id) {
   KINORA_TRY(auto conn, pool_.Acquire());
   KINORA_TRY(pg::PgResult r,
-             conn->Exec("SELECT EXISTS (SELECT 1 FROM video_likes WHERE video_id = $1 AND "
-                        "user_id = $2) FROM videos WHERE video_id = $1",
-                        {std::string(video_id), std::string(user_id)}));
+             conn->ExecPrepared("SELECT EXISTS (SELECT 1 FROM video_likes WHERE video_id = $1 AND "
+                                "user_id = $2) FROM videos WHERE video_id = $1",
+                                {std::string(video_id), std::string(user_id)}));
   if (r.rows() == 0) return NotFound(video_id);
   return r.Text(0, 0) == "t";
 }

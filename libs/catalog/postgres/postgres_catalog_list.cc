@@ -1,5 +1,6 @@
 // List on PostgreSQL: keyset pagination over the (sort key, video_id) indexes, as in SQLite; the
-// page and its total in one statement, so one round trip and one snapshot.
+// page and its total in one prepared statement, so one round trip, one snapshot, and no parsing
+// or planning once the connection has run that shape of query.
 #include <charconv>
 #include <string>
 
@@ -82,8 +83,12 @@ void AppendPage(Query& page_q, const ListQuery& lq, const CursorPosition* after)
                   ", " + id + ")";
   }
   page_q.sql += " ORDER BY " + key + dir + ", video_id" + dir;
-  page_q.sql += " LIMIT " + page_q.Next(std::to_string(lq.limit + 1));
-  if (!after) page_q.sql += " OFFSET " + page_q.Next(std::to_string(lq.offset));
+  // The limit is written into the text (an integer CheckListQuery bounded, so a few texts in
+  // practice) and a zero offset left out: a generic plan of a prepared statement prices a
+  // LIMIT or OFFSET parameter as a tenth of the table, so the server would plan every call
+  // afresh; with the limit known, the generic plan is the custom one and is kept.
+  page_q.sql += " LIMIT " + std::to_string(lq.limit + 1);
+  if (!after && lq.offset > 0) page_q.sql += " OFFSET " + page_q.Next(std::to_string(lq.offset));
 }
 
 // The query of q's total: trigger-kept counts where they answer it, else a count of the rows.
@@ -130,7 +135,7 @@ Result<ListPage> PostgresCatalog::List(const ListQuery& lq) {
   KINORA_TRY(const std::optional<CursorPosition> after, internal::CheckListQuery(lq));
   const PgQuery q = ListWithTotalQuery(lq, after ? &*after : nullptr);
   KINORA_TRY(auto conn, pool_.Acquire());
-  KINORA_TRY(pg::PgResult rows, conn->Exec(q.sql, q.params));
+  KINORA_TRY(pg::PgResult rows, conn->ExecPrepared(q.sql, q.params));
 
   ListPage page;
   const int total_col = internal::kReadColumnCount + 1;
