@@ -175,7 +175,10 @@ Result<void> OpenResources(Process& p) {
     p.queue = std::move(*opened);
   }
   if (needs(Resource::kCatalog)) {
-    auto opened = catalog::OpenCatalog(c.db_url);
+    // One connection for every call the process can make at once: each HTTP thread, each
+    // processing worker, and a few for background passes (outbox relay, reconciler, sweepers).
+    auto opened = catalog::OpenCatalog(
+        c.db_url, catalog::CatalogOptions{.connections = c.http_threads + c.workers + 4});
     if (!opened) return Annotate(opened.error(), "cannot open the catalog");
     p.catalog = std::move(*opened);
   }
