@@ -24,7 +24,10 @@ export function chooseUploader(config: UploadsConfig | null, tusModule?: TusSett
     chunkSize: config?.tus?.chunk_size && config.tus.chunk_size > 0 ? config.tus.chunk_size : DEFAULT_CHUNK_SIZE,
   };
   switch (uploaderKind(config)) {
-    case 's3-multipart': // tus reaches S3 through the server until the direct path has its factory
+    // tus reaches S3 through the server. The direct path (s3MultipartTransfer.ts) is ready but not
+    // chosen yet: the page's CSP (connect-src 'self', libs/http/security_headers.cc) blocks its
+    // PUTs to the bucket until the server lists the bucket's origin there (media_origins).
+    case 's3-multipart':
     case 'tus':
       return createTusTransfer(tusSettings);
   }
