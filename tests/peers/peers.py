@@ -46,6 +46,14 @@ S3_BUCKET = "kinora-test"
 S3_ACCESS_KEY = "S3RVER"  # s3rver's built-in key pair; any other access key id is rejected
 S3_SECRET_KEY = "S3RVER"
 REGION = "us-east-1"
+# The bucket's CORS rule, as a deployment's (docs/deploy.md): a page of any origin may GET, HEAD
+# and PUT (the parts of a direct-to-S3 upload) and read the ETag a part PUT answers. (s3rver adds
+# the Access-Control-* headers to every object answer, with or without an Origin.)
+S3_CORS = ("<CORSConfiguration><CORSRule><AllowedOrigin>*</AllowedOrigin>"
+           "<AllowedMethod>GET</AllowedMethod><AllowedMethod>HEAD</AllowedMethod>"
+           "<AllowedMethod>PUT</AllowedMethod><AllowedHeader>*</AllowedHeader>"
+           "<ExposeHeader>ETag</ExposeHeader><MaxAgeSeconds>3600</MaxAgeSeconds>"
+           "</CORSRule></CORSConfiguration>")
 PG_USER = "kinora"
 PG_DATABASE = "kinora_test"
 
@@ -274,6 +282,9 @@ class S3Peer(Peer):
             return True if status == 200 else None
 
         _wait_for(f"bucket {self.bucket}", self, bucket, deadline)
+        status, _, body = _http("PUT", self.port, f"/{self.bucket}?cors", body=S3_CORS.encode())
+        if status != 200:
+            raise self.failure(f"setting the CORS rule of {self.bucket}: HTTP {status} {body[:300]!r}")
         self.startup_seconds = time.monotonic() - self._t0
         self.env = {
             "KINORA_TEST_S3_ENDPOINT": self.endpoint,

@@ -13,12 +13,16 @@ its metrics.
 """
 from __future__ import annotations
 
+import argparse
 import contextlib
 import json
+import os
 import re
+import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from pathlib import Path
@@ -225,3 +229,40 @@ def split_cluster(binary: str, root: Path, extra_env: dict | None = None,
             yield cluster.start()
         finally:
             cluster.stop()
+
+
+# -- `python3 -m harness.cluster`: a split cluster for other test drivers -------------------------
+
+def _main(argv: list[str]) -> int:
+    """Starts a split cluster (cwd tests/integration) for a driver that is not pytest, such as the
+    web app's browser tests (web/e2e/harness/cluster.ts): prints one JSON line {url, s3_endpoint,
+    bucket, root} once every role is ready, then runs until its stdin closes or it gets SIGTERM or
+    SIGINT, and stops the roles and the peers."""
+    ap = argparse.ArgumentParser(prog="python3 -m harness.cluster", description=_main.__doc__)
+    ap.add_argument("--binary", default=os.environ.get("KINORA_BIN"), help="the kinora binary")
+    ap.add_argument("--processor", action="store_true", help="run a processor too")
+    ap.add_argument("--env", action="append", default=[], metavar="NAME=VALUE",
+                    help="a setting for every role (repeatable), e.g. KINORA_WEB_DIR=web/dist")
+    args = ap.parse_args(argv)
+    if not args.binary:
+        ap.error("--binary (or KINORA_BIN) is required")
+    extra = dict(item.split("=", 1) for item in args.env)
+
+    def stop(signum, _frame):
+        raise SystemExit(128 + signum)
+
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
+    root = Path(tempfile.mkdtemp(prefix="kinora-split-"))
+    try:
+        with split_cluster(args.binary, root, extra, processor=args.processor) as cluster:
+            print(json.dumps({"url": cluster.gateway.url, "s3_endpoint": cluster.s3.endpoint,
+                              "bucket": cluster.s3.bucket, "root": str(root)}), flush=True)
+            sys.stdin.read()   # until the driver closes it (or exits)
+    finally:
+        shutil.rmtree(root, ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(_main(sys.argv[1:]))
