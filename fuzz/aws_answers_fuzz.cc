@@ -23,9 +23,15 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
         for (const auto& o : r->objects) (void)o.key.size();
       }
       break;
-    case 1:
+    case 1: {
       if (auto r = s3::ParseUploadId(body)) KINORA_FUZZ_CHECK(!r->empty());
+      bool truncated = false;
+      std::string next;
+      if (auto parts = s3::ParseListParts(body, &truncated, &next)) {
+        for (const auto& p : *parts) (void)p.etag.size();
+      }
       break;
+    }
     case 2:
       (void)s3::ParseCompleteEtag(body);
       (void)s3::ParseS3Time(body);

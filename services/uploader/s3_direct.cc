@@ -111,13 +111,13 @@ bool IsDirectUploadState(std::string_view state) { return !DirectS3UploadId(stat
 
 S3DirectApi::S3DirectApi(storage::ObjectStore& store, catalog::Catalog& catalog, Ingest& ingest,
                          asio::thread_pool& blocking, const videos::Presenter& presenter,
-                         TusApi::AllowanceFn allowance, DirectOptions options)
+                         UploadGate& gate, DirectOptions options)
     : store_(store),
       catalog_(catalog),
       ingest_(ingest),
       blocking_(blocking),
       presenter_(presenter),
-      allowance_(std::move(allowance)),
+      gate_(gate),
       options_(std::move(options)) {}
 
 void S3DirectApi::Register(http::Router& router) {
@@ -137,38 +137,6 @@ void S3DirectApi::Register(http::Router& router) {
   router.AddStreaming(
       http::Verb::delete_, p + "/{uploadId}",
       [this](http::Request& r, http::BodyReader& b) { return Abort(r, b); }, small);
-}
-
-uint64_t S3DirectApi::MaxSize(const http::Request& req, uint64_t* quota_left, Error* why) {
-  *quota_left = options_.max_upload_bytes;
-  auto allowed =
-      allowance_ ? allowance_(req, quota_left) : Result<uint64_t>(options_.max_upload_bytes);
-  if (!allowed) {
-    *why = allowed.error();
-    return 0;
-  }
-  uint64_t max = *allowed;
-  // Unfinished uploads (tus and direct) have promised their sizes: they count too.
-  if (*quota_left < options_.max_upload_bytes && req.principal.signed_in()) {
-    auto pending = catalog_.PendingUploadBytes(req.principal.caller.user_id, NowMs());
-    if (pending) {
-      const uint64_t p = static_cast<uint64_t>(std::max<int64_t>(*pending, 0));
-      *quota_left = *quota_left > p ? *quota_left - p : 0;
-      max = std::min(max, *quota_left);
-    }
-  }
-  if (max == 0) *why = TooLarge("your upload quota is used up");
-  return max;
-}
-
-bool S3DirectApi::TryLock(const std::string& id) {
-  std::lock_guard lock(mu_);
-  return busy_.insert(id).second;
-}
-
-void S3DirectApi::Unlock(const std::string& id) {
-  std::lock_guard lock(mu_);
-  busy_.erase(id);
 }
 
 Result<catalog::UploadRow> S3DirectApi::Find(const http::Request& req, const std::string& id) {
@@ -236,7 +204,8 @@ asio::awaitable<Response> S3DirectApi::Create(http::Request& req, http::BodyRead
 
   uint64_t quota_left = 0;
   Error why;
-  const uint64_t max = co_await OffIo(blocking_, [&] { return MaxSize(req, &quota_left, &why); });
+  const uint64_t max =
+      co_await OffIo(blocking_, [&] { return gate_.MaxSize(req, &quota_left, &why); });
   if (*size > max) {
     Error e = max == 0 ? why
                        : TooLarge("size " + std::to_string(*size) +
@@ -357,14 +326,10 @@ asio::awaitable<Response> S3DirectApi::Complete(http::Request& req, http::BodyRe
       co_return http::ProblemFrom(InvalidArgument("a part number is listed twice"));
     }
   }
-  if (!TryLock(id)) {
+  const UploadGate::Hold hold = gate_.TryLock(id);
+  if (!hold) {
     co_return http::Problem(HttpStatus::locked, "a request on this upload is in progress; retry");
   }
-  struct Unlocker {
-    S3DirectApi* api;
-    std::string id;
-    ~Unlocker() { api->Unlock(id); }
-  } unlock{this, id};
 
   const std::string key = videos::OriginalKey(row->video_id, row->extension);
   const std::string s3_id = DirectS3UploadId(row->store_state);
@@ -418,14 +383,10 @@ asio::awaitable<Response> S3DirectApi::Abort(http::Request& req, http::BodyReade
   (void)body;
   if (!enabled()) co_return NotEnabled();
   const std::string id = req.path_params["uploadId"];
-  if (!TryLock(id)) {
+  const UploadGate::Hold hold = gate_.TryLock(id);
+  if (!hold) {
     co_return http::Problem(HttpStatus::locked, "a request on this upload is in progress; retry");
   }
-  struct Unlocker {
-    S3DirectApi* api;
-    std::string id;
-    ~Unlocker() { api->Unlock(id); }
-  } unlock{this, id};
   auto done = co_await OffIo(blocking_, [&]() -> Result<void> {
     KINORA_TRY(auto row, Find(req, id));
     KINORA_TRY_VOID(store_.AbortMultipart(videos::OriginalKey(row.video_id, row.extension),

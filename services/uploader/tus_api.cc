@@ -124,23 +124,15 @@ Result<Creation> ReadMetadata(std::string_view header, const std::string& defaul
 
 }  // namespace
 
-struct TusApi::Busy {
-  TusApi* api;
-  std::string id;
-  ~Busy() {
-    if (api) api->Unlock(id);
-  }
-};
-
 TusApi::TusApi(storage::ObjectStore& store, catalog::Catalog& catalog, Ingest& ingest,
                asio::thread_pool& blocking, const videos::Presenter& presenter,
-               metrics::Registry& metrics, AllowanceFn allowance, TusOptions options)
+               metrics::Registry& metrics, UploadGate& gate, TusOptions options)
     : store_(store),
       catalog_(catalog),
       ingest_(ingest),
       blocking_(blocking),
       presenter_(presenter),
-      allowance_(std::move(allowance)),
+      gate_(gate),
       options_(std::move(options)),
       results_(metrics.AddCounter("kinora_resumable_uploads_total",
                                   "Resumable (tus) uploads ended, by outcome.", {"result"})),
@@ -179,45 +171,13 @@ void TusApi::Register(http::Router& router) {
   router.Add(http::Verb::delete_, one, [this](http::Request& r) { return Terminate(r); });
 }
 
-uint64_t TusApi::MaxSize(const http::Request& req, uint64_t* quota_left, Error* why) {
-  *quota_left = options_.max_upload_bytes;
-  auto allowed =
-      allowance_ ? allowance_(req, quota_left) : Result<uint64_t>(options_.max_upload_bytes);
-  if (!allowed) {
-    *why = allowed.error();
-    return 0;
-  }
-  uint64_t max = *allowed;
-  // Unfinished uploads have promised their lengths: they count against the quota too.
-  if (*quota_left < options_.max_upload_bytes && req.principal.signed_in()) {
-    auto pending = catalog_.PendingUploadBytes(req.principal.caller.user_id, NowMs());
-    if (pending) {
-      const uint64_t p = static_cast<uint64_t>(std::max<int64_t>(*pending, 0));
-      *quota_left = *quota_left > p ? *quota_left - p : 0;
-      max = std::min(max, *quota_left);
-    }
-  }
-  if (max == 0) *why = TooLarge("your upload quota is used up");
-  return max;
-}
-
-bool TusApi::TryLock(const std::string& id) {
-  std::lock_guard lock(mu_);
-  return busy_.insert(id).second;
-}
-
-void TusApi::Unlock(const std::string& id) {
-  std::lock_guard lock(mu_);
-  busy_.erase(id);
-}
-
 Response TusApi::Options(http::Request& req) {
   Response r;
   r.status = HttpStatus::no_content;
   uint64_t quota_left = 0;
   Error why;
   const uint64_t max =
-      req.principal.signed_in() ? MaxSize(req, &quota_left, &why) : options_.max_upload_bytes;
+      req.principal.signed_in() ? gate_.MaxSize(req, &quota_left, &why) : options_.max_upload_bytes;
   r.headers.set("Tus-Version", tus::kVersion);
   r.headers.set("Tus-Extension", tus::kExtensions);
   r.headers.set("Tus-Max-Size", std::to_string(max));
@@ -229,7 +189,7 @@ Response TusApi::Config(http::Request& req) {
   uint64_t quota_left = 0;
   Error why;
   const uint64_t max =
-      req.principal.signed_in() ? MaxSize(req, &quota_left, &why) : options_.max_upload_bytes;
+      req.principal.signed_in() ? gate_.MaxSize(req, &quota_left, &why) : options_.max_upload_bytes;
   return http::Json(
       json::object{{"tus", json::object{{"endpoint", options_.prefix + "/"},
                                         {"max_size", max},
@@ -266,7 +226,7 @@ asio::awaitable<Response> TusApi::Create(http::Request& req, http::BodyReader& b
   }
   uint64_t quota_left = 0;
   Error why;
-  const uint64_t max = MaxSize(req, &quota_left, &why);
+  const uint64_t max = gate_.MaxSize(req, &quota_left, &why);
   if (*length > max) {
     results_.With({"refused"}).Inc();
     Error e = max == 0 ? why
@@ -309,7 +269,8 @@ asio::awaitable<Response> TusApi::Create(http::Request& req, http::BodyReader& b
                                          {"video_id", row.video_id},
                                          {"length", std::to_string(*length)},
                                          {"correlation_id", req.correlation_id}});
-  Busy busy{TryLock(row.upload_id) ? this : nullptr, row.upload_id};
+  // Nobody else knows the id yet: the hold only keeps the sweeper off while the data comes.
+  const UploadGate::Hold hold = gate_.TryLock(row.upload_id);
   Response r;
   const bool with_data =
       H(req, "Content-Type") == tus::kOffsetContentType && body.content_length().value_or(1) > 0;
@@ -374,11 +335,11 @@ asio::awaitable<Response> TusApi::Patch(http::Request& req, http::BodyReader& bo
   const std::string id = req.path_params["id"];
   auto row = co_await OffIo(blocking_, [&] { return Find(req, id); });
   if (!row) co_return Fail(row.error());
-  if (!TryLock(id)) {
+  const UploadGate::Hold hold = gate_.TryLock(id);
+  if (!hold) {
     co_return Answer(
         http::Problem(HttpStatus::locked, "another request on this upload is in progress; retry"));
   }
-  Busy busy{this, id};
   // Read again under the lock: the request that held it may have moved the offset.
   row = co_await OffIo(blocking_, [&] { return Find(req, id); });
   if (!row) co_return Fail(row.error());
@@ -554,11 +515,11 @@ Response TusApi::Terminate(http::Request& req) {
   const std::string id = req.path_params["id"];
   auto row = Find(req, id);
   if (!row) return Fail(row.error());
-  if (!TryLock(id)) {
+  const UploadGate::Hold hold = gate_.TryLock(id);
+  if (!hold) {
     return Answer(
         http::Problem(HttpStatus::locked, "a request on this upload is in progress; retry"));
   }
-  Busy busy{this, id};
   if (!row->complete) {
     auto aborted = store_.AbortResumable(
         row->upload_id, videos::OriginalKey(row->video_id, row->extension), row->store_state);
@@ -574,8 +535,8 @@ Result<int> TusApi::SweepOnce() {
   KINORA_TRY(auto expired, catalog_.ExpiredUploads(NowMs(), 100));
   int swept = 0;
   for (const catalog::UploadRow& row : expired) {
-    if (!TryLock(row.upload_id)) continue;  // a request is on it right now
-    Busy busy{this, row.upload_id};
+    const UploadGate::Hold hold = gate_.TryLock(row.upload_id);
+    if (!hold) continue;  // a request is on it right now
     if (!row.complete) {
       const std::string key = videos::OriginalKey(row.video_id, row.extension);
       // A direct upload (s3_direct.h) is an S3 multipart upload the browser fed.

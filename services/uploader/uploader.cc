@@ -55,24 +55,23 @@ Uploader::Uploader(storage::ObjectStore& store, catalog::Catalog& catalog, queue
       uploads_(metrics.AddCounter("kinora_uploads_total", "Uploads by outcome.", {"result"})),
       upload_bytes_(
           metrics.AddCounter("kinora_upload_bytes_total", "Bytes of accepted uploads.").With()),
-      tus_(std::make_unique<TusApi>(
-          store, catalog, ingest_, finish_pool_, presenter, metrics,
+      gate_(
+          catalog,
           [this](const http::Request& req, uint64_t* quota_left) {
             return Allowance(req, quota_left);
           },
-          TusOptions{.prefix = "/api/uploads",
-                     .max_upload_bytes = options_.max_upload_bytes,
-                     .expiry = options_.upload_expiry,
-                     .sweep_every = options_.upload_sweep_every,
-                     .default_visibility = options_.default_visibility,
-                     .disk_check = options_.disk_check})),
+          options_.max_upload_bytes),
+      tus_(std::make_unique<TusApi>(store, catalog, ingest_, finish_pool_, presenter, metrics,
+                                    gate_,
+                                    TusOptions{.prefix = "/api/uploads",
+                                               .max_upload_bytes = options_.max_upload_bytes,
+                                               .expiry = options_.upload_expiry,
+                                               .sweep_every = options_.upload_sweep_every,
+                                               .default_visibility = options_.default_visibility,
+                                               .disk_check = options_.disk_check})),
       direct_(std::make_unique<S3DirectApi>(
-          store, catalog, ingest_, finish_pool_, presenter,
-          [this](const http::Request& req, uint64_t* quota_left) {
-            return Allowance(req, quota_left);
-          },
-          DirectOptions{.max_upload_bytes = options_.max_upload_bytes,
-                        .expiry = options_.upload_expiry,
+          store, catalog, ingest_, finish_pool_, presenter, gate_,
+          DirectOptions{.expiry = options_.upload_expiry,
                         .default_visibility = options_.default_visibility})) {}
 
 void Uploader::RegisterResumable(http::Router& router) {

@@ -76,7 +76,13 @@ struct ListResult {
 Result<ListResult> ParseListObjectsV2(const std::string& xml);
 Result<std::string> ParseUploadId(const std::string& xml);      // InitiateMultipartUploadResult
 Result<std::string> ParseCompleteEtag(const std::string& xml);  // CompleteMultipartUploadResult
+// The CompleteMultipartUpload body for these parts (numbers and ETags).
+std::string CompletePartsXml(const std::vector<UploadedPart>& parts);
+// The same for parts numbered 1, 2, … with these ETags.
 std::string CompleteMultipartXml(const std::vector<std::string>& part_etags);
+// ListPartsResult → parts; whether more pages follow in *truncated, the next marker in *next.
+Result<std::vector<UploadedPart>> ParseListParts(const std::string& xml, bool* truncated,
+                                                 std::string* next);
 // Base64 of the body's MD5, for the Content-MD5 header DeleteObjects requires.
 std::string ContentMd5(std::string_view body);
 // "Tue, 24 Nov 2026 10:47:29 GMT" or "2026-11-24T10:47:29.000Z"; now() if unparseable.

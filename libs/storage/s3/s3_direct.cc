@@ -1,39 +1,10 @@
 #include "s3_direct.h"
 
-#include <boost/property_tree/ptree.hpp>
-#include <boost/property_tree/xml_parser.hpp>
-#include <sstream>
-
 #include "kinora/core/log.h"
 
 namespace kinora::storage::s3 {
 
-namespace pt = boost::property_tree;
-
 namespace {
-
-std::string Escape(std::string_view s) {
-  std::string out;
-  for (char c : s) {
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      default:
-        out += c;
-    }
-  }
-  return out;
-}
 
 bool Unimplemented(long status) { return status == 405 || status == 501; }
 
@@ -62,29 +33,6 @@ Result<std::string> PresignUploadPart(const Client& client, std::string_view key
       {{"partNumber", std::to_string(part_number)}, {"uploadId", std::string(upload_id)}}, ttl);
 }
 
-Result<std::vector<UploadedPart>> ParseListParts(const std::string& xml, bool* truncated,
-                                                 std::string* next) {
-  try {
-    std::istringstream in(xml);
-    pt::ptree tree;
-    pt::read_xml(in, tree, pt::xml_parser::trim_whitespace);
-    const pt::ptree& root = tree.get_child("ListPartsResult");
-    std::vector<UploadedPart> parts;
-    for (const auto& [name, node] : root) {
-      if (name != "Part") continue;
-      parts.push_back(UploadedPart{.number = node.get<int>("PartNumber"),
-                                   .size = node.get<uint64_t>("Size", 0),
-                                   .etag = node.get<std::string>("ETag", "")});
-    }
-    *truncated = root.get<std::string>("IsTruncated", "false") == "true";
-    *next = root.get<std::string>("NextPartNumberMarker", "");
-    return parts;
-  } catch (const pt::ptree_error& e) {
-    return MakeError(ErrorCode::kInternal,
-                     std::string("ListParts: S3 sent XML that does not parse: ") + e.what());
-  }
-}
-
 Result<std::vector<UploadedPart>> ListParts(Client& client, std::string_view key,
                                             std::string_view upload_id) {
   std::vector<UploadedPart> all;
@@ -108,15 +56,6 @@ Result<std::vector<UploadedPart>> ListParts(Client& client, std::string_view key
     marker = next;
   }
   return all;
-}
-
-std::string CompletePartsXml(const std::vector<UploadedPart>& parts) {
-  std::string xml = "<CompleteMultipartUpload>";
-  for (const UploadedPart& p : parts) {
-    xml += "<Part><PartNumber>" + std::to_string(p.number) + "</PartNumber><ETag>" +
-           Escape(p.etag) + "</ETag></Part>";
-  }
-  return xml + "</CompleteMultipartUpload>";
 }
 
 Result<void> CompleteMultipart(Client& client, std::string_view key, std::string_view upload_id,

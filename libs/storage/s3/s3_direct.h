@@ -27,10 +27,5 @@ Result<void> CompleteMultipart(Client& client, std::string_view key, std::string
                                const std::vector<UploadedPart>& parts);
 // 404 (gone) and 405/501 (an S3 without the call; the bucket lifecycle rule cleans up) succeed.
 Result<void> AbortMultipart(Client& client, std::string_view key, std::string_view upload_id);
-// The CompleteMultipartUpload body for these parts.
-std::string CompletePartsXml(const std::vector<UploadedPart>& parts);
-// ListPartsResult → parts; whether more pages follow in *truncated, the next marker in *next.
-Result<std::vector<UploadedPart>> ParseListParts(const std::string& xml, bool* truncated,
-                                                 std::string* next);
 
 }  // namespace kinora::storage::s3

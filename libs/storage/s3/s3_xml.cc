@@ -102,13 +102,45 @@ Result<std::string> ParseCompleteEtag(const std::string& xml) {
   return *etag;
 }
 
-std::string CompleteMultipartXml(const std::vector<std::string>& part_etags) {
+std::string CompletePartsXml(const std::vector<UploadedPart>& parts) {
   std::string xml = "<CompleteMultipartUpload>";
-  for (size_t i = 0; i < part_etags.size(); ++i) {
-    xml += "<Part><PartNumber>" + std::to_string(i + 1) + "</PartNumber><ETag>" +
-           XmlEscape(part_etags[i]) + "</ETag></Part>";
+  for (const UploadedPart& p : parts) {
+    xml += "<Part><PartNumber>" + std::to_string(p.number) + "</PartNumber><ETag>" +
+           XmlEscape(p.etag) + "</ETag></Part>";
   }
   return xml + "</CompleteMultipartUpload>";
+}
+
+std::string CompleteMultipartXml(const std::vector<std::string>& part_etags) {
+  std::vector<UploadedPart> parts;
+  parts.reserve(part_etags.size());
+  for (size_t i = 0; i < part_etags.size(); ++i) {
+    parts.push_back(
+        UploadedPart{.number = static_cast<int>(i + 1), .size = 0, .etag = part_etags[i]});
+  }
+  return CompletePartsXml(parts);
+}
+
+Result<std::vector<UploadedPart>> ParseListParts(const std::string& xml, bool* truncated,
+                                                 std::string* next) {
+  KINORA_TRY(pt::ptree tree, Parse(xml, "ListParts"));
+  const auto* root = tree.get_child_optional("ListPartsResult").get_ptr();
+  if (!root) return MakeError(ErrorCode::kInternal, "ListParts: no ListPartsResult");
+  try {
+    std::vector<UploadedPart> parts;
+    for (const auto& [name, node] : *root) {
+      if (name != "Part") continue;
+      parts.push_back(UploadedPart{.number = node.get<int>("PartNumber"),
+                                   .size = node.get<uint64_t>("Size", 0),
+                                   .etag = node.get<std::string>("ETag", "")});
+    }
+    *truncated = root->get<std::string>("IsTruncated", "false") == "true";
+    *next = root->get<std::string>("NextPartNumberMarker", "");
+    return parts;
+  } catch (const pt::ptree_error& e) {
+    return MakeError(ErrorCode::kInternal,
+                     std::string("ListParts: a part is malformed: ") + e.what());
+  }
 }
 
 std::string ContentMd5(std::string_view body) {

@@ -12,8 +12,6 @@
 
 #include <boost/asio/thread_pool.hpp>
 #include <chrono>
-#include <mutex>
-#include <set>
 #include <string>
 #include <string_view>
 
@@ -21,7 +19,7 @@
 #include "kinora/http/router.h"
 #include "kinora/storage/object_store.h"
 #include "kinora/uploader/ingest.h"
-#include "kinora/uploader/tus_api.h"
+#include "kinora/uploader/upload_gate.h"
 #include "kinora/videos/presenter.h"
 
 namespace kinora::uploader {
@@ -34,7 +32,6 @@ std::string DirectS3UploadId(std::string_view state);
 
 struct DirectOptions {
   std::string prefix = "/api/uploads/s3/multipart";
-  uint64_t max_upload_bytes = 524288000;
   std::chrono::seconds expiry{24 * 3600};      // an unfinished upload's row lives this long
   std::chrono::seconds part_url_ttl{15 * 60};  // how long a signed part URL works
   std::string default_visibility = "public";
@@ -44,7 +41,7 @@ class S3DirectApi {
  public:
   S3DirectApi(storage::ObjectStore& store, catalog::Catalog& catalog, Ingest& ingest,
               boost::asio::thread_pool& blocking, const videos::Presenter& presenter,
-              TusApi::AllowanceFn allowance, DirectOptions options);
+              UploadGate& gate, DirectOptions options);
   S3DirectApi(const S3DirectApi&) = delete;
   S3DirectApi& operator=(const S3DirectApi&) = delete;
 
@@ -62,19 +59,14 @@ class S3DirectApi {
   // The caller's unfinished direct upload, or 404 (unknown, another user's, expired, a tus
   // upload, or ?key= naming another object).
   Result<catalog::UploadRow> Find(const http::Request& req, const std::string& id);
-  uint64_t MaxSize(const http::Request& req, uint64_t* quota_left, Error* why);
-  bool TryLock(const std::string& id);
-  void Unlock(const std::string& id);
 
   storage::ObjectStore& store_;
   catalog::Catalog& catalog_;
   Ingest& ingest_;
   boost::asio::thread_pool& blocking_;
   const videos::Presenter& presenter_;
-  TusApi::AllowanceFn allowance_;
+  UploadGate& gate_;
   DirectOptions options_;
-  std::mutex mu_;
-  std::set<std::string> busy_;
 };
 
 }  // namespace kinora::uploader

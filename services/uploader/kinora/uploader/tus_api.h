@@ -12,7 +12,6 @@
 #include <condition_variable>
 #include <functional>
 #include <mutex>
-#include <set>
 #include <string>
 #include <thread>
 
@@ -21,6 +20,7 @@
 #include "kinora/metrics/registry.h"
 #include "kinora/storage/object_store.h"
 #include "kinora/uploader/ingest.h"
+#include "kinora/uploader/upload_gate.h"
 #include "kinora/videos/presenter.h"
 
 namespace kinora::uploader {
@@ -36,13 +36,10 @@ struct TusOptions {
 
 class TusApi {
  public:
-  // How many bytes the caller may still upload (instance limit and quota), and the quota left;
-  // kTooLarge when nothing is left. The Uploader's own rule.
-  using AllowanceFn = std::function<Result<uint64_t>(const http::Request&, uint64_t* quota_left)>;
-
+  // `gate` (quota and per-upload locks) is shared with the direct-to-S3 endpoints.
   TusApi(storage::ObjectStore& store, catalog::Catalog& catalog, Ingest& ingest,
          boost::asio::thread_pool& blocking, const videos::Presenter& presenter,
-         metrics::Registry& metrics, AllowanceFn allowance, TusOptions options);
+         metrics::Registry& metrics, UploadGate& gate, TusOptions options);
   ~TusApi();
   TusApi(const TusApi&) = delete;
   TusApi& operator=(const TusApi&) = delete;
@@ -54,7 +51,6 @@ class TusApi {
   Result<int> SweepOnce();
 
  private:
-  struct Busy;  // marks an upload as having a request in progress
   boost::asio::awaitable<http::Response> Create(http::Request& req, http::BodyReader& body);
   boost::asio::awaitable<http::Response> Patch(http::Request& req, http::BodyReader& body);
   http::Response Report(http::Request& req);  // HEAD (tus) and GET (JSON)
@@ -68,9 +64,6 @@ class TusApi {
                                                 std::unique_ptr<storage::ResumableWriter> w);
   // The caller's upload, or 404 (unknown, another user's, expired).
   Result<catalog::UploadRow> Find(const http::Request& req, const std::string& id);
-  uint64_t MaxSize(const http::Request& req, uint64_t* quota_left, Error* why);
-  bool TryLock(const std::string& id);
-  void Unlock(const std::string& id);
   void SweepLoop();
 
   storage::ObjectStore& store_;
@@ -78,13 +71,12 @@ class TusApi {
   Ingest& ingest_;
   boost::asio::thread_pool& blocking_;
   const videos::Presenter& presenter_;
-  AllowanceFn allowance_;
+  UploadGate& gate_;
   TusOptions options_;
   metrics::Family<metrics::Counter>& results_;
   metrics::Counter& bytes_;
 
-  std::mutex mu_;
-  std::set<std::string> busy_;
+  std::mutex mu_;  // guards stopping_
   std::condition_variable stop_cv_;
   bool stopping_ = false;
   std::thread sweeper_;

@@ -19,6 +19,7 @@
 #include "kinora/uploader/ingest.h"
 #include "kinora/uploader/s3_direct.h"
 #include "kinora/uploader/tus_api.h"
+#include "kinora/uploader/upload_gate.h"
 #include "kinora/videos/presenter.h"
 
 namespace kinora::uploader {
@@ -76,7 +77,8 @@ class Uploader {
   boost::asio::thread_pool finish_pool_;
   metrics::Family<metrics::Counter>& uploads_;
   metrics::Counter& upload_bytes_;
-  std::unique_ptr<TusApi> tus_;  // after finish_pool_ and ingest_, which it uses
+  UploadGate gate_;              // quota and per-upload locks of tus_ and direct_
+  std::unique_ptr<TusApi> tus_;  // after finish_pool_, ingest_ and gate_, which it uses
   std::unique_ptr<S3DirectApi> direct_;
 };
 
