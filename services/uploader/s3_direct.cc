@@ -12,6 +12,7 @@
 #include "kinora/core/utf8.h"
 #include "kinora/http/problem.h"
 #include "kinora/identity/rights.h"
+#include "kinora/uploader/off_io.h"
 #include "kinora/videos/keys.h"
 
 namespace kinora::uploader {
@@ -26,19 +27,6 @@ constexpr size_t kMaxTitle = 300, kMaxDescription = 5000;
 constexpr uint64_t kMaxBody = 1 << 20;  // 10000 parts' numbers and ETags fit
 
 int64_t NowMs() { return UnixMillis(std::chrono::system_clock::now()); }
-
-template <class F>
-asio::awaitable<std::invoke_result_t<F>> OffIo(asio::thread_pool& pool, F f) {
-  std::optional<std::invoke_result_t<F>> out;
-  co_await asio::co_spawn(
-      pool,
-      [&]() -> asio::awaitable<void> {
-        out.emplace(f());
-        co_return;
-      },
-      asio::use_awaitable);
-  co_return std::move(*out);
-}
 
 asio::awaitable<Result<std::string>> ReadBody(http::BodyReader& body) {
   std::string out;

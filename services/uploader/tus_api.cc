@@ -11,6 +11,7 @@
 #include "kinora/http/problem.h"
 #include "kinora/identity/rights.h"
 #include "kinora/storage/resumable.h"
+#include "kinora/uploader/off_io.h"
 #include "kinora/uploader/s3_direct.h"
 #include "kinora/uploader/tus_protocol.h"
 #include "kinora/videos/keys.h"
@@ -69,20 +70,6 @@ Result<void> CheckVersion(const http::Request& req, Response* out) {
   r.headers.set("Tus-Version", tus::kVersion);
   *out = Answer(std::move(r));
   return MakeError(ErrorCode::kInvalidArgument, "version");
-}
-
-// Runs blocking work (fsync, S3 calls, catalog writes) on the blocking pool, not an I/O thread.
-template <class F>
-asio::awaitable<std::invoke_result_t<F>> OffIo(asio::thread_pool& pool, F f) {
-  std::optional<std::invoke_result_t<F>> out;
-  co_await asio::co_spawn(
-      pool,
-      [&]() -> asio::awaitable<void> {
-        out.emplace(f());
-        co_return;
-      },
-      asio::use_awaitable);
-  co_return std::move(*out);
 }
 
 // The validated details of a creation request.
