@@ -234,6 +234,7 @@ TEST_F(LocalStoreTest, PingAndDescribe) {
 TEST_F(LocalStoreTest, HasNoDirectUrlsTheGatewayServesFiles) {
   ASSERT_TRUE(PutBytes(*store_, "thumbnails/t.jpg", "x"));
   EXPECT_EQ(store_->PresignedGet("thumbnails/t.jpg", std::chrono::seconds(60)), "");
+  EXPECT_EQ(store_->PresignedOrigin(), std::nullopt);  // nothing for the CSP to allow
 }
 
 TEST_F(LocalStoreTest, OpenObjectStoreFileUrl) {

@@ -1,6 +1,8 @@
 #include "s3_client.h"
 
+#include <algorithm>
 #include <boost/url.hpp>
+#include <cctype>
 #include <random>
 #include <thread>
 
@@ -43,6 +45,18 @@ Client::Client(S3Config config) : config_(std::move(config)) {
     scheme_ = "https";
     endpoint_host_ = endpoint;
   }
+  // As a browser writes the Host of a presigned URL (and so as it must be signed): lower case,
+  // without the scheme's default port.
+  auto lower = [](std::string& s) {
+    std::transform(s.begin(), s.end(), s.begin(),
+                   [](unsigned char ch) { return static_cast<char>(std::tolower(ch)); });
+  };
+  lower(scheme_);
+  lower(endpoint_host_);
+  const std::string_view default_port = scheme_ == "https" ? ":443" : ":80";
+  if (endpoint_host_.ends_with(default_port)) {
+    endpoint_host_.resize(endpoint_host_.size() - default_port.size());
+  }
 }
 
 std::string Client::StripPrefix(std::string_view full) const {
@@ -54,6 +68,8 @@ std::string Client::Describe() const {
   return "s3://" + config_.bucket + "/" + config_.prefix + " at " + scheme_ + "://" +
          endpoint_host_ + (config_.path_style ? " (path-style)" : " (virtual-hosted)");
 }
+
+std::string Client::Origin() const { return TargetFor("", true).url_base; }
 
 Client::Target Client::TargetFor(std::string_view full_key, bool bucket_level) const {
   Target t;

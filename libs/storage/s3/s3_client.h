@@ -36,6 +36,10 @@ class Client {
   std::string Presign(std::string_view method, std::string_view key, const aws::Pairs& query,
                       std::chrono::seconds ttl) const;
 
+  // The origin every URL above starts with: scheme://host[:port], the bucket's host when
+  // virtual-hosted, serialized as a browser does (lower case, no default port).
+  std::string Origin() const;
+
   const S3Config& config() const { return config_; }
   // The full key in the bucket, and back.
   std::string FullKey(std::string_view key) const { return config_.prefix + std::string(key); }

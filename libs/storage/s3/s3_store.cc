@@ -397,6 +397,8 @@ class S3Store final : public ObjectStore {
 
   std::string Describe() const override { return client_->Describe(); }
 
+  std::optional<std::string> PresignedOrigin() const override { return client_->Origin(); }
+
   std::string PresignedGet(std::string_view key, std::chrono::seconds ttl) const override {
     if (!ValidateKey(key)) return {};
     return client_->PresignGet(

@@ -4,6 +4,8 @@
 #include <stdlib.h>
 
 #include <chrono>
+#include <optional>
+#include <string>
 
 #include "kinora/storage/s3_store.h"
 #include "s3_client.h"
@@ -62,6 +64,50 @@ TEST_F(S3UrlTest, MistakesAreExplained) {
   auto c = ParseS3Url("s3://b");
   ASSERT_FALSE(c);
   EXPECT_NE(c.error().message.find("AWS_SECRET_ACCESS_KEY"), std::string::npos);
+}
+
+// The origin the web app's CSP lets the browser reach must be exactly the one its presigned
+// URLs (media GETs, part PUTs) start with, for each way of addressing the bucket.
+std::optional<std::string> OriginOf(std::string bucket, std::string endpoint, bool path_style,
+                                    std::string region = "us-east-1") {
+  S3Config config;
+  config.bucket = std::move(bucket);
+  config.endpoint = std::move(endpoint);
+  config.path_style = path_style;
+  config.region = std::move(region);
+  config.credentials.access_key_id = "AKID";
+  config.credentials.secret_access_key = "SECRET";
+  auto store = NewS3Store(std::move(config));
+  EXPECT_TRUE(store) << store.error().message;
+  if (!store) return std::nullopt;
+  auto origin = (*store)->PresignedOrigin();
+  if (!origin) return origin;
+  const auto ttl = std::chrono::seconds(60);
+  const std::string get = (*store)->PresignedGet("videos/v.mp4", ttl);
+  EXPECT_TRUE(get.starts_with(*origin + "/")) << get;
+  auto part = (*store)->PresignUploadPart("videos/v.mp4", "upload-1", 3, ttl);
+  EXPECT_TRUE(part && part->starts_with(*origin + "/")) << (part ? *part : part.error().message);
+  return origin;
+}
+
+TEST(S3Origin, PathStyleCustomEndpointIsTheEndpoint) {
+  EXPECT_EQ(OriginOf("kinora-test", "http://127.0.0.1:9000", true), "http://127.0.0.1:9000");
+  EXPECT_EQ(OriginOf("b", "https://minio.local:9443", true), "https://minio.local:9443");
+}
+
+TEST(S3Origin, VirtualHostedIsTheBucketsHost) {
+  EXPECT_EQ(OriginOf("kinora-media", "", false, "eu-west-1"),
+            "https://kinora-media.s3.eu-west-1.amazonaws.com");
+  EXPECT_EQ(OriginOf("kinora-media", "", true, "eu-west-1"), "https://s3.eu-west-1.amazonaws.com");
+  EXPECT_EQ(OriginOf("media", "https://storage.example:8443", false),
+            "https://media.storage.example:8443");
+}
+
+TEST(S3Origin, IsSerializedAsABrowserDoes) {
+  // Browsers leave out the scheme's default port and lower-case the host, in the origin the CSP
+  // names and in the Host they send, which the presigned URL must have been signed for.
+  EXPECT_EQ(OriginOf("b", "https://S3.Example.org:443", true), "https://s3.example.org");
+  EXPECT_EQ(OriginOf("b", "http://minio:80", false), "http://b.minio");
 }
 
 TEST(S3Xml, ListObjectsV2) {

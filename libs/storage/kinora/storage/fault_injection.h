@@ -34,6 +34,7 @@ class ObjectStoreWrapper : public ObjectStore {
   std::string PresignedGet(std::string_view key, std::chrono::seconds ttl) const override {
     return target_.PresignedGet(key, ttl);
   }
+  std::optional<std::string> PresignedOrigin() const override { return target_.PresignedOrigin(); }
   std::string Describe() const override { return target_.Describe(); }
 
  protected:

@@ -155,6 +155,12 @@ class ObjectStore {
   // Drops the upload and its parts. An unknown (or finished) one succeeds.
   virtual Result<void> AbortMultipart(std::string_view key, std::string_view upload_id);
 
+  // The origin (scheme://host[:port] as a browser serializes it: lower case, no default port)
+  // every URL from PresignedGet and PresignUploadPart starts with, so the web app's
+  // Content-Security-Policy can let the browser fetch from and PUT to it; nullopt when the
+  // store hands out no URLs (local files, memory: the gateway serves them on its own origin).
+  virtual std::optional<std::string> PresignedOrigin() const { return std::nullopt; }
+
   // Human-readable location for logs (never includes secrets).
   virtual std::string Describe() const = 0;
 };
