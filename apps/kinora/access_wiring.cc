@@ -5,7 +5,8 @@
 
 namespace kinora::app {
 
-Result<access::GuardOptions> GuardOptionsFrom(const Config& c, bool edge) {
+Result<access::GuardOptions> GuardOptionsFrom(const Config& c, bool edge,
+                                              const storage::ObjectStore* store) {
   const AccessConfig& a = c.access;
   access::GuardOptions o;
   o.sessions.idle = std::chrono::hours(a.session_idle_hours);
@@ -23,6 +24,9 @@ Result<access::GuardOptions> GuardOptionsFrom(const Config& c, bool edge) {
   KINORA_TRY(o.cors, http::CorsPolicy::Parse(origins));
   o.headers.https = a.public_url.starts_with("https://");
   o.headers.embed_ancestors = a.embed_origins;
+  if (store) {
+    if (auto origin = store->PresignedOrigin()) o.headers.media_origins.push_back(*origin);
+  }
   return o;
 }
 

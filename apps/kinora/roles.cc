@@ -366,11 +366,10 @@ int RunRole(const Config& c, Role role) {
     return Fail("cannot create the data directory", Unavailable(ec.message()));
   }
   if (auto r = OpenResources(p); !r) return Fail("cannot start", r.error());
-  if (std::count(p.components.begin(), p.components.end(), Component::kWebApp) > 0) {
-    p.web_dir = FindWebApp(c.web_dir, sandbox::SelfExecutable());
-  }
+  const bool web_app = std::count(p.components.begin(), p.components.end(), Component::kWebApp) > 0;
+  if (web_app) p.web_dir = FindWebApp(c.web_dir, sandbox::SelfExecutable());
   const bool edge = role == Role::kServe || role == Role::kGateway;
-  auto guard_options = GuardOptionsFrom(c, edge);
+  auto guard_options = GuardOptionsFrom(c, edge, web_app ? p.store.get() : nullptr);
   if (!guard_options) return Fail("cannot start", guard_options.error());
   p.guard = std::make_unique<access::Guard>(p.identity.get(), std::move(*guard_options));
   for (Component part : p.components) {
