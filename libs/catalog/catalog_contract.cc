@@ -214,6 +214,47 @@ TEST_P(CatalogContract, DeleteRemovesRowAndCounters) {
   EXPECT_EQ(after.views_per_day[0].count, 1);
 }
 
+// A rendered video is reused while its row_version is the one it was rendered from, so every
+// kind of write must change it, and a video deleted and inserted again must not repeat one.
+TEST_P(CatalogContract, EveryWriteChangesTheRowVersion) {
+  MustInsert(SampleVideo("rv", NowMillis()));
+  std::vector<int64_t> seen;
+  auto expect_new = [&](const char* after) {
+    auto got = catalog().Get("rv");
+    ASSERT_TRUE(got) << after;
+    for (int64_t old : seen) EXPECT_NE(got->row_version, old) << after;
+    seen.push_back(got->row_version);
+  };
+  expect_new("insert");
+  auto v = catalog().Get("rv").value();
+  v.progress = 0.5;
+  ASSERT_TRUE(catalog().Update(v));
+  expect_new("update");
+  VideoEdit rename;
+  rename.title = "Renamed";
+  ASSERT_TRUE(catalog().Edit("rv", rename));
+  expect_new("edit");
+  ASSERT_TRUE(catalog().IncrementViews("rv"));
+  expect_new("view");
+  ASSERT_TRUE(catalog().IncrementLikes("rv"));
+  expect_new("like count");
+  ASSERT_TRUE(catalog().Like("rv", "someone"));
+  expect_new("like");
+  ASSERT_TRUE(catalog().Unlike("rv", "someone"));
+  expect_new("unlike");
+  // A read changes nothing.
+  EXPECT_EQ(catalog().Get("rv")->row_version, seen.back());
+  ASSERT_TRUE(catalog().Delete("rv"));
+  MustInsert(SampleVideo("rv", NowMillis()));
+  expect_new("delete and insert again");
+  // Listing reads it too.
+  ListQuery q;
+  auto page = catalog().List(q);
+  ASSERT_TRUE(page);
+  ASSERT_EQ(page->videos.size(), 1u);
+  EXPECT_EQ(page->videos[0].row_version, seen.back());
+}
+
 TEST_P(CatalogContract, JsonRoundTripThroughCatalog) {
   auto v = SampleVideo("j1", NowMillis());
   v.views = 9;

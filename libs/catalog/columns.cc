@@ -73,6 +73,17 @@ constexpr bool NamesUnique() {
 }
 static_assert(NamesUnique(), "SQL and JSON names are each used once");
 
+// Written by the database alone, and last, so the inserts' parameter numbers (SQLite's follow
+// the column's place) have no gap.
+constexpr bool OneVersionLast() {
+  int versions = 0;
+  for (const Column& c : kColumns) versions += c.role == Role::kVersion ? 1 : 0;
+  const Column& last = kColumns.back();
+  return versions == 1 && last.role == Role::kVersion &&
+         std::holds_alternative<Member<int64_t>>(last.field) && last.json_form == JsonForm::kNone;
+}
+static_assert(OneVersionLast(), "exactly one row version column, an integer, last, not in JSON");
+
 std::vector<const Column*> Select(bool (*keep)(const Column&)) {
   std::vector<const Column*> out;
   for (const Column& c : kColumns) {
@@ -102,7 +113,8 @@ const std::string& SelectList() {
 }
 
 std::span<const Column* const> WriteColumns(Write w) {
-  static const std::vector<const Column*> kInsert = Select([](const Column&) { return true; });
+  static const std::vector<const Column*> kInsert =
+      Select([](const Column& c) { return c.role != Role::kVersion; });
   static const std::vector<const Column*> kUpdate = [] {
     auto out = Select([](const Column& c) { return c.role == Role::kPlain; });
     for (const Column& c : kColumns) {

@@ -36,6 +36,8 @@ enum class Role {
   kDerived,  // engagement: computed on Insert, kept by the counter statements, never read
   kEdited,   // what Catalog::Edit owns (title, description, access): written by Insert, read by
              // every SELECT, never by Update, so a long job's write cannot undo an owner's edit
+  kVersion,  // row_version: set by the database's triggers on every insert and update, read by
+             // every SELECT, never written by Kinora
 };
 
 // How a column appears in the JSON (video.h ToJson/FromJson).
@@ -64,7 +66,7 @@ struct Column {
 inline constexpr auto kColumns = [] {
   using V = VideoRecord;
   constexpr Role kKey = Role::kKey, kPlain = Role::kPlain, kCounter = Role::kCounter,
-                 kDerived = Role::kDerived, kEdited = Role::kEdited;
+                 kDerived = Role::kDerived, kEdited = Role::kEdited, kVersion = Role::kVersion;
   constexpr JsonForm kNone = JsonForm::kNone, kValue = JsonForm::kValue,
                      kNullIfEmpty = JsonForm::kNullIfEmpty, kArray = JsonForm::kArray,
                      kObject = JsonForm::kObject;
@@ -108,6 +110,7 @@ inline constexpr auto kColumns = [] {
       {"owner_id",           &V::owner_id,           kEdited,  "owner_id",            kNullIfEmpty},
       {"visibility",         &V::visibility,         kEdited,  "visibility",          kValue},
       {"media_generation",   &V::media_generation,   kEdited,  "media_generation",    kValue},
+      {"row_version",        &V::row_version,        kVersion, "",                    kNone},
   });
 }();
 // clang-format on

@@ -322,6 +322,25 @@ END
 $$;
 )sql";
 
+// Version 10: the row version (VideoRecord::row_version; SQLite's migration 10 says why), set by
+// a BEFORE trigger: random on insert, one more on every update.
+constexpr std::string_view kSchemaV10 = R"sql(
+ALTER TABLE videos ADD COLUMN row_version BIGINT NOT NULL DEFAULT 0;
+UPDATE videos SET row_version = floor(random() * 9007199254740991)::bigint;
+CREATE FUNCTION kinora_videos_row_version() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  IF TG_OP = 'INSERT' THEN
+    NEW.row_version := floor(random() * 9007199254740991)::bigint;
+  ELSE
+    NEW.row_version := OLD.row_version + 1;
+  END IF;
+  RETURN NEW;
+END
+$$;
+CREATE TRIGGER videos_row_version BEFORE INSERT OR UPDATE ON videos
+  FOR EACH ROW EXECUTE FUNCTION kinora_videos_row_version();
+)sql";
+
 // $N is the parameter's position in the statement: PostgreSQL must know every parameter's use.
 std::string ByPosition(size_t /*column*/, size_t position) {
   return "$" + std::to_string(position + 1);
@@ -363,7 +382,8 @@ struct Cell {
 const std::vector<std::string_view>& Migrations() {
   static const std::vector<std::string_view> kMigrations = {kSchemaV1, kSchemaV2, kSchemaV3,
                                                             kSchemaV4, kSchemaV5, kSchemaV6,
-                                                            kSchemaV7, kSchemaV8, kSchemaV9};
+                                                            kSchemaV7, kSchemaV8, kSchemaV9,
+                                                            kSchemaV10};
   return kMigrations;
 }
 

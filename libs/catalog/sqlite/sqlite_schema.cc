@@ -333,12 +333,29 @@ CREATE TRIGGER videos_title_search_update AFTER UPDATE OF title ON videos BEGIN
 END;
 )sql";
 
+// Version 10: a row version (VideoRecord::row_version) the database keeps, so a rendered video can
+// be reused while its row is unchanged. A random start on insert (a video deleted and put back
+// does not repeat an old version), one more on every update of anything else; the trigger's own
+// update does not fire it again (recursive triggers are off, and its WHEN would stop it anyway).
+constexpr std::string_view kSchemaV10 = R"sql(
+ALTER TABLE videos ADD COLUMN row_version INTEGER NOT NULL DEFAULT 0;
+UPDATE videos SET row_version = random();
+CREATE TRIGGER videos_row_version_insert AFTER INSERT ON videos BEGIN
+  UPDATE videos SET row_version = random() WHERE rowid = new.rowid;
+END;
+CREATE TRIGGER videos_row_version_update AFTER UPDATE ON videos
+  WHEN new.row_version = old.row_version BEGIN
+  UPDATE videos SET row_version = old.row_version + 1 WHERE rowid = new.rowid;
+END;
+)sql";
+
 }  // namespace
 
 const std::vector<std::string_view>& SqliteMigrations() {
   static const std::vector<std::string_view> kMigrations = {kSchemaV1, kSchemaV2, kSchemaV3,
                                                             kSchemaV4, kSchemaV5, kSchemaV6,
-                                                            kSchemaV7, kSchemaV8, kSchemaV9};
+                                                            kSchemaV7, kSchemaV8, kSchemaV9,
+                                                            kSchemaV10};
   return kMigrations;
 }
 

@@ -70,6 +70,10 @@ struct VideoRecord {
   std::string owner_id;               // the uploading user's id; empty before accounts existed
   std::string visibility = "public";  // public | unlisted | private | internal
   int64_t media_generation = 0;       // bumped by every visibility change (signed URLs carry it)
+  // Changes with every write of the row (the database sets it: random on insert, +1 on every
+  // update), so a reader can tell whether what it rendered from an earlier read still holds.
+  // Kinora never writes it; it is not in the JSON.
+  int64_t row_version = 0;
 };
 
 // Sets the analysis summary (an object whose "flags" is an array of flag codes) and the flag
