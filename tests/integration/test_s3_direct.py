@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import urllib.error
+import urllib.parse
 import urllib.request
 import uuid
 
@@ -215,6 +216,31 @@ def test_config_says_s3_multipart(dep):
     assert resp.status == 200 and resp.json()["s3_multipart"] is True, resp
 
 
+def csp_sources(resp) -> dict[str, list[str]]:
+    """The Content-Security-Policy of an answer: each directive's sources."""
+    csp = resp.header("Content-Security-Policy") or ""
+    directives = [d.split() for d in csp.split(";") if d.strip()]
+    return {d[0]: d[1:] for d in directives}
+
+
+def test_the_pages_may_reach_the_bucket(dep):
+    """The gateway serves the web app: its CSP lets the browser PUT a direct upload's parts to
+    the bucket and load media from it, naming exactly the origin the presigned URLs use."""
+    upload_id, key = create_ok(dep.alice, 1000, "csp.mp4")
+    signed = dep.alice.get(f"{DIRECT}/{upload_id}/1", params={"key": key})
+    assert signed.status == 200, signed
+    url = urllib.parse.urlsplit(signed.json()["url"])
+    origin = f"{url.scheme}://{url.netloc}"
+    assert origin == dep.cluster.s3.endpoint, (origin, dep.cluster.s3.endpoint)
+    assert dep.alice.delete(f"{DIRECT}/{upload_id}", params={"key": key}).status == 204
+    for path in ("/", "/upload", tus.CONFIG):
+        sources = csp_sources(dep.anonymous.get(path))
+        for directive in ("connect-src", "img-src", "media-src"):
+            assert sources.get(directive, [])[:1] == ["'self'"], (path, sources)
+            assert origin in sources[directive], (path, directive, sources)
+        assert sources["default-src"] == ["'self'"], sources
+
+
 def test_serve_has_no_direct_uploads(module_server_factory):
     srv = module_server_factory.start(env=ENV)
     alice = auth.create_token(auth.new_user(srv, "alice"), ["videos:read", "videos:write"])
@@ -222,6 +248,8 @@ def test_serve_has_no_direct_uploads(module_server_factory):
     assert resp.status == 200 and resp.json()["s3_multipart"] is False, resp
     problem = api.assert_problem(create(alice, 1000), 501)
     assert "direct uploads need an S3 store" in problem["detail"], problem
+    # Local files come from the site itself: the pages reach nothing else.
+    assert csp_sources(alice.get("/"))["connect-src"] == ["'self'"]
 
 
 def test_abandoned_direct_upload_is_swept(kinora_bin, tmp_path, media):

@@ -65,14 +65,6 @@ let page: Page;
 let cdp: CDPSession;
 let consoleWatch: ConsoleWatch;
 let cookie = '';
-/**
- * Why the suite cannot run yet: the web app does not choose the direct path while the page's CSP
- * (`connect-src 'self'`, libs/http/security_headers.cc) blocks PUTs to the bucket; the server
- * never fills SecurityHeaderOptions.media_origins. Set to null once it lists the bucket's origin.
- */
-const missing: string | null =
-  "the page's CSP (connect-src 'self') blocks PUTs to the bucket, so the web app still uses tus on S3";
-
 interface StoredUpload {
   uploadId: string;
   key: string;
@@ -122,10 +114,6 @@ function isDirectApi(r: Request, method: string, suffix: RegExp): boolean {
 }
 
 beforeAll(async () => {
-  if (missing) {
-    console.warn(`directUploads.e2e: skipped: ${missing}`);
-    return;
-  }
   cluster = await startSplitCluster();
   browser = await launchBrowser();
   page = await browser.context.newPage();
@@ -147,8 +135,7 @@ afterEach((ctx) => {
 });
 
 describe('direct-to-S3 uploads in a browser', () => {
-  it('sends the parts to the bucket, continues after a reload, and stores the file as it was', async (ctx) => {
-    if (missing) ctx.skip();
+  it('sends the parts to the bucket, continues after a reload, and stores the file as it was', async () => {
     expect(partCount).toBeGreaterThanOrEqual(4);
     expect(partCount).toBeLessThanOrEqual(8);
     await signIn(page, cluster.url, ADMIN_USER, ADMIN_PASSWORD);

@@ -352,10 +352,9 @@ END;
 }  // namespace
 
 const std::vector<std::string_view>& SqliteMigrations() {
-  static const std::vector<std::string_view> kMigrations = {kSchemaV1, kSchemaV2, kSchemaV3,
-                                                            kSchemaV4, kSchemaV5, kSchemaV6,
-                                                            kSchemaV7, kSchemaV8, kSchemaV9,
-                                                            kSchemaV10};
+  static const std::vector<std::string_view> kMigrations = {
+      kSchemaV1, kSchemaV2, kSchemaV3, kSchemaV4, kSchemaV5,
+      kSchemaV6, kSchemaV7, kSchemaV8, kSchemaV9, kSchemaV10};
   return kMigrations;
 }
 

@@ -1,6 +1,8 @@
 import type * as tus from 'tus-js-client';
 import { ApiError } from '@/api/errors';
 import { getUploadState } from '@/api/getUploadState';
+import type { Video } from '@/api/types';
+import type { MultipartApi, PutPart } from './s3MultipartApi';
 import type { TransferHandlers } from './transfer';
 import {
   createTusTransfer,
@@ -246,12 +248,47 @@ describe('chooseUploader', () => {
     tus: { endpoint: '/api/uploads/', max_size: 1000, chunk_size: 5 * 1024 * 1024 },
     s3_multipart: false,
   };
-  it("uses tus with the server's endpoint and chunk size, also where direct-to-S3 is offered", () => {
+  it("uses tus with the server's endpoint and chunk size where direct-to-S3 is not offered", () => {
     expect(uploaderKind(config)).toBe('tus');
-    expect(uploaderKind({ ...config, s3_multipart: true })).toBe('s3-multipart');
     expect(uploaderKind(null)).toBe('tus');
-    chooseUploader({ ...config, s3_multipart: true }, tusModule)(file, {}, handlers());
+    chooseUploader(config, tusModule)(file, {}, handlers());
     expect(FakeUpload.made[0].options).toMatchObject({ endpoint: '/api/uploads/', chunkSize: 5 * 1024 * 1024 });
+  });
+  it('sends straight to the bucket where the server offers direct-to-S3', async () => {
+    expect(uploaderKind({ ...config, s3_multipart: true })).toBe('s3-multipart');
+    const calls: string[] = [];
+    const api: MultipartApi = {
+      create: async (body) => {
+        calls.push(`create ${body.filename} ${body.size}`);
+        return { uploadId: 'up1', key: 'videos/v.mp4' };
+      },
+      signPart: async (_id, _key, n) => ({ url: `http://bucket.test/videos/v.mp4?partNumber=${n}`, expires: 900 }),
+      listParts: async () => [],
+      complete: async (_id, key, parts) => {
+        calls.push(`complete ${key} ${parts.map((p) => p.ETag).join(',')}`);
+        return { location: '', key, video_id: 'v', video: {} as Video };
+      },
+      abort: async () => {},
+    };
+    const putPart: PutPart = async (url, body) => {
+      calls.push(`PUT ${url} ${body.size}`);
+      return '"e1"';
+    };
+    const items = new Map<string, string>();
+    const storage = {
+      getItem: (k: string) => items.get(k) ?? null,
+      setItem: (k: string, v: string) => void items.set(k, v),
+      removeItem: (k: string) => void items.delete(k),
+    };
+    const h = handlers();
+    chooseUploader({ ...config, s3_multipart: true }, tusModule, { api, putPart, storage })(file, {}, h).start(false);
+    await vi.waitFor(() => expect(h.calls).toContain('success v'));
+    expect(FakeUpload.made).toEqual([]);
+    expect(calls).toEqual([
+      'create Été à Nice.mp4 100',
+      'PUT http://bucket.test/videos/v.mp4?partNumber=1 100',
+      'complete videos/v.mp4 "e1"',
+    ]);
   });
   it('falls back to the documented endpoint and 8 MiB chunks when the server does not say', () => {
     chooseUploader(null, tusModule)(file, {}, handlers());

@@ -1,11 +1,13 @@
 // Chooses how the web app sends files, from what GET /api/uploads/config says the deployment
-// offers (docs/uploads.md). tus works in every deployment (the server streams into its store,
-// S3 multipart included), so it is the choice whenever nothing better is implemented: a
-// direct-to-S3 TransferFactory (config.s3_multipart, Uppy's @uppy/aws-s3 endpoints) is one more
-// branch here and nothing else changes.
+// offers (docs/uploads.md). Where the server offers direct-to-S3 multipart (config.s3_multipart,
+// Uppy's @uppy/aws-s3 endpoints), the browser PUTs the parts straight to the bucket: the server
+// then also lists the bucket's origin in the page's CSP connect-src (its store's presigned
+// origin, libs/http/security_headers.h media_origins). tus works in every deployment (the server
+// streams into its store), so it is the choice everywhere else.
 
 import { getUploadsConfig } from '@/api/getUploadsConfig';
 import type { UploadsConfig } from '@/api/uploadsTypes';
+import { createS3MultipartTransfer, type S3MultipartSettings } from './s3MultipartTransfer';
 import { deferredFactory, type TransferFactory } from './transfer';
 import { createTusTransfer, DEFAULT_CHUNK_SIZE, TUS_ENDPOINT, type TusSettings } from './tusTransfer';
 
@@ -16,20 +18,21 @@ export function uploaderKind(config: UploadsConfig | null): UploaderKind {
   return config?.s3_multipart ? 's3-multipart' : 'tus';
 }
 
-/** `tusModule`: tests only (see TusSettings). */
-export function chooseUploader(config: UploadsConfig | null, tusModule?: TusSettings['tusModule']): TransferFactory {
-  const tusSettings: TusSettings = {
-    tusModule,
-    endpoint: config?.tus?.endpoint || TUS_ENDPOINT,
-    chunkSize: config?.tus?.chunk_size && config.tus.chunk_size > 0 ? config.tus.chunk_size : DEFAULT_CHUNK_SIZE,
-  };
+/** `tusModule`, `s3`: tests only (see TusSettings, S3MultipartSettings). */
+export function chooseUploader(
+  config: UploadsConfig | null,
+  tusModule?: TusSettings['tusModule'],
+  s3: S3MultipartSettings = {},
+): TransferFactory {
   switch (uploaderKind(config)) {
-    // tus reaches S3 through the server. The direct path (s3MultipartTransfer.ts) is ready but not
-    // chosen yet: the page's CSP (connect-src 'self', libs/http/security_headers.cc) blocks its
-    // PUTs to the bucket until the server lists the bucket's origin there (media_origins).
     case 's3-multipart':
+      return createS3MultipartTransfer(s3);
     case 'tus':
-      return createTusTransfer(tusSettings);
+      return createTusTransfer({
+        tusModule,
+        endpoint: config?.tus?.endpoint || TUS_ENDPOINT,
+        chunkSize: config?.tus?.chunk_size && config.tus.chunk_size > 0 ? config.tus.chunk_size : DEFAULT_CHUNK_SIZE,
+      });
   }
 }
 
