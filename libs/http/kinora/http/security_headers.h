@@ -17,9 +17,10 @@ struct SecurityHeaderOptions {
   // The site is served over HTTPS (KINORA_PUBLIC_URL is https, or a trusted proxy says so):
   // adds Strict-Transport-Security.
   bool https = false;
-  // Origins media, thumbnails and HLS may also come from (img-src, media-src, connect-src), as
-  // ParseOrigins() (cors.h) returns them; an entry that is not such an origin is left out, so a
-  // stray ';' cannot add a directive.
+  // Origins media, thumbnails and HLS may also come from and direct-upload parts go to (img-src,
+  // media-src, connect-src), as ParseOrigins() (cors.h) returns them; an entry that is not such
+  // an origin is left out, so a stray ';' cannot add a directive. The app fills it with the object
+  // store's PresignedOrigin() (an S3 bucket's).
   std::vector<std::string> media_origins = {};
   // Who may frame the embed player (/embed/…): KINORA_EMBED_ORIGINS as origins (ParseOrigins),
   // or {"*"} for any site (the default), or empty for nobody. Every other page is never framed.
