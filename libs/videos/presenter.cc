@@ -1,5 +1,7 @@
 #include "kinora/videos/presenter.h"
 
+#include <algorithm>
+
 #include "kinora/media/content_analysis.h"
 #include "kinora/videos/keys.h"
 
@@ -21,11 +23,34 @@ std::string PlayableKey(const catalog::VideoRecord& v) {
   return BrowserPlayable(v) ? v.video_key : std::string();
 }
 
+Presenter::Presenter(const http::UrlSigner& signer, PresenterOptions options)
+    : signer_(signer),
+      options_(std::move(options)),
+      // Presigned store URLs carry the store's own expiry, so nothing would match a step.
+      cache_(std::make_unique<RenderedCache>(
+          options_.direct_store == nullptr ? options_.rendered_cache_entries : 0)) {}
+
+Presenter::~Presenter() = default;
+
+int64_t Presenter::ExpiresFor(const catalog::VideoRecord& v) const {
+  const std::chrono::seconds ttl =
+      v.visibility == "public" ? options_.url_ttl : options_.private_url_ttl;
+  const auto now = options_.now ? options_.now() : std::chrono::system_clock::now();
+  const int64_t at =
+      std::chrono::duration_cast<std::chrono::seconds>((now + ttl).time_since_epoch()).count();
+  const int64_t step = std::max<int64_t>(1, ttl.count() / 8);
+  return (at + step - 1) / step * step;  // at or after now + ttl, by less than a step
+}
+
 catalog::VideoUrls Presenter::Urls(const catalog::VideoRecord& v) const {
+  return UrlsUntil(v, ExpiresFor(v));
+}
+
+catalog::VideoUrls Presenter::UrlsUntil(const catalog::VideoRecord& v, int64_t expires) const {
   const bool is_public = v.visibility == "public";
   const std::chrono::seconds ttl = is_public ? options_.url_ttl : options_.private_url_ttl;
   auto gateway = [&](const std::string& key) {
-    return key.empty() ? std::string() : signer_.Sign(key, ttl, v.media_generation);
+    return key.empty() ? std::string() : signer_.SignUntil(key, expires, v.media_generation);
   };
   auto direct = [&](const std::string& key) {
     if (key.empty()) return std::string();
@@ -47,9 +72,7 @@ catalog::VideoUrls Presenter::Urls(const catalog::VideoRecord& v) const {
 }
 
 std::string Presenter::MediaUrl(const catalog::VideoRecord& v, const std::string& key) const {
-  const std::chrono::seconds ttl =
-      v.visibility == "public" ? options_.url_ttl : options_.private_url_ttl;
-  return signer_.Sign(key, ttl, v.media_generation);
+  return signer_.SignUntil(key, ExpiresFor(v), v.media_generation);
 }
 
 std::string Presenter::StoryboardUrl(const catalog::VideoRecord& v) const {
@@ -57,9 +80,8 @@ std::string Presenter::StoryboardUrl(const catalog::VideoRecord& v) const {
       v.analysis_json.find(R"("status":"none")") != std::string::npos) {
     return {};
   }
-  const std::chrono::seconds ttl =
-      v.visibility == "public" ? options_.url_ttl : options_.private_url_ttl;
-  return signer_.Sign(OutputKey(v.video_id, media::kStoryboardVtt), ttl, v.media_generation);
+  return signer_.SignUntil(OutputKey(v.video_id, media::kStoryboardVtt), ExpiresFor(v),
+                           v.media_generation);
 }
 
 boost::json::object Presenter::Json(const catalog::VideoRecord& v) const {
@@ -68,8 +90,16 @@ boost::json::object Presenter::Json(const catalog::VideoRecord& v) const {
 }
 
 void Presenter::AppendJson(std::string& out, const catalog::VideoRecord& v) const {
-  const catalog::VideoUrls urls = Urls(v);
+  const int64_t expires = ExpiresFor(v);
+  // Version 0: not read from the catalog (or from a catalog without versions): never kept.
+  const bool keep = v.row_version != 0;
+  if (keep && cache_->AppendIfFresh(out, v.video_id, v.row_version, expires)) return;
+  const size_t start = out.size();
+  const catalog::VideoUrls urls = UrlsUntil(v, expires);
   catalog::AppendJson(out, v, &urls);
+  if (keep) {
+    cache_->Put(v.video_id, v.row_version, expires, std::string_view(out).substr(start));
+  }
 }
 
 }  // namespace kinora::videos

@@ -146,5 +146,111 @@ TEST(Presenter, TreeAndTextAreTheSameDocument) {
   EXPECT_TRUE(boost::json::parse(text).as_object().at("hls_url").is_string());
 }
 
+// Query value `name` of a signed URL.
+std::string Param(const std::string& url, std::string_view name) {
+  const size_t at = url.find(std::string(name) + "=");
+  if (at == std::string::npos) return {};
+  const size_t from = at + name.size() + 1;
+  const size_t to = url.find('&', from);
+  return url.substr(from, to == std::string::npos ? std::string::npos : to - from);
+}
+
+// A settable clock for the presenter's signing steps.
+struct TestClock {
+  std::chrono::system_clock::time_point t = std::chrono::system_clock::now();
+  std::function<std::chrono::system_clock::time_point()> Fn() {
+    return [this] { return t; };
+  }
+};
+
+// URLs expire at a whole step (an eighth of their lifetime) after now + ttl, never before it:
+// the same text for everyone within a step.
+TEST(Presenter, UrlsExpireAtAStepAfterTheirLifetime) {
+  http::UrlSigner signer(std::string(40, 'k'));
+  TestClock clock;
+  Presenter p(signer, {.url_ttl = std::chrono::seconds(800),
+                       .private_url_ttl = std::chrono::seconds(80),
+                       .direct_store = nullptr,
+                       .now = clock.Fn()});
+  catalog::VideoRecord v = Processed();
+  const int64_t now =
+      std::chrono::duration_cast<std::chrono::seconds>(clock.t.time_since_epoch()).count();
+  const int64_t expires = std::stoll(Param(p.Urls(v).video_url, "expires"));
+  EXPECT_GE(expires, now + 800);
+  EXPECT_LT(expires, now + 800 + 100 + 1);
+  EXPECT_EQ(expires % 100, 0);
+  v.visibility = "private";
+  const int64_t private_expires = std::stoll(Param(p.Urls(v).video_url, "expires"));
+  EXPECT_GE(private_expires, now + 80);
+  EXPECT_LT(private_expires, now + 80 + 10 + 1);
+  EXPECT_EQ(private_expires % 10, 0);
+}
+
+std::string Rendered(const Presenter& p, const catalog::VideoRecord& v) {
+  std::string out;
+  p.AppendJson(out, v);
+  return out;
+}
+
+// A video read from the catalog is rendered once per row version and signing step; a new row
+// version (any write) or a new step renders it again.
+TEST(Presenter, RenderedJsonIsReusedUntilTheRowOrTheStepChanges) {
+  http::UrlSigner signer(std::string(40, 'k'));
+  TestClock clock;
+  Presenter p(signer,
+              {.url_ttl = std::chrono::seconds(800), .direct_store = nullptr, .now = clock.Fn()});
+  catalog::VideoRecord v = Processed();
+  v.row_version = 41;
+  v.title = "First";
+  const std::string first = Rendered(p, v);
+  EXPECT_EQ(p.CachedVideos(), 1u);
+  // The same row: the kept text, even were the record to say otherwise.
+  catalog::VideoRecord same = v;
+  same.title = "Not read again";
+  EXPECT_EQ(Rendered(p, same), first);
+  // The row changed: rendered afresh.
+  v.row_version = 42;
+  v.title = "Second";
+  const std::string second = Rendered(p, v);
+  EXPECT_NE(second.find("\"title\":\"Second\""), std::string::npos) << second;
+  // The next step: new expiries, rendered afresh.
+  const std::string before = Param(Rendered(p, v), "expires");
+  clock.t += std::chrono::seconds(100);
+  const std::string later = Rendered(p, v);
+  EXPECT_NE(Param(later, "expires"), before);
+  EXPECT_EQ(std::stoll(Param(later, "expires")), std::stoll(before) + 100);
+  // Records not read from a catalog (row_version 0) are never kept.
+  catalog::VideoRecord loose = Processed();
+  loose.video_id = "loose";
+  loose.title = "one";
+  EXPECT_NE(Rendered(p, loose).find("\"one\""), std::string::npos);
+  loose.title = "two";
+  EXPECT_NE(Rendered(p, loose).find("\"two\""), std::string::npos);
+  EXPECT_EQ(p.CachedVideos(), 1u);
+}
+
+// Revocation still holds for kept renderings: a visibility change bumps media_generation (and,
+// being a write, the row version), so the next listing signs for the new generation and the URLs
+// handed out before no longer verify.
+TEST(Presenter, KeptUrlsDieWithTheirGeneration) {
+  http::UrlSigner signer(std::string(40, 'k'));
+  Presenter p(signer, {.url_ttl = std::chrono::seconds(800), .direct_store = nullptr});
+  catalog::VideoRecord v = Processed();
+  v.row_version = 7;
+  v.media_generation = 1;
+  const std::string before = Rendered(p, v);
+  const std::string url = Param(before, "\"video_url\":\"/media/" + v.mp4_key + "?expires");
+  const std::string expires = url.substr(0, url.find('&'));
+  const std::string signature = Param(before, "signature").substr(0, 64);
+  ASSERT_TRUE(signer.Verify(v.mp4_key, expires, signature, 1));
+  v.media_generation = 2;
+  v.row_version = 8;
+  const std::string after = Rendered(p, v);
+  EXPECT_NE(after, before);
+  EXPECT_FALSE(signer.Verify(v.mp4_key, expires, signature, 2));
+  const std::string new_signature = Param(after, "signature").substr(0, 64);
+  EXPECT_TRUE(signer.Verify(v.mp4_key, expires, new_signature, 2));
+}
+
 }  // namespace
 }  // namespace kinora::videos
