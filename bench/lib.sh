@@ -27,6 +27,19 @@ stop_server() { kill -TERM "$SERVER_PID" 2>/dev/null; wait "$SERVER_PID" 2>/dev/
 # kB of a /proc/PID/status field (VmRSS, VmHWM)
 proc_kb() { awk -v f="$2:" '$1==f {print $2}' "/proc/$1/status"; }
 
+# wait_idle PID...: waits (up to 5 minutes) until the processes together use under 5 % of a core
+# over a second, e.g. a role's start-up reconcile pass over 100,000 videos, which would otherwise
+# run during the first measurement.
+wait_idle() {
+  local before after
+  ticks() { local t=0 p; for p in "$@"; do t=$((t + $(awk '{print $14 + $15}' "/proc/$p/stat"))); done; echo "$t"; }
+  for _ in $(seq 300); do
+    before=$(ticks "$@"); sleep 1; after=$(ticks "$@")
+    (( (after - before) * 100 < 5 * $(getconf CLK_TCK) )) && return 0
+  done
+  echo "still busy after 5 minutes: $*" >&2
+}
+
 median() { sort -g | awk '{a[NR]=$1} END {if (NR%2) print a[(NR+1)/2]; else print (a[NR/2]+a[NR/2+1])/2}'; }
 
 # timed FILE CMD [ARGS...]: runs CMD and writes "wall user sys" (seconds) to FILE; user and sys

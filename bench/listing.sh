@@ -80,6 +80,7 @@ print(urllib.parse.quote(c, safe=""))'
 # total_of URL -> the answer's total (to show what a search matched)
 total_of() { curl -fsS "$1" | python3 -c 'import json,sys; print(json.load(sys.stdin)["total"])'; }
 
+wait_idle "${PIDS[@]}"  # their start-up reconcile passes read every video
 health=$(wrk_run health "$embedded/health")
 read -r HRPS _ _ <<<"$health"
 # line LABEL "rps p50 p99" [REF_RPS REF_NAME]
