@@ -95,6 +95,14 @@ std::optional<std::string> AudienceCountSql(const ListQuery& q, std::string_view
          " AND visibility IN ('private', 'unlisted')" + by_status + ")";
 }
 
+VideoRecord HeadOnly(const RowHead& head) {
+  VideoRecord v;
+  v.video_id = head.video_id;
+  v.row_version = head.row_version;
+  v.visibility = head.visibility;
+  return v;
+}
+
 std::string FlagPattern(const ListQuery& q) { return LikePattern(FlagToken(q.flag)); }
 
 std::string LikePattern(std::string_view text) {

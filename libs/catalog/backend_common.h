@@ -49,6 +49,8 @@ std::string AccessConditions(const ListQuery& q, const AccessSpelling& spell);
 bool NeedsRowCount(const ListQuery& q);
 // The pattern of q.flag for `analysis_flags LIKE … ESCAPE '\'` (its token, matched literally).
 std::string FlagPattern(const ListQuery& q);
+// What a page holds for a row the caller knows (ListQuery::known): its head only.
+VideoRecord HeadOnly(const RowHead& head);
 // The total of a query whose only filters are an audience and maybe a status, from the
 // trigger-kept visibility_counts (plus, for a signed-in viewer, a count of their own private and
 // unlisted videos over the owner index) instead of a scan of the table; nullopt for any other

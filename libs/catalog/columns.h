@@ -150,6 +150,17 @@ consteval size_t IndexOf(M m) {
 
 // --- Reading rows -------------------------------------------------------------------------------
 
+// The index in SelectList() (a result row) of the column storing m. REQUIRES: not derived.
+template <class M>
+consteval int ReadIndexOf(M m) {
+  int i = 0;
+  for (const Column& c : kColumns) {
+    if (Is(c, m)) return c.role == Role::kDerived ? throw "a derived column is not read" : i;
+    if (c.role != Role::kDerived) ++i;
+  }
+  throw "no column stores this member";
+}
+
 // Every column but the derived ones, in kColumns order: what SELECT lists and ReadColumns reads.
 std::span<const Column* const> ReadColumns();
 // "video_id, title, …": ReadColumns() as a SELECT list. A query that selects more puts its extra

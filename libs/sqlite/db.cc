@@ -88,6 +88,12 @@ void Stmt::Reset() {
   sqlite3_clear_bindings(s_);
 }
 
+std::string_view Stmt::TextView(int col) const {
+  const unsigned char* p = sqlite3_column_text(s_, col);
+  if (!p) return {};
+  return {reinterpret_cast<const char*>(p), static_cast<size_t>(sqlite3_column_bytes(s_, col))};
+}
+
 std::string Stmt::Text(int col) const {
   const unsigned char* p = sqlite3_column_text(s_, col);
   if (!p) return {};

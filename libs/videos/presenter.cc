@@ -32,14 +32,19 @@ Presenter::Presenter(const http::UrlSigner& signer, PresenterOptions options)
 
 Presenter::~Presenter() = default;
 
-int64_t Presenter::ExpiresFor(const catalog::VideoRecord& v) const {
+int64_t Presenter::ExpiresFor(std::string_view visibility) const {
   const std::chrono::seconds ttl =
-      v.visibility == "public" ? options_.url_ttl : options_.private_url_ttl;
+      visibility == "public" ? options_.url_ttl : options_.private_url_ttl;
   const auto now = options_.now ? options_.now() : std::chrono::system_clock::now();
   const int64_t at =
       std::chrono::duration_cast<std::chrono::seconds>((now + ttl).time_since_epoch()).count();
   const int64_t step = std::max<int64_t>(1, ttl.count() / 8);
   return (at + step - 1) / step * step;  // at or after now + ttl, by less than a step
+}
+
+std::shared_ptr<const std::string> Presenter::Kept(const catalog::RowHead& head) const {
+  if (head.row_version == 0) return nullptr;
+  return cache_->Find(head.video_id, head.row_version, ExpiresFor(head.visibility));
 }
 
 catalog::VideoUrls Presenter::Urls(const catalog::VideoRecord& v) const {

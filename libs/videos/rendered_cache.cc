@@ -11,22 +11,30 @@ RenderedCache::Shard& RenderedCache::ShardOf(std::string_view video_id) const {
   return shards_[(h >> (sizeof(size_t) * 8 - 4)) % kShards];
 }
 
-bool RenderedCache::AppendIfFresh(std::string& out, std::string_view video_id, int64_t version,
-                                  int64_t expires) const {
-  if (per_shard_ == 0) return false;
+std::shared_ptr<const std::string> RenderedCache::Find(std::string_view video_id, int64_t version,
+                                                       int64_t expires) const {
+  if (per_shard_ == 0) return nullptr;
   Shard& s = ShardOf(video_id);
   std::lock_guard lock(s.mu);
   auto it = s.entries.find(video_id);
   if (it == s.entries.end() || it->second.version != version || it->second.expires != expires) {
-    return false;
+    return nullptr;
   }
-  out += it->second.text;
+  return it->second.text;
+}
+
+bool RenderedCache::AppendIfFresh(std::string& out, std::string_view video_id, int64_t version,
+                                  int64_t expires) const {
+  const auto text = Find(video_id, version, expires);
+  if (!text) return false;
+  out += *text;
   return true;
 }
 
 void RenderedCache::Put(std::string_view video_id, int64_t version, int64_t expires,
                         std::string_view text) {
   if (per_shard_ == 0) return;
+  auto kept = std::make_shared<const std::string>(text);  // allocated outside the lock
   Shard& s = ShardOf(video_id);
   std::lock_guard lock(s.mu);
   auto it = s.entries.find(video_id);
@@ -36,7 +44,7 @@ void RenderedCache::Put(std::string_view video_id, int64_t version, int64_t expi
   }
   it->second.version = version;
   it->second.expires = expires;
-  it->second.text.assign(text);
+  it->second.text = std::move(kept);
 }
 
 size_t RenderedCache::Size() const {

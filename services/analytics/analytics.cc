@@ -156,16 +156,27 @@ Response Analytics::List(http::Request& req) {
     }
     q->owner_id = req.principal.caller.user_id;
   }
+  // A page of 50 is the API's hottest path: videos rendered before (and unchanged since) are
+  // not read whole, only copied (Presenter::Kept); the rest are rendered straight to text.
+  std::vector<std::shared_ptr<const std::string>> kept;
+  kept.reserve(static_cast<size_t>(q->limit));
+  q->known = [&](const catalog::RowHead& head) {
+    kept.push_back(presenter_.Kept(head));
+    return kept.back() != nullptr;
+  };
   auto page = catalog_.List(*q);
   if (!page) return http::ProblemFrom(page.error());
-  // Rendered straight to text: a page of 50 is the API's hottest path.
   Response r;
   std::string& out = r.body;
   out.reserve(2560 * page->videos.size() + 128);
   out += "{\"count\":" + std::to_string(page->videos.size()) + ",\"videos\":[";
   for (size_t i = 0; i < page->videos.size(); ++i) {
     if (i > 0) out.push_back(',');
-    presenter_.AppendJson(out, page->videos[i]);
+    if (i < kept.size() && kept[i]) {
+      out += *kept[i];
+    } else {
+      presenter_.AppendJson(out, page->videos[i]);
+    }
   }
   out += "],\"total\":" + std::to_string(page->total) + ",\"next_cursor\":";
   if (page->next_cursor)

@@ -146,7 +146,19 @@ Result<ListPage> PostgresCatalog::List(const ListQuery& lq) {
   const bool empty = rows.rows() == 0 || rows.IsNull(0, internal::kReadColumnCount);
   const int n = empty ? 0 : std::min(rows.rows(), lq.limit);
   page.videos.reserve(static_cast<size_t>(n));
-  for (int i = 0; i < n; ++i) page.videos.push_back(pgschema::ReadVideo(rows, i));
+  for (int i = 0; i < n; ++i) {
+    if (lq.known) {
+      using V = VideoRecord;
+      const RowHead head{rows.Text(i, internal::ReadIndexOf(&V::video_id)),
+                         rows.Int(i, internal::ReadIndexOf(&V::row_version)),
+                         rows.Text(i, internal::ReadIndexOf(&V::visibility))};
+      if (lq.known(head)) {
+        page.videos.push_back(internal::HeadOnly(head));
+        continue;
+      }
+    }
+    page.videos.push_back(pgschema::ReadVideo(rows, i));
+  }
   if (!empty && rows.rows() > lq.limit) {
     CursorPosition last{lq.sort, lq.descending, int64_t{0}, page.videos.back().video_id};
     const int col = internal::kReadColumnCount;

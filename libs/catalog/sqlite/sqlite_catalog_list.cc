@@ -67,6 +67,18 @@ void BindFilters(sqlite::Stmt& s, const ListQuery& q, const std::string& status,
   if (!q.flag.empty()) s.Bind(9, internal::FlagPattern(q));
 }
 
+// The page's current row: whole, or only its head when the caller knows it (ListQuery::known).
+VideoRecord ReadListed(const sqlite::Stmt& s, const ListQuery& q) {
+  if (q.known) {
+    using V = VideoRecord;
+    const RowHead head{s.TextView(internal::ReadIndexOf(&V::video_id)),
+                       s.Int(internal::ReadIndexOf(&V::row_version)),
+                       s.TextView(internal::ReadIndexOf(&V::visibility))};
+    if (q.known(head)) return internal::HeadOnly(head);
+  }
+  return internal::ReadVideo(s);
+}
+
 // What TitleCondition's parameters hold.
 std::vector<std::string> TitleParams(const ListQuery& q) {
   if (q.title_query.empty()) return {};
@@ -133,7 +145,7 @@ Result<ListPage> SqliteCatalog::List(const ListQuery& q) {
         page.next_cursor = EncodeCursor(last);
         break;
       }
-      page.videos.push_back(internal::ReadVideo(*s));
+      page.videos.push_back(ReadListed(*s, q));
       last.video_id = page.videos.back().video_id;
       if (real_key) {
         last.value = s->Double(internal::kReadColumnCount);

@@ -6,6 +6,7 @@
 #pragma once
 
 #include <chrono>
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -35,6 +36,14 @@ std::string SortKeyNames();
 // Visibility values are the lowercase names identity::ToString(Visibility) gives.
 enum class Audience { kEveryone, kAnonymous, kSignedIn };
 
+// What a listing reads first of each row: enough for a caller to find a rendering of the row it
+// kept from before (valid until the row's next write changes row_version).
+struct RowHead {
+  std::string_view video_id;
+  int64_t row_version = 0;
+  std::string_view visibility;
+};
+
 struct ListQuery {
   int limit = 20;      // 1–1000 (the seed's range)
   std::string cursor;  // opaque, from a previous page's next_cursor
@@ -47,6 +56,10 @@ struct ListQuery {
   std::string viewer_id;  // the signed-in viewer (kSignedIn)
   std::string owner_id;   // filter: only this owner's videos (empty: any owner)
   std::string flag;       // filter: only videos whose analysis has this flag code (empty: any)
+  // Asked of every row of the page, in order, before the row is read whole: true when the caller
+  // needs no more of it, and the page then holds only the head (video_id, row_version and
+  // visibility set, every other field default). Empty: every row is read whole.
+  std::function<bool(const RowHead&)> known = {};
 };
 
 // What Stats covers: the whole site, the public videos, or one owner's videos.

@@ -51,6 +51,8 @@ class Stmt {
   int64_t Int(int col) const { return sqlite3_column_int64(s_, col); }
   double Double(int col) const { return sqlite3_column_double(s_, col); }
   std::string Text(int col) const;
+  // The text in SQLite's buffer: valid until the next Step, Reset or another read of `col`.
+  std::string_view TextView(int col) const;
   bool IsNull(int col) const { return sqlite3_column_type(s_, col) == SQLITE_NULL; }
 
  private:

@@ -14,6 +14,7 @@
 #include <memory>
 #include <string>
 
+#include "kinora/catalog/catalog.h"
 #include "kinora/catalog/video.h"
 #include "kinora/http/signed_url.h"
 #include "kinora/storage/object_store.h"
@@ -60,7 +61,11 @@ class Presenter {
   // read from the catalog (row_version set) is rendered once per signing step and row version.
   void AppendJson(std::string& out, const catalog::VideoRecord& v) const;
   // When URLs of v signed now expire (unix seconds): now + its lifetime, rounded up to a step.
-  int64_t ExpiresFor(const catalog::VideoRecord& v) const;
+  int64_t ExpiresFor(const catalog::VideoRecord& v) const { return ExpiresFor(v.visibility); }
+  int64_t ExpiresFor(std::string_view visibility) const;
+  // The JSON AppendJson would write for the row `head` names, when it is kept from before (the
+  // same row version and signing step), else null. For catalog::ListQuery::known.
+  std::shared_ptr<const std::string> Kept(const catalog::RowHead& head) const;
   // Videos whose rendered JSON is kept now.
   size_t CachedVideos() const { return cache_->Size(); }
   // A signed URL of the video's storyboard VTT (docs/content-analysis.md) once it has a content

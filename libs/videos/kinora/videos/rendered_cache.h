@@ -10,6 +10,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <mutex>
 #include <string>
 #include <string_view>
@@ -28,6 +29,10 @@ class RenderedCache {
   // expiring at `expires`; false (and `out` untouched) otherwise.
   bool AppendIfFresh(std::string& out, std::string_view video_id, int64_t version,
                      int64_t expires) const;
+  // The text kept for video_id from `version` and `expires`, or null. It stays valid (and
+  // unchanged) however the cache changes afterwards.
+  std::shared_ptr<const std::string> Find(std::string_view video_id, int64_t version,
+                                          int64_t expires) const;
   // Keeps `text` as video_id's rendering from `version` and `expires`, replacing any other.
   void Put(std::string_view video_id, int64_t version, int64_t expires, std::string_view text);
   size_t Size() const;
@@ -36,7 +41,7 @@ class RenderedCache {
   struct Entry {
     int64_t version = 0;
     int64_t expires = 0;
-    std::string text;
+    std::shared_ptr<const std::string> text;
   };
   struct Hash {
     using is_transparent = void;
