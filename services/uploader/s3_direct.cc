@@ -127,14 +127,15 @@ void S3DirectApi::Register(http::Router& router) {
       [this](http::Request& r, http::BodyReader& b) { return Abort(r, b); }, small);
 }
 
-Result<catalog::UploadRow> S3DirectApi::Find(const http::Request& req, const std::string& id) {
+Result<catalog::UploadRow> S3DirectApi::Find(const http::Request& req, const std::string& id,
+                                             bool finished) {
   auto not_found = [&] { return NotFound("upload not found: " + id.substr(0, 64)); };
   if (id.size() != 32) return not_found();
   auto row = catalog_.GetUpload(id);
   if (!row) return row.error().code == ErrorCode::kNotFound ? not_found() : row.error();
   if (row->owner_id != req.principal.caller.user_id) return not_found();
   if (!IsDirectUploadState(row->store_state)) return not_found();
-  if (row->complete || row->expires_at <= NowMs()) return not_found();
+  if ((row->complete && !finished) || row->expires_at <= NowMs()) return not_found();
   if (auto key = req.Query("key");
       key && *key != videos::OriginalKey(row->video_id, row->extension)) {
     return not_found();
@@ -286,8 +287,24 @@ asio::awaitable<Response> S3DirectApi::Complete(http::Request& req, http::BodyRe
   const std::string id = req.path_params["uploadId"];
   auto text = co_await ReadBody(body);
   if (!text) co_return http::ProblemFrom(text.error());
-  auto row = co_await OffIo(blocking_, [&] { return Find(req, id); });
+  const UploadGate::Hold hold = gate_.TryLock(id);
+  if (!hold) {
+    co_return http::Problem(HttpStatus::locked, "a request on this upload is in progress; retry");
+  }
+  // Read under the lock: a complete that finished meanwhile is seen as finished.
+  auto row = co_await OffIo(blocking_, [&] { return Find(req, id, /*finished=*/true); });
   if (!row) co_return http::ProblemFrom(row.error());
+  if (row->complete) {
+    // Completed before (its answer may have been lost on the way): the same answer again, as
+    // long as the video exists.
+    auto video = co_await OffIo(blocking_, [&] { return catalog_.Get(row->video_id); });
+    if (!video) {
+      co_return http::ProblemFrom(video.error().code == ErrorCode::kNotFound
+                                      ? NotFound("upload not found: " + id)
+                                      : video.error());
+    }
+    co_return Completed(*video);
+  }
   auto o = ParseObject(*text);
   if (!o) co_return http::ProblemFrom(o.error());
   std::vector<storage::UploadedPart> parts;
@@ -314,11 +331,6 @@ asio::awaitable<Response> S3DirectApi::Complete(http::Request& req, http::BodyRe
       co_return http::ProblemFrom(InvalidArgument("a part number is listed twice"));
     }
   }
-  const UploadGate::Hold hold = gate_.TryLock(id);
-  if (!hold) {
-    co_return http::Problem(HttpStatus::locked, "a request on this upload is in progress; retry");
-  }
-
   const std::string key = videos::OriginalKey(row->video_id, row->extension);
   const std::string s3_id = DirectS3UploadId(row->store_state);
   auto finished = co_await OffIo(blocking_, [&]() -> Result<catalog::VideoRecord> {
@@ -361,10 +373,14 @@ asio::awaitable<Response> S3DirectApi::Complete(http::Request& req, http::BodyRe
                                {"correlation_id", req.correlation_id},
                                {"size", std::to_string(finished->size)},
                                {"container", finished->container}});
-  co_return http::Json(json::object{{"location", "/api/videos/" + finished->video_id},
-                                    {"key", key},
-                                    {"video_id", finished->video_id},
-                                    {"video", presenter_.Json(*finished)}});
+  co_return Completed(*finished);
+}
+
+Response S3DirectApi::Completed(const catalog::VideoRecord& video) const {
+  return http::Json(json::object{{"location", "/api/videos/" + video.video_id},
+                                 {"key", video.video_key},
+                                 {"video_id", video.video_id},
+                                 {"video", presenter_.Json(video)}});
 }
 
 asio::awaitable<Response> S3DirectApi::Abort(http::Request& req, http::BodyReader& body) {

@@ -108,8 +108,15 @@ def test_uppy_flow_makes_the_video(dep, media):
     assert sha256(path.read_bytes()) == sha256(data_big), "the original differs from the upload"
     row = dep.store.upload_rows()[upload_id]
     assert row.complete and row.video_id == video_id, row
-    again = complete(dep.alice, upload_id, key, parts)   # finished: no longer an upload
-    assert again.status == 404, again
+    # A complete asked again (its answer lost on the way) gets the same answer, nothing new.
+    again = complete(dep.alice, upload_id, key, parts)
+    assert again.status == 200, again
+    assert again.json()["video_id"] == video_id and again.json()["key"] == key, again.json()
+    assert sha256(path.read_bytes()) == sha256(data_big)
+    # ...but not by anybody else, and not once the video is gone.
+    api.assert_problem(complete(dep.bob, upload_id, key, parts), 404)
+    assert dep.alice.delete(api.delete_path(video_id)).status in (200, 204)
+    api.assert_problem(complete(dep.alice, upload_id, key, parts), 404)
 
 
 def test_multi_part_upload_lands_intact(dep, media):

@@ -57,8 +57,12 @@ class S3DirectApi {
   boost::asio::awaitable<http::Response> Complete(http::Request& req, http::BodyReader& body);
   boost::asio::awaitable<http::Response> Abort(http::Request& req, http::BodyReader& body);
   // The caller's unfinished direct upload, or 404 (unknown, another user's, expired, a tus
-  // upload, or ?key= naming another object).
-  Result<catalog::UploadRow> Find(const http::Request& req, const std::string& id);
+  // upload, or ?key= naming another object). `finished`: a completed one (kept until it
+  // expires) is found too, so a complete whose answer was lost can be asked again.
+  Result<catalog::UploadRow> Find(const http::Request& req, const std::string& id,
+                                  bool finished = false);
+  // The answer to a complete that made `video`.
+  http::Response Completed(const catalog::VideoRecord& video) const;
 
   storage::ObjectStore& store_;
   catalog::Catalog& catalog_;
