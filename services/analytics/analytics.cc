@@ -158,11 +158,15 @@ Response Analytics::List(http::Request& req) {
   }
   // A page of 50 is the API's hottest path: videos rendered before (and unchanged since) are
   // not read whole, only copied (Presenter::Kept); the rest are rendered straight to text.
-  std::vector<std::shared_ptr<const std::string>> kept;
-  kept.reserve(static_cast<size_t>(q->limit));
+  struct Asked {
+    std::string video_id;
+    std::shared_ptr<const std::string> text;  // null: not kept, the page has the whole row
+  };
+  std::vector<Asked> asked;  // every row asked about, in order (the page's rows are among them)
+  asked.reserve(static_cast<size_t>(q->limit));
   q->known = [&](const catalog::RowHead& head) {
-    kept.push_back(presenter_.Kept(head));
-    return kept.back() != nullptr;
+    asked.push_back(Asked{std::string(head.video_id), presenter_.Kept(head)});
+    return asked.back().text != nullptr;
   };
   auto page = catalog_.List(*q);
   if (!page) return http::ProblemFrom(page.error());
@@ -170,12 +174,15 @@ Response Analytics::List(http::Request& req) {
   std::string& out = r.body;
   out.reserve(2560 * page->videos.size() + 128);
   out += "{\"count\":" + std::to_string(page->videos.size()) + ",\"videos\":[";
+  size_t a = 0;
   for (size_t i = 0; i < page->videos.size(); ++i) {
+    const catalog::VideoRecord& v = page->videos[i];
     if (i > 0) out.push_back(',');
-    if (i < kept.size() && kept[i]) {
-      out += *kept[i];
+    while (a < asked.size() && asked[a].video_id != v.video_id) ++a;
+    if (a < asked.size() && asked[a].text) {
+      out += *asked[a].text;
     } else {
-      presenter_.AppendJson(out, page->videos[i]);
+      presenter_.AppendJson(out, v);
     }
   }
   out += "],\"total\":" + std::to_string(page->total) + ",\"next_cursor\":";

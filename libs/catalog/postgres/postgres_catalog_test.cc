@@ -8,6 +8,7 @@
 #include <atomic>
 #include <cstdlib>
 #include <set>
+#include <tuple>
 
 #include "../catalog_contract.h"
 #include "../columns.h"
@@ -161,9 +162,14 @@ TEST(PostgresCatalog, EveryListWalksAnIndexWithoutSorting) {
         for (bool cursor : {false, true}) {
           for (Audience audience :
                {Audience::kEveryone, Audience::kAnonymous, Audience::kSignedIn}) {
-            for (auto [owner, flag] : {std::pair{false, false}, std::pair{true, false},
-                                       std::pair{false, true}, std::pair{true, true}}) {
+            for (auto [owner, flag, heads] :
+                 {std::tuple{false, false, false}, std::tuple{true, false, false},
+                  std::tuple{false, true, false}, std::tuple{true, true, false},
+                  std::tuple{false, false, true}, std::tuple{true, false, true},
+                  std::tuple{false, true, true}, std::tuple{true, true, true}}) {
               ListQuery q;
+              // A caller keeping renderings gets the heads-only page (ListQuery::known).
+              if (heads) q.known = [](const RowHead&) { return true; };
               q.sort = key;
               q.descending = desc;
               if (status) q.status = VideoStatus::kProcessed;

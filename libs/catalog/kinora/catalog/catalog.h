@@ -58,7 +58,10 @@ struct ListQuery {
   std::string flag;       // filter: only videos whose analysis has this flag code (empty: any)
   // Asked of every row of the page, in order, before the row is read whole: true when the caller
   // needs no more of it, and the page then holds only the head (video_id, row_version and
-  // visibility set, every other field default). Empty: every row is read whole.
+  // visibility set, every other field default). Empty: every row is read whole. A row it was
+  // false for may be read in a later snapshot (PostgreSQL): changed since, it comes back as it
+  // is now; deleted since, it leaves the page (so the page's rows are in the order asked, but
+  // not always every row asked).
   std::function<bool(const RowHead&)> known = {};
 };
 
