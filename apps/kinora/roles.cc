@@ -13,6 +13,7 @@
 #include <thread>
 
 #include "access_wiring.h"
+#include "allocator.h"
 #include "audience_dimensions.h"
 #include "file_limit.h"
 #include "kinora/access/guard.h"
@@ -350,6 +351,7 @@ Result<void> AddComponent(Process& p, Component part) {
 }  // namespace
 
 int RunRole(const Config& c, Role role) {
+  TuneAllocator();
   Process p(c, role);
   log::Level level = log::Level::kInfo;
   log::ParseLevel(c.log_level, &level);
