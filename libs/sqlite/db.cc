@@ -150,8 +150,16 @@ Result<void> Db::Exec(std::string_view sql) {
 
 Result<Stmt> Db::Prepare(std::string_view sql) {
   sqlite3_stmt* s = nullptr;
-  int rc = sqlite3_prepare_v3(db_, sql.data(), static_cast<int>(sql.size()),
+  auto prepare = [&] {
+    return sqlite3_prepare_v3(db_, sql.data(), static_cast<int>(sql.size()),
                               SQLITE_PREPARE_PERSISTENT, &s, nullptr);
+  };
+  int rc = prepare();
+  // SQLite 3.40 compiles a statement against the schema it loaded last. When another connection
+  // has changed the schema since (the audience tables share the catalog's file), compiling the
+  // FTS5 title index's triggers fails with SQLITE_SCHEMA ("no such table: videos"); the failed
+  // attempt reloaded the schema, so the next one succeeds.
+  for (int attempt = 0; rc == SQLITE_SCHEMA && attempt < 3; ++attempt) rc = prepare();
   if (rc != SQLITE_OK) return MapError(rc, db_, "prepare");
   return Stmt(db_, s);
 }

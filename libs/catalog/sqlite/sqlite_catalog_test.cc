@@ -377,3 +377,27 @@ TEST(OpenCatalog, ParsesSortKeys) {
 
 }  // namespace
 }  // namespace kinora::catalog
+namespace kinora::catalog {
+
+// SQLite 3.40 fails a prepare that fires the FTS5 index's triggers with SQLITE_SCHEMA ("no such
+// table") when another connection changed the schema since this one loaded it (the audience tables
+// live in the same file); Db::Prepare reloads the schema and prepares again.
+TEST(SqliteCatalog, InsertsAfterAnotherConnectionChangedTheSchema) {
+  auto file = ScratchDir::NewFile();
+  auto cat = OpenCatalog("sqlite://" + file.string());
+  ASSERT_TRUE(cat);
+  {
+    auto db = sqlite::Db::Open(file);
+    ASSERT_TRUE(db);
+    ASSERT_TRUE((*db)->Exec("CREATE TABLE other_table (x INTEGER)"));
+  }
+  VideoRecord v;
+  v.video_id = "abc";
+  v.video_key = "videos/abc.mp4";
+  v.bucket = "local";
+  auto ins = (*cat)->Insert(v);
+  ASSERT_TRUE(ins) << ins.error().message;
+  EXPECT_EQ((*cat)->Get("abc")->video_key, "videos/abc.mp4");
+}
+
+}  // namespace kinora::catalog
