@@ -11,5 +11,13 @@ TEST(UploadChecksum, IsSha1InBase64) {
   EXPECT_EQ(UploadChecksum("abc"), "sha1 qZk+NkcGgWq6PiVxeFDCbJzQ2J0=");
 }
 
+TEST(ChecksumHasher, FedInPiecesEqualsTheWhole) {
+  ChecksumHasher h;
+  h.Update("a");
+  h.Update("");
+  h.Update("bc");
+  EXPECT_EQ(h.Final(), UploadChecksum("abc"));
+}
+
 }  // namespace
 }  // namespace kinora::tus

@@ -1,5 +1,8 @@
 #include "kinora/tus_client/client.h"
 
+#include <algorithm>
+#include <span>
+
 #include "kinora/tus_client/checksum.h"
 
 namespace kinora::tus {
@@ -111,12 +114,29 @@ Result<UploadStatus> Client::Head(const std::string& url) {
 Result<UploadStatus> Client::Patch(const std::string& url, uint64_t offset, std::string_view body,
                                    bool final, const std::function<void(uint64_t)>& on_body_sent,
                                    std::string_view checksum) {
-  Request req{.method = "PATCH", .url = url, .headers = BaseHeaders(), .body = body};
+  const std::string sum =
+      options_.checksum && checksum.empty() ? UploadChecksum(body) : std::string(checksum);
+  return Patch(
+      url, offset, body.size(),
+      [body](uint64_t at, std::span<char> out) {
+        std::copy_n(body.data() + at, out.size(), out.data());
+        return true;
+      },
+      final, on_body_sent, sum);
+}
+
+Result<UploadStatus> Client::Patch(const std::string& url, uint64_t offset, uint64_t size,
+                                   const BodyReader& read, bool final,
+                                   const std::function<void(uint64_t)>& on_body_sent,
+                                   std::string_view checksum) {
+  Request req{.method = "PATCH", .url = url, .headers = BaseHeaders()};
+  req.body_size = size;
+  req.read_body = read;
   req.headers.emplace_back("Content-Type", std::string(kOffsetContentType));
   req.headers.emplace_back(std::string(kUploadOffset), std::to_string(offset));
   if (options_.checksum) {
-    req.headers.emplace_back(std::string(kUploadChecksum),
-                             checksum.empty() ? UploadChecksum(body) : std::string(checksum));
+    if (checksum.empty()) return MakeError(ErrorCode::kInternal, "a PATCH without its checksum");
+    req.headers.emplace_back(std::string(kUploadChecksum), std::string(checksum));
   }
   if (final) req.stall_timeout = std::chrono::seconds(600);
   req.on_body_sent = on_body_sent;

@@ -20,6 +20,8 @@ struct CurlGlobal {
   CurlGlobal() { curl_global_init(CURL_GLOBAL_DEFAULT); }
 };
 
+constexpr long kUploadBuffer = 512 * 1024;  // libcurl's maximum is 2 MiB
+
 struct EasyDeleter {
   void operator()(CURL* c) const { curl_easy_cleanup(c); }
 };
@@ -30,8 +32,10 @@ struct SlistDeleter {
 struct Exchange {
   const Request* req = nullptr;
   const std::atomic<bool>* cancel = nullptr;
-  size_t sent = 0;
+  uint64_t sent = 0;
+  bool unreadable = false;  // read_body failed
   Response resp;
+  uint64_t BodySize() const { return req->read_body ? req->body_size : req->body.size(); }
 };
 
 size_t OnBody(char* ptr, size_t size, size_t n, void* user) {
@@ -60,19 +64,25 @@ size_t OnHeader(char* ptr, size_t size, size_t n, void* user) {
 
 size_t OnRead(char* buf, size_t size, size_t n, void* user) {
   auto* ex = static_cast<Exchange*>(user);
-  const std::string_view body = ex->req->body;
-  const size_t len = std::min(size * n, body.size() - ex->sent);
-  std::copy_n(body.data() + ex->sent, len, buf);
+  const size_t len = static_cast<size_t>(std::min<uint64_t>(size * n, ex->BodySize() - ex->sent));
+  if (ex->req->read_body) {
+    if (!ex->req->read_body(ex->sent, std::span<char>(buf, len))) {
+      ex->unreadable = true;
+      return CURL_READFUNC_ABORT;
+    }
+  } else {
+    std::copy_n(ex->req->body.data() + ex->sent, len, buf);
+  }
   ex->sent += len;
   return len;
 }
 
 int OnSeek(void* user, curl_off_t offset, int origin) {
   auto* ex = static_cast<Exchange*>(user);
-  if (origin != SEEK_SET || offset < 0 || static_cast<size_t>(offset) > ex->req->body.size()) {
+  if (origin != SEEK_SET || offset < 0 || static_cast<uint64_t>(offset) > ex->BodySize()) {
     return CURL_SEEKFUNC_FAIL;
   }
-  ex->sent = static_cast<size_t>(offset);
+  ex->sent = static_cast<uint64_t>(offset);
   return CURL_SEEKFUNC_OK;
 }
 
@@ -140,11 +150,17 @@ class CurlTransport final : public Transport {
       curl_easy_setopt(c, CURLOPT_READDATA, &ex);
       curl_easy_setopt(c, CURLOPT_SEEKFUNCTION, OnSeek);
       curl_easy_setopt(c, CURLOPT_SEEKDATA, &ex);
-      curl_easy_setopt(c, CURLOPT_INFILESIZE_LARGE, static_cast<curl_off_t>(req.body.size()));
+      curl_easy_setopt(c, CURLOPT_INFILESIZE_LARGE, static_cast<curl_off_t>(ex.BodySize()));
+      // Fewer, larger reads and sends than the 64 KiB default for a chunk of many MiB.
+      curl_easy_setopt(c, CURLOPT_UPLOAD_BUFFERSIZE, kUploadBuffer);
       curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, req.method.c_str());
     }
 
     const CURLcode rc = curl_easy_perform(c);
+    if (ex.unreadable) {
+      easy_.reset();  // the request was cut short
+      return MakeError(ErrorCode::kInternal, req.method + " " + req.url + ": the body could not be read");
+    }
     if (rc == CURLE_ABORTED_BY_CALLBACK) {
       return MakeError(ErrorCode::kCancelled, req.method + " " + req.url + ": cancelled");
     }

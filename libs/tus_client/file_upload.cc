@@ -6,7 +6,10 @@
 #include <cerrno>
 #include <cstring>
 #include <future>
+#include <optional>
+#include <span>
 #include <thread>
+#include <vector>
 
 #include "kinora/tus_client/checksum.h"
 
@@ -30,13 +33,12 @@ class InputFile {
     if (fd_ >= 0) ::close(fd_);
   }
 
-  // Fills `buf` with exactly n bytes from `offset`.
-  Result<void> ReadAt(uint64_t offset, size_t n, std::string& buf) const {
-    buf.resize(n);
+  // Fills `out` with exactly its size in bytes from `offset`.
+  Result<void> ReadAt(uint64_t offset, std::span<char> out) const {
     size_t done = 0;
-    while (done < n) {
-      const ssize_t r =
-          ::pread(fd_, buf.data() + done, n - done, static_cast<off_t>(offset + done));
+    while (done < out.size()) {
+      const ssize_t r = ::pread(fd_, out.data() + done, out.size() - done,
+                                static_cast<off_t>(offset + done));
       if (r < 0 && errno == EINTR) continue;
       if (r < 0)
         return MakeError(ErrorCode::kInternal, std::string("read: ") + std::strerror(errno));
@@ -51,14 +53,16 @@ class InputFile {
   int fd_ = -1;
 };
 
-// Chunks of the file with their checksums; while one is sent, the next is read and hashed on
-// another thread (the server's answer to a PATCH is awaited before the next, so reading and
-// hashing would otherwise add to every round trip).
+// Chunks of the file: ranges sent straight from the file (read as the connection takes them, so
+// memory stays flat whatever the chunk size), with their checksums. With checksums, the next
+// chunk's is computed on another thread while one is sent (the header goes before the body and
+// the server's answer is awaited before the next PATCH, so hashing would otherwise add to every
+// round trip).
 class ChunkReader {
  public:
   struct Chunk {
     uint64_t offset = 0;
-    std::string bytes;
+    uint64_t size = 0;
     std::string checksum;  // empty without checksums
     Result<void> read{};
   };
@@ -71,35 +75,46 @@ class ChunkReader {
   ChunkReader(const ChunkReader&) = delete;
   ChunkReader& operator=(const ChunkReader&) = delete;
 
-  // The chunk at `offset` (the read-ahead when it is that one), and starts reading the next.
-  // The previous chunk's bytes are reused. REQUIRES: offset < length.
+  // The chunk at `offset` (the one computed ahead when it is that one), and starts on the next.
+  // REQUIRES: offset < length.
   const Chunk& At(uint64_t offset) {
-    Chunk next;
+    std::optional<Chunk> next;
     if (ahead_.valid()) next = ahead_.get();
-    if (!ahead_started_ || next.offset != offset || !next.read) {
-      next = Read(offset, std::move(next.bytes));
-    }
-    spare_ = std::move(current_.bytes);
-    current_ = std::move(next);
-    ahead_started_ = false;
-    const uint64_t following = offset + current_.bytes.size();
-    if (current_.read && following < length_) {
-      ahead_ = std::async(std::launch::async, [this, following, buf = std::move(spare_)]() mutable {
-        return Read(following, std::move(buf));
-      });
-      ahead_started_ = true;
+    if (!next || next->offset != offset || !next->read) next = Make(offset);
+    current_ = std::move(*next);
+    const uint64_t following = offset + current_.size;
+    if (checksum_ && current_.read && following < length_) {
+      ahead_ = std::async(std::launch::async, [this, following] { return Make(following); });
     }
     return current_;
   }
 
+  // Reads bytes of the file for a PATCH body; on failure failure() says why.
+  bool Read(uint64_t offset, std::span<char> out) {
+    auto r = in_.ReadAt(offset, out);
+    if (!r) failure_ = r.error();
+    return static_cast<bool>(r);
+  }
+  const std::optional<Error>& failure() const { return failure_; }
+
  private:
-  Chunk Read(uint64_t offset, std::string buf) const {
+  static constexpr size_t kHashPiece = 1 << 20;
+
+  Chunk Make(uint64_t offset) const {
     Chunk c;
     c.offset = offset;
-    c.bytes = std::move(buf);
-    c.read =
-        in_.ReadAt(offset, static_cast<size_t>(std::min(chunk_size_, length_ - offset)), c.bytes);
-    if (c.read && checksum_) c.checksum = UploadChecksum(c.bytes);
+    c.size = std::min(chunk_size_, length_ - offset);
+    if (!checksum_) return c;
+    ChecksumHasher hasher;
+    std::vector<char> piece(static_cast<size_t>(std::min<uint64_t>(kHashPiece, c.size)));
+    for (uint64_t at = 0; at < c.size;) {
+      const size_t n = static_cast<size_t>(std::min<uint64_t>(piece.size(), c.size - at));
+      c.read = in_.ReadAt(offset + at, std::span<char>(piece.data(), n));
+      if (!c.read) return c;
+      hasher.Update(std::string_view(piece.data(), n));
+      at += n;
+    }
+    c.checksum = hasher.Final();
     return c;
   }
 
@@ -108,9 +123,8 @@ class ChunkReader {
   const uint64_t chunk_size_;
   const bool checksum_;
   Chunk current_;
-  std::string spare_;
   std::future<Chunk> ahead_;
-  bool ahead_started_ = false;
+  std::optional<Error> failure_;
 };
 
 // Retries in a row with the options' delays; Reset() after progress.
@@ -199,14 +213,17 @@ Result<std::string> UploadFile(Client& client, const std::string& url,
     }
     const ChunkReader::Chunk& chunk = reader.At(offset);
     KINORA_TRY_VOID(chunk.read);
-    const size_t n = chunk.bytes.size();
+    const uint64_t n = chunk.size;
     uint64_t sent = 0;
     auto on_sent = [&](uint64_t s) {
       sent = s;
       progress(offset + s);
     };
+    auto read = [&reader, start = offset](uint64_t at, std::span<char> bytes) {
+      return reader.Read(start + at, bytes);
+    };
     auto patched =
-        client.Patch(url, offset, chunk.bytes, offset + n == length, on_sent, chunk.checksum);
+        client.Patch(url, offset, n, read, offset + n == length, on_sent, chunk.checksum);
     if (patched) {
       out.bytes_sent += n;
       if (patched->offset <= offset) {
@@ -220,6 +237,7 @@ Result<std::string> UploadFile(Client& client, const std::string& url,
       continue;
     }
     out.bytes_sent += sent;
+    if (reader.failure()) return *reader.failure();  // the file, not the connection
     KINORA_TRY_VOID(retry(patched.error()));
     KINORA_TRY(status, head());
     offset = status.offset;

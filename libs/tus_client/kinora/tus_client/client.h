@@ -58,6 +58,12 @@ class Client {
   Result<UploadStatus> Patch(const std::string& url, uint64_t offset, std::string_view body,
                              bool final, const std::function<void(uint64_t)>& on_body_sent = {},
                              std::string_view checksum = {});
+  // The same with a body of `size` bytes read on demand; `checksum` is required when the client
+  // sends checksums (the header goes before the body).
+  Result<UploadStatus> Patch(const std::string& url, uint64_t offset, uint64_t size,
+                             const BodyReader& read, bool final,
+                             const std::function<void(uint64_t)>& on_body_sent,
+                             std::string_view checksum);
   // DELETE → 204 (a 404 counts as done).
   Result<void> Terminate(const std::string& url);
 

@@ -2,8 +2,9 @@
 // chunks, each PATCH from the server's offset; on a retriable failure wait the next delay,
 // re-HEAD and continue from the offset the server reports (so a chunk cut short is re-sent
 // from its last durable byte, never the whole file).
-// Thread safety: one call per Client at a time; UploadFile reads the next chunk ahead on a
-// thread of its own, joined before it returns.
+// A chunk is read from the file as the connection takes it (never held whole in memory).
+// Thread safety: one call per Client at a time; with checksums UploadFile computes the next
+// chunk's on a thread of its own, joined before it returns.
 #pragma once
 
 #include <chrono>

@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <span>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -20,11 +21,18 @@ namespace kinora::tus {
 
 using Headers = std::vector<std::pair<std::string, std::string>>;
 
+// A body read on demand (a chunk of a file, never held whole): fills `out` with the body's bytes
+// from `at`; false when they cannot be read (the exchange is then aborted).
+using BodyReader = std::function<bool(uint64_t at, std::span<char> out)>;
+
 struct Request {
   std::string method;
   std::string url;
   Headers headers{};
   std::string_view body{};  // sent with a Content-Length when non-empty; must outlive Send()
+  // Instead of `body`: body_size bytes from read_body, sent with a Content-Length.
+  uint64_t body_size = 0;
+  BodyReader read_body{};
   // Abort when no byte moved either way for this long (the final PATCH waits for the ingest).
   std::chrono::seconds stall_timeout{60};
   // Called with the number of body bytes handed to the connection so far.
