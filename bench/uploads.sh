@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
 # Resumable uploads (tus 1.0, docs/uploads.md) beside the single multipart POST, measured in the
 # same run on the same ~500 MB raw-video MKV as ingest.sh:
-#  (a) one multipart POST with curl, (b) `kinora upload` (tus, UPLOAD_CHUNK = 8 MiB PATCHes with
-#      sha1 checksums): MB/s (wall time of the whole exchange, the server's ingest included),
-#      ratio b/a (target >= 0.90), peak RSS growth of the server during each (VmRSS sampled
-#      every 20 ms, minus the RSS before);
+#  (a) one multipart POST with curl, (b) `kinora upload` (tus, its defaults: UPLOAD_CHUNK = 64 MiB
+#      PATCHes, no checksum), (b') the same with --checksum (sha1 on both ends): MB/s (wall time
+#      of the whole exchange, the server's ingest included), ratio b/a (target >= 0.90), peak RSS
+#      growth of the server during each (VmRSS sampled every 20 ms, minus the RSS before);
 #  (c) `kinora upload` interrupted with SIGINT at about 40% and run again: bytes re-sent = the
 #      PATCH bytes of both runs - the file size (target <= one chunk); then interrupted with
 #      SIGKILL and run again (where it resumed; the client cannot count what a killed run sent).
@@ -19,7 +19,7 @@ fi
 # shellcheck source=bench/lib.sh
 source "$ROOT/bench/lib.sh"
 OUT="${BENCH_OUT:-$ROOT/bench/out}/uploads"; rm -rf "$OUT"; mkdir -p "$OUT"
-SIZE_MB="${INGEST_MB:-500}"; RUNS="${RUNS:-3}"; CHUNK="${UPLOAD_CHUNK:-8388608}"
+SIZE_MB="${INGEST_MB:-500}"; RUNS="${RUNS:-3}"; CHUNK="${UPLOAD_CHUNK:-67108864}"
 export XDG_STATE_HOME="$OUT/state"   # kinora upload's resume state, not the user's
 export KINORA_MAX_UPLOAD_BYTES=$(( 2 * 1024 * 1024 * 1024 ))
 
@@ -80,11 +80,11 @@ post() {
 }
 # field FILE NAME -> a field of kinora upload's --json line
 field() { python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))[sys.argv[2]])' "$1" "$2"; }
-# tus BASE TOKEN -> "MB/s video_id" (kinora upload, a new upload)
+# tus BASE TOKEN [FLAG...] -> "MB/s video_id" (kinora upload, a new upload)
 tus() {
   local t0 t1
   t0=$(now)
-  "$KINORA" upload "$src" --server "$1" --token "$2" --chunk-size "$CHUNK" --no-resume --json \
+  "$KINORA" upload "$src" --server "$1" --token "$2" --chunk-size "$CHUNK" --no-resume "${@:3}" --json \
     >"$OUT/tus.json" 2>"$OUT/tus.err" || { cat "$OUT/tus.err" >&2; exit 1; }
   t1=$(now)
   echo "$(python3 -c "print($mb/($t1-$t0))") $(field "$OUT/tus.json" video_id)"
@@ -109,7 +109,7 @@ forget() { curl -fsS -o /dev/null -X DELETE -H "Authorization: Bearer $2" "$1/ap
 # GET_OBJECT KEY writes a stored object to stdout; the PIDs are the processes whose RSS counts.
 bench() {
   local name=$1 base=$2 token=$3 get=$4; shift 4
-  local a=() b=() ga=() gb=() resent=() killed=() line r id before peak first second at sha
+  local a=() b=() c=() ga=() gb=() resent=() killed=() line r id before peak first second at sha
   for _ in $(seq "$RUNS"); do
     # (a) and (b); an assignment first, so a failed measurement stops the script (set -e)
     before=$(rss_now "$@"); sample_start "$@"
@@ -119,6 +119,8 @@ bench() {
     before=$(rss_now "$@"); sample_start "$@"
     line=$(tus "$base" "$token"); read -r r id <<<"$line"
     sample_stop; peak=$(sum <"$OUT/rss"); b+=("$r"); gb+=("$(( (peak - before) / 1024 ))")
+    forget "$base" "$token" "$id"
+    line=$(tus "$base" "$token" --checksum); read -r r id <<<"$line"; c+=("$r")
     forget "$base" "$token" "$id"
     # (c)
     line=$(interrupted "$base" "$token" INT); read -r first second at id <<<"$line"
@@ -131,12 +133,14 @@ bench() {
     forget "$base" "$token" "$id"
     [[ "$sha" == "ok ok" ]] || { echo "$name: the stored original differs from the file ($sha)" >&2; exit 1; }
   done
-  local ma mb_ mga mgb mr
+  local ma mb_ mc mga mgb mr
   ma=$(printf '%s\n' "${a[@]}" | median); mb_=$(printf '%s\n' "${b[@]}" | median)
+  mc=$(printf '%s\n' "${c[@]}" | median)
   mga=$(printf '%s\n' "${ga[@]}" | median); mgb=$(printf '%s\n' "${gb[@]}" | median)
   mr=$(printf '%s\n' "${resent[@]}" | sort -g | tail -1)
   printf 'uploads %-8s %.0f MB, median of %d: tus %s-byte chunks %.0f MB/s | single POST %.0f MB/s | ratio %.2f (target >= 0.90) | peak RSS growth tus %s MiB, POST %s MiB\n' \
     "$name" "$mb" "$RUNS" "$CHUNK" "$mb_" "$ma" "$(python3 -c "print($mb_/$ma)")" "$mgb" "$mga"
+  printf '  with --checksum (sha1 per PATCH): %.0f MB/s, ratio %.2f\n' "$mc" "$(python3 -c "print($mc/$ma)")"
   printf '  interrupted at ~40%%: re-sent after SIGINT, worst of %d: %s bytes (%.2f chunks, target <= 1) | after SIGKILL resumed at %s (MB, each run) | originals sha256 ok\n' \
     "$RUNS" "$mr" "$(python3 -c "print($mr/$CHUNK)")" \
     "$(for k in "${killed[@]}"; do python3 -c "print(round($k/1e6, 1))"; done | paste -sd, -)"

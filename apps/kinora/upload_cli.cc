@@ -40,11 +40,14 @@ CLI::App* AddUploadCommand(CLI::App& app, UploadArgs& args) {
   sub->add_option("--description", args.description, "Description");
   sub->add_option("--visibility", args.visibility, "public, unlisted, internal or private");
   sub->add_option("--chunk-size", args.chunk_size,
-                  "Bytes per PATCH, 64 KiB to 16 GiB (default 8 MiB)");
+                  "Bytes per PATCH, 64 KiB to 16 GiB (default 64 MiB; less behind a proxy that "
+                  "caps request bodies)");
   sub->add_flag("--no-resume", args.no_resume,
                 "Start a new upload even if an earlier one of this file can be continued (the "
                 "earlier one is terminated)");
-  sub->add_flag("--no-checksum", args.no_checksum, "Send no Upload-Checksum with each PATCH");
+  sub->add_flag("--checksum,!--no-checksum", args.checksum,
+                "Send Upload-Checksum (sha1) with each PATCH; the server discards a chunk that "
+                "does not match (default: off)");
   sub->add_flag("--json", args.json, "Print the result as JSON");
   return sub;
 }
@@ -257,7 +260,7 @@ int RunUpload(const UploadArgs& args) {
   SignalWaiter signals([&cancel] { cancel = true; });
   auto transport = tus::NewCurlTransport({.cancel = &cancel});
   tus::Client client(
-      *transport, {.server = args.server, .token = TokenFrom(args), .checksum = !args.no_checksum});
+      *transport, {.server = args.server, .token = TokenFrom(args), .checksum = args.checksum});
 
   tus::StateFile* state_ptr = state ? &*state : nullptr;
   ProgressView view(key->size, ::isatty(STDERR_FILENO) == 1);

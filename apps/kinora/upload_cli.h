@@ -23,10 +23,14 @@ struct UploadArgs {
   std::string title;
   std::string description;
   std::string visibility;
-  uint64_t chunk_size = 8 * 1024 * 1024;
+  // One PATCH per 64 MiB: on loopback 8 MiB PATCHes reached ~0.86x the single POST's MB/s and
+  // 64 MiB ~1.0x (each PATCH ends in an fdatasync); 64 MiB stays under common 100 MB proxy caps.
+  uint64_t chunk_size = 64 * 1024 * 1024;
   bool no_resume = false;
   bool json = false;
-  bool no_checksum = false;
+  // Upload-Checksum (sha1) with every PATCH: off by default, as in tus-js-client (TCP and TLS
+  // already check what crosses the connection); hashing on both ends cost ~0.3x of the MB/s.
+  bool checksum = false;
 };
 
 // Adds the `upload` subcommand to `app`, filling `args`.

@@ -97,7 +97,7 @@ TEST_P(ObjectStoreContract, ResumingFromAnOlderCheckpointDropsWhatCameAfterIt) {
 }
 
 TEST_P(ObjectStoreContract, ACheckpointTakenMidRequestIsAPlaceToResumeFrom) {
-  const std::string all = Pattern(64 << 20, 9);
+  const std::string all = Pattern(96 << 20, 9);
   auto created = store().CreateResumable(kUpload, kKey, "video/mp4", all.size());
   if (!created && created.error().code == ErrorCode::kUnsupported) GTEST_SKIP();
   ASSERT_TRUE(created);
@@ -105,7 +105,7 @@ TEST_P(ObjectStoreContract, ACheckpointTakenMidRequestIsAPlaceToResumeFrom) {
   {
     auto w = store().ResumePut(kUpload, kKey, {0, *created});
     ASSERT_TRUE(w);
-    for (size_t i = 0; i < 50u << 20; i += 1 << 20) {
+    for (size_t i = 0; i < 80u << 20; i += 1 << 20) {
       ASSERT_TRUE((*w)->Write(std::string_view(all).substr(i, 1 << 20)));
       if (auto point = (*w)->TakeCheckpoint()) seen.push_back(*point);
     }
@@ -114,7 +114,7 @@ TEST_P(ObjectStoreContract, ACheckpointTakenMidRequestIsAPlaceToResumeFrom) {
   ASSERT_FALSE(seen.empty());
   const ResumableCheckpoint last = seen.back();
   EXPECT_GT(last.offset, 0u);
-  EXPECT_LE(last.offset, 50u << 20);
+  EXPECT_LE(last.offset, 80u << 20);
   const ResumableCheckpoint end = Request(store(), last, all.substr(last.offset), nullptr);
   auto w = store().ResumePut(kUpload, kKey, end);
   ASSERT_TRUE(w);

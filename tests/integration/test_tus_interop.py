@@ -143,8 +143,8 @@ def test_interrupted_upload_resumes_from_its_url(dep, media, chunk_size):
 
 # -- kill -9 while a PATCH streams ----------------------------------------------------------
 
-KILL_SIZE = 60 * MiB
-RATE = 12 * MiB   # bytes per second: the PATCH streams for about 5 s
+KILL_SIZE = 120 * MiB
+RATE = 24 * MiB   # bytes per second: the PATCH streams for about 5 s
 
 
 @pytest.mark.parametrize("mode", ["embedded", "split"])
@@ -161,7 +161,7 @@ def test_kill_9_during_a_patch_then_resume(mode, server_factory, kinora_bin, tmp
             def durable_offset() -> int:
                 resp = dep.tus.head(path)
                 return tus.offset_of(resp) if resp.status == 200 else 0
-            # A durable point has passed (16 MiB locally, a part on S3): HEAD reports it.
+            # A durable point has passed (64 MiB locally, a part on S3): HEAD reports it.
             offset_seen = api.wait_until(durable_offset, timeout=60, interval=0.05,
                                          message="a durable offset during the PATCH")
             sent_before_kill = client.result(wait=False).sent

@@ -34,7 +34,7 @@ class ResumableWriter {
   // Bytes of the object received so far, durable or not.
   virtual uint64_t offset() const = 0;
   virtual Result<void> Write(std::span<const char> data) = 0;
-  // A durable point reached by the writes since the last call, if there is one (every 16 MiB
+  // A durable point reached by the writes since the last call, if there is one (every 64 MiB
   // locally, each S3 part). Cheap; call it after every Write.
   virtual std::optional<ResumableCheckpoint> TakeCheckpoint() = 0;
   // Makes every byte received durable and returns the point for offset().
