@@ -3,7 +3,9 @@
 # same run on the same ~500 MB raw-video MKV as ingest.sh:
 #  (a) one multipart POST with curl, (b) `kinora upload` (tus, its defaults: UPLOAD_CHUNK = 64 MiB
 #      PATCHes, no checksum), (b') the same with --checksum (sha1 on both ends): MB/s (wall time
-#      of the whole exchange, the server's ingest included), ratio b/a (target >= 0.90), peak RSS
+#      of the whole exchange, the server's ingest included: curl's time_total, kinora upload's
+#      exchange_seconds, first request to last answer, neither process's start-up; kinora loads
+#      FFmpeg's ~180 libraries, ~0.15 s), ratio b/a (target >= 0.90), peak RSS
 #      growth of the server during each (VmRSS sampled every 20 ms, minus the RSS before);
 #  (c) `kinora upload` interrupted with SIGINT at about 40% and run again: bytes re-sent = the
 #      PATCH bytes of both runs - the file size (target <= one chunk); then interrupted with
@@ -65,7 +67,6 @@ PY
 # sample_stop: the peaks ("kB..." in sample_start's order) are then in $OUT/rss. Not in a
 # subshell: it waits for the sampler, its child.
 sample_stop() { kill -TERM "$SAMPLER"; wait "$SAMPLER" || true; }
-now() { date +%s.%N; }
 sum() { awk '{for (i = 1; i <= NF; i++) s += $i} END {print s + 0}'; }
 rss_now() { for p in "$@"; do proc_kb "$p" VmRSS; done | sum; }
 
@@ -82,12 +83,9 @@ post() {
 field() { python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))[sys.argv[2]])' "$1" "$2"; }
 # tus BASE TOKEN [FLAG...] -> "MB/s video_id" (kinora upload, a new upload)
 tus() {
-  local t0 t1
-  t0=$(now)
   "$KINORA" upload "$src" --server "$1" --token "$2" --chunk-size "$CHUNK" --no-resume "${@:3}" --json \
     >"$OUT/tus.json" 2>"$OUT/tus.err" || { cat "$OUT/tus.err" >&2; exit 1; }
-  t1=$(now)
-  echo "$(python3 -c "print($mb/($t1-$t0))") $(field "$OUT/tus.json" video_id)"
+  echo "$(python3 -c "print($mb/$(field "$OUT/tus.json" exchange_seconds))") $(field "$OUT/tus.json" video_id)"
 }
 # interrupted BASE TOKEN SIGNAL -> "bytes_sent_first bytes_sent_second resumed_at video_id"
 interrupted() {

@@ -266,6 +266,7 @@ int RunUpload(const UploadArgs& args) {
   ProgressView view(key->size, ::isatty(STDERR_FILENO) == 1);
   const tus::FileUploadOptions options = OptionsFor(args, cancel, view);
 
+  const Clock::time_point first_request = Clock::now();
   std::string url = StoredUpload(client, state_ptr, *key, args.no_resume).value_or("");
   if (url.empty()) {
     auto created = tus::CreateUpload(client, key->size, MetadataFor(args), options);
@@ -297,6 +298,9 @@ int RunUpload(const UploadArgs& args) {
                        {"resumed_at", static_cast<int64_t>(stats.resumed_at)},
                        {"retries", stats.retries},
                        {"seconds", view.Seconds()},
+                       // From the first request to the last answer (creating included).
+                       {"exchange_seconds",
+                        std::chrono::duration<double>(Clock::now() - first_request).count()},
                        {"mb_per_s", view.Speed()}};
   if (video_id) {
     if (state) (void)state->Remove(*key);
