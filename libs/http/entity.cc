@@ -17,6 +17,8 @@ std::string HttpDate(std::chrono::system_clock::time_point t) {
   return buf;
 }
 
+}  // namespace
+
 bool EtagMatches(std::string_view header, std::string_view etag) {
   if (header == "*") return true;
   // Comma-separated list; weak comparison (W/ prefix ignored) as RFC 9110 requires for GET.
@@ -33,8 +35,6 @@ bool EtagMatches(std::string_view header, std::string_view etag) {
   }
   return false;
 }
-
-}  // namespace
 
 Response ServeEntity(const Request& req, const EntityInfo& info, const OpenRange& open) {
   Response r;

@@ -85,6 +85,10 @@ std::string UrlSigner::Mac(std::string_view key, std::string_view expires,
   return hex;
 }
 
+std::string UrlSigner::Tag(std::string_view data) const {
+  return Mac(data, "tag", 0);  // a URL's expires is a number, so no URL has this MAC
+}
+
 std::string UrlSigner::SignUntil(std::string_view key, int64_t expires_unix,
                                  int64_t generation) const {
   std::string exp = std::to_string(expires_unix);

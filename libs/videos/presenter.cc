@@ -47,6 +47,27 @@ std::shared_ptr<const std::string> Presenter::Kept(const catalog::RowHead& head)
   return cache_->Find(head.video_id, head.row_version, ExpiresFor(head.visibility));
 }
 
+std::string Presenter::ListTag(const std::vector<catalog::VideoRecord>& rows,
+                               std::string_view rest) const {
+  if (options_.direct_store) return {};
+  const int64_t public_until = ExpiresFor("public"), other_until = ExpiresFor("private");
+  std::string material;
+  material.reserve(rows.size() * 64 + rest.size() + 32);
+  material += std::to_string(options_.url_ttl.count()) + "/" +
+              std::to_string(options_.private_url_ttl.count()) + "\n";
+  for (const catalog::VideoRecord& v : rows) {
+    if (v.row_version == 0) return {};
+    material += v.video_id;
+    material += ' ';
+    material += std::to_string(v.row_version);
+    material += ' ';
+    material += std::to_string(v.visibility == "public" ? public_until : other_until);
+    material += '\n';
+  }
+  material += rest;
+  return "\"" + signer_.Tag(material).substr(0, 32) + "\"";
+}
+
 catalog::VideoUrls Presenter::Urls(const catalog::VideoRecord& v) const {
   return UrlsUntil(v, ExpiresFor(v));
 }

@@ -252,5 +252,56 @@ TEST(Presenter, KeptUrlsDieWithTheirGeneration) {
   EXPECT_TRUE(signer.Verify(v.mp4_key, expires, new_signature, 2));
 }
 
+// A listing's entity tag changes exactly when its text could: a row's version, a signing step,
+// the order, the rest of the document, the key; and there is none when a row has no version.
+TEST(Presenter, ListTagFollowsWhatTheListingsTextDependsOn) {
+  http::UrlSigner signer(std::string(40, 'k'));
+  TestClock clock;
+  Presenter p(signer, {.url_ttl = std::chrono::seconds(800),
+                       .private_url_ttl = std::chrono::seconds(80),
+                       .direct_store = nullptr,
+                       .now = clock.Fn()});
+  catalog::VideoRecord a = Processed(), b = Processed();
+  a.row_version = 1;
+  a.visibility = "public";
+  b.video_id = "1c7f3c52-1e0a-4f43-9d5c-6b1f7d0f2a22";
+  b.row_version = 5;
+  b.visibility = "private";
+  const std::vector<catalog::VideoRecord> page{a, b};
+  const std::string tag = p.ListTag(page, "2\n");
+  ASSERT_EQ(tag.size(), 34u);
+  EXPECT_EQ(tag.front(), '"');
+  EXPECT_EQ(tag, p.ListTag(page, "2\n"));
+  EXPECT_NE(tag, p.ListTag(page, "3\n"));
+  EXPECT_NE(tag, p.ListTag({b, a}, "2\n"));
+  EXPECT_NE(tag, p.ListTag({a}, "2\n"));
+  catalog::VideoRecord changed = b;
+  changed.row_version = 6;
+  EXPECT_NE(tag, p.ListTag({a, changed}, "2\n"));
+  // Within a step of the shorter lifetime (10 s) the same; the next step changes it.
+  clock.t = clock.t - clock.t.time_since_epoch() % std::chrono::seconds(10) +
+            std::chrono::seconds(1);
+  const std::string at_step = p.ListTag(page, "2\n");
+  clock.t += std::chrono::seconds(9);
+  EXPECT_EQ(at_step, p.ListTag(page, "2\n"));
+  clock.t += std::chrono::seconds(1);
+  EXPECT_NE(at_step, p.ListTag(page, "2\n"));
+  // Another key, other URLs: another tag.
+  http::UrlSigner other(std::string(40, 'o'));
+  Presenter q(other, {.url_ttl = std::chrono::seconds(800),
+                      .private_url_ttl = std::chrono::seconds(80),
+                      .direct_store = nullptr,
+                      .now = clock.Fn()});
+  EXPECT_NE(p.ListTag(page, "2\n"), q.ListTag(page, "2\n"));
+  // A row not read from the catalog, or presigned URLs: no tag.
+  catalog::VideoRecord unversioned = a;
+  unversioned.row_version = 0;
+  EXPECT_EQ(p.ListTag({unversioned}, "1\n"), "");
+  auto mem = storage::NewMemStore();
+  Presigning presigning(*mem);
+  Presenter direct(signer, {.direct_store = &presigning});
+  EXPECT_EQ(direct.ListTag(page, "2\n"), "");
+}
+
 }  // namespace
 }  // namespace kinora::videos

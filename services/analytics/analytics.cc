@@ -7,6 +7,7 @@
 #include "kinora/core/ids.h"
 #include "kinora/core/json_text.h"
 #include "kinora/core/time.h"
+#include "kinora/http/entity.h"
 #include "kinora/http/problem.h"
 #include "kinora/media/content_flags.h"
 
@@ -171,6 +172,21 @@ Response Analytics::List(http::Request& req) {
   auto page = catalog_.List(*q);
   if (!page) return http::ProblemFrom(page.error());
   Response r;
+  // A page whose rows, total and cursor are unchanged (within a signing step) is the same text:
+  // a client revalidating it (If-None-Match, as browsers do under no-cache) gets a 304.
+  const std::string next = page->next_cursor.value_or("");
+  const std::string tag =
+      presenter_.ListTag(page->videos, std::to_string(page->total) + "\n" + next);
+  // private: a signed-in caller's page holds videos others may not see.
+  r.Set(http::bhttp::field::cache_control, "private, no-cache");
+  if (!tag.empty()) {
+    r.Set(http::bhttp::field::etag, tag);
+    const std::string_view asked_for = req.Header(http::bhttp::field::if_none_match);
+    if (!asked_for.empty() && http::EtagMatches(asked_for, tag)) {
+      r.status = http::Status::not_modified;
+      return r;
+    }
+  }
   std::string& out = r.body;
   out.reserve(2560 * page->videos.size() + 128);
   out += "{\"count\":" + std::to_string(page->videos.size()) + ",\"videos\":[";

@@ -190,6 +190,30 @@ def test_views_through_both_gateways_at_once_are_counted_exactly(cluster):
         assert after["likes"] == before["likes"] + per_thread * threads, after["likes"]
 
 
+def test_an_unchanged_listing_revalidates_with_304_through_the_gateway(cluster, media):
+    """The listing's ETag (docs/decisions.md) passes the gateway both ways: If-None-Match of an
+    unchanged page gets a 304 without a body; a counted view changes a listed row, so a new page."""
+    client = cluster.g1.client
+    if not cluster.videos:   # run alone; processing would change the row in between
+        uploaded = api.upload_ok(client, media.clip("mp4"), filename="etag.mp4")["video_id"]
+        processing.wait_settled(client, uploaded, timeout=240)
+        cluster.videos.append(uploaded)
+    vid = cluster.videos[0]
+    first = client.get(api.VIDEOS, params={"limit": 50})
+    assert first.status == 200, first
+    assert vid in [v["video_id"] for v in first.json()["videos"]], first
+    tag = first.header("ETag")
+    assert tag and tag.startswith('"'), first.headers
+    assert first.header("Cache-Control") == "private, no-cache", first.headers
+    again = client.get(api.VIDEOS, params={"limit": 50}, headers={"If-None-Match": tag})
+    assert again.status == 304 and again.body == b"", again
+    assert again.header("ETag") == tag, again.headers
+    assert client.post(api.view_path(vid), headers={"User-Agent": "etag-viewer"}).status == 200
+    changed = client.get(api.VIDEOS, params={"limit": 50}, headers={"If-None-Match": tag})
+    assert changed.status == 200, changed
+    assert changed.header("ETag") not in (None, tag), changed.headers
+
+
 def test_a_300_mb_upload_streams_through_the_gateway_in_constant_memory(cluster, media):
     big = media.big(seed=7, size=300 * 1024 * 1024)
     gateway = cluster.g2

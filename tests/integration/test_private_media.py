@@ -273,6 +273,28 @@ def test_listed_urls_die_on_revocation_and_the_listing_signs_anew(dep):
     assert_all_served(viewer, after, "the owner's listing after the change")
 
 
+def test_an_owners_listing_revalidates_until_a_row_changes(dep):
+    """Private rows too: the owner's page answers If-None-Match with 304 while nothing changed;
+    an edit is a write, so the next page (new URLs, new tag) comes whole."""
+    vid = dep.upload(dep.a, "private", "alice revalidates")
+    dep.processed(dep.a, vid)
+    # Only this video (another of alice's still processing would change her page meanwhile).
+    params = {"mine": "true", "limit": 100, "q": "alice revalidates"}
+    first = dep.a.get(api.VIDEOS, params=params)
+    assert first.status == 200 and vid in {v["video_id"] for v in first.json()["videos"]}, first
+    tag = first.header("ETag")
+    assert tag, first.headers
+    again = dep.a.get(api.VIDEOS, params=params, headers={"If-None-Match": f'W/"x", {tag}'})
+    assert again.status == 304 and again.body == b"" and again.header("ETag") == tag, again
+    # Another caller's page of other rows has another tag.
+    assert dep.b.get(api.VIDEOS, params=params).header("ETag") != tag
+    assert api.edit_video(dep.a.client, vid, title="alice revalidates again").status == 200
+    changed = dep.a.get(api.VIDEOS, params=params, headers={"If-None-Match": tag})
+    assert changed.status == 200 and changed.header("ETag") != tag, changed
+    titles = {v["video_id"]: v["title"] for v in changed.json()["videos"]}
+    assert titles[vid] == "alice revalidates again", titles
+
+
 def test_urls_stop_after_a_delete(dep):
     vid = dep.upload(dep.a, "public", "alice deletes")
     video = dep.processed(dep.a, vid)

@@ -2251,6 +2251,7 @@ export interface operations {
             header?: {
                 /** @description Echoed unchanged when it is 1–128 characters of `[A-Za-z0-9._-]`; otherwise the server generates a UUIDv4. */
                 "X-Correlation-ID"?: components["parameters"]["CorrelationId"];
+                "If-None-Match"?: components["parameters"]["IfNoneMatch"];
             };
             path?: never;
             cookie?: never;
@@ -2261,11 +2262,23 @@ export interface operations {
             200: {
                 headers: {
                     "X-Correlation-ID": components["headers"]["X-Correlation-ID"];
+                    ETag: components["headers"]["ETag"];
+                    /** @description private, no-cache: revalidate with If-None-Match */
+                    "Cache-Control"?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["VideoList"];
                 };
+            };
+            /** @description If-None-Match matched the ETag: the page (its rows, total, cursor and signed URLs) is unchanged. */
+            304: {
+                headers: {
+                    "X-Correlation-ID": components["headers"]["X-Correlation-ID"];
+                    ETag: components["headers"]["ETag"];
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];

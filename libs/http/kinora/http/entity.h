@@ -26,4 +26,8 @@ using OpenRange = std::function<Result<StreamBody>(uint64_t first, uint64_t last
 
 Response ServeEntity(const Request& req, const EntityInfo& info, const OpenRange& open);
 
+// Whether an If-None-Match header value names `etag` (a list, "*", weak tags compared weakly as
+// RFC 9110 requires for GET).
+bool EtagMatches(std::string_view if_none_match, std::string_view etag);
+
 }  // namespace kinora::http

@@ -31,6 +31,9 @@ class UrlSigner {
   // expires is in the future.
   Result<void> Verify(std::string_view key, std::string_view expires, std::string_view signature,
                       int64_t generation = 0) const;
+  // A MAC of `data` under the signing key (64 hex digits), never a valid URL signature: for entity
+  // tags of documents that carry signed URLs, which a new key must change.
+  std::string Tag(std::string_view data) const;
 
  private:
   std::string Mac(std::string_view key, std::string_view expires, int64_t generation) const;

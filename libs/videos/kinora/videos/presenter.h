@@ -13,6 +13,8 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <string_view>
+#include <vector>
 
 #include "kinora/catalog/catalog.h"
 #include "kinora/catalog/video.h"
@@ -66,6 +68,11 @@ class Presenter {
   // The JSON AppendJson would write for the row `head` names, when it is kept from before (the
   // same row version and signing step), else null. For catalog::ListQuery::known.
   std::shared_ptr<const std::string> Kept(const catalog::RowHead& head) const;
+  // An entity tag (quoted) for a document of these rows' JSON, in this order, plus `rest` (the
+  // document's other fields): it changes whenever a row's JSON would (its row version, its
+  // signing step) or the signing key does. Empty when some row's JSON cannot be told from its
+  // head (a row not read from the catalog; presigned store URLs, which expire on their own).
+  std::string ListTag(const std::vector<catalog::VideoRecord>& rows, std::string_view rest) const;
   // Videos whose rendered JSON is kept now.
   size_t CachedVideos() const { return cache_->Size(); }
   // A signed URL of the video's storyboard VTT (docs/content-analysis.md) once it has a content
