@@ -5,6 +5,7 @@
 #    and a cursor page (the first page's next_cursor);
 #  - the split listing through `kinora gateway` → `kinora analytics` → PostgreSQL (same videos),
 #    first page and cursor page by time, plus its ratio to the embedded listing;
+#  - a browser revalidating the first page (If-None-Match with its ETag: 304, no body), on both;
 #  - title search (q=) on both: a common word, a rare phrase, and a 2-character query.
 # The peers (s3rver for the split roles' store, PostgreSQL) come from tests/peers/with_peers.py.
 set -euo pipefail
@@ -52,13 +53,21 @@ role gateway gateway "${split_env[@]}" KINORA_ANALYTICS_URL="http://127.0.0.1:$a
   KINORA_UPLOADER_URL="http://127.0.0.1:$(free_port)"
 gateway="http://127.0.0.1:$PORT"
 
-# wrk_run NAME URL -> "req/s p50_ms p99_ms" (fails on any non-2xx answer)
+# wrk_run NAME URL [IF_NONE_MATCH] -> "req/s p50_ms p99_ms" (fails on any non-2xx answer; with
+# an entity tag, on any answer but 304)
 wrk_run() {
-  local out; out=$(wrk -t2 -c"$CONN" -d"${DUR}s" --latency "$2")
+  local out hdr=()
+  [[ -n "${3:-}" ]] && hdr=(-H "If-None-Match: $3")
+  out=$(wrk -t2 -c"$CONN" -d"${DUR}s" --latency "${hdr[@]}" "$2")
   echo "$out" >"$OUT/wrk-$1.txt"
-  python3 - "$out" "$1" <<'PY'
+  python3 - "$out" "$1" "${3:-}" <<'PY'
 import re, sys
 t = sys.argv[1]
+if sys.argv[3]:  # 304s only: wrk counts 3xx as fine, so the bytes read tell (no 120 KB bodies)
+    n = int(re.search(r'(\d+) requests in', t).group(1))
+    m = re.search(r'requests in [\d.]+\w+, ([\d.]+)(B|KB|MB|GB) read', t)
+    read = float(m.group(1)) * {'B': 1, 'KB': 1 << 10, 'MB': 1 << 20, 'GB': 1 << 30}[m.group(2)]
+    if read / n > 2000: sys.exit(f"{sys.argv[2]}: answers of {read / n:.0f} bytes, not 304s")
 def ms(label):
     m = re.search(r'^\s*%s\s+([\d.]+)(us|ms|s)\s*$' % label, t, re.M)
     v, u = float(m.group(1)), m.group(2)
@@ -76,6 +85,14 @@ import json, sys, urllib.parse
 c = json.load(sys.stdin)["next_cursor"]
 if not c: sys.exit("no next_cursor")
 print(urllib.parse.quote(c, safe=""))'
+}
+# etag_of URL -> the answer's ETag, after checking that If-None-Match with it gets a 304
+etag_of() {
+  local tag
+  tag=$(curl -fsS -D - -o /dev/null "$1" | awk 'tolower($1) == "etag:" {print $2}' | tr -d '\r')
+  [[ -n "$tag" && $(curl -s -o /dev/null -w '%{http_code}' -H "If-None-Match: $tag" "$1") == 304 ]] ||
+    { echo "no 304 for $1" >&2; return 1; }
+  echo "$tag"
 }
 # total_of URL -> the answer's total (to show what a search matched)
 total_of() { curl -fsS "$1" | python3 -c 'import json,sys; print(json.load(sys.stdin)["total"])'; }
@@ -103,6 +120,9 @@ for sort in timestamp views likes engagement duration size; do
   line "embedded sort=$sort cursor" "$next"
   [[ $sort == timestamp ]] && EMB_FIRST=$first && EMB_CURSOR=$next
 done
+# A browser revalidating a page it has (If-None-Match, 304 without a body).
+tag=$(etag_of "$embedded$q")
+line "embedded revalidated (304)" "$(wrk_run embedded-304 "$embedded$q" "$tag")"
 
 for sort in timestamp views; do
   first=$(wrk_run "split-$sort" "$gateway$q&sort_by=$sort")
@@ -111,6 +131,8 @@ for sort in timestamp views; do
   if [[ $sort == timestamp ]]; then
     line "split (PostgreSQL) sort=$sort" "$first" "${EMB_FIRST%% *}" embedded
     line "split (PostgreSQL) sort=$sort cursor" "$next" "${EMB_CURSOR%% *}" embedded
+    tag=$(etag_of "$gateway$q")
+    line "split (PostgreSQL) revalidated (304)" "$(wrk_run split-304 "$gateway$q" "$tag")"
   else
     line "split (PostgreSQL) sort=$sort" "$first"
     line "split (PostgreSQL) sort=$sort cursor" "$next"

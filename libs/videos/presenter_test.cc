@@ -163,15 +163,20 @@ struct TestClock {
   }
 };
 
+// Lifetimes of 800 s (public) and 80 s (others): steps of 100 s and 10 s, by `clock`.
+PresenterOptions StepOptions(TestClock& clock) {
+  return {.url_ttl = std::chrono::seconds(800),
+          .private_url_ttl = std::chrono::seconds(80),
+          .direct_store = nullptr,
+          .now = clock.Fn()};
+}
+
 // URLs expire at a whole step (an eighth of their lifetime) after now + ttl, never before it:
 // the same text for everyone within a step.
 TEST(Presenter, UrlsExpireAtAStepAfterTheirLifetime) {
   http::UrlSigner signer(std::string(40, 'k'));
   TestClock clock;
-  Presenter p(signer, {.url_ttl = std::chrono::seconds(800),
-                       .private_url_ttl = std::chrono::seconds(80),
-                       .direct_store = nullptr,
-                       .now = clock.Fn()});
+  Presenter p(signer, StepOptions(clock));
   catalog::VideoRecord v = Processed();
   const int64_t now =
       std::chrono::duration_cast<std::chrono::seconds>(clock.t.time_since_epoch()).count();
@@ -257,10 +262,7 @@ TEST(Presenter, KeptUrlsDieWithTheirGeneration) {
 TEST(Presenter, ListTagFollowsWhatTheListingsTextDependsOn) {
   http::UrlSigner signer(std::string(40, 'k'));
   TestClock clock;
-  Presenter p(signer, {.url_ttl = std::chrono::seconds(800),
-                       .private_url_ttl = std::chrono::seconds(80),
-                       .direct_store = nullptr,
-                       .now = clock.Fn()});
+  Presenter p(signer, StepOptions(clock));
   catalog::VideoRecord a = Processed(), b = Processed();
   a.row_version = 1;
   a.visibility = "public";
@@ -288,10 +290,7 @@ TEST(Presenter, ListTagFollowsWhatTheListingsTextDependsOn) {
   EXPECT_NE(at_step, p.ListTag(page, "2\n"));
   // Another key, other URLs: another tag.
   http::UrlSigner other(std::string(40, 'o'));
-  Presenter q(other, {.url_ttl = std::chrono::seconds(800),
-                      .private_url_ttl = std::chrono::seconds(80),
-                      .direct_store = nullptr,
-                      .now = clock.Fn()});
+  Presenter q(other, StepOptions(clock));
   EXPECT_NE(p.ListTag(page, "2\n"), q.ListTag(page, "2\n"));
   // A row not read from the catalog, or presigned URLs: no tag.
   catalog::VideoRecord unversioned = a;
