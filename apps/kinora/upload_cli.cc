@@ -259,8 +259,8 @@ int RunUpload(const UploadArgs& args) {
   std::atomic<bool> cancel{false};
   SignalWaiter signals([&cancel] { cancel = true; });
   auto transport = tus::NewCurlTransport({.cancel = &cancel});
-  tus::Client client(
-      *transport, {.server = args.server, .token = TokenFrom(args), .checksum = args.checksum});
+  tus::Client client(*transport,
+                     {.server = args.server, .token = TokenFrom(args), .checksum = args.checksum});
 
   tus::StateFile* state_ptr = state ? &*state : nullptr;
   ProgressView view(key->size, ::isatty(STDERR_FILENO) == 1);
@@ -292,16 +292,16 @@ int RunUpload(const UploadArgs& args) {
   tus::FileUploadStats stats;
   auto video_id = tus::UploadFile(client, url, key->path, key->size, options, stats);
   view.Finish();
-  json::object summary{{"upload_url", url},
-                       {"bytes", static_cast<int64_t>(key->size)},
-                       {"bytes_sent", static_cast<int64_t>(stats.bytes_sent)},
-                       {"resumed_at", static_cast<int64_t>(stats.resumed_at)},
-                       {"retries", stats.retries},
-                       {"seconds", view.Seconds()},
-                       // From the first request to the last answer (creating included).
-                       {"exchange_seconds",
-                        std::chrono::duration<double>(Clock::now() - first_request).count()},
-                       {"mb_per_s", view.Speed()}};
+  json::object summary{
+      {"upload_url", url},
+      {"bytes", static_cast<int64_t>(key->size)},
+      {"bytes_sent", static_cast<int64_t>(stats.bytes_sent)},
+      {"resumed_at", static_cast<int64_t>(stats.resumed_at)},
+      {"retries", stats.retries},
+      {"seconds", view.Seconds()},
+      // From the first request to the last answer (creating included).
+      {"exchange_seconds", std::chrono::duration<double>(Clock::now() - first_request).count()},
+      {"mb_per_s", view.Speed()}};
   if (video_id) {
     if (state) (void)state->Remove(*key);
     if (args.json) {

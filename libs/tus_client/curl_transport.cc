@@ -159,7 +159,8 @@ class CurlTransport final : public Transport {
     const CURLcode rc = curl_easy_perform(c);
     if (ex.unreadable) {
       easy_.reset();  // the request was cut short
-      return MakeError(ErrorCode::kInternal, req.method + " " + req.url + ": the body could not be read");
+      return MakeError(ErrorCode::kInternal,
+                       req.method + " " + req.url + ": the body could not be read");
     }
     if (rc == CURLE_ABORTED_BY_CALLBACK) {
       return MakeError(ErrorCode::kCancelled, req.method + " " + req.url + ": cancelled");

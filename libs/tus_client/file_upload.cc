@@ -37,8 +37,8 @@ class InputFile {
   Result<void> ReadAt(uint64_t offset, std::span<char> out) const {
     size_t done = 0;
     while (done < out.size()) {
-      const ssize_t r = ::pread(fd_, out.data() + done, out.size() - done,
-                                static_cast<off_t>(offset + done));
+      const ssize_t r =
+          ::pread(fd_, out.data() + done, out.size() - done, static_cast<off_t>(offset + done));
       if (r < 0 && errno == EINTR) continue;
       if (r < 0)
         return MakeError(ErrorCode::kInternal, std::string("read: ") + std::strerror(errno));

@@ -281,8 +281,8 @@ TEST(Presenter, ListTagFollowsWhatTheListingsTextDependsOn) {
   changed.row_version = 6;
   EXPECT_NE(tag, p.ListTag({a, changed}, "2\n"));
   // Within a step of the shorter lifetime (10 s) the same; the next step changes it.
-  clock.t = clock.t - clock.t.time_since_epoch() % std::chrono::seconds(10) +
-            std::chrono::seconds(1);
+  clock.t =
+      clock.t - clock.t.time_since_epoch() % std::chrono::seconds(10) + std::chrono::seconds(1);
   const std::string at_step = p.ListTag(page, "2\n");
   clock.t += std::chrono::seconds(9);
   EXPECT_EQ(at_step, p.ListTag(page, "2\n"));
