@@ -28,6 +28,7 @@ import urllib.request
 from pathlib import Path
 from typing import Iterator
 
+from . import auth
 from .client import Client
 from .server import HOST, base_env, free_port
 
@@ -56,6 +57,7 @@ class RoleProcess:
 
     def start(self) -> "RoleProcess":
         self.data_dir.mkdir(parents=True, exist_ok=True)
+        auth.forget(HOST, self.port)   # a token cached for an earlier server on this port
         cmd = [self.binary, self.role, "--listen", f"{HOST}:{self.port}",
                "--data-dir", str(self.data_dir)]
         with open(self.log_path, "ab") as log:
