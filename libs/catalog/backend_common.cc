@@ -49,7 +49,8 @@ Result<std::optional<CursorPosition>> CheckListQuery(const ListQuery& q) {
 
 std::string AccessConditions(const ListQuery& q, const AccessSpelling& spell) {
   const bool steer = spell.sqlite_steering;
-  const bool visibility_leads = q.sort == SortKey::kTimestamp && q.owner_id.empty();
+  const bool visibility_leads =
+      !spell.match_leads && q.sort == SortKey::kTimestamp && q.owner_id.empty();
   std::string sql;
   switch (q.audience) {
     case Audience::kEveryone:

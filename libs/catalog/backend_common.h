@@ -39,6 +39,9 @@ struct AccessSpelling {
   // it leads the page's index (timestamp order, no owner filter). An owner filter keeps its
   // index: one owner's videos are few, so sorting them is cheap.
   bool sqlite_steering = false;
+  // The rows come from a title match (TitlePlan::kMatchLeads): no visibility condition may
+  // choose an index, even where it would lead the page's.
+  bool match_leads = false;
 };
 
 // The conditions q's audience and owner filter put on videos rows, each starting " AND " (empty

@@ -316,7 +316,8 @@ TEST(SqliteCatalog, ListQueriesUseTheirIndexes) {
 }
 
 // Title search of 3 or more characters reads the FTS5 trigram index, not every title; shorter
-// queries keep the scan's LIKE (a trigram index cannot serve them).
+// queries keep the scan's LIKE (a trigram index cannot serve them). Many matches walk the sort
+// index testing each entry against them; few are read and sorted.
 TEST(SqliteCatalog, TitleSearchUsesTheTrigramIndex) {
   auto file = ScratchDir::NewFile();
   ASSERT_TRUE(NewSqliteCatalog(file));
@@ -325,18 +326,111 @@ TEST(SqliteCatalog, TitleSearchUsesTheTrigramIndex) {
   auto& db = db_r.value();
   for (const char* text : {"école", "abc", "ab"}) {
     for (bool cursor : {false, true}) {
-      ListQuery q;
-      q.title_query = text;
-      q.sort = SortKey::kViews;
-      const std::string sql = ListPageSql(q, cursor);
-      auto s_r = db->Prepare("EXPLAIN QUERY PLAN " + sql);
-      ASSERT_TRUE(s_r) << sql;
-      std::string plan;
-      while (s_r.value().Step().value()) plan += s_r.value().Text(3) + "\n";
-      SCOPED_TRACE(sql + "\n" + plan);
-      const bool indexed = std::string_view(text).size() >= 3;
-      EXPECT_EQ(plan.find("SCAN videos_title_search VIRTUAL TABLE INDEX 0:M") != std::string::npos,
-                indexed);
+      for (TitlePlan plan : {TitlePlan::kIndexLeads, TitlePlan::kMatchLeads}) {
+        for (SortKey key : {SortKey::kViews, SortKey::kTimestamp}) {
+          ListQuery q;
+          q.title_query = text;
+          q.sort = key;
+          q.audience = Audience::kAnonymous;
+          const std::string sql = ListPageSql(q, cursor, plan);
+          auto s_r = db->Prepare("EXPLAIN QUERY PLAN " + sql);
+          ASSERT_TRUE(s_r) << sql;
+          std::string plan_text;
+          while (s_r.value().Step().value()) plan_text += s_r.value().Text(3) + "\n";
+          SCOPED_TRACE(sql + "\n" + plan_text);
+          const bool indexed = std::string_view(text).size() >= 3;
+          EXPECT_EQ(plan_text.find("SCAN videos_title_search VIRTUAL TABLE INDEX 0:M") !=
+                        std::string::npos,
+                    indexed);
+          if (indexed && plan == TitlePlan::kMatchLeads) {
+            EXPECT_NE(plan_text.find("SEARCH videos USING INTEGER PRIMARY KEY"), std::string::npos);
+          } else {
+            EXPECT_NE(plan_text.find("USING INDEX videos_"), std::string::npos);
+            EXPECT_EQ(plan_text.find("TEMP B-TREE"), std::string::npos);
+          }
+        }
+      }
+    }
+  }
+}
+
+TEST(SqliteCatalog, TitlePlanFollowsHowManyMatch) {
+  EXPECT_EQ(ChooseTitlePlan(120, 100'000, 50), TitlePlan::kMatchLeads);    // a rare phrase
+  EXPECT_EQ(ChooseTitlePlan(7'000, 100'000, 50), TitlePlan::kIndexLeads);  // a common word
+  EXPECT_EQ(ChooseTitlePlan(0, 100'000, 50), TitlePlan::kMatchLeads);
+  EXPECT_EQ(ChooseTitlePlan(0, 0, 50), TitlePlan::kMatchLeads);
+  EXPECT_EQ(ChooseTitlePlan(5, 5, 1000), TitlePlan::kMatchLeads);
+}
+
+// Whichever side leads, a title search pages through the same videos in the same order: a
+// common word (the sort index leads) and a rare one (the match leads), every sort key, forward
+// through every page by cursor, for the anonymous and for the signed-in.
+TEST(SqliteCatalog, TitleSearchPagesTheSameWhicheverSideLeads) {
+  auto c_r = NewSqliteCatalog(ScratchDir::NewFile());
+  ASSERT_TRUE(c_r) << c_r.error().message;
+  auto& c = *c_r.value();
+  std::vector<VideoRecord> all;
+  for (int i = 0; i < 240; ++i) {
+    VideoRecord v = Video("v" + std::to_string(1000 + i));
+    v.title =
+        (i % 4 != 0 ? "Sunset " : "Harbour ") + std::to_string(i) + (i % 37 == 0 ? " Rare" : "");
+    v.visibility = i % 5 == 0 ? "private" : "public";
+    v.owner_id = i % 2 ? "alice" : "bob";
+    v.uploaded_at += std::chrono::milliseconds(i * 7 % 240);
+    ASSERT_TRUE(c.Insert(v));
+    for (int k = 0; k < i % 9; ++k) ASSERT_TRUE(c.IncrementViews(v.video_id));
+    all.push_back(v);
+  }
+  const int limit = 7;
+  EXPECT_EQ(ChooseTitlePlan(144, 240, limit), TitlePlan::kIndexLeads);  // "sunset", public
+  EXPECT_EQ(ChooseTitlePlan(5, 240, limit), TitlePlan::kMatchLeads);    // "rare"
+  for (const char* text : {"sunset", "RARE", "arbour 1"}) {
+    for (const auto& info : internal::kSortKeys) {
+      for (Audience audience : {Audience::kAnonymous, Audience::kSignedIn}) {
+        SCOPED_TRACE(std::string(text) + " " + std::string(info.name));
+        ListQuery q;
+        q.title_query = text;
+        q.sort = info.key;
+        q.limit = limit;
+        q.audience = audience;
+        q.viewer_id = "alice";
+        std::vector<std::string> got;
+        int64_t total = -1;
+        for (int pages = 0; pages < 100; ++pages) {
+          auto page = c.List(q);
+          ASSERT_TRUE(page) << page.error().message;
+          total = page->total;
+          for (const auto& v : page->videos) got.push_back(v.video_id);
+          if (!page->next_cursor) break;
+          q.cursor = *page->next_cursor;
+        }
+        std::vector<const VideoRecord*> want;
+        std::string lower(text);
+        for (char& ch : lower) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+        for (const auto& v : all) {
+          std::string t = v.title;
+          for (char& ch : t) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+          const bool listed = v.visibility == "public" ||
+                              (audience == Audience::kSignedIn && v.owner_id == "alice");
+          if (listed && t.find(lower) != std::string::npos) want.push_back(&v);
+        }
+        EXPECT_EQ(total, static_cast<int64_t>(want.size()));
+        EXPECT_EQ(got.size(), want.size());
+        // The order is the listing's without a title query, which walks the sort index.
+        std::set<std::string> wanted;
+        for (const auto* v : want) wanted.insert(v->video_id);
+        ListQuery unfiltered = q;
+        unfiltered.title_query.clear();
+        unfiltered.cursor.clear();
+        unfiltered.limit = 1000;
+        auto everything = c.List(unfiltered);
+        ASSERT_TRUE(everything);
+        std::vector<std::string> ordered;
+        for (const auto& v : everything->videos) {
+          if (wanted.count(v.video_id)) ordered.push_back(v.video_id);
+        }
+        EXPECT_EQ(got, ordered);
+      }
     }
   }
 }
