@@ -96,12 +96,11 @@ std::optional<std::string> AudienceCountSql(const ListQuery& q, std::string_view
          " AND visibility IN ('private', 'unlisted')" + by_status + ")";
 }
 
-VideoRecord HeadOnly(const RowHead& head) {
-  VideoRecord v;
+void AppendHead(std::vector<VideoRecord>& rows, const RowHead& head) {
+  VideoRecord& v = rows.emplace_back();
   v.video_id = head.video_id;
   v.row_version = head.row_version;
   v.visibility = head.visibility;
-  return v;
 }
 
 std::string FlagPattern(const ListQuery& q) { return LikePattern(FlagToken(q.flag)); }

@@ -52,8 +52,9 @@ std::string AccessConditions(const ListQuery& q, const AccessSpelling& spell);
 bool NeedsRowCount(const ListQuery& q);
 // The pattern of q.flag for `analysis_flags LIKE … ESCAPE '\'` (its token, matched literally).
 std::string FlagPattern(const ListQuery& q);
-// What a page holds for a row the caller knows (ListQuery::known): its head only.
-VideoRecord HeadOnly(const RowHead& head);
+// Appends what a page holds for a row the caller knows (ListQuery::known): its head only, built
+// in place (a page of 50 kept rows is the API's hottest path; a VideoRecord has ~40 fields).
+void AppendHead(std::vector<VideoRecord>& rows, const RowHead& head);
 // The total of a query whose only filters are an audience and maybe a status, from the
 // trigger-kept visibility_counts (plus, for a signed-in viewer, a count of their own private and
 // unlisted videos over the owner index) instead of a scan of the table; nullopt for any other

@@ -1,6 +1,7 @@
 #include "kinora/videos/presenter.h"
 
 #include <algorithm>
+#include <charconv>
 
 #include "kinora/media/content_analysis.h"
 #include "kinora/videos/keys.h"
@@ -53,15 +54,21 @@ std::string Presenter::ListTag(const std::vector<catalog::VideoRecord>& rows,
   const int64_t public_until = ExpiresFor("public"), other_until = ExpiresFor("private");
   std::string material;
   material.reserve(rows.size() * 64 + rest.size() + 32);
-  material += std::to_string(options_.url_ttl.count()) + "/" +
-              std::to_string(options_.private_url_ttl.count()) + "\n";
+  const auto append_number = [&material](int64_t n) {
+    char buf[24];
+    material.append(buf, std::to_chars(buf, buf + sizeof buf, n).ptr);
+  };
+  append_number(options_.url_ttl.count());
+  material += '/';
+  append_number(options_.private_url_ttl.count());
+  material += '\n';
   for (const catalog::VideoRecord& v : rows) {
     if (v.row_version == 0) return {};
     material += v.video_id;
     material += ' ';
-    material += std::to_string(v.row_version);
+    append_number(v.row_version);
     material += ' ';
-    material += std::to_string(v.visibility == "public" ? public_until : other_until);
+    append_number(v.visibility == "public" ? public_until : other_until);
     material += '\n';
   }
   material += rest;

@@ -160,14 +160,20 @@ Response Analytics::List(http::Request& req) {
   // A page of 50 is the API's hottest path: videos rendered before (and unchanged since) are
   // not read whole, only copied (Presenter::Kept); the rest are rendered straight to text.
   struct Asked {
-    std::string video_id;
+    size_t id_at = 0, id_size = 0;            // the video_id in asked_ids
     std::shared_ptr<const std::string> text;  // null: not kept, the page has the whole row
   };
   std::vector<Asked> asked;  // every row asked about, in order (the page's rows are among them)
+  std::string asked_ids;     // their ids, one after another (one allocation, not one a row)
   asked.reserve(static_cast<size_t>(q->limit));
+  asked_ids.reserve(static_cast<size_t>(q->limit) * 40);
   q->known = [&](const catalog::RowHead& head) {
-    asked.push_back(Asked{std::string(head.video_id), presenter_.Kept(head)});
+    asked.push_back(Asked{asked_ids.size(), head.video_id.size(), presenter_.Kept(head)});
+    asked_ids += head.video_id;
     return asked.back().text != nullptr;
+  };
+  const auto asked_id = [&](size_t a) {
+    return std::string_view(asked_ids).substr(asked[a].id_at, asked[a].id_size);
   };
   auto page = catalog_.List(*q);
   if (!page) return http::ProblemFrom(page.error());
@@ -194,7 +200,7 @@ Response Analytics::List(http::Request& req) {
   for (size_t i = 0; i < page->videos.size(); ++i) {
     const catalog::VideoRecord& v = page->videos[i];
     if (i > 0) out.push_back(',');
-    while (a < asked.size() && asked[a].video_id != v.video_id) ++a;
+    while (a < asked.size() && asked_id(a) != v.video_id) ++a;
     if (a < asked.size() && asked[a].text) {
       out += *asked[a].text;
     } else {

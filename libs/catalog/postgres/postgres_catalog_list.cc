@@ -211,7 +211,7 @@ Result<ListPage> PostgresCatalog::List(const ListQuery& lq) {
       continue;
     }
     const RowHead head{rows.Text(i, 0), rows.Int(i, 1), rows.Text(i, 2)};
-    page.videos.push_back(internal::HeadOnly(head));
+    internal::AppendHead(page.videos, head);
     if (!lq.known(head)) unknown.push_back(page.videos.size() - 1);
   }
   if (!empty && rows.rows() > lq.limit) {

@@ -196,7 +196,7 @@ Result<ListPage> SqliteCatalog::List(const ListQuery& q) {
         page.videos.push_back(internal::ReadVideo(*s));
       } else {
         const RowHead head{s->TextView(0), s->Int(1), s->TextView(2)};
-        page.videos.push_back(internal::HeadOnly(head));
+        internal::AppendHead(page.videos, head);
         if (!q.known(head)) unknown.push_back(page.videos.size() - 1);
       }
       last.video_id = page.videos.back().video_id;
