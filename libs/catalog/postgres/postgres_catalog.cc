@@ -80,7 +80,8 @@ Result<std::unique_ptr<Catalog>> NewPostgresCatalog(std::string_view url,
     if (index.rows() == 1 && index.Text(0, 0) != "t") {
       log::Warn(
           "title search scans the videos: pg_trgm was not available when the catalog was "
-          "migrated (CREATE EXTENSION pg_trgm and create the index videos_title_trgm)",
+          "migrated (CREATE EXTENSION pg_trgm; CREATE INDEX videos_title_trgm ON videos USING "
+          "gin (title_folded gin_trgm_ops))",
           {{"catalog", describe}});
     }
   }

@@ -21,8 +21,9 @@ using internal::LikePattern;
 using internal::SortColumn;
 using internal::SortIsReal;
 
-// The folded title: the expression the videos_title_trgm index is built on (postgres_schema.cc).
-constexpr char kTitleFold[] = "lower(title COLLATE \"und-x-icu\")";
+// The folded title, lower(title COLLATE "und-x-icu") stored by migration 11: the column the
+// videos_title_trgm index is built on (postgres_schema.cc).
+constexpr char kTitleFold[] = "title_folded";
 
 // Parameters are numbered in the order they are added.
 struct Query {

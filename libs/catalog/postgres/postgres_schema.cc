@@ -341,6 +341,29 @@ CREATE TRIGGER videos_row_version BEFORE INSERT OR UPDATE ON videos
   FOR EACH ROW EXECUTE FUNCTION kinora_videos_row_version();
 )sql";
 
+// Version 11: the folded title is stored (title_folded) and the trigram index is built on it.
+// The LIKE of a search must recheck every row the index proposes, and ICU's lowercase of each
+// title made most of that recheck (~2.4 µs a title against ~0.4 µs for lower() in the
+// database's locale, measured over 100,000 titles); the column computes it once per write. It
+// keeps the folded expression's collation, so the index serves the search's LIKE as before.
+constexpr std::string_view kSchemaV11 = R"sql(
+ALTER TABLE videos ADD COLUMN title_folded TEXT COLLATE "und-x-icu"
+  GENERATED ALWAYS AS (lower(title COLLATE "und-x-icu")) STORED;
+DO $$
+DECLARE
+  ext_schema name;
+BEGIN
+  SELECT extnamespace::regnamespace::name INTO ext_schema FROM pg_extension
+    WHERE extname = 'pg_trgm';
+  IF ext_schema IS NOT NULL THEN
+    DROP INDEX IF EXISTS videos_title_trgm;
+    EXECUTE format('CREATE INDEX videos_title_trgm ON videos USING gin '
+                   '(title_folded %I.gin_trgm_ops)', ext_schema);
+  END IF;
+END
+$$;
+)sql";
+
 // $N is the parameter's position in the statement: PostgreSQL must know every parameter's use.
 std::string ByPosition(size_t /*column*/, size_t position) {
   return "$" + std::to_string(position + 1);
@@ -381,8 +404,8 @@ struct Cell {
 
 const std::vector<std::string_view>& Migrations() {
   static const std::vector<std::string_view> kMigrations = {
-      kSchemaV1, kSchemaV2, kSchemaV3, kSchemaV4, kSchemaV5,
-      kSchemaV6, kSchemaV7, kSchemaV8, kSchemaV9, kSchemaV10};
+      kSchemaV1, kSchemaV2, kSchemaV3, kSchemaV4,  kSchemaV5, kSchemaV6,
+      kSchemaV7, kSchemaV8, kSchemaV9, kSchemaV10, kSchemaV11};
   return kMigrations;
 }
 
