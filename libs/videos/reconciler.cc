@@ -40,6 +40,16 @@ Result<std::vector<catalog::VideoRecord>> AllRows(catalog::Catalog& cat) {
   return rows;
 }
 
+// Whether the mirror of `v` (which exists) holds other counters than the row: asked once per
+// video and process, when this process has not written that mirror itself. Reading a mirror
+// costs far less than rewriting it, and a restart of a library of 100,000 viewed videos would
+// otherwise rewrite (and sync) every mirror. A mirror that cannot be read is rewritten.
+bool MirrorCountsDiffer(Library& library, const catalog::VideoRecord& v) {
+  if (v.views == 0 && v.likes == 0) return false;  // a fresh mirror says 0 too
+  auto mirrored = library.ReadMirror(MetadataKey(v.video_id));
+  return !mirrored || mirrored->views != v.views || mirrored->likes != v.likes;
+}
+
 bool Pending(catalog::VideoStatus s) {
   return s == catalog::VideoStatus::kUploaded || s == catalog::VideoStatus::kProcessing;
 }
@@ -63,8 +73,9 @@ Result<ReconcilePass> Reconciler::RunOnce(SysTime now) {
     const bool has_mirror = mirrors.count(MetadataKey(v.video_id)) > 0;
     const std::pair<int64_t, int64_t> counts{v.views, v.likes};
     auto known = mirrored_counts_.find(v.video_id);
-    const bool counts_moved =
-        known == mirrored_counts_.end() ? (v.views != 0 || v.likes != 0) : known->second != counts;
+    const bool counts_moved = known == mirrored_counts_.end()
+                                  ? has_mirror && MirrorCountsDiffer(library, v)
+                                  : known->second != counts;
     if (!has_mirror || counts_moved) {
       if (auto r = library.WriteMirror(v); r) {
         mirrored_counts_[v.video_id] = counts;
