@@ -10,7 +10,10 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <chrono>
 #include <cstdio>
+#include <mutex>
+#include <optional>
 #include <string>
 #include <system_error>
 #include <utility>
@@ -214,12 +217,16 @@ class LocalStore final : public ObjectStore {
       return MakeError(ErrorCode::kInvalidArgument, "max_keys must be 1-1000");
     }
     KINORA_TRY_VOID(ValidatePrefix(prefix));
-    // Only the subtree the prefix's complete segments name can hold matches.
-    std::string dir(prefix.substr(0, prefix.rfind('/') + 1));
-    std::vector<std::string> keys;
-    KINORA_TRY_VOID(Walk(dir.empty() ? root_ : root_ / dir, dir, prefix, after, keys));
-    size_t take = std::min(keys.size(), max_keys);
-    std::partial_sort(keys.begin(), keys.begin() + static_cast<std::ptrdiff_t>(take), keys.end());
+    std::vector<std::string> keys;  // sorted, all after `after`
+    if (auto rest = TakeContinuation(prefix, after)) {
+      keys = std::move(*rest);
+    } else {
+      // Only the subtree the prefix's complete segments name can hold matches.
+      std::string dir(prefix.substr(0, prefix.rfind('/') + 1));
+      KINORA_TRY_VOID(Walk(dir.empty() ? root_ : root_ / dir, dir, prefix, after, keys));
+      std::sort(keys.begin(), keys.end());  // all of them: the next pages come from here
+    }
+    const size_t take = std::min(keys.size(), max_keys);
     ListPage page;
     for (size_t i = 0; i < take; ++i) {
       struct stat st {};
@@ -227,10 +234,13 @@ class LocalStore final : public ObjectStore {
       if (::stat((root_ / keys[i]).c_str(), &st) != 0 || !S_ISREG(st.st_mode)) continue;
       page.objects.push_back(InfoFromStat(keys[i], st));
     }
-    if (keys.size() > max_keys) page.next = keys[take - 1];
+    if (keys.size() > max_keys) {
+      page.next = keys[take - 1];
+      keys.erase(keys.begin(), keys.begin() + static_cast<std::ptrdiff_t>(take));
+      KeepContinuation(prefix, *page.next, std::move(keys));
+    }
     return page;
   }
-
   Result<void> Delete(std::string_view key) override {
     KINORA_TRY(fs::path path, PathFor(key));
     if (::unlink(path.c_str()) != 0) {
@@ -333,8 +343,42 @@ class LocalStore final : public ObjectStore {
     return {};
   }
 
+  // A listing in pages walks the directories once: the keys after its first page wait here for
+  // the next call, which names the last key it got as `after` (a walk per page made listing n
+  // keys cost n²/1000 directory entries: 100 walks of 100,000 for the reconciler's pass). Those
+  // pages show the keys as the walk found them: objects deleted since are skipped (each key is
+  // checked before it is returned), objects put since show up in the next listing. One listing
+  // is kept at a time, for at most kContinuationLife.
+  struct Continuation {
+    std::string prefix;
+    std::string after;
+    std::vector<std::string> keys;  // sorted, all after `after`
+    std::chrono::steady_clock::time_point made;
+  };
+  static constexpr std::chrono::seconds kContinuationLife{30};
+
+  std::optional<std::vector<std::string>> TakeContinuation(std::string_view prefix,
+                                                           std::string_view after) {
+    std::lock_guard lock(continuation_mu_);
+    if (!continuation_ || after.empty() || continuation_->prefix != prefix ||
+        continuation_->after != after ||
+        std::chrono::steady_clock::now() - continuation_->made > kContinuationLife) {
+      return std::nullopt;
+    }
+    std::vector<std::string> keys = std::move(continuation_->keys);
+    continuation_.reset();
+    return keys;
+  }
+  void KeepContinuation(std::string_view prefix, std::string after, std::vector<std::string> keys) {
+    std::lock_guard lock(continuation_mu_);
+    continuation_ = Continuation{std::string(prefix), std::move(after), std::move(keys),
+                                 std::chrono::steady_clock::now()};
+  }
+
   fs::path root_;
   fs::path tmp_;
+  std::mutex continuation_mu_;
+  std::optional<Continuation> continuation_;  // guarded by continuation_mu_
 };
 
 }  // namespace

@@ -4,8 +4,10 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
@@ -245,6 +247,47 @@ TEST_F(LocalStoreTest, OpenObjectStoreFileUrl) {
   auto small = GetBytes(**s, "videos/u.mp4", 3);
   ASSERT_FALSE(small);
   EXPECT_EQ(small.error().code, ErrorCode::kTooLarge);
+}
+
+// A listing in pages walks the directory once (the later pages come from that walk): a key
+// deleted between pages is skipped, and a listing resumed from any other key, or of another
+// prefix meanwhile, is as correct as a fresh one.
+TEST_F(LocalStoreTest, PagesAfterTheFirstSkipWhatWasDeletedSince) {
+  for (int i = 0; i < 30; ++i) {
+    char key[32];
+    std::snprintf(key, sizeof key, "m/k%02d.json", i);
+    ASSERT_TRUE(PutBytes(*store_, key, "{}"));
+  }
+  ASSERT_TRUE(PutBytes(*store_, "v/a.mp4", "x"));
+  auto first = store_->List("m/", "", 10);
+  ASSERT_TRUE(first && first->next);
+  EXPECT_EQ(*first->next, "m/k09.json");
+  ASSERT_TRUE(store_->Delete("m/k12.json"));
+  auto other = store_->List("v/", "", 10);  // another listing in between
+  ASSERT_TRUE(other);
+  EXPECT_EQ(other->objects.size(), 1u);
+  std::vector<std::string> got;
+  std::optional<std::string> after = first->next;
+  while (after) {
+    auto page = store_->List("m/", *after, 10);
+    ASSERT_TRUE(page) << page.error().message;
+    for (const auto& o : page->objects) got.push_back(o.key);
+    after = page->next;
+  }
+  ASSERT_EQ(got.size(), 19u);
+  EXPECT_EQ(got.front(), "m/k10.json");
+  EXPECT_EQ(got[2], "m/k13.json");
+  EXPECT_EQ(got.back(), "m/k29.json");
+
+  auto again = store_->List("m/", "", 10);  // from the start: a new walk
+  ASSERT_TRUE(again && again->next);
+  auto second = store_->List("m/", *again->next, 10);
+  ASSERT_TRUE(second);
+  ASSERT_TRUE(PutBytes(*store_, "m/k12.json", "{}"));
+  auto resumed = store_->List("m/", "m/k11.json", 10);  // not where the last page ended
+  ASSERT_TRUE(resumed);
+  ASSERT_FALSE(resumed->objects.empty());
+  EXPECT_EQ(resumed->objects.front().key, "m/k12.json");
 }
 
 }  // namespace

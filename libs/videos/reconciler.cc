@@ -1,6 +1,6 @@
 #include "kinora/videos/reconciler.h"
 
-#include <iterator>
+#include <algorithm>
 #include <set>
 #include <vector>
 
@@ -27,27 +27,16 @@ Result<std::map<std::string, SysTime>> ListKeys(storage::ObjectStore& store,
   return keys;
 }
 
-Result<std::vector<catalog::VideoRecord>> AllRows(catalog::Catalog& cat) {
-  std::vector<catalog::VideoRecord> rows;
-  catalog::ListQuery q;
-  q.limit = 100;
-  for (;;) {
-    KINORA_TRY(catalog::ListPage page, cat.List(q));
-    for (auto& v : page.videos) rows.push_back(std::move(v));
-    if (!page.next_cursor) break;
-    q.cursor = *page.next_cursor;
-  }
-  return rows;
-}
-
-// Whether the mirror of `v` (which exists) holds other counters than the row: asked once per
-// video and process, when this process has not written that mirror itself. Reading a mirror
-// costs far less than rewriting it, and a restart of a library of 100,000 viewed videos would
-// otherwise rewrite (and sync) every mirror. A mirror that cannot be read is rewritten.
-bool MirrorCountsDiffer(Library& library, const catalog::VideoRecord& v) {
-  if (v.views == 0 && v.likes == 0) return false;  // a fresh mirror says 0 too
-  auto mirrored = library.ReadMirror(MetadataKey(v.video_id));
-  return !mirrored || mirrored->views != v.views || mirrored->likes != v.likes;
+// Whether the mirror of video `id` (which exists) holds other counters than `counts` (views,
+// likes): asked once per video and process, when this process has not written that mirror
+// itself. Reading a mirror costs far less than rewriting it, and a restart of a library of
+// 100,000 viewed videos would otherwise rewrite (and sync) every mirror. A mirror that cannot be
+// read is rewritten.
+bool MirrorCountsDiffer(Library& library, const std::string& id,
+                        std::pair<int64_t, int64_t> counts) {
+  if (counts == std::pair<int64_t, int64_t>{0, 0}) return false;  // a fresh mirror says 0 too
+  auto mirrored = library.ReadMirror(MetadataKey(id));
+  return !mirrored || mirrored->views != counts.first || mirrored->likes != counts.second;
 }
 
 bool Pending(catalog::VideoStatus s) {
@@ -56,51 +45,87 @@ bool Pending(catalog::VideoStatus s) {
 
 }  // namespace
 
+Result<std::vector<catalog::VideoRecord>> Reconciler::ReadRows() {
+  std::vector<catalog::VideoRecord> rows;
+  catalog::ListQuery q;
+  q.limit = 500;
+  q.known = [this](const catalog::RowHead& h) {
+    auto it = known_.find(h.video_id);
+    return it != known_.end() && h.row_version != 0 && it->second.row_version == h.row_version;
+  };
+  for (;;) {
+    KINORA_TRY(catalog::ListPage page, catalog_.List(q));
+    if (rows.empty()) rows.reserve(static_cast<size_t>(std::max<int64_t>(page.total, 0)));
+    for (auto& v : page.videos) rows.push_back(std::move(v));
+    if (!page.next_cursor) break;
+    q.cursor = *page.next_cursor;
+  }
+  return rows;
+}
+
+bool Reconciler::Unchanged(const catalog::VideoRecord& v) const {
+  auto it = known_.find(v.video_id);
+  return it != known_.end() && v.row_version != 0 && it->second.row_version == v.row_version;
+}
+
 Result<ReconcilePass> Reconciler::RunOnce(SysTime now) {
   ReconcilePass pass;
   Library library(catalog_, store_);
   // Rows first: an upload finishing during the pass then shows as an original without a row
   // (protected by the grace period), never as a row whose objects are judged orphans.
-  KINORA_TRY(std::vector<catalog::VideoRecord> rows, AllRows(catalog_));
+  KINORA_TRY(std::vector<catalog::VideoRecord> rows, ReadRows());
   KINORA_TRY(auto mirrors, ListKeys(store_, kMetadataPrefix));
   KINORA_TRY(auto originals, ListKeys(store_, "videos/"));
   KINORA_TRY(queue::QueueStats qs, queue_.Stats());
   const bool queue_empty = qs.visible + qs.in_flight + qs.delayed == 0;
+  ++pass_number_;
 
-  std::set<std::string> ids;
-  for (const catalog::VideoRecord& v : rows) {
-    ids.insert(v.video_id);
+  for (catalog::VideoRecord& v : rows) {
+    const bool head_only = Unchanged(v);
+    KnownRow& k = known_[v.video_id];
+    if (!head_only) {
+      k.row_version = v.row_version;
+      k.status = v.status;
+      k.uploaded_at = v.uploaded_at;
+      k.counts = {v.views, v.likes};
+    }
+    k.seen_in_pass = pass_number_;
+    // The whole row, read now when the listing gave only its head (rarely needed).
+    auto whole = [&]() -> Result<catalog::VideoRecord> {
+      if (!head_only) return v;
+      return catalog_.Get(v.video_id);
+    };
     const bool has_mirror = mirrors.count(MetadataKey(v.video_id)) > 0;
-    const std::pair<int64_t, int64_t> counts{v.views, v.likes};
-    auto known = mirrored_counts_.find(v.video_id);
-    const bool counts_moved = known == mirrored_counts_.end()
-                                  ? has_mirror && MirrorCountsDiffer(library, v)
-                                  : known->second != counts;
-    if (!has_mirror || counts_moved) {
-      if (auto r = library.WriteMirror(v); r) {
-        mirrored_counts_[v.video_id] = counts;
+    if (has_mirror && !k.mirrored && !MirrorCountsDiffer(library, v.video_id, k.counts)) {
+      k.mirrored = k.counts;
+    }
+    if (!has_mirror || k.mirrored != k.counts) {
+      auto row = whole();
+      auto r = row ? library.WriteMirror(*row) : Result<void>(row.error());
+      if (r) {
+        k.mirrored = std::pair<int64_t, int64_t>{row->views, row->likes};
         ++(has_mirror ? pass.counters_mirrored : pass.mirrors_written);
       } else if (r.error().code != ErrorCode::kNotFound) {
         log::Warn("cannot rewrite a metadata mirror",
                   {{"video_id", v.video_id}, {"error", r.error().message}});
       }
-    } else if (known == mirrored_counts_.end()) {
-      mirrored_counts_[v.video_id] = counts;
     }
-    if (Pending(v.status) && queue_empty && now - v.uploaded_at > options_.stuck_grace) {
+    if (Pending(k.status) && queue_empty && now - k.uploaded_at > options_.stuck_grace) {
       auto waiting = catalog_.HasPendingJob(v.video_id);
-      if (waiting && !*waiting) {
-        if (auto r = catalog_.AddJob(v.video_id, ToJsonText(JobFor(v, v.correlation_id))); r) {
+      auto row = waiting && !*waiting ? whole() : Result<catalog::VideoRecord>(NotFound(""));
+      if (row && Pending(row->status)) {
+        if (auto r = catalog_.AddJob(row->video_id, ToJsonText(JobFor(*row, row->correlation_id)));
+            r) {
           ++pass.requeued;
           log::Warn("a pending video had no job; queued it again",
-                    {{"video_id", v.video_id}, {"status", std::string(ToString(v.status))}});
+                    {{"video_id", row->video_id}, {"status", std::string(ToString(row->status))}});
         }
       }
     }
   }
-  for (auto it = mirrored_counts_.begin(); it != mirrored_counts_.end();) {
-    it = ids.count(it->first) ? std::next(it) : mirrored_counts_.erase(it);
-  }
+  rows.clear();
+  std::erase_if(known_, [&](const auto& e) { return e.second.seen_in_pass != pass_number_; });
+  auto has_row = [&](const std::string& id) { return known_.contains(id); };
 
   // Objects of videos without a row.
   std::set<std::string> handled;
@@ -118,7 +143,7 @@ Result<ReconcilePass> Reconciler::RunOnce(SysTime now) {
   };
   for (const auto& [key, modified] : originals) {
     auto id = VideoIdOfMediaKey(key);
-    if (!id || ids.count(*id)) continue;
+    if (!id || has_row(*id)) continue;
     auto deleted = catalog_.WasDeleted(*id);
     if (!deleted) continue;
     if (*deleted) {
@@ -132,7 +157,7 @@ Result<ReconcilePass> Reconciler::RunOnce(SysTime now) {
   }
   for (const auto& [key, modified] : mirrors) {
     auto id = VideoIdOfMetadataKey(key);
-    if (!id || ids.count(*id) || handled.count(*id)) continue;
+    if (!id || has_row(*id) || handled.count(*id)) continue;
     auto deleted = catalog_.WasDeleted(*id);
     if (!deleted) continue;
     if (*deleted) {

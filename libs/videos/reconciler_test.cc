@@ -135,6 +135,23 @@ TEST_F(ReconcilerTest, NewCountsAreMirrored) {
   EXPECT_EQ(Run(now_).counters_mirrored, 0);  // unchanged since
 }
 
+// A later pass lists an unchanged row by its head only; what it repairs is still written from
+// the whole row.
+TEST_F(ReconcilerTest, AMirrorLostLaterIsWrittenFromTheWholeRow) {
+  catalog::VideoRecord v = Record(now_);
+  v.title = "Lighthouse at dusk";
+  ASSERT_TRUE(Library(*catalog_, *store_).Create(v));
+  ASSERT_TRUE(catalog_->IncrementViews(v.video_id));
+  EXPECT_EQ(Run(now_).counters_mirrored, 1);
+  ASSERT_TRUE(store_->Delete(MetadataKey(v.video_id)));
+  EXPECT_EQ(Run(now_).mirrors_written, 1);
+  auto back = Library(*catalog_, *store_).ReadMirror(MetadataKey(v.video_id));
+  ASSERT_TRUE(back);
+  EXPECT_EQ(back->title, "Lighthouse at dusk");
+  EXPECT_EQ(back->video_key, v.video_key);
+  EXPECT_EQ(back->views, 1);
+}
+
 // A restart forgets which counters this process mirrored: a mirror that already holds the row's
 // counters is read, not rewritten (a library of viewed videos is not rewritten on every start),
 // and one that is behind is rewritten.

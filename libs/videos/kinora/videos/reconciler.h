@@ -12,14 +12,20 @@
 //     that was cut short is finished.
 // A mirror or original of a video the catalog has never heard of, with a mirror, is left alone
 // and counted: it needs `kinora reindex`, not deletion (the catalog may be new or restored).
-// Cost: one listing of the catalog and of the metadata/ and videos/ prefixes per pass.
+// Cost: one listing of the catalog and of the metadata/ and videos/ prefixes per pass. A row
+// unchanged since the last pass (the same row_version) is listed by its head only, and what the
+// pass needs of it comes from what it remembers; whole rows are read for the rest.
 // Thread safety: RunOnce from one thread at a time.
 #pragma once
 
 #include <chrono>
-#include <map>
+#include <functional>
+#include <optional>
 #include <string>
+#include <string_view>
+#include <unordered_map>
 #include <utility>
+#include <vector>
 
 #include "kinora/catalog/catalog.h"
 #include "kinora/core/time.h"
@@ -57,8 +63,27 @@ class Reconciler {
   storage::ObjectStore& store_;
   queue::JobQueue& queue_;
   ReconcilerOptions options_;
-  // The counters each mirror was last written with by this process (views, likes).
-  std::map<std::string, std::pair<int64_t, int64_t>> mirrored_counts_;
+  // What the last pass read of a row, and the counters (views, likes) its mirror holds as far as
+  // this process knows (written by it, or read back).
+  struct KnownRow {
+    int64_t row_version = 0;
+    catalog::VideoStatus status = catalog::VideoStatus::kUploaded;
+    SysTime uploaded_at{};
+    std::pair<int64_t, int64_t> counts;
+    std::optional<std::pair<int64_t, int64_t>> mirrored;
+    uint64_t seen_in_pass = 0;
+  };
+  struct IdHash {
+    using is_transparent = void;
+    size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+  };
+  // Every row: changed ones whole, the others as heads (their video_id and row_version).
+  Result<std::vector<catalog::VideoRecord>> ReadRows();
+  // Whether `v` (as ReadRows gave it) is a head of a row known unchanged.
+  bool Unchanged(const catalog::VideoRecord& v) const;
+
+  std::unordered_map<std::string, KnownRow, IdHash, std::equal_to<>> known_;
+  uint64_t pass_number_ = 0;
 };
 
 }  // namespace kinora::videos
