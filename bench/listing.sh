@@ -107,6 +107,10 @@ wait_idle "${PIDS[@]}"  # their start-up reconcile passes read every video
 # planner its statistics, as pg_restore's users are told to after a bulk load.
 sync
 psql -q "$KINORA_TEST_PG_URL" -c "VACUUM ANALYZE"
+# Warm-up, not measured: each side's first requests open what later ones reuse (the gateway's
+# upstream connections, the analytics role's PostgreSQL connections and their prepared
+# statements, pages of both catalogs); the numbers below are of a server in its steady state.
+for base in "$embedded" "$gateway"; do wrk -t2 -c"$CONN" -d2s "$base/api/analytics/videos?limit=50" >/dev/null; done
 health=$(wrk_run health "$embedded/health")
 read -r HRPS _ _ <<<"$health"
 # line LABEL "rps p50 p99" [REF_RPS REF_NAME]
