@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Listing at the speed of the server (issue 18), in one run on this machine with 100,000 videos:
-#  - GET /health on `kinora serve` (the baseline every line is divided by);
+#  - GET /health on `kinora serve` (the baseline every line is divided by: the median of three);
 #  - the embedded listing GET /api/analytics/videos?limit=50 for each sort key, its first page
 #    and a cursor page (the first page's next_cursor);
 #  - the split listing through `kinora gateway` → `kinora analytics` → PostgreSQL (same videos),
@@ -111,18 +111,33 @@ psql -q "$KINORA_TEST_PG_URL" -c "VACUUM ANALYZE"
 # upstream connections, the analytics role's PostgreSQL connections and their prepared
 # statements, pages of both catalogs); the numbers below are of a server in its steady state.
 for base in "$embedded" "$gateway"; do wrk -t2 -c"$CONN" -d2s "$base/api/analytics/videos?limit=50" >/dev/null; done
-health=$(wrk_run health "$embedded/health")
-read -r HRPS _ _ <<<"$health"
-# line LABEL "rps p50 p99" [REF_RPS REF_NAME]
-line() {
-  local rps p50 p99; read -r rps p50 p99 <<<"$2"
-  printf '%-44s %7s req/s  p50 %7s ms  p99 %7s ms  ×health %.3f' "$1" "$rps" "$p50" "$p99" \
-    "$(python3 -c "print($rps/$HRPS)")"
-  [[ -n "${3:-}" ]] && printf '  ×%s %.2f' "$4" "$(python3 -c "print($rps/$3)")"
-  printf '\n'
+# The baseline is measured three times (before the embedded listing, before the split one, and
+# at the end) and its median divides every line: this machine's speed drifts over minutes, and
+# one /health measurement put the same listing numbers at 0.20x in one run and 0.30x in another.
+HEALTH=()
+health() { local r; r=$(wrk_run "health-$((${#HEALTH[@]} + 1))" "$embedded/health"); HEALTH+=("$r"); }
+LINES=()
+# line LABEL "rps p50 p99" [REF_RPS REF_NAME]: printed at the end, beside the median baseline
+line() { LINES+=("$1|$2|${3:-}|${4:-}"); }
+print_lines() {
+  local hrps label r ref name rps p50 p99 h
+  hrps=$(for h in "${HEALTH[@]}"; do echo "${h%% *}"; done | median)
+  printf 'listing bench: %d videos, wrk -t2 -c%d -d%ss, %s\n' "$N" "$CONN" "$DUR" "$(git -C "$ROOT" rev-parse --short HEAD)"
+  local all=() i=0
+  for h in "${HEALTH[@]}"; do i=$((i + 1)); all+=("GET /health (baseline sample $i)|$h||"); done
+  LINES=("${all[@]}" "${LINES[@]}")
+  printf 'baseline: GET /health, the median of %s req/s: %s\n' \
+    "$(for h in "${HEALTH[@]}"; do echo "${h%% *}"; done | paste -sd/)" "$hrps"
+  for l in "${LINES[@]}"; do
+    IFS='|' read -r label r ref name <<<"$l"
+    read -r rps p50 p99 <<<"$r"
+    printf '%-44s %7s req/s  p50 %7s ms  p99 %7s ms  ×health %.3f' "$label" "$rps" "$p50" "$p99" \
+      "$(python3 -c "print($rps/$hrps)")"
+    [[ -n "$ref" ]] && printf '  ×%s %.2f' "$name" "$(python3 -c "print($rps/$ref)")"
+    printf '\n'
+  done
 }
-printf 'listing bench: %d videos, wrk -t2 -c%d -d%ss, %s\n' "$N" "$CONN" "$DUR" "$(git -C "$ROOT" rev-parse --short HEAD)"
-line "GET /health (baseline)" "$health"
+health
 
 q="/api/analytics/videos?limit=50"
 for sort in timestamp views likes engagement duration size; do
@@ -137,6 +152,7 @@ done
 tag=$(etag_of "$embedded$q")
 line "embedded revalidated (304)" "$(wrk_run embedded-304 "$embedded$q" "$tag")"
 
+health
 for sort in timestamp views; do
   first=$(wrk_run "split-$sort" "$gateway$q&sort_by=$sort")
   cur=$(cursor_of "$gateway$q&sort_by=$sort")
@@ -161,3 +177,5 @@ for term in sunset "speedrun%20finale" ca; do
     line "$side search q=$term ($(total_of "$base$q&q=$term") hits)" "$r"
   done
 done
+health
+print_lines
