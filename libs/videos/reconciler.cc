@@ -49,10 +49,7 @@ Result<std::vector<catalog::VideoRecord>> Reconciler::ReadRows() {
   std::vector<catalog::VideoRecord> rows;
   catalog::ListQuery q;
   q.limit = 500;
-  q.known = [this](const catalog::RowHead& h) {
-    auto it = known_.find(h.video_id);
-    return it != known_.end() && h.row_version != 0 && it->second.row_version == h.row_version;
-  };
+  q.known = [this](const catalog::RowHead& h) { return Unchanged(h.video_id, h.row_version); };
   for (;;) {
     KINORA_TRY(catalog::ListPage page, catalog_.List(q));
     if (rows.empty()) rows.reserve(static_cast<size_t>(std::max<int64_t>(page.total, 0)));
@@ -63,9 +60,9 @@ Result<std::vector<catalog::VideoRecord>> Reconciler::ReadRows() {
   return rows;
 }
 
-bool Reconciler::Unchanged(const catalog::VideoRecord& v) const {
-  auto it = known_.find(v.video_id);
-  return it != known_.end() && v.row_version != 0 && it->second.row_version == v.row_version;
+bool Reconciler::Unchanged(std::string_view video_id, int64_t row_version) const {
+  auto it = known_.find(video_id);
+  return it != known_.end() && row_version != 0 && it->second.row_version == row_version;
 }
 
 Result<ReconcilePass> Reconciler::RunOnce(SysTime now) {
@@ -81,7 +78,7 @@ Result<ReconcilePass> Reconciler::RunOnce(SysTime now) {
   ++pass_number_;
 
   for (catalog::VideoRecord& v : rows) {
-    const bool head_only = Unchanged(v);
+    const bool head_only = Unchanged(v.video_id, v.row_version);
     KnownRow& k = known_[v.video_id];
     if (!head_only) {
       k.row_version = v.row_version;

@@ -79,8 +79,8 @@ class Reconciler {
   };
   // Every row: changed ones whole, the others as heads (their video_id and row_version).
   Result<std::vector<catalog::VideoRecord>> ReadRows();
-  // Whether `v` (as ReadRows gave it) is a head of a row known unchanged.
-  bool Unchanged(const catalog::VideoRecord& v) const;
+  // Whether the row is as the last pass read it (then ReadRows gives only its head).
+  bool Unchanged(std::string_view video_id, int64_t row_version) const;
 
   std::unordered_map<std::string, KnownRow, IdHash, std::equal_to<>> known_;
   uint64_t pass_number_ = 0;
