@@ -5,6 +5,7 @@
 // Private to libs/catalog. Thread safety: pure functions.
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -27,3 +28,22 @@ std::string Fts5Phrase(std::string_view text);
 std::vector<std::string> ShortQueryPatterns(std::string_view text);
 
 }  // namespace kinora::catalog::internal
+
+namespace kinora::catalog {
+
+// How a page of an indexed title search finds its rows. Neither backend's planner can be left
+// to choose: SQLite plans without statistics, and PostgreSQL's estimate of how many titles hold
+// a phrase comes from a sample that does or does not hold one of them. So List counts the
+// matches first and chooses by their number (ChooseTitlePlan).
+enum class TitlePlan {
+  kIndexLeads,  // walk the page's sort index, testing each entry against the matches: the page
+                // fills early when the matches are many
+  kMatchLeads,  // read the matching rows and sort them: few matches, which a walk would seek
+                // through most of the index to find
+};
+
+// kMatchLeads when `matches` rows match among `rows`, so few that a walk would test more index
+// entries (cheap) than sorting the matches reads rows (a seek each); kIndexLeads otherwise.
+TitlePlan ChooseTitlePlan(int64_t matches, int64_t rows, int limit);
+
+}  // namespace kinora::catalog

@@ -5,8 +5,10 @@
 // connection.
 #pragma once
 
+#include <optional>
 #include <string>
 
+#include "../title_search.h"
 #include "kinora/catalog/catalog.h"
 #include "kinora/pg/pg.h"
 
@@ -19,7 +21,10 @@ struct PgQuery {
   std::string sql;
   std::vector<pg::Param> params;
 };
-PgQuery ListPageQuery(const ListQuery& q, const CursorPosition* after);
+// With a TitlePlan (an indexed title search, its matches counted first), the page is found that
+// way; without one, the planner chooses.
+PgQuery ListPageQuery(const ListQuery& q, const CursorPosition* after,
+                      std::optional<TitlePlan> plan = std::nullopt);
 // The statement List runs: the page and its total in one (postgres_catalog_list.cc).
 PgQuery ListWithTotalQuery(const ListQuery& q, const CursorPosition* after);
 

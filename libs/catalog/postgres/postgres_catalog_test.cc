@@ -223,15 +223,75 @@ TEST(PostgresCatalog, TitleSearchUsesTheTrigramIndex) {
       q.title_query = text;
       q.sort = info.key;
       q.audience = Audience::kAnonymous;
-      for (const PgQuery& query : {ListPageQuery(q, nullptr), ListWithTotalQuery(q, nullptr)}) {
+      auto explain = [&](const PgQuery& query) {
         auto plan = (*conn)->Exec("EXPLAIN " + query.sql, query.params);
-        ASSERT_TRUE(plan) << plan.error().message << "\n" << query.sql;
+        EXPECT_TRUE(plan) << plan.error().message << "\n" << query.sql;
         std::string text_plan;
-        for (int i = 0; i < plan->rows(); ++i) text_plan += std::string(plan->Text(i, 0)) + "\n";
-        SCOPED_TRACE(query.sql + "\n" + text_plan);
-        EXPECT_NE(text_plan.find("videos_title_trgm"), std::string::npos);
-        EXPECT_EQ(text_plan.find("Seq Scan on videos"), std::string::npos);
+        for (int i = 0; plan && i < plan->rows(); ++i) {
+          text_plan += std::string(plan->Text(i, 0)) + "\n";
+        }
+        return query.sql + "\n" + text_plan;
+      };
+      for (const PgQuery& query : {ListPageQuery(q, nullptr), ListWithTotalQuery(q, nullptr),
+                                   ListPageQuery(q, nullptr, TitlePlan::kMatchLeads)}) {
+        const std::string plan = explain(query);
+        SCOPED_TRACE(plan);
+        EXPECT_NE(plan.find("videos_title_trgm"), std::string::npos);
+        EXPECT_EQ(plan.find("Seq Scan on videos"), std::string::npos);
       }
+    }
+  }
+}
+
+// Whichever plan a title search's page takes, it holds the same videos in the same order, on
+// the first page and after a cursor, for a word most titles hold and one few do.
+TEST(PostgresCatalog, TitleSearchPagesTheSameWhicheverPlan) {
+  const std::string url = FreshSchemaUrl();
+  auto cat = NewPostgresCatalog(url);
+  ASSERT_TRUE(cat) << cat.error().message;
+  const std::string schema = url.substr(url.rfind("schema=") + 7);
+  auto conn = pg::PgConn::Connect(PgUrl(), schema);
+  ASSERT_TRUE(conn) << conn.error().message;
+  ASSERT_TRUE((*conn)->ExecScript(
+      "INSERT INTO videos (video_id, title, video_key, uploaded_at, status, views) SELECT "
+      "'v' || i, CASE WHEN i % 31 = 0 THEN 'Rare Phrase ' || i WHEN i % 3 = 0 THEN 'Sunset ' || "
+      "i ELSE 'Other ' || i END, 'k', (i * 7919) % 400, 'PROCESSED', i % 5 FROM "
+      "generate_series(1, 400) AS i; ANALYZE videos"));
+  const int id_col = internal::ReadIndexOf(&VideoRecord::video_id);
+  const int key_col = internal::kReadColumnCount;
+  for (SortKey sort : {SortKey::kTimestamp, SortKey::kViews}) {
+    for (const char* text : {"sunset", "RARE PHRASE"}) {
+      ListQuery q;
+      q.title_query = text;
+      q.sort = sort;
+      q.limit = 7;
+      q.audience = Audience::kAnonymous;
+      // Ids of the first page and of the page after its 7th row, by each plan.
+      auto pages = [&](std::optional<TitlePlan> plan) {
+        std::vector<std::string> ids;
+        const PgQuery first_q = ListPageQuery(q, nullptr, plan);
+        auto first = (*conn)->Exec(first_q.sql, first_q.params);
+        EXPECT_TRUE(first) << first.error().message;
+        if (!first || first->rows() < 8) return ids;
+        for (int i = 0; i < 7; ++i) ids.emplace_back(first->Text(i, id_col));
+        const CursorPosition after{sort, true, first->Int(6, key_col), ids.back()};
+        const PgQuery next_q = ListPageQuery(q, &after, plan);
+        auto next = (*conn)->Exec(next_q.sql, next_q.params);
+        EXPECT_TRUE(next) << next.error().message;
+        for (int i = 0; next && i < next->rows(); ++i) ids.emplace_back(next->Text(i, id_col));
+        return ids;
+      };
+      SCOPED_TRACE(std::string(text) + " by " + std::string(ToString(sort)));
+      const std::vector<std::string> planned = pages(std::nullopt);
+      EXPECT_EQ(planned.size(),
+                std::string(text) == "sunset" ? 15u : 12u);  // 7, then 8 or the rest
+      EXPECT_EQ(pages(TitlePlan::kIndexLeads), planned);
+      EXPECT_EQ(pages(TitlePlan::kMatchLeads), planned);
+      auto listed = (*cat)->List(q);  // the plan List chooses
+      ASSERT_TRUE(listed) << listed.error().message;
+      ASSERT_EQ(listed->videos.size(), 7u);
+      for (size_t i = 0; i < 7; ++i) EXPECT_EQ(listed->videos[i].video_id, planned[i]);
+      EXPECT_EQ(listed->total, std::string(text) == "sunset" ? 129 : 12);
     }
   }
 }

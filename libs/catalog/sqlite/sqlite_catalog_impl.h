@@ -10,24 +10,12 @@
 #include <mutex>
 
 #include "../group_commit.h"
+#include "../title_search.h"
 #include "kinora/catalog/catalog.h"
 #include "kinora/sqlite/checkpointer.h"
 #include "sqlite_pool.h"
 
 namespace kinora::catalog {
-
-// How a page of an indexed title search (title_search.h) finds its rows. SQLite plans without
-// statistics, so List chooses by the number of matches it has counted (ChooseTitlePlan).
-enum class TitlePlan {
-  kIndexLeads,  // walk the page's sort index, testing each entry's rowid against the matches:
-                // the page fills early when the matches are many
-  kMatchLeads,  // read the matching rows and sort them: few matches, which a walk would seek
-                // through most of the index to find
-};
-
-// kMatchLeads when `matches` rows match among `rows`, so few that a walk would test more index
-// entries (cheap) than sorting the matches reads rows (a seek each); kIndexLeads otherwise.
-TitlePlan ChooseTitlePlan(int64_t matches, int64_t rows, int limit);
 
 // The page query List runs for `q` (exposed so a test can check its query plan).
 // Parameters: ?1 status, ?2 title pattern, ?3/?4 cursor (value, video_id), ?5 limit, ?6 offset,

@@ -105,15 +105,6 @@ std::vector<std::string> TitleParams(const ListQuery& q) {
 
 }  // namespace
 
-TitlePlan ChooseTitlePlan(int64_t matches, int64_t rows, int limit) {
-  // A walk tests ~(limit + 1) * rows / matches index entries against the matches' rowids; the
-  // match reads `matches` rows. Measured on 100,000 videos, a seek costs ~16 entry tests.
-  const double walked = (static_cast<double>(limit) + 1) * static_cast<double>(rows) /
-                        static_cast<double>(std::max<int64_t>(matches, 1));
-  return static_cast<double>(matches) * 16 <= walked ? TitlePlan::kMatchLeads
-                                                     : TitlePlan::kIndexLeads;
-}
-
 // One SQL text per shape of query, so each shape is prepared once per connection.
 // Parameters: ?1 status, ?2 title (FTS5 phrase or first LIKE pattern; ?10.. more patterns), ?3/?4
 // cursor (value, video_id), ?5 limit, ?6 offset, ?7 viewer_id, ?8 owner_id, ?9 flag pattern.
