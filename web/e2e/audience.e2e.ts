@@ -62,16 +62,29 @@ async function viewerPage(): Promise<Page> {
   return page;
 }
 
-/** Plays the video element until its playhead reaches `until` seconds (real time). */
+/** Plays the video element until its playhead reaches `until` seconds (real time), and pauses it. */
 async function playUntil(page: Page, until: number, timeout = 60_000): Promise<void> {
-  const video = page.locator('video');
-  await video.evaluate((v: HTMLVideoElement) => {
-    v.muted = true;
-    return v.play();
-  });
-  await expect
-    .poll(() => video.evaluate((v: HTMLVideoElement) => v.currentTime), { timeout, interval: 50 })
-    .toBeGreaterThanOrEqual(until);
+  // Watched from inside the page and paused there: polled from the test, a loaded machine let
+  // the video run 0.6 s past `until`, into a retention bucket that must stay unwatched.
+  await page.locator('video').evaluate(
+    (v: HTMLVideoElement, [target, limit]) =>
+      new Promise<void>((resolve, reject) => {
+        const deadline = performance.now() + limit;
+        const check = () => {
+          if (v.currentTime >= target) {
+            v.pause();
+            resolve();
+          } else if (performance.now() > deadline) {
+            reject(new Error(`the video did not reach ${target} s (at ${v.currentTime} s)`));
+          } else {
+            setTimeout(check, 10);
+          }
+        };
+        v.muted = true;
+        v.play().then(check, reject);
+      }),
+    [until, timeout] as const,
+  );
 }
 
 /** Seconds of content the element played (the union of its played ranges). */
