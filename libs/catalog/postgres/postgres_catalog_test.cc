@@ -34,6 +34,21 @@ std::string FreshSchemaUrl() {
          std::to_string(::getpid()) + "_" + std::to_string(counter++);
 }
 
+// The schema= of a FreshSchemaUrl(), and a connection of its own to that schema.
+std::string SchemaOf(const std::string& url) { return url.substr(url.rfind("schema=") + 7); }
+Result<std::unique_ptr<pg::PgConn>> ConnectTo(const std::string& url) {
+  return pg::PgConn::Connect(PgUrl(), SchemaOf(url));
+}
+
+// The query's text and its EXPLAIN, one plan line a line.
+Result<std::string> Explain(pg::PgConn& conn, const PgQuery& query) {
+  auto plan = conn.Exec("EXPLAIN " + query.sql, query.params);
+  if (!plan) return Annotate(plan.error(), query.sql);
+  std::string text = query.sql + "\n";
+  for (int i = 0; i < plan->rows(); ++i) text += std::string(plan->Text(i, 0)) + "\n";
+  return text;
+}
+
 Result<std::unique_ptr<Catalog>> MakePostgres() {
   if (PgUrl().empty()) {
     return MakeError(ErrorCode::kUnavailable,
@@ -69,13 +84,12 @@ TEST(PostgresCatalog, MigrationsRunOnceAcrossOpensAndProcesses) {
 TEST(PostgresCatalog, MigrationsCreateExactlyTheTablesColumns) {
   const std::string url = FreshSchemaUrl();
   ASSERT_TRUE(NewPostgresCatalog(url));
-  const std::string schema = url.substr(url.rfind("schema=") + 7);
-  auto conn = pg::PgConn::Connect(PgUrl(), schema);
+  auto conn = ConnectTo(url);
   ASSERT_TRUE(conn) << conn.error().message;
   auto r = (*conn)->Exec(
       "SELECT column_name FROM information_schema.columns WHERE table_schema = $1 AND "
       "table_name = 'videos'",
-      {schema});
+      {SchemaOf(url)});
   ASSERT_TRUE(r) << r.error().message;
   std::set<std::string> have;
   for (int i = 0; i < r->rows(); ++i) have.insert(std::string(r->Text(i, 0)));
@@ -89,13 +103,12 @@ TEST(PostgresCatalog, MigrationsCreateExactlyTheTablesColumns) {
 TEST(PostgresCatalog, MigrationsCreateExactlyTheUploadColumns) {
   const std::string url = FreshSchemaUrl();
   ASSERT_TRUE(NewPostgresCatalog(url));
-  const std::string schema = url.substr(url.rfind("schema=") + 7);
-  auto conn = pg::PgConn::Connect(PgUrl(), schema);
+  auto conn = ConnectTo(url);
   ASSERT_TRUE(conn) << conn.error().message;
   auto r = (*conn)->Exec(
       "SELECT column_name FROM information_schema.columns WHERE table_schema = $1 AND "
       "table_name = 'uploads'",
-      {schema});
+      {SchemaOf(url)});
   ASSERT_TRUE(r) << r.error().message;
   std::set<std::string> have;
   for (int i = 0; i < r->rows(); ++i) have.insert(std::string(r->Text(i, 0)));
@@ -108,9 +121,8 @@ TEST(PostgresCatalog, MigrationsCreateExactlyTheUploadColumns) {
 // unowned and at generation 0, keep their counters, and take likes.
 TEST(PostgresCatalog, MigrationToV4MakesExistingVideosPublicAndUnowned) {
   const std::string url = FreshSchemaUrl();
-  const std::string schema = url.substr(url.rfind("schema=") + 7);
   {
-    auto conn = pg::PgConn::Connect(PgUrl(), schema);
+    auto conn = ConnectTo(url);
     ASSERT_TRUE(conn) << conn.error().message;
     const auto& all = pgschema::Migrations();
     ASSERT_GE(all.size(), 4u);
@@ -140,7 +152,7 @@ TEST(PostgresCatalog, MigrationToV4MakesExistingVideosPublicAndUnowned) {
   EXPECT_EQ(c->AdoptUnowned("admin").value(), 2);
   EXPECT_EQ(c->Usage("admin", 1).value().bytes_since, 200);
   // The CHECK holds for writes that bypass the catalog too.
-  auto conn = pg::PgConn::Connect(PgUrl(), schema);
+  auto conn = ConnectTo(url);
   ASSERT_TRUE(conn);
   EXPECT_FALSE((*conn)->Exec("UPDATE videos SET visibility = 'secret' WHERE video_id = 'a'"));
 }
@@ -152,8 +164,7 @@ TEST(PostgresCatalog, EveryListWalksAnIndexWithoutSorting) {
   const std::string url = FreshSchemaUrl();
   auto cat = NewPostgresCatalog(url);
   ASSERT_TRUE(cat) << cat.error().message;
-  const std::string schema = url.substr(url.rfind("schema=") + 7);
-  auto conn = pg::PgConn::Connect(PgUrl(), schema);
+  auto conn = ConnectTo(url);
   ASSERT_TRUE(conn) << conn.error().message;
   ASSERT_TRUE((*conn)->ExecScript("SET enable_seqscan = off; SET enable_sort = off"));
   for (const auto& info : internal::kSortKeys) {
@@ -181,11 +192,10 @@ TEST(PostgresCatalog, EveryListWalksAnIndexWithoutSorting) {
               CursorPosition at{key, desc, int64_t{5}, "m"};
               if (info.real) at.value = 0.5;
               const PgQuery page = ListPageQuery(q, cursor ? &at : nullptr);
-              auto plan = (*conn)->Exec("EXPLAIN " + page.sql, page.params);
-              ASSERT_TRUE(plan) << plan.error().message << "\n" << page.sql;
-              std::string text;
-              for (int i = 0; i < plan->rows(); ++i) text += std::string(plan->Text(i, 0)) + "\n";
-              SCOPED_TRACE(page.sql + "\n" + text);
+              auto explained = Explain(**conn, page);
+              ASSERT_TRUE(explained) << explained.error().message;
+              const std::string& text = *explained;
+              SCOPED_TRACE(text);
               EXPECT_EQ(text.find("Sort"), std::string::npos);
               EXPECT_NE(text.find("Index"), std::string::npos);
               if (cursor) {
@@ -206,8 +216,7 @@ TEST(PostgresCatalog, TitleSearchUsesTheTrigramIndex) {
   const std::string url = FreshSchemaUrl();
   auto cat = NewPostgresCatalog(url);
   ASSERT_TRUE(cat) << cat.error().message;
-  const std::string schema = url.substr(url.rfind("schema=") + 7);
-  auto conn = pg::PgConn::Connect(PgUrl(), schema);
+  auto conn = ConnectTo(url);
   ASSERT_TRUE(conn) << conn.error().message;
   ASSERT_TRUE((*conn)->ExecScript(
       "INSERT INTO videos (video_id, title, video_key, uploaded_at, status) SELECT 'v' || i, "
@@ -223,18 +232,11 @@ TEST(PostgresCatalog, TitleSearchUsesTheTrigramIndex) {
       q.title_query = text;
       q.sort = info.key;
       q.audience = Audience::kAnonymous;
-      auto explain = [&](const PgQuery& query) {
-        auto plan = (*conn)->Exec("EXPLAIN " + query.sql, query.params);
-        EXPECT_TRUE(plan) << plan.error().message << "\n" << query.sql;
-        std::string text_plan;
-        for (int i = 0; plan && i < plan->rows(); ++i) {
-          text_plan += std::string(plan->Text(i, 0)) + "\n";
-        }
-        return query.sql + "\n" + text_plan;
-      };
       for (const PgQuery& query : {ListPageQuery(q, nullptr), ListWithTotalQuery(q, nullptr),
                                    ListPageQuery(q, nullptr, TitlePlan::kMatchLeads)}) {
-        const std::string plan = explain(query);
+        auto explained = Explain(**conn, query);
+        ASSERT_TRUE(explained) << explained.error().message;
+        const std::string& plan = *explained;
         SCOPED_TRACE(plan);
         EXPECT_NE(plan.find("videos_title_trgm"), std::string::npos);
         EXPECT_EQ(plan.find("Seq Scan on videos"), std::string::npos);
@@ -249,8 +251,7 @@ TEST(PostgresCatalog, TitleSearchPagesTheSameWhicheverPlan) {
   const std::string url = FreshSchemaUrl();
   auto cat = NewPostgresCatalog(url);
   ASSERT_TRUE(cat) << cat.error().message;
-  const std::string schema = url.substr(url.rfind("schema=") + 7);
-  auto conn = pg::PgConn::Connect(PgUrl(), schema);
+  auto conn = ConnectTo(url);
   ASSERT_TRUE(conn) << conn.error().message;
   ASSERT_TRUE((*conn)->ExecScript(
       "INSERT INTO videos (video_id, title, video_key, uploaded_at, status, views) SELECT "
