@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <boost/json/parse.hpp>
 #include <cstdio>
+#include <functional>
 #include <set>
 #include <tuple>
 
@@ -124,6 +125,31 @@ TEST_P(CatalogContract, KnownRowsComeBackAsHeadsOnly) {
   }
   EXPECT_EQ(ids, all);
   EXPECT_EQ(asked.size(), rows.size());  // each row asked about once, the look-ahead row not
+}
+
+// Both backends can tell: a listing's page is kept while ListVersion reads the same. (That it
+// stays the same without writes is each backend's test: PostgreSQL's changes with any commit on
+// the server, another test's too.)
+TEST_P(CatalogContract, ListVersionChangesWithEveryWrite) {
+  const SysTime t0 = SysTime(std::chrono::seconds(1'700'000'000));
+  ASSERT_TRUE(catalog().Insert(SampleVideo("v1", t0)));
+  std::string version = catalog().ListVersion();
+  ASSERT_FALSE(version.empty());
+  VideoEdit rename;
+  rename.title = "renamed";
+  const std::vector<std::pair<std::string, std::function<bool()>>> writes = {
+      {"Insert", [&] { return bool(catalog().Insert(SampleVideo("v2", t0))); }},
+      {"Edit", [&] { return bool(catalog().Edit("v1", rename)); }},
+      {"IncrementViews", [&] { return bool(catalog().IncrementViews("v1")); }},
+      {"Like", [&] { return bool(catalog().Like("v1", "u1")); }},
+      {"Delete", [&] { return bool(catalog().Delete("v2")); }},
+  };
+  for (const auto& [name, write] : writes) {
+    ASSERT_TRUE(write()) << name;
+    const std::string now = catalog().ListVersion();
+    EXPECT_NE(now, version) << name;
+    version = now;
+  }
 }
 
 TEST_P(CatalogContract, CursorPagesVisitEveryRowOnceInOrderForEveryKey) {

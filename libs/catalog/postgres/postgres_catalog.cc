@@ -245,6 +245,17 @@ Result<int64_t> PostgresCatalog::AdoptUnowned(std::string_view owner_id) {
   return r.affected();
 }
 
+std::string PostgresCatalog::ListVersion() {
+  // Two equal snapshots see the same committed transactions, so the same rows: a page read
+  // after this one was taken is what a page read now would be. (Read before the List, a commit
+  // in between only makes the kept page's version older than it needs to be.)
+  auto conn = pool_.Acquire();
+  if (!conn) return {};
+  auto r = (*conn)->ExecPrepared("SELECT pg_current_snapshot()::text");
+  if (!r || r->rows() != 1 || r->IsNull(0, 0)) return {};
+  return std::string(r->Text(0, 0));
+}
+
 Result<void> PostgresCatalog::Ping() {
   KINORA_TRY(auto conn, pool_.Acquire());
   KINORA_TRY(pg::PgResult r, conn->Exec("SELECT COUNT(*) FROM status_counts"));

@@ -51,6 +51,9 @@ class PostgresCatalog final : public Catalog {
   Result<void> JobDeferred(int64_t id, std::chrono::seconds delay, std::string_view error) override;
   Result<bool> HasPendingJob(std::string_view video_id) override;
   Result<ListPage> List(const ListQuery& q) override;
+  // The server's current snapshot (pg_current_snapshot): any commit, by any process, changes
+  // it. One round trip; empty when the server cannot be asked.
+  std::string ListVersion() override;
   using Catalog::Stats;
   Result<CatalogStats> Stats(const StatsScope& scope) override;
   Result<int64_t> IncrementViews(std::string_view video_id) override;

@@ -297,6 +297,20 @@ TEST(PostgresCatalog, TitleSearchPagesTheSameWhicheverPlan) {
   }
 }
 
+TEST(PostgresCatalog, ListVersionSeesAnotherConnectionsCommit) {
+  const std::string url = FreshSchemaUrl();
+  auto cat = NewPostgresCatalog(url);
+  ASSERT_TRUE(cat) << cat.error().message;
+  auto conn = ConnectTo(url);  // another process's writes, as an uploader's beside analytics
+  ASSERT_TRUE(conn) << conn.error().message;
+  const std::string before = (*cat)->ListVersion();
+  ASSERT_FALSE(before.empty());
+  ASSERT_TRUE(
+      (*conn)->ExecScript("INSERT INTO videos (video_id, title, video_key, uploaded_at, status) "
+                          "VALUES ('elsewhere', 't', 'k', 1, 'UPLOADED')"));
+  EXPECT_NE((*cat)->ListVersion(), before);
+}
+
 TEST(PostgresCatalog, BadUrlsAreExplained) {
   for (const char* url :
        {"postgresql://x@127.0.0.1:1/db?schema=Bad-Name", "mysql://x@127.0.0.1/db"}) {

@@ -264,6 +264,20 @@ Result<void> SqliteCatalog::Ping() {
   return {};
 }
 
+std::string SqliteCatalog::ListVersion() {
+  std::lock_guard lock(version_mu_);
+  if (!version_conn_) {
+    auto opened = Conn::Open(file_, /*read_only=*/true);
+    if (!opened) return {};
+    version_conn_ = std::move(*opened);
+  }
+  auto s = version_conn_->Use("PRAGMA data_version");
+  if (!s) return {};
+  auto row = (*s)->Step();
+  if (!row || !*row) return {};
+  return std::to_string((*s)->Int(0));
+}
+
 std::string SqliteCatalog::Describe() const { return "sqlite://" + file_.string(); }
 
 }  // namespace kinora::catalog

@@ -43,6 +43,9 @@ class SqliteCatalog final : public Catalog {
   Result<void> JobDeferred(int64_t id, std::chrono::seconds delay, std::string_view error) override;
   Result<bool> HasPendingJob(std::string_view video_id) override;
   Result<ListPage> List(const ListQuery& q) override;
+  // PRAGMA data_version of a connection of its own: it changes with every commit by any other
+  // connection, this catalog's writer or another process's.
+  std::string ListVersion() override;
   using Catalog::Stats;
   Result<CatalogStats> Stats(const StatsScope& scope) override;
   Result<int64_t> IncrementViews(std::string_view video_id) override;
@@ -92,6 +95,8 @@ class SqliteCatalog final : public Catalog {
   std::mutex write_mu_;
   std::unique_ptr<Conn> writer_;  // guarded by write_mu_
   ReadPool readers_;
+  std::mutex version_mu_;
+  std::unique_ptr<Conn> version_conn_;  // guarded by version_mu_; opened by ListVersion
   GroupCommit counters_;
 };
 

@@ -53,6 +53,33 @@ VideoRecord Video(const std::string& id) {
   return v;
 }
 
+TEST(SqliteCatalog, ListVersionStaysWhileNothingIsWritten) {
+  auto c = NewSqliteCatalog(ScratchDir::NewFile());
+  ASSERT_TRUE(c) << c.error().message;
+  ASSERT_TRUE((*c)->Insert(Video("v1")));
+  const std::string version = (*c)->ListVersion();
+  ASSERT_TRUE((*c)->List(ListQuery{}));
+  ASSERT_TRUE((*c)->Get("v1"));
+  ASSERT_TRUE((*c)->Stats());
+  EXPECT_EQ((*c)->ListVersion(), version);
+  ASSERT_TRUE((*c)->IncrementViews("v1"));  // through the group commit's thread
+  EXPECT_NE((*c)->ListVersion(), version);
+}
+
+TEST(SqliteCatalog, ListVersionSeesAnotherProcesssCommit) {
+  const fs::path file = ScratchDir::NewFile();
+  auto c = NewSqliteCatalog(file);
+  ASSERT_TRUE(c) << c.error().message;
+  const std::string version = (*c)->ListVersion();
+  ASSERT_FALSE(version.empty());
+  {
+    auto db = sqlite::Db::Open(file);  // another writer: a CLI command, or an operator's sqlite3
+    ASSERT_TRUE(db) << db.error().message;
+    ASSERT_TRUE((*db)->Exec("INSERT INTO tombstones (video_id, deleted_at) VALUES ('gone', 1)"));
+  }
+  EXPECT_NE((*c)->ListVersion(), version);
+}
+
 TEST(SqliteCatalog, CountsSurviveReopen) {
   auto file = ScratchDir::NewFile();
   {

@@ -182,6 +182,10 @@ class Catalog {
 
   // kInvalidArgument for a malformed cursor or limit out of range.
   virtual Result<ListPage> List(const ListQuery& q) = 0;
+  // A token that differs whenever a committed write, by any connection or process, may have
+  // changed what List returns: read it before a List, and while it still reads the same the
+  // page still holds (a cache of pages). Empty: the backend cannot tell, keep no page.
+  virtual std::string ListVersion() { return {}; }
   // kAll is served from the trigger-kept aggregates; kPublic and kOwner are computed from the
   // rows in scope (views_per_day and likes_per_day from the per-video daily counts).
   virtual Result<CatalogStats> Stats(const StatsScope& scope) = 0;
