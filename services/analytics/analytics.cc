@@ -135,7 +135,12 @@ Analytics::Analytics(catalog::Catalog& catalog, const videos::Presenter& present
       presenter_(presenter),
       options_(options),
       views_(metrics.AddCounter("kinora_views_total", "Views counted.").With()),
-      likes_(metrics.AddCounter("kinora_likes_total", "Likes counted.").With()) {}
+      likes_(metrics.AddCounter("kinora_likes_total", "Likes counted.").With()),
+      kept_pages_(metrics
+                      .AddCounter("kinora_listing_pages_kept_total",
+                                  "Listing pages answered as kept from an identical request.")
+                      .With()),
+      listing_cache_(options_.listing_cache_bytes, options_.listing_cache_max_age) {}
 
 void Analytics::Register(http::Router& router, const std::string& prefix) {
   using http::Verb;
@@ -157,6 +162,22 @@ Response Analytics::List(http::Request& req) {
     }
     q->owner_id = req.principal.caller.user_id;
   }
+  // The same query, by the same audience, answered since the catalog last changed (and within
+  // the same signing steps) is the same text: sent as kept (ListingCache).
+  const std::string version = catalog_.ListVersion();
+  const int64_t public_until = presenter_.ExpiresFor("public");
+  const int64_t other_until = presenter_.ExpiresFor("private");
+  ListingCache::Claim claim;  // when set, this request reads the page for the others
+  if (!version.empty()) {
+    auto found = listing_cache_.Find(ListingCache::KeyOf(*q), version, public_until, other_until);
+    if (found.page) {
+      kept_pages_.Inc();
+      Response r = PageHead(req, found.page->tag);
+      if (r.status == Status::ok) r.body = found.page->body;
+      return r;
+    }
+    claim = std::move(found.claim);
+  }
   // A page of 50 is the API's hottest path: videos rendered before (and unchanged since) are
   // not read whole, only copied (Presenter::Kept); the rest are rendered straight to text.
   struct Asked {
@@ -175,25 +196,20 @@ Response Analytics::List(http::Request& req) {
   const auto asked_id = [&](size_t a) {
     return std::string_view(asked_ids).substr(asked[a].id_at, asked[a].id_size);
   };
+  const auto made = std::chrono::steady_clock::now();
   auto page = catalog_.List(*q);
   if (!page) return http::ProblemFrom(page.error());
-  Response r;
   // A page whose rows, total and cursor are unchanged (within a signing step) is the same text:
   // a client revalidating it (If-None-Match, as browsers do under no-cache) gets a 304.
   const std::string next = page->next_cursor.value_or("");
   const std::string tag =
       presenter_.ListTag(page->videos, std::to_string(page->total) + "\n" + next);
-  // private: a signed-in caller's page holds videos others may not see.
-  r.Set(http::bhttp::field::cache_control, "private, no-cache");
-  if (!tag.empty()) {
-    r.Set(http::bhttp::field::etag, tag);
-    const std::string_view asked_for = req.Header(http::bhttp::field::if_none_match);
-    if (!asked_for.empty() && http::EtagMatches(asked_for, tag)) {
-      r.status = http::Status::not_modified;
-      return r;
-    }
+  // The page still matters to the others when this request only revalidates it.
+  const std::string_view asked_for = req.Header(http::bhttp::field::if_none_match);
+  if (!claim && !tag.empty() && !asked_for.empty() && http::EtagMatches(asked_for, tag)) {
+    return PageHead(req, tag);
   }
-  std::string& out = r.body;
+  std::string out;
   out.reserve(2560 * page->videos.size() + 128);
   out += "{\"count\":" + std::to_string(page->videos.size()) + ",\"videos\":[";
   size_t a = 0;
@@ -213,6 +229,34 @@ Response Analytics::List(http::Request& req) {
   else
     out += "null";
   out.push_back('}');
+  // Kept only when signed within the steps read above (a step that turned during the List
+  // would leave the kept page's URLs a step behind its key).
+  if (claim && presenter_.ExpiresFor("public") == public_until &&
+      presenter_.ExpiresFor("private") == other_until) {
+    auto sent = std::make_shared<const ListingCache::Page>(
+        ListingCache::Page{version, public_until, other_until, made, tag, std::move(out)});
+    claim.Keep(sent);
+    Response r = PageHead(req, tag);
+    if (r.status == Status::ok) r.body = sent->body;
+    return r;
+  }
+  Response r = PageHead(req, tag);
+  if (r.status == Status::ok) r.body = std::move(out);
+  return r;
+}
+
+Response Analytics::PageHead(const http::Request& req, const std::string& tag) {
+  Response r;
+  // private: a signed-in caller's page holds videos others may not see.
+  r.Set(http::bhttp::field::cache_control, "private, no-cache");
+  if (!tag.empty()) {
+    r.Set(http::bhttp::field::etag, tag);
+    const std::string_view asked_for = req.Header(http::bhttp::field::if_none_match);
+    if (!asked_for.empty() && http::EtagMatches(asked_for, tag)) {
+      r.status = http::Status::not_modified;
+      return r;
+    }
+  }
   r.Set(http::bhttp::field::content_type, "application/json");
   return r;
 }

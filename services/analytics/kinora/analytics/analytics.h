@@ -12,6 +12,7 @@
 #include <string_view>
 #include <vector>
 
+#include "kinora/analytics/listing_cache.h"
 #include "kinora/catalog/catalog.h"
 #include "kinora/http/router.h"
 #include "kinora/metrics/registry.h"
@@ -21,6 +22,10 @@ namespace kinora::analytics {
 
 struct AnalyticsOptions {
   std::chrono::milliseconds stats_max_age{1000};  // how stale /stats may be
+  // Listing pages kept for identical requests (ListingCache): their bytes at most, and how long
+  // one may answer while the catalog is unchanged (0: none is kept).
+  size_t listing_cache_bytes = size_t{64} << 20;
+  std::chrono::milliseconds listing_cache_max_age{60000};
   // Whether a POST /view/{id} counts: the audience ingest's gate, at most one view per viewer
   // per video per hour (kinora/audience/beacon_api.h). Unset: every call counts.
   std::function<Result<bool>(const http::Request&, std::string_view video_id)> count_view;
@@ -48,6 +53,11 @@ class Analytics {
   AnalyticsOptions options_;
   metrics::Counter& views_;
   metrics::Counter& likes_;
+  metrics::Counter& kept_pages_;  // listing pages answered from listing_cache_
+  ListingCache listing_cache_;
+
+  // A listing page's answer without its body, or a 304 when the client holds its entity tag.
+  static http::Response PageHead(const http::Request& req, const std::string& tag);
 
   std::string StatsText(const catalog::CatalogStats& stats, const std::string& scope_name) const;
   // Closes `body` (the aggregates' object) with the seed's count, sort_by and items.
