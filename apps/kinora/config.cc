@@ -48,6 +48,7 @@ constexpr std::pair<const char*, Field> kSettings[] = {
     {"KINORA_MAX_PIXELS", &RawSettings::max_pixels},
     {"KINORA_MAX_DURATION_SECONDS", &RawSettings::max_duration_seconds},
     {"KINORA_RECONCILE_SECONDS", &RawSettings::reconcile_seconds},
+    {"KINORA_LISTING_CACHE_MS", &RawSettings::listing_cache_ms},
     {"KINORA_STUCK_GRACE_SECONDS", &RawSettings::stuck_grace_seconds},
     {"KINORA_ORPHAN_GRACE_SECONDS", &RawSettings::orphan_grace_seconds},
     {"KINORA_UPLOAD_EXPIRY_SECONDS", &RawSettings::upload_expiry_seconds},
@@ -220,6 +221,11 @@ Loaded Validate(const RawSettings& raw, unsigned hardware_threads) {
       !ParseNumber<int>(*raw.reconcile_seconds, 1, 86400, &c.reconcile_seconds)) {
     problems.push_back("KINORA_RECONCILE_SECONDS: '" + *raw.reconcile_seconds +
                        "' is not a number of seconds from 1 to 86400");
+  }
+  if (raw.listing_cache_ms &&
+      !ParseNumber<int>(*raw.listing_cache_ms, 0, 60000, &c.listing_cache_ms)) {
+    problems.push_back("KINORA_LISTING_CACHE_MS: '" + *raw.listing_cache_ms +
+                       "' is not a number of milliseconds from 0 (keep none) to 60000");
   }
   if (raw.analytics_retention_days &&
       !ParseNumber<int>(*raw.analytics_retention_days, 1, 36500, &c.analytics_retention_days)) {

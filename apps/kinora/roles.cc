@@ -284,6 +284,7 @@ Result<void> AddComponent(Process& p, Component part) {
     }
     case Component::kAnalyticsApi: {
       analytics::AnalyticsOptions o;
+      o.listing_cache_max_age = std::chrono::milliseconds(c.listing_cache_ms);
       if (audience::BeaconApi* beacons = p.beacon_api.get()) {
         o.count_view = [beacons](const http::Request& req, std::string_view id) {
           return beacons->ClaimLegacyView(req, id);
