@@ -7,6 +7,10 @@
 #    first page and cursor page by time, plus its ratio to the embedded listing;
 #  - a browser revalidating the first page (If-None-Match with its ETag: 304, no body), on both;
 #  - title search (q=) on both: a common word, a rare phrase, and a 2-character query.
+# Every listing line is measured twice: as served (a repeated page is sent as kept, until the
+# catalog changes: kinora/analytics/listing_cache.h) and computed afresh for every request, by a
+# second analytics role (on the same SQLite catalog, and behind a second gateway) started with
+# KINORA_LISTING_CACHE_MS=0.
 # The peers (s3rver for the split roles' store, PostgreSQL) come from tests/peers/with_peers.py.
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
@@ -52,6 +56,13 @@ role analytics analytics "${split_env[@]}"; analytics=$PORT
 role gateway gateway "${split_env[@]}" KINORA_ANALYTICS_URL="http://127.0.0.1:$analytics" \
   KINORA_UPLOADER_URL="http://127.0.0.1:$(free_port)"
 gateway="http://127.0.0.1:$PORT"
+# The same, keeping no page: an analytics role on the embedded catalog, and a second split pair.
+role fresh-embedded analytics KINORA_LISTING_CACHE_MS=0 KINORA_DB="sqlite://$OUT/embedded/catalog.db"
+fresh_embedded="http://127.0.0.1:$PORT"
+role fresh-analytics analytics "${split_env[@]}" KINORA_LISTING_CACHE_MS=0; fresh_analytics=$PORT
+role fresh-gateway gateway "${split_env[@]}" KINORA_ANALYTICS_URL="http://127.0.0.1:$fresh_analytics" \
+  KINORA_UPLOADER_URL="http://127.0.0.1:$(free_port)"
+fresh_gateway="http://127.0.0.1:$PORT"
 
 # wrk_run NAME URL [IF_NONE_MATCH] -> "req/s p50_ms p99_ms" (fails on any non-2xx answer; with
 # an entity tag, on any answer but 304)
@@ -110,7 +121,7 @@ psql -q "$KINORA_TEST_PG_URL" -c "VACUUM ANALYZE"
 # Warm-up, not measured: each side's first requests open what later ones reuse (the gateway's
 # upstream connections, the analytics role's PostgreSQL connections and their prepared
 # statements, pages of both catalogs); the numbers below are of a server in its steady state.
-for base in "$embedded" "$gateway"; do wrk -t2 -c"$CONN" -d2s "$base/api/analytics/videos?limit=50" >/dev/null; done
+for base in "$embedded" "$gateway" "$fresh_embedded" "$fresh_gateway"; do wrk -t2 -c"$CONN" -d2s "$base/api/analytics/videos?limit=50" >/dev/null; done
 # The baseline is measured three times (before the embedded listing, before the split one, and
 # at the end) and its median divides every line: this machine's speed drifts over minutes, and
 # one /health measurement put the same listing numbers at 0.20x in one run and 0.30x in another.
@@ -131,7 +142,7 @@ print_lines() {
   for l in "${LINES[@]}"; do
     IFS='|' read -r label r ref name <<<"$l"
     read -r rps p50 p99 <<<"$r"
-    printf '%-44s %7s req/s  p50 %7s ms  p99 %7s ms  ×health %.3f' "$label" "$rps" "$p50" "$p99" \
+    printf '%-56s %7s req/s  p50 %7s ms  p99 %7s ms  ×health %.3f' "$label" "$rps" "$p50" "$p99" \
       "$(python3 -c "print($rps/$hrps)")"
     [[ -n "$ref" ]] && printf '  ×%s %.2f' "$name" "$(python3 -c "print($rps/$ref)")"
     printf '\n'
@@ -151,6 +162,15 @@ done
 # A browser revalidating a page it has (If-None-Match, 304 without a body).
 tag=$(etag_of "$embedded$q")
 line "embedded revalidated (304)" "$(wrk_run embedded-304 "$embedded$q" "$tag")"
+# Each page computed afresh (no kept pages), by time and by views.
+for sort in timestamp views; do
+  first=$(wrk_run "fresh-embedded-$sort" "$fresh_embedded$q&sort_by=$sort")
+  cur=$(cursor_of "$fresh_embedded$q&sort_by=$sort")
+  next=$(wrk_run "fresh-embedded-$sort-cursor" "$fresh_embedded$q&sort_by=$sort&cursor=$cur")
+  line "embedded, not kept, sort=$sort" "$first"
+  line "embedded, not kept, sort=$sort cursor" "$next"
+  [[ $sort == timestamp ]] && FRESH_FIRST=$first && FRESH_CURSOR=$next
+done
 
 health
 for sort in timestamp views; do
@@ -167,13 +187,28 @@ for sort in timestamp views; do
     line "split (PostgreSQL) sort=$sort cursor" "$next"
   fi
 done
+for sort in timestamp views; do
+  first=$(wrk_run "fresh-split-$sort" "$fresh_gateway$q&sort_by=$sort")
+  cur=$(cursor_of "$fresh_gateway$q&sort_by=$sort")
+  next=$(wrk_run "fresh-split-$sort-cursor" "$fresh_gateway$q&sort_by=$sort&cursor=$cur")
+  if [[ $sort == timestamp ]]; then
+    line "split, not kept, sort=$sort" "$first" "${FRESH_FIRST%% *}" "embedded, not kept"
+    line "split, not kept, sort=$sort cursor" "$next" "${FRESH_CURSOR%% *}" "embedded, not kept"
+  else
+    line "split, not kept, sort=$sort" "$first"
+    line "split, not kept, sort=$sort cursor" "$next"
+  fi
+done
 
 # Searches: a common word (about 7 % of titles), a rare phrase, and a query too short for a
 # trigram index.
 for term in sunset "speedrun%20finale" ca; do
-  for side in embedded split; do
-    base=$embedded; [[ $side == split ]] && base=$gateway
-    r=$(wrk_run "search-$side-$term" "$base$q&q=$term")
+  for side in embedded split "embedded, not kept," "split, not kept,"; do
+    case $side in
+      embedded) base=$embedded ;; split) base=$gateway ;;
+      "embedded, not kept,") base=$fresh_embedded ;; *) base=$fresh_gateway ;;
+    esac
+    r=$(wrk_run "search-${side//[ ,]/}-$term" "$base$q&q=$term")
     line "$side search q=$term ($(total_of "$base$q&q=$term") hits)" "$r"
   done
 done
