@@ -43,6 +43,13 @@ int64_t Presenter::ExpiresFor(std::string_view visibility) const {
   return (at + step - 1) / step * step;  // at or after now + ttl, by less than a step
 }
 
+int64_t Presenter::StepsUntil() const {
+  // ExpiresFor(v) is E while floor(now) + ttl <= E: up to second E - ttl, inclusive.
+  return std::min(ExpiresFor("public") - options_.url_ttl.count(),
+                  ExpiresFor("private") - options_.private_url_ttl.count()) +
+         1;
+}
+
 std::shared_ptr<const std::string> Presenter::Kept(const catalog::RowHead& head) const {
   if (head.row_version == 0) return nullptr;
   return cache_->Find(head.video_id, head.row_version, ExpiresFor(head.visibility));

@@ -191,6 +191,27 @@ TEST(Presenter, UrlsExpireAtAStepAfterTheirLifetime) {
   EXPECT_EQ(private_expires % 10, 0);
 }
 
+// StepsUntil is the first second at which either step differs from now's: up to the second
+// before it both are the same, at it one has turned.
+TEST(Presenter, StepsUntilIsWhenTheFirstStepTurns) {
+  http::UrlSigner signer(std::string(40, 'k'));
+  TestClock clock;
+  clock.t = std::chrono::system_clock::time_point(std::chrono::seconds(1'000'003));
+  Presenter p(signer, StepOptions(clock));
+  const int64_t pub = p.ExpiresFor("public"), other = p.ExpiresFor("private");
+  const int64_t until = p.StepsUntil();
+  EXPECT_GT(until, 1'000'003);
+  EXPECT_LE(until, 1'000'003 + 10);  // the private step is 10 s
+  clock.t = std::chrono::system_clock::time_point(std::chrono::seconds(until - 1)) +
+            std::chrono::milliseconds(999);
+  EXPECT_EQ(p.ExpiresFor("public"), pub);
+  EXPECT_EQ(p.ExpiresFor("private"), other);
+  EXPECT_EQ(p.StepsUntil(), until);
+  clock.t = std::chrono::system_clock::time_point(std::chrono::seconds(until));
+  EXPECT_TRUE(p.ExpiresFor("public") != pub || p.ExpiresFor("private") != other);
+  EXPECT_GT(p.StepsUntil(), until);
+}
+
 std::string Rendered(const Presenter& p, const catalog::VideoRecord& v) {
   std::string out;
   p.AppendJson(out, v);

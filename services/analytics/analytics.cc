@@ -7,6 +7,7 @@
 #include "kinora/core/ids.h"
 #include "kinora/core/json_text.h"
 #include "kinora/core/time.h"
+#include "kinora/http/edge_pages.h"
 #include "kinora/http/entity.h"
 #include "kinora/http/problem.h"
 #include "kinora/media/content_flags.h"
@@ -165,6 +166,8 @@ Response Analytics::List(http::Request& req) {
   // The same query, by the same audience, answered since the catalog last changed (and within
   // the same signing steps) is the same text: sent as kept (ListingCache).
   const std::string version = catalog_.ListVersion();
+  // Read before the steps: a step turning in between leaves it early, never late.
+  const int64_t same_until = presenter_.StepsUntil();
   const int64_t public_until = presenter_.ExpiresFor("public");
   const int64_t other_until = presenter_.ExpiresFor("private");
   ListingCache::Claim claim;  // when set, this request reads the page for the others
@@ -174,6 +177,7 @@ Response Analytics::List(http::Request& req) {
       kept_pages_.Inc();
       Response r = PageHead(req, found.page->tag);
       if (r.status == Status::ok) r.body = found.page->body;
+      SayHowLongItHolds(req, r, same_until);
       return r;
     }
     claim = std::move(found.claim);
@@ -231,18 +235,23 @@ Response Analytics::List(http::Request& req) {
   out.push_back('}');
   // Kept only when signed within the steps read above (a step that turned during the List
   // would leave the kept page's URLs a step behind its key).
-  if (claim && presenter_.ExpiresFor("public") == public_until &&
-      presenter_.ExpiresFor("private") == other_until) {
-    auto sent = std::make_shared<const ListingCache::Page>(
+  const bool same_steps = presenter_.ExpiresFor("public") == public_until &&
+                          presenter_.ExpiresFor("private") == other_until;
+  std::shared_ptr<const ListingCache::Page> sent;
+  if (claim && same_steps) {
+    sent = std::make_shared<const ListingCache::Page>(
         ListingCache::Page{version, public_until, other_until, made, tag, std::move(out)});
     claim.Keep(sent);
-    Response r = PageHead(req, tag);
-    if (r.status == Status::ok) r.body = sent->body;
-    return r;
   }
   Response r = PageHead(req, tag);
-  if (r.status == Status::ok) r.body = std::move(out);
+  if (r.status == Status::ok) r.body = sent ? sent->body : std::move(out);
+  if (same_steps && !tag.empty()) SayHowLongItHolds(req, r, same_until);
   return r;
+}
+
+void Analytics::SayHowLongItHolds(const http::Request& req, Response& r, int64_t same_until) {
+  if (r.status != Status::ok || req.headers.find(http::kEdgeKeeps) == req.headers.end()) return;
+  r.headers.set(http::kSameUntil, std::to_string(same_until));
 }
 
 Response Analytics::PageHead(const http::Request& req, const std::string& tag) {

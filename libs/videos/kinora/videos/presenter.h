@@ -65,6 +65,9 @@ class Presenter {
   // When URLs of v signed now expire (unix seconds): now + its lifetime, rounded up to a step.
   int64_t ExpiresFor(const catalog::VideoRecord& v) const { return ExpiresFor(v.visibility); }
   int64_t ExpiresFor(std::string_view visibility) const;
+  // Until when (unix seconds, exclusive) both ExpiresFor steps stay what they are now: a page
+  // signed now is the text a page signed then would be, so far as its URLs go.
+  int64_t StepsUntil() const;
   // The JSON AppendJson would write for the row `head` names, when it is kept from before (the
   // same row version and signing step), else null. For catalog::ListQuery::known.
   std::shared_ptr<const std::string> Kept(const catalog::RowHead& head) const;

@@ -58,6 +58,8 @@ class Analytics {
 
   // A listing page's answer without its body, or a 304 when the client holds its entity tag.
   static http::Response PageHead(const http::Request& req, const std::string& tag);
+  // For the gateway (http::kEdgeKeeps): until when a listing page's text holds.
+  static void SayHowLongItHolds(const http::Request& req, http::Response& r, int64_t same_until);
 
   std::string StatsText(const catalog::CatalogStats& stats, const std::string& scope_name) const;
   // Closes `body` (the aggregates' object) with the seed's count, sort_by and items.
