@@ -22,7 +22,8 @@ struct RawSettings {
   std::optional<std::string> upload_expiry_seconds, upload_sweep_seconds;
   // Audience analytics (docs/analytics.md).
   std::optional<std::string> analytics_retention_days, audience_sweep_seconds, rate_beacon;
-  // The analytics role's kept listing pages (kinora/analytics/listing_cache.h).
+  // Kept listing pages: the analytics role's (kinora/analytics/listing_cache.h) and the
+  // gateway's (kinora/gateway/kept_listings.h).
   std::optional<std::string> listing_cache_ms;
   // Breakdown dimensions (audience_dimensions.cc).
   std::optional<std::string> geoip_db, uap_regexes;
@@ -99,7 +100,7 @@ struct Config {
   // original with no row must be before it is removed.
   int reconcile_seconds = 60;
   // How long a kept listing page may answer while the catalog is unchanged (0: none kept;
-  // kinora/analytics/listing_cache.h).
+  // kinora/analytics/listing_cache.h, kinora/gateway/kept_listings.h).
   int listing_cache_ms = 60000;
   int stuck_grace_seconds = 600;
   int orphan_grace_seconds = 3600;

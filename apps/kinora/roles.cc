@@ -326,7 +326,11 @@ Result<void> AddComponent(Process& p, Component part) {
       }
       p.proxy = std::make_unique<gateway::ApiProxy>(
           *uploader_up, *analytics_up,
-          gateway::ApiProxyOptions{.max_upload_bytes = c.max_upload_bytes, .proxy = {}});
+          gateway::ApiProxyOptions{
+              .max_upload_bytes = c.max_upload_bytes,
+              .proxy = {},
+              .kept_listing_max_age = std::chrono::milliseconds(c.listing_cache_ms)},
+          p.catalog.get(), p.registry);
       p.proxy->Register(p.router);
       return {};
     }

@@ -1,5 +1,9 @@
 #include "kinora/gateway/api_proxy.h"
 
+#include <charconv>
+
+#include "kinora/access/session_cookie.h"
+#include "kinora/http/edge_pages.h"
 #include "kinora/http/problem.h"
 
 namespace kinora::gateway {
@@ -12,13 +16,88 @@ http::ProxyOptions WithTotal(http::ProxyOptions o) {
   return o;
 }
 
+// The listing, the one page every anonymous visitor asks for alike.
+constexpr std::string_view kListing = "/api/analytics/videos";
+
+int64_t UnixNow() {
+  return std::chrono::duration_cast<std::chrono::seconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+// Whether the request carries no credentials (the gateway does not authenticate proxied
+// requests: the role behind does, from a bearer token or the session cookie, access::Guard).
+bool WithoutCredentials(const http::Request& req) {
+  if (req.headers.count(http::bhttp::field::authorization) > 0) return false;
+  for (auto it = req.headers.find(http::bhttp::field::cookie);
+       it != req.headers.end() && it->name() == http::bhttp::field::cookie; ++it) {
+    if (access::SessionCookieValue(it->value())) return false;
+  }
+  return true;
+}
+
+// The service's http::kSameUntil, removed from its answer; 0 when it said nothing (or nonsense).
+int64_t TakeSameUntil(http::Response& r) {
+  auto it = r.headers.find(http::kSameUntil);
+  if (it == r.headers.end()) return 0;
+  const std::string_view v = it->value();
+  int64_t until = 0;
+  auto [end, ec] = std::from_chars(v.data(), v.data() + v.size(), until);
+  r.headers.erase(http::kSameUntil);
+  return ec == std::errc() && end == v.data() + v.size() ? until : 0;
+}
+
 }  // namespace
 
-ApiProxy::ApiProxy(http::Upstream uploader, http::Upstream analytics, ApiProxyOptions options)
+ApiProxy::ApiProxy(http::Upstream uploader, http::Upstream analytics, ApiProxyOptions options,
+                   catalog::Catalog* catalog, metrics::Registry& metrics)
     : options_(options),
       uploader_(std::make_unique<http::ReverseProxy>(std::move(uploader), options.proxy)),
       analytics_(
-          std::make_unique<http::ReverseProxy>(std::move(analytics), WithTotal(options.proxy))) {}
+          std::make_unique<http::ReverseProxy>(std::move(analytics), WithTotal(options.proxy))),
+      catalog_(catalog),
+      kept_answers_(metrics
+                        .AddCounter("kinora_gateway_listing_pages_kept_total",
+                                    "Anonymous listing pages the gateway answered as kept.")
+                        .With()),
+      kept_(options.kept_listing_bytes,
+            catalog ? options.kept_listing_max_age : std::chrono::milliseconds(0)) {}
+
+boost::asio::awaitable<http::Response> ApiProxy::ToAnalytics(http::Request& req,
+                                                             http::BodyReader& body) {
+  if (req.method != http::Verb::get || req.path != kListing || !WithoutCredentials(req) ||
+      !kept_.enabled()) {
+    co_return co_await analytics_->Forward(req, &body);
+  }
+  // Read before the page is asked for: a commit after this read, by anyone, changes it.
+  const std::string version = catalog_->ListVersion();
+  const auto made = std::chrono::steady_clock::now();
+  if (auto page = kept_.Find(req.target, version, UnixNow(), made)) {
+    kept_answers_.Inc();
+    co_return AnswerFromKept(req, *page);
+  }
+  req.headers.set(http::kEdgeKeeps, "1");
+  http::Response r = co_await analytics_->Forward(req, &body);
+  const int64_t same_until = TakeSameUntil(r);
+  const std::string_view tag = r.headers[http::bhttp::field::etag];
+  if (r.status == http::Status::ok && !r.stream && same_until > 0 && !tag.empty() &&
+      !version.empty()) {
+    auto page = std::make_shared<KeptListings::Page>();
+    page->version = version;
+    page->same_until = same_until;
+    page->made = made;
+    page->tag = std::string(tag);
+    // What the service's page head says (Analytics::PageHead), not what another caller's
+    // request drew from it (CORS, correlation id).
+    for (auto f : {http::bhttp::field::etag, http::bhttp::field::cache_control,
+                   http::bhttp::field::content_type}) {
+      if (auto v = r.headers[f]; !v.empty()) page->headers.set(f, v);
+    }
+    page->body = r.body;
+    kept_.Keep(req.target, std::move(page));
+  }
+  co_return r;
+}
 
 void ApiProxy::Register(http::Router& router) {
   using http::Verb;
@@ -34,7 +113,10 @@ void ApiProxy::Register(http::Router& router) {
   for (Verb v : {Verb::get, Verb::post, Verb::put, Verb::patch, Verb::delete_}) {
     router.AddStreaming(v, "/api/uploader/*", to(uploader_.get()),
                         v == Verb::post ? counted : upload);
-    router.AddStreaming(v, "/api/analytics/*", to(analytics_.get()), small);
+    router.AddStreaming(
+        v, "/api/analytics/*",
+        [this](http::Request& req, http::BodyReader& body) { return ToAnalytics(req, body); },
+        small);
   }
   router.AddStreaming(Verb::post, "/api/upload", to(uploader_.get()), counted);
   // Resumable uploads (docs/uploads.md): a creation may carry data, a PATCH is a chunk.

@@ -214,6 +214,61 @@ def test_an_unchanged_listing_revalidates_with_304_through_the_gateway(cluster, 
     assert changed.header("ETag") not in (None, tag), changed.headers
 
 
+def kept_answers(gateway) -> int:
+    """The gateway's count of listing pages it answered as kept."""
+    text = gateway.internal_client.get("/metrics").body.decode()
+    m = re.search(r"^kinora_gateway_listing_pages_kept_total (\d+)", text, re.M)
+    return int(m.group(1)) if m else 0
+
+
+def test_the_gateway_answers_an_anonymous_listing_as_kept_until_the_catalog_changes(cluster, media):
+    """docs/decisions.md, "Kept at the gateway": an anonymous page is answered by the gateway
+    while its catalog reads unchanged; a write through another gateway and analytics role shows
+    in the very next page; signed-in callers are always forwarded."""
+    client = cluster.g1.client
+    if not cluster.videos:
+        uploaded = api.upload_ok(client, media.clip("mp4"), filename="kept.mp4")["video_id"]
+        processing.wait_settled(client, uploaded, timeout=240)
+        cluster.videos.append(uploaded)
+    vid = cluster.videos[0]
+    params = {"limit": 49, "sort_by": "views"}
+    # A page read twice with nothing written in between is answered as kept the second time (a
+    # role's background write between the two reads a new one: try again).
+    for _ in range(20):
+        before = kept_answers(cluster.g1)
+        first = client.get(api.VIDEOS, params=params)
+        again = client.get(api.VIDEOS, params=params)
+        assert first.status == 200 and again.status == 200, (first, again)
+        if kept_answers(cluster.g1) > before and again.body == first.body:
+            break
+        time.sleep(0.2)
+    else:
+        pytest.fail("the gateway never answered an unchanged page as kept")
+    assert again.header("ETag") == first.header("ETag"), again.headers
+    assert again.header("Cache-Control") == "private, no-cache", again.headers
+    assert again.header("Content-Type") == "application/json", again.headers
+    assert again.header("Kinora-Same-Until") is None, again.headers
+    revalidated = client.get(api.VIDEOS, params=params,
+                             headers={"If-None-Match": first.header("ETag")})
+    assert revalidated.status == 304 and revalidated.body == b"", revalidated
+    # A view counted through the other gateway and analytics role: the next page has it.
+    views = {v["video_id"]: v["views"] for v in first.json()["videos"]}
+    assert vid in views, first.json()
+    viewer = {"User-Agent": "kept-listing-viewer"}
+    assert cluster.g2.client.post(api.view_path(vid), headers=viewer).status == 200
+    after = client.get(api.VIDEOS, params=params)
+    assert after.status == 200, after
+    assert {v["video_id"]: v["views"] for v in after.json()["videos"]}[vid] == views[vid] + 1
+    assert after.header("ETag") != first.header("ETag"), after.headers
+    # With credentials (the gateway does not check them): the analytics role answers, every time.
+    admin = auth.admin(cluster.g1)
+    before = kept_answers(cluster.g1)
+    for headers in [admin.headers] * 3 + [{"Cookie": "theme=dark; kinora_session=stale"}] * 2:
+        mine = client.get(api.VIDEOS, params=params, headers=headers)
+        assert mine.status == 200, mine
+    assert kept_answers(cluster.g1) == before
+
+
 def test_a_300_mb_upload_streams_through_the_gateway_in_constant_memory(cluster, media):
     big = media.big(seed=7, size=300 * 1024 * 1024)
     gateway = cluster.g2
