@@ -8,9 +8,10 @@
 #  - a browser revalidating the first page (If-None-Match with its ETag: 304, no body), on both;
 #  - title search (q=) on both: a common word, a rare phrase, and a 2-character query.
 # Every listing line is measured twice: as served (a repeated page is sent as kept, until the
-# catalog changes: kinora/analytics/listing_cache.h) and computed afresh for every request, by a
-# second analytics role (on the same SQLite catalog, and behind a second gateway) started with
-# KINORA_LISTING_CACHE_MS=0.
+# catalog changes: kinora/analytics/listing_cache.h, and in the split deployment by the gateway
+# itself for anonymous callers: kinora/gateway/kept_listings.h) and computed afresh for every
+# request, by a second analytics role (on the same SQLite catalog, and behind a second gateway)
+# started, like that gateway, with KINORA_LISTING_CACHE_MS=0.
 # The peers (s3rver for the split roles' store, PostgreSQL) come from tests/peers/with_peers.py.
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
@@ -60,7 +61,8 @@ gateway="http://127.0.0.1:$PORT"
 role fresh-embedded analytics KINORA_LISTING_CACHE_MS=0 KINORA_DB="sqlite://$OUT/embedded/catalog.db"
 fresh_embedded="http://127.0.0.1:$PORT"
 role fresh-analytics analytics "${split_env[@]}" KINORA_LISTING_CACHE_MS=0; fresh_analytics=$PORT
-role fresh-gateway gateway "${split_env[@]}" KINORA_ANALYTICS_URL="http://127.0.0.1:$fresh_analytics" \
+role fresh-gateway gateway "${split_env[@]}" KINORA_LISTING_CACHE_MS=0 \
+  KINORA_ANALYTICS_URL="http://127.0.0.1:$fresh_analytics" \
   KINORA_UPLOADER_URL="http://127.0.0.1:$(free_port)"
 fresh_gateway="http://127.0.0.1:$PORT"
 
