@@ -4,7 +4,8 @@
 #  - the embedded listing GET /api/analytics/videos?limit=50 for each sort key, its first page
 #    and a cursor page (the first page's next_cursor);
 #  - the split listing through `kinora gateway` → `kinora analytics` → PostgreSQL (same videos),
-#    first page and cursor page by time, plus its ratio to the embedded listing;
+#    first page and cursor page by time, plus its ratio to the embedded listing measured beside
+#    it (alternate rounds);
 #  - a browser revalidating the first page (If-None-Match with its ETag: 304, no body), on both;
 #  - title search (q=) on both: a common word, a rare phrase, and a 2-character query.
 # Every listing line is measured twice: as served (a repeated page is sent as kept, until the
@@ -144,7 +145,7 @@ print_lines() {
   for l in "${LINES[@]}"; do
     IFS='|' read -r label r ref name <<<"$l"
     read -r rps p50 p99 <<<"$r"
-    printf '%-56s %7s req/s  p50 %7s ms  p99 %7s ms  ×health %.3f' "$label" "$rps" "$p50" "$p99" \
+    printf '%-60s %7s req/s  p50 %7s ms  p99 %7s ms  ×health %.3f' "$label" "$rps" "$p50" "$p99" \
       "$(python3 -c "print($rps/$hrps)")"
     [[ -n "$ref" ]] && printf '  ×%s %.2f' "$name" "$(python3 -c "print($rps/$ref)")"
     printf '\n'
@@ -159,7 +160,6 @@ for sort in timestamp views likes engagement duration size; do
   next=$(wrk_run "embedded-$sort-cursor" "$embedded$q&sort_by=$sort&cursor=$cur")
   line "embedded sort=$sort" "$first"
   line "embedded sort=$sort cursor" "$next"
-  [[ $sort == timestamp ]] && EMB_FIRST=$first && EMB_CURSOR=$next
 done
 # A browser revalidating a page it has (If-None-Match, 304 without a body).
 tag=$(etag_of "$embedded$q")
@@ -175,20 +175,31 @@ for sort in timestamp views; do
 done
 
 health
-for sort in timestamp views; do
-  first=$(wrk_run "split-$sort" "$gateway$q&sort_by=$sort")
-  cur=$(cursor_of "$gateway$q&sort_by=$sort")
-  next=$(wrk_run "split-$sort-cursor" "$gateway$q&sort_by=$sort&cursor=$cur")
-  if [[ $sort == timestamp ]]; then
-    line "split (PostgreSQL) sort=$sort" "$first" "${EMB_FIRST%% *}" embedded
-    line "split (PostgreSQL) sort=$sort cursor" "$next" "${EMB_CURSOR%% *}" embedded
-    tag=$(etag_of "$gateway$q")
-    line "split (PostgreSQL) revalidated (304)" "$(wrk_run split-304 "$gateway$q" "$tag")"
-  else
-    line "split (PostgreSQL) sort=$sort" "$first"
-    line "split (PostgreSQL) sort=$sort cursor" "$next"
-  fi
-done
+# beside NAME EMBEDDED_URL SPLIT_URL LABEL: the split side against the embedded one measured
+# beside it, in three alternate rounds (this machine's speed drifts over minutes); each side's
+# line is its median round, and the split line's ratio is to the embedded median.
+beside() {
+  local e=() s=() i em sm
+  for i in 1 2 3; do
+    e+=("$(wrk_run "embedded-$1-beside-$i" "$2")")
+    s+=("$(wrk_run "split-$1-$i" "$3")")
+  done
+  em=$(printf '%s\n' "${e[@]}" | sort -n | sed -n 2p)
+  sm=$(printf '%s\n' "${s[@]}" | sort -n | sed -n 2p)
+  line "embedded $4 (beside split, median of 3)" "$em"
+  line "split (PostgreSQL) $4 (median of 3)" "$sm" "${em%% *}" embedded
+}
+t="$q&sort_by=timestamp"
+beside timestamp "$embedded$t" "$gateway$t" "sort=timestamp"
+beside timestamp-cursor "$embedded$t&cursor=$(cursor_of "$embedded$t")" \
+  "$gateway$t&cursor=$(cursor_of "$gateway$t")" "sort=timestamp cursor"
+tag=$(etag_of "$gateway$q")
+line "split (PostgreSQL) revalidated (304)" "$(wrk_run split-304 "$gateway$q" "$tag")"
+first=$(wrk_run split-views "$gateway$q&sort_by=views")
+cur=$(cursor_of "$gateway$q&sort_by=views")
+line "split (PostgreSQL) sort=views" "$first"
+line "split (PostgreSQL) sort=views cursor" \
+  "$(wrk_run split-views-cursor "$gateway$q&sort_by=views&cursor=$cur")"
 for sort in timestamp views; do
   first=$(wrk_run "fresh-split-$sort" "$fresh_gateway$q&sort_by=$sort")
   cur=$(cursor_of "$fresh_gateway$q&sort_by=$sort")
