@@ -38,7 +38,7 @@ export function trackPlayback(el: HTMLVideoElement, options: TrackingOptions): T
     referrer: hostOf(referrer) ? referrer : null,
     now: () => performance.now(),
     newViewId: () => newViewId(),
-    emit: (meta, event, urgent) => batcher.add(meta, event, urgent),
+    emit: (meta, event, urgency) => batcher.add(meta, event, urgency),
     duration: () => {
       if (options.duration && options.duration > 0) return options.duration;
       return Number.isFinite(el.duration) && el.duration > 0 ? el.duration : null;

@@ -1,11 +1,18 @@
 // Batches the tracker's events into beacons: at most one send every ~5 s (the first at once), a
-// batch per view, at most 100 events each, and at once for `viewend` (the page may be going away,
-// so navigator.sendBeacon with a text/plain body: no preflight, survives the unload; fetch with
+// batch per view, at most 100 events each; within 2 s of the last send for a `pause` (what was
+// played reaches the server while the viewer is still there: a beacon sent as the page goes away
+// is sometimes lost), and at once for `viewend` (the page may be going away, so
+// navigator.sendBeacon with a text/plain body: no preflight, survives the unload; fetch with
 // keepalive where sendBeacon refuses).
 
 import { BEACON_PATH, MAX_EVENTS_PER_BATCH, type BeaconBatch, type BeaconEvent, type ViewMeta } from './beacon';
 
 export const MIN_SEND_INTERVAL_MS = 5000;
+/** The shortest interval between sends when an event is to go soon (a pause). */
+export const SOON_SEND_INTERVAL_MS = 2000;
+
+/** When an event is to be sent: with the next batch, soon (a pause), or now (viewend). */
+export type Urgency = 'batch' | 'soon' | 'now';
 
 export type Transport = (body: string) => void;
 
@@ -14,6 +21,7 @@ export interface BatcherOptions {
   /** Milliseconds; Date.now by default (the timers below follow it in tests with fake timers). */
   now?: () => number;
   minIntervalMs?: number;
+  soonIntervalMs?: number;
 }
 
 interface Group {
@@ -25,17 +33,21 @@ export class BeaconBatcher {
   private readonly transport: Transport;
   private readonly now: () => number;
   private readonly interval: number;
+  private readonly soonInterval: number;
   private queue: Group[] = [];
   private lastSent = -Infinity;
   private timer: ReturnType<typeof setTimeout> | null = null;
+  /** When the timer fires (this.now()'s clock). */
+  private timerAt = Infinity;
 
   constructor(options: BatcherOptions) {
     this.transport = options.transport;
     this.now = options.now ?? (() => Date.now());
     this.interval = options.minIntervalMs ?? MIN_SEND_INTERVAL_MS;
+    this.soonInterval = options.soonIntervalMs ?? SOON_SEND_INTERVAL_MS;
   }
 
-  add(meta: ViewMeta, event: BeaconEvent, urgent = false): void {
+  add(meta: ViewMeta, event: BeaconEvent, urgency: Urgency = 'batch'): void {
     const last = this.queue[this.queue.length - 1];
     if (last && last.meta.view_id === meta.view_id) {
       last.meta = meta; // the latest duration
@@ -43,13 +55,18 @@ export class BeaconBatcher {
     } else {
       this.queue.push({ meta, events: [event] });
     }
-    if (urgent) {
+    if (urgency === 'now') {
       this.flush();
       return;
     }
-    const wait = this.lastSent + this.interval - this.now();
+    const at = this.lastSent + (urgency === 'soon' ? this.soonInterval : this.interval);
+    const wait = at - this.now();
     if (wait <= 0) this.flush();
-    else if (this.timer === null) this.timer = setTimeout(() => this.flush(), wait);
+    else if (at < this.timerAt) {
+      if (this.timer !== null) clearTimeout(this.timer);
+      this.timerAt = at;
+      this.timer = setTimeout(() => this.flush(), wait);
+    }
   }
 
   /** Sends everything queued now. */
@@ -58,6 +75,7 @@ export class BeaconBatcher {
       clearTimeout(this.timer);
       this.timer = null;
     }
+    this.timerAt = Infinity;
     if (this.queue.length === 0) return;
     const groups = this.queue;
     this.queue = [];

@@ -1,13 +1,13 @@
 import type { BeaconBatch, BeaconEvent, ViewMeta } from './beacon';
 import { embedHostOf, newViewId } from './beacon';
-import { BeaconBatcher } from './batcher';
+import { BeaconBatcher, type Urgency } from './batcher';
 import { PlaybackTracker } from './tracker';
 
 /** A tracker on a fake clock, recording what it emits, with a playhead that advances in real time. */
 function setup(duration: number | null = 60) {
   let now = 1000;
   let ids = 0;
-  const events: Array<{ meta: ViewMeta; event: BeaconEvent; urgent: boolean }> = [];
+  const events: Array<{ meta: ViewMeta; event: BeaconEvent; urgency: Urgency }> = [];
   const tracker = new PlaybackTracker({
     videoId: 'vid',
     surface: 'watch',
@@ -15,7 +15,7 @@ function setup(duration: number | null = 60) {
     referrer: 'https://news.example.org/a',
     now: () => now,
     newViewId: () => `view-${++ids}`.padEnd(22, 'x'),
-    emit: (meta, event, urgent) => events.push({ meta, event, urgent }),
+    emit: (meta, event, urgency) => events.push({ meta, event, urgency }),
     duration: () => duration,
     elementHeight: () => 540,
   });
@@ -85,6 +85,8 @@ describe('PlaybackTracker', () => {
     s.tracker.pause(s.at());
     expect(s.types().slice(-2)).toEqual(['heartbeat', 'pause']);
     expect(s.of('heartbeat')[2].ranges).toEqual([[20, 25]]);
+    // The pause goes soon, with the heartbeat before it: the viewer may leave without a word.
+    expect(s.events.slice(-2).map((e) => e.urgency)).toEqual(['batch', 'soon']);
   });
 
   it('numbers events from 0 without gaps over the whole view', () => {
@@ -180,7 +182,7 @@ describe('PlaybackTracker', () => {
     ]);
   });
 
-  it('ends the view on hide (urgent), and playing on after it is a new view', () => {
+  it('ends the view on hide (sent at once), and playing on after it is a new view', () => {
     const s = setup();
     s.tracker.play(0);
     s.tracker.playing(0);
@@ -188,7 +190,7 @@ describe('PlaybackTracker', () => {
     s.tracker.hide(s.at());
     s.tracker.hide(s.at()); // pagehide after visibilitychange: once
     expect(s.types()).toEqual(['viewstart', 'playing', 'heartbeat', 'viewend']);
-    expect(s.events[3].urgent).toBe(true);
+    expect(s.events[3].urgency).toBe('now');
     s.tracker.show(s.at(), true);
     expect(s.events[4].event).toMatchObject({ seq: 0, type: 'viewstart' });
     expect(s.events[4].meta.view_id).not.toBe(s.events[0].meta.view_id);
@@ -269,8 +271,30 @@ describe('BeaconBatcher', () => {
     const b = new BeaconBatcher({ transport: (body) => sent.push(JSON.parse(body)) });
     b.add(meta(), ev(0));
     b.add(meta(), ev(1));
-    b.add(meta(), ev(2, 'viewend'), true);
+    b.add(meta(), ev(2, 'viewend'), 'now');
     expect(sent.map((s) => s.events.map((e) => e.seq))).toEqual([[0], [1, 2]]);
+  });
+
+  it('sends a pause within 2 s of the last send, with what was queued before it', () => {
+    const sent: BeaconBatch[] = [];
+    const b = new BeaconBatcher({ transport: (body) => sent.push(JSON.parse(body)) });
+    b.add(meta(), ev(0, 'viewstart'));
+    vi.advanceTimersByTime(500);
+    b.add(meta(), ev(1));
+    b.add(meta(), ev(2, 'pause'), 'soon');
+    vi.advanceTimersByTime(1499);
+    expect(sent).toHaveLength(1);
+    vi.advanceTimersByTime(1);
+    expect(sent.map((s) => s.events.map((e) => e.seq))).toEqual([[0], [1, 2]]);
+    // Long after the last send, a pause goes at once; the 5 s timer starts again from it.
+    vi.advanceTimersByTime(10_000);
+    b.add(meta(), ev(3, 'pause'), 'soon');
+    expect(sent).toHaveLength(3);
+    b.add(meta(), ev(4));
+    vi.advanceTimersByTime(4999);
+    expect(sent).toHaveLength(3);
+    vi.advanceTimersByTime(1);
+    expect(sent).toHaveLength(4);
   });
 
   it('keeps one batch per view and at most 100 events in one', () => {

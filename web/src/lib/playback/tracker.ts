@@ -8,6 +8,7 @@
 // while it should (playing, first frame shown, not seeking); the time a seek takes to resume is
 // not a stall (Mux counts it apart, as seek latency).
 
+import type { Urgency } from './batcher';
 import type { BeaconEvent, BeaconEventType, ViewMeta } from './beacon';
 
 /** The playhead must stand still this long while it should move to be a stall. */
@@ -25,8 +26,8 @@ export interface TrackerOptions {
   /** Monotonic milliseconds (performance.now in the browser). */
   now: () => number;
   newViewId: () => string;
-  /** Receives every event with its view; `urgent` for the ones to send at once (viewend). */
-  emit: (meta: ViewMeta, event: BeaconEvent, urgent: boolean) => void;
+  /** Receives every event with its view and when to send it: `soon` (pause), `now` (viewend). */
+  emit: (meta: ViewMeta, event: BeaconEvent, urgency: Urgency) => void;
   /** The video's duration in seconds as known now (the catalog's first), or null. */
   duration: () => number | null;
   /** The player element's height in CSS pixels, for the heartbeat's element_height. */
@@ -116,7 +117,7 @@ export class PlaybackTracker {
     this.endStall();
     this.heartbeat();
     v.state = 'paused';
-    this.push('pause', {});
+    this.push('pause', {}, 'soon');
   }
 
   /** The viewer moved the playhead to `to` (the element's `seeking`). */
@@ -156,7 +157,7 @@ export class PlaybackTracker {
       this.endStall();
       this.heartbeat();
     }
-    this.push('viewend', {}, true);
+    this.push('viewend', {}, 'now');
     v.state = 'closed';
   }
 
@@ -316,7 +317,7 @@ export class PlaybackTracker {
     return y;
   }
 
-  private push(type: BeaconEventType, fields: Partial<BeaconEvent>, urgent = false): void {
+  private push(type: BeaconEventType, fields: Partial<BeaconEvent>, urgency: Urgency = 'batch'): void {
     const v = this.view;
     if (!v) return;
     const d = this.o.duration();
@@ -328,6 +329,6 @@ export class PlaybackTracker {
       playhead: this.clamp(this.playhead),
       ...fields,
     };
-    this.o.emit(meta, event, urgent);
+    this.o.emit(meta, event, urgency);
   }
 }
