@@ -3,11 +3,14 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <boost/asio/connect.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/json.hpp>
+#include <memory>
+#include <span>
 #include <stdexcept>
 #include <thread>
 
@@ -61,6 +64,26 @@ class ServerTest : public ::testing::Test {
           throw std::runtime_error("bug");
         },
         RouteOptions{.body_limit = 1024});
+    // A streamed body whose source fails half-way, read as a coroutine or plainly.
+    for (bool coroutine : {true, false}) {
+      r.Add(Verb::get, coroutine ? "/stream-fails-async" : "/stream-fails", [coroutine](Request&) {
+        Response res;
+        auto sent = std::make_shared<bool>(false);
+        auto read = [sent](std::span<char> room) -> Result<size_t> {
+          if (*sent) return MakeError(ErrorCode::kUnavailable, "the source went away half-way");
+          *sent = true;
+          std::fill(room.begin(), room.begin() + 10, 'x');
+          return size_t{10};
+        };
+        res.stream = StreamBody{.length = 20, .read = read};
+        if (coroutine) {
+          res.stream->async_read = [read](std::span<char> room) -> asio::awaitable<Result<size_t>> {
+            co_return read(room);
+          };
+        }
+        return res;
+      });
+    }
     ServerOptions o;
     o.port = 0;
     o.threads = 2;
@@ -146,6 +169,16 @@ TEST_F(ServerTest, AThrowingHandlerOfEitherKindIsA500Problem) {
     EXPECT_EQ(o["correlation_id"].as_string(), res["X-Correlation-ID"]);
   }
   EXPECT_EQ(Send(Req(Verb::get, "/hello/still-serving")).result(), Status::ok);
+}
+
+// The connection is dropped (the length promise is broken) and the server goes on. (The
+// coroutine read once freed the error's message twice: a g++ 12 bug with co_await in a
+// conditional expression, which ASan reports.)
+TEST_F(ServerTest, AStreamedBodyWhoseSourceFailsDropsTheConnectionAndTheServerGoesOn) {
+  for (const char* path : {"/stream-fails-async", "/stream-fails"}) {
+    EXPECT_THROW(Send(Req(Verb::get, path)), boost::system::system_error) << path;
+    EXPECT_EQ(Send(Req(Verb::get, "/hello/still-serving")).result(), Status::ok) << path;
+  }
 }
 
 TEST_F(ServerTest, HeadHasLengthButNoBody) {

@@ -452,8 +452,14 @@ asio::awaitable<bool> Session::Write(const Request& req, Response& res, bool kee
   uint64_t remaining = res.stream->length;
   while (remaining > 0) {
     const std::span<char> room(buf.data(), std::min<uint64_t>(kChunk, remaining));
-    auto got =
-        res.stream->async_read ? co_await res.stream->async_read(room) : res.stream->read(room);
+    // (Not a conditional expression: g++ 12 destroys a co_await's temporaries in one twice,
+    // which frees an error's message twice.)
+    Result<size_t> got = MakeError(ErrorCode::kInternal, "not read");
+    if (res.stream->async_read) {
+      got = co_await res.stream->async_read(room);
+    } else {
+      got = res.stream->read(room);
+    }
     if (!got || *got == 0) {
       // The source failed or ended early: the length promise is broken, so drop the connection.
       log::Error("response body source failed",
