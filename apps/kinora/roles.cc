@@ -26,6 +26,7 @@
 #include "kinora/audience/store.h"
 #include "kinora/audience/sweeper.h"
 #include "kinora/catalog/catalog.h"
+#include "kinora/catalog/postgres_catalog.h"
 #include "kinora/core/log.h"
 #include "kinora/gateway/admin_videos.h"
 #include "kinora/gateway/api_proxy.h"
@@ -33,6 +34,7 @@
 #include "kinora/http/server.h"
 #include "kinora/media/probe.h"
 #include "kinora/metrics/registry.h"
+#include "kinora/pg/shared_query.h"
 #include "kinora/queue/job_queue.h"
 #include "kinora/sandbox/sandbox.h"
 #include "kinora/storage/disk_reserve.h"
@@ -120,6 +122,7 @@ struct Process {
   std::unique_ptr<analytics::ContentApi> content_api;
   std::unique_ptr<audience::reports::ReportStore> report_store;
   std::unique_ptr<audience::ReportApi> report_api;
+  std::unique_ptr<pg::SharedQuery> list_versions;  // the proxy's, on a PostgreSQL catalog
   std::unique_ptr<gateway::ApiProxy> proxy;
   std::unique_ptr<accounts::Accounts> accounts;
   std::unique_ptr<gateway::AdminVideos> admin_videos;
@@ -324,13 +327,17 @@ Result<void> AddComponent(Process& p, Component part) {
         return Annotate(!uploader_up ? uploader_up.error() : analytics_up.error(),
                         "the gateway needs KINORA_UPLOADER_URL and KINORA_ANALYTICS_URL");
       }
+      gateway::ListVersionReader versions;
+      if (p.catalog && c.listing_cache_ms > 0)
+        p.list_versions = catalog::NewPostgresListVersions(c.db_url);
+      if (auto* q = p.list_versions.get()) versions = [q] { return q->Run(); };
       p.proxy = std::make_unique<gateway::ApiProxy>(
           *uploader_up, *analytics_up,
           gateway::ApiProxyOptions{
               .max_upload_bytes = c.max_upload_bytes,
               .proxy = {},
               .kept_listing_max_age = std::chrono::milliseconds(c.listing_cache_ms)},
-          p.catalog.get(), p.registry);
+          p.catalog.get(), p.registry, std::move(versions));
       p.proxy->Register(p.router);
       return {};
     }

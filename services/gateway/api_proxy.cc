@@ -50,12 +50,14 @@ int64_t TakeSameUntil(http::Response& r) {
 }  // namespace
 
 ApiProxy::ApiProxy(http::Upstream uploader, http::Upstream analytics, ApiProxyOptions options,
-                   catalog::Catalog* catalog, metrics::Registry& metrics)
+                   catalog::Catalog* catalog, metrics::Registry& metrics,
+                   ListVersionReader versions)
     : options_(options),
       uploader_(std::make_unique<http::ReverseProxy>(std::move(uploader), options.proxy)),
       analytics_(
           std::make_unique<http::ReverseProxy>(std::move(analytics), WithTotal(options.proxy))),
       catalog_(catalog),
+      versions_(std::move(versions)),
       kept_answers_(metrics
                         .AddCounter("kinora_gateway_listing_pages_kept_total",
                                     "Anonymous listing pages the gateway answered as kept.")
@@ -70,7 +72,13 @@ boost::asio::awaitable<http::Response> ApiProxy::ToAnalytics(http::Request& req,
     co_return co_await analytics_->Forward(req, &body);
   }
   // Read before the page is asked for: a commit after this read, by anyone, changes it.
-  const std::string version = catalog_->ListVersion();
+  // (Not a conditional expression: g++ 12 destroys a co_await's temporaries in one twice.)
+  std::string version;
+  if (versions_) {
+    version = co_await versions_();
+  } else {
+    version = catalog_->ListVersion();
+  }
   const auto made = std::chrono::steady_clock::now();
   if (auto page = kept_.Find(req.target, version, UnixNow(), made)) {
     kept_answers_.Inc();

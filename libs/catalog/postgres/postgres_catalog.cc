@@ -6,6 +6,7 @@
 #include "../backend_common.h"
 #include "../columns.h"
 #include "kinora/core/log.h"
+#include "kinora/pg/shared_query.h"
 #include "postgres_catalog_impl.h"
 #include "postgres_schema.h"
 
@@ -63,7 +64,19 @@ size_t PoolSize(const CatalogOptions& options) {
   return std::max<size_t>(4, 2 * size_t{cores}) + 4;
 }
 
+// Two equal snapshots see the same committed transactions, so the same rows: a page read after
+// this one was taken is what a page read now would be. (Read before the List, a commit in between
+// only makes the kept page's version older than it needs to be.)
+constexpr std::string_view kListVersionSql = "SELECT pg_current_snapshot()::text";
+
 }  // namespace
+
+std::unique_ptr<pg::SharedQuery> NewPostgresListVersions(std::string_view url) {
+  auto target = pg::ParseUrl(url);
+  if (!target) return nullptr;
+  return std::make_unique<pg::SharedQuery>(target->conninfo, target->schema,
+                                           std::string(kListVersionSql));
+}
 
 Result<std::unique_ptr<Catalog>> NewPostgresCatalog(std::string_view url,
                                                     const CatalogOptions& options) {
@@ -246,12 +259,9 @@ Result<int64_t> PostgresCatalog::AdoptUnowned(std::string_view owner_id) {
 }
 
 std::string PostgresCatalog::ListVersion() {
-  // Two equal snapshots see the same committed transactions, so the same rows: a page read
-  // after this one was taken is what a page read now would be. (Read before the List, a commit
-  // in between only makes the kept page's version older than it needs to be.)
   auto conn = pool_.Acquire();
   if (!conn) return {};
-  auto r = (*conn)->ExecPrepared("SELECT pg_current_snapshot()::text");
+  auto r = (*conn)->ExecPrepared(kListVersionSql);
   if (!r || r->rows() != 1 || r->IsNull(0, 0)) return {};
   return std::string(r->Text(0, 0));
 }

@@ -10,6 +10,10 @@
 
 #include "kinora/catalog/catalog.h"
 
+namespace kinora::pg {
+class SharedQuery;
+}
+
 namespace kinora::catalog {
 
 // postgresql://user[:password]@host[:port]/db[?…libpq parameters…][&schema=name]. The schema
@@ -18,5 +22,11 @@ namespace kinora::catalog {
 // it, and otherwise scans (a warning says so at open).
 Result<std::unique_ptr<Catalog>> NewPostgresCatalog(std::string_view url,
                                                     const CatalogOptions& options = {});
+
+// The ListVersion of the PostgreSQL catalog at `url`, read without blocking a thread: on a
+// connection of its own, one round trip shared by the callers who ask together, each answered
+// by a read begun after it asked (pg::SharedQuery; the gateway's kept pages). Null when `url` is
+// not a PostgreSQL URL. Link kinora::pg to use it.
+std::unique_ptr<pg::SharedQuery> NewPostgresListVersions(std::string_view url);
 
 }  // namespace kinora::catalog

@@ -73,6 +73,8 @@ class PgConn {
   // Runs statements without parameters (several, separated by ';').
   Result<void> ExecScript(std::string_view sql);
   bool healthy() const { return PQstatus(conn_.get()) == CONNECTION_OK; }
+  // libpq's connection, for what this class does not wrap (SharedQuery's asynchronous calls).
+  PGconn* raw() { return conn_.get(); }
   // How many statements this connection has prepared.
   size_t prepared_count() const { return prepared_.size(); }
 

@@ -6,7 +6,9 @@
 #pragma once
 
 #include <chrono>
+#include <functional>
 #include <memory>
+#include <string>
 
 #include "kinora/catalog/catalog.h"
 #include "kinora/gateway/kept_listings.h"
@@ -23,12 +25,16 @@ struct ApiProxyOptions {
   std::chrono::milliseconds kept_listing_max_age{60000};  // 0: every listing is forwarded
 };
 
+// Reads the catalog's ListVersion without blocking the calling I/O thread
+// (catalog::NewPostgresListVersions).
+using ListVersionReader = std::function<boost::asio::awaitable<std::string>()>;
+
 class ApiProxy {
  public:
   // `catalog` (the one the analytics service reads; may be null: nothing is kept) tells when a
-  // kept page is out of date.
+  // kept page is out of date: through `versions` when given, else its own ListVersion.
   ApiProxy(http::Upstream uploader, http::Upstream analytics, ApiProxyOptions options,
-           catalog::Catalog* catalog, metrics::Registry& metrics);
+           catalog::Catalog* catalog, metrics::Registry& metrics, ListVersionReader versions = {});
   void Register(http::Router& router);
 
  private:
@@ -39,6 +45,7 @@ class ApiProxy {
   std::unique_ptr<http::ReverseProxy> uploader_;
   std::unique_ptr<http::ReverseProxy> analytics_;
   catalog::Catalog* catalog_;
+  ListVersionReader versions_;
   metrics::Counter& kept_answers_;
   KeptListings kept_;
 };
