@@ -125,8 +125,11 @@ describe('audience analytics in a browser', () => {
     await page.goto(`${server.url}/watch/${videoId}`);
     await expect.poll(() => page.getByText('Adaptive streaming (HLS)').count(), { timeout: 20_000 }).toBe(1);
 
-    // Throttle below the lowest rendition's bitrate: the first segment arrives slowly (a startup
-    // time) and the next one late (a stall).
+    // The lowest rendition chosen (hls.js levels go up in bitrate), and the network throttled
+    // below its bitrate: the first segment arrives slowly (a startup time) and the next one late
+    // (a stall). (Left to choose, hls.js sometimes began with a higher rendition whose first
+    // segment took longer than the test waits on a loaded machine.)
+    await page.getByLabel('Quality').selectOption('0');
     const details = await json<{ renditions: Array<{ bandwidth: number }> }>(`/api/analytics/video/${videoId}`);
     const lowest = Math.min(...details.renditions.map((r) => r.bandwidth));
     const cdp = await viewer.context.newCDPSession(page);
@@ -160,11 +163,13 @@ describe('audience analytics in a browser', () => {
     await throttle(-1);
 
     await playUntil(page, 6);
-    await video.evaluate((v: HTMLVideoElement) => {
+    // A seek past a part never played: to 10 s, or 4 s ahead when a loaded machine paused late.
+    const resumeAt = await video.evaluate((v: HTMLVideoElement) => {
       v.pause();
-      v.currentTime = 10;
+      v.currentTime = Math.max(10, v.currentTime + 4);
+      return v.currentTime;
     });
-    await playUntil(page, 16);
+    await playUntil(page, Math.min(resumeAt + 6, 19.5));
     await video.evaluate((v: HTMLVideoElement) => v.pause());
     const ranges = await playedRanges(page);
     const played = ranges.reduce((sum, [a, b]) => sum + b - a, 0);
