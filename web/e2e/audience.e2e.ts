@@ -1,9 +1,9 @@
 // Audience analytics measured from real playback (docs/analytics.md): an anonymous viewer in
-// Chromium plays an uploaded 20 s video over a throttled network (CDP) that makes it stall, seeks
-// in a known pattern (0–6 s, then 10–16 s) and leaves; the owner's API then shows one play and one
-// view, the watch time within 1 s of what the browser played, the stall, a startup time and
-// retention buckets that follow what the browser played. The embed page plays too and counts as
-// `embed`.
+// Chromium plays an uploaded 20 s video whose segments after the first are held back for a while
+// (CDP Fetch), so that it stalls; it seeks in a known pattern (about 0–6 s, then 10–16 s) and
+// leaves; the owner's API then shows one play and one view, the watch time within 1 s of what the
+// browser played, the stall, a startup time and retention buckets that follow what the browser
+// played. The embed page plays too and counts as `embed`.
 // Screenshots: the share panel, the embed page and the analytics page with this data.
 import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
@@ -122,26 +122,49 @@ describe('audience analytics in a browser', () => {
     if (missing) ctx.skip();
     const page = await viewerPage();
     const video = page.locator('video');
-    await page.goto(`${server.url}/watch/${videoId}`);
-    await expect.poll(() => page.getByText('Adaptive streaming (HLS)').count(), { timeout: 20_000 }).toBe(1);
-
-    // The lowest rendition chosen (hls.js levels go up in bitrate), and the network throttled
-    // below its bitrate: the first segment arrives slowly (a startup time) and the next one late
-    // (a stall). (Left to choose, hls.js sometimes began with a higher rendition whose first
-    // segment took longer than the test waits on a loaded machine.)
-    await page.getByLabel('Quality').selectOption('0');
-    const details = await json<{ renditions: Array<{ bandwidth: number }> }>(`/api/analytics/video/${videoId}`);
-    const lowest = Math.min(...details.renditions.map((r) => r.bandwidth));
     const cdp = await viewer.context.newCDPSession(page);
     await cdp.send('Network.enable');
-    const throttle = (bytesPerSecond: number) =>
-      cdp.send('Network.emulateNetworkConditions', {
-        offline: false,
-        latency: 0,
-        downloadThroughput: bytesPerSecond,
-        uploadThroughput: -1,
-      });
-    await throttle(Math.max(8_000, Math.round(lowest / 8 / 3)));
+    // The beacons as the browser saw them, for the report should a check fail.
+    const sent: string[] = [];
+    const beaconIds = new Set<string>();
+    cdp.on('Network.requestWillBeSent', (e) => {
+      if (!e.request.url.endsWith('/api/analytics/beacon')) return;
+      beaconIds.add(e.requestId);
+      sent.push(`${new Date().toISOString()} sent ${e.requestId} ${e.request.postData ?? ''}`);
+    });
+    cdp.on('Network.responseReceived', (e) => {
+      if (beaconIds.has(e.requestId)) sent.push(`${new Date().toISOString()} ${e.response.status} ${e.requestId}`);
+    });
+    cdp.on('Network.loadingFailed', (e) => {
+      if (beaconIds.has(e.requestId)) sent.push(`${new Date().toISOString()} failed ${e.requestId} ${e.errorText}`);
+    });
+    // Every media segment after the first (0–4 s) is held back until the test lets it
+    // go: the video plays its first seconds and then waits for data mid-video, a stall as long as
+    // the test decides. (A throttled network made the stall depend on the rendition hls.js began
+    // with and on how much it had loaded before the throttle: flaky.)
+    const held: string[] = [];
+    let holding = true;
+    let first: number | null = null; // the first segment's number (hls.js asks for it first)
+    cdp.on('Fetch.requestPaused', (e) => {
+      const n = Number(/seg_(\d+)\.m4s/.exec(e.request.url)?.[1]);
+      first ??= n;
+      if (holding && n !== first) held.push(e.requestId);
+      else void cdp.send('Fetch.continueRequest', { requestId: e.requestId }).catch(() => undefined);
+    });
+    await cdp.send('Fetch.enable', { patterns: [{ urlPattern: '*seg_*.m4s*', requestStage: 'Request' }] });
+    const release = async () => {
+      holding = false;
+      // (A request hls.js gave up on meanwhile is gone: it asks again, and that one goes.)
+      for (const requestId of held.splice(0))
+        await cdp.send('Fetch.continueRequest', { requestId }).catch(() => undefined);
+      await cdp.send('Fetch.disable');
+    };
+
+    await page.goto(`${server.url}/watch/${videoId}`);
+    await expect.poll(() => page.getByText('Adaptive streaming (HLS)').count(), { timeout: 20_000 }).toBe(1);
+    // The renditions listed: hls.js has parsed the playlist and attached to the element (a play
+    // asked for before that is interrupted by the element's new source).
+    await page.getByLabel('Quality').waitFor();
     await page.evaluate(() => {
       const w = window as unknown as { __waits: number[] };
       w.__waits = [];
@@ -152,15 +175,15 @@ describe('audience analytics in a browser', () => {
       v.muted = true;
       return v.play();
     });
-    // Playing, then waiting mid-video for at least 1.5 s: a stall.
+    // Playing, then waiting mid-video (at the end of the first segment) for at least 1.5 s.
     await expect
-      .poll(() => page.evaluate(() => (window as unknown as { __waits: number[] }).__waits.some((t) => t > 0)), {
-        timeout: 90_000,
+      .poll(() => page.evaluate(() => (window as unknown as { __waits: number[] }).__waits.some((t) => t > 1)), {
+        timeout: 60_000,
         interval: 100,
       })
       .toBe(true);
     await page.waitForTimeout(1500);
-    await throttle(-1);
+    await release();
 
     await playUntil(page, 6);
     // A seek past a part never played: to 10 s, or 4 s ahead when a loaded machine paused late.
@@ -178,43 +201,67 @@ describe('audience analytics in a browser', () => {
     // The viewer stays a moment (the player sends a pause within 2 s), then leaves the page,
     // which ends the view (pagehide → viewend by sendBeacon).
     await page.waitForTimeout(2500);
+    const waits = await page.evaluate(() => (window as unknown as { __waits: number[] }).__waits);
     await page.goto('about:blank');
     await page.close();
 
     type Overview = { plays: number; views: number; watch_time_seconds: number; startup_time_ms_p50: number | null };
-    await expect
-      .poll(async () => (await json<Overview>(`/api/analytics/videos/${videoId}/overview`)).views, { timeout: 15_000 })
-      .toBe(1);
-    const o = await json<Overview>(`/api/analytics/videos/${videoId}/overview`);
-    expect(o.plays).toBe(1);
-    expect(
-      Math.abs(o.watch_time_seconds - played),
-      `watch time ${o.watch_time_seconds} vs played ${played}`,
-    ).toBeLessThanOrEqual(1);
-    expect(o.startup_time_ms_p50).toBeGreaterThan(0);
+    // What the browser did and what reached the server, for the report should a check fail.
+    const diagnose = async () => {
+      const get = async (path: string) => (await api(path)).text();
+      const beacons = server
+        .log()
+        .split('\n')
+        .filter((l) => l.includes('/api/analytics/beacon'));
+      return [
+        `played ${JSON.stringify(ranges)}, waiting at ${JSON.stringify(waits)}`,
+        `overview ${await get(`/api/analytics/videos/${videoId}/overview`)}`,
+        `qoe ${await get(`/api/analytics/videos/${videoId}/qoe`)}`,
+        'server:',
+        ...beacons,
+        'browser:',
+        ...sent,
+      ].join('\n');
+    };
+    try {
+      await expect
+        .poll(async () => (await json<Overview>(`/api/analytics/videos/${videoId}/overview`)).views, {
+          timeout: 15_000,
+        })
+        .toBe(1);
+      const o = await json<Overview>(`/api/analytics/videos/${videoId}/overview`);
+      expect(o.plays).toBe(1);
+      expect(
+        Math.abs(o.watch_time_seconds - played),
+        `watch time ${o.watch_time_seconds} vs played ${played}`,
+      ).toBeLessThanOrEqual(1);
+      expect(o.startup_time_ms_p50).toBeGreaterThan(0);
 
-    const qoe = await json<{ stalls: number; stall_seconds: number }>(`/api/analytics/videos/${videoId}/qoe`);
-    expect(qoe.stalls).toBeGreaterThanOrEqual(1);
-    expect(qoe.stall_seconds).toBeGreaterThanOrEqual(1);
+      const qoe = await json<{ stalls: number; stall_seconds: number }>(`/api/analytics/videos/${videoId}/qoe`);
+      expect(qoe.stalls).toBeGreaterThanOrEqual(1);
+      expect(qoe.stall_seconds).toBeGreaterThanOrEqual(1);
 
-    // About 0–6 s and 10–16 s of 20 s (the playhead may pass 6 s while the stall ends): each
-    // percent bucket inside what the browser played is watched once, each outside it not at all.
-    // Buckets within 0.3 s of a range's edge are left out (the player samples every 250 ms).
-    const r = await json<{ points: number[] }>(`/api/analytics/videos/${videoId}/retention`);
-    expect(r.points).toHaveLength(100);
-    const margin = 0.3;
-    const inside = (lo: number, hi: number) => ranges.some(([a, b]) => lo >= a + margin && hi <= b - margin);
-    const outside = (lo: number, hi: number) => ranges.every(([a, b]) => hi <= a - margin || lo >= b + margin);
-    const expected = r.points.map((_, i) => {
-      const [lo, hi] = [(i * 20) / 100, ((i + 1) * 20) / 100];
-      return inside(lo, hi) ? 1 : outside(lo, hi) ? 0 : null;
-    });
-    const count = (want: number) => expected.filter((x) => x === want).length;
-    expect(count(1), `watched buckets of ${JSON.stringify(ranges)}`).toBeGreaterThan(40);
-    expect(count(0), `unwatched buckets of ${JSON.stringify(ranges)}`).toBeGreaterThanOrEqual(15);
-    expected.forEach((want, i) => {
-      if (want !== null) expect(r.points[i], `bucket ${i} (played ${JSON.stringify(ranges)})`).toBe(want);
-    });
+      // About 0–6 s and 10–16 s of 20 s (the playhead may pass 6 s while the stall ends): each
+      // percent bucket inside what the browser played is watched once, each outside it not at all.
+      // Buckets within 0.3 s of a range's edge are left out (the player samples every 250 ms).
+      const r = await json<{ points: number[] }>(`/api/analytics/videos/${videoId}/retention`);
+      expect(r.points).toHaveLength(100);
+      const margin = 0.3;
+      const inside = (lo: number, hi: number) => ranges.some(([a, b]) => lo >= a + margin && hi <= b - margin);
+      const outside = (lo: number, hi: number) => ranges.every(([a, b]) => hi <= a - margin || lo >= b + margin);
+      const expected = r.points.map((_, i) => {
+        const [lo, hi] = [(i * 20) / 100, ((i + 1) * 20) / 100];
+        return inside(lo, hi) ? 1 : outside(lo, hi) ? 0 : null;
+      });
+      const count = (want: number) => expected.filter((x) => x === want).length;
+      expect(count(1), `watched buckets of ${JSON.stringify(ranges)}`).toBeGreaterThan(40);
+      expect(count(0), `unwatched buckets of ${JSON.stringify(ranges)}`).toBeGreaterThanOrEqual(15);
+      expected.forEach((want, i) => {
+        if (want !== null) expect(r.points[i], `bucket ${i} (played ${JSON.stringify(ranges)})`).toBe(want);
+      });
+    } catch (e) {
+      throw new Error(`${String(e)}\n${await diagnose()}`);
+    }
   }, 240_000);
 
   it('plays the embed page and counts it as surface embed', async (ctx) => {
